@@ -1,0 +1,444 @@
+package dev.kiln.formats.kiln;
+
+import static dev.kiln.formats.kiln.ShardLayout.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The whole dataset's record index held in memory: per shard its file name, size, record count
+ * and checksums; per record (in dataset order: shards in shard order, records in file order) its
+ * shard, key, offset, length and CRC32C. This is the content of {@code index.kidx}.
+ *
+ * <p>Stored as parallel primitive arrays rather than objects, so tens of millions of records cost
+ * roughly key bytes + 20 bytes each; the key lookup table is built on first use because training
+ * by position never needs it. Immutable and safe to share between threads.
+ */
+public final class DatasetIndex {
+  private final int align;
+  private final String schemaJson;
+  private final String[] shardNames;
+  private final long[] shardSizes;
+  private final long[] shardStarts; // first record of shard s; shardStarts[S] = size
+  private final int[] shardFileCrcs;
+  private final int[] shardFooterCrcs;
+  private final long[] offsets;
+  private final int[] lengths;
+  private final int[] crcs;
+  private final String[] keys;
+  private volatile int[] keyTable; // open addressing: record index + 1, 0 = empty
+
+  private DatasetIndex(int align, String schemaJson, String[] shardNames, long[] shardSizes,
+      long[] shardStarts, int[] shardFileCrcs, int[] shardFooterCrcs, long[] offsets,
+      int[] lengths, int[] crcs, String[] keys) {
+    this.align = align;
+    this.schemaJson = schemaJson;
+    this.shardNames = shardNames;
+    this.shardSizes = shardSizes;
+    this.shardStarts = shardStarts;
+    this.shardFileCrcs = shardFileCrcs;
+    this.shardFooterCrcs = shardFooterCrcs;
+    this.offsets = offsets;
+    this.lengths = lengths;
+    this.crcs = crcs;
+    this.keys = keys;
+  }
+
+  // ------------------------------------------------------------------ construction
+
+  /**
+   * Builds the index from shard summaries. Shards are put in shard order ({@link
+   * ShardLayout#compareShardNames}) whatever order the list has, so a pipeline can collect
+   * summaries from parallel workers in any order.
+   *
+   * @throws IllegalArgumentException if shards disagree on schema or alignment, a file name
+   *     repeats, or a key appears twice in the dataset
+   */
+  public static DatasetIndex fromSummaries(List<ShardSummary> summaries) {
+    List<ShardSummary> sorted = new ArrayList<>(summaries);
+    sorted.sort((a, b) -> compareShardNames(a.fileName(), b.fileName()));
+    int s = sorted.size();
+    long total = 0;
+    for (ShardSummary sh : sorted) {
+      total += sh.recordCount();
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("too many records for one index: " + total);
+    }
+    int n = (int) total;
+    String schema = s == 0 ? dev.kiln.formats.SampleCodec.SCHEMA.toString() : sorted.get(0).schemaJson();
+    int align = s == 0 ? DEFAULT_ALIGN : sorted.get(0).align();
+    String[] names = new String[s];
+    long[] sizes = new long[s];
+    long[] starts = new long[s + 1];
+    int[] fileCrcs = new int[s];
+    int[] footerCrcs = new int[s];
+    long[] offsets = new long[n];
+    int[] lengths = new int[n];
+    int[] crcs = new int[n];
+    String[] keys = new String[n];
+    int r = 0;
+    for (int i = 0; i < s; i++) {
+      ShardSummary sh = sorted.get(i);
+      if (!sh.schemaJson().equals(schema)) {
+        throw new IllegalArgumentException(sh.fileName() + " has a different sample schema than "
+            + names[0]);
+      }
+      if (sh.align() != align) {
+        throw new IllegalArgumentException(sh.fileName() + " has align " + sh.align() + ", "
+            + names[0] + " has " + align);
+      }
+      if (i > 0 && sh.fileName().equals(names[i - 1])) {
+        throw new IllegalArgumentException("shard listed twice: " + sh.fileName());
+      }
+      names[i] = sh.fileName();
+      sizes[i] = sh.bytes();
+      fileCrcs[i] = sh.fileCrc32c();
+      footerCrcs[i] = sh.footerCrc32c();
+      starts[i] = r;
+      for (IndexEntry e : sh.entries()) {
+        offsets[r] = e.offset();
+        lengths[r] = e.length();
+        crcs[r] = e.crc32c();
+        keys[r] = e.key();
+        r++;
+      }
+    }
+    starts[s] = r;
+    DatasetIndex index = new DatasetIndex(align, schema, names, sizes, starts, fileCrcs,
+        footerCrcs, offsets, lengths, crcs, keys);
+    index.keyTable(); // builds the table and rejects duplicate keys up front
+    return index;
+  }
+
+  /**
+   * Builds the index by reading the footer of every {@code *.kiln} file in {@code dir} (one
+   * sequential pass over each file to compute its whole-file CRC32C). For datasets whose shard
+   * summaries were lost, and for datasets written without an index.
+   */
+  public static DatasetIndex fromShardFiles(Path dir) throws IOException {
+    return fromShardFiles(dir, true);
+  }
+
+  /** As {@link #fromShardFiles(Path)}; without {@code withFileCrcs} only footers are read. */
+  static DatasetIndex fromShardFiles(Path dir, boolean withFileCrcs) throws IOException {
+    List<ShardSummary> summaries = new ArrayList<>();
+    for (Path p : listShards(dir)) {
+      try (KilnShardReader r = KilnShardReader.open(p)) {
+        summaries.add(r.summary(withFileCrcs));
+      }
+    }
+    return fromSummaries(summaries);
+  }
+
+  /** The {@code *.kiln} files of a dataset directory, in shard order. */
+  public static List<Path> listShards(Path dir) throws IOException {
+    List<Path> shards = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.filter(p -> p.getFileName().toString().endsWith(SHARD_SUFFIX)
+              && Files.isRegularFile(p))
+          .forEach(shards::add);
+    }
+    shards.sort((a, b) ->
+        compareShardNames(a.getFileName().toString(), b.getFileName().toString()));
+    return shards;
+  }
+
+  /** Reads {@code index.kidx} with one read and checks its magic and CRC32C. */
+  public static DatasetIndex read(Path indexFile) throws IOException {
+    byte[] bytes;
+    try (FileChannel ch = FileChannel.open(indexFile, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE - 16) {
+        throw new CorruptIndexException(indexFile, "larger than 2 GiB: " + size + " bytes");
+      }
+      ByteBuffer b = ByteBuffer.allocate((int) size);
+      while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
+        // One read for a regular file; the loop only guards against short reads.
+      }
+      bytes = b.array();
+    }
+    try {
+      return parse(bytes, indexFile.toString());
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new CorruptIndexException(indexFile, e.getMessage());
+    }
+  }
+
+  private static DatasetIndex parse(byte[] bytes, String where) {
+    if (bytes.length < IDX_FIXED_SIZE + IDX_END_SIZE) {
+      throw new IllegalArgumentException("too short (" + bytes.length + " bytes)");
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (!LayoutCodec.hasMagic(b, IDX_MAGIC, INDEX_MAGIC)) {
+      throw new IllegalArgumentException("bad magic, not a Kiln index");
+    }
+    int end = bytes.length - IDX_END_SIZE;
+    if (!LayoutCodec.hasMagic(b, end + 4, INDEX_END_MAGIC)) {
+      throw new IllegalArgumentException("bad end magic (truncated?)");
+    }
+    int stored = b.getInt(end);
+    int actual = LayoutCodec.crc32c(bytes, 0, end);
+    if (stored != actual) {
+      throw new IllegalArgumentException("CRC32C mismatch (stored " + LayoutCodec.hex(stored)
+          + ", computed " + LayoutCodec.hex(actual) + ")");
+    }
+    int version = b.getInt(IDX_VERSION);
+    if (version != VERSION) {
+      throw new IllegalArgumentException("unsupported version " + version);
+    }
+    int align = b.getInt(IDX_ALIGN);
+    int s = b.getInt(IDX_SHARD_COUNT);
+    int schemaLength = b.getInt(IDX_SCHEMA_LENGTH);
+    long total = b.getLong(IDX_RECORD_COUNT);
+    if (!isValidAlign(align) || s < 0 || schemaLength < 0 || total < 0
+        || total > Integer.MAX_VALUE - 8 || schemaLength > end) {
+      throw new IllegalArgumentException("bad header fields");
+    }
+    String schema = LayoutCodec.utf8(bytes, IDX_SCHEMA, schemaLength, where);
+    b.position(IDX_SCHEMA + schemaLength);
+    int n = (int) total;
+    String[] names = new String[s];
+    long[] sizes = new long[s];
+    long[] starts = new long[s + 1];
+    int[] fileCrcs = new int[s];
+    int[] footerCrcs = new int[s];
+    long acc = 0;
+    for (int i = 0; i < s; i++) {
+      int nameLength = Short.toUnsignedInt(b.getShort());
+      names[i] = LayoutCodec.utf8(bytes, b.position(), nameLength, where);
+      b.position(b.position() + nameLength);
+      sizes[i] = b.getLong();
+      long count = b.getLong();
+      fileCrcs[i] = b.getInt();
+      footerCrcs[i] = b.getInt();
+      starts[i] = acc;
+      acc += count;
+      if (count < 0 || acc > n) {
+        throw new IllegalArgumentException("shard record counts exceed record count " + n);
+      }
+    }
+    if (acc != n) {
+      throw new IllegalArgumentException("shard record counts sum to " + acc + ", header says " + n);
+    }
+    starts[s] = n;
+    long[] offsets = new long[n];
+    int[] lengths = new int[n];
+    int[] crcs = new int[n];
+    String[] keys = new String[n];
+    b.limit(end);
+    LayoutCodec.readEntries(b, n, 0, offsets, lengths, crcs, keys, where);
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException(b.remaining() + " unexpected bytes after the entries");
+    }
+    return new DatasetIndex(align, schema, names, sizes, starts, fileCrcs, footerCrcs, offsets,
+        lengths, crcs, keys);
+  }
+
+  /** Serializes to the {@code index.kidx} encoding. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + keys.length * 48);
+    byte[] schema = schemaJson.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer h = LayoutCodec.le(IDX_FIXED_SIZE);
+    h.put(magicBytes(INDEX_MAGIC)).putInt(VERSION).putInt(align).putInt(shardNames.length)
+        .putInt(schema.length).putLong(keys.length);
+    out.write(h.array(), 0, IDX_FIXED_SIZE);
+    out.write(schema, 0, schema.length);
+    for (int i = 0; i < shardNames.length; i++) {
+      byte[] name = shardNames[i].getBytes(StandardCharsets.UTF_8);
+      if (name.length > 0xFFFF) {
+        throw new IllegalArgumentException("shard file name too long: " + shardNames[i]);
+      }
+      ByteBuffer sh = LayoutCodec.le(SHT_NAME_LENGTH_SIZE + name.length + SHT_FIXED_SIZE);
+      sh.putShort((short) name.length).put(name).putLong(shardSizes[i])
+          .putLong(shardStarts[i + 1] - shardStarts[i]).putInt(shardFileCrcs[i])
+          .putInt(shardFooterCrcs[i]);
+      out.write(sh.array(), 0, sh.capacity());
+    }
+    for (int r = 0; r < keys.length; r++) {
+      LayoutCodec.writeEntry(out, entry(r));
+    }
+    byte[] body = out.toByteArray();
+    ByteBuffer tail = LayoutCodec.le(IDX_END_SIZE);
+    tail.putInt(LayoutCodec.crc32c(body, 0, body.length)).put(magicBytes(INDEX_END_MAGIC));
+    byte[] all = Arrays.copyOf(body, body.length + IDX_END_SIZE);
+    System.arraycopy(tail.array(), 0, all, body.length, IDX_END_SIZE);
+    return all;
+  }
+
+  /** Writes {@code index.kidx} atomically (temporary file, fsync, rename). */
+  public void write(Path indexFile) throws IOException {
+    Path tmp = indexFile.resolveSibling(indexFile.getFileName() + TMP_SUFFIX);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(toBytes());
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, indexFile, StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    KilnShardWriter.syncDirectory(indexFile.toAbsolutePath().getParent());
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** Number of records in the dataset. */
+  public int size() {
+    return keys.length;
+  }
+
+  /** Record alignment common to all shards (0 = packed). */
+  public int align() {
+    return align;
+  }
+
+  /** The sample schema (Avro JSON) all records are encoded with. */
+  public String schemaJson() {
+    return schemaJson;
+  }
+
+  public int shardCount() {
+    return shardNames.length;
+  }
+
+  public String shardFileName(int shard) {
+    return shardNames[shard];
+  }
+
+  public long shardFileSize(int shard) {
+    return shardSizes[shard];
+  }
+
+  public int shardRecordCount(int shard) {
+    return (int) (shardStarts[shard + 1] - shardStarts[shard]);
+  }
+
+  /** Dataset position of the shard's first record. */
+  public int shardFirstRecord(int shard) {
+    return (int) shardStarts[shard];
+  }
+
+  public int shardFileCrc32c(int shard) {
+    return shardFileCrcs[shard];
+  }
+
+  public int shardFooterCrc32c(int shard) {
+    return shardFooterCrcs[shard];
+  }
+
+  /** The shard holding record {@code i} (binary search over shard boundaries). */
+  public int shardOf(int i) {
+    checkIndex(i);
+    int pos = Arrays.binarySearch(shardStarts, i);
+    if (pos >= 0) {
+      // Skip empty shards that share the same start.
+      while (shardStarts[pos + 1] == i) {
+        pos++;
+      }
+      return pos;
+    }
+    return -pos - 2;
+  }
+
+  public String key(int i) {
+    return keys[i];
+  }
+
+  public long offset(int i) {
+    return offsets[i];
+  }
+
+  public int length(int i) {
+    return lengths[i];
+  }
+
+  public int crc32c(int i) {
+    return crcs[i];
+  }
+
+  /** Record {@code i}'s entry (allocates; use the primitive accessors in hot paths). */
+  public IndexEntry entry(int i) {
+    return new IndexEntry(keys[i], offsets[i], lengths[i], crcs[i]);
+  }
+
+  /** All keys in dataset order (an unmodifiable view, no copy). */
+  public List<String> keys() {
+    return Collections.unmodifiableList(Arrays.asList(keys));
+  }
+
+  /** Position of {@code key} in dataset order, or -1. */
+  public int indexOf(String key) {
+    int[] table = keyTable();
+    int mask = table.length - 1;
+    for (int slot = mix(key.hashCode()) & mask; ; slot = (slot + 1) & mask) {
+      int v = table[slot];
+      if (v == 0) {
+        return -1;
+      }
+      if (keys[v - 1].equals(key)) {
+        return v - 1;
+      }
+    }
+  }
+
+  private int[] keyTable() {
+    int[] t = keyTable;
+    if (t == null) {
+      synchronized (this) {
+        t = keyTable;
+        if (t == null) {
+          t = buildKeyTable();
+          keyTable = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  private int[] buildKeyTable() {
+    int capacity = Integer.highestOneBit(Math.max(4, (int) (keys.length / 0.7) + 1)) << 1;
+    int[] table = new int[capacity];
+    int mask = capacity - 1;
+    for (int i = 0; i < keys.length; i++) {
+      int slot = mix(keys[i].hashCode()) & mask;
+      while (table[slot] != 0) {
+        if (keys[table[slot] - 1].equals(keys[i])) {
+          throw new IllegalArgumentException("duplicate key '" + keys[i] + "' at records "
+              + (table[slot] - 1) + " and " + i);
+        }
+        slot = (slot + 1) & mask;
+      }
+      table[slot] = i + 1;
+    }
+    return table;
+  }
+
+  private static int mix(int h) {
+    h *= 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  private void checkIndex(int i) {
+    if (i < 0 || i >= keys.length) {
+      throw new IndexOutOfBoundsException("record " + i + " of " + keys.length);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.kiln.formats.kiln;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a dataset's {@code index.kidx}: the last step of writing a Kiln dataset, after every
+ * shard has been closed. Readers load it with one read and then serve samples without touching
+ * shard footers.
+ */
+public final class DatasetIndexWriter {
+  private DatasetIndexWriter() {}
+
+  /**
+   * Writes {@code datasetDir/index.kidx} from the summaries returned by {@link
+   * KilnShardWriter#close()}, in any order (shards are sorted by name and shard number).
+   *
+   * @return the index written
+   * @throws IllegalArgumentException if shards disagree on schema or alignment, or a key appears
+   *     twice in the dataset
+   */
+  public static DatasetIndex write(Path datasetDir, List<ShardSummary> shards) throws IOException {
+    DatasetIndex index = DatasetIndex.fromSummaries(shards);
+    index.write(datasetDir.resolve(ShardLayout.INDEX_FILE_NAME));
+    return index;
+  }
+
+  /**
+   * Rebuilds {@code datasetDir/index.kidx} from the {@code *.kiln} files in the directory,
+   * validating each shard's header, trailer and footer and computing its file CRC32C (one
+   * sequential pass over the data). For when summaries are not at hand, e.g. after shards were
+   * copied together from several jobs.
+   */
+  public static DatasetIndex rebuild(Path datasetDir) throws IOException {
+    DatasetIndex index = DatasetIndex.fromShardFiles(datasetDir);
+    index.write(datasetDir.resolve(ShardLayout.INDEX_FILE_NAME));
+    return index;
+  }
+}

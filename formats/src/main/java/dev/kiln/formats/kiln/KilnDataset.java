@@ -1,0 +1,487 @@
+package dev.kiln.formats.kiln;
+
+import static dev.kiln.formats.kiln.ShardLayout.*;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.SampleCodec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Random-access reader of a Kiln dataset directory (shards plus {@code index.kidx}).
+ *
+ * <p>Opening reads the index in one read and checks every shard's size and trailer against it, so
+ * truncated or replaced shards fail here with {@link CorruptShardException} rather than in the
+ * middle of an epoch. After that, {@link #get(int)} and {@link #get(String)} are resolved from the
+ * in-memory index and cost exactly one positional read each: the window {@code
+ * [alignDown(offset), alignUp(offset + length))} (4096-byte granularity with O_DIRECT, the shard
+ * alignment otherwise), into a per-thread reusable buffer. Every record's CRC32C is verified; a
+ * mismatch throws {@link CorruptRecordException} and leaves the other records readable.
+ *
+ * <p>Thread-safe: any number of threads may read concurrently (positional reads share no file
+ * position). A thread interrupted during a read gets an exception, and the shard's channel, which
+ * Java closes on interrupt, is reopened so the other threads carry on.
+ *
+ * <p>Record order ({@code get(i)}) is the dataset order: shards in shard order, records in file
+ * order. Shuffling is the caller's business; reads cost the same in any order.
+ */
+public final class KilnDataset implements Iterable<Sample>, Closeable {
+  private static final System.Logger LOG = System.getLogger(KilnDataset.class.getName());
+  /** Thread buffers above this size are not kept, so one huge record doesn't pin memory. */
+  private static final int MAX_RETAINED_BUFFER = 64 << 20;
+  private static final int MIN_BUFFER = 256 << 10;
+
+  private final Path dir;
+  private final DatasetIndex index;
+  private final Shard[] shards;
+  private final String directFallback;
+  private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+  private final LongAdder readCalls = new LongAdder();
+  private volatile boolean closed;
+
+  /** One shard file and its read channel; the channel is replaced if an interrupt closes it. */
+  private static final class Shard {
+    final Path path;
+    final boolean direct;
+    volatile FileChannel channel;
+
+    Shard(Path path, boolean direct, FileChannel channel) {
+      this.path = path;
+      this.direct = direct;
+      this.channel = channel;
+    }
+
+    synchronized void reopen(FileChannel failed) throws IOException {
+      if (channel == failed) {
+        channel = direct
+            ? FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
+            : FileChannel.open(path, StandardOpenOption.READ);
+      }
+    }
+  }
+
+  private KilnDataset(Path dir, DatasetIndex index, Shard[] shards, String directFallback) {
+    this.dir = dir;
+    this.index = index;
+    this.shards = shards;
+    this.directFallback = directFallback;
+  }
+
+  /** Opens a dataset directory with {@link ReadOptions#defaults()}. */
+  public static KilnDataset open(Path datasetDir) throws IOException {
+    return open(datasetDir, ReadOptions.defaults());
+  }
+
+  /**
+   * Opens a dataset directory.
+   *
+   * @throws CorruptIndexException if {@code index.kidx} is damaged
+   * @throws CorruptShardException if a shard is missing, truncated, has bad magic or a trailer or
+   *     footer that doesn't match the index
+   * @throws NoSuchFileException if there is no index and {@link ReadOptions#requireIndex()}
+   */
+  public static KilnDataset open(Path datasetDir, ReadOptions options) throws IOException {
+    Path indexFile = datasetDir.resolve(INDEX_FILE_NAME);
+    DatasetIndex index;
+    if (Files.exists(indexFile)) {
+      index = DatasetIndex.read(indexFile);
+    } else if (options.requireIndex()) {
+      throw new NoSuchFileException(indexFile.toString(), null,
+          "dataset index missing (write it with DatasetIndexWriter)");
+    } else {
+      LOG.log(System.Logger.Level.WARNING, "{0} missing: reading every shard footer instead",
+          indexFile);
+      index = DatasetIndex.fromShardFiles(datasetDir, false);
+    }
+    Shard[] shards = new Shard[index.shardCount()];
+    String fallback = null;
+    boolean tryDirect = options.directIo();
+    try {
+      for (int s = 0; s < shards.length; s++) {
+        Path path = datasetDir.resolve(index.shardFileName(s));
+        FileChannel buffered = openChecked(path, index, s, options.verifyFootersOnOpen());
+        FileChannel direct = null;
+        if (tryDirect) {
+          try {
+            direct = openDirect(path);
+          } catch (IOException | UnsupportedOperationException e) {
+            // Typical: tmpfs, some FUSE/network filesystems and old overlayfs answer EINVAL.
+            fallback = "O_DIRECT refused for " + path + " (" + e + "); using buffered reads";
+            LOG.log(System.Logger.Level.WARNING, fallback);
+            tryDirect = false;
+            shards = downgrade(shards, s);
+          }
+        }
+        if (direct != null) {
+          buffered.close();
+          shards[s] = new Shard(path, true, direct);
+        } else {
+          shards[s] = new Shard(path, false, buffered);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        closeAll(shards);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return new KilnDataset(datasetDir, index, shards, fallback);
+  }
+
+  /** Reopens the first {@code n} (direct) shards buffered, so the whole dataset reads one way. */
+  private static Shard[] downgrade(Shard[] shards, int n) throws IOException {
+    for (int s = 0; s < n; s++) {
+      shards[s].channel.close();
+      shards[s] = new Shard(shards[s].path, false,
+          FileChannel.open(shards[s].path, StandardOpenOption.READ));
+    }
+    return shards;
+  }
+
+  /** Opens with O_DIRECT and proves it with one aligned read (some filesystems fail only then). */
+  private static FileChannel openDirect(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+    try {
+      ByteBuffer probe = ByteBuffer.allocateDirect(2 * DIRECT_IO_ALIGN).alignedSlice(DIRECT_IO_ALIGN);
+      probe.limit(DIRECT_IO_ALIGN);
+      ch.read(probe, 0);
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** Opens a shard buffered and checks size and trailer (and optionally footer) against the index. */
+  private static FileChannel openChecked(Path path, DatasetIndex index, int s, boolean footer)
+      throws IOException {
+    if (!Files.isRegularFile(path)) {
+      throw new CorruptShardException(path, "missing (listed in " + INDEX_FILE_NAME + ")");
+    }
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      long size = ch.size();
+      if (size != index.shardFileSize(s)) {
+        throw new CorruptShardException(path, "file is " + size + " bytes but the index says "
+            + index.shardFileSize(s) + (size < index.shardFileSize(s) ? " (truncated)" : ""));
+      }
+      if (size < HDR_FIXED_SIZE + TRAILER_SIZE) {
+        throw new CorruptShardException(path, "only " + size + " bytes");
+      }
+      ByteBuffer t = LayoutCodec.le(TRAILER_SIZE);
+      readFully(ch, t, size - TRAILER_SIZE);
+      LayoutCodec.Trailer trailer;
+      try {
+        trailer = LayoutCodec.parseTrailer(t.flip(), size, path.toString());
+      } catch (IllegalArgumentException e) {
+        throw new CorruptShardException(path, e.getMessage());
+      }
+      if (trailer.footerCrc() != index.shardFooterCrc32c(s)
+          || trailer.recordCount() != index.shardRecordCount(s)) {
+        throw new CorruptShardException(path, "trailer (" + trailer.recordCount()
+            + " records, footer CRC " + LayoutCodec.hex(trailer.footerCrc())
+            + ") does not match " + INDEX_FILE_NAME + " (" + index.shardRecordCount(s)
+            + " records, footer CRC " + LayoutCodec.hex(index.shardFooterCrc32c(s)) + ")");
+      }
+      if (footer) {
+        ByteBuffer f = LayoutCodec.le((int) trailer.footerLength());
+        readFully(ch, f, trailer.footerOffset());
+        int crc = LayoutCodec.crc32c(f.flip());
+        if (crc != trailer.footerCrc()) {
+          throw new CorruptShardException(path, "footer CRC32C mismatch (stored "
+              + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(crc) + ")");
+        }
+        int first = index.shardFirstRecord(s);
+        for (int r = 0; r < index.shardRecordCount(s); r++) {
+          IndexEntry e = index.entry(first + r);
+          long off = f.getLong();
+          int len = f.getInt();
+          int rc = f.getInt();
+          byte[] key = new byte[Short.toUnsignedInt(f.getShort())];
+          f.get(key);
+          if (off != e.offset() || len != e.length() || rc != e.crc32c()
+              || !new String(key, java.nio.charset.StandardCharsets.UTF_8).equals(e.key())) {
+            throw new CorruptShardException(path, "footer entry " + r + " differs from "
+                + INDEX_FILE_NAME);
+          }
+        }
+      }
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+    long start = position - b.position();
+    while (b.hasRemaining()) {
+      if (ch.read(b, start + b.position()) < 0) {
+        throw new IOException("unexpected end of file");
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** Number of samples. */
+  public int size() {
+    return index.size();
+  }
+
+  /** The dataset directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** The in-memory index (shards, keys, offsets, lengths, CRCs). */
+  public DatasetIndex index() {
+    return index;
+  }
+
+  /** Keys in dataset order. */
+  public List<String> keys() {
+    return index.keys();
+  }
+
+  /** Key of sample {@code i}, from the index (no I/O). */
+  public String key(int i) {
+    return index.key(i);
+  }
+
+  /** Position of {@code key} in dataset order, or -1 (no I/O). */
+  public int indexOf(String key) {
+    return index.indexOf(key);
+  }
+
+  /** True when records are read with O_DIRECT. */
+  public boolean directIo() {
+    return shards.length > 0 && shards[0].direct;
+  }
+
+  /** Why O_DIRECT was requested but not used, if that happened. */
+  public Optional<String> directIoFallback() {
+    return Optional.ofNullable(directFallback);
+  }
+
+  /** Positional read calls issued by record reads so far (one per record unless a read was short). */
+  public long readCalls() {
+    return readCalls.sum();
+  }
+
+  /**
+   * Sample {@code i} in dataset order.
+   *
+   * @throws CorruptRecordException if its bytes fail the CRC32C check or disagree with the index
+   */
+  public Sample get(int i) {
+    byte[] record = readRecord(i);
+    Sample s;
+    try {
+      s = SampleCodec.decode(record);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException(shardPath(i), i, index.key(i),
+          "CRC matches but the record does not decode: " + e.getMessage());
+    }
+    if (!s.key().equals(index.key(i))) {
+      throw new CorruptRecordException(shardPath(i), i, index.key(i),
+          "record holds key '" + s.key() + "' (index and shard disagree)");
+    }
+    return s;
+  }
+
+  /**
+   * The sample with this key.
+   *
+   * @throws NoSuchElementException if the dataset has no such key
+   */
+  public Sample get(String key) {
+    int i = index.indexOf(key);
+    if (i < 0) {
+      throw new NoSuchElementException("no sample with key '" + key + "' in " + dir);
+    }
+    return get(i);
+  }
+
+  /**
+   * The raw record bytes of sample {@code i} (Avro binary under the dataset schema), read with one
+   * positional read and CRC32C-verified.
+   */
+  public byte[] readRecord(int i) {
+    if (closed) {
+      throw new IllegalStateException("dataset " + dir + " is closed");
+    }
+    int s = index.shardOf(i);
+    Shard shard = shards[s];
+    long offset = index.offset(i);
+    int length = index.length(i);
+    long block = shard.direct ? DIRECT_IO_ALIGN : Math.max(1, index.align());
+    long start = alignDown(offset, block);
+    long end = alignUp(offset + length, block);
+    if (end - start > Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN) {
+      throw new CorruptRecordException(shard.path, i, index.key(i), "record length " + length
+          + " too large");
+    }
+    int window = (int) (end - start);
+    int need = (int) (offset + length - start);
+    ByteBuffer buf = buffer(window, shard.direct);
+    int got = readWindow(shard, buf, start, window, need, i);
+    if (got < need) {
+      throw new CorruptRecordException(shard.path, i, index.key(i), "short read: " + got
+          + " of " + need + " bytes at " + start + " (file truncated after open?)");
+    }
+    int at = (int) (offset - start);
+    buf.limit(at + length).position(at);
+    CRC32C crc = new CRC32C();
+    crc.update(buf.duplicate());
+    if ((int) crc.getValue() != index.crc32c(i)) {
+      throw new CorruptRecordException(shard.path, i, index.key(i), "CRC32C mismatch (stored "
+          + LayoutCodec.hex(index.crc32c(i)) + ", computed " + LayoutCodec.hex((int) crc.getValue())
+          + ") for record at offset " + offset + ", " + length + " bytes");
+    }
+    byte[] out = new byte[length];
+    buf.get(out);
+    return out;
+  }
+
+  private int readWindow(Shard shard, ByteBuffer buf, long start, int window, int need, int i) {
+    for (int attempt = 0; ; attempt++) {
+      FileChannel ch = shard.channel;
+      buf.clear().limit(window);
+      try {
+        while (buf.position() < need) {
+          int requested = buf.remaining();
+          int r = ch.read(buf, start + buf.position());
+          readCalls.increment();
+          // A short read on a regular file means end of file; with O_DIRECT a retry would also
+          // be at an unaligned position, so stop and let the caller report the truncation.
+          if (r <= 0 || (shard.direct && r < requested)) {
+            break;
+          }
+        }
+        return buf.position();
+      } catch (ClosedByInterruptException e) {
+        reopenQuietly(shard, ch);
+        throw new UncheckedIOException("interrupted while reading record " + i + " from "
+            + shard.path, e);
+      } catch (ClosedChannelException e) {
+        // Another thread's interrupt closed the shared channel under us: reopen and retry once.
+        if (closed) {
+          throw new IllegalStateException("dataset " + dir + " is closed", e);
+        }
+        if (attempt > 0) {
+          throw new UncheckedIOException("reading record " + i + " from " + shard.path, e);
+        }
+        reopenQuietly(shard, ch);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading record " + i + " from " + shard.path, e);
+      }
+    }
+  }
+
+  private void reopenQuietly(Shard shard, FileChannel failed) {
+    if (closed) {
+      return;
+    }
+    try {
+      shard.reopen(failed);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not reopen " + shard.path, e);
+    }
+  }
+
+  /** This thread's read buffer, grown to {@code n} bytes; 4096-aligned for O_DIRECT. */
+  private ByteBuffer buffer(int n, boolean direct) {
+    ByteBuffer b = buffers.get();
+    if (b != null && b.capacity() >= n) {
+      return b;
+    }
+    int capacity = (int) Math.min(Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN,
+        Math.max(MIN_BUFFER, alignUp(n, 64 << 10)));
+    b = direct
+        ? ByteBuffer.allocateDirect(capacity + DIRECT_IO_ALIGN).alignedSlice(DIRECT_IO_ALIGN)
+        : ByteBuffer.allocateDirect(capacity);
+    if (capacity <= MAX_RETAINED_BUFFER) {
+      buffers.set(b);
+    }
+    return b;
+  }
+
+  private Path shardPath(int i) {
+    return shards[index.shardOf(i)].path;
+  }
+
+  /** Samples in dataset order. */
+  @Override
+  public Iterator<Sample> iterator() {
+    return new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < size();
+      }
+
+      @Override
+      public Sample next() {
+        if (next >= size()) {
+          throw new NoSuchElementException();
+        }
+        return get(next++);
+      }
+    };
+  }
+
+  /** Samples in dataset order; parallel streams read concurrently. */
+  public Stream<Sample> stream() {
+    return IntStream.range(0, size()).mapToObj(this::get);
+  }
+
+  /** Closes all shard files. Reads after close throw {@link IllegalStateException}. */
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    closeAll(shards);
+  }
+
+  private static void closeAll(Shard[] shards) throws IOException {
+    IOException first = null;
+    for (Shard s : shards) {
+      if (s == null) {
+        continue;
+      }
+      try {
+        s.channel.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

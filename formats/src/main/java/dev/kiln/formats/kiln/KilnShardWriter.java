@@ -1,0 +1,236 @@
+package dev.kiln.formats.kiln;
+
+import static dev.kiln.formats.kiln.ShardLayout.*;
+
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.SampleCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes one Kiln shard ({@link ShardLayout}): header, records in the order given, footer index and
+ * trailer. Records are {@link SampleCodec#encode(Sample)} bytes, each starting at an offset aligned
+ * to {@code align} with zero padding in between.
+ *
+ * <p>The shard is written to {@code file + ".tmp"} and renamed to {@code file} (atomically, after
+ * fsync) by {@link #close()}, so a shard file only ever exists complete. Output is deterministic:
+ * the same samples in the same order with the same alignment give a byte-identical file.
+ *
+ * <p>Not thread-safe: one writer per shard, used by one thread. Typical use:
+ *
+ * <pre>{@code
+ * KilnShardWriter w = KilnShardWriter.open(dir.resolve(ShardLayout.shardFileName("train", 3)), 4096);
+ * try {
+ *   for (Sample s : samples) w.write(s);
+ *   summaries.add(w.close());
+ * } finally {
+ *   w.abort(); // no-op after a successful close; deletes the .tmp file otherwise
+ * }
+ * }</pre>
+ */
+public final class KilnShardWriter {
+  private static final int BUFFER_SIZE = 1 << 20;
+
+  private final Path file;
+  private final Path tmp;
+  private final int align;
+  private final String schemaJson;
+  private final FileChannel channel;
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  private final CRC32C fileCrc = new CRC32C();
+  private final List<IndexEntry> entries = new ArrayList<>();
+  private final Set<String> keys = new HashSet<>();
+  private long position;
+  private boolean closed;
+
+  private KilnShardWriter(Path file, int align) throws IOException {
+    this.file = file;
+    this.tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
+    this.align = align;
+    this.schemaJson = SampleCodec.SCHEMA.toString();
+    this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    try {
+      byte[] header = LayoutCodec.encodeHeader(align, schemaJson);
+      put(header, 0, header.length);
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  /** Opens a writer with the default 4096-byte alignment. */
+  public static KilnShardWriter open(Path file) throws IOException {
+    return open(file, DEFAULT_ALIGN);
+  }
+
+  /**
+   * Opens a writer for {@code file} (conventionally {@code <prefix>-NNNNN.kiln}, see {@link
+   * ShardLayout#shardFileName}).
+   *
+   * @param align record alignment in bytes: 0 (packed) or a power of two; 4096 for one-I/O reads
+   */
+  public static KilnShardWriter open(Path file, int align) throws IOException {
+    if (!isValidAlign(align)) {
+      throw new IllegalArgumentException("align must be 0 or a power of two, got " + align);
+    }
+    if (file.getFileName() == null) {
+      throw new IllegalArgumentException("not a file path: " + file);
+    }
+    return new KilnShardWriter(file, align);
+  }
+
+  /**
+   * Appends a sample as the next record.
+   *
+   * @return where it was written
+   * @throws IllegalArgumentException if the key was already written to this shard or is longer
+   *     than {@link ShardLayout#MAX_KEY_BYTES} UTF-8 bytes
+   */
+  public IndexEntry write(Sample sample) throws IOException {
+    checkOpen();
+    String key = sample.key();
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException("key longer than " + MAX_KEY_BYTES + " bytes: "
+          + key.substring(0, 64) + "...");
+    }
+    if (!keys.add(key)) {
+      throw new IllegalArgumentException("duplicate key in shard " + file.getFileName() + ": "
+          + key);
+    }
+    byte[] record = SampleCodec.encode(sample);
+    padTo(alignUp(position, align));
+    IndexEntry e =
+        new IndexEntry(key, position, record.length, LayoutCodec.crc32c(record, 0, record.length));
+    put(record, 0, record.length);
+    entries.add(e);
+    return e;
+  }
+
+  /** Records written so far. */
+  public int recordCount() {
+    return entries.size();
+  }
+
+  /** Bytes written so far (header, records, padding); lets callers roll shards over by size. */
+  public long bytesWritten() {
+    return position;
+  }
+
+  /** The final path the shard will have after {@link #close()}. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Writes footer and trailer, fsyncs, renames {@code .tmp} into place and reports the shard.
+   * On failure the temporary file is deleted and nothing appears under the final name.
+   */
+  public ShardSummary close() throws IOException {
+    checkOpen();
+    try {
+      padTo(alignUp(position, align));
+      long footerOffset = position;
+      byte[] footer = LayoutCodec.encodeEntries(entries);
+      int footerCrc = LayoutCodec.crc32c(footer, 0, footer.length);
+      put(footer, 0, footer.length);
+      byte[] trailer =
+          LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
+      put(trailer, 0, trailer.length);
+      flush();
+      channel.force(true);
+      channel.close();
+      closed = true;
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory(file.toAbsolutePath().getParent());
+      return new ShardSummary(file.getFileName().toString(), entries.size(), position,
+          (int) fileCrc.getValue(), footerCrc, align, schemaJson, entries);
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  /** Discards the shard: closes and deletes the temporary file. No-op after {@link #close()}. */
+  public void abort() {
+    if (closed && !Files.exists(tmp)) {
+      return;
+    }
+    closed = true;
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // The file is being thrown away; a failing close changes nothing for the caller.
+    }
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete " + tmp, e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("shard writer for " + file + " is closed");
+    }
+  }
+
+  private void padTo(long target) throws IOException {
+    while (position < target) {
+      if (!buffer.hasRemaining()) {
+        flush();
+      }
+      int n = (int) Math.min(target - position, buffer.remaining());
+      for (int i = 0; i < n; i++) {
+        buffer.put((byte) 0);
+      }
+      position += n;
+    }
+  }
+
+  private void put(byte[] b, int off, int len) throws IOException {
+    while (len > 0) {
+      if (!buffer.hasRemaining()) {
+        flush();
+      }
+      int n = Math.min(len, buffer.remaining());
+      buffer.put(b, off, n);
+      off += n;
+      len -= n;
+      position += n;
+    }
+  }
+
+  private void flush() throws IOException {
+    buffer.flip();
+    fileCrc.update(buffer.duplicate());
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    buffer.clear();
+  }
+
+  /** Makes the rename durable; best effort because not every platform can open a directory. */
+  static void syncDirectory(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // Directory fsync is unsupported on some filesystems/OSes; the data itself is already synced.
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.kiln.formats.kiln;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Measures random-order read throughput and latency the way training reads: N long-lived
+ * threads pull positions from one shared random permutation (a fresh permutation per pass over
+ * the dataset) and each read one record. No command line; call it from a harness or test.
+ *
+ * <p>Latency is per record (one positional read plus CRC32C, plus Avro decoding with {@code
+ * decode}). Throughput counts record bytes, not the aligned window actually read.
+ */
+public final class ReadBenchmark {
+  private ReadBenchmark() {}
+
+  /**
+   * What a run measured.
+   *
+   * @param threads reader threads
+   * @param samples records read
+   * @param bytes record bytes read
+   * @param seconds wall time from the threads' common start to the last read
+   * @param samplesPerSecond samples / seconds
+   * @param mibPerSecond bytes / 2^20 / seconds
+   * @param p50Micros median per-read latency in microseconds
+   * @param p99Micros 99th percentile per-read latency in microseconds
+   * @param directIo whether reads used O_DIRECT (false also when O_DIRECT was refused)
+   * @param readCalls positional read calls issued (equals samples when every read was one I/O)
+   */
+  public record Result(
+      int threads,
+      long samples,
+      long bytes,
+      double seconds,
+      double samplesPerSecond,
+      double mibPerSecond,
+      double p50Micros,
+      double p99Micros,
+      boolean directIo,
+      long readCalls) {}
+
+  /** Opens {@code datasetDir}, reads {@code samples} raw records in random order, closes it. */
+  public static Result run(Path datasetDir, int threads, int samples, boolean direct, long seed)
+      throws IOException, InterruptedException {
+    try (KilnDataset ds = KilnDataset.open(datasetDir, ReadOptions.defaults().withDirectIo(direct))) {
+      return run(ds, threads, samples, seed, false);
+    }
+  }
+
+  /**
+   * Reads {@code samples} records of an open dataset in random order from {@code threads}
+   * threads; with {@code decode}, each record is also decoded to a {@link dev.kiln.formats.Sample}.
+   */
+  public static Result run(KilnDataset ds, int threads, int samples, long seed, boolean decode)
+      throws InterruptedException {
+    if (threads < 1 || samples < 0) {
+      throw new IllegalArgumentException("threads must be >= 1 and samples >= 0");
+    }
+    if (ds.size() == 0 && samples > 0) {
+      throw new IllegalArgumentException("dataset " + ds.directory() + " is empty");
+    }
+    int[] order = permutation(ds.size(), samples, seed);
+    long[] latencies = new long[samples];
+    AtomicInteger cursor = new AtomicInteger();
+    AtomicLong bytes = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch ready = new CountDownLatch(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    long readsBefore = ds.readCalls();
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] = new Thread(() -> {
+        ready.countDown();
+        long mine = 0;
+        try {
+          go.await();
+          for (int k; (k = cursor.getAndIncrement()) < samples && failure.get() == null; ) {
+            long t0 = System.nanoTime();
+            if (decode) {
+              mine += ds.get(order[k]).image().length;
+            } else {
+              mine += ds.readRecord(order[k]).length;
+            }
+            latencies[k] = System.nanoTime() - t0;
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+        bytes.addAndGet(mine);
+      }, "kiln-read-bench-" + t);
+      workers[t].start();
+    }
+    ready.await();
+    long start = System.nanoTime();
+    go.countDown();
+    for (Thread w : workers) {
+      w.join();
+    }
+    double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    if (failure.get() != null) {
+      throw new IllegalStateException("benchmark read failed", failure.get());
+    }
+    Arrays.sort(latencies);
+    return new Result(threads, samples, bytes.get(), seconds, samples / seconds,
+        bytes.get() / (1024.0 * 1024.0) / seconds, percentile(latencies, 0.50) / 1e3,
+        percentile(latencies, 0.99) / 1e3, ds.directIo(), ds.readCalls() - readsBefore);
+  }
+
+  /** {@code count} positions: whole shuffled passes over {@code [0, size)}, then a partial one. */
+  static int[] permutation(int size, int count, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int[] out = new int[count];
+    int[] pass = new int[size];
+    for (int filled = 0; filled < count; ) {
+      for (int i = 0; i < size; i++) {
+        pass[i] = i;
+      }
+      for (int i = size - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int tmp = pass[i];
+        pass[i] = pass[j];
+        pass[j] = tmp;
+      }
+      int n = Math.min(size, count - filled);
+      System.arraycopy(pass, 0, out, filled, n);
+      filled += n;
+    }
+    return out;
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

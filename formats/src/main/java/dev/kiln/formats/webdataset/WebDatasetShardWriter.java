@@ -1,0 +1,116 @@
+package dev.kiln.formats.webdataset;
+
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.SampleMetadataJson;
+import dev.kiln.formats.ShardFile;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes one WebDataset shard: a POSIX tar holding {@code <key>.<ext>} (the encoded image) and
+ * {@code <key>.json} (its metadata) for each sample, in the order given.
+ *
+ * <p>Headers carry no time, owner or host information, so the same samples in the same order
+ * give the same bytes on every machine. The shard is written to a hidden temporary file and
+ * renamed into place by {@link #close()}, so a shard file only ever appears complete.
+ */
+public final class WebDatasetShardWriter implements AutoCloseable {
+  private final Path target;
+  private final Path temporary;
+  private final MessageDigest digest;
+  private final TarArchiveOutputStream tar;
+  private long samples;
+  private boolean closed;
+  private ShardFile summary;
+
+  private WebDatasetShardWriter(Path target) throws IOException {
+    this.target = target;
+    this.temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    OutputStream file = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 20);
+    this.tar = new TarArchiveOutputStream(new DigestOutputStream(file, digest), "UTF-8");
+    // Long keys and non-ASCII names need PAX headers; Python's tarfile and GNU tar read them.
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    tar.setAddPaxHeadersForNonAsciiNames(true);
+  }
+
+  /** Opens a writer for {@code target}; nothing is visible at that path until {@link #close()}. */
+  public static WebDatasetShardWriter open(Path target) throws IOException {
+    return new WebDatasetShardWriter(target);
+  }
+
+  /** Appends a sample's image and metadata members. */
+  public void write(Sample sample) throws IOException {
+    addMember(sample.key() + "." + sample.fileExtension(), sample.image());
+    addMember(sample.key() + ".json", SampleMetadataJson.toBytes(sample));
+    samples++;
+  }
+
+  private void addMember(String name, byte[] content) throws IOException {
+    TarArchiveEntry entry = new TarArchiveEntry(name, true);
+    entry.setSize(content.length);
+    entry.setMode(0100644);
+    entry.setModTime(0L);
+    entry.setIds(0, 0);
+    entry.setNames("", "");
+    tar.putArchiveEntry(entry);
+    tar.write(content);
+    tar.closeArchiveEntry();
+  }
+
+  /** Finishes the archive, moves it into place and describes it. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    tar.finish();
+    tar.close();
+    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    summary =
+        new ShardFile(
+            target.getFileName().toString(),
+            samples,
+            Files.size(target),
+            HexFormat.of().formatHex(digest.digest()));
+  }
+
+  /** The completed shard; valid after {@link #close()}. */
+  public ShardFile summary() {
+    if (summary == null) {
+      throw new IllegalStateException("summary() before a successful close() of " + target);
+    }
+    return summary;
+  }
+
+  /** Deletes the temporary file of a writer that failed part way. */
+  public void abort() {
+    closed = true;
+    try {
+      tar.close();
+    } catch (IOException | RuntimeException ignored) {
+      // The writer is being discarded; the temporary file is removed below either way.
+    }
+    try {
+      Files.deleteIfExists(temporary);
+    } catch (IOException ignored) {
+      // Best effort: a stale hidden .tmp file never looks like a shard.
+    }
+  }
+}

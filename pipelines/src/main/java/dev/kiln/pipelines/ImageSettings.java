@@ -1,0 +1,85 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.image.ResizeMode;
+import java.util.Locale;
+import java.util.Set;
+
+/** Turns {@link PrepareOptions} into the pure image code's {@link PrepareSettings}. */
+public final class ImageSettings {
+  private static final Set<String> ENCODINGS = Set.of("jpeg", "png", "raw");
+
+  private ImageSettings() {}
+
+  /**
+   * Validates and converts the image options.
+   *
+   * @throws IllegalArgumentException naming the flag and what is wrong with its value
+   */
+  public static PrepareSettings from(PrepareOptions o) {
+    int[] size = parseSize(o.getSize());
+    ResizeMode mode = parseMode(o.getResize());
+    if (o.getQuality() < 1 || o.getQuality() > 100) {
+      throw new IllegalArgumentException("--quality=" + o.getQuality() + ": must be 1-100");
+    }
+    String encoding = o.getEncode().toLowerCase(Locale.ROOT);
+    if (!ENCODINGS.contains(encoding)) {
+      throw new IllegalArgumentException(
+          "--encode=" + o.getEncode() + ": must be one of jpeg, png, raw");
+    }
+    if (o.getMaxPixels() < 1) {
+      throw new IllegalArgumentException("--max-pixels=" + o.getMaxPixels() + ": must be positive");
+    }
+    return new PrepareSettings(
+        mode,
+        size[0],
+        size[1],
+        encoding,
+        o.getQuality(),
+        o.getMaxPixels(),
+        parseColour("--background", o.getBackground()),
+        parseColour("--pad-color", o.getPadColor()),
+        !o.getNoUpscale());
+  }
+
+  static int[] parseSize(String value) {
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    try {
+      int x = v.indexOf('x');
+      int w = Integer.parseInt(x < 0 ? v : v.substring(0, x));
+      int h = x < 0 ? w : Integer.parseInt(v.substring(x + 1));
+      if (w < 1 || h < 1 || w > 65535 || h > 65535) {
+        throw new NumberFormatException();
+      }
+      return new int[] {w, h};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--size=" + value + ": expected S or WxH with sides 1-65535, e.g. 256 or 320x240");
+    }
+  }
+
+  static ResizeMode parseMode(String value) {
+    try {
+      return ResizeMode.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException(
+          "--resize=" + value
+              + ": must be one of center-crop, shorter-side, longer-side, letterbox, stretch, none");
+    }
+  }
+
+  static int parseColour(String flag, String value) {
+    String v = value == null ? "" : value.trim();
+    if (v.startsWith("#")) {
+      v = v.substring(1);
+    }
+    if (v.length() == 6) {
+      try {
+        return Integer.parseInt(v, 16);
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+    }
+    throw new IllegalArgumentException(flag + "=" + value + ": expected a colour #RRGGBB");
+  }
+}

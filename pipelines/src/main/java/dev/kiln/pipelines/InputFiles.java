@@ -1,0 +1,145 @@
+package dev.kiln.pipelines;
+
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which files a run takes as inputs and what each one's sample key is.
+ *
+ * <p>The input is a directory (read recursively) or a glob. The <em>root</em> is the directory
+ * itself, or the part of the glob before its first wildcard. A key is the input's path relative
+ * to the root, '/'-separated, without its extension: {@code root/cats/tom.jpg} is {@code cats/tom}.
+ */
+public final class InputFiles implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Extensions of the image formats Kiln decodes. */
+  public static final String DEFAULT_EXTENSIONS =
+      "jpg,jpeg,jpe,jfif,png,gif,bmp,dib,tif,tiff,webp,psd,psb,pnm,pbm,pgm,ppm,pam,tga";
+
+  private final String glob;
+  private final String root;
+  private final Set<String> extensions; // empty = all
+
+  private InputFiles(String glob, String root, Set<String> extensions) {
+    this.glob = glob;
+    this.root = root;
+    this.extensions = extensions;
+  }
+
+  /**
+   * Interprets {@code --input} and {@code --extensions}.
+   *
+   * @throws IllegalArgumentException naming the flag when either is unusable
+   */
+  public static InputFiles of(String input, String extensionList) {
+    if (input == null || input.isBlank()) {
+      throw new IllegalArgumentException("--input is required");
+    }
+    Set<String> exts = parseExtensions(extensionList);
+    int wildcard = firstWildcard(input);
+    if (wildcard < 0) {
+      Path dir = Path.of(input).toAbsolutePath().normalize();
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException(
+            "--input=" + input + ": not a directory (give a directory or a glob such as 'dir/**.jpg')");
+      }
+      String root = dir.toString();
+      return new InputFiles(join(root, "**"), root, exts);
+    }
+    String prefix = input.substring(0, wildcard);
+    int slash = prefix.lastIndexOf('/');
+    String rootPart = slash < 0 ? "." : (slash == 0 ? "/" : prefix.substring(0, slash));
+    Path root = Path.of(rootPart).toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException("--input=" + input + ": directory " + root + " does not exist");
+    }
+    String rest = slash < 0 ? input : input.substring(slash + 1);
+    return new InputFiles(join(root.toString(), rest), root.toString(), exts);
+  }
+
+  private static String join(String dir, String rest) {
+    return dir.endsWith("/") ? dir + rest : dir + "/" + rest;
+  }
+
+  private static int firstWildcard(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == '{') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Set<String> parseExtensions(String list) {
+    Set<String> exts = new TreeSet<>();
+    if (list == null || list.isBlank()) {
+      throw new IllegalArgumentException("--extensions is empty (use 'all' to take every file)");
+    }
+    if (list.trim().equalsIgnoreCase("all")) {
+      return exts;
+    }
+    for (String e : list.split(",")) {
+      String ext = e.trim().toLowerCase(Locale.ROOT);
+      if (ext.startsWith(".")) {
+        ext = ext.substring(1);
+      }
+      if (ext.isEmpty() || ext.contains("/")) {
+        throw new IllegalArgumentException("--extensions=" + list + ": '" + e + "' is not an extension");
+      }
+      exts.add(ext);
+    }
+    return exts;
+  }
+
+  /** The filepattern handed to Beam's {@code FileIO.match}. */
+  public String glob() {
+    return glob;
+  }
+
+  /** Absolute path of the directory keys are relative to. */
+  public String root() {
+    return root;
+  }
+
+  /**
+   * Whether a matched file is an input: not hidden (no path segment below the root starts with
+   * '.'), and its extension is selected.
+   */
+  public boolean accepts(String path) {
+    String relative = relative(path);
+    for (String segment : relative.split("/")) {
+      if (segment.startsWith(".")) {
+        return false;
+      }
+    }
+    if (extensions.isEmpty()) {
+      return true;
+    }
+    String name = relative.substring(relative.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  /** The sample key of a matched file. */
+  public String keyOf(String path) {
+    String relative = relative(path);
+    int slash = relative.lastIndexOf('/');
+    int dot = relative.lastIndexOf('.');
+    return dot > slash + 1 ? relative.substring(0, dot) : relative;
+  }
+
+  private String relative(String path) {
+    String p = path.startsWith("file:") ? Path.of(java.net.URI.create(path)).toString() : path;
+    String prefix = root.endsWith("/") ? root : root + "/";
+    if (!p.startsWith(prefix)) {
+      throw new IllegalArgumentException("input " + path + " is not under the input root " + root);
+    }
+    return p.substring(prefix.length());
+  }
+}

@@ -1,0 +1,118 @@
+package dev.kiln.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+
+/**
+ * Every setting of {@code kiln prepare}, declared once. On the command line and in
+ * {@code --config} YAML files each is written in kebab case ({@code getMaxRejectFraction} is
+ * {@code --max-reject-fraction}); the launcher's help lists them from these declarations.
+ */
+public interface PrepareOptions extends PipelineOptions {
+
+  @Description("Input directory (read recursively) or glob of image files.")
+  @Validation.Required
+  String getInput();
+
+  void setInput(String value);
+
+  @Description("Output dataset directory. Published only when the run is complete.")
+  @Validation.Required
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description("Output size: S (a square S x S) or WxH.")
+  @Default.String("256")
+  String getSize();
+
+  void setSize(String value);
+
+  @Description("How images are fitted to the size: center-crop (shorter side to size, then"
+      + " center crop), shorter-side, longer-side, letterbox, stretch, none.")
+  @Default.String("center-crop")
+  String getResize();
+
+  void setResize(String value);
+
+  @Description("JPEG quality, 1-100.")
+  @Default.Integer(90)
+  int getQuality();
+
+  void setQuality(int value);
+
+  @Description("Image encoding of the samples: jpeg, png (lossless) or raw (uint8 HWC RGB).")
+  @Default.String("jpeg")
+  String getEncode();
+
+  void setEncode(String value);
+
+  @Description("Output format: webdataset (tar shards of <key>.jpg + <key>.json).")
+  @Default.String("webdataset")
+  String getFormat();
+
+  void setFormat(String value);
+
+  @Description("Target shard size in bytes; samples are spread over ceil(total / size) shards.")
+  @Default.Long(256L << 20)
+  long getShardSize();
+
+  void setShardSize(long value);
+
+  @Description("Reject images whose header declares more pixels than this (decompression bombs).")
+  @Default.Long(100_000_000L)
+  long getMaxPixels();
+
+  void setMaxPixels(long value);
+
+  @Description("Colour that transparent pixels are composited over, #RRGGBB.")
+  @Default.String("#ffffff")
+  String getBackground();
+
+  void setBackground(String value);
+
+  @Description("Colour of letterbox padding, #RRGGBB.")
+  @Default.String("#000000")
+  String getPadColor();
+
+  void setPadColor(String value);
+
+  @Description("Never enlarge an image smaller than the target size.")
+  @Default.Boolean(false)
+  boolean getNoUpscale();
+
+  void setNoUpscale(boolean value);
+
+  @Description("File name extensions taken as inputs (comma-separated, case-insensitive), or"
+      + " 'all'. The format itself is always detected from the bytes.")
+  @Default.String(InputFiles.DEFAULT_EXTENSIONS)
+  String getExtensions();
+
+  void setExtensions(String value);
+
+  @Description("Exit with code 3 when rejected inputs exceed this fraction of all inputs.")
+  @Default.Double(0.01)
+  double getMaxRejectFraction();
+
+  void setMaxRejectFraction(double value);
+
+  @Description("Replace an existing output directory (atomically, after the new one is complete).")
+  @Default.Boolean(false)
+  boolean getOverwrite();
+
+  void setOverwrite(boolean value);
+
+  @Description("YAML file holding any of these settings (kebab-case keys); flags override it.")
+  String getConfig();
+
+  void setConfig(String value);
+
+  @Description("Kiln runner: direct (Beam DirectRunner), flink-local (embedded Flink) or flink"
+      + " (a Flink cluster, with --flink-master=host:port).")
+  @Default.String("direct")
+  String getKilnRunner();
+
+  void setKilnRunner(String value);
+}

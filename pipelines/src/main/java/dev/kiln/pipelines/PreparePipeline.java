@@ -1,0 +1,78 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.Sample;
+import dev.kiln.transforms.beam.PrepareImageFn;
+import dev.kiln.transforms.beam.RejectionCoder;
+import dev.kiln.transforms.beam.SampleCoder;
+import dev.kiln.transforms.image.PrepareSettings;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The {@code prepare} job: match input files, key them, decode and normalize each image, and
+ * write shards and rejects into a staging directory ({@link PrepareOptions#getOutput()}).
+ * {@link StagedDataset#finish} then turns the staging directory into a dataset.
+ */
+public final class PreparePipeline {
+  private PreparePipeline() {}
+
+  /**
+   * Adds the prepare steps to {@code pipeline}.
+   *
+   * @param staging directory the workers write into (must be visible to every worker)
+   */
+  public static void build(
+      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, ShardFormat format,
+      long shardSize, String staging) {
+    PCollection<MatchResult.Metadata> matched =
+        pipeline.apply(
+            "Match input files",
+            FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
+
+    PCollectionTuple keyed = matched.apply("Key inputs", new KeyedInputs(inputs));
+
+    PCollectionTuple prepared =
+        keyed
+            .get(KeyedInputs.UNIQUE)
+            .apply("Drop keys", Values.create())
+            .apply("Open files", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
+            .apply(
+                "Re-key files",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), new TypeDescriptor<FileIO.ReadableFile>() {}))
+                    .via(f -> KV.of(inputs.keyOf(f.getMetadata().resourceId().toString()), f)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()))
+            .apply(
+                "Decode, normalize, encode",
+                ParDo.of(new PrepareImageFn(settings))
+                    .withOutputTags(PrepareImageFn.SAMPLES, TupleTagList.of(PrepareImageFn.REJECTS)));
+
+    PCollection<Sample> samples = prepared.get(PrepareImageFn.SAMPLES).setCoder(SampleCoder.of());
+    samples.apply("Write shards", new WriteShards(format, shardSize, staging));
+
+    PCollectionList.of(keyed.get(KeyedInputs.DUPLICATES))
+        .and(prepared.get(PrepareImageFn.REJECTS).setCoder(RejectionCoder.of()))
+        .apply("All rejects", Flatten.pCollections())
+        .setCoder(RejectionCoder.of())
+        .apply("Write rejects", new WriteRejects(staging));
+  }
+
+}

@@ -1,0 +1,70 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.Rejection;
+import dev.kiln.transforms.beam.RejectionCoder;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Writes every rejection, sorted by key and path, as JSON lines into the staging directory's
+ * {@code _parts/rejects.jsonl}; the launcher moves it to {@code rejects/} and counts reasons.
+ */
+public final class WriteRejects extends PTransform<PCollection<Rejection>, PCollection<Long>> {
+  private final String staging;
+
+  public WriteRejects(String staging) {
+    this.staging = staging;
+  }
+
+  @Override
+  public PCollection<Long> expand(PCollection<Rejection> rejects) {
+    return rejects
+        .apply("Gather rejects", WithKeys.of(0))
+        .setCoder(KvCoder.of(VarIntCoder.of(), RejectionCoder.of()))
+        .apply("Group rejects", GroupByKey.create())
+        .apply("Write rejects file", ParDo.of(new WriteFn(staging)));
+  }
+
+  static final class WriteFn extends DoFn<KV<Integer, Iterable<Rejection>>, Long> {
+    private final String staging;
+
+    WriteFn(String staging) {
+      this.staging = staging;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<Rejection>> all, OutputReceiver<Long> out)
+        throws IOException {
+      List<Rejection> rejects = new ArrayList<>();
+      all.getValue().forEach(rejects::add);
+      rejects.sort(Comparator.comparing(Rejection::key).thenComparing(Rejection::path));
+      Path target = StagingLayout.rejectsPart(Path.of(staging));
+      Files.createDirectories(target.getParent());
+      Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        for (Rejection r : rejects) {
+          w.write(r.toJsonLine());
+          w.write('\n');
+        }
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      out.output((long) rejects.size());
+    }
+  }
+}

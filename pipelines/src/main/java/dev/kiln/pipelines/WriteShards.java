@@ -1,0 +1,140 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.ShardFile;
+import dev.kiln.formats.ShardNames;
+import dev.kiln.transforms.beam.SampleCoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Writes samples into deterministic shard files in the staging directory.
+ *
+ * <p>The shard count is {@code ceil(total bytes / shard size)}, from the measured sizes of all
+ * samples; each sample goes to the shard its key hash falls in ({@link SampleOrder#shardOf}) and
+ * sits inside it in key-hash order. Nothing depends on which worker saw which sample, so the
+ * files are byte-identical on every runner and parallelism. Emits the index of each shard written.
+ */
+public final class WriteShards extends PTransform<PCollection<Sample>, PCollection<Integer>> {
+  /** Tar/JSON framing per sample, so the estimate tracks the file size for small images too. */
+  private static final long PER_SAMPLE_OVERHEAD = 2048;
+
+  private final ShardFormat format;
+  private final long shardSize;
+  private final String staging;
+
+  public WriteShards(ShardFormat format, long shardSize, String staging) {
+    if (shardSize < 1) {
+      throw new IllegalArgumentException("--shard-size=" + shardSize + ": must be positive");
+    }
+    this.format = format;
+    this.shardSize = shardSize;
+    this.staging = staging;
+  }
+
+  @Override
+  public PCollection<Integer> expand(PCollection<Sample> samples) {
+    PCollectionView<Long> totalBytes =
+        samples
+            .apply(
+                "Measure samples",
+                MapElements.into(TypeDescriptors.longs())
+                    .via((Sample s) -> s.image().length + PER_SAMPLE_OVERHEAD))
+            .apply("Sum sample bytes", Sum.longsGlobally())
+            .apply("Total bytes", View.asSingleton());
+    return samples
+        .apply(
+            "Assign shards",
+            ParDo.of(new AssignShardFn(totalBytes, shardSize)).withSideInputs(totalBytes))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SampleCoder.of()))
+        .apply("Group by shard", GroupByKey.create())
+        .apply("Write shard files", ParDo.of(new WriteShardFn(format, staging)));
+  }
+
+  static final class AssignShardFn extends DoFn<Sample, KV<Integer, Sample>> {
+    private final PCollectionView<Long> totalBytes;
+    private final long shardSize;
+
+    AssignShardFn(PCollectionView<Long> totalBytes, long shardSize) {
+      this.totalBytes = totalBytes;
+      this.shardSize = shardSize;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      long total = c.sideInput(totalBytes);
+      int shards = (int) Math.max(1, Math.min(99_999, (total + shardSize - 1) / shardSize));
+      Sample s = c.element();
+      c.output(KV.of(SampleOrder.shardOf(s.key(), shards), s));
+    }
+  }
+
+  static final class WriteShardFn extends DoFn<KV<Integer, Iterable<Sample>>, Integer> {
+    private final ShardFormat format;
+    private final String staging;
+
+    WriteShardFn(ShardFormat format, String staging) {
+      this.format = format;
+      this.staging = staging;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<Sample>> shard, OutputReceiver<Integer> out)
+        throws IOException {
+      int index = shard.getKey();
+      List<Sample> samples = new ArrayList<>();
+      shard.getValue().forEach(samples::add);
+      samples.sort(Comparator.comparing(Sample::key, SampleOrder.KEYS));
+
+      Path dir = Path.of(staging);
+      Files.createDirectories(StagingLayout.parts(dir));
+      String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
+      ShardFormat.ShardSink sink = format.open(dir.resolve(name));
+      MessageDigest content = sha256();
+      ShardFile file;
+      try {
+        for (Sample s : samples) {
+          sink.write(s);
+          content.update((s.key() + "\0" + s.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        file = sink.finish();
+      } catch (IOException | RuntimeException e) {
+        sink.abort();
+        throw e;
+      }
+      new ShardPart(index, file, HexFormat.of().formatHex(content.digest()))
+          .writeTo(StagingLayout.shardPart(dir, index));
+      out.output(index);
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+}

@@ -1,0 +1,74 @@
+package dev.kiln.runners;
+
+import dev.kiln.pipelines.KilnVersion;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The {@code kiln} command line: dispatches to the subcommands and returns their exit code. */
+public final class Kiln {
+  private Kiln() {}
+
+  public static void main(String[] args) {
+    quietLogging();
+    int code = run(Arrays.asList(args), System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs a kiln command line; the exit code is returned rather than exiting (for tests). */
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")
+        || args.get(0).equals("help")) {
+      out.print(usage());
+      return args.isEmpty() ? ExitCode.USAGE : ExitCode.OK;
+    }
+    List<String> rest = args.subList(1, args.size());
+    switch (args.get(0)) {
+      case "prepare":
+        return new PrepareCommand(out, err).run(rest);
+      case "--version":
+      case "version":
+        out.println("kiln " + KilnVersion.get());
+        return ExitCode.OK;
+      default:
+        err.println("kiln: unknown command '" + args.get(0) + "'; see kiln --help");
+        return ExitCode.USAGE;
+    }
+  }
+
+  static String usage() {
+    return """
+        Usage: kiln COMMAND [--name=value ...]
+
+        Kiln turns folders of raw images into training-ready datasets.
+
+        Commands:
+          prepare    read, normalize and shard images (kiln prepare --help lists its settings)
+          version    print the Kiln version
+
+        Exit codes: 0 ok, 1 job failed, 2 bad usage or config, 3 too many rejects.
+        """;
+  }
+
+  /**
+   * Beam and Flink log every step at INFO; Kiln prints its own progress and summary, so only
+   * warnings reach the console unless KILN_LOG names another level (e.g. KILN_LOG=INFO).
+   */
+  static void quietLogging() {
+    String level = System.getenv().getOrDefault("KILN_LOG", "WARNING");
+    Level parsed;
+    try {
+      parsed = Level.parse(level);
+    } catch (IllegalArgumentException e) {
+      parsed = Level.WARNING;
+    }
+    Logger root = Logger.getLogger("");
+    root.setLevel(parsed);
+    for (var h : root.getHandlers()) {
+      h.setLevel(parsed);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.kiln.runners;
+
+import dev.kiln.pipelines.PrepareOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Turns {@code kiln prepare} arguments into {@link PrepareOptions}: flags in kebab or camel case,
+ * settings from {@code --config} (flags win), the Kiln runner translated to Beam's, and every
+ * other {@code --name=value} passed through to Beam's PipelineOptions. Any unknown or malformed
+ * setting is a {@link UsageException} naming it and where it came from.
+ */
+public final class PrepareArguments {
+  private static final Pattern MISSING_PROPERTY = Pattern.compile("property named '([^']+)'");
+
+  private final PrepareOptions options;
+  private final RunnerChoice runner;
+  private final Map<String, String> settings;
+
+  private PrepareArguments(PrepareOptions options, RunnerChoice runner, Map<String, String> settings) {
+    this.options = options;
+    this.runner = runner;
+    this.settings = settings;
+  }
+
+  public PrepareOptions options() {
+    return options;
+  }
+
+  public RunnerChoice runner() {
+    return runner;
+  }
+
+  /** The settings as given (camelCase name to value), config file first, then flags. */
+  public Map<String, String> settings() {
+    return settings;
+  }
+
+  public static PrepareArguments parse(List<String> args) throws UsageException {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new UsageException(
+            "unexpected argument '" + arg + "': settings are written --name=value (see kiln prepare --help)");
+      }
+      int eq = arg.indexOf('=');
+      String name = OptionNames.toCamel(eq < 0 ? arg.substring(2) : arg.substring(2, eq));
+      String value = eq < 0 ? "true" : arg.substring(eq + 1);
+      if (flags.containsKey(name)) {
+        throw new UsageException("--" + OptionNames.toKebab(name) + " is given twice");
+      }
+      flags.put(name, value);
+    }
+
+    Map<String, String> merged = new LinkedHashMap<>();
+    Map<String, String> origin = new LinkedHashMap<>();
+    String config = flags.get("config");
+    if (config != null) {
+      for (Map.Entry<String, String> e : ConfigFile.read(Path.of(config)).entrySet()) {
+        String name = OptionNames.toCamel(e.getKey());
+        merged.put(name, e.getValue());
+        origin.put(name, "in " + config);
+      }
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      merged.put(e.getKey(), e.getValue());
+      origin.put(e.getKey(), "on the command line");
+    }
+
+    String runnerFlag = merged.remove("runner");
+    if (merged.containsKey("kilnRunner")) {
+      runnerFlag = merged.remove("kilnRunner");
+    }
+    RunnerChoice runner = runnerFlag == null ? RunnerChoice.DEFAULT : RunnerChoice.parse(runnerFlag);
+    Map<String, String> beam = new LinkedHashMap<>(merged);
+    runner.apply(beam);
+    beam.put("kilnRunner", runner.flag());
+
+    List<String> beamArgs = new ArrayList<>();
+    beam.forEach((k, v) -> beamArgs.add("--" + k + "=" + v));
+    PrepareOptions options;
+    try {
+      options =
+          PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+              .withValidation()
+              .as(PrepareOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(explain(e, origin));
+    }
+    Map<String, String> settings = new LinkedHashMap<>(merged);
+    settings.put("runner", runner.flag());
+    return new PrepareArguments(options, runner, settings);
+  }
+
+  private static String explain(IllegalArgumentException e, Map<String, String> origin) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    Matcher m = MISSING_PROPERTY.matcher(message);
+    if (m.find()) {
+      String name = m.group(1);
+      String where = origin.getOrDefault(name, "");
+      return "unknown setting --" + OptionNames.toKebab(name) + (where.isEmpty() ? "" : " (" + where + ")")
+          + "; see kiln prepare --help";
+    }
+    if (message.contains("Missing required value")) {
+      Matcher req = Pattern.compile("get(\\w+)").matcher(message);
+      if (req.find()) {
+        String name = Character.toLowerCase(req.group(1).charAt(0)) + req.group(1).substring(1);
+        return "--" + OptionNames.toKebab(name) + " is required; see kiln prepare --help";
+      }
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).trim();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.kiln.runners;
+
+import dev.kiln.formats.Manifest;
+import dev.kiln.pipelines.ImageSettings;
+import dev.kiln.pipelines.InputFiles;
+import dev.kiln.pipelines.KilnVersion;
+import dev.kiln.pipelines.PrepareOptions;
+import dev.kiln.pipelines.PreparePipeline;
+import dev.kiln.pipelines.ShardFormat;
+import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.transforms.image.PrepareSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.Description;
+
+/**
+ * {@code kiln prepare}: validates the settings, runs the prepare pipeline into a staging
+ * directory, assembles the manifest, publishes the output and prints the summary.
+ */
+public final class PrepareCommand {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public PrepareCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs the command and returns its exit code. */
+  public int run(List<String> args) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(OptionsHelp.prepare());
+      return ExitCode.OK;
+    }
+    long started = System.nanoTime();
+    PrepareArguments parsed;
+    InputFiles inputs;
+    PrepareSettings settings;
+    ShardFormat format;
+    PrepareOptions options;
+    long inputCount;
+    try {
+      parsed = PrepareArguments.parse(args);
+      options = parsed.options();
+      inputs = InputFiles.of(options.getInput(), options.getExtensions());
+      settings = ImageSettings.from(options);
+      format = ShardFormat.parse(options.getFormat());
+      double fraction = options.getMaxRejectFraction();
+      if (!(fraction >= 0 && fraction <= 1)) {
+        throw new UsageException("--max-reject-fraction=" + fraction + ": must be between 0 and 1");
+      }
+      if (options.getShardSize() < 4096) {
+        throw new UsageException("--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
+      }
+      FileSystems.setDefaultPipelineOptions(options);
+      inputCount = countInputs(inputs, options.getInput());
+    } catch (UsageException | IllegalArgumentException e) {
+      err.println("kiln prepare: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+
+    String runId = newRunId();
+    OutputDirectory output;
+    try {
+      output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
+    } catch (UsageException e) {
+      err.println("kiln prepare: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    Map<String, String> configuration = configuration(options, output);
+    options.setOutput(output.staging().toString());
+    options.setJobName("kiln-prepare-" + runId);
+
+    out.printf(
+        "kiln: preparing %d inputs from %s on %s -> %s%n",
+        inputCount, inputs.root(), parsed.runner().flag(), output.target());
+    Manifest manifest;
+    PipelineResult result;
+    try (ProgressLine progress = new ProgressLine(out, inputCount, parsed.runner().embedded(), 5000)) {
+      Pipeline pipeline = Pipeline.create(options);
+      PreparePipeline.build(
+          pipeline, inputs, settings, format, options.getShardSize(), output.staging().toString());
+      result = pipeline.run();
+      PipelineResult.State state = result.waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("the job ended in state " + state);
+      }
+      manifest =
+          StagedDataset.finish(output.staging(), format, configuration, KilnVersion.get());
+      output.publish();
+    } catch (Exception | Error e) {
+      output.discard();
+      err.println("kiln prepare: job failed: " + rootMessage(e));
+      if (System.getenv("KILN_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return ExitCode.FAILED;
+    }
+
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double sinceJvmStart =
+        (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+    new RunSummary(manifest, output.target(), Math.max(seconds, sinceJvmStart), result).print(out);
+    double rejectedFraction =
+        manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
+    if (rejectedFraction > options.getMaxRejectFraction()) {
+      err.printf(
+          "kiln prepare: rejected %d of %d inputs (%.2f%%), more than --max-reject-fraction=%s%n",
+          manifest.rejected(), manifest.inputs(), 100 * rejectedFraction,
+          options.getMaxRejectFraction());
+      return ExitCode.TOO_MANY_REJECTS;
+    }
+    return ExitCode.OK;
+  }
+
+  /** Counts the inputs the job will see, with the same matching; none is a usage error. */
+  private static long countInputs(InputFiles inputs, String input) throws UsageException {
+    try {
+      MatchResult match = FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW);
+      long count =
+          match.metadata().stream()
+              .filter(m -> !m.resourceId().isDirectory() && inputs.accepts(m.resourceId().toString()))
+              .count();
+      if (count == 0) {
+        throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
+      }
+      return count;
+    } catch (IOException e) {
+      throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
+    }
+  }
+
+  /** Every Kiln setting's effective value, for the manifest. */
+  private static Map<String, String> configuration(PrepareOptions options, OutputDirectory output) {
+    Map<String, String> conf = new TreeMap<>();
+    for (Method m : PrepareOptions.class.getDeclaredMethods()) {
+      if (m.getAnnotation(Description.class) == null || !m.getName().startsWith("get")) {
+        continue;
+      }
+      String property = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+      try {
+        Object value = m.invoke(options);
+        conf.put(
+            property.equals("kilnRunner") ? "runner" : OptionNames.toKebab(property),
+            value == null ? "" : String.valueOf(value));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read option " + property, e);
+      }
+    }
+    conf.put("output", output.target().toString());
+    return conf;
+  }
+
+  private static String newRunId() {
+    return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

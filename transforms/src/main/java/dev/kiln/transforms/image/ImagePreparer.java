@@ -1,0 +1,122 @@
+package dev.kiln.transforms.image;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Turns one raw image file into a training-ready sample:
+ * decode (format sniffed from the bytes) → orient (EXIF) → colour to 8-bit sRGB RGB (alpha over the
+ * background) → resize per settings → encode.
+ *
+ * <p>Work is ordered for cost, with the same result as that sequence: the resampler reads the
+ * stored (unrotated) pixels through the crop window mapped back from oriented coordinates, and
+ * only the small result is rotated and, for non-sRGB ICC sources, colour-converted.
+ *
+ * <p>Every failure is an {@link ImageRejectedException} with a stage and a stable reason; nothing
+ * else escapes for bad input. Instances are cheap, hold no pixel buffers between calls and are
+ * meant to be used by one thread at a time (one per DoFn instance).
+ */
+public final class ImagePreparer {
+    private final PrepareSettings settings;
+    private final ImageDecoder decoder;
+
+    /** @param settings what to produce */
+    public ImagePreparer(PrepareSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.decoder = new ImageDecoder(settings.maxPixels());
+    }
+
+    /** The settings this preparer applies. */
+    public PrepareSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Prepares one image.
+     *
+     * @param input the complete file bytes
+     * @return encoded output with its size, source facts and frame mapping
+     * @throws ImageRejectedException if the input cannot become a sample (see its reason codes)
+     */
+    public PreparedImage prepare(byte[] input) throws ImageRejectedException {
+        ImageDecoder.Decoded decoded = decoder.decode(input);
+        ImageInfo info = decoded.info();
+        String stage = "colour";
+        try {
+            ColourConverter.Converted converted = ColourConverter.toRgb(decoded.image(), settings.background());
+            decoded = null; // let the decoder's raster go before allocating more
+            RgbImage stored = converted.image();
+            int orientation = Orientation.sanitize(info.orientation());
+            int sw = stored.width();
+            int sh = stored.height();
+            boolean transposed = Orientation.transposes(orientation);
+
+            stage = "resize";
+            Geometry.Plan plan = Geometry.plan(settings.mode(), settings.width(), settings.height(), settings.upscale(),
+                    transposed ? sh : sw, transposed ? sw : sh);
+            double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
+            RgbImage small = Resampler.resample(stored, window[0], window[1], window[2], window[3],
+                    transposed ? plan.scaledH() : plan.scaledW(), transposed ? plan.scaledW() : plan.scaledH());
+
+            if (converted.pending() != null) {
+                stage = "colour";
+                small = ColourConverter.toSrgb(small, converted.pending());
+            }
+
+            stage = "orient";
+            small = Orientation.apply(small, orientation);
+
+            stage = "resize";
+            if (plan.outW() != small.width() || plan.outH() != small.height()) {
+                small = pad(small, plan.outW(), plan.outH(), plan.padX(), plan.padY(), settings.padColor());
+            }
+
+            stage = "encode";
+            byte[] bytes = encode(small);
+            FrameMapping mapping = new FrameMapping(orientation, sw, sh,
+                    (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
+                    (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
+            return new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), 3, info, mapping);
+        } catch (OutOfMemoryError e) {
+            throw new ImageRejectedException(stage, "out-of-memory", "ran out of memory preparing "
+                    + info.width() + "x" + info.height() + " " + info.format(), e);
+        } catch (IOException e) {
+            throw new ImageRejectedException(stage, "encode-failed", "encoder failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            String reason = stage.equals("encode") ? "encode-failed" : "decode-failed";
+            throw new ImageRejectedException(stage, reason, stage + " failed on " + info.format() + ": " + e, e);
+        }
+    }
+
+    private byte[] encode(RgbImage img) throws IOException {
+        switch (settings.encoding()) {
+            case "jpeg": return JpegEncoder.encode(img, settings.quality());
+            case "png": return PngEncoder.encode(img);
+            default: return img.rgb();
+        }
+    }
+
+    /** Places {@code img} at (padX, padY) on a {@code w x h} canvas of the pad colour. */
+    static RgbImage pad(RgbImage img, int w, int h, int padX, int padY, int padColor) {
+        byte[] out = new byte[w * h * 3];
+        byte r = (byte) (padColor >> 16);
+        byte g = (byte) (padColor >> 8);
+        byte b = (byte) padColor;
+        for (int i = 0; i < out.length; i += 3) {
+            out[i] = r;
+            out[i + 1] = g;
+            out[i + 2] = b;
+        }
+        int rowBytes = img.width() * 3;
+        for (int y = 0; y < img.height(); y++) {
+            System.arraycopy(img.rgb(), y * rowBytes, out, ((padY + y) * w + padX) * 3, rowBytes);
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    @Override
+    public String toString() {
+        return "ImagePreparer" + Arrays.asList(settings);
+    }
+}

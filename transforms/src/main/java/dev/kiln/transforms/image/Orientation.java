@@ -1,0 +1,212 @@
+package dev.kiln.transforms.image;
+
+/**
+ * EXIF orientation (tag 0x0112): reading it from the container and applying it to pixels,
+ * points and rectangles.
+ *
+ * <p>Values follow the EXIF/TIFF definition of where the stored 0th row and column belong when
+ * displayed: 1 as stored, 2 mirrored horizontally, 3 rotated 180°, 4 mirrored vertically,
+ * 5 transposed, 6 needs a 90° clockwise rotation, 7 transverse, 8 needs a 90° counter-clockwise
+ * rotation. Orientations 5..8 swap width and height.
+ */
+final class Orientation {
+    private Orientation() {
+    }
+
+    /** Whether the orientation swaps the axes (5..8). */
+    static boolean transposes(int orientation) {
+        return orientation >= 5 && orientation <= 8;
+    }
+
+    /** Clamps unknown values to 1, as viewers do. */
+    static int sanitize(int orientation) {
+        return orientation >= 1 && orientation <= 8 ? orientation : 1;
+    }
+
+    /**
+     * Maps a continuous point of the stored image ({@code w x h}) to the displayed (oriented) image.
+     * Continuous means pixel edges are at integers, so the mapping of {@code (0,0)} is a corner.
+     */
+    static float[] mapPoint(int orientation, int w, int h, float x, float y) {
+        switch (orientation) {
+            case 2: return new float[] {w - x, y};
+            case 3: return new float[] {w - x, h - y};
+            case 4: return new float[] {x, h - y};
+            case 5: return new float[] {y, x};
+            case 6: return new float[] {h - y, x};
+            case 7: return new float[] {h - y, w - x};
+            case 8: return new float[] {y, w - x};
+            default: return new float[] {x, y};
+        }
+    }
+
+    /**
+     * Inverse of {@link #mapPoint}: a continuous point of the oriented image back to the stored one
+     * ({@code w x h} are the STORED dimensions).
+     */
+    static double[] unmapPoint(int orientation, int w, int h, double u, double v) {
+        switch (orientation) {
+            case 2: return new double[] {w - u, v};
+            case 3: return new double[] {w - u, h - v};
+            case 4: return new double[] {u, h - v};
+            case 5: return new double[] {v, u};
+            case 6: return new double[] {v, h - u};
+            case 7: return new double[] {w - v, h - u};
+            case 8: return new double[] {w - v, u};
+            default: return new double[] {u, v};
+        }
+    }
+
+    /**
+     * Rectangle {@code {x, y, width, height}} of the oriented image expressed in stored coordinates.
+     * Resizing happens in stored orientation (so only the small result is rotated), which needs this.
+     */
+    static double[] unmapRect(int orientation, int w, int h, double x, double y, double rw, double rh) {
+        double[] a = unmapPoint(orientation, w, h, x, y);
+        double[] b = unmapPoint(orientation, w, h, x + rw, y + rh);
+        double x0 = Math.min(a[0], b[0]);
+        double y0 = Math.min(a[1], b[1]);
+        return new double[] {x0, y0, Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1])};
+    }
+
+    /**
+     * Returns the image as it should be displayed. Orientation 1 returns the same instance; otherwise
+     * one pass over the pixels with a source index that advances by constant strides.
+     */
+    static RgbImage apply(RgbImage src, int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return src;
+        }
+        int w = src.width();
+        int h = src.height();
+        int ow = transposes(orientation) ? h : w;
+        int oh = transposes(orientation) ? w : h;
+        // Source pixel of output (u, v) is an affine function of u and v: find base and strides
+        // from the discrete inverse mapping of (0,0), (1,0), (0,1).
+        int base = storedIndex(orientation, w, h, 0, 0);
+        int du = ow > 1 ? storedIndex(orientation, w, h, 1, 0) - base : 0;
+        int dv = oh > 1 ? storedIndex(orientation, w, h, 0, 1) - base : 0;
+        byte[] in = src.rgb();
+        byte[] out = new byte[in.length];
+        int o = 0;
+        for (int v = 0; v < oh; v++) {
+            int s = base + v * dv;
+            for (int u = 0; u < ow; u++) {
+                out[o] = in[s];
+                out[o + 1] = in[s + 1];
+                out[o + 2] = in[s + 2];
+                o += 3;
+                s += du;
+            }
+        }
+        return new RgbImage(ow, oh, out);
+    }
+
+    /** Byte index in the stored image of the pixel shown at discrete oriented position (u, v). */
+    private static int storedIndex(int orientation, int w, int h, int u, int v) {
+        // Discrete version of unmapPoint: pixel centres, so "w - u" becomes "w - 1 - u".
+        double[] p = unmapPoint(orientation, w, h, u + 0.5, v + 0.5);
+        int x = (int) Math.floor(p[0]);
+        int y = (int) Math.floor(p[1]);
+        return (y * w + x) * 3;
+    }
+
+    // ---------------------------------------------------------------- reading from containers
+
+    /**
+     * EXIF orientation found in the container, or 1. Looks at JPEG APP1 "Exif", PNG eXIf, WebP EXIF
+     * chunks and a TIFF file's own IFD0. Never throws: malformed metadata means "no orientation".
+     */
+    static int read(String format, byte[] data) {
+        try {
+            int v;
+            switch (format) {
+                case "jpeg": v = fromJpeg(data); break;
+                case "png": v = fromPng(data); break;
+                case "webp": v = fromWebp(data); break;
+                case "tiff": v = fromTiff(data, 0, data.length); break;
+                default: v = 1;
+            }
+            return sanitize(v);
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+
+    private static int fromJpeg(byte[] d) {
+        JpegMarkers m = JpegMarkers.parse(d);
+        return m.exifOffset() >= 0 ? fromTiff(d, m.exifOffset(), m.exifLength()) : 1;
+    }
+
+    private static int fromPng(byte[] d) {
+        int p = 8;
+        while (p + 8 <= d.length) {
+            int len = Bytes.be32(d, p);
+            if (len < 0 || p + 12L + len > d.length) {
+                return 1;
+            }
+            int type = Bytes.be32(d, p + 4);
+            if (type == 0x65584966 /* eXIf */) {
+                return fromTiff(d, p + 8, len);
+            }
+            if (type == 0x49444154 /* IDAT */ || type == 0x49454E44 /* IEND */) {
+                // eXIf after IDAT is allowed by the spec but rare; keep the scan short and cheap.
+                return 1;
+            }
+            p += 12 + len;
+        }
+        return 1;
+    }
+
+    private static int fromWebp(byte[] d) {
+        int p = 12;
+        while (p + 8 <= d.length) {
+            int type = Bytes.be32(d, p);
+            int len = Bytes.le32(d, p + 4);
+            if (len < 0 || p + 8L + len > d.length) {
+                return 1;
+            }
+            if (type == 0x45584946 /* EXIF */) {
+                int start = p + 8;
+                // Some writers keep the JPEG-style "Exif\0\0" prefix inside the chunk.
+                if (len > 6 && d[start] == 'E' && d[start + 1] == 'x' && d[start + 2] == 'i' && d[start + 3] == 'f') {
+                    return fromTiff(d, start + 6, len - 6);
+                }
+                return fromTiff(d, start, len);
+            }
+            p += 8 + len + (len & 1);
+        }
+        return 1;
+    }
+
+    /** Orientation tag in IFD0 of the TIFF structure at {@code [off, off+len)}, or 1. */
+    static int fromTiff(byte[] d, int off, int len) {
+        int end = Math.min(d.length, off + len);
+        if (off + 8 > end) {
+            return 1;
+        }
+        boolean le;
+        if (d[off] == 'I' && d[off + 1] == 'I') {
+            le = true;
+        } else if (d[off] == 'M' && d[off + 1] == 'M') {
+            le = false;
+        } else {
+            return 1;
+        }
+        long ifd = Integer.toUnsignedLong(le ? Bytes.le32(d, off + 4) : Bytes.be32(d, off + 4));
+        if (ifd < 8 || off + ifd + 2 > end) {
+            return 1;
+        }
+        int p = (int) (off + ifd);
+        int count = le ? Bytes.le16(d, p) : Bytes.be16(d, p);
+        p += 2;
+        for (int i = 0; i < count && p + 12 <= end; i++, p += 12) {
+            int tag = le ? Bytes.le16(d, p) : Bytes.be16(d, p);
+            if (tag == 0x0112) {
+                // SHORT value, left-justified in the 4-byte value field.
+                return le ? Bytes.le16(d, p + 8) : Bytes.be16(d, p + 8);
+            }
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.kiln.transforms.image;
+
+import java.io.Serializable;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What {@link ImagePreparer} produces: geometry, output encoding and the limits it enforces.
+ * Immutable and {@link Serializable} because Beam DoFns hold it.
+ *
+ * @param mode       how the image is fitted to {@code width x height}
+ * @param width      target box width in pixels, {@code > 0}
+ * @param height     target box height in pixels, {@code > 0}
+ * @param encoding   {@code "jpeg"}, {@code "png"} or {@code "raw"} (packed 8-bit RGB, row-major)
+ * @param quality    JPEG quality 1..100 (validated for every encoding so settings stay portable)
+ * @param maxPixels  images whose stored {@code width * height} exceeds this are rejected before any
+ *                   pixel memory is allocated; {@code > 0}
+ * @param background {@code 0xRRGGBB} that transparent pixels are composited over
+ * @param padColor   {@code 0xRRGGBB} used for the {@link ResizeMode#LETTERBOX} bars
+ * @param upscale    whether images smaller than the box may be enlarged; when false they keep
+ *                   their size (letterbox still pads to the full box)
+ */
+public record PrepareSettings(ResizeMode mode, int width, int height, String encoding, int quality,
+                              long maxPixels, int background, int padColor, boolean upscale)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Output encodings understood by {@link ImagePreparer}. */
+    public static final Set<String> ENCODINGS = Set.of("jpeg", "png", "raw");
+
+    /** Validates every field; the message names the offending field. */
+    public PrepareSettings {
+        Objects.requireNonNull(mode, "mode");
+        if (width <= 0) {
+            throw new IllegalArgumentException("width must be > 0, got " + width);
+        }
+        if (height <= 0) {
+            throw new IllegalArgumentException("height must be > 0, got " + height);
+        }
+        if (encoding == null || !ENCODINGS.contains(encoding)) {
+            throw new IllegalArgumentException("encoding must be one of " + ENCODINGS + ", got " + encoding);
+        }
+        if (quality < 1 || quality > 100) {
+            throw new IllegalArgumentException("quality must be in 1..100, got " + quality);
+        }
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be > 0, got " + maxPixels);
+        }
+        if ((background & ~0xFFFFFF) != 0) {
+            throw new IllegalArgumentException("background must be 0xRRGGBB, got 0x" + Integer.toHexString(background));
+        }
+        if ((padColor & ~0xFFFFFF) != 0) {
+            throw new IllegalArgumentException("padColor must be 0xRRGGBB, got 0x" + Integer.toHexString(padColor));
+        }
+    }
+
+    /** CENTER_CROP 256x256, JPEG q90, 100 MP limit, white background, black padding, upscaling allowed. */
+    public static PrepareSettings defaults() {
+        return new PrepareSettings(ResizeMode.CENTER_CROP, 256, 256, "jpeg", 90, 100_000_000L,
+                0xFFFFFF, 0x000000, true);
+    }
+
+    /** Copy with another mode and box. */
+    public PrepareSettings withResize(ResizeMode newMode, int newWidth, int newHeight) {
+        return new PrepareSettings(newMode, newWidth, newHeight, encoding, quality, maxPixels, background, padColor, upscale);
+    }
+
+    /** Copy with another encoding. */
+    public PrepareSettings withEncoding(String newEncoding) {
+        return new PrepareSettings(mode, width, height, newEncoding, quality, maxPixels, background, padColor, upscale);
+    }
+}
