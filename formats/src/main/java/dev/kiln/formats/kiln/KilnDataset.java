@@ -78,6 +78,17 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
   }
 
+  /** Opens a shard for O_DIRECT reads. */
+  interface DirectOpener {
+    FileChannel open(Path shard) throws IOException;
+  }
+
+  /**
+   * Replaceable so tests can simulate a filesystem that refuses O_DIRECT: tmpfs accepts it since
+   * Linux 6.6, so a test machine may have no refusing filesystem at hand.
+   */
+  static volatile DirectOpener directOpener = KilnDataset::openDirect;
+
   private KilnDataset(Path dir, DatasetIndex index, Shard[] shards, String directFallback) {
     this.dir = dir;
     this.index = index;
@@ -121,7 +132,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
         FileChannel direct = null;
         if (tryDirect) {
           try {
-            direct = openDirect(path);
+            direct = directOpener.open(path);
           } catch (IOException | UnsupportedOperationException e) {
             // Typical: tmpfs, some FUSE/network filesystems and old overlayfs answer EINVAL.
             fallback = "O_DIRECT refused for " + path + " (" + e + "); using buffered reads";

@@ -97,8 +97,8 @@ final class ImageDecoder {
             ColorSpace pending = decodedSpace.getType() == ColorSpace.TYPE_RGB && ColourConverter.needsConversion(decodedSpace)
                     ? decodedSpace : null;
             ImageInfo info = new ImageInfo(format,
-                    jpeg != null ? jpeg.colourModel() : colourModel(reader, image.getColorModel()),
-                    jpeg != null ? jpeg.precision() : bitDepth(reader, image.getColorModel()),
+                    jpeg != null ? jpeg.colourModel() : format.equals("png") ? pngColourModel(input) : colourModel(reader, image.getColorModel()),
+                    jpeg != null ? jpeg.precision() : format.equals("png") ? input[24] & 0xFF : bitDepth(reader, image.getColorModel()),
                     iccDescription, orientation, width, height, frames);
             return new Decoded(image, info, pending);
         } catch (ImageRejectedException e) {
@@ -191,6 +191,20 @@ final class ImageDecoder {
             return Math.max(1, n);
         } catch (IOException | RuntimeException e) {
             return 1;
+        }
+    }
+
+    /**
+     * From the IHDR colour type: the JDK reader models low-bit gray as a palette, so the decoded
+     * colour model would misreport it. (The reader already validated the IHDR.)
+     */
+    private static String pngColourModel(byte[] d) {
+        switch (d[25]) {
+            case 0: return "gray";
+            case 3: return "palette";
+            case 4: return "gray+alpha";
+            case 6: return "rgba";
+            default: return "rgb";
         }
     }
 
