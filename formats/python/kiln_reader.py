@@ -533,6 +533,10 @@ class KilnDataset:
 
     def read_record(self, i):
         """Raw record bytes of sample ``i`` (Avro binary), read with one pread, CRC-checked."""
+        return bytes(self._read(i))
+
+    def _read(self, i):
+        """Record ``i`` as a memoryview into the aligned window read from disk (no copy)."""
         n = len(self._keys)
         if i < 0:
             i += n
@@ -557,7 +561,7 @@ class KilnDataset:
         return rec
 
     def __getitem__(self, i):
-        sample = self._decode(self.read_record(i))
+        sample = self._decode(self._read(i))
         if sample.get("key") != self._keys[i]:
             raise CorruptRecordError(self.shards[self.shard_of(i)]["name"], i, self._keys[i],
                                      "record holds key %r" % sample.get("key"))

@@ -83,6 +83,9 @@ final class ImageDecoder {
             int orientation = Orientation.read(format, input);
 
             stage = "decode";
+            if (format.equals("png")) {
+                checkPngChunks(input);
+            }
             ImageReadParam param = reader.getDefaultReadParam();
             ColorSpace jpegSpace = jpeg != null && jpeg.components() == 3 ? prepareJpegDestination(reader, param, width, height) : null;
             BufferedImage image = reader.read(0, param);
@@ -261,6 +264,38 @@ final class ImageDecoder {
             }
         }
         return null;
+    }
+
+    /**
+     * Walks the PNG chunk list and verifies every CRC. The JDK reader ignores CRCs and reports a
+     * cut-off stream as a generic metadata error; both are worth distinguishing: a bad CRC means the
+     * bytes were damaged in transit ({@code corrupt}), a stream ending before IEND is {@code truncated}.
+     * CRC32 runs at memory speed, so this is cheap next to inflating.
+     */
+    private static void checkPngChunks(byte[] d) throws ImageRejectedException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        int p = 8;
+        while (true) {
+            if (p + 8 > d.length) {
+                throw new ImageRejectedException("decode", "truncated", "PNG ends at byte " + d.length + " before IEND");
+            }
+            long len = Integer.toUnsignedLong(Bytes.be32(d, p));
+            if (len > Integer.MAX_VALUE || p + 12L + len > d.length) {
+                throw new ImageRejectedException("decode", "truncated",
+                        "PNG chunk at byte " + p + " needs " + len + " bytes, file ends at " + d.length);
+            }
+            crc.reset();
+            crc.update(d, p + 4, 4 + (int) len);
+            int stored = Bytes.be32(d, p + 8 + (int) len);
+            String type = new String(d, p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if ((int) crc.getValue() != stored) {
+                throw new ImageRejectedException("decode", "corrupt", "PNG chunk " + type + " at byte " + p + " has a bad CRC");
+            }
+            if (type.equals("IEND")) {
+                return;
+            }
+            p += 12 + (int) len;
+        }
     }
 
     /** The decompressed iCCP profile of a PNG, or null. */
