@@ -6,8 +6,11 @@ import dev.kiln.transforms.beam.RejectionCoder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -25,6 +28,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * keys the rest by relative path, and rejects every input whose key is shared with another
  * ({@code a.jpg} and {@code a.png}) with reason {@code duplicate-key}, so no sample is silently
  * overwritten.
+ *
+ * <p>Duplicates are found by grouping on a bucket of the key's hash rather than on the key
+ * itself: the Direct runner runs every downstream step once per group, and one group per input
+ * made it 10x slower than Flink; a few buckets per worker keep every runner busy.
  */
 public final class KeyedInputs
     extends PTransform<PCollection<MatchResult.Metadata>, PCollectionTuple> {
@@ -32,18 +39,29 @@ public final class KeyedInputs
   public static final TupleTag<Rejection> DUPLICATES = new TupleTag<>() {};
 
   private final InputFiles inputs;
+  private final int buckets;
 
-  public KeyedInputs(InputFiles inputs) {
+  /**
+   * @param buckets how many groups the inputs are checked for duplicates in; each group is then
+   *     processed by one worker, so use several per worker
+   */
+  public KeyedInputs(InputFiles inputs, int buckets) {
+    if (buckets < 1) {
+      throw new IllegalArgumentException("buckets must be positive: " + buckets);
+    }
     this.inputs = inputs;
+    this.buckets = buckets;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<MatchResult.Metadata> matched) {
     PCollectionTuple split =
         matched
-            .apply("Key by relative path", ParDo.of(new KeyFn(inputs)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), MetadataCoderV2.of()))
-            .apply("Group by key", GroupByKey.create())
+            .apply("Key by relative path", ParDo.of(new KeyFn(inputs, buckets)))
+            .setCoder(
+                KvCoder.of(
+                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), MetadataCoderV2.of())))
+            .apply("Group by key bucket", GroupByKey.create())
             .apply(
                 "Reject duplicate keys",
                 ParDo.of(new SplitDuplicatesFn())
@@ -53,35 +71,51 @@ public final class KeyedInputs
     return split;
   }
 
-  /** Keys each accepted file; counts the ignored ones. */
-  static final class KeyFn extends DoFn<MatchResult.Metadata, KV<String, MatchResult.Metadata>> {
+  /** Keys each accepted file and puts it in its key's bucket; counts the ignored ones. */
+  static final class KeyFn
+      extends DoFn<MatchResult.Metadata, KV<Integer, KV<String, MatchResult.Metadata>>> {
     private final InputFiles inputs;
+    private final int buckets;
 
-    KeyFn(InputFiles inputs) {
+    KeyFn(InputFiles inputs, int buckets) {
       this.inputs = inputs;
+      this.buckets = buckets;
     }
 
     @ProcessElement
-    public void process(@Element MatchResult.Metadata file, OutputReceiver<KV<String, MatchResult.Metadata>> out) {
+    public void process(
+        @Element MatchResult.Metadata file,
+        OutputReceiver<KV<Integer, KV<String, MatchResult.Metadata>>> out) {
       String path = file.resourceId().toString();
       if (file.resourceId().isDirectory() || !inputs.accepts(path)) {
         KilnCounters.counter("ignored").inc();
         return;
       }
-      out.output(KV.of(inputs.keyOf(path), file));
+      String key = inputs.keyOf(path);
+      out.output(KV.of(SampleOrder.shardOf(key, buckets), KV.of(key, file)));
     }
   }
 
   /** Passes keys held by one file; rejects every file of a key held by several. */
   static final class SplitDuplicatesFn
-      extends DoFn<KV<String, Iterable<MatchResult.Metadata>>, KV<String, MatchResult.Metadata>> {
+      extends DoFn<
+          KV<Integer, Iterable<KV<String, MatchResult.Metadata>>>,
+          KV<String, MatchResult.Metadata>> {
     @ProcessElement
     public void process(
-        @Element KV<String, Iterable<MatchResult.Metadata>> group, MultiOutputReceiver out) {
-      List<MatchResult.Metadata> files = new ArrayList<>();
-      group.getValue().forEach(files::add);
+        @Element KV<Integer, Iterable<KV<String, MatchResult.Metadata>>> bucket,
+        MultiOutputReceiver out) {
+      Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
+      for (KV<String, MatchResult.Metadata> input : bucket.getValue()) {
+        byKey.computeIfAbsent(input.getKey(), k -> new ArrayList<>()).add(input.getValue());
+      }
+      byKey.forEach((key, files) -> split(key, files, out));
+    }
+
+    private static void split(
+        String key, List<MatchResult.Metadata> files, MultiOutputReceiver out) {
       if (files.size() == 1) {
-        out.get(UNIQUE).output(KV.of(group.getKey(), files.get(0)));
+        out.get(UNIQUE).output(KV.of(key, files.get(0)));
         return;
       }
       files.sort(Comparator.comparing(f -> f.resourceId().toString()));
@@ -92,11 +126,11 @@ public final class KeyedInputs
         out.get(DUPLICATES)
             .output(
                 new Rejection(
-                    group.getKey(),
+                    key,
                     f.resourceId().toString(),
                     "match",
                     "duplicate-key",
-                    "key '" + group.getKey() + "' is shared by " + String.join(", ", names),
+                    "key '" + key + "' is shared by " + String.join(", ", names),
                     f.sizeBytes()));
       }
     }

@@ -37,16 +37,17 @@ public final class PreparePipeline {
    * Adds the prepare steps to {@code pipeline}.
    *
    * @param staging directory the workers write into (must be visible to every worker)
+   * @param parallelism the number of parallel workers the runner uses (a hint for grouping)
    */
   public static void build(
       Pipeline pipeline, InputFiles inputs, PrepareSettings settings, ShardFormat format,
-      long shardSize, String staging) {
+      long shardSize, String staging, int parallelism) {
     PCollection<MatchResult.Metadata> matched =
         pipeline.apply(
             "Match input files",
             FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
 
-    PCollectionTuple keyed = matched.apply("Key inputs", new KeyedInputs(inputs));
+    PCollectionTuple keyed = matched.apply("Key inputs", new KeyedInputs(inputs, 8 * Math.max(1, parallelism)));
 
     PCollectionTuple prepared =
         keyed

@@ -51,7 +51,8 @@ class PreparePipelineTest {
         settings,
         ShardFormat.WEBDATASET,
         shardSize,
-        staging.toString());
+        staging.toString(),
+        2);
     p.run().waitUntilFinish();
     return StagedDataset.finish(staging, ShardFormat.WEBDATASET, Map.of("size", "256"), "test");
   }

@@ -9,6 +9,9 @@ import java.util.logging.Logger;
 
 /** The {@code kiln} command line: dispatches to the subcommands and returns their exit code. */
 public final class Kiln {
+  /** Held so the level set on it is not lost when the logging framework drops unused loggers. */
+  private static final Logger FLINK_LOGGER = Logger.getLogger("org.apache.flink");
+
   private Kiln() {}
 
   public static void main(String[] args) {
@@ -69,6 +72,11 @@ public final class Kiln {
     root.setLevel(parsed);
     for (var h : root.getHandlers()) {
       h.setLevel(parsed);
+    }
+    if (System.getenv("KILN_LOG") == null) {
+      // An embedded Flink warns about its own setup (no log file, long operator names, no
+      // delegation tokens); none of it concerns a Kiln user, and failures reach Kiln anyway.
+      FLINK_LOGGER.setLevel(Level.SEVERE);
     }
   }
 }

@@ -92,7 +92,13 @@ public final class PrepareCommand {
     try (ProgressLine progress = new ProgressLine(out, inputCount, parsed.runner().embedded(), 5000)) {
       Pipeline pipeline = Pipeline.create(options);
       PreparePipeline.build(
-          pipeline, inputs, settings, format, options.getShardSize(), output.staging().toString());
+          pipeline,
+          inputs,
+          settings,
+          format,
+          options.getShardSize(),
+          output.staging().toString(),
+          parsed.runner().parallelism(options));
       result = pipeline.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {

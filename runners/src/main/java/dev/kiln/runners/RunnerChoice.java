@@ -32,6 +32,26 @@ public enum RunnerChoice {
     return this != FLINK;
   }
 
+  /**
+   * Kiln's transforms never modify their input elements, so Flink need not copy each element
+   * between chained operators.
+   */
+  private static void fasterCopy(Map<String, String> options) {
+    options.putIfAbsent("fasterCopy", "true");
+  }
+
+  /** How many workers the job will run on, as a hint for how finely to split work. */
+  int parallelism(org.apache.beam.sdk.options.PipelineOptions options) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return switch (this) {
+      case DIRECT -> options.as(org.apache.beam.runners.direct.DirectOptions.class).getTargetParallelism();
+      case FLINK_LOCAL, FLINK -> {
+        int p = options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getParallelism();
+        yield p > 0 ? p : (this == FLINK_LOCAL ? cores : 32);
+      }
+    };
+  }
+
   public static RunnerChoice parse(String value) throws UsageException {
     for (RunnerChoice r : values()) {
       if (r.flag.equals(value.trim().toLowerCase(Locale.ROOT))) {
@@ -50,17 +70,25 @@ public enum RunnerChoice {
     options.put("runner", beamRunner);
     switch (this) {
       case DIRECT -> {
+        // The Direct runner re-encodes and clones every element to catch bugs in user code;
+        // Kiln's coders are deterministic and tested, and the checks cost more than decoding.
+        options.putIfAbsent("enforceImmutability", "false");
+        options.putIfAbsent("enforceEncodability", "false");
         String parallelism = options.remove("parallelism");
         if (parallelism != null) {
           options.put("targetParallelism", parallelism);
         }
       }
-      case FLINK_LOCAL -> options.put("flinkMaster", "[local]");
+      case FLINK_LOCAL -> {
+        options.put("flinkMaster", "[local]");
+        fasterCopy(options);
+      }
       case FLINK -> {
         String master = options.get("flinkMaster");
         if (master == null || master.isBlank() || master.startsWith("[")) {
           throw new UsageException("--runner=flink needs --flink-master=host:port (the JobManager's REST address)");
         }
+        fasterCopy(options);
       }
     }
   }

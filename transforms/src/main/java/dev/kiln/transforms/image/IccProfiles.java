@@ -16,6 +16,7 @@ final class IccProfiles {
     private static final int SIG_RXYZ = 0x7258595A;  // 'rXYZ'
     private static final int SIG_GXYZ = 0x6758595A;  // 'gXYZ'
     private static final int SIG_BXYZ = 0x6258595A;  // 'bXYZ'
+    private static final int SIG_RTRC = 0x72545243;  // 'rTRC'
 
     private static final double[][] SRGB_COLORANTS = colorants(ICC_Profile.getInstance(ColorSpace.CS_sRGB));
 
@@ -98,7 +99,60 @@ final class IccProfiles {
                 }
             }
         }
-        return true;
+        // Same primaries with another tone curve (e.g. linear sRGB) is not sRGB: compare the red
+        // curve at mid-gray, where sRGB gives 0.214 and gamma 2.2 gives 0.218.
+        double mid = trcAt(profile, SIG_RTRC, 0.5);
+        return Math.abs(mid - 0.2140) < 0.01;
+    }
+
+    /** Evaluates a curv/para tone curve tag at {@code x}; NaN if absent or unknown. */
+    static double trcAt(ICC_Profile p, int sig, double x) {
+        try {
+            byte[] d = p.getData(sig);
+            if (d == null || d.length < 12) {
+                return Double.NaN;
+            }
+            int type = Bytes.be32(d, 0);
+            if (type == 0x63757276 /* curv */) {
+                int n = Bytes.be32(d, 8);
+                if (n == 0) {
+                    return x;
+                }
+                if (n == 1) {
+                    return Math.pow(x, Bytes.be16(d, 12) / 256.0);
+                }
+                if (12 + 2 * n > d.length) {
+                    return Double.NaN;
+                }
+                double pos = x * (n - 1);
+                int i = (int) Math.floor(pos);
+                int j = Math.min(n - 1, i + 1);
+                double f = pos - i;
+                return ((1 - f) * Bytes.be16(d, 12 + 2 * i) + f * Bytes.be16(d, 12 + 2 * j)) / 65535.0;
+            }
+            if (type == 0x70617261 /* para */) {
+                int fn = Bytes.be16(d, 8);
+                int[] counts = {1, 3, 4, 5, 7};
+                if (fn < 0 || fn > 4 || 12 + 4 * counts[fn] > d.length) {
+                    return Double.NaN;
+                }
+                double[] q = new double[7];
+                for (int k = 0; k < counts[fn]; k++) {
+                    q[k] = Bytes.be32(d, 12 + 4 * k) / 65536.0;
+                }
+                double g = q[0];
+                switch (fn) {
+                    case 0: return Math.pow(x, g);
+                    case 1: return x >= -q[2] / q[1] ? Math.pow(q[1] * x + q[2], g) : 0;
+                    case 2: return x >= -q[2] / q[1] ? Math.pow(q[1] * x + q[2], g) + q[3] : q[3];
+                    case 3: return x >= q[4] ? Math.pow(q[1] * x + q[2], g) : q[3] * x;
+                    default: return x >= q[4] ? Math.pow(q[1] * x + q[2], g) + q[5] : q[3] * x + q[6];
+                }
+            }
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
     }
 
     private static double[][] colorants(ICC_Profile p) {

@@ -1,7 +1,6 @@
 package dev.kiln.transforms.image;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -117,6 +116,6 @@ public final class ImagePreparer {
 
     @Override
     public String toString() {
-        return "ImagePreparer" + Arrays.asList(settings);
+        return "ImagePreparer[" + settings + "]";
     }
 }

@@ -9,6 +9,9 @@ package dev.kiln.transforms.image;
  * beyond the image edge are folded onto the edge pixel (clamp), weights are normalised to sum to
  * one in 14-bit fixed point, and results are rounded and clamped to 0..255.
  *
+ * <p>For reductions beyond {@link #REDUCING_GAP}x an exact box average by an integer factor runs
+ * first (antialiased, not point sampling), keeping Lanczos' input at least 3x the output.
+ *
  * <p>Plain int arithmetic over precomputed tap tables: JDK 17's C2 does not vectorise these
  * loops, so what counts is few operations per tap and sequential memory access. The horizontal
  * pass only touches the source rows the vertical pass needs.
@@ -18,6 +21,8 @@ final class Resampler {
     private static final int ONE = 1 << PRECISION;
     private static final int HALF = 1 << (PRECISION - 1);
     private static final double SUPPORT = 3.0;
+    /** Box pre-reduction keeps the intermediate at least this many times the output (as Pillow's reducing_gap). */
+    static final double REDUCING_GAP = 3.0;
 
     /** Per-output-pixel taps: first source index, tap count, and {@code count} weights from {@code offset}. */
     private static final class Taps {
@@ -47,6 +52,29 @@ final class Resampler {
         if (x0 == 0 && y0 == 0 && ww == sw && wh == sh && outW == sw && outH == sh) {
             return src;
         }
+        int fx = reduceFactor(ww, outW);
+        int fy = reduceFactor(wh, outH);
+        if (fx > 1 || fy > 1) {
+            // Large reductions: average fx x fy boxes first (one add per source sample), then run
+            // Lanczos on an image still >= REDUCING_GAP times the target. This bounds the tap count
+            // per output pixel, which otherwise grows with the scale factor (a 12 MP photo to 256
+            // would need ~70 taps per pass). Only the window plus the kernel's reach is reduced.
+            int mx = (int) Math.ceil(SUPPORT * ww / outW) + fx;
+            int my = (int) Math.ceil(SUPPORT * wh / outH) + fy;
+            int rx0 = Math.max(0, (int) Math.floor(x0) - mx);
+            int ry0 = Math.max(0, (int) Math.floor(y0) - my);
+            int rx1 = Math.min(sw, (int) Math.ceil(x0 + ww) + mx);
+            int ry1 = Math.min(sh, (int) Math.ceil(y0 + wh) + my);
+            RgbImage reduced = boxReduce(src, rx0, ry0, rx1 - rx0, ry1 - ry0, fx, fy);
+            return lanczos(reduced, (x0 - rx0) / fx, (y0 - ry0) / fy, ww / fx, wh / fy, outW, outH);
+        }
+        return lanczos(src, x0, y0, ww, wh, outW, outH);
+    }
+
+    /** Lanczos-3 only, whatever the scale (no box pre-reduction). */
+    static RgbImage lanczos(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH) {
+        int sw = src.width();
+        int sh = src.height();
         Taps hx = taps(sw, x0, ww, outW);
         Taps vy = taps(sh, y0, wh, outH);
         // Rows the vertical pass reads.
@@ -63,6 +91,58 @@ final class Resampler {
         byte[] out = new byte[outW * outH * 3];
         vertical(mid, outW, rowMin, vy, outH, out);
         return new RgbImage(outW, outH, out);
+    }
+
+    /** Integer box factor that keeps at least {@link #REDUCING_GAP} x the output size (1 = no reduction). */
+    static int reduceFactor(double windowLen, int outLen) {
+        return Math.max(1, (int) Math.floor(windowLen / (outLen * REDUCING_GAP)));
+    }
+
+    /**
+     * Averages {@code fx x fy} boxes of the region {@code [rx, rx+rw) x [ry, ry+rh)}; boxes cut by the
+     * region's right/bottom edge average only the pixels they contain. Reduced pixel {@code i} covers
+     * source {@code [rx + i*fx, rx + (i+1)*fx)}, so continuous coordinates simply divide by the factor.
+     */
+    static RgbImage boxReduce(RgbImage src, int rx, int ry, int rw, int rh, int fx, int fy) {
+        int sw = src.width();
+        int ow = (rw + fx - 1) / fx;
+        int oh = (rh + fy - 1) / fy;
+        byte[] in = src.rgb();
+        byte[] out = new byte[ow * oh * 3];
+        int[] acc = new int[ow * 3];
+        for (int j = 0; j < oh; j++) {
+            java.util.Arrays.fill(acc, 0);
+            int yStart = ry + j * fy;
+            int yEnd = Math.min(ry + rh, yStart + fy);
+            for (int y = yStart; y < yEnd; y++) {
+                int p = (y * sw + rx) * 3;
+                int x = 0;
+                for (int i = 0; i < ow; i++) {
+                    int xEnd = Math.min(rw, x + fx);
+                    int r = 0;
+                    int g = 0;
+                    int b = 0;
+                    for (; x < xEnd; x++, p += 3) {
+                        r += in[p] & 0xFF;
+                        g += in[p + 1] & 0xFF;
+                        b += in[p + 2] & 0xFF;
+                    }
+                    acc[3 * i] += r;
+                    acc[3 * i + 1] += g;
+                    acc[3 * i + 2] += b;
+                }
+            }
+            int rows = yEnd - yStart;
+            int o = j * ow * 3;
+            for (int i = 0; i < ow; i++) {
+                int n = rows * (Math.min(rw, (i + 1) * fx) - i * fx);
+                int half = n >> 1;
+                out[o++] = (byte) ((acc[3 * i] + half) / n);
+                out[o++] = (byte) ((acc[3 * i + 1] + half) / n);
+                out[o++] = (byte) ((acc[3 * i + 2] + half) / n);
+            }
+        }
+        return new RgbImage(ow, oh, out);
     }
 
     private static void horizontal(byte[] in, int sw, int rowMin, int rows, Taps t, int outW, byte[] mid) {

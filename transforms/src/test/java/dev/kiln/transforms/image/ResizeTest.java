@@ -158,6 +158,20 @@ class ResizeTest {
     }
 
     @Test
+    void boxPreReductionStaysCloseToPureLanczos() {
+        RgbImage photo = TestImages.photoLike(1600, 1200, 21);
+        RgbImage fast = Resampler.resample(photo, 200, 0, 1200, 1200, 128, 128); // factor 3 box first
+        assertTrue(Resampler.reduceFactor(1200, 128) > 1);
+        // Reference: Lanczos alone over the same window, taps spanning the full 9.4x reduction.
+        RgbImage ref = Resampler.lanczos(photo, 200, 0, 1200, 1200, 128, 128);
+        double sum = 0;
+        for (int i = 0; i < ref.rgb().length; i++) {
+            sum += Math.abs((ref.rgb()[i] & 0xFF) - (fast.rgb()[i] & 0xFF));
+        }
+        assertTrue(sum / ref.rgb().length < 2.0, "mean abs diff " + sum / ref.rgb().length);
+    }
+
+    @Test
     void pixelCentresAreMappedCorrectly() {
         // Exact 2x downscale of a 1-D ramp: output i covers source 2i and 2i+1, so its value is their mean.
         int w = 64;
