@@ -49,11 +49,19 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setEncode(String value);
 
-  @Description("Output format: webdataset (tar shards of <key>.jpg + <key>.json).")
-  @Default.String("webdataset")
+  @Description("Output format: kiln (aligned records for NVMe random reads, formats/FORMAT.md),"
+      + " webdataset (tar shards of <key>.jpg + <key>.json), avro (object container files) or"
+      + " parquet.")
+  @Default.String("kiln")
   String getFormat();
 
   void setFormat(String value);
+
+  @Description("Record alignment of kiln shards in bytes: a power of two, or 0 to pack records.")
+  @Default.Integer(ShardOptions.DEFAULT_ALIGN)
+  int getAlign();
+
+  void setAlign(int value);
 
   @Description("Target shard size in bytes; samples are spread over ceil(total / size) shards.")
   @Default.Long(256L << 20)

@@ -41,7 +41,7 @@ public final class PreparePipeline {
    */
   public static void build(
       Pipeline pipeline, InputFiles inputs, PrepareSettings settings, ShardFormat format,
-      long shardSize, String staging, int parallelism) {
+      ShardOptions shards, String staging, int parallelism) {
     PCollection<MatchResult.Metadata> matched =
         pipeline.apply(
             "Match input files",
@@ -67,7 +67,7 @@ public final class PreparePipeline {
                     .withOutputTags(PrepareImageFn.SAMPLES, TupleTagList.of(PrepareImageFn.REJECTS)));
 
     PCollection<Sample> samples = prepared.get(PrepareImageFn.SAMPLES).setCoder(SampleCoder.of());
-    samples.apply("Write shards", new WriteShards(format, shardSize, staging));
+    samples.apply("Write shards", new WriteShards(format, shards, staging));
 
     PCollectionList.of(keyed.get(KeyedInputs.DUPLICATES))
         .and(prepared.get(PrepareImageFn.REJECTS).setCoder(RejectionCoder.of()))

@@ -1,35 +1,165 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
+import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.ShardFile;
+import dev.kiln.formats.avro.AvroShardWriter;
+import dev.kiln.formats.kiln.IndexEntry;
+import dev.kiln.formats.kiln.KilnShardWriter;
+import dev.kiln.formats.kiln.ShardSummary;
+import dev.kiln.formats.webdataset.WebDatasetReader;
 import dev.kiln.formats.webdataset.WebDatasetShardWriter;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
-/** The output formats whose shards {@link WriteShards} writes, each with its file writer. */
+/**
+ * The output formats whose shards {@link WriteShards} writes, each with its file writer. Every
+ * format stores the same {@link Sample} fields; they differ in how a reader reaches a sample.
+ */
 public enum ShardFormat {
-  WEBDATASET("tar") {
+  /** Kiln's native shards: aligned records, footer index, CRC32C (formats/FORMAT.md). */
+  KILN("kiln") {
     @Override
-    ShardSink open(Path file) throws IOException {
-      WebDatasetShardWriter writer = WebDatasetShardWriter.open(file);
+    ShardSink open(Path file, ShardOptions options) throws IOException {
+      KilnShardWriter writer = KilnShardWriter.open(file, options.align());
+      List<long[]> locations = new ArrayList<>();
       return new ShardSink() {
         @Override
         public void write(Sample sample) throws IOException {
-          writer.write(sample);
+          IndexEntry e = writer.write(sample);
+          locations.add(new long[] {e.offset(), e.length()});
         }
 
         @Override
-        public ShardFile finish() throws IOException {
-          writer.close();
-          return writer.summary();
+        public WrittenShard finish() throws IOException {
+          ShardSummary summary = writer.close();
+          Path done = file.resolveSibling(summary.fileName());
+          return new WrittenShard(
+              new ShardFile(
+                  summary.fileName(), summary.recordCount(), summary.bytes(), FileDigest.sha256(done)),
+              locations);
         }
 
         @Override
         public void abort() {
           writer.abort();
+        }
+      };
+    }
+  },
+
+  /** POSIX tar of {@code <key>.jpg} + {@code <key>.json} per sample, read by WebDataset loaders. */
+  WEBDATASET("tar") {
+    @Override
+    ShardSink open(Path file, ShardOptions options) throws IOException {
+      WebDatasetShardWriter writer = WebDatasetShardWriter.open(file);
+      List<String> imageMembers = new ArrayList<>();
+      return new ShardSink() {
+        @Override
+        public void write(Sample sample) throws IOException {
+          writer.write(sample);
+          imageMembers.add(sample.key() + "." + sample.fileExtension());
+        }
+
+        @Override
+        public WrittenShard finish() throws IOException {
+          writer.close();
+          Map<String, long[]> where = WebDatasetReader.dataLocations(file);
+          List<long[]> locations = imageMembers.stream().map(where::get).toList();
+          return new WrittenShard(writer.summary(), locations);
+        }
+
+        @Override
+        public void abort() {
+          writer.abort();
+        }
+      };
+    }
+  },
+
+  /** Avro object container files of samples; any Avro reader streams them. */
+  AVRO("avro") {
+    @Override
+    ShardSink open(Path file, ShardOptions options) throws IOException {
+      AvroShardWriter writer = AvroShardWriter.open(file);
+      return new UnaddressedSink() {
+        @Override
+        public void write(Sample sample) throws IOException {
+          writer.write(sample);
+          count++;
+        }
+
+        @Override
+        public WrittenShard finish() throws IOException {
+          return new WrittenShard(writer.close(), unaddressed(count));
+        }
+
+        @Override
+        public void abort() {
+          writer.abort();
+        }
+      };
+    }
+  },
+
+  /**
+   * Parquet files of samples, in row groups of {@link ShardOptions#parquetRowGroupBytes()} so a
+   * reader selecting a few samples reads a few row groups, not the file.
+   */
+  PARQUET("parquet") {
+    @Override
+    ShardSink open(Path file, ShardOptions options) throws IOException {
+      Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+      FileChannel channel =
+          FileChannel.open(
+              temporary,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING);
+      ParquetIO.Sink sink =
+          ParquetIO.sink(SampleCodec.SCHEMA)
+              .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+              .withRowGroupSize(options.parquetRowGroupBytes());
+      sink.open(channel);
+      return new UnaddressedSink() {
+        @Override
+        public void write(Sample sample) throws IOException {
+          sink.write(SampleCodec.toRecord(sample));
+          count++;
+        }
+
+        @Override
+        public WrittenShard finish() throws IOException {
+          sink.flush();
+          channel.close();
+          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          return new WrittenShard(
+              new ShardFile(
+                  file.getFileName().toString(), count, Files.size(file), FileDigest.sha256(file)),
+              unaddressed(count));
+        }
+
+        @Override
+        public void abort() {
+          try {
+            channel.close();
+            Files.deleteIfExists(temporary);
+          } catch (IOException ignored) {
+            // Best effort: a hidden .tmp file never looks like a shard.
+          }
         }
       };
     }
@@ -51,7 +181,7 @@ public enum ShardFormat {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  abstract ShardSink open(Path file) throws IOException;
+  abstract ShardSink open(Path file, ShardOptions options) throws IOException;
 
   /** Parses {@code --format}. */
   public static ShardFormat parse(String value) {
@@ -69,8 +199,25 @@ public enum ShardFormat {
   interface ShardSink {
     void write(Sample sample) throws IOException;
 
-    ShardFile finish() throws IOException;
+    /** Completes the file and reports it with each sample's {offset, length} in write order. */
+    WrittenShard finish() throws IOException;
 
     void abort();
   }
+
+  /** A shard whose format has no per-sample byte range (a reader must scan it). */
+  abstract static class UnaddressedSink implements ShardSink {
+    long count;
+
+    static List<long[]> unaddressed(long count) {
+      List<long[]> none = new ArrayList<>();
+      for (long i = 0; i < count; i++) {
+        none.add(new long[] {-1, -1});
+      }
+      return none;
+    }
+  }
+
+  /** A completed shard file and where each sample lies in it ({-1, -1} when not addressable). */
+  record WrittenShard(ShardFile file, List<long[]> locations) {}
 }

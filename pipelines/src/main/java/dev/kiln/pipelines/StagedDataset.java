@@ -1,6 +1,8 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.ShardFile;
@@ -18,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Turns a staging directory that a finished job left behind into a dataset: checks that every
- * described shard is there with the described size, moves the rejects to
+ * described shard is there with the described size, writes {@code catalog.parquet} (and the
+ * dataset index {@code index.kidx} for kiln shards), moves the rejects to
  * {@code rejects/rejects.jsonl}, and writes {@code manifest.json} last.
  */
 public final class StagedDataset {
@@ -48,6 +51,21 @@ public final class StagedDataset {
       }
     }
     shardParts.sort(Comparator.comparingInt(ShardPart::index));
+
+    try (CatalogWriter catalog = CatalogWriter.open(staging)) {
+      for (ShardPart part : shardParts) {
+        for (String line :
+            Files.readAllLines(StagingLayout.catalogPart(staging, part.index()), StandardCharsets.UTF_8)) {
+          if (!line.isBlank()) {
+            catalog.write(CatalogEntry.fromJsonLine(line));
+          }
+        }
+      }
+    }
+    if (format == ShardFormat.KILN) {
+      // One file holding every shard's footer, so readers load the whole index in one read.
+      DatasetIndexWriter.rebuild(staging);
+    }
 
     List<ShardFile> shards = new ArrayList<>();
     var fingerprint = WriteShards.sha256();

@@ -1,11 +1,16 @@
 package dev.kiln.pipelines;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Where a run's workers put their results inside the staging directory, before the launcher
- * assembles {@code manifest.json} and publishes: shard files at the top, one description per
- * shard and the sorted rejects under {@value #PARTS}.
+ * assembles {@code manifest.json} and publishes: shard files at the top; under {@value #PARTS}
+ * one description and one catalog part per shard, and the sorted rejects.
  */
 public final class StagingLayout {
   public static final String PARTS = "_parts";
@@ -25,5 +30,17 @@ public final class StagingLayout {
 
   public static Path rejectsPart(Path staging) {
     return parts(staging).resolve(REJECTS_PART);
+  }
+
+  /** The catalog rows of shard {@code index}, JSON lines: {@code _parts/catalog-NNNNN.jsonl}. */
+  public static Path catalogPart(Path staging, int index) {
+    return parts(staging).resolve(String.format("catalog-%05d.jsonl", index));
+  }
+
+  /** Writes lines to a hidden temporary file and renames it to {@code target}. */
+  public static void writeAtomically(Path target, List<String> lines) throws IOException {
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    Files.write(tmp, lines, StandardCharsets.UTF_8);
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -1,7 +1,7 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.Sample;
-import dev.kiln.formats.ShardFile;
+import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.ShardNames;
 import dev.kiln.transforms.beam.SampleCoder;
 import java.io.IOException;
@@ -41,15 +41,12 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
   private static final long PER_SAMPLE_OVERHEAD = 2048;
 
   private final ShardFormat format;
-  private final long shardSize;
+  private final ShardOptions options;
   private final String staging;
 
-  public WriteShards(ShardFormat format, long shardSize, String staging) {
-    if (shardSize < 1) {
-      throw new IllegalArgumentException("--shard-size=" + shardSize + ": must be positive");
-    }
+  public WriteShards(ShardFormat format, ShardOptions options, String staging) {
     this.format = format;
-    this.shardSize = shardSize;
+    this.options = options;
     this.staging = staging;
   }
 
@@ -66,10 +63,10 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     return samples
         .apply(
             "Assign shards",
-            ParDo.of(new AssignShardFn(totalBytes, shardSize)).withSideInputs(totalBytes))
+            ParDo.of(new AssignShardFn(totalBytes, options.targetBytes())).withSideInputs(totalBytes))
         .setCoder(KvCoder.of(VarIntCoder.of(), SampleCoder.of()))
         .apply("Group by shard", GroupByKey.create())
-        .apply("Write shard files", ParDo.of(new WriteShardFn(format, staging)));
+        .apply("Write shard files", ParDo.of(new WriteShardFn(format, options, staging)));
   }
 
   static final class AssignShardFn extends DoFn<Sample, KV<Integer, Sample>> {
@@ -92,10 +89,12 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
 
   static final class WriteShardFn extends DoFn<KV<Integer, Iterable<Sample>>, Integer> {
     private final ShardFormat format;
+    private final ShardOptions options;
     private final String staging;
 
-    WriteShardFn(ShardFormat format, String staging) {
+    WriteShardFn(ShardFormat format, ShardOptions options, String staging) {
       this.format = format;
+      this.options = options;
       this.staging = staging;
     }
 
@@ -110,20 +109,28 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       Path dir = Path.of(staging);
       Files.createDirectories(StagingLayout.parts(dir));
       String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
-      ShardFormat.ShardSink sink = format.open(dir.resolve(name));
+      ShardFormat.ShardSink sink = format.open(dir.resolve(name), options);
       MessageDigest content = sha256();
-      ShardFile file;
+      ShardFormat.WrittenShard written;
       try {
         for (Sample s : samples) {
           sink.write(s);
           content.update((s.key() + "\0" + s.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        file = sink.finish();
+        written = sink.finish();
       } catch (IOException | RuntimeException e) {
         sink.abort();
         throw e;
       }
-      new ShardPart(index, file, HexFormat.of().formatHex(content.digest()))
+      List<String> catalog = new ArrayList<>(samples.size());
+      for (int i = 0; i < samples.size(); i++) {
+        long[] at = written.locations().get(i);
+        catalog.add(CatalogEntry.of(samples.get(i), name, at[0], at[1]).toJsonLine());
+      }
+      StagingLayout.writeAtomically(StagingLayout.catalogPart(dir, index), catalog);
+      // The shard description is written last: the launcher takes its presence to mean that
+      // the shard and its catalog part are complete.
+      new ShardPart(index, written.file(), HexFormat.of().formatHex(content.digest()))
           .writeTo(StagingLayout.shardPart(dir, index));
       out.output(index);
     }

@@ -50,7 +50,7 @@ class PreparePipelineTest {
         InputFiles.of(input.toString(), InputFiles.DEFAULT_EXTENSIONS),
         settings,
         ShardFormat.WEBDATASET,
-        shardSize,
+        ShardOptions.of(shardSize),
         staging.toString(),
         2);
     p.run().waitUntilFinish();

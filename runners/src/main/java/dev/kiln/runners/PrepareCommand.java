@@ -7,6 +7,7 @@ import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
+import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class PrepareCommand {
     PrepareSettings settings;
     ShardFormat format;
     PrepareOptions options;
+    ShardOptions shardOptions;
     long inputCount;
     try {
       parsed = PrepareArguments.parse(args);
@@ -65,6 +67,9 @@ public final class PrepareCommand {
       if (options.getShardSize() < 4096) {
         throw new UsageException("--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
       }
+      shardOptions =
+          new ShardOptions(
+              options.getShardSize(), options.getAlign(), ShardOptions.DEFAULT_PARQUET_ROW_GROUP);
       FileSystems.setDefaultPipelineOptions(options);
       inputCount = countInputs(inputs, options.getInput());
     } catch (UsageException | IllegalArgumentException e) {
@@ -96,7 +101,7 @@ public final class PrepareCommand {
           inputs,
           settings,
           format,
-          options.getShardSize(),
+          shardOptions,
           output.staging().toString(),
           parsed.runner().parallelism(options));
       result = pipeline.run();

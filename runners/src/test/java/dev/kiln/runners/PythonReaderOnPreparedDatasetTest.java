@@ -1,0 +1,39 @@
+package dev.kiln.runners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The single-file Python reader reads what {@code kiln prepare} wrote, by index and by key. */
+class PythonReaderOnPreparedDatasetTest {
+  @TempDir Path tmp;
+
+  @Test
+  void pythonReadsEverySampleOfAPreparedKilnDataset() throws Exception {
+    Path out = RunnerEquivalenceTest.prepare(tmp, "ds", "--format=kiln");
+    String script =
+        "import sys, json\n"
+            + "sys.path.insert(0, sys.argv[1])\n"
+            + "import kiln_reader\n"
+            + "ds = kiln_reader.KilnDataset(sys.argv[2])\n"
+            + "keys = sorted(ds[i]['key'] for i in range(len(ds)))\n"
+            + "s = ds.get('food/coffee')\n"
+            + "print(json.dumps({'n': len(ds), 'keys': keys, 'w': s['width'], 'h': s['height'],"
+            + " 'jpeg': s['image'][:2] == b'\\xff\\xd8', 'orient': ds.get('animals/chelsea-exif-rotated')['source']['orientation']}))\n";
+    Process p =
+        new ProcessBuilder(
+                "python3", "-c", script,
+                Path.of("../formats/python").toAbsolutePath().toString(), out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, p.waitFor(), printed);
+    assertTrue(printed.contains("\"n\": 7"), printed);
+    assertTrue(printed.contains("\"w\": 256, \"h\": 256, \"jpeg\": true, \"orient\": 6"), printed);
+    assertTrue(printed.contains("\"animals/chelsea\", \"animals/chelsea-exif-rotated\", \"food/coffee\""), printed);
+  }
+}
