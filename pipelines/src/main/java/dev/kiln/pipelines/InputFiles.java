@@ -112,18 +112,26 @@ public final class InputFiles implements Serializable {
    * '.'), and its extension is selected.
    */
   public boolean accepts(String path) {
-    String relative = relative(path);
-    for (String segment : relative.split("/")) {
-      if (segment.startsWith(".")) {
-        return false;
-      }
+    if (hidden(path)) {
+      return false;
     }
+    String relative = relative(path);
     if (extensions.isEmpty()) {
       return true;
     }
     String name = relative.substring(relative.lastIndexOf('/') + 1);
     int dot = name.lastIndexOf('.');
     return dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether any segment of the path below the root starts with '.'. */
+  public boolean hidden(String path) {
+    for (String segment : relative(path).split("/")) {
+      if (segment.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The sample key of a matched file. */

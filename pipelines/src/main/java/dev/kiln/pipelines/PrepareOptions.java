@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.transforms.beam.InputLimits;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -74,6 +75,19 @@ public interface PrepareOptions extends PipelineOptions {
   long getMaxPixels();
 
   void setMaxPixels(long value);
+
+  @Description("Reject input files larger than this many bytes before reading them.")
+  @Default.Long(InputLimits.DEFAULT_MAX_FILE_BYTES)
+  long getMaxFileBytes();
+
+  void setMaxFileBytes(long value);
+
+  @Description("Reject an image still not decoded and encoded after this many seconds; the"
+      + " worker goes on with the next.")
+  @Default.Double(30)
+  double getDecodeTimeout();
+
+  void setDecodeTimeout(double value);
 
   @Description("Colour that transparent pixels are composited over, #RRGGBB.")
   @Default.String("#ffffff")

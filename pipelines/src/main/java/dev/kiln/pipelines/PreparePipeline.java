@@ -1,6 +1,7 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.Sample;
+import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.beam.PrepareImageFn;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
@@ -11,8 +12,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -40,14 +39,13 @@ public final class PreparePipeline {
    * @param parallelism the number of parallel workers the runner uses (a hint for grouping)
    */
   public static void build(
-      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, ShardFormat format,
-      ShardOptions shards, String staging, int parallelism) {
-    PCollection<MatchResult.Metadata> matched =
-        pipeline.apply(
-            "Match input files",
-            FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
-
-    PCollectionTuple keyed = matched.apply("Key inputs", new KeyedInputs(inputs, 8 * Math.max(1, parallelism)));
+      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
+      ShardFormat format, ShardOptions shards, String staging, int parallelism) {
+    PCollectionTuple listed = pipeline.apply("List inputs", new ListInputs(inputs));
+    PCollectionTuple keyed =
+        listed
+            .get(ListInputs.FILES)
+            .apply("Key inputs", new KeyedInputs(inputs, 8 * Math.max(1, parallelism)));
 
     PCollectionTuple prepared =
         keyed
@@ -63,13 +61,14 @@ public final class PreparePipeline {
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()))
             .apply(
                 "Decode, normalize, encode",
-                ParDo.of(new PrepareImageFn(settings))
+                ParDo.of(new PrepareImageFn(settings, limits))
                     .withOutputTags(PrepareImageFn.SAMPLES, TupleTagList.of(PrepareImageFn.REJECTS)));
 
     PCollection<Sample> samples = prepared.get(PrepareImageFn.SAMPLES).setCoder(SampleCoder.of());
     samples.apply("Write shards", new WriteShards(format, shards, staging));
 
-    PCollectionList.of(keyed.get(KeyedInputs.DUPLICATES))
+    PCollectionList.of(listed.get(ListInputs.REJECTS))
+        .and(keyed.get(KeyedInputs.DUPLICATES))
         .and(prepared.get(PrepareImageFn.REJECTS).setCoder(RejectionCoder.of()))
         .apply("All rejects", Flatten.pCollections())
         .setCoder(RejectionCoder.of())

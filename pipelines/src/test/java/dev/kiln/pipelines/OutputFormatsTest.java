@@ -8,6 +8,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
+import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ class OutputFormatsTest {
         p,
         InputFiles.of(PreparePipelineTest.SAMPLES.toString(), InputFiles.DEFAULT_EXTENSIONS),
         PrepareSettings.defaults(),
+        InputLimits.defaults(),
         format,
         new ShardOptions(60_000, 4096, 1 << 20),
         out.toString(),

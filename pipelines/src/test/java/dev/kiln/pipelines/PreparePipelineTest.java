@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.webdataset.WebDatasetReader;
+import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -49,6 +50,7 @@ class PreparePipelineTest {
         p,
         InputFiles.of(input.toString(), InputFiles.DEFAULT_EXTENSIONS),
         settings,
+        InputLimits.defaults(),
         ShardFormat.WEBDATASET,
         ShardOptions.of(shardSize),
         staging.toString(),

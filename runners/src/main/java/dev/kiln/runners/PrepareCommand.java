@@ -4,11 +4,13 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.KilnVersion;
+import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,6 +55,7 @@ public final class PrepareCommand {
     ShardFormat format;
     PrepareOptions options;
     ShardOptions shardOptions;
+    InputLimits limits;
     long inputCount;
     try {
       parsed = PrepareArguments.parse(args);
@@ -70,6 +73,8 @@ public final class PrepareCommand {
       shardOptions =
           new ShardOptions(
               options.getShardSize(), options.getAlign(), ShardOptions.DEFAULT_PARQUET_ROW_GROUP);
+      limits =
+          new InputLimits(options.getMaxFileBytes(), Math.round(options.getDecodeTimeout() * 1e9));
       FileSystems.setDefaultPipelineOptions(options);
       inputCount = countInputs(inputs, options.getInput());
     } catch (UsageException | IllegalArgumentException e) {
@@ -100,6 +105,7 @@ public final class PrepareCommand {
           pipeline,
           inputs,
           settings,
+          limits,
           format,
           shardOptions,
           output.staging().toString(),
@@ -137,8 +143,20 @@ public final class PrepareCommand {
     return ExitCode.OK;
   }
 
-  /** Counts the inputs the job will see, with the same matching; none is a usage error. */
+  /** Counts the inputs the job will see, with the same listing; none is a usage error. */
   private static long countInputs(InputFiles inputs, String input) throws UsageException {
+    if (LocalInputWalker.isLocal(inputs.glob())) {
+      long[] count = new long[1];
+      try {
+        LocalInputWalker.walk(inputs, f -> count[0]++, r -> count[0]++);
+      } catch (IOException e) {
+        throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
+      }
+      if (count[0] == 0) {
+        throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
+      }
+      return count[0];
+    }
     try {
       MatchResult match = FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW);
       long count =

@@ -4,11 +4,13 @@ import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SourceInfo;
 import dev.kiln.transforms.image.ImageInfo;
-import dev.kiln.transforms.image.ImagePreparer;
 import dev.kiln.transforms.image.ImageRejectedException;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.PreparedImage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,7 +21,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Thin Beam wrapper around {@link ImagePreparer}: reads one keyed input file and emits either a
+ * Thin Beam wrapper around the image preparer: reads one keyed input file and emits either a
  * {@link Sample} (main output) or a {@link Rejection} ({@link #REJECTS}). Nothing is lost: every
  * input leaves through exactly one of the two.
  */
@@ -28,15 +30,24 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
   public static final TupleTag<Rejection> REJECTS = new TupleTag<>() {};
 
   private final PrepareSettings settings;
-  private transient ImagePreparer preparer;
+  private final InputLimits limits;
+  private transient TimedPreparer preparer;
 
-  public PrepareImageFn(PrepareSettings settings) {
+  public PrepareImageFn(PrepareSettings settings, InputLimits limits) {
     this.settings = settings;
+    this.limits = limits;
   }
 
   @Setup
   public void setup() {
-    preparer = new ImagePreparer(settings);
+    preparer = new TimedPreparer(settings, limits.decodeTimeoutNanos());
+  }
+
+  @Teardown
+  public void teardown() {
+    if (preparer != null) {
+      preparer.close();
+    }
   }
 
   @ProcessElement
@@ -47,11 +58,27 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
     long size = file.getMetadata().sizeBytes();
     KilnCounters.counter(KilnCounters.INPUTS).inc();
 
+    if (size > limits.maxFileBytes()) {
+      reject(out, new Rejection(key, path, "read", "file-too-large",
+          size + " bytes, more than --max-file-bytes=" + limits.maxFileBytes(), size));
+      return;
+    }
     byte[] bytes;
     try {
       bytes = file.readFullyAsBytes();
     } catch (IOException | RuntimeException e) {
-      reject(out, new Rejection(key, path, "read", "unreadable", describe(e), size));
+      if (vanished(path, e)) {
+        reject(out, new Rejection(key, path, "read", "vanished", "removed after it was listed", size));
+      } else {
+        reject(out, new Rejection(key, path, "read", "unreadable", describe(e), size));
+      }
+      return;
+    }
+    if (bytes.length != size) {
+      // Everything below uses this one snapshot of the bytes, so a half-written file is never
+      // mixed with its final version; but a file still changing is not a finished input.
+      reject(out, new Rejection(key, path, "read", "changed-during-run",
+          "was " + size + " bytes when listed and " + bytes.length + " when read", bytes.length));
       return;
     }
     KilnCounters.counter(KilnCounters.BYTES_READ).inc(bytes.length);
@@ -93,6 +120,16 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
     KilnCounters.rejected(rejection.reason()).inc();
     LocalProgress.rejected();
     out.get(REJECTS).output(rejection);
+  }
+
+  /** Whether a read failed because the file no longer exists (not, say, for permissions). */
+  private static boolean vanished(String path, Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return true;
+    }
+    // Beam's local filesystem reports a missing file as FileNotFoundException, which it also
+    // uses for permission errors: ask the filesystem which it is.
+    return path.startsWith("/") && Files.notExists(Path.of(path));
   }
 
   private static String describe(Throwable e) {

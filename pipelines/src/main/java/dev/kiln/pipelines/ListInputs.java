@@ -1,0 +1,90 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.Rejection;
+import dev.kiln.transforms.beam.KilnCounters;
+import dev.kiln.transforms.beam.RejectionCoder;
+import java.io.IOException;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Lists every input: local inputs with {@link LocalInputWalker} (which reports symlink loops,
+ * dangling links and unreadable directories as rejections instead of looping or dropping them),
+ * remote filesystems with Beam's {@code FileIO.match}.
+ */
+public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
+  public static final TupleTag<MatchResult.Metadata> FILES = new TupleTag<>() {};
+  public static final TupleTag<Rejection> REJECTS = new TupleTag<>() {};
+
+  private final InputFiles inputs;
+
+  public ListInputs(InputFiles inputs) {
+    this.inputs = inputs;
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    if (!LocalInputWalker.isLocal(inputs.glob())) {
+      PCollection<MatchResult.Metadata> matched =
+          begin.apply(
+              "Match files",
+              FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
+      PCollection<Rejection> none =
+          begin.apply("No listing rejects", Create.empty(RejectionCoder.of()));
+      return PCollectionTuple.of(FILES, matched).and(REJECTS, none);
+    }
+    PCollectionTuple listed =
+        begin
+            .apply("Input root", Create.of(inputs.root()))
+            .apply(
+                "Walk input tree",
+                ParDo.of(new WalkFn(inputs)).withOutputTags(FILES, TupleTagList.of(REJECTS)));
+    // One walker finds every file; KeyedInputs' grouping by key bucket then spreads them over
+    // the workers (a Reshuffle here would cost the Direct runner a bundle per file).
+    PCollection<MatchResult.Metadata> files = listed.get(FILES).setCoder(MetadataCoderV2.of());
+    return PCollectionTuple.of(FILES, files)
+        .and(REJECTS, listed.get(REJECTS).setCoder(RejectionCoder.of()));
+  }
+
+  /** Walks the local input tree from the one root element. */
+  static final class WalkFn extends DoFn<String, MatchResult.Metadata> {
+    private final InputFiles inputs;
+
+    WalkFn(InputFiles inputs) {
+      this.inputs = inputs;
+    }
+
+    @ProcessElement
+    public void process(MultiOutputReceiver out) throws IOException {
+      LocalInputWalker.walk(
+          inputs,
+          found ->
+              out.get(FILES)
+                  .output(
+                      MatchResult.Metadata.builder()
+                          .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
+                          .setSizeBytes(found.size())
+                          .setLastModifiedMillis(found.lastModifiedMillis())
+                          .setIsReadSeekEfficient(true)
+                          .build()),
+          rejection -> {
+            KilnCounters.counter(KilnCounters.INPUTS).inc();
+            KilnCounters.rejected(rejection.reason()).inc();
+            out.get(REJECTS).output(rejection);
+          });
+    }
+  }
+
+}
