@@ -64,7 +64,9 @@ public enum RunnerChoice {
   /**
    * Adds the Beam options for this runner to {@code options} (camelCase name to value).
    *
-   * @throws UsageException when {@code flink} is chosen without {@code --flink-master}
+   * @throws UsageException when {@code flink} is chosen without {@code --flink-master}, without
+   *     a built job jar ({@link FlinkJobJar}), or (without {@code --parallelism}) with a master
+   *     whose REST API cannot be asked for its slot count
    */
   void apply(Map<String, String> options) throws UsageException {
     options.put("runner", beamRunner);
@@ -87,6 +89,25 @@ public enum RunnerChoice {
         String master = options.get("flinkMaster");
         if (master == null || master.isBlank() || master.startsWith("[")) {
           throw new UsageException("--runner=flink needs --flink-master=host:port (the JobManager's REST address)");
+        }
+        // Without it Beam would stage every jar of the launcher's classpath, Flink's own among
+        // them, which clash with the cluster's; the job jar holds exactly what the job needs.
+        if (!options.containsKey("filesToStage")) {
+          options.put("filesToStage", FlinkJobJar.locate().toString());
+        }
+        if (!options.containsKey("parallelism")) {
+          // Beam would otherwise use the client's parallelism.default (1 without a Flink
+          // configuration around ./kiln), leaving all but one slot of the cluster idle.
+          int slots;
+          try {
+            slots = dev.kiln.runners.flink.ClusterOverview.of(master.trim()).slotsTotal();
+          } catch (java.io.IOException e) {
+            throw new UsageException("--flink-master=" + master + ": " + e.getMessage());
+          }
+          if (slots < 1) {
+            throw new UsageException("--flink-master=" + master + ": the cluster has no TaskManager slots");
+          }
+          options.put("parallelism", Integer.toString(slots));
         }
         fasterCopy(options);
       }
