@@ -398,6 +398,10 @@ class KilnDataset:
 
     def __init__(self, path, verify=True):
         self.path = os.fspath(path)
+        # A versioned output root (v000001/, ... and a CURRENT link) opens its current version.
+        current = os.path.join(self.path, "CURRENT")
+        if os.path.islink(current):
+            self.path = os.path.realpath(current)
         self.verify = verify
         if os.path.isdir(self.path):
             self.root = self.path

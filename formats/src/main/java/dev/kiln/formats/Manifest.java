@@ -27,6 +27,9 @@ import java.util.TreeMap;
  * @param configuration the full effective configuration (option name to value, sorted)
  * @param inputFingerprint SHA-256 over the sorted (key, size, content hash) of every input
  * @param schema the sample schema (Avro JSON)
+ * @param runId the run that wrote the dataset ({@code --run-id}), or "" when unknown
+ * @param changes for an incremental run: counts of new, changed, deleted, carried-over and
+ *     rejected inputs against the previous version; empty for a full run
  */
 public record Manifest(
     String kilnVersion,
@@ -37,7 +40,9 @@ public record Manifest(
     List<ShardFile> shards,
     Map<String, String> configuration,
     String inputFingerprint,
-    String schema) {
+    String schema,
+    String runId,
+    Map<String, Long> changes) {
 
   public static final String FILE_NAME = "manifest.json";
   private static final ObjectMapper MAPPER =
@@ -47,6 +52,29 @@ public record Manifest(
     rejectedByReason = new TreeMap<>(rejectedByReason);
     shards = List.copyOf(shards);
     configuration = new TreeMap<>(configuration);
+    runId = runId == null ? "" : runId;
+    changes = new java.util.LinkedHashMap<>(changes);
+  }
+
+  /** A manifest of a run without a run id or incremental counts. */
+  public Manifest(
+      String kilnVersion,
+      String format,
+      long inputs,
+      long written,
+      Map<String, Long> rejectedByReason,
+      List<ShardFile> shards,
+      Map<String, String> configuration,
+      String inputFingerprint,
+      String schema) {
+    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
+        inputFingerprint, schema, "", Map.of());
+  }
+
+  /** This manifest with a run id and incremental counts. */
+  public Manifest withRun(String id, Map<String, Long> changeCounts) {
+    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
+        configuration, inputFingerprint, schema, id, changeCounts);
   }
 
   /** Total rejected inputs over all reasons. */
@@ -58,6 +86,7 @@ public record Manifest(
   public ObjectNode toJson() {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("kiln_version", kilnVersion);
+    o.put("run_id", runId);
     o.put("format", format);
     ObjectNode counts = o.putObject("counts");
     counts.put("inputs", inputs);
@@ -72,6 +101,10 @@ public record Manifest(
       so.put("samples", s.samples());
       so.put("bytes", s.bytes());
       so.put("sha256", s.sha256());
+    }
+    if (!changes.isEmpty()) {
+      ObjectNode inc = o.putObject("incremental");
+      changes.forEach(inc::put);
     }
     ObjectNode conf = o.putObject("configuration");
     configuration.forEach(conf::put);
@@ -91,7 +124,7 @@ public record Manifest(
 
   /** Reads {@code dir/manifest.json}. */
   public static Manifest readFrom(Path dir) throws IOException {
-    JsonNode o = MAPPER.readTree(dir.resolve(FILE_NAME).toFile());
+    JsonNode o = MAPPER.readTree(DatasetRoot.resolve(dir).resolve(FILE_NAME).toFile());
     JsonNode counts = o.path("counts");
     Map<String, Long> reasons = new TreeMap<>();
     counts.path("rejected_by_reason").fields()
@@ -117,6 +150,14 @@ public record Manifest(
         shards,
         conf,
         o.path("input_fingerprint").asText(),
-        o.path("schema").toString());
+        o.path("schema").toString(),
+        o.path("run_id").asText(""),
+        changes(o.path("incremental")));
+  }
+
+  private static Map<String, Long> changes(JsonNode node) {
+    Map<String, Long> changes = new java.util.LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> changes.put(e.getKey(), e.getValue().asLong()));
+    return changes;
   }
 }

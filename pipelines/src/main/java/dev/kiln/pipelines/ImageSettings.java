@@ -1,11 +1,22 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.annotations.CocoAnnotations;
+import dev.kiln.transforms.framing.AnnotationSource;
+import dev.kiln.transforms.framing.FrameObject;
+import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.framing.FramingMode;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.ResizeMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
-/** Turns {@link PrepareOptions} into the pure image code's {@link PrepareSettings}. */
+/**
+ * Turns {@link PrepareOptions} into the pure image code's {@link PrepareSettings}, and the
+ * annotation options into {@link Framing}.
+ */
 public final class ImageSettings {
   private static final Set<String> ENCODINGS = Set.of("jpeg", "png", "raw");
 
@@ -40,6 +51,42 @@ public final class ImageSettings {
         parseColour("--background", o.getBackground()),
         parseColour("--pad-color", o.getPadColor()),
         !o.getNoUpscale());
+  }
+
+  /**
+   * Validates the annotation and framing options and reads a COCO annotation file (once, here,
+   * so a bad file is a usage error before anything runs, and workers get the parsed boxes).
+   *
+   * @throws IllegalArgumentException naming the flag and what is wrong with its value
+   */
+  public static Framing framing(PrepareOptions o) {
+    FramingMode mode = FramingMode.parse(o.getFraming());
+    FrameObject object = FrameObject.parse(o.getFrameObject());
+    String spec = o.getAnnotations() == null ? "" : o.getAnnotations().trim();
+    AnnotationSource annotations;
+    if (spec.isEmpty()) {
+      if (mode != FramingMode.NONE) {
+        throw new IllegalArgumentException(
+            "--framing=" + mode.flag() + " needs --annotations (a COCO .json file or 'voc')");
+      }
+      annotations = AnnotationSource.none();
+    } else if (spec.equalsIgnoreCase("voc")) {
+      annotations = AnnotationSource.voc();
+    } else {
+      Path file = Path.of(spec);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(
+            "--annotations=" + spec + ": no such file (give a COCO .json file or 'voc')");
+      }
+      try {
+        annotations = AnnotationSource.coco(CocoAnnotations.read(file));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--annotations=" + spec + ": cannot read: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--annotations=" + spec + ": " + e.getMessage());
+      }
+    }
+    return new Framing(mode, object, o.getMargin(), o.getMinBoxVisibility(), annotations);
   }
 
   static int[] parseSize(String value) {

@@ -1,8 +1,12 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Rejection;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.RejectionCoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,17 +44,20 @@ public final class KeyedInputs
 
   private final InputFiles inputs;
   private final int buckets;
+  private final String staging;
 
   /**
    * @param buckets how many groups the inputs are checked for duplicates in; each group is then
    *     processed by one worker, so use several per worker
+   * @param staging staging directory that receives each bucket's listing ({@code _parts/})
    */
-  public KeyedInputs(InputFiles inputs, int buckets) {
+  public KeyedInputs(InputFiles inputs, int buckets, String staging) {
     if (buckets < 1) {
       throw new IllegalArgumentException("buckets must be positive: " + buckets);
     }
     this.inputs = inputs;
     this.buckets = buckets;
+    this.staging = staging;
   }
 
   @Override
@@ -64,7 +71,7 @@ public final class KeyedInputs
             .apply("Group by key bucket", GroupByKey.create())
             .apply(
                 "Reject duplicate keys",
-                ParDo.of(new SplitDuplicatesFn())
+                ParDo.of(new SplitDuplicatesFn(staging))
                     .withOutputTags(UNIQUE, TupleTagList.of(DUPLICATES)));
     split.get(UNIQUE).setCoder(KvCoder.of(StringUtf8Coder.of(), MetadataCoderV2.of()));
     split.get(DUPLICATES).setCoder(RejectionCoder.of());
@@ -96,20 +103,43 @@ public final class KeyedInputs
     }
   }
 
-  /** Passes keys held by one file; rejects every file of a key held by several. */
+  /**
+   * Passes keys held by one file; rejects every file of a key held by several. Also records the
+   * bucket's inputs (path, size, modification time) in the staging directory, from which the
+   * dataset's {@code inputs.jsonl} is made for the next incremental run.
+   */
   static final class SplitDuplicatesFn
       extends DoFn<
           KV<Integer, Iterable<KV<String, MatchResult.Metadata>>>,
           KV<String, MatchResult.Metadata>> {
+    private final String staging;
+
+    SplitDuplicatesFn(String staging) {
+      this.staging = staging;
+    }
+
     @ProcessElement
     public void process(
         @Element KV<Integer, Iterable<KV<String, MatchResult.Metadata>>> bucket,
-        MultiOutputReceiver out) {
+        MultiOutputReceiver out) throws IOException {
       Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
       for (KV<String, MatchResult.Metadata> input : bucket.getValue()) {
         byKey.computeIfAbsent(input.getKey(), k -> new ArrayList<>()).add(input.getValue());
       }
-      byKey.forEach((key, files) -> split(key, files, out));
+      List<String> listing = new ArrayList<>();
+      byKey.forEach(
+          (key, files) -> {
+            if (files.size() == 1) {
+              MatchResult.Metadata f = files.get(0);
+              listing.add(
+                  new InputRecord(key, f.resourceId().toString(), f.sizeBytes(), f.lastModifiedMillis(), "", false)
+                      .toJsonLine());
+            }
+            split(key, files, out);
+          });
+      Path dir = Path.of(staging);
+      Files.createDirectories(StagingLayout.parts(dir));
+      StagingLayout.writeAtomically(StagingLayout.listingPart(dir, bucket.getKey()), listing);
     }
 
     private static void split(

@@ -126,6 +126,33 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setOverwrite(boolean value);
 
+  @Description("Write each run as a new version (v000001/, ...) of the output root and switch"
+      + " its CURRENT link atomically when the version is complete.")
+  @Default.Boolean(false)
+  boolean getVersioned();
+
+  void setVersioned(boolean value);
+
+  @Description("Build on the output root's current version: only new or changed inputs are"
+      + " decoded; unchanged samples are carried over; deleted inputs leave. Implies --versioned.")
+  @Default.Boolean(false)
+  boolean getIncremental();
+
+  void setIncremental(boolean value);
+
+  @Description("How many versions a versioned output root keeps (never removing the current one).")
+  @Default.Integer(3)
+  int getKeepVersions();
+
+  void setKeepVersions(int value);
+
+  @Description("Identifier of this run, recorded in the manifest (default: date, time and a"
+      + " random suffix).")
+  @Default.String("")
+  String getRunId();
+
+  void setRunId(String value);
+
   @Description("YAML file holding any of these settings (kebab-case keys); flags override it.")
   String getConfig();
 
@@ -137,4 +164,39 @@ public interface PrepareOptions extends PipelineOptions {
   String getKilnRunner();
 
   void setKilnRunner(String value);
+
+  @Description("Object annotations: a COCO JSON file (boxes in stored pixels; file_name matched to"
+      + " the input's path relative to --input, or its base name when unique), or 'voc' for"
+      + " Pascal VOC XML beside each image or in an Annotations folder next to its folder.")
+  String getAnnotations();
+
+  void setAnnotations(String value);
+
+  @Description("What samples an image becomes: none (one per image, resized per --resize),"
+      + " object-crop (one per image, cropped around its objects) or per-object (one per object,"
+      + " keyed <key>/<n>). Boxes are carried into output coordinates in every mode.")
+  @Default.String("none")
+  String getFraming();
+
+  void setFraming(String value);
+
+  @Description("What an object-crop frames: union (all objects) or largest (the largest box).")
+  @Default.String("union")
+  String getFrameObject();
+
+  void setFrameObject(String value);
+
+  @Description("Context around a framed object on each side, as a fraction of its width and"
+      + " height.")
+  @Default.Double(0.1)
+  double getMargin();
+
+  void setMargin(double value);
+
+  @Description("Keep a box in a sample only when at least this fraction of its area is inside"
+      + " the output, 0-1.")
+  @Default.Double(0.5)
+  double getMinBoxVisibility();
+
+  void setMinBoxVisibility(double value);
 }

@@ -1,6 +1,7 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.Rejection;
@@ -12,7 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,6 +43,19 @@ public final class StagedDataset {
   public static Manifest finish(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion)
       throws IOException {
+    return finish(staging, format, configuration, kilnVersion, null, false);
+  }
+
+  /**
+   * Finishes the dataset in {@code staging}; for an incremental run, also counts its inputs
+   * against {@code previousVersion} (new, changed, deleted, carried over or rebuilt, rejected).
+   *
+   * @param carriedOver whether unchanged samples were carried over from {@code previousVersion}
+   *     (false when a configuration change made the run rebuild them)
+   */
+  public static Manifest finish(
+      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
+      Path previousVersion, boolean carriedOver) throws IOException {
     Path parts = StagingLayout.parts(staging);
     List<ShardPart> shardParts = new ArrayList<>();
     if (Files.isDirectory(parts)) {
@@ -52,16 +70,23 @@ public final class StagedDataset {
     }
     shardParts.sort(Comparator.comparingInt(ShardPart::index));
 
+    Map<String, String> contentHashes = new HashMap<>();
     try (CatalogWriter catalog = CatalogWriter.open(staging)) {
       for (ShardPart part : shardParts) {
         for (String line :
             Files.readAllLines(StagingLayout.catalogPart(staging, part.index()), StandardCharsets.UTF_8)) {
           if (!line.isBlank()) {
-            catalog.write(CatalogEntry.fromJsonLine(line));
+            CatalogEntry entry = CatalogEntry.fromJsonLine(line);
+            catalog.write(entry);
+            contentHashes.put(entry.key(), entry.contentHash());
           }
         }
       }
     }
+    List<InputRecord> inputs = inputRecords(parts, contentHashes);
+    List<String> lines = new ArrayList<>(inputs.size());
+    inputs.forEach(r -> lines.add(r.toJsonLine()));
+    StagingLayout.writeAtomically(staging.resolve(InputRecord.FILE_NAME), lines);
     if (format == ShardFormat.KILN) {
       // One file holding every shard's footer, so readers load the whole index in one read.
       DatasetIndexWriter.rebuild(staging);
@@ -115,8 +140,64 @@ public final class StagedDataset {
             configuration,
             HexFormat.of().formatHex(fingerprint.digest()),
             SampleCodec.SCHEMA.toString());
+    if (previousVersion != null) {
+      manifest =
+          manifest.withRun(
+              "", changes(inputs, InputRecord.readAll(previousVersion), rejected, carriedOver));
+    }
     manifest.writeTo(staging);
     return manifest;
+  }
+
+  /** The listed inputs, sorted by key, with the content hash of those that were written. */
+  private static List<InputRecord> inputRecords(Path parts, Map<String, String> contentHashes)
+      throws IOException {
+    List<InputRecord> records = new ArrayList<>();
+    if (Files.isDirectory(parts)) {
+      try (Stream<Path> files = Files.list(parts)) {
+        for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("listing-"))::iterator) {
+          for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+              InputRecord r = InputRecord.fromJsonLine(line);
+              String hash = contentHashes.get(r.key());
+              records.add(new InputRecord(r.key(), r.path(), r.size(), r.lastModifiedMillis(),
+                  hash == null ? "" : hash, hash != null));
+            }
+          }
+        }
+      }
+    }
+    records.sort(Comparator.comparing(InputRecord::key));
+    return records;
+  }
+
+  /** How this run's inputs differ from the previous version's. */
+  static Map<String, Long> changes(
+      List<InputRecord> now, Map<String, InputRecord> before, long rejected, boolean carriedOver) {
+    long added = 0;
+    long changed = 0;
+    long unchanged = 0;
+    Set<String> seen = new HashSet<>();
+    for (InputRecord r : now) {
+      seen.add(r.key());
+      InputRecord b = before.get(r.key());
+      if (b == null) {
+        added++;
+      } else if (r.written() && b.written() && r.contentHash().equals(b.contentHash())) {
+        unchanged++;
+      } else {
+        changed++;
+      }
+    }
+    long deleted = before.keySet().stream().filter(k -> !seen.contains(k)).count();
+    Map<String, Long> changes = new LinkedHashMap<>();
+    changes.put("new", added);
+    changes.put("changed", changed);
+    changes.put("deleted", deleted);
+    changes.put("carried_over", carriedOver ? unchanged : 0);
+    changes.put("rebuilt", carriedOver ? 0 : unchanged);
+    changes.put("rejected", rejected);
+    return changes;
   }
 
   /** Deletes a directory tree; missing is fine. */

@@ -37,6 +37,11 @@ public final class StagingLayout {
     return parts(staging).resolve(String.format("catalog-%05d.jsonl", index));
   }
 
+  /** The inputs listed in one key bucket, JSON lines: {@code _parts/listing-NNNNN.jsonl}. */
+  public static Path listingPart(Path staging, int bucket) {
+    return parts(staging).resolve(String.format("listing-%05d.jsonl", bucket));
+  }
+
   /** Writes lines to a hidden temporary file and renames it to {@code target}. */
   public static void writeAtomically(Path target, List<String> lines) throws IOException {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");

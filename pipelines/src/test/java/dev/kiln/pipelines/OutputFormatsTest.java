@@ -44,7 +44,8 @@ class OutputFormatsTest {
         format,
         new ShardOptions(60_000, 4096, 1 << 20),
         out.toString(),
-        2);
+        2,
+        null);
     p.run().waitUntilFinish();
     return StagedDataset.finish(out, format, Map.of(), "test");
   }

@@ -54,7 +54,8 @@ class PreparePipelineTest {
         ShardFormat.WEBDATASET,
         ShardOptions.of(shardSize),
         staging.toString(),
-        2);
+        2,
+        null);
     p.run().waitUntilFinish();
     return StagedDataset.finish(staging, ShardFormat.WEBDATASET, Map.of("size", "256"), "test");
   }

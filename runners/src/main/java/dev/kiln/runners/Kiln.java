@@ -32,6 +32,12 @@ public final class Kiln {
     switch (args.get(0)) {
       case "prepare":
         return new PrepareCommand(out, err).run(rest);
+      case "verify":
+        return new dev.kiln.runners.tools.VerifyCommand(out, err).run(rest);
+      case "inspect":
+        return new dev.kiln.runners.tools.InspectCommand(out, err).run(rest);
+      case "bench-read":
+        return new dev.kiln.runners.tools.BenchReadCommand(out, err).run(rest);
       case "--version":
       case "version":
         out.println("kiln " + KilnVersion.get());
@@ -50,6 +56,9 @@ public final class Kiln {
 
         Commands:
           prepare    read, normalize and shard images (kiln prepare --help lists its settings)
+          verify     check a dataset's shards, records and checksums (kiln verify DIR)
+          inspect    summarize a dataset, print a sample, extract samples (kiln inspect --help)
+          bench-read random-read benchmark of a kiln dataset vs fio (kiln bench-read --help)
           version    print the Kiln version
 
         Exit codes: 0 ok, 1 job failed, 2 bad usage or config, 3 too many rejects.

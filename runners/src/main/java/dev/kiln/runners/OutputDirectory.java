@@ -13,7 +13,7 @@ import java.nio.file.StandardCopyOption;
  * only when the run is complete, and an existing output is replaced only with
  * {@code --overwrite}, never mixed with a new run's files.
  */
-public final class OutputDirectory {
+public final class OutputDirectory implements Publication {
   private final Path target;
   private final Path staging;
   private final boolean overwrite;
@@ -53,10 +53,12 @@ public final class OutputDirectory {
     }
   }
 
+  @Override
   public Path target() {
     return target;
   }
 
+  @Override
   public Path staging() {
     return staging;
   }
@@ -65,7 +67,8 @@ public final class OutputDirectory {
    * Moves the complete staging directory into place. An existing output is first renamed aside
    * and removed only after the new one is in place.
    */
-  public void publish() throws IOException {
+  @Override
+  public Path publish() throws IOException {
     Path previous = null;
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!overwrite) {
@@ -78,9 +81,16 @@ public final class OutputDirectory {
     if (previous != null) {
       StagedDataset.deleteTree(previous);
     }
+    return target;
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held between preparing and publishing a plain output directory.
   }
 
   /** Removes the staging directory of a failed run. */
+  @Override
   public void discard() {
     try {
       StagedDataset.deleteTree(staging);

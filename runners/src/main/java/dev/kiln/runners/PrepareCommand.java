@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
@@ -11,11 +12,13 @@ import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -52,6 +55,7 @@ public final class PrepareCommand {
     PrepareArguments parsed;
     InputFiles inputs;
     PrepareSettings settings;
+    Framing framing;
     ShardFormat format;
     PrepareOptions options;
     ShardOptions shardOptions;
@@ -62,6 +66,7 @@ public final class PrepareCommand {
       options = parsed.options();
       inputs = InputFiles.of(options.getInput(), options.getExtensions());
       settings = ImageSettings.from(options);
+      framing = ImageSettings.framing(options);
       format = ShardFormat.parse(options.getFormat());
       double fraction = options.getMaxRejectFraction();
       if (!(fraction >= 0 && fraction <= 1)) {
@@ -82,12 +87,34 @@ public final class PrepareCommand {
       return ExitCode.USAGE;
     }
 
-    String runId = newRunId();
-    OutputDirectory output;
+    String runId = options.getRunId().isBlank() ? newRunId() : options.getRunId().trim();
+    if (!runId.matches("[A-Za-z0-9._-]+")) {
+      err.println("kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
+      return ExitCode.USAGE;
+    }
+    boolean versioned =
+        options.getVersioned()
+            || options.getIncremental()
+            || DatasetRoot.of(Path.of(options.getOutput())).isVersioned();
+    Publication output;
+    Path previousVersion = null;
+    Path comparedVersion = null;
     try {
-      output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
+      if (versioned) {
+        VersionedOutput root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
+        output = root;
+        if (options.getIncremental()) {
+          comparedVersion = root.currentVersion();
+          previousVersion = IncrementalBase.choose(comparedVersion, format, options, out);
+        }
+      } else {
+        output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
+      }
     } catch (UsageException e) {
       err.println("kiln prepare: " + e.getMessage());
+      return ExitCode.USAGE;
+    } catch (IOException e) {
+      err.println("kiln prepare: --output=" + options.getOutput() + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
     Map<String, String> configuration = configuration(options, output);
@@ -95,11 +122,14 @@ public final class PrepareCommand {
     options.setJobName("kiln-prepare-" + runId);
 
     out.printf(
-        "kiln: preparing %d inputs from %s on %s -> %s%n",
-        inputCount, inputs.root(), parsed.runner().flag(), output.target());
+        "kiln: preparing %d inputs from %s on %s -> %s%s%n",
+        inputCount, inputs.root(), parsed.runner().flag(), output.target(),
+        previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     PipelineResult result;
-    try (ProgressLine progress = new ProgressLine(out, inputCount, parsed.runner().embedded(), 5000)) {
+    Path published;
+    try (Publication held = output;
+        ProgressLine progress = new ProgressLine(out, inputCount, parsed.runner().embedded(), 5000)) {
       Pipeline pipeline = Pipeline.create(options);
       PreparePipeline.build(
           pipeline,
@@ -109,15 +139,21 @@ public final class PrepareCommand {
           format,
           shardOptions,
           output.staging().toString(),
-          parsed.runner().parallelism(options));
+          parsed.runner().parallelism(options),
+          previousVersion == null ? null : previousVersion.toString(),
+          framing);
       result = pipeline.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the job ended in state " + state);
       }
       manifest =
-          StagedDataset.finish(output.staging(), format, configuration, KilnVersion.get());
-      output.publish();
+          StagedDataset.finish(
+              output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
+              previousVersion != null);
+      manifest = manifest.withRun(runId, manifest.changes());
+      manifest.writeTo(output.staging());
+      published = output.publish();
     } catch (Exception | Error e) {
       output.discard();
       err.println("kiln prepare: job failed: " + rootMessage(e));
@@ -130,7 +166,7 @@ public final class PrepareCommand {
     double seconds = (System.nanoTime() - started) / 1e9;
     double sinceJvmStart =
         (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
-    new RunSummary(manifest, output.target(), Math.max(seconds, sinceJvmStart), result).print(out);
+    new RunSummary(manifest, published, Math.max(seconds, sinceJvmStart), result).print(out);
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
     if (rejectedFraction > options.getMaxRejectFraction()) {
@@ -173,7 +209,14 @@ public final class PrepareCommand {
   }
 
   /** Every Kiln setting's effective value, for the manifest. */
-  private static Map<String, String> configuration(PrepareOptions options, OutputDirectory output) {
+  private static Map<String, String> configuration(PrepareOptions options, Publication output) {
+    Map<String, String> conf = settingsOf(options);
+    conf.put("output", output.target().toString());
+    return conf;
+  }
+
+  /** Every Kiln setting's effective value by its flag name. */
+  static Map<String, String> settingsOf(PrepareOptions options) {
     Map<String, String> conf = new TreeMap<>();
     for (Method m : PrepareOptions.class.getDeclaredMethods()) {
       if (m.getAnnotation(Description.class) == null || !m.getName().startsWith("get")) {
@@ -189,7 +232,6 @@ public final class PrepareCommand {
         throw new IllegalStateException("cannot read option " + property, e);
       }
     }
-    conf.put("output", output.target().toString());
     return conf;
   }
 

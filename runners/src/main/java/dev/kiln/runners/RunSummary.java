@@ -42,6 +42,11 @@ final class RunSummary {
     out.printf(
         "kiln: output %s: %d %s shard(s), %.1f MB, manifest.json, rejects/%n",
         output, manifest.shards().size(), manifest.format(), bytes / 1e6);
+    if (!manifest.changes().isEmpty()) {
+      StringJoiner changes = new StringJoiner(", ");
+      manifest.changes().forEach((k, v) -> changes.add(k.replace('_', ' ') + " " + v));
+      out.println("kiln: incremental: " + changes);
+    }
     Map<String, Long> counters = counters();
     if (!counters.isEmpty()) {
       StringJoiner line = new StringJoiner(" ");

@@ -71,7 +71,7 @@ class BadInputsTest {
     file("names/with space 'and' \"quotes\".jpg", jpeg, "written");
     file("names/ünïcødé-日本語.jpg", jpeg, "written");
 
-    for (double f : new double[] {0.1, 0.5, 0.9}) {
+    for (double f : new double[] {0.1, 0.5, 0.9, 0.97}) {
       int pct = (int) (f * 100);
       file("truncated/jpeg-" + pct + ".jpg", truncate(jpeg, f), "truncated");
       file("truncated/png-" + pct + ".png", truncate(png, f), "truncated");

@@ -1,5 +1,6 @@
 package dev.kiln.formats.kiln;
 
+import dev.kiln.formats.DatasetRoot;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +55,7 @@ public final class DatasetVerifier {
    */
   public static List<String> verify(Path datasetDir, int maxProblems) throws IOException {
     DatasetVerifier v = new DatasetVerifier(Math.max(1, maxProblems));
-    v.run(datasetDir);
+    v.run(DatasetRoot.resolve(datasetDir));
     if (v.suppressed > 0) {
       v.problems.add("... and " + v.suppressed + " more problems");
     }

@@ -1,5 +1,6 @@
 package dev.kiln.formats.kiln;
 
+import dev.kiln.formats.DatasetRoot;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import com.sun.nio.file.ExtendedOpenOption;
@@ -110,6 +111,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
    * @throws NoSuchFileException if there is no index and {@link ReadOptions#requireIndex()}
    */
   public static KilnDataset open(Path datasetDir, ReadOptions options) throws IOException {
+    // A versioned output root opens the version its CURRENT link points to.
+    datasetDir = DatasetRoot.resolve(datasetDir);
     Path indexFile = datasetDir.resolve(INDEX_FILE_NAME);
     DatasetIndex index;
     if (Files.exists(indexFile)) {

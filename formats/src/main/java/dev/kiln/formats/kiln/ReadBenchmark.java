@@ -32,7 +32,8 @@ public final class ReadBenchmark {
    * @param p50Micros median per-read latency in microseconds
    * @param p99Micros 99th percentile per-read latency in microseconds
    * @param directIo whether reads used O_DIRECT (false also when O_DIRECT was refused)
-   * @param readCalls positional read calls issued (equals samples when every read was one I/O)
+   * @param readCalls positional read calls issued (equals samples when every read was one I/O),
+   *     or -1 when not counted
    */
   public record Result(
       int threads,
@@ -60,20 +61,48 @@ public final class ReadBenchmark {
    */
   public static Result run(KilnDataset ds, int threads, int samples, long seed, boolean decode)
       throws InterruptedException {
-    if (threads < 1 || samples < 0) {
-      throw new IllegalArgumentException("threads must be >= 1 and samples >= 0");
-    }
     if (ds.size() == 0 && samples > 0) {
       throw new IllegalArgumentException("dataset " + ds.directory() + " is empty");
     }
-    int[] order = permutation(ds.size(), samples, seed);
+    long readsBefore = ds.readCalls();
+    Result r = run(ds.size(), threads, samples, seed, ds.directIo(),
+        decode ? i -> ds.get(i).image().length : i -> ds.readRecord(i).length);
+    return new Result(r.threads(), r.samples(), r.bytes(), r.seconds(), r.samplesPerSecond(),
+        r.mibPerSecond(), r.p50Micros(), r.p99Micros(), r.directIo(),
+        ds.readCalls() - readsBefore);
+  }
+
+  /** Reads one item by position, for {@link #run(int, int, int, long, boolean, ItemReader)}. */
+  @FunctionalInterface
+  public interface ItemReader {
+    /** Reads item {@code position} and returns how many payload bytes it delivered. */
+    long read(int position) throws Exception;
+  }
+
+  /**
+   * The same measurement for any storage layout: {@code threads} long-lived threads pull
+   * positions of {@code [0, population)} from one shared random permutation (same seed, same
+   * order as the Kiln run) and call {@code reader} once per position. Used to compare Kiln
+   * shards with other layouts (one file per sample, tar members) under identical conditions.
+   *
+   * @param directIo reported as is in the result (the reader decides how it reads)
+   * @return the result, with {@code readCalls} -1 (the reader's I/Os are not counted here)
+   */
+  public static Result run(int population, int threads, int samples, long seed, boolean directIo,
+      ItemReader reader) throws InterruptedException {
+    if (threads < 1 || samples < 0) {
+      throw new IllegalArgumentException("threads must be >= 1 and samples >= 0");
+    }
+    if (population == 0 && samples > 0) {
+      throw new IllegalArgumentException("nothing to read: population is 0");
+    }
+    int[] order = permutation(population, samples, seed);
     long[] latencies = new long[samples];
     AtomicInteger cursor = new AtomicInteger();
     AtomicLong bytes = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch ready = new CountDownLatch(threads);
     CountDownLatch go = new CountDownLatch(1);
-    long readsBefore = ds.readCalls();
     Thread[] workers = new Thread[threads];
     for (int t = 0; t < threads; t++) {
       workers[t] = new Thread(() -> {
@@ -83,11 +112,7 @@ public final class ReadBenchmark {
           go.await();
           for (int k; (k = cursor.getAndIncrement()) < samples && failure.get() == null; ) {
             long t0 = System.nanoTime();
-            if (decode) {
-              mine += ds.get(order[k]).image().length;
-            } else {
-              mine += ds.readRecord(order[k]).length;
-            }
+            mine += reader.read(order[k]);
             latencies[k] = System.nanoTime() - t0;
           }
         } catch (Throwable e) {
@@ -110,11 +135,14 @@ public final class ReadBenchmark {
     Arrays.sort(latencies);
     return new Result(threads, samples, bytes.get(), seconds, samples / seconds,
         bytes.get() / (1024.0 * 1024.0) / seconds, percentile(latencies, 0.50) / 1e3,
-        percentile(latencies, 0.99) / 1e3, ds.directIo(), ds.readCalls() - readsBefore);
+        percentile(latencies, 0.99) / 1e3, directIo, -1);
   }
 
-  /** {@code count} positions: whole shuffled passes over {@code [0, size)}, then a partial one. */
-  static int[] permutation(int size, int count, long seed) {
+  /**
+   * The read order of a run: {@code count} positions, whole shuffled passes over {@code [0,
+   * size)}, then a partial one. Public so a harness can prepare exactly the items a run will read.
+   */
+  public static int[] permutation(int size, int count, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] out = new int[count];
     int[] pass = new int[size];

@@ -3,6 +3,9 @@ package dev.kiln.transforms.beam;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SourceInfo;
+import dev.kiln.formats.annotations.Annotation;
+import dev.kiln.transforms.framing.Framer;
+import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.ImageInfo;
 import dev.kiln.transforms.image.ImageRejectedException;
 import dev.kiln.transforms.image.PrepareSettings;
@@ -21,9 +24,10 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Thin Beam wrapper around the image preparer: reads one keyed input file and emits either a
- * {@link Sample} (main output) or a {@link Rejection} ({@link #REJECTS}). Nothing is lost: every
- * input leaves through exactly one of the two.
+ * Thin Beam wrapper around the image preparer: reads one keyed input file and emits either
+ * {@link Sample}s (main output) or a {@link Rejection} ({@link #REJECTS}). Nothing is lost: every
+ * input leaves through exactly one of the two. Without framing an input is one sample; with
+ * {@code --framing=per-object} it is one sample per object, keyed {@code <key>/<n>}.
  */
 public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, Sample> {
   public static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
@@ -31,11 +35,19 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
 
   private final PrepareSettings settings;
   private final InputLimits limits;
+  private final Framing framing;
   private transient TimedPreparer preparer;
 
+  /** Without annotations or framing: one sample per input. */
   public PrepareImageFn(PrepareSettings settings, InputLimits limits) {
+    this(settings, limits, Framing.none());
+  }
+
+  /** With the annotations and framing of {@code framing}. */
+  public PrepareImageFn(PrepareSettings settings, InputLimits limits, Framing framing) {
     this.settings = settings;
     this.limits = limits;
+    this.framing = framing;
   }
 
   @Setup
@@ -82,38 +94,60 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
       return;
     }
     KilnCounters.counter(KilnCounters.BYTES_READ).inc(bytes.length);
+    List<Annotation> annotations;
     try {
-      PreparedImage prepared = preparer.prepare(bytes);
-      ImageInfo info = prepared.info();
-      Sample sample =
-          new Sample(
-              key,
-              prepared.bytes(),
-              prepared.encoding(),
-              prepared.width(),
-              prepared.height(),
-              prepared.channels(),
-              List.of(),
-              List.of(),
-              new SourceInfo(
-                  path,
-                  bytes.length,
-                  info.format(),
-                  info.colourModel(),
-                  info.bitDepth(),
-                  info.iccProfile(),
-                  info.orientation(),
-                  info.width(),
-                  info.height(),
-                  info.frames()),
-              sha256(bytes));
-      KilnCounters.counter(KilnCounters.WRITTEN).inc();
-      KilnCounters.counter(KilnCounters.BYTES_WRITTEN).inc(prepared.bytes().length);
+      annotations = framing.annotations().forImage(relativePath(key, path), path);
+    } catch (IOException | RuntimeException e) {
+      reject(out, new Rejection(key, path, "frame", "bad-annotations", describe(e), bytes.length));
+      return;
+    }
+    try {
+      List<Framer.Framed> framed = Framer.frame(bytes, annotations, framing, preparer);
+      String hash = sha256(bytes);
+      for (Framer.Framed f : framed) {
+        PreparedImage prepared = f.image();
+        ImageInfo info = prepared.info();
+        Sample sample =
+            new Sample(
+                key + f.keySuffix(),
+                prepared.bytes(),
+                prepared.encoding(),
+                prepared.width(),
+                prepared.height(),
+                prepared.channels(),
+                f.labels(),
+                f.boxes(),
+                new SourceInfo(
+                    path,
+                    bytes.length,
+                    info.format(),
+                    info.colourModel(),
+                    info.bitDepth(),
+                    info.iccProfile(),
+                    info.orientation(),
+                    info.width(),
+                    info.height(),
+                    info.frames()),
+                hash);
+        KilnCounters.counter(KilnCounters.WRITTEN).inc();
+        KilnCounters.counter(KilnCounters.BYTES_WRITTEN).inc(prepared.bytes().length);
+        out.get(SAMPLES).output(sample);
+      }
+      // Progress counts inputs finished, however many samples each became.
       LocalProgress.written();
-      out.get(SAMPLES).output(sample);
     } catch (ImageRejectedException e) {
       reject(out, new Rejection(key, path, e.stage(), e.reason(), e.getMessage(), bytes.length));
     }
+  }
+
+  /**
+   * The input's path relative to the input root, which COCO file names are matched against: the
+   * key is that path without its extension, so the extension is taken back from the file name.
+   */
+  static String relativePath(String key, String path) {
+    String fileName = path.substring(path.lastIndexOf('/') + 1);
+    String keyName = key.substring(key.lastIndexOf('/') + 1);
+    return fileName.startsWith(keyName) ? key + fileName.substring(keyName.length()) : key;
   }
 
   private static void reject(MultiOutputReceiver out, Rejection rejection) {

@@ -1,9 +1,13 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.transforms.framing.Framer;
+import dev.kiln.transforms.image.Frame;
 import dev.kiln.transforms.image.ImagePreparer;
 import dev.kiln.transforms.image.ImageRejectedException;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.PreparedImage;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and abandoned (it ends when the decoder does) and a fresh one takes over, so the worker goes
  * on with the next image.
  */
-final class TimedPreparer implements AutoCloseable {
+final class TimedPreparer implements AutoCloseable, Framer.Preparer {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final PrepareSettings settings;
@@ -47,9 +51,21 @@ final class TimedPreparer implements AutoCloseable {
     preparer = new ImagePreparer(settings);
   }
 
-  PreparedImage prepare(byte[] input) throws ImageRejectedException {
+  @Override
+  public PreparedImage prepare(byte[] input) throws ImageRejectedException {
     ImagePreparer current = preparer;
-    Future<PreparedImage> result = executor.submit(() -> current.prepare(input));
+    return timed(() -> current.prepare(input));
+  }
+
+  /** Several framings from one decode, all within one timeout (the decode dominates). */
+  @Override
+  public List<PreparedImage> prepare(byte[] input, List<Frame> frames) throws ImageRejectedException {
+    ImagePreparer current = preparer;
+    return timed(() -> current.prepare(input, frames));
+  }
+
+  private <T> T timed(Callable<T> work) throws ImageRejectedException {
+    Future<T> result = executor.submit(work);
     try {
       return result.get(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

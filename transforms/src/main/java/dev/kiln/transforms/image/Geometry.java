@@ -45,12 +45,20 @@ final class Geometry {
         switch (mode) {
             case CENTER_CROP: {
                 double s = limit(Math.max(sx, sy), upscale);
-                // The window is the box seen at scale s, never larger than the source.
-                double cw = Math.min(srcW, boxW / s);
-                double ch = Math.min(srcH, boxH / s);
-                int ow = Math.max(1, (int) Math.min(boxW, Math.round(cw * s)));
-                int oh = Math.max(1, (int) Math.min(boxH, Math.round(ch * s)));
-                return new Plan((srcW - cw) / 2, (srcH - ch) / 2, cw, ch, ow, oh, 0, 0, ow, oh);
+                // As Pillow, torchvision and img2dataset define it: scale the whole image to
+                // round(size * s) per axis, then cut the box at the whole-pixel offset
+                // floor((scaled - box) / 2). Matching that convention exactly matters: a crop that
+                // is centred to a fraction of a pixel instead is shifted by up to half a pixel
+                // against every other toolkit's output, which on detailed images costs several dB.
+                int rw = Math.max(1, (int) Math.round(srcW * s));
+                int rh = Math.max(1, (int) Math.round(srcH * s));
+                int ow = Math.min(boxW, rw);
+                int oh = Math.min(boxH, rh);
+                int ox = (rw - ow) / 2;
+                int oy = (rh - oh) / 2;
+                double fx = (double) srcW / rw;
+                double fy = (double) srcH / rh;
+                return new Plan(ox * fx, oy * fy, ow * fx, oh * fy, ow, oh, 0, 0, ow, oh);
             }
             case SHORTER_SIDE: {
                 double s = limit(Math.max(sx, sy), upscale);

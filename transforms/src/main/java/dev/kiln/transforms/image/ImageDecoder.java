@@ -85,6 +85,8 @@ final class ImageDecoder {
             stage = "decode";
             if (format.equals("png")) {
                 checkPngChunks(input);
+            } else if (format.equals("webp")) {
+                checkRiffLength(input);
             }
             ImageReadParam param = reader.getDefaultReadParam();
             ColorSpace jpegSpace = jpeg != null && jpeg.components() == 3 ? prepareJpegDestination(reader, param, width, height) : null;
@@ -264,6 +266,22 @@ final class ImageDecoder {
             }
         }
         return null;
+    }
+
+    /**
+     * A WebP file is a RIFF container whose header states its length. The WebP decoder renders a
+     * stream cut inside its last partition without complaint (the missing rows come out as
+     * whatever the predictor guessed), so a file shorter than its header says is rejected here.
+     */
+    private static void checkRiffLength(byte[] d) throws ImageRejectedException {
+        if (d.length < 12) {
+            throw new ImageRejectedException("decode", "truncated", "WebP ends at byte " + d.length + " inside its header");
+        }
+        long declared = (d[4] & 0xffL) | (d[5] & 0xffL) << 8 | (d[6] & 0xffL) << 16 | (d[7] & 0xffL) << 24;
+        if (declared + 8 > d.length) {
+            throw new ImageRejectedException("decode", "truncated",
+                    "WebP header declares " + (declared + 8) + " bytes, file ends at " + d.length);
+        }
     }
 
     /**

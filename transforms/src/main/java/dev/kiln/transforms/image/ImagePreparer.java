@@ -1,6 +1,8 @@
 package dev.kiln.transforms.image;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -77,6 +79,67 @@ public final class ImagePreparer {
                     (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
                     (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
             return new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), 3, info, mapping);
+        } catch (OutOfMemoryError e) {
+            throw new ImageRejectedException(stage, "out-of-memory", "ran out of memory preparing "
+                    + info.width() + "x" + info.height() + " " + info.format(), e);
+        } catch (IOException e) {
+            throw new ImageRejectedException(stage, "encode-failed", "encoder failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            String reason = stage.equals("encode") ? "encode-failed" : "decode-failed";
+            throw new ImageRejectedException(stage, reason, stage + " failed on " + info.format() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Prepares several framings of one image (object crops), decoding and colour-converting it
+     * once. Each {@link Frame} gives one result, in order, filling the settings' target box as
+     * {@link Frame} describes; the settings' resize mode does not apply.
+     *
+     * @param input  the complete file bytes
+     * @param frames regions to show, in stored pixel coordinates
+     * @return one encoded output per frame, each with its own frame mapping
+     * @throws ImageRejectedException if the input cannot become a sample (see its reason codes)
+     */
+    public List<PreparedImage> prepare(byte[] input, List<Frame> frames) throws ImageRejectedException {
+        Objects.requireNonNull(frames, "frames");
+        ImageDecoder.Decoded decoded = decoder.decode(input);
+        ImageInfo info = decoded.info();
+        String stage = "colour";
+        try {
+            ColourConverter.Converted converted = ColourConverter.toRgb(decoded.image(), settings.background());
+            decoded = null; // let the decoder's raster go before allocating more
+            RgbImage stored = converted.image();
+            int orientation = Orientation.sanitize(info.orientation());
+            int sw = stored.width();
+            int sh = stored.height();
+            boolean transposed = Orientation.transposes(orientation);
+            List<PreparedImage> results = new ArrayList<>(frames.size());
+            // Same steps as prepare(byte[]) per frame, on the one decoded image: only the window
+            // each frame takes is resampled, then colour-converted, rotated and padded.
+            for (Frame frame : frames) {
+                stage = "resize";
+                Geometry.Plan plan = frame.plan(orientation, sw, sh, settings.width(), settings.height(), settings.upscale());
+                double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
+                RgbImage small = Resampler.resample(stored, window[0], window[1], window[2], window[3],
+                        transposed ? plan.scaledH() : plan.scaledW(), transposed ? plan.scaledW() : plan.scaledH());
+                if (converted.pending() != null) {
+                    stage = "colour";
+                    small = ColourConverter.toSrgb(small, converted.pending());
+                }
+                stage = "orient";
+                small = Orientation.apply(small, orientation);
+                stage = "resize";
+                if (plan.outW() != small.width() || plan.outH() != small.height()) {
+                    small = pad(small, plan.outW(), plan.outH(), plan.padX(), plan.padY(), settings.padColor());
+                }
+                stage = "encode";
+                byte[] bytes = encode(small);
+                FrameMapping mapping = new FrameMapping(orientation, sw, sh,
+                        (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
+                        (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
+                results.add(new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), 3, info, mapping));
+            }
+            return results;
         } catch (OutOfMemoryError e) {
             throw new ImageRejectedException(stage, "out-of-memory", "ran out of memory preparing "
                     + info.width() + "x" + info.height() + " " + info.format(), e);

@@ -8,13 +8,37 @@ import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.plugins.jpeg.JPEGImageWriteParam;
+import javax.imageio.plugins.jpeg.JPEGQTable;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.w3c.dom.Node;
 
 /**
- * Packed RGB to baseline JFIF JPEG: standard Huffman tables, 4:2:0 chroma, no thumbnail, no
- * EXIF/ICC (output is plain sRGB). Same pixels and quality always give the same bytes.
+ * Packed RGB to baseline JFIF JPEG, tuned for fidelity per byte: flat quantisation tables, 4:4:4
+ * chroma, optimised Huffman tables, no thumbnail, no EXIF/ICC (output is plain sRGB). Same pixels
+ * and quality always give the same bytes.
+ *
+ * <p>Why these choices (measured against a Lanczos full-decode reference, 256x256 crops of a
+ * photographic corpus, PSNR over RGB; see docs/PERFORMANCE.md):
+ * <ul>
+ *   <li><b>Flat tables.</b> The IJG example tables quantise high frequencies coarsely, a perceptual
+ *       trade-off; mean squared error weighs every frequency alike (Parseval), so for a given size a
+ *       uniform step is what minimises it. At quality 90 the tables are 6 (luma) and 11 (chroma):
+ *       about +2.3 dB over IJG q90 4:2:0 at about 5% more bytes.</li>
+ *   <li><b>4:4:4.</b> 4:2:0 halves chroma resolution, which on saturated edges is the largest single
+ *       error source; spending the chroma bits on a coarser step at full resolution scores better.</li>
+ *   <li><b>Optimised Huffman tables</b> (two passes): about 5% smaller at identical pixels.</li>
+ * </ul>
+ * Quality 1-100 scales the flat base tables exactly as libjpeg scales its own (50 = base, 100 = all
+ * ones), so lower quality still means smaller files.
  */
 final class JpegEncoder {
+    /** Flat luma step at quality 50 (libjpeg's scaling gives 6 at quality 90). */
+    static final int LUMA_BASE = 30;
+    /** Flat chroma step at quality 50 (11 at quality 90). */
+    static final int CHROMA_BASE = 55;
+
     private JpegEncoder() {
     }
 
@@ -28,12 +52,16 @@ final class JpegEncoder {
             // Wrap, don't copy: the writer reads the R,G,B-ordered raster directly.
             var image = ColourConverter.wrap(img.rgb(), img.width(), img.height(), ColorSpace.getInstance(ColorSpace.CS_sRGB));
             ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality / 100f);
+            // Tables come from the metadata below; quality is applied there.
+            param.setCompressionMode(ImageWriteParam.MODE_COPY_FROM_METADATA);
             param.setProgressiveMode(ImageWriteParam.MODE_DISABLED);
-            // The default metadata of an opaque sRGB image is a JFIF header with 2x2 luma / 1x1 chroma
-            // sampling (4:2:0) and no thumbnail, which is exactly what we want.
+            if (param instanceof JPEGImageWriteParam) {
+                ((JPEGImageWriteParam) param).setOptimizeHuffmanTables(true);
+            }
+            // The default metadata of an opaque sRGB image is a JFIF header, no thumbnail; we
+            // replace its tables and sampling factors.
             IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+            tune(metadata, quality);
             try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
                 writer.setOutput(out);
                 writer.write(null, new IIOImage(image, null, metadata), param);
@@ -42,5 +70,53 @@ final class JpegEncoder {
         } finally {
             writer.dispose();
         }
+    }
+
+    /** libjpeg's quality scaling of a table entry: {@code base * scale / 100}, clamped to 1..255. */
+    static int step(int base, int quality) {
+        int q = Math.max(1, Math.min(100, quality));
+        int scale = q < 50 ? 5000 / q : 200 - 2 * q;
+        return Math.max(1, Math.min(255, (base * scale + 50) / 100));
+    }
+
+    /** Flat quantisation tables and 1x1 sampling for every component, in the native metadata tree. */
+    private static void tune(IIOMetadata metadata, int quality) throws IOException {
+        String format = "javax_imageio_jpeg_image_1.0";
+        Node root = metadata.getAsTree(format);
+        JPEGQTable[] tables = {flat(step(LUMA_BASE, quality)), flat(step(CHROMA_BASE, quality))};
+        boolean sawTables = false;
+        boolean sawFrame = false;
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (!n.getNodeName().equals("markerSequence")) {
+                continue;
+            }
+            for (Node m = n.getFirstChild(); m != null; m = m.getNextSibling()) {
+                if (m.getNodeName().equals("dqt")) {
+                    for (Node t = m.getFirstChild(); t != null; t = t.getNextSibling()) {
+                        IIOMetadataNode table = (IIOMetadataNode) t;
+                        int id = Integer.parseInt(table.getAttribute("qtableId"));
+                        table.setUserObject(tables[Math.min(id, 1)]);
+                        sawTables = true;
+                    }
+                } else if (m.getNodeName().equals("sof")) {
+                    for (Node c = m.getFirstChild(); c != null; c = c.getNextSibling()) {
+                        IIOMetadataNode spec = (IIOMetadataNode) c;
+                        spec.setAttribute("HsamplingFactor", "1");
+                        spec.setAttribute("VsamplingFactor", "1");
+                        sawFrame = true;
+                    }
+                }
+            }
+        }
+        if (!sawTables || !sawFrame) {
+            throw new IOException("JPEG writer metadata has no tables or frame header to tune");
+        }
+        metadata.setFromTree(format, root);
+    }
+
+    private static JPEGQTable flat(int step) {
+        int[] t = new int[64];
+        java.util.Arrays.fill(t, step);
+        return new JPEGQTable(t);
     }
 }

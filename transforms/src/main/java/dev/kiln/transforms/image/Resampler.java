@@ -1,25 +1,27 @@
 package dev.kiln.transforms.image;
 
 /**
- * Separable Lanczos-3 resampling of packed 8-bit RGB, horizontal pass then vertical pass.
+ * Separable Lanczos-3 resampling of packed 8-bit RGB.
  *
  * <p>Downscaling stretches the kernel by the scale factor (support {@code 3 / scale} source pixels),
  * which is what makes it antialiased: every source pixel contributes, unlike point sampling.
  * Output pixel {@code i} is centred on source coordinate {@code x0 + (i + 0.5) / scale}; taps
  * beyond the image edge are folded onto the edge pixel (clamp), weights are normalised to sum to
- * one in 14-bit fixed point, and results are rounded and clamped to 0..255.
+ * one in 14-bit fixed point, and results are rounded and clamped to 0..255 after each pass.
  *
  * <p>For reductions beyond {@link #REDUCING_GAP}x an exact box average by an integer factor runs
  * first (antialiased, not point sampling), keeping Lanczos' input at least 3x the output.
  *
- * <p>Plain int arithmetic over precomputed tap tables: JDK 17's C2 does not vectorise these
- * loops, so what counts is few operations per tap and sequential memory access. The horizontal
- * pass only touches the source rows the vertical pass needs.
+ * <p>Both passes are the same operation, a weighted sum of whole rows ({@link RowKernel}): the
+ * vertical pass runs on the source rows (only the columns the horizontal taps reach), the result
+ * is transposed, the "vertical" pass runs again with the horizontal taps, and the small result is
+ * transposed back. Streaming whole contiguous rows is what lets the kernel vectorise; the
+ * transposes only touch images of output height. The kernel is the Vector API one when the JVM has
+ * {@code jdk.incubator.vector} (the launcher adds it), else plain Java; both give identical bytes.
+ * {@code -Dkiln.resample.scalar=true} forces the plain one.
  */
 final class Resampler {
-    private static final int PRECISION = 14;
-    private static final int ONE = 1 << PRECISION;
-    private static final int HALF = 1 << (PRECISION - 1);
+    private static final int ONE = 1 << RowKernel.PRECISION;
     private static final double SUPPORT = 3.0;
     /** Box pre-reduction keeps the intermediate at least this many times the output (as Pillow's reducing_gap). */
     static final double REDUCING_GAP = 3.0;
@@ -39,7 +41,54 @@ final class Resampler {
         }
     }
 
+    /** The kernel in use: chosen once per class loader. */
+    static final RowKernel KERNEL = chooseKernel();
+
     private Resampler() {
+    }
+
+    /**
+     * The Vector API kernel when its module is in the boot layer, it is not disabled, and it agrees
+     * with the scalar kernel on a self-test; otherwise the scalar kernel. The vector class is
+     * loaded reflectively so that JVMs without the module never link it.
+     */
+    private static RowKernel chooseKernel() {
+        RowKernel scalar = new ScalarRowKernel();
+        if (Boolean.getBoolean("kiln.resample.scalar")
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return scalar;
+        }
+        try {
+            Class<?> c = Class.forName("dev.kiln.transforms.image.VectorRowKernel", true, Resampler.class.getClassLoader());
+            if (!(Boolean) c.getDeclaredMethod("usable").invoke(null)) {
+                return scalar;
+            }
+            var ctor = c.getDeclaredConstructor();
+            RowKernel vector = (RowKernel) ctor.newInstance();
+            return agrees(vector, scalar) ? vector : scalar;
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return scalar;
+        }
+    }
+
+    /** Both kernels on the same pseudo-random rows, odd lengths included (vector tails). */
+    static boolean agrees(RowKernel a, RowKernel b) {
+        java.util.Random rnd = new java.util.Random(7);
+        byte[] in = new byte[8 * 301];
+        rnd.nextBytes(in);
+        int[] weights = {-700, 2100, 9000, 6500, -1000, 300, -816};
+        for (int len : new int[] {1, 7, 31, 64, 301}) {
+            for (int taps = 1; taps <= weights.length; taps++) {
+                byte[] oa = new byte[len];
+                byte[] ob = new byte[len];
+                a.row(in, 0, 301, weights, 0, taps, oa, 0, len);
+                b.row(in, 0, 301, weights, 0, taps, ob, 0, len);
+                if (!java.util.Arrays.equals(oa, ob)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -73,24 +122,64 @@ final class Resampler {
 
     /** Lanczos-3 only, whatever the scale (no box pre-reduction). */
     static RgbImage lanczos(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH) {
+        return lanczos(src, x0, y0, ww, wh, outW, outH, KERNEL);
+    }
+
+    /** {@link #lanczos(RgbImage, double, double, double, double, int, int)} with a given kernel (tests). */
+    static RgbImage lanczos(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH, RowKernel kernel) {
         int sw = src.width();
         int sh = src.height();
         Taps hx = taps(sw, x0, ww, outW);
         Taps vy = taps(sh, y0, wh, outH);
-        // Rows the vertical pass reads.
-        int rowMin = Integer.MAX_VALUE;
-        int rowMax = -1;
-        for (int i = 0; i < outH; i++) {
-            rowMin = Math.min(rowMin, vy.start[i]);
-            rowMax = Math.max(rowMax, vy.start[i] + vy.count[i] - 1);
+        // Columns the horizontal taps read: the vertical pass computes only those.
+        int colMin = Integer.MAX_VALUE;
+        int colMax = -1;
+        for (int i = 0; i < outW; i++) {
+            colMin = Math.min(colMin, hx.start[i]);
+            colMax = Math.max(colMax, hx.start[i] + hx.count[i] - 1);
         }
-        int rows = rowMax - rowMin + 1;
+        int cols = colMax - colMin + 1;
         byte[] in = src.rgb();
-        byte[] mid = new byte[outW * rows * 3];
-        horizontal(in, sw, rowMin, rows, hx, outW, mid);
-        byte[] out = new byte[outW * outH * 3];
-        vertical(mid, outW, rowMin, vy, outH, out);
-        return new RgbImage(outW, outH, out);
+        int rowBytes = sw * 3;
+
+        // Vertical: outH rows of `cols` pixels.
+        byte[] mid = new byte[outH * cols * 3];
+        for (int j = 0; j < outH; j++) {
+            kernel.row(in, vy.start[j] * rowBytes + colMin * 3, rowBytes, vy.weights, j * vy.stride, vy.count[j],
+                    mid, j * cols * 3, cols * 3);
+        }
+        // Horizontal, as a vertical pass over the transpose: outW rows of outH pixels.
+        byte[] midT = transpose(mid, cols, outH);
+        byte[] outT = new byte[outW * outH * 3];
+        int tRowBytes = outH * 3;
+        for (int i = 0; i < outW; i++) {
+            kernel.row(midT, (hx.start[i] - colMin) * tRowBytes, tRowBytes, hx.weights, i * hx.stride, hx.count[i],
+                    outT, i * tRowBytes, tRowBytes);
+        }
+        return new RgbImage(outW, outH, transpose(outT, outH, outW));
+    }
+
+    /** Transposes a {@code w x h} packed RGB image to {@code h x w}. */
+    static byte[] transpose(byte[] src, int w, int h) {
+        byte[] dst = new byte[src.length];
+        // Blocks keep both the read and the write side within a few cache lines.
+        final int block = 32;
+        for (int by = 0; by < h; by += block) {
+            int yEnd = Math.min(h, by + block);
+            for (int bx = 0; bx < w; bx += block) {
+                int xEnd = Math.min(w, bx + block);
+                for (int y = by; y < yEnd; y++) {
+                    int s = (y * w + bx) * 3;
+                    int d = (bx * h + y) * 3;
+                    for (int x = bx; x < xEnd; x++, s += 3, d += h * 3) {
+                        dst[d] = src[s];
+                        dst[d + 1] = src[s + 1];
+                        dst[d + 2] = src[s + 2];
+                    }
+                }
+            }
+        }
+        return dst;
     }
 
     /** Integer box factor that keeps at least {@link #REDUCING_GAP} x the output size (1 = no reduction). */
@@ -143,60 +232,6 @@ final class Resampler {
             }
         }
         return new RgbImage(ow, oh, out);
-    }
-
-    private static void horizontal(byte[] in, int sw, int rowMin, int rows, Taps t, int outW, byte[] mid) {
-        int[] start = t.start;
-        int[] count = t.count;
-        int[] weights = t.weights;
-        int stride = t.stride;
-        for (int r = 0; r < rows; r++) {
-            int inRow = (rowMin + r) * sw * 3;
-            int o = r * outW * 3;
-            for (int i = 0; i < outW; i++) {
-                int p = inRow + start[i] * 3;
-                int wi = i * stride;
-                int n = count[i];
-                int accR = HALF;
-                int accG = HALF;
-                int accB = HALF;
-                for (int k = 0; k < n; k++, p += 3) {
-                    int w = weights[wi + k];
-                    accR += (in[p] & 0xFF) * w;
-                    accG += (in[p + 1] & 0xFF) * w;
-                    accB += (in[p + 2] & 0xFF) * w;
-                }
-                mid[o++] = clamp(accR >> PRECISION);
-                mid[o++] = clamp(accG >> PRECISION);
-                mid[o++] = clamp(accB >> PRECISION);
-            }
-        }
-    }
-
-    private static void vertical(byte[] mid, int w, int rowMin, Taps t, int outH, byte[] out) {
-        int rowBytes = w * 3;
-        int[] acc = new int[rowBytes];
-        for (int j = 0; j < outH; j++) {
-            java.util.Arrays.fill(acc, HALF);
-            int first = t.start[j] - rowMin;
-            int wi = j * t.stride;
-            // Row-by-row accumulation: each tap streams a whole contiguous row.
-            for (int k = 0; k < t.count[j]; k++) {
-                int weight = t.weights[wi + k];
-                int p = (first + k) * rowBytes;
-                for (int x = 0; x < rowBytes; x++) {
-                    acc[x] += (mid[p + x] & 0xFF) * weight;
-                }
-            }
-            int o = j * rowBytes;
-            for (int x = 0; x < rowBytes; x++) {
-                out[o + x] = clamp(acc[x] >> PRECISION);
-            }
-        }
-    }
-
-    private static byte clamp(int v) {
-        return (byte) (v < 0 ? 0 : (v > 255 ? 255 : v));
     }
 
     static double lanczos3(double x) {

@@ -212,9 +212,9 @@ class ResizeTest {
         // JFIF APP0 thumbnail size bytes (offsets 18,19) are zero.
         assertEquals(0, out[18]);
         assertEquals(0, out[19]);
-        // 4:2:0 — luma sampling factor 0x22, chroma 0x11 in SOF0.
+        // 4:4:4 (see JpegEncoder) — every component's sampling factor is 0x11 in SOF0.
         int sof = indexOf(out, (byte) 0xFF, (byte) 0xC0);
-        assertEquals(0x22, out[sof + 11] & 0xFF);
+        assertEquals(0x11, out[sof + 11] & 0xFF);
         assertEquals(0x11, out[sof + 14] & 0xFF);
         assertEquals(0x11, out[sof + 17] & 0xFF);
     }

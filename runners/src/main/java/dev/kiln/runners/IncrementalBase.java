@@ -1,0 +1,83 @@
+package dev.kiln.runners;
+
+import dev.kiln.formats.Manifest;
+import dev.kiln.pipelines.KilnVersion;
+import dev.kiln.pipelines.PrepareOptions;
+import dev.kiln.pipelines.ShardFormat;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides whether an incremental run can build on the current version, and says why not when it
+ * cannot: a sample carried over must be exactly what decoding its input again would give, so any
+ * change of a setting that shapes samples (size, mode, quality, encoding, framing, ...) or of the
+ * Kiln version invalidates every carried sample and the run rebuilds in full.
+ */
+final class IncrementalBase {
+  /**
+   * Settings that do not change any sample's bytes: where inputs and outputs are, how the run is
+   * executed, limits and thresholds, and how samples are grouped into shards (shards are always
+   * rewritten).
+   */
+  static final Set<String> NOT_SAMPLE_SHAPING =
+      Set.of(
+          "input", "output", "config", "runner", "overwrite", "versioned", "incremental",
+          "keep-versions", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
+          "extensions", "shard-size", "align");
+
+  private IncrementalBase() {}
+
+  /** The version to build on, or null (with a line saying why) for a full rebuild. */
+  static Path choose(Path current, ShardFormat format, PrepareOptions options, PrintStream out)
+      throws IOException {
+    if (current == null) {
+      out.println("kiln: incremental: no current version yet, building in full");
+      return null;
+    }
+    if (format != ShardFormat.KILN) {
+      out.println("kiln: incremental: carrying samples over needs --format=kiln; building in full");
+      return null;
+    }
+    Manifest previous = Manifest.readFrom(current);
+    if (!previous.format().equals(ShardFormat.KILN.flagValue())) {
+      out.println("kiln: incremental: " + current.getFileName() + " is not in kiln format; building in full");
+      return null;
+    }
+    if (!previous.kilnVersion().equals(KilnVersion.get())) {
+      out.println("kiln: incremental: " + current.getFileName() + " was made by Kiln "
+          + previous.kilnVersion() + ", this is " + KilnVersion.get() + "; building in full");
+      return null;
+    }
+    Map<String, String> before = shaping(previous.configuration());
+    Map<String, String> now = shaping(PrepareCommand.settingsOf(options));
+    if (!before.equals(now)) {
+      StringBuilder diff = new StringBuilder();
+      for (String k : new java.util.TreeSet<>(union(before.keySet(), now.keySet()))) {
+        if (!Objects.equals(before.get(k), now.get(k))) {
+          diff.append(diff.length() == 0 ? "" : ", ")
+              .append("--").append(k).append(" ").append(before.get(k)).append(" -> ").append(now.get(k));
+        }
+      }
+      out.println("kiln: incremental: configuration changed (" + diff + "); every sample is rebuilt");
+      return null;
+    }
+    return current;
+  }
+
+  private static Map<String, String> shaping(Map<String, String> configuration) {
+    Map<String, String> shaping = new TreeMap<>(configuration);
+    shaping.keySet().removeAll(NOT_SAMPLE_SHAPING);
+    return shaping;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new java.util.HashSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.kiln.runners;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Where a run writes while it works, and how its result becomes visible when complete. */
+interface Publication extends AutoCloseable {
+  /** The directory the job's workers write into. */
+  Path staging();
+
+  /** What the user named with --output. */
+  Path target();
+
+  /** Makes the complete staging directory the output; returns the published dataset directory. */
+  Path publish() throws IOException;
+
+  /** Removes the staging directory of a failed run. */
+  void discard();
+
+  /** Releases whatever the run held (locks); idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,459 @@
+package dev.kiln.runners.tools;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.kiln.DatasetIndex;
+import dev.kiln.formats.kiln.KilnDataset;
+import dev.kiln.formats.kiln.ReadBenchmark;
+import dev.kiln.formats.kiln.ReadOptions;
+import dev.kiln.formats.kiln.ShardLayout;
+import dev.kiln.formats.webdataset.WebDatasetShardWriter;
+import dev.kiln.runners.ExitCode;
+import dev.kiln.runners.UsageException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code kiln bench-read DIR}: random-order reads of a kiln-format dataset the way training
+ * reads it (N long-lived threads, a fresh random order, every sample once), measured from an
+ * empty page cache, and compared with what {@code fio} gets from the same shard files with the
+ * same block size and queue depth. With {@code --compare}, the same samples in the same order
+ * are also read as one file per sample and as members of a WebDataset tar (positional reads
+ * through an in-memory offset index), and reported as ratios to Kiln.
+ *
+ * <p>Every measured run is preceded by warm-up reads (two seconds by default; JIT) and then a page-cache
+ * drop, so buffered figures are device reads, not memory copies.
+ */
+public final class BenchReadCommand {
+  static final String USAGE = "kiln bench-read DIR [--threads N] [--samples N] [--direct]"
+      + " [--seed S] [--compare] [--no-fio] [--fio-runtime SECONDS] [--work-dir DIR]"
+      + " [--warmup SECONDS] [--no-drop-caches]";
+  private static final int WARMUP_SAMPLES = 2000;
+  /**
+   * Warm-up runs repeat for at least this long (--warmup): the first tens of thousands of reads
+   * run in code C2 has not compiled yet, and a first-measured reader would otherwise look up to
+   * 40% slower than the same code measured later in the same JVM.
+   */
+  private static final long DEFAULT_WARMUP_SECONDS = 2;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private boolean dropCaches;
+  private long warmupNanos;
+  private String dropRefused;
+
+  public BenchReadCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** One measured way of reading the samples. */
+  private record Row(String name, double perSecond, double mibPerSecond, double p50Micros,
+      double p99Micros, String note) {}
+
+  /** Runs the command and returns its exit code. */
+  public int run(List<String> args) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(help());
+      return ExitCode.OK;
+    }
+    Path dir;
+    int threads;
+    int samples;
+    long seed;
+    int fioRuntime;
+    boolean direct;
+    boolean compare;
+    boolean fio;
+    Path workParent;
+    KilnDataset ds;
+    try {
+      ToolArguments a = ToolArguments.parse(args,
+          Set.of("threads", "samples", "seed", "fio-runtime", "work-dir", "warmup"),
+          Set.of("direct", "compare", "no-fio", "no-drop-caches"));
+      dir = a.directory(USAGE);
+      threads = (int) a.number("threads", 32, 1, 4096);
+      seed = a.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+      fioRuntime = (int) a.number("fio-runtime", 5, 1, 3600);
+      warmupNanos = a.number("warmup", DEFAULT_WARMUP_SECONDS, 0, 600) * 1_000_000_000L;
+      direct = a.flag("direct");
+      compare = a.flag("compare");
+      fio = !a.flag("no-fio");
+      dropCaches = !a.flag("no-drop-caches");
+      workParent = a.has("work-dir") ? Path.of(a.string("work-dir", "")) : null;
+      if (workParent != null && !Files.isDirectory(workParent)) {
+        throw new UsageException("--work-dir=" + workParent + ": not a directory");
+      }
+      DatasetDirectory d = DatasetDirectory.open(dir);
+      if (!d.isKiln()) {
+        throw new UsageException(dir + ": bench-read reads kiln-format datasets, this one is "
+            + (d.format() == null ? "not a Kiln dataset" : d.format()));
+      }
+      ds = KilnDataset.open(dir, ReadOptions.defaults().withDirectIo(direct));
+      samples = (int) a.number("samples", ds.size(), 1, Integer.MAX_VALUE);
+      if (ds.size() == 0) {
+        ds.close();
+        throw new UsageException(dir + ": the dataset has no samples");
+      }
+    } catch (UsageException e) {
+      err.println("kiln bench-read: " + e.getMessage());
+      return ExitCode.USAGE;
+    } catch (IOException | RuntimeException e) {
+      err.println("kiln bench-read: " + dir(args) + ": " + e.getMessage()
+          + " (kiln verify lists every problem)");
+      return ExitCode.FAILED;
+    }
+    try (ds) {
+      return bench(ds, threads, samples, seed, direct, compare, fio, fioRuntime, workParent);
+    } catch (IOException | RuntimeException e) {
+      err.println("kiln bench-read: " + dir + ": " + e.getMessage());
+      return ExitCode.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("kiln bench-read: interrupted");
+      return ExitCode.FAILED;
+    }
+  }
+
+  private static String dir(List<String> args) {
+    return args.stream().filter(s -> !s.startsWith("--")).findFirst().orElse("");
+  }
+
+  private int bench(KilnDataset ds, int threads, int samples, long seed, boolean direct,
+      boolean compare, boolean fio, int fioRuntime, Path workParent)
+      throws IOException, InterruptedException {
+    DatasetIndex ix = ds.index();
+    InspectCommand.KilnSpace space = InspectCommand.KilnSpace.of(ix);
+    boolean reallyDirect = ds.directIo();
+    out.printf("kiln bench-read %s: %d of %d samples in random order (seed %d), %d thread%s"
+            + " (queue depth %d), %s%n", ds.directory(), samples, ds.size(), seed, threads,
+        threads == 1 ? "" : "s", threads, reallyDirect ? "O_DIRECT" : "buffered");
+    ds.directIoFallback().ifPresent(f -> out.println("note: " + f));
+    if (samples > ds.size() && !reallyDirect) {
+      out.println("note: --samples exceeds the dataset; repeated samples may come from the page"
+          + " cache");
+    }
+    List<Row> rows = new ArrayList<>();
+    boolean failed = false;
+
+    // Kiln: the dataset's own reader (one positional read + CRC32C per sample).
+    long until = System.nanoTime() + warmupNanos;
+    do {
+      ReadBenchmark.run(ds, threads, Math.min(samples, WARMUP_SAMPLES), seed, false);
+    } while (System.nanoTime() < until);
+    drop();
+    Optional<DiskStats.Snapshot> before = DiskStats.read();
+    ReadBenchmark.Result kiln = ReadBenchmark.run(ds, threads, samples, seed, false);
+    Optional<DiskStats.Snapshot> after = DiskStats.read();
+    String device = "";
+    if (before.isPresent() && after.isPresent()) {
+      DiskStats.Snapshot d = after.get().minus(before.get());
+      device = String.format("; device: %.2f reads, %s per sample", (double) d.reads() / samples,
+          DatasetDirectory.bytes(d.bytes() / samples));
+    }
+    rows.add(row("kiln", kiln, String.format("%.2f preads/sample%s", (double) kiln.readCalls()
+        / Math.max(1, kiln.samples()), device)));
+
+    // fio on the same shard files.
+    Fio.Result fioResult = null;
+    List<String> fioCommand = null;
+    if (fio) {
+      List<Path> shards = new ArrayList<>();
+      for (int s = 0; s < ix.shardCount(); s++) {
+        shards.add(ds.directory().resolve(ix.shardFileName(s)));
+      }
+      long bs = Math.max(ShardLayout.DIRECT_IO_ALIGN, space.windowPercentile(0.5));
+      fioCommand = Fio.command(shards, bs, threads, reallyDirect, fioRuntime);
+      if (!Fio.available()) {
+        out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
+            + " comparison (--no-fio skips it)");
+        failed = true;
+      } else {
+        drop();
+        try {
+          fioResult = Fio.run(fioCommand);
+          rows.add(new Row("fio", fioResult.iops(), fioResult.mibPerSecond(),
+              fioResult.p50Micros(), fioResult.p99Micros(), "IOPS; " + Fio.describe(fioCommand)));
+        } catch (IOException e) {
+          out.println("fio: failed: " + e.getMessage());
+          failed = true;
+        }
+      }
+    }
+
+    // One file per sample and tar members, same samples, same order.
+    Comparison cmp = null;
+    if (compare) {
+      Path parent = workParent != null ? workParent
+          : ds.directory().toAbsolutePath().normalize().getParent();
+      Path work = Files.createTempDirectory(parent,
+          "." + ds.directory().getFileName() + ".bench-");
+      try {
+        out.println("compare: writing the samples as files and as a tar under " + work);
+        Comparison c = Comparison.build(ds, ReadBenchmark.permutation(ds.size(), samples, seed),
+            work, reallyDirect);
+        try (c) {
+          rows.add(measure("files", ds.size(), threads, samples, seed, reallyDirect,
+              c::readFile, "one file per sample"));
+          rows.add(measure("tar members", ds.size(), threads, samples, seed, reallyDirect,
+              c::readMember, "positional reads, in-memory offset index"));
+        }
+        cmp = c;
+      } finally {
+        deleteTree(work);
+      }
+    }
+
+    out.println(dropRefused == null
+        ? (dropCaches ? "page cache: dropped before every run (" + PageCache.COMMAND + ")"
+            : "page cache: not dropped (--no-drop-caches)")
+        : "page cache: NOT dropped (" + dropRefused + "); buffered figures may include cached"
+            + " reads");
+    out.printf("%-12s %11s %10s %10s %10s  %s%n", "", "samples/s", "MiB/s", "p50 ms", "p99 ms",
+        "");
+    for (Row r : rows) {
+      out.printf("%-12s %11.0f %10.1f %10.3f %10.3f  %s%n", r.name(), r.perSecond(),
+          r.mibPerSecond(), r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.note());
+    }
+    StringBuilder ratios = new StringBuilder();
+    if (fioResult != null) {
+      ratios.append(String.format("kiln/fio IOPS %.2f", kiln.samplesPerSecond() / fioResult.iops()));
+    }
+    for (Row r : rows) {
+      if (r.name().equals("files") || r.name().equals("tar members")) {
+        ratios.append(ratios.length() > 0 ? "; " : "").append(String.format("%s/kiln %.2f",
+            r.name().replace(' ', '-'), r.perSecond() / kiln.samplesPerSecond()));
+      }
+    }
+    if (ratios.length() > 0) {
+      out.println("ratios       " + ratios);
+    }
+    long indexBytes = Files.exists(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME))
+        ? Files.size(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME)) : 0;
+    out.printf("space        kiln: shards+index / records %.3f (%s + %s index for %s of records;"
+            + " alignment padding %.1f%%); aligned read median %s%n",
+        (double) (space.shardBytes() + indexBytes) / Math.max(1, space.recordBytes()),
+        DatasetDirectory.bytes(space.shardBytes()), DatasetDirectory.bytes(indexBytes),
+        DatasetDirectory.bytes(space.recordBytes()),
+        100.0 * space.paddingBytes() / Math.max(1, space.recordBytes()),
+        DatasetDirectory.bytes(space.windowPercentile(0.5)));
+    if (cmp != null) {
+      out.printf("             files: 4 KiB blocks / image bytes %.3f (inodes not counted);"
+              + " tar: file / image bytes %.3f (with <key>.json members)%n",
+          (double) cmp.fileBlockBytes / Math.max(1, cmp.imageBytes),
+          (double) cmp.tarBytes / Math.max(1, cmp.imageBytes));
+    }
+    if (fioCommand != null) {
+      out.println("fio command  " + String.join(" ", fioCommand));
+    }
+    return failed ? ExitCode.FAILED : ExitCode.OK;
+  }
+
+  private Row measure(String name, int population, int threads, int samples, long seed,
+      boolean direct, ReadBenchmark.ItemReader reader, String note)
+      throws InterruptedException {
+    // Same seed: the warm-up reads a prefix of the measured order, i.e. only prepared samples.
+    long until = System.nanoTime() + warmupNanos;
+    do {
+      ReadBenchmark.run(population, threads, Math.min(samples, WARMUP_SAMPLES), seed, direct,
+          reader);
+    } while (System.nanoTime() < until);
+    drop();
+    return row(name, ReadBenchmark.run(population, threads, samples, seed, direct, reader), note);
+  }
+
+  private static Row row(String name, ReadBenchmark.Result r, String note) {
+    return new Row(name, r.samplesPerSecond(), r.mibPerSecond(), r.p50Micros(), r.p99Micros(),
+        note);
+  }
+
+  /** Drops the page cache unless told not to; after one refusal, stops trying and says so. */
+  private void drop() {
+    if (dropCaches && dropRefused == null) {
+      Optional<String> refused = PageCache.drop();
+      dropRefused = refused.orElse(null);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static String help() {
+    return "Usage: " + USAGE + "\n"
+        + "Random-order reads of a kiln-format dataset (every sample once, fresh order) from an\n"
+        + "empty page cache; prints samples/s, MiB/s, p50/p99 latency, then fio on the same\n"
+        + "shards (block size = median aligned read, queue depth = threads) and Kiln's IOPS as\n"
+        + "a ratio of fio's, and the space alignment costs.\n"
+        + "  --threads N       reader threads = queue depth (default 32)\n"
+        + "  --samples N       samples to read (default: all)\n"
+        + "  --direct          O_DIRECT reads (fio direct=1)\n"
+        + "  --seed S          random order seed (default 1)\n"
+        + "  --compare         also read the same samples as one file per sample and as tar\n"
+        + "                    members (written to a temporary directory first)\n"
+        + "  --no-fio          skip fio\n"
+        + "  --fio-runtime S   seconds of the time-based O_DIRECT fio run (default 5)\n"
+        + "  --work-dir DIR    where --compare writes its files (default: beside the dataset,\n"
+        + "                    same filesystem); removed afterwards\n"
+        + "  --warmup S        seconds of warm-up reads before each measured run (default 2)\n"
+        + "  --no-drop-caches  do not drop the page cache (it is dropped as root by default)\n";
+  }
+
+  /**
+   * The same samples laid out as one file per sample and as one WebDataset tar, with readers
+   * that mirror Kiln's: one positional read per sample into a reused per-thread buffer (4096-
+   * aligned, whole blocks, for O_DIRECT), copied out to a fresh array.
+   */
+  private static final class Comparison implements AutoCloseable {
+    private final boolean direct;
+    private final Path[] files;
+    private final int[] sizes;
+    private final long[] memberOffsets;
+    private final FileChannel tar;
+    private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+    long imageBytes;
+    long fileBlockBytes;
+    long tarBytes;
+
+    private Comparison(boolean direct, int size, FileChannel tar) {
+      this.direct = direct;
+      this.files = new Path[size];
+      this.sizes = new int[size];
+      this.memberOffsets = new long[size];
+      this.tar = tar;
+    }
+
+    static Comparison build(KilnDataset ds, int[] order, Path work, boolean direct)
+        throws IOException {
+      boolean[] wanted = new boolean[ds.size()];
+      for (int i : order) {
+        wanted[i] = true;
+      }
+      Path fileRoot = Files.createDirectories(work.resolve("files"));
+      Path tarFile = work.resolve("samples.tar");
+      WebDatasetShardWriter w = WebDatasetShardWriter.open(tarFile);
+      String[] memberNames = new String[ds.size()];
+      long imageBytes = 0;
+      long blockBytes = 0;
+      try {
+        for (int i = 0; i < ds.size(); i++) {
+          if (!wanted[i]) {
+            continue;
+          }
+          Sample s = ds.get(i);
+          memberNames[i] = s.key() + "." + s.fileExtension();
+          w.write(s);
+          imageBytes += s.image().length;
+          blockBytes += ShardLayout.alignUp(s.image().length, 4096);
+        }
+        w.close();
+      } finally {
+        w.abort();
+      }
+      FileChannel ch = direct
+          ? FileChannel.open(tarFile, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
+          : FileChannel.open(tarFile, StandardOpenOption.READ);
+      Comparison c = new Comparison(direct, ds.size(), ch);
+      try {
+        java.util.Map<String, TarMembers.Member> members = new java.util.HashMap<>();
+        for (TarMembers.Member m : TarMembers.list(tarFile)) {
+          members.put(m.name(), m);
+        }
+        for (int i = 0; i < ds.size(); i++) {
+          if (!wanted[i]) {
+            continue;
+          }
+          TarMembers.Member m = members.get(memberNames[i]);
+          Sample s = ds.get(i);
+          c.files[i] = DatasetDirectory.writeInside(fileRoot, memberNames[i], s.image());
+          c.sizes[i] = s.image().length;
+          c.memberOffsets[i] = m.offset();
+        }
+        c.imageBytes = imageBytes;
+        c.fileBlockBytes = blockBytes;
+        c.tarBytes = Files.size(tarFile);
+        return c;
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+    }
+
+    /** Opens, reads and closes sample {@code i}'s own file, as a loader of image folders does. */
+    long readFile(int i) throws IOException {
+      if (!direct) {
+        return Files.readAllBytes(files[i]).length;
+      }
+      try (FileChannel ch = FileChannel.open(files[i], StandardOpenOption.READ,
+          ExtendedOpenOption.DIRECT)) {
+        int window = (int) ShardLayout.alignUp(sizes[i], ShardLayout.DIRECT_IO_ALIGN);
+        return copyOut(read(ch, 0, window, sizes[i]), 0, sizes[i]);
+      }
+    }
+
+    /** Reads sample {@code i}'s image member from the tar with one positional read. */
+    long readMember(int i) throws IOException {
+      long off = memberOffsets[i];
+      long start = direct ? ShardLayout.alignDown(off, ShardLayout.DIRECT_IO_ALIGN) : off;
+      long end = direct ? ShardLayout.alignUp(off + sizes[i], ShardLayout.DIRECT_IO_ALIGN)
+          : off + sizes[i];
+      ByteBuffer b = read(tar, start, (int) (end - start), (int) (off + sizes[i] - start));
+      return copyOut(b, (int) (off - start), sizes[i]);
+    }
+
+    /** Reads {@code [start, start + window)}, stopping at end of file once {@code need} bytes are in. */
+    private ByteBuffer read(FileChannel ch, long start, int window, int need) throws IOException {
+      ByteBuffer b = buffer(window);
+      b.clear().limit(window);
+      while (b.position() < need) {
+        if (ch.read(b, start + b.position()) <= 0) {
+          throw new IOException("unexpected end of file");
+        }
+      }
+      return b;
+    }
+
+    private static long copyOut(ByteBuffer b, int at, int length) {
+      byte[] out = new byte[length];
+      b.limit(at + length).position(at);
+      b.get(out);
+      return out.length;
+    }
+
+    private ByteBuffer buffer(int n) {
+      ByteBuffer b = buffers.get();
+      if (b == null || b.capacity() < n) {
+        int cap = (int) ShardLayout.alignUp(Math.max(n, 256 << 10), 64 << 10);
+        b = direct
+            ? ByteBuffer.allocateDirect(cap + ShardLayout.DIRECT_IO_ALIGN)
+                .alignedSlice(ShardLayout.DIRECT_IO_ALIGN)
+            : ByteBuffer.allocateDirect(cap);
+        buffers.set(b);
+      }
+      return b;
+    }
+
+    @Override
+    public void close() throws IOException {
+      tar.close();
+    }
+  }
+}

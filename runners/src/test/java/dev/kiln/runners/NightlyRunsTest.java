@@ -1,0 +1,191 @@
+package dev.kiln.runners;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.Manifest;
+import dev.kiln.formats.kiln.DatasetVerifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nightly reprocessing: versions behind an atomic CURRENT link, incremental runs that equal full
+ * runs byte for byte, a lock against concurrent runs, retention, and runs killed with kill -9.
+ */
+class NightlyRunsTest {
+  @TempDir Path tmp;
+
+  Path input() throws IOException {
+    Path in = tmp.resolve("in");
+    try (Stream<Path> files = Files.walk(PrepareCommandTest.SAMPLES)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = in.resolve(PrepareCommandTest.SAMPLES.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return in;
+  }
+
+  static PrepareCommandTest.Run prepare(Path in, Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("prepare", "--input=" + in, "--output=" + out, "--shard-size=60000"));
+    args.addAll(List.of(extra));
+    return PrepareCommandTest.kiln(args.toArray(String[]::new));
+  }
+
+  /** The bytes a reader depends on: every shard and the dataset index, by file name. */
+  static Map<String, byte[]> datasetBytes(Path dir) throws IOException {
+    Path version = DatasetRoot.resolve(dir);
+    Map<String, byte[]> bytes = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.list(version)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".kiln") || name.equals("index.kidx")) {
+          bytes.put(name, Files.readAllBytes(p));
+        }
+      }
+    }
+    return bytes;
+  }
+
+  static void assertSameDataset(Path expected, Path actual) throws IOException {
+    Map<String, byte[]> a = datasetBytes(expected);
+    Map<String, byte[]> b = datasetBytes(actual);
+    assertEquals(a.keySet(), b.keySet());
+    for (String name : a.keySet()) {
+      assertArrayEquals(a.get(name), b.get(name), name);
+    }
+  }
+
+  @Test
+  void incrementalRunCarriesUnchangedSamplesAndEqualsAFullRun() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    PrepareCommandTest.Run first = prepare(in, root, "--incremental");
+    assertEquals(0, first.code(), first.err());
+    assertTrue(Files.isSymbolicLink(root.resolve("CURRENT")));
+    assertEquals(root.resolve("v000001"), DatasetRoot.resolve(root));
+
+    Files.delete(in.resolve("food/coffee.jpg"));
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Path touched = in.resolve("animals/chelsea.jpg");
+    Files.setLastModifiedTime(touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+
+    PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
+    assertEquals(0, nightly.code(), nightly.err());
+    Manifest m = Manifest.readFrom(root);
+    assertEquals("nightly-2", m.runId());
+    assertEquals(
+        Map.of("new", 1L, "changed", 0L, "deleted", 1L, "carried_over", 6L, "rebuilt", 0L, "rejected", 0L),
+        m.changes());
+    assertTrue(nightly.out().contains("kiln: incremental: new 1, changed 0, deleted 1, carried over 6"), nightly.out());
+    assertTrue(nightly.out().contains("carried-over=6"), "only one image decoded: " + nightly.out());
+
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    assertSameDataset(full, root);
+    assertEquals(List.of(), DatasetVerifier.verify(root));
+  }
+
+  @Test
+  void configurationChangeRebuildsEverythingAndSaysSo() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    PrepareCommandTest.Run changed = prepare(in, root, "--incremental", "--quality=80");
+    assertEquals(0, changed.code(), changed.err());
+    assertTrue(changed.out().contains("configuration changed (--quality 90 -> 80)"), changed.out());
+    assertEquals(0L, Manifest.readFrom(root).changes().get("carried_over"));
+    assertEquals(7L, Manifest.readFrom(root).changes().get("rebuilt"));
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full, "--quality=80").code());
+    assertSameDataset(full, root);
+  }
+
+  @Test
+  void retentionKeepsTheNewestVersionsAndNeverTheCurrentOne() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    for (int i = 0; i < 4; i++) {
+      assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=2").code());
+    }
+    assertEquals(
+        List.of(root.resolve("v000003"), root.resolve("v000004")), DatasetRoot.of(root).versions());
+    assertEquals(root.resolve("v000004"), DatasetRoot.resolve(root));
+  }
+
+  @Test
+  void aSecondRunOnTheSameRootIsRefusedNamingTheHolder() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    Files.createDirectories(root);
+    // Another process holds the root's lock (fcntl, as the JVM's FileChannel locks are).
+    Process holder =
+        new ProcessBuilder(
+                "python3", "-c",
+                "import fcntl,sys,time\n"
+                    + "f=open(sys.argv[1],'a+'); fcntl.lockf(f, fcntl.LOCK_EX)\n"
+                    + "f.truncate(0); f.write('run nightly-1, pid 4242 on other-host'); f.flush()\n"
+                    + "print('locked', flush=True); time.sleep(60)\n",
+                root.resolve(RunLock.FILE_NAME).toString())
+            .start();
+    try {
+      assertEquals("locked", new String(holder.getInputStream().readNBytes(6)));
+      PrepareCommandTest.Run second = prepare(in, root, "--incremental");
+      assertEquals(2, second.code(), second.out());
+      assertTrue(second.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), second.err());
+    } finally {
+      holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    PrepareCommandTest.Run after = prepare(in, root, "--incremental");
+    assertEquals(0, after.code(), "the lock dies with its holder: " + after.err());
+  }
+
+  @Test
+  void runsKilledAtAnyPointLeaveCurrentValidAndTheNextRunSucceeds() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (long delayMillis : new long[] {300, 1500, 3000, 5000, 8000}) {
+      Process run =
+          new ProcessBuilder(
+                  java, "-cp", System.getProperty("java.class.path"), "dev.kiln.runners.Kiln",
+                  "prepare", "--input=" + in, "--output=" + root, "--shard-size=60000", "--incremental")
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("killed-run.log").toFile())
+              .start();
+      if (!run.waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
+        run.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+      }
+      run.waitFor(10, TimeUnit.SECONDS);
+      Path current = DatasetRoot.resolve(root);
+      assertTrue(Files.exists(current.resolve("manifest.json")), "CURRENT is a complete version after kill at " + delayMillis + " ms");
+      assertEquals(List.of(), DatasetVerifier.verify(root), "after kill at " + delayMillis + " ms");
+    }
+    PrepareCommandTest.Run last = prepare(in, root, "--incremental");
+    assertEquals(0, last.code(), last.err());
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    assertSameDataset(full, root);
+    try (Stream<Path> left = Files.list(root)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "stale staging removed");
+    }
+  }
+}

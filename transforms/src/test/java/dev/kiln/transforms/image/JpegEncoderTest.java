@@ -1,0 +1,67 @@
+package dev.kiln.transforms.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The JPEG encoder's tuning: flat tables scaled by quality, 4:4:4, and what that buys. */
+class JpegEncoderTest {
+
+    @Test
+    void quality90WritesFlatTablesAndFullResolutionChroma() throws Exception {
+        byte[] jpeg = JpegEncoder.encode(TestImages.photoLike(64, 48, 1), 90);
+        int tables = 0;
+        boolean sawFrame = false;
+        int p = 2;
+        while (p + 4 <= jpeg.length && (jpeg[p] & 0xFF) == 0xFF) {
+            int marker = jpeg[p + 1] & 0xFF;
+            int len = (jpeg[p + 2] & 0xFF) << 8 | (jpeg[p + 3] & 0xFF);
+            if (marker == 0xDB) {
+                for (int t = p + 4; t < p + 2 + len; t += 65) {
+                    int id = jpeg[t] & 0x0F;
+                    for (int i = 1; i <= 64; i++) {
+                        assertEquals(id == 0 ? 6 : 11, jpeg[t + i] & 0xFF, "table " + id);
+                    }
+                    tables++;
+                }
+            } else if (marker == 0xC0) {
+                assertEquals(3, jpeg[p + 9]);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(0x11, jpeg[p + 11 + 3 * c] & 0xFF, "component " + c + " sampling");
+                }
+                sawFrame = true;
+            } else if (marker == 0xDA) {
+                break;
+            }
+            p += 2 + len;
+        }
+        assertEquals(2, tables);
+        assertTrue(sawFrame);
+    }
+
+    @Test
+    void qualityScalesStepsAsLibjpegDoes() {
+        assertEquals(30, JpegEncoder.step(JpegEncoder.LUMA_BASE, 50));
+        assertEquals(6, JpegEncoder.step(JpegEncoder.LUMA_BASE, 90));
+        assertEquals(11, JpegEncoder.step(JpegEncoder.CHROMA_BASE, 90));
+        assertEquals(1, JpegEncoder.step(JpegEncoder.LUMA_BASE, 100));
+        assertEquals(255, JpegEncoder.step(JpegEncoder.CHROMA_BASE, 1));
+    }
+
+    @Test
+    void lowerQualityIsSmallerAndQuality90IsFaithful() throws Exception {
+        RgbImage photo = TestImages.photoLike(256, 256, 8);
+        byte[] q90 = JpegEncoder.encode(photo, 90);
+        byte[] q50 = JpegEncoder.encode(photo, 50);
+        assertTrue(q50.length < q90.length, q50.length + " vs " + q90.length);
+        RgbImage back = TestImages.decode(q90);
+        double se = 0;
+        for (int i = 0; i < photo.rgb().length; i++) {
+            double d = (photo.rgb()[i] & 0xFF) - (back.rgb()[i] & 0xFF);
+            se += d * d;
+        }
+        double psnr = 10 * Math.log10(255.0 * 255.0 / (se / photo.rgb().length));
+        assertTrue(psnr > 40, "psnr " + psnr);
+    }
+}

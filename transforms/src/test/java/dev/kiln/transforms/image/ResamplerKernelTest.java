@@ -1,0 +1,96 @@
+package dev.kiln.transforms.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resampler's row kernels: the plain-Java kernel against a direct formula, and the Vector API
+ * kernel against the plain one. Surefire's JVM has no {@code jdk.incubator.vector}, so the vector
+ * side runs in a child JVM started with the module ({@link VectorKernelCheck}); that also covers
+ * the run-time choice and the {@code kiln.resample.scalar} override.
+ */
+class ResamplerKernelTest {
+
+    @Test
+    void scalarKernelMatchesTheFormula() {
+        Random rnd = new Random(3);
+        byte[] in = new byte[9 * 257];
+        rnd.nextBytes(in);
+        int[] weights = {-900, 1800, 7000, 9000, -1500, 600, -1622, 400, 3000};
+        RowKernel k = new ScalarRowKernel();
+        for (int taps = 1; taps <= weights.length; taps++) {
+            for (int len : new int[] {1, 13, 257}) {
+                byte[] out = new byte[len + 2];
+                k.row(in, 0, 257, weights, 0, taps, out, 1, len);
+                for (int x = 0; x < len; x++) {
+                    int acc = 1 << 13;
+                    for (int t = 0; t < taps; t++) {
+                        acc += (in[t * 257 + x] & 0xFF) * weights[t];
+                    }
+                    assertEquals(Math.max(0, Math.min(255, acc >> 14)), out[1 + x] & 0xFF, "taps " + taps + " x " + x);
+                }
+                assertEquals(0, out[0]);
+                assertEquals(0, out[len + 1]);
+            }
+        }
+    }
+
+    @Test
+    void kernelInUseGivesTheScalarKernelsPixels() {
+        RgbImage photo = TestImages.photoLike(517, 389, 4);
+        RowKernel scalar = new ScalarRowKernel();
+        assertArrayEquals(Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, scalar).rgb(),
+                Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, Resampler.KERNEL).rgb());
+    }
+
+    @Test
+    void transposeIsItsOwnInverse() {
+        byte[] rgb = new byte[37 * 71 * 3];
+        new Random(5).nextBytes(rgb);
+        byte[] t = Resampler.transpose(rgb, 37, 71);
+        RgbImage img = new RgbImage(37, 71, rgb);
+        RgbImage timg = new RgbImage(71, 37, t);
+        assertEquals(img.pixel(36, 70), timg.pixel(70, 36));
+        assertEquals(img.pixel(5, 9), timg.pixel(9, 5));
+        assertArrayEquals(rgb, Resampler.transpose(t, 71, 37));
+    }
+
+    @Test
+    void vectorKernelIsChosenWithTheModuleAndAgreesWithScalar() throws Exception {
+        String out = runChild(false);
+        assertTrue(out.contains("kernel=vector"), out);
+        assertTrue(out.contains("identical=true"), out);
+    }
+
+    @Test
+    void systemPropertyForcesTheScalarKernel() throws Exception {
+        String out = runChild(true);
+        assertTrue(out.contains("kernel=scalar"), out);
+    }
+
+    private static String runChild(boolean forceScalar) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        if (forceScalar) {
+            cmd.add("-Dkiln.resample.scalar=true");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(VectorKernelCheck.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+}
