@@ -108,6 +108,9 @@ public final class StagedDataset {
     }
 
     Map<String, Long> rejectedByReason = new TreeMap<>();
+    Set<String> listed = new HashSet<>();
+    inputs.forEach(r -> listed.add(r.path()));
+    long unlisted = 0; // rejected before keying (links, duplicates): not in inputs.jsonl
     Path rejectsPart = StagingLayout.rejectsPart(staging);
     Path rejectsDir = staging.resolve(REJECTS_DIR);
     Files.createDirectories(rejectsDir);
@@ -119,6 +122,9 @@ public final class StagedDataset {
         }
         Rejection r = Rejection.fromJsonLine(line);
         rejectedByReason.merge(r.reason(), 1L, Long::sum);
+        if (!listed.contains(r.path())) {
+          unlisted++;
+        }
         fingerprint.update(
             (r.key() + "\0" + r.path() + "\0" + r.size() + "\n").getBytes(StandardCharsets.UTF_8));
       }
@@ -133,7 +139,9 @@ public final class StagedDataset {
         new Manifest(
             kilnVersion,
             format.flagValue(),
-            written + rejected,
+            // Inputs are files: with per-object framing one input gives several samples, so
+            // they are counted from the listing, not as written + rejected.
+            listed.size() + unlisted,
             written,
             rejectedByReason,
             shards,

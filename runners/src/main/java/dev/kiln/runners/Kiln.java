@@ -28,6 +28,11 @@ public final class Kiln {
       out.print(usage());
       return args.isEmpty() ? ExitCode.USAGE : ExitCode.OK;
     }
+    if (args.get(0).startsWith("--") && !args.get(0).equals("--version")) {
+      // Schedulers that submit the job jar (Airflow's BeamRunJavaPipelineOperator, `flink run`
+      // with options only) pass settings without a command word: they mean prepare.
+      return new PrepareCommand(out, err).run(args);
+    }
     List<String> rest = args.subList(1, args.size());
     switch (args.get(0)) {
       case "prepare":

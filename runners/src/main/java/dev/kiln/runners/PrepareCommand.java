@@ -1,6 +1,7 @@
 package dev.kiln.runners;
 
 import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -230,6 +232,15 @@ public final class PrepareCommand {
             value == null ? "" : String.valueOf(value));
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read option " + property, e);
+      }
+    }
+    String annotations = options.getAnnotations();
+    if (annotations != null && annotations.endsWith(".json") && Files.isRegularFile(Path.of(annotations))) {
+      // Boxes come from the file's content: an edited file at the same path changes samples.
+      try {
+        conf.put("annotations-sha256", FileDigest.sha256(Path.of(annotations)));
+      } catch (IOException e) {
+        conf.put("annotations-sha256", "unreadable: " + e.getMessage());
       }
     }
     return conf;

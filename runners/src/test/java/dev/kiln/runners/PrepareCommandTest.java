@@ -69,6 +69,14 @@ class PrepareCommandTest {
   }
 
   @Test
+  void settingsWithoutACommandWordMeanPrepare() throws IOException {
+    Path output = tmp.resolve("dataset");
+    Run run = kiln("--input=" + SAMPLES, "--output=" + output, "--runId=airflow-1");
+    assertEquals(0, run.code(), run.err());
+    assertEquals("airflow-1", Manifest.readFrom(output).runId());
+  }
+
+  @Test
   void misspelledFlagIsExit2NamingItAndWritesNothing() throws IOException {
     Path output = tmp.resolve("dataset");
     Run run = kiln("prepare", "--input=" + SAMPLES, "--output=" + output, "--sizee=256");
