@@ -87,7 +87,10 @@ class FlinkFailoverIT {
     try (Stream<Path> files = Files.list(output)) {
       Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
       assertTrue(
-          names.stream().allMatch(n -> n.endsWith(".tar") || n.equals("manifest.json") || n.equals("rejects")),
+          names.stream()
+              .allMatch(
+                  n -> n.endsWith(".tar") || n.equals("manifest.json") || n.equals("rejects")
+                      || n.equals("catalog.parquet") || n.equals("inputs.jsonl")),
           "nothing left over from the failed attempt: " + names);
     }
 
