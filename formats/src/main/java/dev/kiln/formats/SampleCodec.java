@@ -92,18 +92,7 @@ public final class SampleCodec {
     r.put("height", s.height());
     r.put("channels", s.channels());
     r.put("labels", new ArrayList<CharSequence>(s.labels()));
-    List<GenericRecord> boxes = new ArrayList<>(s.boxes().size());
-    for (Box b : s.boxes()) {
-      GenericRecord br = new GenericData.Record(BOX);
-      br.put("x0", b.x0());
-      br.put("y0", b.y0());
-      br.put("x1", b.x1());
-      br.put("y1", b.y1());
-      br.put("label", b.label());
-      br.put("category_id", b.categoryId());
-      boxes.add(br);
-    }
-    r.put("boxes", boxes);
+    r.put("boxes", boxRecords(s.boxes(), BOX));
     SourceInfo src = s.source();
     GenericRecord sr = new GenericData.Record(SOURCE);
     sr.put("path", src.path());
@@ -119,6 +108,25 @@ public final class SampleCodec {
     r.put("source", sr);
     r.put("content_hash", s.contentHash());
     return r;
+  }
+
+  /**
+   * Boxes as Avro records of {@code boxSchema}, any record schema with the fields x0, y0, x1, y1
+   * (float), label (string) and category_id (int), as the sample and catalog schemas have.
+   */
+  public static List<GenericRecord> boxRecords(List<Box> boxes, Schema boxSchema) {
+    List<GenericRecord> records = new ArrayList<>(boxes.size());
+    for (Box b : boxes) {
+      GenericRecord br = new GenericData.Record(boxSchema);
+      br.put("x0", b.x0());
+      br.put("y0", b.y0());
+      br.put("x1", b.x1());
+      br.put("y1", b.y1());
+      br.put("label", b.label());
+      br.put("category_id", b.categoryId());
+      records.add(br);
+    }
+    return records;
   }
 
   /** The sample held by an Avro generic record under {@link #SCHEMA}. */

@@ -1,7 +1,7 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.SampleCodec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -76,18 +75,7 @@ public final class CatalogWriter implements AutoCloseable {
     r.put("labels", new ArrayList<CharSequence>(e.labels()));
     r.put("width", e.width());
     r.put("height", e.height());
-    List<GenericRecord> boxes = new ArrayList<>();
-    for (Box b : e.boxes()) {
-      GenericRecord br = new GenericData.Record(BOX);
-      br.put("x0", b.x0());
-      br.put("y0", b.y0());
-      br.put("x1", b.x1());
-      br.put("y1", b.y1());
-      br.put("label", b.label());
-      br.put("category_id", b.categoryId());
-      boxes.add(br);
-    }
-    r.put("boxes", boxes);
+    r.put("boxes", SampleCodec.boxRecords(e.boxes(), BOX));
     r.put("source_path", e.sourcePath());
     r.put("content_hash", e.contentHash());
     sink.write(r);

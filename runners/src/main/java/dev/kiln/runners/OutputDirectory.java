@@ -89,13 +89,4 @@ public final class OutputDirectory implements Publication {
     // Nothing is held between preparing and publishing a plain output directory.
   }
 
-  /** Removes the staging directory of a failed run. */
-  @Override
-  public void discard() {
-    try {
-      StagedDataset.deleteTree(staging);
-    } catch (IOException e) {
-      System.err.println("kiln: could not remove staging directory " + staging + ": " + e.getMessage());
-    }
-  }
 }

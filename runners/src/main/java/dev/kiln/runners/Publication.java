@@ -15,7 +15,13 @@ interface Publication extends AutoCloseable {
   Path publish() throws IOException;
 
   /** Removes the staging directory of a failed run. */
-  void discard();
+  default void discard() {
+    try {
+      dev.kiln.pipelines.StagedDataset.deleteTree(staging());
+    } catch (IOException e) {
+      System.err.println("kiln: could not remove staging directory " + staging() + ": " + e.getMessage());
+    }
+  }
 
   /** Releases whatever the run held (locks); idempotent. */
   @Override

@@ -102,14 +102,6 @@ final class VersionedOutput implements Publication {
     return removed;
   }
 
-  @Override
-  public void discard() {
-    try {
-      StagedDataset.deleteTree(staging);
-    } catch (IOException e) {
-      System.err.println("kiln: could not remove staging directory " + staging + ": " + e.getMessage());
-    }
-  }
 
   @Override
   public void close() {

@@ -41,53 +41,12 @@ public final class ImagePreparer {
      * @throws ImageRejectedException if the input cannot become a sample (see its reason codes)
      */
     public PreparedImage prepare(byte[] input) throws ImageRejectedException {
-        ImageDecoder.Decoded decoded = decoder.decode(input);
-        ImageInfo info = decoded.info();
-        String stage = "colour";
-        try {
-            ColourConverter.Converted converted = ColourConverter.toRgb(decoded.image(), settings.background());
-            decoded = null; // let the decoder's raster go before allocating more
-            RgbImage stored = converted.image();
-            int orientation = Orientation.sanitize(info.orientation());
-            int sw = stored.width();
-            int sh = stored.height();
+        Planner resize = (orientation, sw, sh) -> {
             boolean transposed = Orientation.transposes(orientation);
-
-            stage = "resize";
-            Geometry.Plan plan = Geometry.plan(settings.mode(), settings.width(), settings.height(), settings.upscale(),
+            return Geometry.plan(settings.mode(), settings.width(), settings.height(), settings.upscale(),
                     transposed ? sh : sw, transposed ? sw : sh);
-            double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
-            RgbImage small = Resampler.resample(stored, window[0], window[1], window[2], window[3],
-                    transposed ? plan.scaledH() : plan.scaledW(), transposed ? plan.scaledW() : plan.scaledH());
-
-            if (converted.pending() != null) {
-                stage = "colour";
-                small = ColourConverter.toSrgb(small, converted.pending());
-            }
-
-            stage = "orient";
-            small = Orientation.apply(small, orientation);
-
-            stage = "resize";
-            if (plan.outW() != small.width() || plan.outH() != small.height()) {
-                small = pad(small, plan.outW(), plan.outH(), plan.padX(), plan.padY(), settings.padColor());
-            }
-
-            stage = "encode";
-            byte[] bytes = encode(small);
-            FrameMapping mapping = new FrameMapping(orientation, sw, sh,
-                    (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
-                    (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
-            return new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), 3, info, mapping);
-        } catch (OutOfMemoryError e) {
-            throw new ImageRejectedException(stage, "out-of-memory", "ran out of memory preparing "
-                    + info.width() + "x" + info.height() + " " + info.format(), e);
-        } catch (IOException e) {
-            throw new ImageRejectedException(stage, "encode-failed", "encoder failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            String reason = stage.equals("encode") ? "encode-failed" : "decode-failed";
-            throw new ImageRejectedException(stage, reason, stage + " failed on " + info.format() + ": " + e, e);
-        }
+        };
+        return prepareEach(input, List.of(resize)).get(0);
     }
 
     /**
@@ -102,6 +61,24 @@ public final class ImagePreparer {
      */
     public List<PreparedImage> prepare(byte[] input, List<Frame> frames) throws ImageRejectedException {
         Objects.requireNonNull(frames, "frames");
+        List<Planner> planners = new ArrayList<>(frames.size());
+        for (Frame frame : frames) {
+            planners.add((orientation, sw, sh) ->
+                    frame.plan(orientation, sw, sh, settings.width(), settings.height(), settings.upscale()));
+        }
+        return prepareEach(input, planners);
+    }
+
+    /** Where one output takes its pixels from, given the stored image's orientation and size. */
+    private interface Planner {
+        Geometry.Plan plan(int orientation, int storedWidth, int storedHeight);
+    }
+
+    /**
+     * Decodes and colour-converts the input once, then for each plan resamples only the window
+     * it takes, converts the small result's colour, rotates, pads and encodes it.
+     */
+    private List<PreparedImage> prepareEach(byte[] input, List<Planner> planners) throws ImageRejectedException {
         ImageDecoder.Decoded decoded = decoder.decode(input);
         ImageInfo info = decoded.info();
         String stage = "colour";
@@ -113,12 +90,10 @@ public final class ImagePreparer {
             int sw = stored.width();
             int sh = stored.height();
             boolean transposed = Orientation.transposes(orientation);
-            List<PreparedImage> results = new ArrayList<>(frames.size());
-            // Same steps as prepare(byte[]) per frame, on the one decoded image: only the window
-            // each frame takes is resampled, then colour-converted, rotated and padded.
-            for (Frame frame : frames) {
+            List<PreparedImage> results = new ArrayList<>(planners.size());
+            for (Planner planner : planners) {
                 stage = "resize";
-                Geometry.Plan plan = frame.plan(orientation, sw, sh, settings.width(), settings.height(), settings.upscale());
+                Geometry.Plan plan = planner.plan(orientation, sw, sh);
                 double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
                 RgbImage small = Resampler.resample(stored, window[0], window[1], window[2], window[3],
                         transposed ? plan.scaledH() : plan.scaledW(), transposed ? plan.scaledW() : plan.scaledH());
