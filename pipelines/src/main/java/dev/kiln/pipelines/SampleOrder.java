@@ -1,8 +1,8 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.FileDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 
 /**
@@ -22,18 +22,14 @@ public final class SampleOrder {
 
   /** 64 bits of the salted SHA-256 of the key. */
   public static long hash(String key) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(SALT);
-      byte[] d = sha.digest(key.getBytes(StandardCharsets.UTF_8));
-      long h = 0;
-      for (int i = 0; i < 8; i++) {
-        h = (h << 8) | (d[i] & 0xff);
-      }
-      return h;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    MessageDigest sha = FileDigest.newSha256();
+    sha.update(SALT);
+    byte[] d = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+    long h = 0;
+    for (int i = 0; i < 8; i++) {
+      h = (h << 8) | (d[i] & 0xff);
     }
+    return h;
   }
 
   /**

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.formats.ShardFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A worker's description of one shard it wrote, left in the staging directory for the launcher:
@@ -26,9 +23,7 @@ public record ShardPart(int index, ShardFile file, String contentDigest) {
     o.put("bytes", file.bytes());
     o.put("sha256", file.sha256());
     o.put("content_digest", contentDigest);
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    StagingLayout.writeAtomically(target, java.util.List.of(o.toString()));
   }
 
   public static ShardPart readFrom(Path file) throws IOException {

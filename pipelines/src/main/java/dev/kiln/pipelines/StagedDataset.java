@@ -1,6 +1,7 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
@@ -93,7 +94,7 @@ public final class StagedDataset {
     }
 
     List<ShardFile> shards = new ArrayList<>();
-    var fingerprint = WriteShards.sha256();
+    var fingerprint = FileDigest.newSha256();
     long written = 0;
     for (ShardPart part : shardParts) {
       Path file = staging.resolve(part.file().name());

@@ -2,12 +2,9 @@ package dev.kiln.pipelines;
 
 import dev.kiln.formats.Rejection;
 import dev.kiln.transforms.beam.RejectionCoder;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,14 +53,7 @@ public final class WriteRejects extends PTransform<PCollection<Rejection>, PColl
       rejects.sort(Comparator.comparing(Rejection::key).thenComparing(Rejection::path));
       Path target = StagingLayout.rejectsPart(Path.of(staging));
       Files.createDirectories(target.getParent());
-      Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (Rejection r : rejects) {
-          w.write(r.toJsonLine());
-          w.write('\n');
-        }
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      StagingLayout.writeAtomically(target, rejects.stream().map(Rejection::toJsonLine).toList());
       out.output((long) rejects.size());
     }
   }

@@ -2,6 +2,7 @@ package dev.kiln.pipelines;
 
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.ShardNames;
 import dev.kiln.transforms.beam.SampleCoder;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -110,7 +110,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       Files.createDirectories(StagingLayout.parts(dir));
       String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
       ShardFormat.ShardSink sink = format.open(dir.resolve(name), options);
-      MessageDigest content = sha256();
+      MessageDigest content = FileDigest.newSha256();
       ShardFormat.WrittenShard written;
       try {
         for (Sample s : samples) {
@@ -136,12 +136,5 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     }
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
 
 }

@@ -1,5 +1,6 @@
 package dev.kiln.formats.webdataset;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleMetadataJson;
 import dev.kiln.formats.ShardFile;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -36,11 +36,7 @@ public final class WebDatasetShardWriter implements AutoCloseable {
   private WebDatasetShardWriter(Path target) throws IOException {
     this.target = target;
     this.temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-    try {
-      this.digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    this.digest = FileDigest.newSha256();
     OutputStream file = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 20);
     this.tar = new TarArchiveOutputStream(new DigestOutputStream(file, digest), "UTF-8");
     // Long keys and non-ASCII names need PAX headers; Python's tarfile and GNU tar read them.

@@ -1,14 +1,11 @@
 package dev.kiln.runners.tools;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.ShardLayout;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -92,19 +89,7 @@ final class DatasetDirectory {
 
   /** SHA-256 of a file, lowercase hex (the form {@code manifest.json} lists). */
   static String sha256(Path file) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-    byte[] buffer = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        sha.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    return FileDigest.sha256(file);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Sample;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class CarryOverFn
           before.size() == now.sizeBytes() && before.lastModifiedMillis() == now.lastModifiedMillis();
       if (!unchanged) {
         try {
-          unchanged = before.contentHash().equals(PrepareImageFn.sha256(input.getValue().readFullyAsBytes()));
+          unchanged = before.contentHash().equals(FileDigest.sha256(input.getValue().readFullyAsBytes()));
         } catch (IOException e) {
           unchanged = false; // decoding will read it again and report why it cannot
         }

@@ -1,5 +1,6 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SourceInfo;
@@ -14,9 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -103,7 +101,7 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
     }
     try {
       List<Framer.Framed> framed = Framer.frame(bytes, annotations, framing, preparer);
-      String hash = sha256(bytes);
+      String hash = FileDigest.sha256(bytes);
       for (Framer.Framed f : framed) {
         PreparedImage prepared = f.image();
         ImageInfo info = prepared.info();
@@ -171,11 +169,4 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
 }
