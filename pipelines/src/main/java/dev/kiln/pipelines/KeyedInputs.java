@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -126,43 +127,54 @@ public final class KeyedInputs
       for (KV<String, MatchResult.Metadata> input : bucket.getValue()) {
         byKey.computeIfAbsent(input.getKey(), k -> new ArrayList<>()).add(input.getValue());
       }
-      List<String> listing = new ArrayList<>();
-      byKey.forEach(
-          (key, files) -> {
-            if (files.size() == 1) {
-              MatchResult.Metadata f = files.get(0);
-              listing.add(
-                  new InputRecord(key, f.resourceId().toString(), f.sizeBytes(), f.lastModifiedMillis(), "", false)
-                      .toJsonLine());
-            }
-            split(key, files, out);
-          });
-      Path dir = Path.of(staging);
-      Files.createDirectories(StagingLayout.parts(dir));
-      StagingLayout.writeAtomically(StagingLayout.listingPart(dir, bucket.getKey()), listing);
+      splitDuplicates(
+          Path.of(staging), bucket.getKey(), byKey, out.get(UNIQUE)::output, out.get(DUPLICATES)::output);
     }
+  }
 
-    private static void split(
-        String key, List<MatchResult.Metadata> files, MultiOutputReceiver out) {
-      if (files.size() == 1) {
-        out.get(UNIQUE).output(KV.of(key, files.get(0)));
-        return;
-      }
-      files.sort(Comparator.comparing(f -> f.resourceId().toString()));
-      List<String> names = files.stream().map(f -> f.resourceId().getFilename()).toList();
-      for (MatchResult.Metadata f : files) {
-        KilnCounters.counter(KilnCounters.INPUTS).inc();
-        KilnCounters.rejected("duplicate-key").inc();
-        out.get(DUPLICATES)
-            .output(
-                new Rejection(
-                    key,
-                    f.resourceId().toString(),
-                    "match",
-                    "duplicate-key",
-                    "key '" + key + "' is shared by " + String.join(", ", names),
-                    f.sizeBytes()));
-      }
+  /**
+   * Passes keys held by one file to {@code unique}; rejects every file of a key held by several
+   * into {@code duplicates}. Records the bucket's unique inputs (path, size, modification time)
+   * in the staging directory's listing part {@code bucket}, from which the dataset's
+   * {@code inputs.jsonl} is made for the next incremental run.
+   */
+  public static void splitDuplicates(
+      Path staging, int bucket, Map<String, List<MatchResult.Metadata>> byKey,
+      Consumer<KV<String, MatchResult.Metadata>> unique, Consumer<Rejection> duplicates)
+      throws IOException {
+    List<String> listing = new ArrayList<>();
+    byKey.forEach(
+        (key, files) -> {
+          if (files.size() == 1) {
+            MatchResult.Metadata f = files.get(0);
+            listing.add(
+                new InputRecord(key, f.resourceId().toString(), f.sizeBytes(), f.lastModifiedMillis(), "", false)
+                    .toJsonLine());
+            unique.accept(KV.of(key, f));
+          } else {
+            rejectAll(key, files, duplicates);
+          }
+        });
+    Files.createDirectories(StagingLayout.parts(staging));
+    StagingLayout.writeAtomically(StagingLayout.listingPart(staging, bucket), listing);
+  }
+
+  private static void rejectAll(
+      String key, List<MatchResult.Metadata> files, Consumer<Rejection> duplicates) {
+    List<MatchResult.Metadata> sorted = new ArrayList<>(files);
+    sorted.sort(Comparator.comparing(f -> f.resourceId().toString()));
+    List<String> names = sorted.stream().map(f -> f.resourceId().getFilename()).toList();
+    for (MatchResult.Metadata f : sorted) {
+      KilnCounters.counter(KilnCounters.INPUTS).inc();
+      KilnCounters.rejected("duplicate-key").inc();
+      duplicates.accept(
+          new Rejection(
+              key,
+              f.resourceId().toString(),
+              "match",
+              "duplicate-key",
+              "key '" + key + "' is shared by " + String.join(", ", names),
+              f.sizeBytes()));
     }
   }
 }

@@ -1,9 +1,13 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.Sample;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * The fixed pseudo-random order of samples: a salted SHA-256 of the key decides both the shard a
@@ -19,6 +23,27 @@ public final class SampleOrder {
           .thenComparing(Comparator.naturalOrder());
 
   private SampleOrder() {}
+
+  /** The samples in {@link #KEYS} order, each key hashed once (not once per comparison). */
+  public static List<Sample> sorted(List<Sample> samples) {
+    long[] hashes = new long[samples.size()];
+    Integer[] order = new Integer[samples.size()];
+    for (int i = 0; i < hashes.length; i++) {
+      hashes[i] = hash(samples.get(i).key());
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          int byHash = Long.compareUnsigned(hashes[a], hashes[b]);
+          return byHash != 0 ? byHash : samples.get(a).key().compareTo(samples.get(b).key());
+        });
+    List<Sample> sorted = new ArrayList<>(hashes.length);
+    for (Integer i : order) {
+      sorted.add(samples.get(i));
+    }
+    return sorted;
+  }
 
   /** 64 bits of the salted SHA-256 of the key. */
   public static long hash(String key) {

@@ -50,11 +50,17 @@ public final class WriteRejects extends PTransform<PCollection<Rejection>, PColl
         throws IOException {
       List<Rejection> rejects = new ArrayList<>();
       all.getValue().forEach(rejects::add);
-      rejects.sort(Comparator.comparing(Rejection::key).thenComparing(Rejection::path));
-      Path target = StagingLayout.rejectsPart(Path.of(staging));
-      Files.createDirectories(target.getParent());
-      StagingLayout.writeAtomically(target, rejects.stream().map(Rejection::toJsonLine).toList());
+      write(Path.of(staging), rejects);
       out.output((long) rejects.size());
     }
+  }
+
+  /** Writes {@code rejects}, sorted by key and path, as the staging directory's rejects part. */
+  public static void write(Path staging, List<Rejection> rejects) throws IOException {
+    List<Rejection> sorted = new ArrayList<>(rejects);
+    sorted.sort(Comparator.comparing(Rejection::key).thenComparing(Rejection::path));
+    Path target = StagingLayout.rejectsPart(staging);
+    Files.createDirectories(target.getParent());
+    StagingLayout.writeAtomically(target, sorted.stream().map(Rejection::toJsonLine).toList());
   }
 }

@@ -56,8 +56,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
         samples
             .apply(
                 "Measure samples",
-                MapElements.into(TypeDescriptors.longs())
-                    .via((Sample s) -> s.image().length + PER_SAMPLE_OVERHEAD))
+                MapElements.into(TypeDescriptors.longs()).via(WriteShards::measure))
             .apply("Sum sample bytes", Sum.longsGlobally())
             .apply("Total bytes", View.asSingleton());
     return samples
@@ -80,8 +79,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
 
     @ProcessElement
     public void process(ProcessContext c) {
-      long total = c.sideInput(totalBytes);
-      int shards = (int) Math.max(1, Math.min(99_999, (total + shardSize - 1) / shardSize));
+      int shards = shardCount(c.sideInput(totalBytes), shardSize);
       Sample s = c.element();
       c.output(KV.of(SampleOrder.shardOf(s.key(), shards), s));
     }
@@ -101,40 +99,56 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<Sample>> shard, OutputReceiver<Integer> out)
         throws IOException {
-      int index = shard.getKey();
       List<Sample> samples = new ArrayList<>();
       shard.getValue().forEach(samples::add);
-      samples.sort(Comparator.comparing(Sample::key, SampleOrder.KEYS));
-
-      Path dir = Path.of(staging);
-      Files.createDirectories(StagingLayout.parts(dir));
-      String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
-      ShardFormat.ShardSink sink = format.open(dir.resolve(name), options);
-      MessageDigest content = FileDigest.newSha256();
-      ShardFormat.WrittenShard written;
-      try {
-        for (Sample s : samples) {
-          sink.write(s);
-          content.update((s.key() + "\0" + s.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        written = sink.finish();
-      } catch (IOException | RuntimeException e) {
-        sink.abort();
-        throw e;
-      }
-      List<String> catalog = new ArrayList<>(samples.size());
-      for (int i = 0; i < samples.size(); i++) {
-        long[] at = written.locations().get(i);
-        catalog.add(CatalogEntry.of(samples.get(i), name, at[0], at[1]).toJsonLine());
-      }
-      StagingLayout.writeAtomically(StagingLayout.catalogPart(dir, index), catalog);
-      // The shard description is written last: the launcher takes its presence to mean that
-      // the shard and its catalog part are complete.
-      new ShardPart(index, written.file(), HexFormat.of().formatHex(content.digest()))
-          .writeTo(StagingLayout.shardPart(dir, index));
-      out.output(index);
+      writeShard(format, options, Path.of(staging), shard.getKey(), samples);
+      out.output(shard.getKey());
     }
   }
 
+  /** A sample's share of the shard-size estimate: its image plus the per-sample framing. */
+  public static long measure(Sample sample) {
+    return sample.image().length + PER_SAMPLE_OVERHEAD;
+  }
 
+  /** How many shards samples measuring {@code totalBytes} in all are split into. */
+  public static int shardCount(long totalBytes, long shardSize) {
+    return (int) Math.max(1, Math.min(99_999, (totalBytes + shardSize - 1) / shardSize));
+  }
+
+  /**
+   * Writes shard {@code index} of {@code samples} (in any order; they are put in key-hash order)
+   * into the staging directory {@code dir}, then its catalog part, then its description.
+   */
+  public static void writeShard(
+      ShardFormat format, ShardOptions options, Path dir, int index, List<Sample> samples)
+      throws IOException {
+    samples = SampleOrder.sorted(samples);
+
+    Files.createDirectories(StagingLayout.parts(dir));
+    String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
+    ShardFormat.ShardSink sink = format.open(dir.resolve(name), options);
+    MessageDigest content = FileDigest.newSha256();
+    ShardFormat.WrittenShard written;
+    try {
+      for (Sample s : samples) {
+        sink.write(s);
+        content.update((s.key() + "\0" + s.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      written = sink.finish();
+    } catch (IOException | RuntimeException e) {
+      sink.abort();
+      throw e;
+    }
+    List<String> catalog = new ArrayList<>(samples.size());
+    for (int i = 0; i < samples.size(); i++) {
+      long[] at = written.locations().get(i);
+      catalog.add(CatalogEntry.of(samples.get(i), name, at[0], at[1]).toJsonLine());
+    }
+    StagingLayout.writeAtomically(StagingLayout.catalogPart(dir, index), catalog);
+    // The shard description is written last: the launcher takes its presence to mean that
+    // the shard and its catalog part are complete.
+    new ShardPart(index, written.file(), HexFormat.of().formatHex(content.digest()))
+        .writeTo(StagingLayout.shardPart(dir, index));
+  }
 }

@@ -12,6 +12,7 @@ import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.runners.local.LocalPrepareRun;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
@@ -128,26 +129,21 @@ public final class PrepareCommand {
         inputCount, inputs.root(), parsed.runner().flag(), output.target(),
         previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
-    PipelineResult result;
+    Map<String, Long> counters;
     Path published;
     try (Publication held = output;
         ProgressLine progress = new ProgressLine(out, inputCount, parsed.runner().embedded(), 5000)) {
-      Pipeline pipeline = Pipeline.create(options);
-      PreparePipeline.build(
-          pipeline,
-          inputs,
-          settings,
-          limits,
-          format,
-          shardOptions,
-          output.staging().toString(),
-          parsed.runner().parallelism(options),
-          previousVersion == null ? null : previousVersion.toString(),
-          framing);
-      result = pipeline.run();
-      PipelineResult.State state = result.waitUntilFinish();
-      if (state != PipelineResult.State.DONE) {
-        throw new IllegalStateException("the job ended in state " + state);
+      String previous = previousVersion == null ? null : previousVersion.toString();
+      int parallelism = parsed.runner().parallelism(options);
+      if (parsed.runner() == RunnerChoice.LOCAL) {
+        counters =
+            new LocalPrepareRun(
+                    inputs, settings, limits, framing, format, shardOptions, output.staging(),
+                    parallelism, previous)
+                .run();
+      } else {
+        counters =
+            runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism, previous, framing);
       }
       manifest =
           StagedDataset.finish(
@@ -168,7 +164,7 @@ public final class PrepareCommand {
     double seconds = (System.nanoTime() - started) / 1e9;
     double sinceJvmStart =
         (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
-    new RunSummary(manifest, published, Math.max(seconds, sinceJvmStart), result).print(out);
+    new RunSummary(manifest, published, Math.max(seconds, sinceJvmStart), counters).print(out);
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
     if (rejectedFraction > options.getMaxRejectFraction()) {
@@ -179,6 +175,23 @@ public final class PrepareCommand {
       return ExitCode.TOO_MANY_REJECTS;
     }
     return ExitCode.OK;
+  }
+
+  /** Runs the prepare job on the Beam runner the options name; returns its Kiln counters. */
+  private static Map<String, Long> runBeam(
+      PrepareOptions options, InputFiles inputs, PrepareSettings settings, InputLimits limits,
+      ShardFormat format, ShardOptions shardOptions, Publication output, int parallelism,
+      String previousVersion, Framing framing) {
+    Pipeline pipeline = Pipeline.create(options);
+    PreparePipeline.build(
+        pipeline, inputs, settings, limits, format, shardOptions, output.staging().toString(),
+        parallelism, previousVersion, framing);
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the job ended in state " + state);
+    }
+    return RunSummary.countersOf(result);
   }
 
   /** Counts the inputs the job will see, with the same listing; none is a usage error. */

@@ -22,13 +22,13 @@ final class RunSummary {
   private final Manifest manifest;
   private final Path output;
   private final double seconds;
-  private final PipelineResult result;
+  private final Map<String, Long> counters;
 
-  RunSummary(Manifest manifest, Path output, double seconds, PipelineResult result) {
+  RunSummary(Manifest manifest, Path output, double seconds, Map<String, Long> counters) {
     this.manifest = manifest;
     this.output = output;
     this.seconds = seconds;
-    this.result = result;
+    this.counters = counters;
   }
 
   void print(PrintStream out) {
@@ -47,7 +47,6 @@ final class RunSummary {
       manifest.changes().forEach((k, v) -> changes.add(k.replace('_', ' ') + " " + v));
       out.println("kiln: incremental: " + changes);
     }
-    Map<String, Long> counters = counters();
     if (!counters.isEmpty()) {
       StringJoiner line = new StringJoiner(" ");
       counters.forEach((k, v) -> line.add(k + "=" + v));
@@ -55,8 +54,8 @@ final class RunSummary {
     }
   }
 
-  /** Committed (or, where a runner has none, attempted) values of the kiln counters. */
-  Map<String, Long> counters() {
+  /** Committed (or, where a runner has none, attempted) values of a Beam job's kiln counters. */
+  static Map<String, Long> countersOf(PipelineResult result) {
     Map<String, Long> values = new TreeMap<>();
     try {
       MetricQueryResults metrics =

@@ -4,16 +4,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Kiln's three runners and the Beam options each one means. {@code direct} and
+ * Kiln's runners and the Beam options each one means. {@code local} (Kiln's own thread pool, no
+ * Beam runner: {@link dev.kiln.runners.local.LocalPrepareRun}), {@code direct} and
  * {@code flink-local} run inside the launcher's JVM; {@code flink} submits to a Flink cluster.
  */
 public enum RunnerChoice {
+  LOCAL("local", "DirectRunner"),
   DIRECT("direct", "DirectRunner"),
   FLINK_LOCAL("flink-local", "FlinkRunner"),
   FLINK("flink", "FlinkRunner");
 
-  /** The default runner: the faster embedded one on the benchmark corpus (see README). */
-  public static final RunnerChoice DEFAULT = DIRECT;
+  /** The default runner: the fastest on one machine (see README). */
+  public static final RunnerChoice DEFAULT = LOCAL;
 
   private final String flag;
   private final String beamRunner;
@@ -44,7 +46,8 @@ public enum RunnerChoice {
   int parallelism(org.apache.beam.sdk.options.PipelineOptions options) {
     int cores = Runtime.getRuntime().availableProcessors();
     return switch (this) {
-      case DIRECT -> options.as(org.apache.beam.runners.direct.DirectOptions.class).getTargetParallelism();
+      case LOCAL, DIRECT ->
+          options.as(org.apache.beam.runners.direct.DirectOptions.class).getTargetParallelism();
       case FLINK_LOCAL, FLINK -> {
         int p = options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getParallelism();
         yield p > 0 ? p : (this == FLINK_LOCAL ? cores : 32);
@@ -58,7 +61,7 @@ public enum RunnerChoice {
         return r;
       }
     }
-    throw new UsageException("--runner=" + value + ": must be one of direct, flink-local, flink");
+    throw new UsageException("--runner=" + value + ": must be one of local, direct, flink-local, flink");
   }
 
   /**
@@ -71,6 +74,14 @@ public enum RunnerChoice {
   void apply(Map<String, String> options) throws UsageException {
     options.put("runner", beamRunner);
     switch (this) {
+      case LOCAL -> {
+        // No Beam runner runs; the Direct runner's options only carry --parallelism (one
+        // worker per core unless given), so it is validated like every other option.
+        String parallelism = options.remove("parallelism");
+        options.put(
+            "targetParallelism",
+            parallelism != null ? parallelism : Integer.toString(Runtime.getRuntime().availableProcessors()));
+      }
       case DIRECT -> {
         // The Direct runner re-encodes and clones every element to catch bugs in user code;
         // Kiln's coders are deterministic and tested, and the checks cost more than decoding.

@@ -27,7 +27,11 @@ class NightlyRunsTest {
   @TempDir Path tmp;
 
   Path input() throws IOException {
-    Path in = tmp.resolve("in");
+    return copyOfSamples(tmp.resolve("in"));
+  }
+
+  /** A writable copy of the sample images at {@code in}. */
+  static Path copyOfSamples(Path in) throws IOException {
     try (Stream<Path> files = Files.walk(PrepareCommandTest.SAMPLES)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path target = in.resolve(PrepareCommandTest.SAMPLES.relativize(p).toString());
@@ -99,6 +103,16 @@ class NightlyRunsTest {
     assertEquals(0, prepare(in, full).code());
     assertSameDataset(full, root);
     assertEquals(List.of(), DatasetVerifier.verify(root));
+
+    // The Beam job carries over the same way as the local runner.
+    Path beamRoot = tmp.resolve("beam-root");
+    Files.delete(in.resolve("food/espresso.jpg"));
+    assertEquals(0, prepare(in, beamRoot, "--incremental", "--runner=direct").code());
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    PrepareCommandTest.Run beamNightly = prepare(in, beamRoot, "--incremental", "--runner=direct");
+    assertEquals(0, beamNightly.code(), beamNightly.err());
+    assertTrue(beamNightly.out().contains("carried-over=6"), beamNightly.out());
+    assertSameDataset(full, beamRoot);
   }
 
   @Test

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The same input gives the same keys with the same bytes on every runner and parallelism: the
- * direct runner and the embedded Flink at parallelism 1 and 2 write byte-identical shards.
+ * The same input gives the same keys with the same bytes on every runner and parallelism: Kiln's
+ * local runner, the direct runner and the embedded Flink at parallelism 1 and 2 write
+ * byte-identical shards, and the same rejects and input listing.
  */
 class RunnerEquivalenceTest {
   @TempDir Path tmp;
@@ -33,14 +34,16 @@ class RunnerEquivalenceTest {
   }
 
   @Test
-  void kilnShardsAreByteIdenticalOnDirectAndFlinkAtAnyParallelism() throws Exception {
+  void kilnShardsAreByteIdenticalOnEveryRunnerAtAnyParallelism() throws Exception {
     Path direct = prepare(tmp, "direct", "--runner=direct", "--parallelism=3");
+    Path local1 = prepare(tmp, "local1", "--runner=local", "--parallelism=1");
+    Path local3 = prepare(tmp, "local3", "--runner=local", "--parallelism=3");
     Path flink1 = prepare(tmp, "flink1", "--runner=flink-local", "--parallelism=1");
     Path flink2 = prepare(tmp, "flink2", "--runner=flink-local", "--parallelism=2");
 
     Manifest expected = Manifest.readFrom(direct);
     assertTrue(expected.shards().size() > 1, "several shards: " + expected.shards());
-    for (Path other : new Path[] {flink1, flink2}) {
+    for (Path other : new Path[] {local1, local3, flink1, flink2}) {
       assertEquals(expected.shards(), Manifest.readFrom(other).shards(), other + ": names, sizes, SHA-256");
       assertArrayEquals(
           Files.readAllBytes(direct.resolve("index.kidx")), Files.readAllBytes(other.resolve("index.kidx")));
@@ -49,15 +52,50 @@ class RunnerEquivalenceTest {
   }
 
   @Test
-  void webDatasetMembersAreIdenticalOnDirectAndFlink() throws Exception {
+  void webDatasetMembersAreIdenticalOnEveryRunner() throws Exception {
     Path direct = prepare(tmp, "direct", "--runner=direct", "--format=webdataset");
-    Path flink = prepare(tmp, "flink", "--runner=flink-local", "--format=webdataset");
     Map<String, byte[]> fromDirect = WebDatasetReader.members(direct);
-    Map<String, byte[]> fromFlink = WebDatasetReader.members(flink);
-    assertEquals(fromDirect.keySet(), fromFlink.keySet());
-    for (String member : fromDirect.keySet()) {
-      assertArrayEquals(fromDirect.get(member), fromFlink.get(member), member);
+    for (Path other :
+        new Path[] {
+          prepare(tmp, "local", "--runner=local", "--format=webdataset"),
+          prepare(tmp, "flink", "--runner=flink-local", "--format=webdataset")
+        }) {
+      Map<String, byte[]> members = WebDatasetReader.members(other);
+      assertEquals(fromDirect.keySet(), members.keySet());
+      for (String member : fromDirect.keySet()) {
+        assertArrayEquals(fromDirect.get(member), members.get(member), other + ": " + member);
+      }
+      assertEquals(Manifest.readFrom(direct).shards(), Manifest.readFrom(other).shards());
     }
-    assertEquals(Manifest.readFrom(direct).shards(), Manifest.readFrom(flink).shards());
+  }
+
+  @Test
+  void rejectsDuplicatesAndTheInputListingAreIdenticalOnLocalAndDirect() throws Exception {
+    Path in = NightlyRunsTest.copyOfSamples(tmp.resolve("in"));
+    Files.copy(in.resolve("food/coffee.jpg"), in.resolve("food/coffee.png")); // duplicate key
+    Files.write(in.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01});
+    Files.write(in.resolve("notes.png"), "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    Path[] outputs = new Path[2];
+    String[] runners = {"local", "direct"};
+    for (int i = 0; i < 2; i++) {
+      outputs[i] = tmp.resolve(runners[i]);
+      PrepareCommandTest.Run run =
+          PrepareCommandTest.kiln(
+              "prepare", "--input=" + in, "--output=" + outputs[i], "--shard-size=60000",
+              "--runner=" + runners[i], "--max-reject-fraction=1");
+      assertEquals(0, run.code(), runners[i] + ": " + run.err());
+      assertTrue(run.out().contains("rejected-duplicate-key=2"), runners[i] + " counters: " + run.out());
+    }
+    Manifest local = Manifest.readFrom(outputs[0]);
+    Manifest direct = Manifest.readFrom(outputs[1]);
+    assertEquals(direct.shards(), local.shards());
+    assertEquals(direct.rejectedByReason(), local.rejectedByReason());
+    assertEquals(4, local.rejected(), "two duplicates, a truncated JPEG and a text file: " + local.rejectedByReason());
+    assertEquals(direct.inputs(), local.inputs());
+    for (String file : new String[] {"rejects/rejects.jsonl", "inputs.jsonl", "index.kidx"}) {
+      assertArrayEquals(
+          Files.readAllBytes(outputs[1].resolve(file)), Files.readAllBytes(outputs[0].resolve(file)), file);
+    }
   }
 }

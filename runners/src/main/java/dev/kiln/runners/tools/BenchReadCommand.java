@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +39,7 @@ import java.util.stream.Stream;
 public final class BenchReadCommand {
   static final String USAGE = "kiln bench-read DIR [--threads N] [--samples N] [--direct]"
       + " [--seed S] [--compare] [--no-fio] [--fio-runtime SECONDS] [--work-dir DIR]"
-      + " [--warmup SECONDS] [--no-drop-caches]";
+      + " [--warmup SECONDS] [--rounds N] [--no-drop-caches]";
   private static final int WARMUP_SAMPLES = 2000;
   /**
    * Warm-up runs repeat for at least this long (--warmup): the first tens of thousands of reads
@@ -73,6 +74,7 @@ public final class BenchReadCommand {
     int samples;
     long seed;
     int fioRuntime;
+    int rounds;
     boolean direct;
     boolean compare;
     boolean fio;
@@ -80,12 +82,13 @@ public final class BenchReadCommand {
     KilnDataset ds;
     try {
       ToolArguments a = ToolArguments.parse(args,
-          Set.of("threads", "samples", "seed", "fio-runtime", "work-dir", "warmup"),
+          Set.of("threads", "samples", "seed", "fio-runtime", "work-dir", "warmup", "rounds"),
           Set.of("direct", "compare", "no-fio", "no-drop-caches"));
       dir = a.directory(USAGE);
       threads = (int) a.number("threads", 32, 1, 4096);
       seed = a.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
       fioRuntime = (int) a.number("fio-runtime", 5, 1, 3600);
+      rounds = (int) a.number("rounds", 3, 1, 100);
       warmupNanos = a.number("warmup", DEFAULT_WARMUP_SECONDS, 0, 600) * 1_000_000_000L;
       direct = a.flag("direct");
       compare = a.flag("compare");
@@ -115,7 +118,7 @@ public final class BenchReadCommand {
       return ExitCode.FAILED;
     }
     try (ds) {
-      return bench(ds, threads, samples, seed, direct, compare, fio, fioRuntime, workParent);
+      return bench(ds, threads, samples, seed, direct, compare, fio, fioRuntime, rounds, workParent);
     } catch (IOException | RuntimeException e) {
       err.println("kiln bench-read: " + dir + ": " + e.getMessage());
       return ExitCode.FAILED;
@@ -131,7 +134,7 @@ public final class BenchReadCommand {
   }
 
   private int bench(KilnDataset ds, int threads, int samples, long seed, boolean direct,
-      boolean compare, boolean fio, int fioRuntime, Path workParent)
+      boolean compare, boolean fio, int fioRuntime, int rounds, Path workParent)
       throws IOException, InterruptedException {
     DatasetIndex ix = ds.index();
     InspectCommand.KilnSpace space = InspectCommand.KilnSpace.of(ix);
@@ -147,49 +150,74 @@ public final class BenchReadCommand {
     List<Row> rows = new ArrayList<>();
     boolean failed = false;
 
-    // Kiln: the dataset's own reader (one positional read + CRC32C per sample).
-    long until = System.nanoTime() + warmupNanos;
-    do {
-      ReadBenchmark.run(ds, threads, Math.min(samples, WARMUP_SAMPLES), seed, false);
-    } while (System.nanoTime() < until);
-    drop();
-    Optional<DiskStats.Snapshot> before = DiskStats.read();
-    ReadBenchmark.Result kiln = ReadBenchmark.run(ds, threads, samples, seed, false);
-    Optional<DiskStats.Snapshot> after = DiskStats.read();
-    String device = "";
-    if (before.isPresent() && after.isPresent()) {
-      DiskStats.Snapshot d = after.get().minus(before.get());
-      device = String.format("; device: %.2f reads, %s per sample", (double) d.reads() / samples,
-          DatasetDirectory.bytes(d.bytes() / samples));
-    }
-    rows.add(row("kiln", kiln, String.format("%.2f preads/sample%s", (double) kiln.readCalls()
-        / Math.max(1, kiln.samples()), device)));
-
-    // fio on the same shard files.
-    Fio.Result fioResult = null;
+    // Kiln (the dataset's own reader: one positional read + CRC32C per sample) and fio on the
+    // same shard files, in interleaved rounds: the device's speed drifts over seconds (other
+    // tenants, flash housekeeping), and pairing each Kiln run with the fio run next to it
+    // compares the two under the same conditions.
     List<String> fioCommand = null;
     if (fio) {
       List<Path> shards = new ArrayList<>();
       for (int s = 0; s < ix.shardCount(); s++) {
         shards.add(ds.directory().resolve(ix.shardFileName(s)));
       }
-      long bs = Math.max(ShardLayout.DIRECT_IO_ALIGN, space.windowPercentile(0.5));
-      fioCommand = Fio.command(shards, bs, threads, reallyDirect, fioRuntime);
+      fioCommand = Fio.command(shards, Fio.blockSizeMix(space.windows()), threads, reallyDirect, fioRuntime);
       if (!Fio.available()) {
         out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
             + " comparison (--no-fio skips it)");
         failed = true;
-      } else {
+        fioCommand = null;
+      }
+    }
+    long until = System.nanoTime() + warmupNanos;
+    do {
+      ReadBenchmark.run(ds, threads, Math.min(samples, WARMUP_SAMPLES), seed, false);
+    } while (System.nanoTime() < until);
+    List<ReadBenchmark.Result> kilnRuns = new ArrayList<>();
+    List<String> devices = new ArrayList<>();
+    List<Fio.Result> fioRuns = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      drop();
+      Optional<DiskStats.Snapshot> before = DiskStats.read();
+      ReadBenchmark.Result k = ReadBenchmark.run(ds, threads, samples, seed + round - 1, false);
+      Optional<DiskStats.Snapshot> after = DiskStats.read();
+      kilnRuns.add(k);
+      String device = "";
+      if (before.isPresent() && after.isPresent()) {
+        DiskStats.Snapshot d = after.get().minus(before.get());
+        device = String.format("; device: %.2f reads, %s per sample", (double) d.reads() / samples,
+            DatasetDirectory.bytes(d.bytes() / samples));
+      }
+      devices.add(device);
+      String line = String.format("round %d: kiln %.0f samples/s", round, k.samplesPerSecond());
+      if (fioCommand != null) {
         drop();
         try {
-          fioResult = Fio.run(fioCommand);
-          rows.add(new Row("fio", fioResult.iops(), fioResult.mibPerSecond(),
-              fioResult.p50Micros(), fioResult.p99Micros(), "IOPS; " + Fio.describe(fioCommand)));
+          Fio.Result f = Fio.run(fioCommand);
+          fioRuns.add(f);
+          ratios.add(k.samplesPerSecond() / f.iops());
+          line += String.format(", fio %.0f IOPS, kiln/fio %.2f", f.iops(), ratios.get(ratios.size() - 1));
         } catch (IOException e) {
           out.println("fio: failed: " + e.getMessage());
           failed = true;
+          fioCommand = null;
         }
       }
+      if (rounds > 1) {
+        out.println(line);
+      }
+    }
+    int middle = medianIndex(kilnRuns.stream().mapToDouble(ReadBenchmark.Result::samplesPerSecond).toArray());
+    ReadBenchmark.Result kiln = kilnRuns.get(middle);
+    rows.add(row("kiln", kiln, String.format("%.2f preads/sample%s%s", (double) kiln.readCalls()
+        / Math.max(1, kiln.samples()), devices.get(middle), rounds > 1 ? "; median round" : "")));
+    Fio.Result fioResult = null;
+    if (!fioRuns.isEmpty()) {
+      fioResult = fioRuns.get(medianIndex(fioRuns.stream().mapToDouble(Fio.Result::iops).toArray()));
+      rows.add(new Row("fio", fioResult.iops(), fioResult.mibPerSecond(),
+          fioResult.p50Micros(), fioResult.p99Micros(), "IOPS; " + Fio.describe(Arrays.asList(fioResult.command().split(" ")))
+              + String.format("; mean block %s", DatasetDirectory.bytes(
+                  (long) Fio.meanBlockSize(Fio.blockSizeMix(space.windows()))))));
     }
 
     // One file per sample and tar members, same samples, same order.
@@ -226,18 +254,23 @@ public final class BenchReadCommand {
       out.printf("%-12s %11.0f %10.1f %10.3f %10.3f  %s%n", r.name(), r.perSecond(),
           r.mibPerSecond(), r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.note());
     }
-    StringBuilder ratios = new StringBuilder();
-    if (fioResult != null) {
-      ratios.append(String.format("kiln/fio IOPS %.2f", kiln.samplesPerSecond() / fioResult.iops()));
+    StringBuilder summary = new StringBuilder();
+    if (!ratios.isEmpty()) {
+      double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+      summary.append(String.format("kiln/fio IOPS %.2f", r[medianIndex(r)]));
+      if (r.length > 1) {
+        summary.append(String.format(" (median of %d interleaved rounds, range %.2f-%.2f)", r.length,
+            Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0)));
+      }
     }
     for (Row r : rows) {
       if (r.name().equals("files") || r.name().equals("tar members")) {
-        ratios.append(ratios.length() > 0 ? "; " : "").append(String.format("%s/kiln %.2f",
+        summary.append(summary.length() > 0 ? "; " : "").append(String.format("%s/kiln %.2f",
             r.name().replace(' ', '-'), r.perSecond() / kiln.samplesPerSecond()));
       }
     }
-    if (ratios.length() > 0) {
-      out.println("ratios       " + ratios);
+    if (summary.length() > 0) {
+      out.println("ratios       " + summary);
     }
     long indexBytes = Files.exists(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME))
         ? Files.size(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME)) : 0;
@@ -258,6 +291,16 @@ public final class BenchReadCommand {
       out.println("fio command  " + String.join(" ", fioCommand));
     }
     return failed ? ExitCode.FAILED : ExitCode.OK;
+  }
+
+  /** The index of the median value (the lower middle for an even count). */
+  static int medianIndex(double[] values) {
+    Integer[] order = new Integer[values.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(values[x], values[y]));
+    return order[(order.length - 1) / 2];
   }
 
   private Row measure(String name, int population, int threads, int samples, long seed,
@@ -301,8 +344,8 @@ public final class BenchReadCommand {
     return "Usage: " + USAGE + "\n"
         + "Random-order reads of a kiln-format dataset (every sample once, fresh order) from an\n"
         + "empty page cache; prints samples/s, MiB/s, p50/p99 latency, then fio on the same\n"
-        + "shards (block size = median aligned read, queue depth = threads) and Kiln's IOPS as\n"
-        + "a ratio of fio's, and the space alignment costs.\n"
+        + "shards (the same mix of block sizes as Kiln's aligned reads, queue depth = threads)\n"
+        + "in interleaved rounds, Kiln's IOPS as a ratio of fio's, and the space alignment costs.\n"
         + "  --threads N       reader threads = queue depth (default 32)\n"
         + "  --samples N       samples to read (default: all)\n"
         + "  --direct          O_DIRECT reads (fio direct=1)\n"
@@ -314,6 +357,7 @@ public final class BenchReadCommand {
         + "  --work-dir DIR    where --compare writes its files (default: beside the dataset,\n"
         + "                    same filesystem); removed afterwards\n"
         + "  --warmup S        seconds of warm-up reads before each measured run (default 2)\n"
+        + "  --rounds N        interleaved Kiln/fio rounds; the median is reported (default 3)\n"
         + "  --no-drop-caches  do not drop the page cache (it is dropped as root by default)\n";
   }
 

@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The reference point for {@code kiln bench-read}: {@code fio} random reads of the same shard
- * files, with the same block size and queue depth, so Kiln's reader can be judged against what
- * the device and kernel deliver to a C program.
+ * files, with the same mix of block sizes as Kiln's reads ({@link #blockSizeMix}) and the same
+ * queue depth, so Kiln's reader can be judged against what the device and kernel deliver to a C
+ * program doing the same I/O.
  *
  * <p>O_DIRECT: {@code psync} with {@code numjobs} = threads (the same model as Kiln's reader:
  * N threads in blocking {@code pread}), time-based for a few seconds; with no page cache,
@@ -43,14 +45,87 @@ final class Fio {
     return false;
   }
 
-  /** The fio command line for these files and settings. */
-  static List<String> command(List<Path> files, long blockSize, int queueDepth, boolean direct,
+  /** fio's limit on {@code bssplit} entries. */
+  private static final int MAX_SPLITS = 64;
+
+  /**
+   * The block sizes Kiln reads, as fio's {@code bssplit} value ({@code size/percent:...}): Kiln
+   * reads each record's whole aligned window, so its reads are not one size. With the whole
+   * distribution fio moves the same bytes per I/O; with only the median it would read less per
+   * I/O than Kiln on a device limited by bandwidth. Percentages are whole numbers (largest
+   * remainders), so sizes under half a percent are dropped, which favours fio slightly.
+   *
+   * @param windows every record's aligned read window in bytes, sorted ascending
+   */
+  static String blockSizeMix(int[] windows) {
+    TreeMap<Integer, Integer> counts = new TreeMap<>();
+    for (int w : windows) {
+      counts.merge(w, 1, Integer::sum);
+    }
+    List<Integer> sizes = new ArrayList<>(counts.keySet());
+    int n = windows.length;
+    int[] percent = new int[sizes.size()];
+    double[] remainder = new double[sizes.size()];
+    int given = 0;
+    for (int i = 0; i < sizes.size(); i++) {
+      double exact = 100.0 * counts.get(sizes.get(i)) / n;
+      percent[i] = (int) exact;
+      remainder[i] = exact - percent[i];
+      given += percent[i];
+    }
+    while (given < 100) {
+      int best = 0;
+      for (int i = 1; i < remainder.length; i++) {
+        if (remainder[i] > remainder[best]) {
+          best = i;
+        }
+      }
+      percent[best]++;
+      remainder[best] = -1;
+      given++;
+    }
+    List<int[]> kept = new ArrayList<>();
+    for (int i = 0; i < sizes.size(); i++) {
+      if (percent[i] > 0) {
+        kept.add(new int[] {sizes.get(i), percent[i]});
+      }
+    }
+    // Beyond fio's limit, fold the rarest sizes into the next larger kept size.
+    while (kept.size() > MAX_SPLITS) {
+      int rarest = 0;
+      for (int i = 1; i < kept.size() - 1; i++) {
+        if (kept.get(i)[1] < kept.get(rarest)[1]) {
+          rarest = i;
+        }
+      }
+      kept.get(rarest + 1)[1] += kept.get(rarest)[1];
+      kept.remove(rarest);
+    }
+    return kept.stream().map(k -> k[0] + "/" + k[1]).collect(Collectors.joining(":"));
+  }
+
+  /** The mean block size of a {@link #blockSizeMix} value. */
+  static double meanBlockSize(String mix) {
+    double sum = 0;
+    for (String part : mix.split(":")) {
+      String[] sp = part.split("/");
+      sum += Double.parseDouble(sp[0]) * Double.parseDouble(sp[1]) / 100;
+    }
+    return sum;
+  }
+
+  /**
+   * The fio command line for these files and settings.
+   *
+   * @param blockSizes a {@link #blockSizeMix} value
+   */
+  static List<String> command(List<Path> files, String blockSizes, int queueDepth, boolean direct,
       int runtimeSeconds) {
     List<String> cmd = new ArrayList<>(List.of("fio", "--name=kiln-randread",
         "--filename=" + files.stream()
             // fio separates file names with ':'; a ':' inside a name is written '\:'.
             .map(p -> p.toString().replace(":", "\\:")).collect(Collectors.joining(":")),
-        "--rw=randread", "--bs=" + blockSize, "--direct=" + (direct ? 1 : 0),
+        "--rw=randread", "--bssplit=" + blockSizes, "--direct=" + (direct ? 1 : 0),
         "--randrepeat=0", "--invalidate=1", "--group_reporting", "--output-format=json",
         // fio would otherwise fadvise(RANDOM) and so switch off the kernel readahead that Kiln's
         // buffered reads get; the comparison is of the same system calls.
@@ -101,7 +176,7 @@ final class Fio {
   /** A short description of the fio setup, for the report. */
   static String describe(List<String> command) {
     return command.stream().filter(a -> a.startsWith("--ioengine") || a.startsWith("--numjobs")
-            || a.startsWith("--iodepth") || a.startsWith("--bs") || a.startsWith("--runtime"))
+            || a.startsWith("--iodepth") || a.startsWith("--runtime"))
         .map(a -> a.substring(2)).collect(Collectors.joining(" ")).toLowerCase(Locale.ROOT);
   }
 }

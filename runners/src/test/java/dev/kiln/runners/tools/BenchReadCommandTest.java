@@ -60,23 +60,57 @@ class BenchReadCommandTest {
   void comparesWithFioWhenInstalled() throws Exception {
     assumeTrue(Fio.available(), "fio not installed");
     ToolsTestData.Run run = kiln("bench-read", dataset().toString(), "--threads=2",
-        "--no-drop-caches", "--direct", "--fio-runtime=1", "--warmup=0");
+        "--no-drop-caches", "--direct", "--fio-runtime=1", "--warmup=0", "--rounds=2");
     assertEquals(0, run.code(), run.out() + run.err());
+    assertTrue(run.out().contains("round 1: kiln ") && run.out().contains("round 2: kiln "), run.out());
+    assertTrue(run.out().contains("median of 2 interleaved rounds"), run.out());
     assertTrue(run.out().contains("kiln/fio IOPS"), run.out());
+    assertTrue(run.out().contains("--bssplit="), run.out());
     assertTrue(run.out().contains("fio command  fio --name=kiln-randread"), run.out());
   }
 
   @Test
   void fioCommandMatchesBlockSizeAndQueueDepth() {
     List<String> direct = Fio.command(List.of(Path.of("/d/shard-00000.kiln"),
-        Path.of("/d/a:b.kiln")), 20480, 32, true, 5);
+        Path.of("/d/a:b.kiln")), "20480/100", 32, true, 5);
     assertTrue(direct.contains("--filename=/d/shard-00000.kiln:/d/a\\:b.kiln"), direct.toString());
-    assertTrue(direct.containsAll(List.of("--bs=20480", "--direct=1", "--ioengine=psync",
+    assertTrue(direct.containsAll(List.of("--bssplit=20480/100", "--direct=1", "--ioengine=psync",
         "--numjobs=32", "--time_based", "--runtime=5")), direct.toString());
-    List<String> buffered = Fio.command(List.of(Path.of("/d/s.kiln")), 4096, 8, false, 5);
+    List<String> buffered = Fio.command(List.of(Path.of("/d/s.kiln")), "4096/100", 8, false, 5);
     assertTrue(buffered.containsAll(List.of("--direct=0", "--ioengine=io_uring", "--iodepth=8")),
         buffered.toString());
     assertTrue(!buffered.contains("--time_based"), "buffered fio makes one pass");
+  }
+
+  @Test
+  void fioReadsTheSameMixOfBlockSizesAsKiln() {
+    int[] windows = new int[200];
+    for (int i = 0; i < windows.length; i++) {
+      // 60% 16 KiB, 30% 20 KiB, 9.5% 24 KiB, 0.5% 64 KiB (one record in 200)
+      windows[i] = i < 120 ? 16384 : i < 180 ? 20480 : i < 199 ? 24576 : 65536;
+    }
+    String mix = Fio.blockSizeMix(windows);
+    assertEquals("16384/60:20480/30:24576/10", mix, "the 0.5% size rounds away");
+    int total = 0;
+    for (String part : mix.split(":")) {
+      total += Integer.parseInt(part.split("/")[1]);
+    }
+    assertEquals(100, total, mix);
+    assertEquals(16384 * 0.6 + 20480 * 0.3 + 24576 * 0.1, Fio.meanBlockSize("16384/60:20480/30:24576/10"), 1e-6);
+
+    int[] many = new int[1000];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = 4096 * (1 + i % 100); // 100 sizes of 1% each: more than fio takes
+    }
+    String folded = Fio.blockSizeMix(many);
+    assertTrue(folded.split(":").length <= 64, folded);
+    assertEquals(100, java.util.Arrays.stream(folded.split(":")).mapToInt(p -> Integer.parseInt(p.split("/")[1])).sum());
+  }
+
+  @Test
+  void medianIndexPicksTheMiddleRun() {
+    assertEquals(2, BenchReadCommand.medianIndex(new double[] {3, 1, 2}));
+    assertEquals(0, BenchReadCommand.medianIndex(new double[] {5, 1, 9, 7}), "lower middle: 5");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.KilnDataset;
@@ -41,6 +42,39 @@ public final class PreviousVersion {
   /** The input with this key as the previous version saw it, or null. */
   public InputRecord input(String key) {
     return inputs.get(key);
+  }
+
+  /**
+   * The previous version's sample of an input, when the input is unchanged: the previous version
+   * wrote it from the same path with the same size and modification time, or, when only those
+   * differ, with the same content hash. Null when it must be prepared again. Counts a carried
+   * input as an input written, as decoding it would have.
+   *
+   * <p>A carried sample is the record the previous version stored, which is what decoding the
+   * same bytes with the same settings would produce, so an incremental run writes the same
+   * shards as a full one.
+   */
+  public Sample carryOver(String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
+    InputRecord before = inputs.get(key);
+    if (before == null || !before.written() || !before.path().equals(path)) {
+      return null;
+    }
+    boolean unchanged = before.size() == size && before.lastModifiedMillis() == lastModifiedMillis;
+    if (!unchanged) {
+      try {
+        unchanged = before.contentHash().equals(FileDigest.sha256(read.read()));
+      } catch (IOException e) {
+        return null; // decoding will read it again and report why it cannot
+      }
+    }
+    if (!unchanged) {
+      return null;
+    }
+    KilnCounters.counter("carried-over").inc();
+    KilnCounters.counter(KilnCounters.INPUTS).inc();
+    KilnCounters.counter(KilnCounters.WRITTEN).inc();
+    LocalProgress.written();
+    return samples.get(key);
   }
 
   /** The previous version's sample of this key. */

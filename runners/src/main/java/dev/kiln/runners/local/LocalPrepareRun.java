@@ -1,0 +1,271 @@
+package dev.kiln.runners.local;
+
+import dev.kiln.formats.Rejection;
+import dev.kiln.formats.Sample;
+import dev.kiln.pipelines.InputFiles;
+import dev.kiln.pipelines.KeyedInputs;
+import dev.kiln.pipelines.LocalInputWalker;
+import dev.kiln.pipelines.SampleOrder;
+import dev.kiln.pipelines.ShardFormat;
+import dev.kiln.pipelines.ShardOptions;
+import dev.kiln.pipelines.WriteRejects;
+import dev.kiln.pipelines.WriteShards;
+import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.beam.InputPreparer;
+import dev.kiln.transforms.beam.KilnCounters;
+import dev.kiln.transforms.beam.PreviousVersion;
+import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.image.PrepareSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.beam.runners.core.metrics.MetricUpdates;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * Kiln's {@code local} runner: the prepare job's steps on worker threads in this JVM, without a
+ * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
+ * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carryOver}, {@link InputPreparer},
+ * {@link WriteShards#writeShard}, {@link WriteRejects#write}), so it writes the same staging
+ * directory, byte for byte, as the Beam job on any runner; {@code StagedDataset.finish} and
+ * publishing then run as for the others.
+ *
+ * <p>Why it exists: on one machine the Direct runner's per-bundle and watermark bookkeeping cost
+ * more than a small job's images, and it holds every sample in memory. Here the workers pull
+ * inputs from a shared counter, prepared samples are parked in a {@link SampleSpill} until the
+ * shard count is known, and shards are then written one at a time in hash order, holding one
+ * shard in memory.
+ *
+ * <p>Counters are Beam metrics as in the Beam job, collected in one metrics container.
+ */
+public final class LocalPrepareRun {
+  private final InputFiles inputs;
+  private final PrepareSettings settings;
+  private final InputLimits limits;
+  private final Framing framing;
+  private final ShardFormat format;
+  private final ShardOptions shardOptions;
+  private final Path staging;
+  private final int workers;
+  private final String previousVersion;
+  private final MetricsContainerImpl metrics = new MetricsContainerImpl("kiln-local");
+
+  /**
+   * @param workers how many images are prepared at once
+   * @param previousVersion the version an incremental run carries unchanged samples over from,
+   *     or null for a full run
+   */
+  public LocalPrepareRun(
+      InputFiles inputs, PrepareSettings settings, InputLimits limits, Framing framing,
+      ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
+      String previousVersion) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("--parallelism must be at least 1: " + workers);
+    }
+    this.inputs = inputs;
+    this.settings = settings;
+    this.limits = limits;
+    this.framing = framing;
+    this.format = format;
+    this.shardOptions = shardOptions;
+    this.staging = staging;
+    this.workers = workers;
+    this.previousVersion = previousVersion;
+  }
+
+  /** Runs the job into the staging directory and returns the Kiln counters. */
+  public Map<String, Long> run() throws IOException, InterruptedException {
+    MetricsEnvironment.setCurrentContainer(metrics);
+    List<Rejection> rejects = Collections.synchronizedList(new ArrayList<>());
+    Map<String, List<MatchResult.Metadata>> byKey = list(rejects::add);
+    List<KV<String, MatchResult.Metadata>> unique = new ArrayList<>(byKey.size());
+    KeyedInputs.splitDuplicates(staging, 0, byKey, unique::add, rejects::add);
+
+    try (SampleSpill spill = new SampleSpill(staging.resolve("_spill"), WriteShards::measure)) {
+      prepareAll(unique, spill, rejects);
+      writeShards(spill);
+    }
+    if (!rejects.isEmpty()) {
+      WriteRejects.write(staging, rejects);
+    }
+    return counters();
+  }
+
+  /** Every input, by key; unlistable inputs go to {@code rejects}. */
+  private Map<String, List<MatchResult.Metadata>> list(Consumer<Rejection> rejects)
+      throws IOException {
+    Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
+    Consumer<MatchResult.Metadata> add =
+        m -> byKey.computeIfAbsent(inputs.keyOf(m.resourceId().toString()), k -> new ArrayList<>()).add(m);
+    if (LocalInputWalker.isLocal(inputs.glob())) {
+      LocalInputWalker.walk(
+          inputs,
+          found ->
+              add.accept(
+                  MatchResult.Metadata.builder()
+                      .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
+                      .setSizeBytes(found.size())
+                      .setLastModifiedMillis(found.lastModifiedMillis())
+                      .setIsReadSeekEfficient(true)
+                      .build()),
+          rejection -> {
+            KilnCounters.counter(KilnCounters.INPUTS).inc();
+            KilnCounters.rejected(rejection.reason()).inc();
+            rejects.accept(rejection);
+          });
+    } else {
+      for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
+        if (m.resourceId().isDirectory() || !inputs.accepts(m.resourceId().toString())) {
+          KilnCounters.counter("ignored").inc();
+        } else {
+          add.accept(m);
+        }
+      }
+    }
+    return byKey;
+  }
+
+  /** Prepares (or carries over) every unique input on {@link #workers} threads. */
+  private void prepareAll(
+      List<KV<String, MatchResult.Metadata>> unique, SampleSpill spill, List<Rejection> rejects)
+      throws IOException, InterruptedException {
+    PreviousVersion previous = previousVersion == null ? null : PreviousVersion.at(previousVersion);
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(workers, r -> new Thread(r, "kiln-worker-" + threads.incrementAndGet()));
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        running.add(
+            pool.submit(
+                () -> {
+                  MetricsEnvironment.setCurrentContainer(metrics);
+                  try (InputPreparer preparer = new InputPreparer(settings, limits, framing)) {
+                    for (int i = next.getAndIncrement(); i < unique.size(); i = next.getAndIncrement()) {
+                      prepareOne(unique.get(i), previous, preparer, spill, rejects);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> worker : running) {
+        worker.get();
+      }
+    } catch (ExecutionException e) {
+      next.set(Integer.MAX_VALUE); // the other workers stop after their current input
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("a worker failed: " + cause, cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void prepareOne(
+      KV<String, MatchResult.Metadata> input, PreviousVersion previous, InputPreparer preparer,
+      SampleSpill spill, List<Rejection> rejects) {
+    String key = input.getKey();
+    MatchResult.Metadata file = input.getValue();
+    String path = file.resourceId().toString();
+    InputPreparer.InputBytes read = () -> readAll(file);
+    Consumer<Sample> park =
+        s -> {
+          try {
+            spill.add(s);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot park a prepared sample in " + staging, e);
+          }
+        };
+    if (previous != null) {
+      Sample carried = previous.carryOver(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
+      if (carried != null) {
+        park.accept(carried);
+        return;
+      }
+    }
+    preparer.prepare(key, path, file.sizeBytes(), read, park, rejects::add);
+  }
+
+  private static byte[] readAll(MatchResult.Metadata file) throws IOException {
+    String path = file.resourceId().toString();
+    if (path.startsWith("/")) {
+      return Files.readAllBytes(Path.of(path));
+    }
+    try (InputStream in = Channels.newInputStream(FileSystems.open(file.resourceId()))) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Writes the parked samples into shards, one shard at a time, in shard order. */
+  private void writeShards(SampleSpill spill) throws IOException {
+    if (spill.count() == 0) {
+      return;
+    }
+    int shards = WriteShards.shardCount(spill.measured(), shardOptions.targetBytes());
+    ShardBuffer current = new ShardBuffer();
+    spill.drainInOrder(
+        samples -> {
+          for (Sample s : samples) {
+            int shard = SampleOrder.shardOf(s.key(), shards);
+            if (shard != current.index && !current.samples.isEmpty()) {
+              current.flush();
+            }
+            current.index = shard;
+            current.samples.add(s);
+          }
+        });
+    if (!current.samples.isEmpty()) {
+      current.flush();
+    }
+  }
+
+  /** The samples of the shard being gathered. */
+  private final class ShardBuffer {
+    int index = -1;
+    List<Sample> samples = new ArrayList<>();
+
+    void flush() throws IOException {
+      WriteShards.writeShard(format, shardOptions, staging, index, samples);
+      samples = new ArrayList<>();
+    }
+  }
+
+  private Map<String, Long> counters() {
+    Map<String, Long> values = new TreeMap<>();
+    MetricUpdates updates = metrics.getCumulative();
+    for (MetricUpdates.MetricUpdate<Long> c : updates.counterUpdates()) {
+      if (KilnCounters.NAMESPACE.equals(c.getKey().metricName().getNamespace())) {
+        values.merge(c.getKey().metricName().getName(), c.getUpdate(), Long::sum);
+      }
+    }
+    return values;
+  }
+}
