@@ -46,10 +46,8 @@ public enum ShardFormat {
         @Override
         public WrittenShard finish() throws IOException {
           ShardSummary summary = writer.close();
-          Path done = file.resolveSibling(summary.fileName());
           return new WrittenShard(
-              new ShardFile(
-                  summary.fileName(), summary.recordCount(), summary.bytes(), FileDigest.sha256(done)),
+              new ShardFile(summary.fileName(), summary.recordCount(), summary.bytes(), writer.sha256()),
               locations);
         }
 

@@ -2,6 +2,7 @@ package dev.kiln.formats.kiln;
 
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import java.io.IOException;
@@ -13,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32C;
@@ -42,6 +45,7 @@ import java.util.zip.CRC32C;
  */
 public final class KilnShardWriter {
   private static final int BUFFER_SIZE = 1 << 20;
+  private static final byte[] ZEROS = new byte[4096];
 
   private final Path file;
   private final Path tmp;
@@ -50,6 +54,9 @@ public final class KilnShardWriter {
   private final FileChannel channel;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
   private final CRC32C fileCrc = new CRC32C();
+  /** The whole file's SHA-256 (for the manifest), taken as it is written instead of re-read. */
+  private final MessageDigest fileSha256 = FileDigest.newSha256();
+  private String sha256;
   private final List<IndexEntry> entries = new ArrayList<>();
   private final Set<String> keys = new HashSet<>();
   private long position;
@@ -119,6 +126,14 @@ public final class KilnShardWriter {
     return e;
   }
 
+  /** The finished file's SHA-256 in hex; available after {@link #close()}. */
+  public String sha256() {
+    if (sha256 == null) {
+      throw new IllegalStateException("shard " + file + " is not finished");
+    }
+    return sha256;
+  }
+
   /** Records written so far. */
   public int recordCount() {
     return entries.size();
@@ -150,6 +165,7 @@ public final class KilnShardWriter {
           LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
       flush();
+      sha256 = HexFormat.of().formatHex(fileSha256.digest());
       channel.force(true);
       channel.close();
       closed = true;
@@ -189,14 +205,8 @@ public final class KilnShardWriter {
 
   private void padTo(long target) throws IOException {
     while (position < target) {
-      if (!buffer.hasRemaining()) {
-        flush();
-      }
-      int n = (int) Math.min(target - position, buffer.remaining());
-      for (int i = 0; i < n; i++) {
-        buffer.put((byte) 0);
-      }
-      position += n;
+      int n = (int) Math.min(target - position, ZEROS.length);
+      put(ZEROS, 0, n);
     }
   }
 
@@ -216,6 +226,7 @@ public final class KilnShardWriter {
   private void flush() throws IOException {
     buffer.flip();
     fileCrc.update(buffer.duplicate());
+    fileSha256.update(buffer.duplicate());
     while (buffer.hasRemaining()) {
       channel.write(buffer);
     }

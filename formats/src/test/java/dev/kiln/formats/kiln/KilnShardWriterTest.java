@@ -134,6 +134,7 @@ class KilnShardWriterTest {
     assertFalse(Files.exists(dir.resolve("t-00000.kiln.tmp")));
     assertEquals(1, sum.recordCount());
     assertEquals("t-00000.kiln", sum.fileName());
+    assertEquals(dev.kiln.formats.FileDigest.sha256(file), w.sha256(), "SHA-256 taken while writing");
     assertThrows(IllegalStateException.class, () -> w.write(TestData.sample("k2", 2)));
     w.abort(); // no-op after close
     assertTrue(Files.exists(file));
@@ -141,6 +142,7 @@ class KilnShardWriterTest {
     Path other = dir.resolve("t-00001.kiln");
     KilnShardWriter w2 = KilnShardWriter.open(other);
     w2.write(TestData.sample("z", 3));
+    assertThrows(IllegalStateException.class, w2::sha256, "not finished");
     w2.abort();
     assertFalse(Files.exists(other));
     assertFalse(Files.exists(dir.resolve("t-00001.kiln.tmp")));
