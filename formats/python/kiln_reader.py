@@ -281,7 +281,10 @@ def decode_record(schema_json, data):
 
 
 def image_array(sample):
-    """For ``encoding == "raw"`` samples: the image as a uint8 HxWxC numpy array (needs numpy)."""
+    """For ``encoding == "raw"`` samples: the image as a uint8 HxWxC numpy array (needs numpy).
+
+    C is the sample's ``channels``: 3 for RGB, 4 for RGBA (straight alpha, ``--keep-alpha``).
+    """
     import numpy as np  # optional dependency, imported on use
 
     if sample["encoding"] != "raw":

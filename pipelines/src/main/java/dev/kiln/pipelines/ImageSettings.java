@@ -41,6 +41,10 @@ public final class ImageSettings {
     if (o.getMaxPixels() < 1) {
       throw new IllegalArgumentException("--max-pixels=" + o.getMaxPixels() + ": must be positive");
     }
+    if (o.getKeepAlpha() && encoding.equals("jpeg")) {
+      throw new IllegalArgumentException(
+          "--keep-alpha cannot be used with --encode=jpeg (JPEG has no alpha channel): use --encode=png or --encode=raw");
+    }
     return new PrepareSettings(
         mode,
         size[0],
@@ -50,7 +54,9 @@ public final class ImageSettings {
         o.getMaxPixels(),
         parseColour("--background", o.getBackground()),
         parseColour("--pad-color", o.getPadColor()),
-        !o.getNoUpscale());
+        !o.getNoUpscale(),
+        o.getKeepAlpha(),
+        o.getLinearLight());
   }
 
   /**

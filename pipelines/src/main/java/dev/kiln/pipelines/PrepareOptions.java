@@ -44,7 +44,8 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setQuality(int value);
 
-  @Description("Image encoding of the samples: jpeg, png (lossless) or raw (uint8 HWC RGB).")
+  @Description("Image encoding of the samples: jpeg, png (lossless) or raw (uint8 HWC: RGB, or"
+      + " RGBA with --keep-alpha; the sample's channels says which).")
   @Default.String("jpeg")
   String getEncode();
 
@@ -89,13 +90,14 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setDecodeTimeout(double value);
 
-  @Description("Colour that transparent pixels are composited over, #RRGGBB.")
+  @Description("Colour that transparent pixels are composited over, #RRGGBB (unless --keep-alpha).")
   @Default.String("#ffffff")
   String getBackground();
 
   void setBackground(String value);
 
-  @Description("Colour of letterbox padding, #RRGGBB.")
+  @Description("Colour of letterbox padding, #RRGGBB (samples that keep alpha pad with transparent"
+      + " pixels instead).")
   @Default.String("#000000")
   String getPadColor();
 
@@ -106,6 +108,21 @@ public interface PrepareOptions extends PipelineOptions {
   boolean getNoUpscale();
 
   void setNoUpscale(boolean value);
+
+  @Description("Keep the alpha channel of images that have one: their samples are RGBA (straight"
+      + " alpha), resized with premultiplied alpha, and padding is transparent. Images without"
+      + " alpha stay RGB. Needs --encode=png or --encode=raw.")
+  @Default.Boolean(false)
+  boolean getKeepAlpha();
+
+  void setKeepAlpha(boolean value);
+
+  @Description("Resize in linear light (sRGB decoded to 16-bit linear, resampled, encoded back)"
+      + " instead of on sRGB-encoded values: fine detail keeps its brightness. Slower.")
+  @Default.Boolean(false)
+  boolean getLinearLight();
+
+  void setLinearLight(boolean value);
 
   @Description("File name extensions taken as inputs (comma-separated, case-insensitive), or"
       + " 'all'. The format itself is always detected from the bytes.")

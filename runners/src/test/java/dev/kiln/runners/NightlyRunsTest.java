@@ -131,6 +131,32 @@ class NightlyRunsTest {
   }
 
   @Test
+  void keepAlphaOrLinearLightChangeRebuildsEverything() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental", "--encode=png").code());
+    PrepareCommandTest.Run alpha = prepare(in, root, "--incremental", "--encode=png", "--keep-alpha");
+    assertEquals(0, alpha.code(), alpha.err());
+    assertTrue(alpha.out().contains("configuration changed (--keep-alpha false -> true)"), alpha.out());
+    assertEquals(7L, Manifest.readFrom(root).changes().get("rebuilt"));
+
+    PrepareCommandTest.Run linear =
+        prepare(in, root, "--incremental", "--encode=png", "--keep-alpha", "--linear-light");
+    assertEquals(0, linear.code(), linear.err());
+    assertTrue(linear.out().contains("configuration changed (--linear-light false -> true)"), linear.out());
+    assertEquals(0L, Manifest.readFrom(root).changes().get("carried_over"));
+    assertEquals(7L, Manifest.readFrom(root).changes().get("rebuilt"));
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full, "--encode=png", "--keep-alpha", "--linear-light").code());
+    assertSameDataset(full, root);
+
+    PrepareCommandTest.Run same =
+        prepare(in, root, "--incremental", "--encode=png", "--keep-alpha", "--linear-light");
+    assertEquals(0, same.code(), same.err());
+    assertEquals(7L, Manifest.readFrom(root).changes().get("carried_over"), "unchanged settings carry over");
+  }
+
+  @Test
   void retentionKeepsTheNewestVersionsAndNeverTheCurrentOne() throws Exception {
     Path in = input();
     Path root = tmp.resolve("root");

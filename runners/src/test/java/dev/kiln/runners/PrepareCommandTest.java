@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.kiln.KilnDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -125,6 +127,56 @@ class PrepareCommandTest {
     Run typo = kiln("prepare", "--config=" + bad, "--output=" + tmp.resolve("other"));
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("--qualty") && typo.err().contains(bad.toString()), typo.err());
+  }
+
+  @Test
+  void keepAlphaWithJpegIsExit2NamingBothFlagsAndWritesNothing() throws IOException {
+    Path output = tmp.resolve("dataset");
+    // --encode defaults to jpeg: the message names it even when it was not given.
+    Run flag = kiln("prepare", "--input=" + SAMPLES, "--output=" + output, "--keep-alpha");
+    assertEquals(2, flag.code(), flag.out() + flag.err());
+    assertTrue(flag.err().contains("--keep-alpha") && flag.err().contains("--encode=jpeg"), flag.err());
+    assertEquals(1, flag.err().strip().lines().count(), "one clear line: " + flag.err());
+
+    Path config = tmp.resolve("conf.yaml");
+    Files.writeString(config, "keep-alpha: true\nencode: jpeg\n");
+    Run yaml = kiln("prepare", "--config=" + config, "--input=" + SAMPLES, "--output=" + output);
+    assertEquals(2, yaml.code(), yaml.out() + yaml.err());
+    assertTrue(yaml.err().contains("--keep-alpha") && yaml.err().contains("--encode=jpeg"), yaml.err());
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(config), left.toList(), "nothing written");
+    }
+  }
+
+  @Test
+  void keepAlphaAndLinearLightGoFromTheConfigFileIntoTheManifestAndTheSamples() throws IOException {
+    Path output = tmp.resolve("dataset");
+    Path config = tmp.resolve("conf.yaml");
+    Files.writeString(
+        config,
+        "input: " + SAMPLES + "\noutput: " + output + "\nsize: 64\nencode: png\nkeep-alpha: true\nlinear-light: true\n");
+    Run run = kiln("prepare", "--config=" + config);
+    assertEquals(0, run.code(), run.err());
+    Manifest m = Manifest.readFrom(output);
+    assertEquals("true", m.configuration().get("keep-alpha"));
+    assertEquals("true", m.configuration().get("linear-light"));
+    try (KilnDataset ds = KilnDataset.open(output)) {
+      Sample cutout = ds.get("misc/coffee-cutout-alpha");
+      assertEquals(4, cutout.channels());
+      assertEquals(6, cutout.image()[25], "RGBA PNG");
+      assertEquals("rgba", cutout.source().colourModel());
+      Sample coffee = ds.get("food/coffee");
+      assertEquals(3, coffee.channels(), "an image without alpha stays RGB");
+      assertEquals(2, coffee.image()[25], "RGB PNG");
+    }
+    Run inspect = kiln("inspect", output.toString());
+    assertEquals(0, inspect.code(), inspect.err());
+    assertTrue(inspect.out().contains("keep-alpha=true linear-light=true"), inspect.out());
+
+    Path plain = tmp.resolve("plain");
+    assertEquals(0, kiln("prepare", "--input=" + SAMPLES, "--output=" + plain, "--size=32").code());
+    assertEquals("false", Manifest.readFrom(plain).configuration().get("keep-alpha"));
+    assertEquals("false", Manifest.readFrom(plain).configuration().get("linear-light"));
   }
 
   @Test

@@ -36,4 +36,28 @@ class PythonReaderOnPreparedDatasetTest {
     assertTrue(printed.contains("\"w\": 256, \"h\": 256, \"jpeg\": true, \"orient\": 6"), printed);
     assertTrue(printed.contains("\"animals/chelsea\", \"animals/chelsea-exif-rotated\", \"food/coffee\""), printed);
   }
+
+  @Test
+  void rawSamplesThatKeepAlphaReadAsFourChannelArrays() throws Exception {
+    Path out = RunnerEquivalenceTest.prepare(tmp, "ds", "--format=kiln", "--encode=raw", "--keep-alpha", "--size=64");
+    String script =
+        "import sys, json\n"
+            + "sys.path.insert(0, sys.argv[1])\n"
+            + "import kiln_reader\n"
+            + "ds = kiln_reader.KilnDataset(sys.argv[2])\n"
+            + "cut = kiln_reader.image_array(ds.get('misc/coffee-cutout-alpha'))\n"
+            + "rgb = kiln_reader.image_array(ds.get('food/coffee'))\n"
+            + "a = cut[:, :, 3]\n"
+            + "print(json.dumps({'cut': list(cut.shape), 'rgb': list(rgb.shape),"
+            + " 'min_a': int(a.min()), 'max_a': int(a.max())}))\n";
+    Process p =
+        new ProcessBuilder(
+                "python3", "-c", script,
+                Path.of("../formats/python").toAbsolutePath().toString(), out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, p.waitFor(), printed);
+    assertEquals("{\"cut\": [64, 64, 4], \"rgb\": [64, 64, 3], \"min_a\": 0, \"max_a\": 255}", printed);
+  }
 }

@@ -45,7 +45,7 @@ public final class InspectCommand {
   static final String USAGE = "kiln inspect DIR [--key K] [--extract N --to DIR2]";
   /** Configuration entries worth a glance; the manifest has all of them. */
   private static final List<String> HIGHLIGHTS = List.of("input", "size", "resize", "encode",
-      "quality", "format", "shard-size", "no-upscale", "runner");
+      "quality", "format", "shard-size", "no-upscale", "keep-alpha", "linear-light", "runner");
   private static final int SHARDS_LISTED = 8;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -19,7 +19,7 @@ import java.io.Serializable;
  *   <li>grows it about its centre to the aspect of the target size (never shrinks it, so the
  *       object stays whole);</li>
  *   <li>scales it to the target size (not above 1:1 when upscaling is off) and fills whatever part
- *       lies beyond the image border with the pad colour.</li>
+ *       lies beyond the image border with the pad colour (transparent when the output keeps alpha).</li>
  * </ol>
  * The settings' resize mode does not apply to frames: a frame always fills the target box.
  *

@@ -8,7 +8,11 @@ import java.util.Objects;
 /**
  * Turns one raw image file into a training-ready sample:
  * decode (format sniffed from the bytes) → orient (EXIF) → colour to 8-bit sRGB RGB (alpha over the
- * background) → resize per settings → encode.
+ * background, or kept as RGBA) → resize per settings → encode.
+ *
+ * <p>Resizing runs on the fast 8-bit kernels for RGB on its encoded values, and through the 16-bit
+ * {@link WideResampler} for linear light and for RGBA (premultiplied alpha); nothing else depends
+ * on either option.
  *
  * <p>Work is ordered for cost, with the same result as that sequence: the resampler reads the
  * stored (unrotated) pixels through the crop window mapped back from oriented coordinates, and
@@ -83,7 +87,7 @@ public final class ImagePreparer {
         ImageInfo info = decoded.info();
         String stage = "colour";
         try {
-            ColourConverter.Converted converted = ColourConverter.toRgb(decoded.image(), settings.background());
+            ColourConverter.Converted converted = ColourConverter.toRgb(decoded.image(), settings.background(), settings.keepAlpha());
             decoded = null; // let the decoder's raster go before allocating more
             RgbImage stored = converted.image();
             int orientation = Orientation.sanitize(info.orientation());
@@ -95,8 +99,8 @@ public final class ImagePreparer {
                 stage = "resize";
                 Geometry.Plan plan = planner.plan(orientation, sw, sh);
                 double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
-                RgbImage small = Resampler.resample(stored, window[0], window[1], window[2], window[3],
-                        transposed ? plan.scaledH() : plan.scaledW(), transposed ? plan.scaledW() : plan.scaledH());
+                RgbImage small = resample(stored, window, transposed ? plan.scaledH() : plan.scaledW(),
+                        transposed ? plan.scaledW() : plan.scaledH());
                 if (converted.pending() != null) {
                     stage = "colour";
                     small = ColourConverter.toSrgb(small, converted.pending());
@@ -112,7 +116,8 @@ public final class ImagePreparer {
                 FrameMapping mapping = new FrameMapping(orientation, sw, sh,
                         (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
                         (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
-                results.add(new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), 3, info, mapping));
+                results.add(new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), small.channels(),
+                        info, mapping));
             }
             return results;
         } catch (OutOfMemoryError e) {
@@ -126,6 +131,17 @@ public final class ImagePreparer {
         }
     }
 
+    /** The window {@code {x, y, w, h}} of {@code src} resampled to {@code w x h}, on the path the settings and pixels need. */
+    private RgbImage resample(RgbImage src, double[] window, int w, int h) {
+        if (settings.linearLight() || src.hasAlpha()) {
+            // For sources still in another ICC RGB space (converted after resizing) the sRGB curve
+            // stands in for theirs; the common ones (Display P3, Adobe RGB) are close to it.
+            WideTransfer transfer = settings.linearLight() ? WideTransfer.LINEAR : WideTransfer.STORED;
+            return WideResampler.resample(src, window[0], window[1], window[2], window[3], w, h, transfer);
+        }
+        return Resampler.resample(src, window[0], window[1], window[2], window[3], w, h);
+    }
+
     private byte[] encode(RgbImage img) throws IOException {
         switch (settings.encoding()) {
             case "jpeg": return JpegEncoder.encode(img, settings.quality());
@@ -134,22 +150,29 @@ public final class ImagePreparer {
         }
     }
 
-    /** Places {@code img} at (padX, padY) on a {@code w x h} canvas of the pad colour. */
+    /**
+     * Places {@code img} at (padX, padY) on a {@code w x h} canvas of the pad colour, or, for RGBA, of
+     * transparent pixels: an image that keeps its alpha keeps "not part of the picture" as alpha 0,
+     * which a training pipeline can tell apart from content of any colour.
+     */
     static RgbImage pad(RgbImage img, int w, int h, int padX, int padY, int padColor) {
-        byte[] out = new byte[w * h * 3];
-        byte r = (byte) (padColor >> 16);
-        byte g = (byte) (padColor >> 8);
-        byte b = (byte) padColor;
-        for (int i = 0; i < out.length; i += 3) {
-            out[i] = r;
-            out[i + 1] = g;
-            out[i + 2] = b;
+        int ch = img.channels();
+        byte[] out = new byte[w * h * ch]; // zeros: transparent for RGBA
+        if (!img.hasAlpha()) {
+            byte r = (byte) (padColor >> 16);
+            byte g = (byte) (padColor >> 8);
+            byte b = (byte) padColor;
+            for (int i = 0; i < out.length; i += 3) {
+                out[i] = r;
+                out[i + 1] = g;
+                out[i + 2] = b;
+            }
         }
-        int rowBytes = img.width() * 3;
+        int rowBytes = img.width() * ch;
         for (int y = 0; y < img.height(); y++) {
-            System.arraycopy(img.rgb(), y * rowBytes, out, ((padY + y) * w + padX) * 3, rowBytes);
+            System.arraycopy(img.rgb(), y * rowBytes, out, ((padY + y) * w + padX) * ch, rowBytes);
         }
-        return new RgbImage(w, h, out);
+        return new RgbImage(w, h, ch, out);
     }
 
     @Override

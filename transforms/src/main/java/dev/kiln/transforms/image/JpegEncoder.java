@@ -43,6 +43,10 @@ final class JpegEncoder {
     }
 
     static byte[] encode(RgbImage img, int quality) throws IOException {
+        if (img.hasAlpha()) {
+            // PrepareSettings refuses keepAlpha with JPEG; dropping alpha silently here would hide a bug.
+            throw new IllegalArgumentException("JPEG has no alpha channel: " + img);
+        }
         ImageWriter writer = KilnImageIO.writer("jpeg");
         if (writer == null) {
             throw new IOException("no JPEG writer installed");

@@ -83,32 +83,33 @@ final class Orientation {
         int oh = transposes(orientation) ? w : h;
         // Source pixel of output (u, v) is an affine function of u and v: find base and strides
         // from the discrete inverse mapping of (0,0), (1,0), (0,1).
-        int base = storedIndex(orientation, w, h, 0, 0);
-        int du = ow > 1 ? storedIndex(orientation, w, h, 1, 0) - base : 0;
-        int dv = oh > 1 ? storedIndex(orientation, w, h, 0, 1) - base : 0;
+        int ch = src.channels();
+        int base = storedIndex(orientation, w, h, 0, 0) * ch;
+        int du = ow > 1 ? storedIndex(orientation, w, h, 1, 0) * ch - base : 0;
+        int dv = oh > 1 ? storedIndex(orientation, w, h, 0, 1) * ch - base : 0;
         byte[] in = src.rgb();
         byte[] out = new byte[in.length];
         int o = 0;
         for (int v = 0; v < oh; v++) {
             int s = base + v * dv;
             for (int u = 0; u < ow; u++) {
-                out[o] = in[s];
-                out[o + 1] = in[s + 1];
-                out[o + 2] = in[s + 2];
-                o += 3;
+                for (int c = 0; c < ch; c++) {
+                    out[o + c] = in[s + c];
+                }
+                o += ch;
                 s += du;
             }
         }
-        return new RgbImage(ow, oh, out);
+        return new RgbImage(ow, oh, ch, out);
     }
 
-    /** Byte index in the stored image of the pixel shown at discrete oriented position (u, v). */
+    /** Pixel index in the stored image of the pixel shown at discrete oriented position (u, v). */
     private static int storedIndex(int orientation, int w, int h, int u, int v) {
         // Discrete version of unmapPoint: pixel centres, so "w - u" becomes "w - 1 - u".
         double[] p = unmapPoint(orientation, w, h, u + 0.5, v + 0.5);
         int x = (int) Math.floor(p[0]);
         int y = (int) Math.floor(p[1]);
-        return (y * w + x) * 3;
+        return y * w + x;
     }
 
     // ---------------------------------------------------------------- reading from containers

@@ -7,7 +7,10 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Packed RGB to an 8-bit truecolour PNG (lossless; deterministic for the same pixels). */
+/**
+ * Packed RGB to an 8-bit truecolour PNG, or RGBA to truecolour with alpha (colour type 6, straight
+ * alpha as PNG defines it); lossless and deterministic for the same pixels.
+ */
 final class PngEncoder {
     private PngEncoder() {
     }
@@ -19,7 +22,7 @@ final class PngEncoder {
         }
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, img.width() * img.height()));
-            var image = ColourConverter.wrap(img.rgb(), img.width(), img.height(), ColorSpace.getInstance(ColorSpace.CS_sRGB));
+            var image = ColourConverter.wrap(img, ColorSpace.getInstance(ColorSpace.CS_sRGB));
             try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
                 writer.setOutput(out);
                 writer.write(null, new IIOImage(image, null, null), writer.getDefaultWriteParam());

@@ -11,17 +11,23 @@ import java.util.Set;
  * @param mode       how the image is fitted to {@code width x height}
  * @param width      target box width in pixels, {@code > 0}
  * @param height     target box height in pixels, {@code > 0}
- * @param encoding   {@code "jpeg"}, {@code "png"} or {@code "raw"} (packed 8-bit RGB, row-major)
+ * @param encoding   {@code "jpeg"}, {@code "png"} or {@code "raw"} (packed 8-bit RGB, or RGBA with
+ *                   {@code keepAlpha}, row-major)
  * @param quality    JPEG quality 1..100 (validated for every encoding so settings stay portable)
  * @param maxPixels  images whose stored {@code width * height} exceeds this are rejected before any
  *                   pixel memory is allocated; {@code > 0}
- * @param background {@code 0xRRGGBB} that transparent pixels are composited over
- * @param padColor   {@code 0xRRGGBB} used for the {@link ResizeMode#LETTERBOX} bars
+ * @param background {@code 0xRRGGBB} that transparent pixels are composited over (unless kept)
+ * @param padColor   {@code 0xRRGGBB} used for the {@link ResizeMode#LETTERBOX} bars (RGBA outputs pad
+ *                   with transparent pixels instead)
  * @param upscale    whether images smaller than the box may be enlarged; when false they keep
  *                   their size (letterbox still pads to the full box)
+ * @param keepAlpha  images with alpha keep it (RGBA output, resampled premultiplied) instead of
+ *                   being composited over the background; needs {@code "png"} or {@code "raw"}
+ * @param linearLight resample in linear light (16-bit) instead of on sRGB-encoded values
  */
 public record PrepareSettings(ResizeMode mode, int width, int height, String encoding, int quality,
-                              long maxPixels, int background, int padColor, boolean upscale)
+                              long maxPixels, int background, int padColor, boolean upscale,
+                              boolean keepAlpha, boolean linearLight)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -53,9 +59,21 @@ public record PrepareSettings(ResizeMode mode, int width, int height, String enc
         if ((padColor & ~0xFFFFFF) != 0) {
             throw new IllegalArgumentException("padColor must be 0xRRGGBB, got 0x" + Integer.toHexString(padColor));
         }
+        if (keepAlpha && encoding.equals("jpeg")) {
+            throw new IllegalArgumentException("keepAlpha needs encoding png or raw: JPEG has no alpha channel");
+        }
     }
 
-    /** CENTER_CROP 256x256, JPEG q90, 100 MP limit, white background, black padding, upscaling allowed. */
+    /** Alpha composited over the background and resizing on sRGB-encoded values, as before either option existed. */
+    public PrepareSettings(ResizeMode mode, int width, int height, String encoding, int quality,
+                           long maxPixels, int background, int padColor, boolean upscale) {
+        this(mode, width, height, encoding, quality, maxPixels, background, padColor, upscale, false, false);
+    }
+
+    /**
+     * CENTER_CROP 256x256, JPEG q90, 100 MP limit, white background, black padding, upscaling allowed,
+     * alpha composited, resizing on sRGB-encoded values.
+     */
     public static PrepareSettings defaults() {
         return new PrepareSettings(ResizeMode.CENTER_CROP, 256, 256, "jpeg", 90, 100_000_000L,
                 0xFFFFFF, 0x000000, true);
@@ -63,11 +81,25 @@ public record PrepareSettings(ResizeMode mode, int width, int height, String enc
 
     /** Copy with another mode and box. */
     public PrepareSettings withResize(ResizeMode newMode, int newWidth, int newHeight) {
-        return new PrepareSettings(newMode, newWidth, newHeight, encoding, quality, maxPixels, background, padColor, upscale);
+        return new PrepareSettings(newMode, newWidth, newHeight, encoding, quality, maxPixels, background, padColor, upscale,
+                keepAlpha, linearLight);
     }
 
     /** Copy with another encoding. */
     public PrepareSettings withEncoding(String newEncoding) {
-        return new PrepareSettings(mode, width, height, newEncoding, quality, maxPixels, background, padColor, upscale);
+        return new PrepareSettings(mode, width, height, newEncoding, quality, maxPixels, background, padColor, upscale,
+                keepAlpha, linearLight);
+    }
+
+    /** Copy that keeps (or composites) alpha. */
+    public PrepareSettings withKeepAlpha(boolean keep) {
+        return new PrepareSettings(mode, width, height, encoding, quality, maxPixels, background, padColor, upscale,
+                keep, linearLight);
+    }
+
+    /** Copy that resamples in linear light (or on encoded values). */
+    public PrepareSettings withLinearLight(boolean linear) {
+        return new PrepareSettings(mode, width, height, encoding, quality, maxPixels, background, padColor, upscale,
+                keepAlpha, linear);
     }
 }

@@ -1,7 +1,9 @@
 package dev.kiln.transforms.image;
 
 /**
- * Separable Lanczos-3 resampling of packed 8-bit RGB.
+ * Separable Lanczos-3 resampling of packed 8-bit RGB on its stored (sRGB-encoded) values.
+ * Linear light and alpha need more than 8 bits per sample and go through {@link WideResampler},
+ * which shares the tap tables built here.
  *
  * <p>Downscaling stretches the kernel by the scale factor (support {@code 3 / scale} source pixels),
  * which is what makes it antialiased: every source pixel contributes, unlike point sampling.
@@ -22,12 +24,15 @@ package dev.kiln.transforms.image;
  */
 final class Resampler {
     private static final int ONE = 1 << RowKernel.PRECISION;
-    private static final double SUPPORT = 3.0;
+    static final double SUPPORT = 3.0;
     /** Box pre-reduction keeps the intermediate at least this many times the output (as Pillow's reducing_gap). */
     static final double REDUCING_GAP = 3.0;
 
-    /** Per-output-pixel taps: first source index, tap count, and {@code count} weights from {@code offset}. */
-    private static final class Taps {
+    /**
+     * Per-output-pixel taps: first source index, tap count, and {@code count} weights from
+     * {@code i * stride}. The weights of each output sum to exactly {@code 1 << RowKernel.PRECISION}.
+     */
+    static final class Taps {
         final int[] start;
         final int[] count;
         final int[] weights;
@@ -96,6 +101,10 @@ final class Resampler {
      * to {@code outW x outH}.
      */
     static RgbImage resample(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH) {
+        if (src.hasAlpha()) {
+            // Alpha must be resampled premultiplied; 8-bit premultiplied colour is too coarse where alpha is low.
+            throw new IllegalArgumentException("RGBA is resampled by WideResampler, not the byte kernels");
+        }
         int sw = src.width();
         int sh = src.height();
         if (x0 == 0 && y0 == 0 && ww == sw && wh == sh && outW == sw && outH == sh) {
@@ -246,7 +255,7 @@ final class Resampler {
     }
 
     /** Tap table mapping {@code outLen} outputs onto the window {@code [x0, x0+len)} of a {@code srcLen} axis. */
-    private static Taps taps(int srcLen, double x0, double len, int outLen) {
+    static Taps taps(int srcLen, double x0, double len, int outLen) {
         double scale = outLen / len;
         double filterScale = Math.max(1.0, 1.0 / scale);
         double support = SUPPORT * filterScale;
