@@ -18,7 +18,9 @@ interface RowKernel {
     int PRECISION = 14;
 
     /**
-     * Computes one output row of {@code len} bytes from {@code taps} input rows.
+     * Computes one output row of {@code len} bytes from {@code taps} input rows. {@code out} must
+     * not overlap the input rows read: implementations may write a sample more than once, or
+     * before all inputs are read.
      *
      * @param in       input samples
      * @param inOff    index of the first sample of the first tap row

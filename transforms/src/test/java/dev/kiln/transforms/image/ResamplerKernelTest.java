@@ -2,6 +2,7 @@ package dev.kiln.transforms.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The resampler's row kernels: the plain-Java kernel against a direct formula, and the Vector API
  * kernel against the plain one. Surefire's JVM has no {@code jdk.incubator.vector}, so the vector
  * side runs in a child JVM started with the module ({@link VectorKernelCheck}); that also covers
- * the run-time choice and the {@code kiln.resample.scalar} override.
+ * the run-time choice and the {@code kiln.resample.scalar} override. Both kernels also run the
+ * randomised and edge-shape cases of {@link RowKernelCases} against the formula.
  */
 class ResamplerKernelTest {
 
@@ -45,6 +47,11 @@ class ResamplerKernelTest {
     }
 
     @Test
+    void scalarKernelMatchesTheFormulaOnRandomAndEdgeShapes() {
+        assertNull(RowKernelCases.check(new ScalarRowKernel(), null, 11, 4000));
+    }
+
+    @Test
     void kernelInUseGivesTheScalarKernelsPixels() {
         RgbImage photo = TestImages.photoLike(517, 389, 4);
         RowKernel scalar = new ScalarRowKernel();
@@ -69,6 +76,7 @@ class ResamplerKernelTest {
         String out = runChild(false);
         assertTrue(out.contains("kernel=vector"), out);
         assertTrue(out.contains("identical=true"), out);
+        assertTrue(out.contains("random=PASS"), out);
     }
 
     @Test

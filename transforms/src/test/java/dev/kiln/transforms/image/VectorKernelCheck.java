@@ -3,15 +3,17 @@ package dev.kiln.transforms.image;
 import java.util.Arrays;
 
 /**
- * Child-JVM half of {@link ResamplerKernelTest}: reports which kernel {@link Resampler} chose and
+ * Child-JVM half of {@link ResamplerKernelTest}: reports which kernel {@link Resampler} chose,
  * whether it gives exactly the scalar kernel's pixels on photo-like images of awkward sizes
- * (odd widths exercise the vector tail loop).
+ * (odd widths exercise the vector tail block), and whether it and the scalar kernel match the
+ * formula on {@link RowKernelCases}' random and edge shapes (three rounds, so that the later ones
+ * run C2-compiled code).
  */
 public final class VectorKernelCheck {
     private VectorKernelCheck() {
     }
 
-    /** Prints {@code kernel=NAME identical=BOOLEAN}. */
+    /** Prints {@code kernel=NAME identical=BOOLEAN random=PASS} (or {@code FAIL details}, or {@code SKIP} for the scalar kernel). */
     public static void main(String[] args) {
         RowKernel scalar = new ScalarRowKernel();
         boolean identical = true;
@@ -23,6 +25,14 @@ public final class VectorKernelCheck {
             byte[] b = Resampler.lanczos(photo, 0.5, 0.25, side - 1, side - 0.5, c[2], c[3], Resampler.KERNEL).rgb();
             identical &= Arrays.equals(a, b);
         }
-        System.out.println("kernel=" + Resampler.KERNEL.name() + " identical=" + identical);
+        String random = "SKIP"; // the scalar kernel's cases run in the test JVM
+        if (Resampler.KERNEL != scalar && !"scalar".equals(Resampler.KERNEL.name())) {
+            random = null;
+            for (int round = 0; round < 3 && random == null; round++) {
+                random = RowKernelCases.check(Resampler.KERNEL, scalar, 100 + round, 2000);
+            }
+            random = random == null ? "PASS" : "FAIL " + random;
+        }
+        System.out.println("kernel=" + Resampler.KERNEL.name() + " identical=" + identical + " random=" + random);
     }
 }
