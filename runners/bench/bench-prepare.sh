@@ -6,7 +6,7 @@
 # CORPUS defaults to /tmp/corpus2k and is made with shared/bench/make_corpus.py (COUNT images,
 # default 2000) when missing. Runs sequentially, each timed by /usr/bin/time (wall time of the
 # whole command, JVM start included, and peak RSS):
-#   kiln   ./kiln prepare --format=webdataset --size=256 (center-crop, JPEG q90), DirectRunner
+#   kiln   ./kiln prepare --format=webdataset --size=256 (center-crop, JPEG q90), default runner (local)
 #   cv2, pillow, vips   shared/bench/peers.py
 # then shared/bench/quality.py on every output, and prints one table with Kiln's images/s ratio to
 # the fastest peer and its bytes_mean ratio to Pillow's.

@@ -192,9 +192,19 @@ class KilnDatasetTest {
       assertTrue(e.getMessage().contains("part-00002.kiln"), e.getMessage());
       assertThrows(CorruptRecordException.class, () -> ds.get("c/img_2"));
       assertThrows(CorruptRecordException.class, () -> ds.readRecord(victim));
+      assertThrows(
+          CorruptRecordException.class,
+          () -> ds.readRecord(victim, java.nio.ByteBuffer::remaining),
+          "the view is never handed out for a corrupt record");
       for (int i = 0; i < all.size(); i++) {
         if (i != victim) {
           assertEquals(all.get(i), ds.get(i));
+          byte[] copied = ds.readRecord(i);
+          java.nio.ByteBuffer view = ds.readRecord(i, b -> b);
+          assertTrue(view.isReadOnly());
+          byte[] viewed = new byte[view.remaining()];
+          view.get(viewed);
+          assertArrayEquals(copied, viewed, "record " + i + " through the view");
         }
       }
     }
@@ -259,8 +269,10 @@ class KilnDatasetTest {
   @Test
   void concurrentReadsFromEightThreads() throws Exception {
     List<Sample> all = writeThreeShards(4096);
+    for (int channels : new int[] {1, 3, ReadOptions.DEFAULT_CHANNELS_PER_SHARD})
     for (boolean direct : new boolean[] {false, true}) {
-      try (KilnDataset ds = KilnDataset.open(dir, ReadOptions.defaults().withDirectIo(direct))) {
+      ReadOptions options = ReadOptions.defaults().withDirectIo(direct).withChannelsPerShard(channels);
+      try (KilnDataset ds = KilnDataset.open(dir, options)) {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
           List<Future<Integer>> futures = new ArrayList<>();
@@ -294,7 +306,10 @@ class KilnDatasetTest {
   @Test
   void anInterruptedReaderDoesNotBreakOtherThreads() throws Exception {
     List<Sample> all = writeThreeShards(4096);
-    try (KilnDataset ds = KilnDataset.open(dir)) {
+    assertThrows(IllegalArgumentException.class, () -> ReadOptions.defaults().withChannelsPerShard(0));
+    // One channel per shard: the interrupted thread's channel is the one everybody reads with.
+    for (int channels : new int[] {1, ReadOptions.DEFAULT_CHANNELS_PER_SHARD})
+    try (KilnDataset ds = KilnDataset.open(dir, ReadOptions.defaults().withChannelsPerShard(channels))) {
       Thread t = new Thread(() -> {
         Thread.currentThread().interrupt();
         try {
