@@ -5,8 +5,8 @@ import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
+import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
-import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
@@ -31,8 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.Description;
 
 /**
@@ -63,7 +61,7 @@ public final class PrepareCommand {
     PrepareOptions options;
     ShardOptions shardOptions;
     InputLimits limits;
-    long inputCount;
+    InputListing listing;
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
@@ -84,7 +82,7 @@ public final class PrepareCommand {
       limits =
           new InputLimits(options.getMaxFileBytes(), Math.round(options.getDecodeTimeout() * 1e9));
       FileSystems.setDefaultPipelineOptions(options);
-      inputCount = countInputs(inputs, options.getInput());
+      listing = listInputs(inputs, options.getInput());
     } catch (UsageException | IllegalArgumentException e) {
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
@@ -126,20 +124,20 @@ public final class PrepareCommand {
 
     out.printf(
         "kiln: preparing %d inputs from %s on %s -> %s%s%n",
-        inputCount, inputs.root(), parsed.runner().flag(), output.target(),
+        listing.inputs(), inputs.root(), parsed.runner().flag(), output.target(),
         previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     Map<String, Long> counters;
     Path published;
     try (Publication held = output;
-        ProgressLine progress = new ProgressLine(out, inputCount, parsed.runner().embedded(), 5000)) {
+        ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000)) {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.runner().parallelism(options);
       if (parsed.runner() == RunnerChoice.LOCAL) {
         counters =
             new LocalPrepareRun(
-                    inputs, settings, limits, framing, format, shardOptions, output.staging(),
-                    parallelism, previous)
+                    inputs, listing, settings, limits, framing, format, shardOptions,
+                    output.staging(), parallelism, previous)
                 .run();
       } else {
         counters =
@@ -194,33 +192,18 @@ public final class PrepareCommand {
     return RunSummary.countersOf(result);
   }
 
-  /** Counts the inputs the job will see, with the same listing; none is a usage error. */
-  private static long countInputs(InputFiles inputs, String input) throws UsageException {
-    if (LocalInputWalker.isLocal(inputs.glob())) {
-      long[] count = new long[1];
-      try {
-        LocalInputWalker.walk(inputs, f -> count[0]++, r -> count[0]++);
-      } catch (IOException e) {
-        throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
-      }
-      if (count[0] == 0) {
-        throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
-      }
-      return count[0];
-    }
+  /** Lists the inputs the job will see, the same way it lists them; none is a usage error. */
+  private static InputListing listInputs(InputFiles inputs, String input) throws UsageException {
+    InputListing listing;
     try {
-      MatchResult match = FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW);
-      long count =
-          match.metadata().stream()
-              .filter(m -> !m.resourceId().isDirectory() && inputs.accepts(m.resourceId().toString()))
-              .count();
-      if (count == 0) {
-        throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
-      }
-      return count;
+      listing = InputListing.of(inputs);
     } catch (IOException e) {
       throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
     }
+    if (listing.inputs() == 0) {
+      throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
+    }
+    return listing;
   }
 
   /** Every Kiln setting's effective value, for the manifest. */

@@ -3,8 +3,8 @@ package dev.kiln.runners.local;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.pipelines.InputFiles;
+import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KeyedInputs;
-import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.SampleOrder;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
@@ -36,7 +36,6 @@ import java.util.function.Consumer;
 import org.apache.beam.runners.core.metrics.MetricUpdates;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.values.KV;
@@ -49,6 +48,8 @@ import org.apache.beam.sdk.values.KV;
  * directory, byte for byte, as the Beam job on any runner; {@code StagedDataset.finish} and
  * publishing then run as for the others.
  *
+ * <p>It works from the launcher's {@link InputListing} rather than listing the inputs again.
+ *
  * <p>Why it exists: on one machine the Direct runner's per-bundle and watermark bookkeeping cost
  * more than a small job's images, and it holds every sample in memory. Here the workers pull
  * inputs from a shared counter, prepared samples are parked in a {@link SampleSpill} until the
@@ -59,6 +60,7 @@ import org.apache.beam.sdk.values.KV;
  */
 public final class LocalPrepareRun {
   private final InputFiles inputs;
+  private final InputListing listing;
   private final PrepareSettings settings;
   private final InputLimits limits;
   private final Framing framing;
@@ -70,18 +72,20 @@ public final class LocalPrepareRun {
   private final MetricsContainerImpl metrics = new MetricsContainerImpl("kiln-local");
 
   /**
+   * @param listing the inputs, as the launcher listed them
    * @param workers how many images are prepared at once
    * @param previousVersion the version an incremental run carries unchanged samples over from,
    *     or null for a full run
    */
   public LocalPrepareRun(
-      InputFiles inputs, PrepareSettings settings, InputLimits limits, Framing framing,
-      ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
+      InputFiles inputs, InputListing listing, PrepareSettings settings, InputLimits limits,
+      Framing framing, ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
       String previousVersion) {
     if (workers < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1: " + workers);
     }
     this.inputs = inputs;
+    this.listing = listing;
     this.settings = settings;
     this.limits = limits;
     this.framing = framing;
@@ -96,7 +100,7 @@ public final class LocalPrepareRun {
   public Map<String, Long> run() throws IOException, InterruptedException {
     MetricsEnvironment.setCurrentContainer(metrics);
     List<Rejection> rejects = Collections.synchronizedList(new ArrayList<>());
-    Map<String, List<MatchResult.Metadata>> byKey = list(rejects::add);
+    Map<String, List<MatchResult.Metadata>> byKey = byKey(rejects::add);
     List<KV<String, MatchResult.Metadata>> unique = new ArrayList<>(byKey.size());
     KeyedInputs.splitDuplicates(staging, 0, byKey, unique::add, rejects::add);
 
@@ -110,36 +114,19 @@ public final class LocalPrepareRun {
     return counters();
   }
 
-  /** Every input, by key; unlistable inputs go to {@code rejects}. */
-  private Map<String, List<MatchResult.Metadata>> list(Consumer<Rejection> rejects)
-      throws IOException {
+  /** The launcher's listing, by key; its listing rejections go to {@code rejects}. */
+  private Map<String, List<MatchResult.Metadata>> byKey(Consumer<Rejection> rejects) {
+    for (Rejection rejection : listing.rejects()) {
+      KilnCounters.counter(KilnCounters.INPUTS).inc();
+      KilnCounters.rejected(rejection.reason()).inc();
+      rejects.accept(rejection);
+    }
+    if (listing.ignored() > 0) {
+      KilnCounters.counter("ignored").inc(listing.ignored());
+    }
     Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
-    Consumer<MatchResult.Metadata> add =
-        m -> byKey.computeIfAbsent(inputs.keyOf(m.resourceId().toString()), k -> new ArrayList<>()).add(m);
-    if (LocalInputWalker.isLocal(inputs.glob())) {
-      LocalInputWalker.walk(
-          inputs,
-          found ->
-              add.accept(
-                  MatchResult.Metadata.builder()
-                      .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
-                      .setSizeBytes(found.size())
-                      .setLastModifiedMillis(found.lastModifiedMillis())
-                      .setIsReadSeekEfficient(true)
-                      .build()),
-          rejection -> {
-            KilnCounters.counter(KilnCounters.INPUTS).inc();
-            KilnCounters.rejected(rejection.reason()).inc();
-            rejects.accept(rejection);
-          });
-    } else {
-      for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
-        if (m.resourceId().isDirectory() || !inputs.accepts(m.resourceId().toString())) {
-          KilnCounters.counter("ignored").inc();
-        } else {
-          add.accept(m);
-        }
-      }
+    for (MatchResult.Metadata m : listing.files()) {
+      byKey.computeIfAbsent(inputs.keyOf(m.resourceId().toString()), k -> new ArrayList<>()).add(m);
     }
     return byKey;
   }

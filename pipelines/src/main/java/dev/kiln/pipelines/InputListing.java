@@ -1,0 +1,60 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.Rejection;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+
+/**
+ * Every input of a run, listed once by the launcher the same way the job lists them: local
+ * inputs with {@link LocalInputWalker} (symlink loops, dangling links and unreadable entries are
+ * rejections), others with Beam's {@link FileSystems#match}. The launcher counts it for progress
+ * and for the "no inputs" error; the local runner then works from it instead of listing again.
+ *
+ * @param files the accepted input files
+ * @param rejects inputs rejected while listing
+ * @param ignored matched entries that are not inputs (directories, other extensions; remote only)
+ */
+public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rejects, long ignored) {
+  public InputListing {
+    files = List.copyOf(files);
+    rejects = List.copyOf(rejects);
+  }
+
+  /** Lists {@code inputs}. */
+  public static InputListing of(InputFiles inputs) throws IOException {
+    List<MatchResult.Metadata> files = new ArrayList<>();
+    List<Rejection> rejects = new ArrayList<>();
+    long ignored = 0;
+    if (LocalInputWalker.isLocal(inputs.glob())) {
+      LocalInputWalker.walk(
+          inputs,
+          found ->
+              files.add(
+                  MatchResult.Metadata.builder()
+                      .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
+                      .setSizeBytes(found.size())
+                      .setLastModifiedMillis(found.lastModifiedMillis())
+                      .setIsReadSeekEfficient(true)
+                      .build()),
+          rejects::add);
+    } else {
+      for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
+        if (m.resourceId().isDirectory() || !inputs.accepts(m.resourceId().toString())) {
+          ignored++;
+        } else {
+          files.add(m);
+        }
+      }
+    }
+    return new InputListing(files, rejects, ignored);
+  }
+
+  /** How many inputs the run accounts for: files plus listing rejections. */
+  public long inputs() {
+    return files.size() + rejects.size();
+  }
+}
