@@ -53,8 +53,9 @@ final class Resampler {
     }
 
     /**
-     * The Vector API kernel when its module is in the boot layer, it is not disabled, and it agrees
-     * with the scalar kernel on a self-test; otherwise the scalar kernel. The vector class is
+     * The Vector API kernel (once compiled: {@link WarmingKernel}) when its module is in the boot
+     * layer, it is not disabled, and it agrees with the scalar kernel on a self-test; otherwise the
+     * scalar kernel. The vector class is
      * loaded reflectively so that JVMs without the module never link it.
      */
     private static RowKernel chooseKernel() {
@@ -70,7 +71,7 @@ final class Resampler {
             }
             var ctor = c.getDeclaredConstructor();
             RowKernel vector = (RowKernel) ctor.newInstance();
-            return agrees(vector, scalar) ? vector : scalar;
+            return agrees(vector, scalar) ? new WarmingKernel(scalar, vector) : scalar;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return scalar;
         }

@@ -75,6 +75,7 @@ class ResamplerKernelTest {
     void vectorKernelIsChosenWithTheModuleAndAgreesWithScalar() throws Exception {
         String out = runChild(false);
         assertTrue(out.contains("kernel=vector"), out);
+        assertTrue(out.contains("warm=true"), "rows go to the vector kernel after its warm-up: " + out);
         assertTrue(out.contains("identical=true"), out);
         assertTrue(out.contains("random=PASS"), out);
     }

@@ -1,0 +1,58 @@
+package dev.kiln.transforms.image;
+
+/**
+ * The Vector API kernel, used only once the JIT has compiled it; the scalar kernel until then.
+ *
+ * <p>Until C2 compiles it, every Vector API operation runs as interpreted Java that allocates a
+ * vector object, which makes the vector kernel some forty times slower than the scalar one: a
+ * nightly run that prepares a hundred new images spent two seconds in it. A daemon thread
+ * therefore calls the vector kernel on small rows until it has been called often enough to be
+ * compiled, while workers use the scalar kernel; the two give identical bytes, so which one
+ * served a row never shows in the output.
+ */
+final class WarmingKernel implements RowKernel {
+    /** Calls after which C2 has compiled {@code row} (its threshold is ~10k calls or loops). */
+    static final int WARM_UP_CALLS = 40_000;
+
+    private final RowKernel scalar;
+    private final RowKernel vector;
+    private volatile boolean warm;
+
+    WarmingKernel(RowKernel scalar, RowKernel vector) {
+        this.scalar = scalar;
+        this.vector = vector;
+        Thread t = new Thread(this::warmUp, "kiln-vector-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private void warmUp() {
+        // Short rows: the call count, not the work per call, is what gets the method compiled.
+        byte[] in = new byte[4 * 96];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (byte) (i * 37);
+        }
+        int[] weights = {-700, 9000, 9000, -916};
+        byte[] out = new byte[96];
+        for (int call = 0; call < WARM_UP_CALLS; call++) {
+            vector.row(in, 0, 96, weights, 0, 1 + call % 4, out, 0, 96 - call % 3);
+        }
+        warm = true;
+    }
+
+    /** Whether rows now go to the vector kernel. */
+    boolean warm() {
+        return warm;
+    }
+
+    @Override
+    public void row(byte[] in, int inOff, int inStride, int[] weights, int wOff, int taps, byte[] out, int outOff, int len) {
+        (warm ? vector : scalar).row(in, inOff, inStride, weights, wOff, taps, out, outOff, len);
+    }
+
+    @Override
+    public String name() {
+        return vector.name();
+    }
+}
