@@ -175,9 +175,10 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setConfig(String value);
 
-  @Description("Kiln runner: direct (Beam DirectRunner), flink-local (embedded Flink) or flink"
-      + " (a Flink cluster, with --flink-master=host:port).")
-  @Default.String("direct")
+  @Description("Kiln runner: local (Kiln's thread pool, no Beam runner), direct (Beam"
+      + " DirectRunner), flink-local (embedded Flink) or flink (a Flink cluster, with"
+      + " --flink-master=host:port).")
+  @Default.String("local")
   String getKilnRunner();
 
   void setKilnRunner(String value);

@@ -23,7 +23,7 @@ public final class OptionsHelp {
     }
     b.append("\nRunner settings:\n");
     b.append("  --flink-master=HOST:PORT       JobManager REST address, with --runner=flink\n");
-    b.append("  --parallelism=N                parallel workers (Flink slots, or direct-runner threads)\n");
+    b.append("  --parallelism=N                parallel workers (local or direct-runner threads, Flink slots)\n");
     b.append("\nAny other --name=value is passed to Beam's PipelineOptions (e.g. --max-parallelism).\n");
     b.append("Exit codes: 0 ok, 1 job failed, 2 bad usage or config, 3 too many rejects.\n");
     return b.toString();
