@@ -22,6 +22,10 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -71,17 +75,78 @@ public final class StagedDataset {
     }
     shardParts.sort(Comparator.comparingInt(ShardPart::index));
 
-    Map<String, String> contentHashes = new HashMap<>();
+    // catalog.parquet is written on its own thread: its cold Parquet code takes as long as all
+    // the rest of finishing together (1.5 s for 10,000 rows), which it now overlaps.
+    ExecutorService catalogThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "kiln-catalog");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Future<Void> catalog = catalogThread.submit(() -> writeCatalog(staging, shardParts));
+      return finishBesideCatalog(
+          staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts,
+          shardParts, catalog);
+    } finally {
+      catalogThread.shutdownNow();
+    }
+  }
+
+  private static Void writeCatalog(Path staging, List<ShardPart> shardParts) throws IOException {
     try (CatalogWriter catalog = CatalogWriter.open(staging)) {
       for (ShardPart part : shardParts) {
-        for (String line :
-            Files.readAllLines(StagingLayout.catalogPart(staging, part.index()), StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            CatalogEntry entry = CatalogEntry.fromJsonLine(line);
-            catalog.write(entry);
-            contentHashes.put(entry.key(), entry.contentHash());
-          }
+        for (String line : catalogLines(staging, part)) {
+          catalog.write(CatalogEntry.fromJsonLine(line));
         }
+      }
+    }
+    return null;
+  }
+
+  private static List<String> catalogLines(Path staging, ShardPart part) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (String line :
+        Files.readAllLines(StagingLayout.catalogPart(staging, part.index()), StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) {
+        lines.add(line);
+      }
+    }
+    return lines;
+  }
+
+  /** Waits for the catalog, rethrowing its failure as what it was. */
+  private static void await(Future<Void> catalog) throws IOException {
+    try {
+      catalog.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing " + CatalogWriter.FILE_NAME, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("writing " + CatalogWriter.FILE_NAME + ": " + cause, cause);
+    }
+  }
+
+  private static Manifest finishBesideCatalog(
+      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
+      Path previousVersion, boolean carriedOver, Path parts, List<ShardPart> shardParts,
+      Future<Void> catalog) throws IOException {
+    Map<String, String> contentHashes = new HashMap<>();
+    for (ShardPart part : shardParts) {
+      for (String line : catalogLines(staging, part)) {
+        CatalogEntry entry = CatalogEntry.fromJsonLine(line);
+        contentHashes.put(entry.key(), entry.contentHash());
       }
     }
     List<InputRecord> inputs = inputRecords(parts, contentHashes);
@@ -133,6 +198,7 @@ public final class StagedDataset {
     } else {
       Files.createFile(rejectsFile);
     }
+    await(catalog); // it reads the catalog parts
     deleteTree(parts);
 
     long rejected = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();

@@ -87,7 +87,7 @@ public final class BenchReadCommand {
       dir = a.directory(USAGE);
       threads = (int) a.number("threads", 32, 1, 4096);
       seed = a.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-      fioRuntime = (int) a.number("fio-runtime", 5, 1, 3600);
+      fioRuntime = (int) a.number("fio-runtime", 120, 1, 3600);
       rounds = (int) a.number("rounds", 3, 1, 100);
       warmupNanos = a.number("warmup", DEFAULT_WARMUP_SECONDS, 0, 600) * 1_000_000_000L;
       direct = a.flag("direct");
@@ -160,7 +160,8 @@ public final class BenchReadCommand {
       for (int s = 0; s < ix.shardCount(); s++) {
         shards.add(ds.directory().resolve(ix.shardFileName(s)));
       }
-      fioCommand = Fio.command(shards, Fio.blockSizeMix(space.windows()), threads, reallyDirect, fioRuntime);
+      fioCommand = Fio.command(shards, Fio.blockSizeMix(space.windows()), threads, reallyDirect, samples,
+          fioRuntime);
       if (!Fio.available()) {
         out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
             + " comparison (--no-fio skips it)");
@@ -353,7 +354,8 @@ public final class BenchReadCommand {
         + "  --compare         also read the same samples as one file per sample and as tar\n"
         + "                    members (written to a temporary directory first)\n"
         + "  --no-fio          skip fio\n"
-        + "  --fio-runtime S   seconds of the time-based O_DIRECT fio run (default 5)\n"
+        + "  --fio-runtime S   upper bound on an O_DIRECT fio run, which makes as many reads\n"
+        + "                    as Kiln (default 120)\n"
         + "  --work-dir DIR    where --compare writes its files (default: beside the dataset,\n"
         + "                    same filesystem); removed afterwards\n"
         + "  --warmup S        seconds of warm-up reads before each measured run (default 2)\n"

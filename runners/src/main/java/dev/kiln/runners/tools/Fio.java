@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
  * program doing the same I/O.
  *
  * <p>O_DIRECT: {@code psync} with {@code numjobs} = threads (the same model as Kiln's reader:
- * N threads in blocking {@code pread}), time-based for a few seconds; with no page cache,
- * re-reading a block costs the same as the first read.
+ * N threads in blocking {@code pread}) making as many reads in all as Kiln does
+ * ({@code number_ios} per job), at random offsets. Equal counts matter on a virtual disk: a
+ * time-based run re-read each block a dozen times where Kiln read it twice, and a host that
+ * caches the disk image serves re-reads faster.
  *
  * <p>Buffered: one job making exactly one random pass over the files (fio's random map reads
  * every block once), {@code io_uring} at {@code iodepth} = threads (psync at 1), started with an
@@ -118,9 +120,11 @@ final class Fio {
    * The fio command line for these files and settings.
    *
    * @param blockSizes a {@link #blockSizeMix} value
+   * @param reads how many reads Kiln makes (O_DIRECT: fio makes as many, split over its jobs)
+   * @param runtimeSeconds upper bound on the O_DIRECT run's time
    */
   static List<String> command(List<Path> files, String blockSizes, int queueDepth, boolean direct,
-      int runtimeSeconds) {
+      long reads, int runtimeSeconds) {
     List<String> cmd = new ArrayList<>(List.of("fio", "--name=kiln-randread",
         "--filename=" + files.stream()
             // fio separates file names with ':'; a ':' inside a name is written '\:'.
@@ -131,8 +135,11 @@ final class Fio {
         // buffered reads get; the comparison is of the same system calls.
         "--fadvise_hint=0"));
     if (direct) {
+      long perJob = Math.max(1, (reads + queueDepth - 1) / queueDepth);
+      // io_size far beyond the files lets number_ios, not the file size, end each job.
       cmd.addAll(List.of("--ioengine=psync", "--numjobs=" + queueDepth, "--thread",
-          "--time_based", "--runtime=" + runtimeSeconds, "--norandommap"));
+          "--number_ios=" + perJob, "--io_size=1T", "--runtime=" + runtimeSeconds,
+          "--norandommap"));
     } else if (queueDepth == 1) {
       cmd.add("--ioengine=psync");
     } else {
@@ -176,7 +183,7 @@ final class Fio {
   /** A short description of the fio setup, for the report. */
   static String describe(List<String> command) {
     return command.stream().filter(a -> a.startsWith("--ioengine") || a.startsWith("--numjobs")
-            || a.startsWith("--iodepth") || a.startsWith("--runtime"))
+            || a.startsWith("--iodepth") || a.startsWith("--number_ios"))
         .map(a -> a.substring(2)).collect(Collectors.joining(" ")).toLowerCase(Locale.ROOT);
   }
 }

@@ -72,11 +72,11 @@ class BenchReadCommandTest {
   @Test
   void fioCommandMatchesBlockSizeAndQueueDepth() {
     List<String> direct = Fio.command(List.of(Path.of("/d/shard-00000.kiln"),
-        Path.of("/d/a:b.kiln")), "20480/100", 32, true, 5);
+        Path.of("/d/a:b.kiln")), "20480/100", 32, true, 50_000, 5);
     assertTrue(direct.contains("--filename=/d/shard-00000.kiln:/d/a\\:b.kiln"), direct.toString());
     assertTrue(direct.containsAll(List.of("--bssplit=20480/100", "--direct=1", "--ioengine=psync",
-        "--numjobs=32", "--time_based", "--runtime=5")), direct.toString());
-    List<String> buffered = Fio.command(List.of(Path.of("/d/s.kiln")), "4096/100", 8, false, 5);
+        "--numjobs=32", "--number_ios=1563", "--io_size=1T", "--runtime=5")), direct.toString());
+    List<String> buffered = Fio.command(List.of(Path.of("/d/s.kiln")), "4096/100", 8, false, 10_000, 5);
     assertTrue(buffered.containsAll(List.of("--direct=0", "--ioengine=io_uring", "--iodepth=8")),
         buffered.toString());
     assertTrue(!buffered.contains("--time_based"), "buffered fio makes one pass");
