@@ -113,17 +113,9 @@ public final class DatasetRoot {
       if (v.equals(current)) {
         continue;
       }
-      deleteTree(v);
+      FileTrees.delete(v);
       removed.add(v);
     }
     return removed;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.pipelines;
 
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
@@ -199,7 +200,7 @@ public final class StagedDataset {
       Files.createFile(rejectsFile);
     }
     await(catalog); // it reads the catalog parts
-    deleteTree(parts);
+    FileTrees.delete(parts);
 
     long rejected = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
     Manifest manifest =
@@ -273,17 +274,5 @@ public final class StagedDataset {
     changes.put("rebuilt", carriedOver ? 0 : unchanged);
     changes.put("rejected", rejected);
     return changes;
-  }
-
-  /** Deletes a directory tree; missing is fine. */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

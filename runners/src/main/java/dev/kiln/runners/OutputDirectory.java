@@ -1,6 +1,6 @@
 package dev.kiln.runners;
 
-import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.formats.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -79,7 +79,7 @@ public final class OutputDirectory implements Publication {
     }
     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     if (previous != null) {
-      StagedDataset.deleteTree(previous);
+      FileTrees.delete(previous);
     }
     return target;
   }

@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.FileTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,7 +18,7 @@ interface Publication extends AutoCloseable {
   /** Removes the staging directory of a failed run. */
   default void discard() {
     try {
-      dev.kiln.pipelines.StagedDataset.deleteTree(staging());
+      FileTrees.delete(staging());
     } catch (IOException e) {
       System.err.println("kiln: could not remove staging directory " + staging() + ": " + e.getMessage());
     }

@@ -1,7 +1,7 @@
 package dev.kiln.runners;
 
 import dev.kiln.formats.DatasetRoot;
-import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.formats.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ final class VersionedOutput implements Publication {
       RunLock lock = RunLock.acquire(path, runId);
       try (Stream<Path> entries = Files.list(path)) {
         for (Path stale : (Iterable<Path>) entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX))::iterator) {
-          StagedDataset.deleteTree(stale);
+          FileTrees.delete(stale);
         }
       }
       Path staging = path.resolve(STAGING_PREFIX + runId);

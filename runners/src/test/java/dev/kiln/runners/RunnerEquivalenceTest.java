@@ -70,6 +70,21 @@ class RunnerEquivalenceTest {
   }
 
   @Test
+  void perObjectFramingFromCocoIsIdenticalOnLocalAndDirect() throws Exception {
+    String annotations =
+        "--annotations=" + PrepareCommandTest.SAMPLES.resolveSibling("annotations.json");
+    Path direct = prepare(tmp, "direct", "--runner=direct", annotations, "--framing=per-object");
+    Path local = prepare(tmp, "local", "--runner=local", annotations, "--framing=per-object");
+    Manifest expected = Manifest.readFrom(direct);
+    assertTrue(expected.written() > expected.inputs(), "one sample per object: " + expected.written()
+        + " samples from " + expected.inputs() + " images");
+    assertEquals(expected.shards(), Manifest.readFrom(local).shards(), "names, sizes, SHA-256");
+    assertEquals(expected.written(), Manifest.readFrom(local).written());
+    assertArrayEquals(
+        Files.readAllBytes(direct.resolve("index.kidx")), Files.readAllBytes(local.resolve("index.kidx")));
+  }
+
+  @Test
   void rejectsDuplicatesAndTheInputListingAreIdenticalOnLocalAndDirect() throws Exception {
     Path in = NightlyRunsTest.copyOfSamples(tmp.resolve("in"));
     Files.copy(in.resolve("food/coffee.jpg"), in.resolve("food/coffee.png")); // duplicate key

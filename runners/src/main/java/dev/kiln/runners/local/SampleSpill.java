@@ -1,5 +1,6 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.pipelines.SampleOrder;
@@ -128,12 +129,7 @@ final class SampleSpill implements AutoCloseable {
     try {
       closeWriters();
     } finally {
-      try (var files = Files.list(dir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          Files.deleteIfExists(f);
-        }
-      }
-      Files.deleteIfExists(dir);
+      FileTrees.delete(dir);
     }
   }
 }

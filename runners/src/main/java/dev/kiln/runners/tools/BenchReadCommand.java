@@ -240,7 +240,7 @@ public final class BenchReadCommand {
         }
         cmp = c;
       } finally {
-        deleteTree(work);
+        dev.kiln.formats.FileTrees.delete(work);
       }
     }
 
@@ -327,17 +327,6 @@ public final class BenchReadCommand {
     if (dropCaches && dropRefused == null) {
       Optional<String> refused = PageCache.drop();
       dropRefused = refused.orElse(null);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
