@@ -30,17 +30,7 @@ public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rej
     List<Rejection> rejects = new ArrayList<>();
     long ignored = 0;
     if (LocalInputWalker.isLocal(inputs.glob())) {
-      LocalInputWalker.walk(
-          inputs,
-          found ->
-              files.add(
-                  MatchResult.Metadata.builder()
-                      .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
-                      .setSizeBytes(found.size())
-                      .setLastModifiedMillis(found.lastModifiedMillis())
-                      .setIsReadSeekEfficient(true)
-                      .build()),
-          rejects::add);
+      LocalInputWalker.walk(inputs, found -> files.add(metadataOf(found)), rejects::add);
     } else {
       for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
         if (m.resourceId().isDirectory() || !inputs.accepts(m.resourceId().toString())) {
@@ -51,6 +41,16 @@ public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rej
       }
     }
     return new InputListing(files, rejects, ignored);
+  }
+
+  /** A locally found file as Beam's file metadata, which every runner's steps take. */
+  public static MatchResult.Metadata metadataOf(LocalInputWalker.Found found) {
+    return MatchResult.Metadata.builder()
+        .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
+        .setSizeBytes(found.size())
+        .setLastModifiedMillis(found.lastModifiedMillis())
+        .setIsReadSeekEfficient(true)
+        .build();
   }
 
   /** How many inputs the run accounts for: files plus listing rejections. */

@@ -5,7 +5,6 @@ import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.RejectionCoder;
 import java.io.IOException;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
@@ -70,15 +69,7 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
     public void process(MultiOutputReceiver out) throws IOException {
       LocalInputWalker.walk(
           inputs,
-          found ->
-              out.get(FILES)
-                  .output(
-                      MatchResult.Metadata.builder()
-                          .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
-                          .setSizeBytes(found.size())
-                          .setLastModifiedMillis(found.lastModifiedMillis())
-                          .setIsReadSeekEfficient(true)
-                          .build()),
+          found -> out.get(FILES).output(InputListing.metadataOf(found)),
           rejection -> {
             KilnCounters.counter(KilnCounters.INPUTS).inc();
             KilnCounters.rejected(rejection.reason()).inc();

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -110,25 +111,11 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
 
     void close() throws IOException {
-      IOException first = null;
+      List<Closeable> open = new ArrayList<>();
       for (int k = 0; k < stripes.length(); k++) {
-        FileChannel c = stripes.getAndSet(k, null);
-        if (c == null) {
-          continue;
-        }
-        try {
-          c.close();
-        } catch (IOException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
-        }
+        open.add(stripes.getAndSet(k, null));
       }
-      if (first != null) {
-        throw first;
-      }
+      closeEach(open);
     }
   }
 
@@ -550,13 +537,22 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   }
 
   private static void closeAll(Shard[] shards) throws IOException {
-    IOException first = null;
+    List<Closeable> open = new ArrayList<>();
     for (Shard s : shards) {
-      if (s == null) {
+      open.add(s == null ? null : s::close);
+    }
+    closeEach(open);
+  }
+
+  /** Closes every one (nulls skipped), then throws the first failure with the others suppressed. */
+  private static void closeEach(List<? extends Closeable> all) throws IOException {
+    IOException first = null;
+    for (Closeable c : all) {
+      if (c == null) {
         continue;
       }
       try {
-        s.close();
+        c.close();
       } catch (IOException e) {
         if (first == null) {
           first = e;
