@@ -104,11 +104,7 @@ public final class KeyedInputs
     }
   }
 
-  /**
-   * Passes keys held by one file; rejects every file of a key held by several. Also records the
-   * bucket's inputs (path, size, modification time) in the staging directory, from which the
-   * dataset's {@code inputs.jsonl} is made for the next incremental run.
-   */
+  /** {@link #splitDuplicates} on one key bucket. */
   static final class SplitDuplicatesFn
       extends DoFn<
           KV<Integer, Iterable<KV<String, MatchResult.Metadata>>>,
@@ -165,8 +161,7 @@ public final class KeyedInputs
     sorted.sort(Comparator.comparing(f -> f.resourceId().toString()));
     List<String> names = sorted.stream().map(f -> f.resourceId().getFilename()).toList();
     for (MatchResult.Metadata f : sorted) {
-      KilnCounters.counter(KilnCounters.INPUTS).inc();
-      KilnCounters.rejected("duplicate-key").inc();
+      KilnCounters.inputRejected("duplicate-key");
       duplicates.accept(
           new Rejection(
               key,

@@ -71,8 +71,7 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
           inputs,
           found -> out.get(FILES).output(InputListing.metadataOf(found)),
           rejection -> {
-            KilnCounters.counter(KilnCounters.INPUTS).inc();
-            KilnCounters.rejected(rejection.reason()).inc();
+            KilnCounters.inputRejected(rejection.reason());
             out.get(REJECTS).output(rejection);
           });
     }

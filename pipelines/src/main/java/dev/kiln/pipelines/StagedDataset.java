@@ -143,6 +143,8 @@ public final class StagedDataset {
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
       Path previousVersion, boolean carriedOver, Path parts, List<ShardPart> shardParts,
       Future<Void> catalog) throws IOException {
+    // The catalog parts are read here a second time, for the content hashes inputs.jsonl needs
+    // first: parsing them again costs far less than waiting for the Parquet writer.
     Map<String, String> contentHashes = new HashMap<>();
     for (ShardPart part : shardParts) {
       for (String line : catalogLines(staging, part)) {

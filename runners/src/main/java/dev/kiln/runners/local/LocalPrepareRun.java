@@ -117,8 +117,7 @@ public final class LocalPrepareRun {
   /** The launcher's listing, by key; its listing rejections go to {@code rejects}. */
   private Map<String, List<MatchResult.Metadata>> byKey(Consumer<Rejection> rejects) {
     for (Rejection rejection : listing.rejects()) {
-      KilnCounters.counter(KilnCounters.INPUTS).inc();
-      KilnCounters.rejected(rejection.reason()).inc();
+      KilnCounters.inputRejected(rejection.reason());
       rejects.accept(rejection);
     }
     if (listing.ignored() > 0) {

@@ -154,14 +154,14 @@ public final class BenchReadCommand {
     // same shard files, in interleaved rounds: the device's speed drifts over seconds (other
     // tenants, flash housekeeping), and pairing each Kiln run with the fio run next to it
     // compares the two under the same conditions.
+    String blockSizes = Fio.blockSizeMix(space.windows());
     List<String> fioCommand = null;
     if (fio) {
       List<Path> shards = new ArrayList<>();
       for (int s = 0; s < ix.shardCount(); s++) {
         shards.add(ds.directory().resolve(ix.shardFileName(s)));
       }
-      fioCommand = Fio.command(shards, Fio.blockSizeMix(space.windows()), threads, reallyDirect, samples,
-          fioRuntime);
+      fioCommand = Fio.command(shards, blockSizes, threads, reallyDirect, samples, fioRuntime);
       if (!Fio.available()) {
         out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
             + " comparison (--no-fio skips it)");
@@ -169,6 +169,7 @@ public final class BenchReadCommand {
         fioCommand = null;
       }
     }
+    boolean fioWorks = fioCommand != null;
     long until = System.nanoTime() + warmupNanos;
     do {
       ReadBenchmark.run(ds, threads, Math.min(samples, WARMUP_SAMPLES), seed, false);
@@ -191,7 +192,7 @@ public final class BenchReadCommand {
       }
       devices.add(device);
       String line = String.format("round %d: kiln %.0f samples/s", round, k.samplesPerSecond());
-      if (fioCommand != null) {
+      if (fioWorks) {
         drop();
         try {
           Fio.Result f = Fio.run(fioCommand);
@@ -201,7 +202,7 @@ public final class BenchReadCommand {
         } catch (IOException e) {
           out.println("fio: failed: " + e.getMessage());
           failed = true;
-          fioCommand = null;
+          fioWorks = false;
         }
       }
       if (rounds > 1) {
@@ -212,13 +213,11 @@ public final class BenchReadCommand {
     ReadBenchmark.Result kiln = kilnRuns.get(middle);
     rows.add(row("kiln", kiln, String.format("%.2f preads/sample%s%s", (double) kiln.readCalls()
         / Math.max(1, kiln.samples()), devices.get(middle), rounds > 1 ? "; median round" : "")));
-    Fio.Result fioResult = null;
     if (!fioRuns.isEmpty()) {
-      fioResult = fioRuns.get(medianIndex(fioRuns.stream().mapToDouble(Fio.Result::iops).toArray()));
-      rows.add(new Row("fio", fioResult.iops(), fioResult.mibPerSecond(),
-          fioResult.p50Micros(), fioResult.p99Micros(), "IOPS; " + Fio.describe(Arrays.asList(fioResult.command().split(" ")))
-              + String.format("; mean block %s", DatasetDirectory.bytes(
-                  (long) Fio.meanBlockSize(Fio.blockSizeMix(space.windows()))))));
+      Fio.Result f = fioRuns.get(medianIndex(fioRuns.stream().mapToDouble(Fio.Result::iops).toArray()));
+      rows.add(new Row("fio", f.iops(), f.mibPerSecond(), f.p50Micros(), f.p99Micros(),
+          "IOPS; " + Fio.describe(fioCommand) + String.format("; mean block %s",
+              DatasetDirectory.bytes((long) Fio.meanBlockSize(blockSizes)))));
     }
 
     // One file per sample and tar members, same samples, same order.
@@ -288,7 +287,7 @@ public final class BenchReadCommand {
           (double) cmp.fileBlockBytes / Math.max(1, cmp.imageBytes),
           (double) cmp.tarBytes / Math.max(1, cmp.imageBytes));
     }
-    if (fioCommand != null) {
+    if (fioWorks) {
       out.println("fio command  " + String.join(" ", fioCommand));
     }
     return failed ? ExitCode.FAILED : ExitCode.OK;

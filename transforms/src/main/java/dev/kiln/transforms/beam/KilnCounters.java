@@ -25,4 +25,13 @@ public final class KilnCounters {
   public static Counter rejected(String reason) {
     return Metrics.counter(NAMESPACE, REJECTED_PREFIX + reason);
   }
+
+  /**
+   * Counts an input rejected before any worker read it (while listing or keying): it is an input
+   * and a rejection, so {@code inputs = written + rejected} keeps balancing.
+   */
+  public static void inputRejected(String reason) {
+    counter(INPUTS).inc();
+    rejected(reason).inc();
+  }
 }

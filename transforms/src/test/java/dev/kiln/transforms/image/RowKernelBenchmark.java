@@ -60,7 +60,8 @@ public final class RowKernelBenchmark {
                 }
             }
             rows(pair, 1131, 11, rounds); // the shape of the figure in docs/PERFORMANCE.md
-            RgbImage photo = photoLike(500, 400, 1);
+            // TestImages only reaches JUnit when a test fails: it loads without JUnit on the path.
+            RgbImage photo = TestImages.photoLike(500, 400, 1);
             resample(pair, photo, 0, 0, 500, 400, 320, 256, rounds);
             resample(pair, photo, 75, 25, 350, 350, 256, 256, rounds);
         }
@@ -159,7 +160,7 @@ public final class RowKernelBenchmark {
         byte[] in = new byte[80 * stride];
         byte[] out = new byte[len];
         int[] weights = lanczosLike(30);
-        RgbImage photo = photoLike(200, 160, 2);
+        RgbImage photo = TestImages.photoLike(200, 160, 2);
         for (RowKernel k : pair) {
             long end = CPU.getCurrentThreadCpuTime() + 1_000_000_000L;
             for (int i = 0; CPU.getCurrentThreadCpuTime() < end; i++) {
@@ -232,30 +233,6 @@ public final class RowKernelBenchmark {
         }
         q[taps / 2] += (1 << RowKernel.PRECISION) - total;
         return q;
-    }
-
-    /** Smooth gradients, hard edges and noise (like {@code TestImages.photoLike}, without JUnit on the class path). */
-    private static RgbImage photoLike(int w, int h, long seed) {
-        byte[] rgb = new byte[w * h * 3];
-        Random rnd = new Random(seed);
-        int o = 0;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double fx = (double) x / w;
-                double fy = (double) y / h;
-                int r = (int) (128 + 100 * Math.sin(fx * 7 + fy * 3));
-                int g = (int) (128 + 100 * Math.cos(fy * 9 - fx * 2));
-                int b = (int) (255 * fx * fy);
-                if ((x / 37 + y / 23) % 5 == 0) {
-                    r = 255 - r;
-                }
-                int n = rnd.nextInt(21) - 10;
-                rgb[o++] = (byte) Math.max(0, Math.min(255, r + n));
-                rgb[o++] = (byte) Math.max(0, Math.min(255, g + n));
-                rgb[o++] = (byte) Math.max(0, Math.min(255, b + n));
-            }
-        }
-        return new RgbImage(w, h, rgb);
     }
 
     /** The plain-Java kernel before this benchmark's change: one multiply-add per sample, tap by tap into an int row. */
