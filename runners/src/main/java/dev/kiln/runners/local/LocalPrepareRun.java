@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.beam.runners.core.metrics.MetricUpdates;
@@ -172,6 +173,9 @@ public final class LocalPrepareRun {
       throw new IllegalStateException("a worker failed: " + cause, cause);
     } finally {
       pool.shutdownNow();
+      // The spill is closed next: no worker may still be writing into it. Each finishes its
+      // current image, which the decode timeout bounds.
+      pool.awaitTermination(5, TimeUnit.MINUTES);
     }
   }
 

@@ -35,6 +35,8 @@ final class SampleSpill implements AutoCloseable {
   private final DataOutputStream[] buckets = new DataOutputStream[BUCKETS];
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
+  /** Set once the bucket files are closed; guarded by {@link #buckets}. */
+  private boolean closed;
 
   /** A spill in {@code dir} (created; emptied by {@link #close}), measuring each sample. */
   SampleSpill(Path dir, ToLongFunction<Sample> measure) throws IOException {
@@ -49,6 +51,10 @@ final class SampleSpill implements AutoCloseable {
     synchronized (buckets) {
       // One lock for all buckets: an append is a memory copy into a buffer, far cheaper than
       // preparing the sample, so workers rarely wait here.
+      if (closed) {
+        // A worker finishing its image after the run failed must not reopen a bucket file.
+        throw new IOException("the spill in " + dir + " is closed");
+      }
       DataOutputStream out = buckets[bucket];
       if (out == null) {
         out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
@@ -112,14 +118,30 @@ final class SampleSpill implements AutoCloseable {
     return dir.resolve(String.format("bucket-%03d.spill", bucket));
   }
 
+  /** Closes every bucket file, even when closing one fails (e.g. its last flush hits a full disk). */
   private void closeWriters() throws IOException {
+    IOException first = null;
     synchronized (buckets) {
+      closed = true;
       for (int b = 0; b < BUCKETS; b++) {
-        if (buckets[b] != null) {
+        if (buckets[b] == null) {
+          continue;
+        }
+        try {
           buckets[b].close();
+        } catch (IOException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        } finally {
           buckets[b] = null;
         }
       }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

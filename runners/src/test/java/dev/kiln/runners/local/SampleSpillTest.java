@@ -2,11 +2,13 @@ package dev.kiln.runners.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SourceInfo;
 import dev.kiln.pipelines.SampleOrder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,13 +80,17 @@ class SampleSpillTest {
   }
 
   @Test
-  void closingUndrainedSpillRemovesItsFiles() throws Exception {
+  void closingUndrainedSpillRemovesItsFilesAndRefusesLateSamples() throws Exception {
     Path dir = tmp.resolve("_spill");
-    try (SampleSpill spill = new SampleSpill(dir, s -> 1)) {
+    SampleSpill spill = new SampleSpill(dir, s -> 1);
+    try (spill) {
       spill.add(sample(1));
       spill.add(sample(2));
       assertTrue(Files.list(dir).findAny().isPresent());
     }
+    assertFalse(Files.exists(dir));
+    // A worker still finishing an image after a failed run must not recreate a bucket file.
+    assertThrows(IOException.class, () -> spill.add(sample(3)));
     assertFalse(Files.exists(dir));
   }
 }
