@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -92,6 +93,17 @@ public final class StagedDataset {
           shardParts, catalog);
     } finally {
       catalogThread.shutdownNow();
+      // When finishing failed, the staging directory is deleted next: let the catalog writer
+      // (interrupted, its channel closed) let go of its file first.
+      awaitQuietly(catalogThread);
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService thread) {
+    try {
+      thread.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
