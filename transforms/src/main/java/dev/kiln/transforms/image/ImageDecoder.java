@@ -43,9 +43,22 @@ final class ImageDecoder {
     }
 
     private final long maxPixels;
+    /** This decoder's TurboJPEG handle, or null when the library is absent (ImageIO decodes everything). */
+    private final TurboJpeg turbo;
 
     ImageDecoder(long maxPixels) {
+        this(maxPixels, TurboJpeg.available());
+    }
+
+    /** @param useTurbo whether plain JPEGs may take the TurboJPEG path (it must be {@link TurboJpeg#available()}) */
+    ImageDecoder(long maxPixels, boolean useTurbo) {
         this.maxPixels = maxPixels;
+        this.turbo = useTurbo ? new TurboJpeg() : null;
+    }
+
+    /** Whether this decoder uses TurboJPEG for plain JPEGs. */
+    boolean usesTurbo() {
+        return turbo != null;
     }
 
     Decoded decode(byte[] input) throws ImageRejectedException {
@@ -56,6 +69,12 @@ final class ImageDecoder {
         if (format == null) {
             throw new ImageRejectedException("read", "not-an-image",
                     "bytes do not start with any known image signature (" + input.length + " bytes)");
+        }
+        if (turbo != null && format.equals("jpeg")) {
+            Decoded fast = decodePlainJpeg(input);
+            if (fast != null) {
+                return fast;
+            }
         }
         ImageReaderSpi spi = KilnImageIO.readerSpi(format);
         if (spi == null) {
@@ -122,6 +141,54 @@ final class ImageDecoder {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * The fast path for the common JPEG: 8-bit baseline or progressive, YCbCr or gray, no ICC
+     * profile or an sRGB-equivalent one, within the pixel budget, decoding without a single libjpeg
+     * warning. It gives the pixels and facts the ImageIO path would (same libjpeg IDCT and
+     * upsampling), without ImageIO's per-row copies. Returns null for anything else, which then
+     * takes the ImageIO path: that path alone classifies damaged files and handles CMYK, YCCK,
+     * lossless, 12-bit and colour-managed sources. Needs {@link #usesTurbo()}.
+     */
+    Decoded decodePlainJpeg(byte[] input) {
+        JpegMarkers jpeg = JpegMarkers.parse(input);
+        int sof = jpeg.sofMarker();
+        if ((sof != 0xC0 && sof != 0xC1 && sof != 0xC2) || jpeg.precision() != 8) {
+            return null;
+        }
+        int expectedSpace;
+        if (jpeg.components() == 3 && jpeg.colourModel().equals("rgb")) {
+            expectedSpace = TurboJpeg.TJCS_YCBCR;
+        } else if (jpeg.components() == 1) {
+            expectedSpace = TurboJpeg.TJCS_GRAY;
+        } else {
+            return null;
+        }
+        byte[] icc = jpeg.iccProfile();
+        ICC_Profile profile = IccProfiles.parse(icc);
+        if (icc != null && (profile == null || !IccProfiles.isSrgbEquivalent(profile))) {
+            return null;
+        }
+        TurboJpeg.Header header = turbo.header(input);
+        if (header == null || header.colourspace() != expectedSpace || header.width() <= 0 || header.height() <= 0
+                || (long) header.width() * header.height() > maxPixels) {
+            return null;
+        }
+        byte[] rgb;
+        try {
+            rgb = turbo.decodeRgb(input, header);
+        } catch (OutOfMemoryError e) {
+            return null; // the ImageIO path reports it with its stage
+        }
+        if (rgb == null) {
+            return null;
+        }
+        int w = header.width();
+        int h = header.height();
+        ImageInfo info = new ImageInfo("jpeg", jpeg.colourModel(), jpeg.precision(), IccProfiles.description(profile),
+                Orientation.read("jpeg", input), w, h, 1);
+        return new Decoded(ColourConverter.wrap(rgb, w, h, ColorSpace.getInstance(ColorSpace.CS_sRGB)), info, null);
     }
 
     /**

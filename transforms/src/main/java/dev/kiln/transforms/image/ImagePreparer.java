@@ -25,6 +25,8 @@ import java.util.Objects;
 public final class ImagePreparer {
     private final PrepareSettings settings;
     private final ImageDecoder decoder;
+    /** Created on first JPEG output and kept: it reuses its writer and header. */
+    private JpegEncoder jpegEncoder;
 
     /** @param settings what to produce */
     public ImagePreparer(PrepareSettings settings) {
@@ -144,7 +146,11 @@ public final class ImagePreparer {
 
     private byte[] encode(RgbImage img) throws IOException {
         switch (settings.encoding()) {
-            case "jpeg": return JpegEncoder.encode(img, settings.quality());
+            case "jpeg":
+                if (jpegEncoder == null) {
+                    jpegEncoder = new JpegEncoder(settings.quality());
+                }
+                return jpegEncoder.encode(img);
             case "png": return PngEncoder.encode(img);
             default: return img.rgb();
         }

@@ -64,4 +64,16 @@ class JpegEncoderTest {
         double psnr = 10 * Math.log10(255.0 * 255.0 / (se / photo.rgb().length));
         assertTrue(psnr > 40, "psnr " + psnr);
     }
+
+    @Test
+    void reusedEncoderWritesWhatAFreshOneWrites() throws Exception {
+        JpegEncoder reused = new JpegEncoder(90);
+        int[][] sizes = {{256, 256}, {17, 300}, {640, 480}, {1, 1}, {256, 256}};
+        for (int i = 0; i < sizes.length; i++) {
+            RgbImage img = TestImages.photoLike(sizes[i][0], sizes[i][1], i);
+            byte[] fresh = JpegEncoder.encode(img, 90);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, reused.encode(img),
+                    "image " + i + " (" + sizes[i][0] + "x" + sizes[i][1] + ")");
+        }
+    }
 }

@@ -1,0 +1,138 @@
+package dev.kiln.transforms.image;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import java.lang.ref.Cleaner;
+
+/**
+ * libjpeg-turbo's TurboJPEG API (Debian package {@code libturbojpeg0}), called through JNA, for
+ * decoding plain 8-bit YCbCr and grayscale JPEGs straight into packed RGB.
+ *
+ * <p>Why: ImageIO's JPEG reader runs the same libjpeg-turbo code underneath, but wraps it in
+ * per-row callbacks, raster copies and (through TwelveMonkeys) a second parse of every marker
+ * segment. Calling TurboJPEG directly removes that Java-side work. Both decode with libjpeg's
+ * accurate integer IDCT and fancy upsampling, so the pixels are the same ({@code
+ * TurboJpegEquivalenceTest} compares them); whether the library is present changes speed, never
+ * output.
+ *
+ * <p>JNA rather than the JDK's foreign-function API: in JDK 17 that API is an incubator module,
+ * which needs {@code --add-modules} on every JVM that runs Kiln, and a stock Flink TaskManager has
+ * none. JNA works in any JVM.
+ *
+ * <p>The library is optional: {@link #available()} is false when it cannot be loaded (or with
+ * {@code -Dkiln.jpeg.turbo=false}), and callers then use ImageIO.
+ */
+final class TurboJpeg implements AutoCloseable {
+    static final int TJPF_RGB = 0;
+    static final int TJCS_YCBCR = 1;
+    static final int TJCS_GRAY = 2;
+    /** libjpeg's accurate integer IDCT, the one ImageIO's reader uses. */
+    static final int TJFLAG_ACCURATEDCT = 4096;
+    /** Fail on the first libjpeg warning instead of rendering damaged data: ImageIO then decides. */
+    static final int TJFLAG_STOPONWARNING = 8192;
+    /** Refuse progressive files with more than 500 scans (a decompression bomb), before spending CPU on them. */
+    static final int TJFLAG_LIMITSCANS = 32768;
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final String UNAVAILABLE = probe();
+
+    private final Pointer handle;
+    private final Cleaner.Cleanable cleanable;
+
+    /** A decompressor handle; one per thread (TurboJPEG handles are not thread-safe). */
+    TurboJpeg() {
+        if (UNAVAILABLE != null) {
+            throw new IllegalStateException("TurboJPEG is not available: " + UNAVAILABLE);
+        }
+        Pointer h = Api.tjInitDecompress();
+        if (h == null) {
+            throw new IllegalStateException("tjInitDecompress failed: " + Api.tjGetErrorStr2(null));
+        }
+        this.handle = h;
+        this.cleanable = CLEANER.register(this, () -> Api.tjDestroy(h));
+    }
+
+    /** Whether libturbojpeg could be loaded in this JVM. */
+    static boolean available() {
+        return UNAVAILABLE == null;
+    }
+
+    /** Why libturbojpeg is not used, or null when it is. */
+    static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    /** Header facts of a JPEG: size and the colour space libjpeg will decode it from. */
+    record Header(int width, int height, int colourspace) {
+    }
+
+    /** The header, or null when TurboJPEG cannot read it (ImageIO then reports why). */
+    Header header(byte[] jpeg) {
+        int[] w = new int[1];
+        int[] h = new int[1];
+        int[] subsamp = new int[1];
+        int[] cs = new int[1];
+        if (Api.tjDecompressHeader3(handle, jpeg, new NativeLong(jpeg.length), w, h, subsamp, cs) != 0) {
+            return null;
+        }
+        return new Header(w[0], h[0], cs[0]);
+    }
+
+    /**
+     * Decodes the whole image to packed RGB ({@code width * height * 3} bytes, R,G,B order), or
+     * returns null on any libjpeg error or warning: damaged files take the ImageIO path, which
+     * classifies them (truncated, corrupt, ...).
+     */
+    byte[] decodeRgb(byte[] jpeg, Header header) {
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(header.width(), header.height()), 3)];
+        int rc = Api.tjDecompress2(handle, jpeg, new NativeLong(jpeg.length), rgb, header.width(), header.width() * 3,
+                header.height(), TJPF_RGB, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
+        return rc == 0 ? rgb : null;
+    }
+
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /** Loads the library and binds {@link Api}; returns why it failed, or null. */
+    private static String probe() {
+        if (!Boolean.parseBoolean(System.getProperty("kiln.jpeg.turbo", "true"))) {
+            return "disabled by -Dkiln.jpeg.turbo=false";
+        }
+        try {
+            Api.bind();
+            return null;
+        } catch (LinkageError | RuntimeException e) {
+            return e.toString();
+        }
+    }
+
+    /** JNA direct mapping of the five TurboJPEG 2.x functions Kiln calls. */
+    private static final class Api {
+        private static void bind() {
+            NativeLibrary lib;
+            try {
+                lib = NativeLibrary.getInstance("turbojpeg");
+            } catch (UnsatisfiedLinkError e) {
+                // Debian's runtime package ships only the versioned name (the -dev package adds the link).
+                lib = NativeLibrary.getInstance("libturbojpeg.so.0");
+            }
+            Native.register(Api.class, lib);
+        }
+
+        static native Pointer tjInitDecompress();
+
+        static native int tjDecompressHeader3(Pointer handle, byte[] jpegBuf, NativeLong jpegSize, int[] width,
+                                              int[] height, int[] jpegSubsamp, int[] jpegColorspace);
+
+        static native int tjDecompress2(Pointer handle, byte[] jpegBuf, NativeLong jpegSize, byte[] dstBuf, int width,
+                                        int pitch, int height, int pixelFormat, int flags);
+
+        static native String tjGetErrorStr2(Pointer handle);
+
+        static native int tjDestroy(Pointer handle);
+    }
+}
