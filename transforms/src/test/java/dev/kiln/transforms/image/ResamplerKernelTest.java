@@ -72,6 +72,26 @@ class ResamplerKernelTest {
     }
 
     @Test
+    void transposeMovesEveryPixelAtEdgeAndBlockSizes() {
+        Random rnd = new Random(11);
+        int[] lengths = {1, 2, 3, 31, 32, 33, 64, 65, 97};
+        for (int w : lengths) {
+            for (int h : lengths) {
+                byte[] rgb = new byte[w * h * 3];
+                rnd.nextBytes(rgb);
+                byte[] t = Resampler.transpose(rgb, w, h);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        for (int c = 0; c < 3; c++) {
+                            assertEquals(rgb[(y * w + x) * 3 + c], t[(x * h + y) * 3 + c], w + "x" + h + " at " + x + "," + y);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void vectorKernelIsChosenWithTheModuleAndAgreesWithScalar() throws Exception {
         String out = runChild(false);
         assertTrue(out.contains("kernel=vector"), out);
