@@ -2,7 +2,6 @@ package dev.kiln.transforms.image;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.lang.ref.Cleaner;
 
@@ -74,7 +73,7 @@ final class TurboJpeg implements AutoCloseable {
         int[] h = new int[1];
         int[] subsamp = new int[1];
         int[] cs = new int[1];
-        if (Api.tjDecompressHeader3(handle, jpeg, new NativeLong(jpeg.length), w, h, subsamp, cs) != 0) {
+        if (Api.tjDecompressHeader3(handle, jpeg, jpeg.length, w, h, subsamp, cs) != 0) {
             return null;
         }
         return new Header(w[0], h[0], cs[0]);
@@ -87,7 +86,7 @@ final class TurboJpeg implements AutoCloseable {
      */
     byte[] decodeRgb(byte[] jpeg, Header header) {
         byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(header.width(), header.height()), 3)];
-        int rc = Api.tjDecompress2(handle, jpeg, new NativeLong(jpeg.length), rgb, header.width(), header.width() * 3,
+        int rc = Api.tjDecompress2(handle, jpeg, jpeg.length, rgb, header.width(), header.width() * 3,
                 header.height(), TJPF_RGB, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
         return rc == 0 ? rgb : null;
     }
@@ -113,6 +112,10 @@ final class TurboJpeg implements AutoCloseable {
     /** JNA direct mapping of the five TurboJPEG 2.x functions Kiln calls. */
     private static final class Api {
         private static void bind() {
+            if (Native.LONG_SIZE != 8) {
+                // The sizes below are C unsigned longs, mapped to Java longs: true on 64-bit Linux and macOS.
+                throw new UnsupportedOperationException("C long is " + Native.LONG_SIZE + " bytes here, not 8");
+            }
             NativeLibrary lib;
             try {
                 lib = NativeLibrary.getInstance("turbojpeg");
@@ -125,10 +128,10 @@ final class TurboJpeg implements AutoCloseable {
 
         static native Pointer tjInitDecompress();
 
-        static native int tjDecompressHeader3(Pointer handle, byte[] jpegBuf, NativeLong jpegSize, int[] width,
+        static native int tjDecompressHeader3(Pointer handle, byte[] jpegBuf, long jpegSize, int[] width,
                                               int[] height, int[] jpegSubsamp, int[] jpegColorspace);
 
-        static native int tjDecompress2(Pointer handle, byte[] jpegBuf, NativeLong jpegSize, byte[] dstBuf, int width,
+        static native int tjDecompress2(Pointer handle, byte[] jpegBuf, long jpegSize, byte[] dstBuf, int width,
                                         int pitch, int height, int pixelFormat, int flags);
 
         static native String tjGetErrorStr2(Pointer handle);
