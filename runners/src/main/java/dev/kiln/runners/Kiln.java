@@ -46,6 +46,7 @@ public final class Kiln {
       case "--version":
       case "version":
         out.println("kiln " + KilnVersion.get());
+        out.println("jpeg decoding: " + dev.kiln.transforms.image.ImagePreparer.jpegDecoding());
         return ExitCode.OK;
       default:
         err.println("kiln: unknown command '" + args.get(0) + "'; see kiln --help");

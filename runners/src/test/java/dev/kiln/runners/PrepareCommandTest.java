@@ -41,6 +41,15 @@ class PrepareCommandTest {
   }
 
   @Test
+  void versionNamesTheJpegDecoderInUse() {
+    Run run = kiln("--version");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("kiln "), run.out());
+    assertTrue(run.out().contains("jpeg decoding: libturbojpeg") || run.out().contains("jpeg decoding: ImageIO (libturbojpeg not used: "),
+        run.out());
+  }
+
+  @Test
   void preparesTheSamplesIntoWebDatasetTarsThatPythonTarfileReads() throws Exception {
     Path output = tmp.resolve("dataset");
     Run run = kiln("prepare", "--input=" + SAMPLES, "--output=" + output, "--format=webdataset", "--size=256");

@@ -34,6 +34,16 @@ public final class ImagePreparer {
         this.decoder = new ImageDecoder(settings.maxPixels());
     }
 
+    /**
+     * Which JPEG decoder this JVM uses, for {@code kiln --version}: TurboJPEG for plain JPEGs when
+     * libturbojpeg loads, else ImageIO for all (same pixels either way, only the speed differs).
+     */
+    public static String jpegDecoding() {
+        return TurboJpeg.available()
+                ? "libturbojpeg (plain JPEGs), ImageIO (other JPEGs)"
+                : "ImageIO (libturbojpeg not used: " + TurboJpeg.unavailableReason() + ")";
+    }
+
     /** The settings this preparer applies. */
     public PrepareSettings settings() {
         return settings;
