@@ -265,6 +265,11 @@ final class Resampler {
     }
 
     static double lanczos3(double x) {
+        return lanczos3(x, Math.sin(Math.PI * x), Math.sin(Math.PI * x / SUPPORT));
+    }
+
+    /** Lanczos-3 at {@code x} given {@code sin(pi x)} and {@code sin(pi x / 3)}. */
+    private static double lanczos3(double x, double sinPx, double sinPx3) {
         if (x == 0) {
             return 1;
         }
@@ -272,7 +277,7 @@ final class Resampler {
             return 0;
         }
         double px = Math.PI * x;
-        return SUPPORT * Math.sin(px) * Math.sin(px / SUPPORT) / (px * px);
+        return SUPPORT * sinPx * sinPx3 / (px * px);
     }
 
     /** Tap table mapping {@code outLen} outputs onto the window {@code [x0, x0+len)} of a {@code srcLen} axis. */
@@ -283,6 +288,15 @@ final class Resampler {
         int stride = Math.min(srcLen, (int) Math.ceil(support) * 2 + 3);
         Taps t = new Taps(outLen, stride);
         double[] w = new double[(int) Math.ceil(support) * 2 + 3];
+        // Successive taps are a fixed step apart in kernel coordinates, so their sines follow by
+        // rotation from the first tap's: four trigonometric calls per output instead of two per tap
+        // (which took ~0.17 ms of a ~2 ms image). The rotation's rounding error (~1e-15) is far
+        // below the 14-bit fixed point the weights end in.
+        double step = 1.0 / filterScale;
+        double sinStep = Math.sin(Math.PI * step);
+        double cosStep = Math.cos(Math.PI * step);
+        double sinStep3 = Math.sin(Math.PI * step / SUPPORT);
+        double cosStep3 = Math.cos(Math.PI * step / SUPPORT);
         for (int i = 0; i < outLen; i++) {
             double centre = x0 + (i + 0.5) / scale;
             int lo = (int) Math.floor(centre - support);
@@ -292,8 +306,20 @@ final class Resampler {
             int n = last - first + 1;
             java.util.Arrays.fill(w, 0, n, 0);
             double sum = 0;
+            double firstX = (lo + 0.5 - centre) / filterScale;
+            double sin1 = Math.sin(Math.PI * firstX);
+            double cos1 = Math.cos(Math.PI * firstX);
+            double sin3 = Math.sin(Math.PI * firstX / SUPPORT);
+            double cos3 = Math.cos(Math.PI * firstX / SUPPORT);
             for (int j = lo; j <= hi; j++) {
-                double v = lanczos3((j + 0.5 - centre) / filterScale);
+                double x = (j + 0.5 - centre) / filterScale;
+                double v = lanczos3(x, sin1, sin3);
+                double nextSin1 = sin1 * cosStep + cos1 * sinStep;
+                cos1 = cos1 * cosStep - sin1 * sinStep;
+                sin1 = nextSin1;
+                double nextSin3 = sin3 * cosStep3 + cos3 * sinStep3;
+                cos3 = cos3 * cosStep3 - sin3 * sinStep3;
+                sin3 = nextSin3;
                 if (v == 0) {
                     continue;
                 }

@@ -72,6 +72,46 @@ class ResamplerKernelTest {
     }
 
     @Test
+    void tapWeightsFollowTheLanczosFormula() {
+        // Down- and upscales, a window inside the axis, and one reaching past both edges.
+        double[][] cases = {{517, 13.25, 389, 256}, {300, 0, 300, 256}, {1200, 100, 1000, 256}, {40, 0, 40, 256}, {64, -5, 74, 33}};
+        for (double[] c : cases) {
+            int srcLen = (int) c[0];
+            int outLen = (int) c[3];
+            Resampler.Taps t = Resampler.taps(srcLen, c[1], c[2], outLen);
+            double scale = outLen / c[2];
+            double filterScale = Math.max(1.0, 1.0 / scale);
+            for (int i = 0; i < outLen; i++) {
+                double centre = c[1] + (i + 0.5) / scale;
+                double[] expected = new double[srcLen];
+                double sum = 0;
+                for (int j = (int) Math.floor(centre - 3 * filterScale); j <= Math.ceil(centre + 3 * filterScale); j++) {
+                    double v = Resampler.lanczos3((j + 0.5 - centre) / filterScale);
+                    expected[Math.max(0, Math.min(srcLen - 1, j))] += v;
+                    sum += v;
+                }
+                int total = 0;
+                int largest = 0;
+                for (int k = 0; k < t.count[i]; k++) {
+                    if (Math.abs(t.weights[i * t.stride + k]) > Math.abs(t.weights[i * t.stride + largest])) {
+                        largest = k;
+                    }
+                }
+                for (int k = 0; k < t.count[i]; k++) {
+                    int weight = t.weights[i * t.stride + k];
+                    total += weight;
+                    double want = expected[t.start[i] + k] / sum * (1 << RowKernel.PRECISION);
+                    // Rounding; the largest weight also takes the residue that keeps the sum exact.
+                    double tolerance = k == largest ? 0.5 * t.count[i] + 1 : 0.5 + 1e-6;
+                    assertTrue(Math.abs(weight - want) <= tolerance, java.util.Arrays.toString(c) + " output " + i + " tap " + k
+                            + ": " + weight + " vs " + want);
+                }
+                assertEquals(1 << RowKernel.PRECISION, total, "weights of output " + i + " sum to one");
+            }
+        }
+    }
+
+    @Test
     void transposeMovesEveryPixelAtEdgeAndBlockSizes() {
         Random rnd = new Random(11);
         int[] lengths = {1, 2, 3, 31, 32, 33, 64, 65, 97};
