@@ -2,6 +2,7 @@ package dev.kiln.formats.kiln;
 
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
@@ -108,7 +109,22 @@ public final class KilnShardWriter {
    */
   public IndexEntry write(Sample sample) throws IOException {
     checkOpen();
-    String key = sample.key();
+    return writeRecord(sample.key(), SampleCodec.encode(sample));
+  }
+
+  /**
+   * Appends an already encoded sample as the next record, its bytes as they are: the same record
+   * {@link #write(Sample)} writes for the sample they encode.
+   *
+   * @return where it was written
+   * @throws IllegalArgumentException as {@link #write(Sample)}
+   */
+  public IndexEntry write(EncodedSample sample) throws IOException {
+    checkOpen();
+    return writeRecord(sample.key(), sample.record());
+  }
+
+  private IndexEntry writeRecord(String key, byte[] record) throws IOException {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new IllegalArgumentException("key longer than " + MAX_KEY_BYTES + " bytes: "
           + key.substring(0, 64) + "...");
@@ -117,7 +133,6 @@ public final class KilnShardWriter {
       throw new IllegalArgumentException("duplicate key in shard " + file.getFileName() + ": "
           + key);
     }
-    byte[] record = SampleCodec.encode(sample);
     padTo(alignUp(position, align));
     IndexEntry e =
         new IndexEntry(key, position, record.length, LayoutCodec.crc32c(record, 0, record.length));
