@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The fixed pseudo-random order of samples: a salted SHA-256 of the key decides both the shard a
@@ -26,21 +27,28 @@ public final class SampleOrder {
 
   /** The samples in {@link #KEYS} order, each key hashed once (not once per comparison). */
   public static List<Sample> sorted(List<Sample> samples) {
-    long[] hashes = new long[samples.size()];
-    Integer[] order = new Integer[samples.size()];
+    return sorted(samples, Sample::key);
+  }
+
+  /** Items in {@link #KEYS} order of their keys, each key hashed once. */
+  public static <T> List<T> sorted(List<T> items, Function<T, String> keyOf) {
+    long[] hashes = new long[items.size()];
+    String[] keys = new String[items.size()];
+    Integer[] order = new Integer[items.size()];
     for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = hash(samples.get(i).key());
+      keys[i] = keyOf.apply(items.get(i));
+      hashes[i] = hash(keys[i]);
       order[i] = i;
     }
     Arrays.sort(
         order,
         (a, b) -> {
           int byHash = Long.compareUnsigned(hashes[a], hashes[b]);
-          return byHash != 0 ? byHash : samples.get(a).key().compareTo(samples.get(b).key());
+          return byHash != 0 ? byHash : keys[a].compareTo(keys[b]);
         });
-    List<Sample> sorted = new ArrayList<>(hashes.length);
+    List<T> sorted = new ArrayList<>(hashes.length);
     for (Integer i : order) {
-      sorted.add(samples.get(i));
+      sorted.add(items.get(i));
     }
     return sorted;
   }

@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
@@ -38,7 +39,8 @@ public enum ShardFormat {
       List<long[]> locations = new ArrayList<>();
       return new ShardSink() {
         @Override
-        public void write(Sample sample) throws IOException {
+        public void write(EncodedSample sample) throws IOException {
+          // The record is stored as it is: no decoding and encoding again.
           IndexEntry e = writer.write(sample);
           locations.add(new long[] {e.offset(), e.length()});
         }
@@ -67,7 +69,8 @@ public enum ShardFormat {
       List<String> imageMembers = new ArrayList<>();
       return new ShardSink() {
         @Override
-        public void write(Sample sample) throws IOException {
+        public void write(EncodedSample encoded) throws IOException {
+          Sample sample = encoded.sample();
           writer.write(sample);
           imageMembers.add(sample.key() + "." + sample.fileExtension());
         }
@@ -95,8 +98,8 @@ public enum ShardFormat {
       AvroShardWriter writer = AvroShardWriter.open(file);
       return new UnaddressedSink() {
         @Override
-        public void write(Sample sample) throws IOException {
-          writer.write(sample);
+        public void write(EncodedSample sample) throws IOException {
+          writer.write(sample.sample());
           count++;
         }
 
@@ -134,8 +137,8 @@ public enum ShardFormat {
       sink.open(channel);
       return new UnaddressedSink() {
         @Override
-        public void write(Sample sample) throws IOException {
-          sink.write(SampleCodec.toRecord(sample));
+        public void write(EncodedSample sample) throws IOException {
+          sink.write(SampleCodec.toRecord(sample.sample()));
           count++;
         }
 
@@ -195,7 +198,8 @@ public enum ShardFormat {
 
   /** An open shard file: samples are appended in their final order. */
   interface ShardSink {
-    void write(Sample sample) throws IOException;
+    /** Appends a sample: kiln shards store its record bytes; other formats its decoded fields. */
+    void write(EncodedSample sample) throws IOException;
 
     /** Completes the file and reports it with each sample's {offset, length} in write order. */
     WrittenShard finish() throws IOException;

@@ -1,5 +1,6 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.pipelines.InputFiles;
@@ -44,10 +45,14 @@ import org.apache.beam.sdk.values.KV;
 /**
  * Kiln's {@code local} runner: the prepare job's steps on worker threads in this JVM, without a
  * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
- * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carryOver}, {@link InputPreparer},
- * {@link WriteShards#writeShard}, {@link WriteRejects#write}), so it writes the same staging
- * directory, byte for byte, as the Beam job on any runner; {@code StagedDataset.finish} and
- * publishing then run as for the others.
+ * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link
+ * InputPreparer}, {@link WriteShards#writeShard}, {@link WriteRejects#write}), so it writes the
+ * same staging directory, byte for byte, as the Beam job on any runner; {@code
+ * StagedDataset.finish} and publishing then run as for the others.
+ *
+ * <p>Samples travel as their record bytes ({@link EncodedSample}): encoded once when prepared,
+ * and a sample carried over from the previous version not at all, its record going from the old
+ * shard into the new one as it is.
  *
  * <p>It works from the launcher's {@link InputListing} rather than listing the inputs again.
  *
@@ -105,8 +110,11 @@ public final class LocalPrepareRun {
     List<KV<String, MatchResult.Metadata>> unique = new ArrayList<>(byKey.size());
     KeyedInputs.splitDuplicates(staging, 0, byKey, unique::add, rejects::add);
 
-    try (SampleSpill spill = new SampleSpill(staging.resolve("_spill"), WriteShards::measure)) {
-      prepareAll(unique, spill, rejects);
+    PreviousVersion previous = previousVersion == null ? null : PreviousVersion.at(previousVersion);
+    try (SampleSpill spill =
+        new SampleSpill(
+            staging.resolve("_spill"), WriteShards::measure, previous == null ? null : previous::record)) {
+      prepareAll(unique, previous, spill, rejects);
       writeShards(spill);
     }
     if (!rejects.isEmpty()) {
@@ -133,9 +141,8 @@ public final class LocalPrepareRun {
 
   /** Prepares (or carries over) every unique input on {@link #workers} threads. */
   private void prepareAll(
-      List<KV<String, MatchResult.Metadata>> unique, SampleSpill spill, List<Rejection> rejects)
-      throws IOException, InterruptedException {
-    PreviousVersion previous = previousVersion == null ? null : PreviousVersion.at(previousVersion);
+      List<KV<String, MatchResult.Metadata>> unique, PreviousVersion previous, SampleSpill spill,
+      List<Rejection> rejects) throws IOException, InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
@@ -186,22 +193,31 @@ public final class LocalPrepareRun {
     MatchResult.Metadata file = input.getValue();
     String path = file.resourceId().toString();
     InputPreparer.InputBytes read = () -> readAll(file);
-    Consumer<Sample> park =
-        s -> {
-          try {
-            spill.add(s);
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot park a prepared sample in " + staging, e);
-          }
-        };
-    if (previous != null) {
-      Sample carried = previous.carryOver(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
-      if (carried != null) {
-        park.accept(carried);
-        return;
+    try {
+      if (previous != null) {
+        int carried =
+            previous.carriedRecord(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
+        if (carried >= 0) {
+          // Its record goes into the new shard as it is, read from the previous version then.
+          spill.addCarried(key, carried, previous.imageLength(carried));
+          return;
+        }
       }
+      preparer.prepare(key, path, file.sizeBytes(), read, parkIn(spill), rejects::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot park a prepared sample in " + staging, e);
     }
-    preparer.prepare(key, path, file.sizeBytes(), read, park, rejects::add);
+  }
+
+  /** Parks each prepared sample in the spill, encoded once here. */
+  private Consumer<Sample> parkIn(SampleSpill spill) {
+    return s -> {
+      try {
+        spill.add(EncodedSample.of(s));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot park a prepared sample in " + staging, e);
+      }
+    };
   }
 
   private static byte[] readAll(MatchResult.Metadata file) throws IOException {
@@ -223,7 +239,7 @@ public final class LocalPrepareRun {
     ShardBuffer current = new ShardBuffer();
     spill.drainInOrder(
         samples -> {
-          for (Sample s : samples) {
+          for (EncodedSample s : samples) {
             int shard = SampleOrder.shardOf(s.key(), shards);
             if (shard != current.index && !current.samples.isEmpty()) {
               current.flush();
@@ -240,7 +256,7 @@ public final class LocalPrepareRun {
   /** The samples of the shard being gathered. */
   private final class ShardBuffer {
     int index = -1;
-    List<Sample> samples = new ArrayList<>();
+    List<EncodedSample> samples = new ArrayList<>();
 
     void flush() throws IOException {
       WriteShards.writeShard(format, shardOptions, staging, index, samples);
