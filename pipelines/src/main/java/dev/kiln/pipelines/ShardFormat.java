@@ -50,7 +50,7 @@ public enum ShardFormat {
           ShardSummary summary = writer.close();
           return new WrittenShard(
               new ShardFile(summary.fileName(), summary.recordCount(), summary.bytes(), writer.sha256()),
-              locations);
+              locations, Integer.toUnsignedLong(summary.fileCrc32c()));
         }
 
         @Override
@@ -80,7 +80,7 @@ public enum ShardFormat {
           writer.close();
           Map<String, long[]> where = WebDatasetReader.dataLocations(file);
           List<long[]> locations = imageMembers.stream().map(where::get).toList();
-          return new WrittenShard(writer.summary(), locations);
+          return new WrittenShard(writer.summary(), locations, WrittenShard.NO_CRC);
         }
 
         @Override
@@ -105,7 +105,7 @@ public enum ShardFormat {
 
         @Override
         public WrittenShard finish() throws IOException {
-          return new WrittenShard(writer.close(), unaddressed(count));
+          return new WrittenShard(writer.close(), unaddressed(count), WrittenShard.NO_CRC);
         }
 
         @Override
@@ -150,7 +150,7 @@ public enum ShardFormat {
           return new WrittenShard(
               new ShardFile(
                   file.getFileName().toString(), count, Files.size(file), FileDigest.sha256(file)),
-              unaddressed(count));
+              unaddressed(count), WrittenShard.NO_CRC);
         }
 
         @Override
@@ -220,6 +220,13 @@ public enum ShardFormat {
     }
   }
 
-  /** A completed shard file and where each sample lies in it ({-1, -1} when not addressable). */
-  record WrittenShard(ShardFile file, List<long[]> locations) {}
+  /**
+   * A completed shard file and where each sample lies in it ({-1, -1} when not addressable).
+   *
+   * @param fileCrc32c the whole file's CRC32C (unsigned) when the writer computed it (kiln
+   *     shards, for the dataset index), else {@link #NO_CRC}
+   */
+  record WrittenShard(ShardFile file, List<long[]> locations, long fileCrc32c) {
+    static final long NO_CRC = -1;
+  }
 }

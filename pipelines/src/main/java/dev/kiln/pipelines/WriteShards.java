@@ -152,7 +152,8 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     StagingLayout.writeAtomically(StagingLayout.catalogPart(dir, index), catalog);
     // The shard description is written last: the launcher takes its presence to mean that
     // the shard and its catalog part are complete.
-    new ShardPart(index, written.file(), HexFormat.of().formatHex(content.digest()))
+    new ShardPart(
+            index, written.file(), HexFormat.of().formatHex(content.digest()), written.fileCrc32c())
         .writeTo(StagingLayout.shardPart(dir, index));
   }
 }

@@ -80,6 +80,23 @@ class KilnShardWriterTest {
   }
 
   @Test
+  void indexRebuiltWithTheWritersCrcsIsTheIndexRebuiltByReadingTheShards() throws IOException {
+    List<ShardSummary> written =
+        TestData.writeDataset(dir, 4096, List.of(TestData.samples("a", 9), TestData.samples("b", 4)));
+    Path index = dir.resolve(ShardLayout.INDEX_FILE_NAME);
+    DatasetIndexWriter.rebuild(dir);
+    byte[] read = Files.readAllBytes(index);
+    java.util.Map<String, Integer> crcs = new java.util.HashMap<>();
+    written.forEach(s -> crcs.put(s.fileName(), s.fileCrc32c()));
+    DatasetIndexWriter.rebuild(dir, crcs);
+    assertArrayEquals(read, Files.readAllBytes(index));
+    // A shard without a known CRC is read for it.
+    crcs.remove(written.get(1).fileName());
+    DatasetIndexWriter.rebuild(dir, crcs);
+    assertArrayEquals(read, Files.readAllBytes(index));
+  }
+
+  @Test
   void recordsAreAlignedTo4096WithZeroPadding() throws IOException {
     Path file = dir.resolve("a-00000.kiln");
     ShardSummary sum = TestData.writeShard(file, 4096, TestData.samples("al", 20));

@@ -8,6 +8,7 @@ import dev.kiln.formats.kiln.KilnDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,6 +39,16 @@ public final class PreviousVersion {
             throw new UncheckedIOException("cannot open the previous dataset version " + d, e);
           }
         });
+  }
+
+  /**
+   * The inputs of the dataset version at {@code dir} as it recorded them ({@link
+   * InputRecord#readAll}): if this JVM opened the version, the ones it read then, which an
+   * incremental run's finishing would otherwise read a second time.
+   */
+  public static Map<String, InputRecord> inputsOf(Path dir) throws IOException {
+    PreviousVersion open = OPEN.get(dir.toString());
+    return open != null ? Collections.unmodifiableMap(open.inputs) : InputRecord.readAll(dir);
   }
 
   /** The input with this key as the previous version saw it, or null. */
