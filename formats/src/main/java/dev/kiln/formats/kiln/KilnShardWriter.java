@@ -7,6 +7,7 @@ import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,11 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -47,6 +53,18 @@ import java.util.zip.CRC32C;
 public final class KilnShardWriter {
   private static final int BUFFER_SIZE = 1 << 20;
   private static final byte[] ZEROS = new byte[4096];
+  /**
+   * How much is written between background syncs: the disk takes the shard while the rest is
+   * still being written, instead of all of it in {@link #close()}'s fsync (0.2 s for 180 MB).
+   */
+  private static final long SYNC_STEP = 32L << 20;
+  private static final ExecutorService SYNCS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "kiln-shard-sync");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Path file;
   private final Path tmp;
@@ -62,6 +80,9 @@ public final class KilnShardWriter {
   private final Set<String> keys = new HashSet<>();
   private long position;
   private boolean closed;
+  /** Where the last background sync started, and that sync. */
+  private long syncedTo;
+  private Future<?> syncing = CompletableFuture.completedFuture(null);
 
   private KilnShardWriter(Path file, int align) throws IOException {
     this.file = file;
@@ -201,6 +222,11 @@ public final class KilnShardWriter {
     }
     closed = true;
     try {
+      awaitSync();
+    } catch (IOException ignored) {
+      // The file is being thrown away: what became of syncing it does not matter.
+    }
+    try {
       channel.close();
     } catch (IOException ignored) {
       // The file is being thrown away; a failing close changes nothing for the caller.
@@ -246,6 +272,27 @@ public final class KilnShardWriter {
       channel.write(buffer);
     }
     buffer.clear();
+    if (position - syncedTo >= SYNC_STEP && syncing.isDone()) {
+      awaitSync(); // reports a failed sync now rather than at close
+      syncedTo = position;
+      syncing = SYNCS.submit(() -> {
+        channel.force(false);
+        return null;
+      });
+    }
+  }
+
+  /** Waits for the background sync, if one runs, rethrowing its failure. */
+  private void awaitSync() throws IOException {
+    try {
+      syncing.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while syncing " + tmp);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException("syncing " + tmp + ": " + cause, cause);
+    }
   }
 
   /** Makes the rename durable; best effort because not every platform can open a directory. */
