@@ -135,12 +135,7 @@ public final class StagedDataset {
       throws IOException {
     List<CatalogEntry> entries = new ArrayList<>();
     for (ShardPart part : shardParts) {
-      Path file = StagingLayout.catalogPart(staging, part.index());
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          entries.add(CatalogEntry.fromJsonLine(line));
-        }
-      }
+      entries.addAll(PartFiles.readCatalog(StagingLayout.catalogPart(staging, part.index())));
     }
     return entries;
   }
@@ -264,13 +259,10 @@ public final class StagedDataset {
     if (Files.isDirectory(parts)) {
       try (Stream<Path> files = Files.list(parts)) {
         for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("listing-"))::iterator) {
-          for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-              InputRecord r = InputRecord.fromJsonLine(line);
-              String hash = contentHashes.get(r.key());
-              records.add(new InputRecord(r.key(), r.path(), r.size(), r.lastModifiedMillis(),
-                  hash == null ? "" : hash, hash != null));
-            }
+          for (InputRecord r : PartFiles.readListing(p)) {
+            String hash = contentHashes.get(r.key());
+            records.add(new InputRecord(r.key(), r.path(), r.size(), r.lastModifiedMillis(),
+                hash == null ? "" : hash, hash != null));
           }
         }
       }

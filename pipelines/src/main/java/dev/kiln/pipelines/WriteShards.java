@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
@@ -144,12 +145,12 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       sink.abort();
       throw e;
     }
-    List<String> catalog = new ArrayList<>(samples.size());
+    List<CatalogEntry> catalog = new ArrayList<>(samples.size());
     for (int i = 0; i < samples.size(); i++) {
       long[] at = written.locations().get(i);
-      catalog.add(samples.get(i).catalogEntry(name, at[0], at[1]).toJsonLine());
+      catalog.add(samples.get(i).catalogEntry(name, at[0], at[1]));
     }
-    StagingLayout.writeAtomically(StagingLayout.catalogPart(dir, index), catalog);
+    PartFiles.writeCatalog(StagingLayout.catalogPart(dir, index), catalog);
     // The shard description is written last: the launcher takes its presence to mean that
     // the shard and its catalog part are complete.
     new ShardPart(
