@@ -58,10 +58,11 @@ public final class KilnShardWriter {
    * still being written, instead of all of it in {@link #close()}'s fsync (0.2 s for 180 MB).
    */
   private static final long SYNC_STEP = 32L << 20;
-  private static final ExecutorService SYNCS =
+  /** Runs the background writes and syncs of every writer. */
+  private static final ExecutorService BACKGROUND =
       Executors.newCachedThreadPool(
           r -> {
-            Thread t = new Thread(r, "kiln-shard-sync");
+            Thread t = new Thread(r, "kiln-shard-io");
             t.setDaemon(true);
             return t;
           });
@@ -71,7 +72,17 @@ public final class KilnShardWriter {
   private final int align;
   private final String schemaJson;
   private final FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  /**
+   * The buffer being filled, and the one a background task checksums and writes meanwhile
+   * ({@link #flush}): the SHA-256 and the write of a shard cost as much as preparing its
+   * records, and now happen beside it.
+   */
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  private ByteBuffer spare = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  /** The background write of the last full buffer. */
+  private Future<?> writing = CompletableFuture.completedFuture(null);
+  /** Bytes the background writes have written; only they touch it and the checksums. */
+  private long written;
   private final CRC32C fileCrc = new CRC32C();
   /** The whole file's SHA-256 (for the manifest), taken as it is written instead of re-read. */
   private final MessageDigest fileSha256 = FileDigest.newSha256();
@@ -201,7 +212,9 @@ public final class KilnShardWriter {
           LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
       flush();
+      awaitWrite();
       sha256 = HexFormat.of().formatHex(fileSha256.digest());
+      awaitSync(); // what it synced need not be synced again, and its failure is reported
       channel.force(true);
       channel.close();
       closed = true;
@@ -222,9 +235,14 @@ public final class KilnShardWriter {
     }
     closed = true;
     try {
+      awaitWrite();
+    } catch (IOException ignored) {
+      // The file is being thrown away: what became of writing it does not matter.
+    }
+    try {
       awaitSync();
     } catch (IOException ignored) {
-      // The file is being thrown away: what became of syncing it does not matter.
+      // Nor what became of syncing it.
     }
     try {
       channel.close();
@@ -264,34 +282,64 @@ public final class KilnShardWriter {
     }
   }
 
+  /** Hands the full buffer to a background write, once the previous one is written. */
   private void flush() throws IOException {
-    buffer.flip();
-    fileCrc.update(buffer.duplicate());
-    fileSha256.update(buffer.duplicate());
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+    awaitWrite(); // the spare buffer is free again
+    ByteBuffer full = buffer.flip();
+    buffer = spare;
+    spare = full;
+    writing = BACKGROUND.submit(() -> {
+      write(full);
+      return null;
+    });
+  }
+
+  /**
+   * Checksums and writes a full buffer, and every {@link #SYNC_STEP} bytes starts a background
+   * sync of what is written. Background writes run one at a time, in order.
+   */
+  private void write(ByteBuffer full) throws IOException {
+    fileCrc.update(full.duplicate());
+    fileSha256.update(full.duplicate());
+    written += full.remaining();
+    while (full.hasRemaining()) {
+      channel.write(full);
     }
-    buffer.clear();
-    if (position - syncedTo >= SYNC_STEP && syncing.isDone()) {
-      awaitSync(); // reports a failed sync now rather than at close
-      syncedTo = position;
-      syncing = SYNCS.submit(() -> {
+    full.clear();
+    if (written - syncedTo >= SYNC_STEP && syncing.isDone()) {
+      syncedTo = written;
+      syncing = BACKGROUND.submit(() -> {
         channel.force(false);
         return null;
       });
     }
   }
 
+  /** Waits for the background write, if one runs, rethrowing its failure. */
+  private void awaitWrite() throws IOException {
+    await(writing, "writing");
+  }
+
   /** Waits for the background sync, if one runs, rethrowing its failure. */
   private void awaitSync() throws IOException {
+    await(syncing, "syncing");
+  }
+
+  private void await(Future<?> task, String doing) throws IOException {
     try {
-      syncing.get();
+      task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while syncing " + tmp);
+      throw new InterruptedIOException("interrupted while " + doing + " " + tmp);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw cause instanceof IOException io ? io : new IOException("syncing " + tmp + ": " + cause, cause);
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(doing + " " + tmp + ": " + cause, cause);
     }
   }
 
