@@ -1,9 +1,7 @@
 package dev.kiln.formats;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,8 +28,6 @@ public record CatalogEntry(
     List<Box> boxes,
     String sourcePath,
     String contentHash) {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   public CatalogEntry {
     labels = List.copyOf(labels);
     boxes = List.copyOf(boxes);
@@ -45,59 +41,105 @@ public record CatalogEntry(
   }
 
   public String toJsonLine() {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("key", key);
-    o.put("shard", shard);
-    o.put("offset", offset);
-    o.put("length", length);
-    ArrayNode l = o.putArray("labels");
-    labels.forEach(l::add);
-    o.put("width", width);
-    o.put("height", height);
-    ArrayNode b = o.putArray("boxes");
-    for (Box box : boxes) {
-      ObjectNode bo = b.addObject();
-      bo.put("x0", box.x0());
-      bo.put("y0", box.y0());
-      bo.put("x1", box.x1());
-      bo.put("y1", box.y1());
-      bo.put("label", box.label());
-      bo.put("category_id", box.categoryId());
-    }
-    o.put("source_path", sourcePath);
-    o.put("content_hash", contentHash);
-    return o.toString();
+    return JsonLines.write(
+        g -> {
+          g.writeStringField("key", key);
+          g.writeStringField("shard", shard);
+          g.writeNumberField("offset", offset);
+          g.writeNumberField("length", length);
+          g.writeArrayFieldStart("labels");
+          for (String label : labels) {
+            g.writeString(label);
+          }
+          g.writeEndArray();
+          g.writeNumberField("width", width);
+          g.writeNumberField("height", height);
+          g.writeArrayFieldStart("boxes");
+          for (Box box : boxes) {
+            g.writeStartObject();
+            g.writeNumberField("x0", box.x0());
+            g.writeNumberField("y0", box.y0());
+            g.writeNumberField("x1", box.x1());
+            g.writeNumberField("y1", box.y1());
+            g.writeStringField("label", box.label());
+            g.writeNumberField("category_id", box.categoryId());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeStringField("source_path", sourcePath);
+          g.writeStringField("content_hash", contentHash);
+        });
   }
 
   public static CatalogEntry fromJsonLine(String line) {
+    String[] text = {"", "", "", ""};
+    long[] numbers = {0, 0, 0, 0};
+    List<String> labels = new ArrayList<>();
+    List<Box> boxes = new ArrayList<>();
     try {
-      JsonNode o = MAPPER.readTree(line);
-      List<String> labels = new ArrayList<>();
-      o.path("labels").forEach(n -> labels.add(n.asText()));
-      List<Box> boxes = new ArrayList<>();
-      for (JsonNode b : o.path("boxes")) {
-        boxes.add(
-            new Box(
-                (float) b.path("x0").asDouble(),
-                (float) b.path("y0").asDouble(),
-                (float) b.path("x1").asDouble(),
-                (float) b.path("y1").asDouble(),
-                b.path("label").asText(),
-                b.path("category_id").asInt()));
-      }
-      return new CatalogEntry(
-          o.path("key").asText(),
-          o.path("shard").asText(),
-          o.path("offset").asLong(),
-          o.path("length").asLong(),
-          labels,
-          o.path("width").asInt(),
-          o.path("height").asInt(),
-          boxes,
-          o.path("source_path").asText(),
-          o.path("content_hash").asText());
+      JsonLines.read(
+          line,
+          (name, p) -> {
+            switch (name) {
+              case "key" -> text[0] = JsonLines.text(p);
+              case "shard" -> text[1] = JsonLines.text(p);
+              case "source_path" -> text[2] = JsonLines.text(p);
+              case "content_hash" -> text[3] = JsonLines.text(p);
+              case "offset" -> numbers[0] = p.getValueAsLong();
+              case "length" -> numbers[1] = p.getValueAsLong();
+              case "width" -> numbers[2] = p.getValueAsInt();
+              case "height" -> numbers[3] = p.getValueAsInt();
+              case "labels" -> readLabels(p, labels);
+              case "boxes" -> readBoxes(p, boxes);
+              default -> p.skipChildren();
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("not a catalog line: " + line, e);
+    }
+    return new CatalogEntry(
+        text[0], text[1], numbers[0], numbers[1], labels, (int) numbers[2], (int) numbers[3], boxes,
+        text[2], text[3]);
+  }
+
+  private static void readLabels(JsonParser p, List<String> labels) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      labels.add(JsonLines.text(p));
+      p.skipChildren();
+    }
+  }
+
+  private static void readBoxes(JsonParser p, List<Box> boxes) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      float[] corners = new float[4];
+      String label = "";
+      int category = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "x0" -> corners[0] = (float) p.getValueAsDouble();
+          case "y0" -> corners[1] = (float) p.getValueAsDouble();
+          case "x1" -> corners[2] = (float) p.getValueAsDouble();
+          case "y1" -> corners[3] = (float) p.getValueAsDouble();
+          case "label" -> label = JsonLines.text(p);
+          case "category_id" -> category = p.getValueAsInt();
+          default -> p.skipChildren();
+        }
+      }
+      boxes.add(new Box(corners[0], corners[1], corners[2], corners[3], label, category));
     }
   }
 }

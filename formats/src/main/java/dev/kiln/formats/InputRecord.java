@@ -1,8 +1,5 @@
 package dev.kiln.formats;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,32 +21,41 @@ import java.util.Map;
 public record InputRecord(
     String key, String path, long size, long lastModifiedMillis, String contentHash, boolean written) {
   public static final String FILE_NAME = "inputs.jsonl";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public String toJsonLine() {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("key", key);
-    o.put("path", path);
-    o.put("size", size);
-    o.put("mtime", lastModifiedMillis);
-    o.put("content_hash", contentHash);
-    o.put("written", written);
-    return o.toString();
+    return JsonLines.write(
+        g -> {
+          g.writeStringField("key", key);
+          g.writeStringField("path", path);
+          g.writeNumberField("size", size);
+          g.writeNumberField("mtime", lastModifiedMillis);
+          g.writeStringField("content_hash", contentHash);
+          g.writeBooleanField("written", written);
+        });
   }
 
   public static InputRecord fromJsonLine(String line) {
+    String[] text = {"", "", ""};
+    long[] numbers = {0, 0};
+    boolean[] written = {false};
     try {
-      JsonNode o = MAPPER.readTree(line);
-      return new InputRecord(
-          o.path("key").asText(),
-          o.path("path").asText(),
-          o.path("size").asLong(),
-          o.path("mtime").asLong(),
-          o.path("content_hash").asText(),
-          o.path("written").asBoolean());
+      JsonLines.read(
+          line,
+          (name, p) -> {
+            switch (name) {
+              case "key" -> text[0] = JsonLines.text(p);
+              case "path" -> text[1] = JsonLines.text(p);
+              case "content_hash" -> text[2] = JsonLines.text(p);
+              case "size" -> numbers[0] = p.getValueAsLong();
+              case "mtime" -> numbers[1] = p.getValueAsLong();
+              case "written" -> written[0] = p.getValueAsBoolean();
+              default -> p.skipChildren();
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("not an input record: " + line, e);
     }
+    return new InputRecord(text[0], text[1], numbers[0], numbers[1], text[2], written[0]);
   }
 
   /** Every record of a version directory's {@value #FILE_NAME}, by key; empty when absent. */

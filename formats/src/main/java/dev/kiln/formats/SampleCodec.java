@@ -10,12 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
@@ -29,6 +28,8 @@ public final class SampleCodec {
 
   private static final Schema BOX = SCHEMA.getField("boxes").schema().getElementType();
   private static final Schema SOURCE = SCHEMA.getField("source").schema();
+  /** The image of a sample decoded without its image. */
+  private static final byte[] NO_IMAGE = new byte[0];
 
   private SampleCodec() {}
 
@@ -54,11 +55,63 @@ public final class SampleCodec {
   public static void write(Sample sample, OutputStream out) {
     try {
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new GenericDatumWriter<GenericRecord>(SCHEMA).write(toRecord(sample), encoder);
+      write(sample, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The sample's fields in {@link #SCHEMA} order, through the encoder calls Avro's generic writer
+   * makes for them (so the bytes are the same), without building a generic record: Avro's generic
+   * writer and reader are interpretive and cost more than the rest of writing a shard, and a
+   * run's worth of their code is also what the JIT spent most of a short run compiling.
+   */
+  private static void write(Sample s, Encoder out) throws IOException {
+    out.writeString(s.key());
+    out.writeBytes(s.image());
+    out.writeString(s.encoding());
+    out.writeInt(s.width());
+    out.writeInt(s.height());
+    out.writeInt(s.channels());
+    out.writeArrayStart();
+    out.setItemCount(s.labels().size());
+    for (String label : s.labels()) {
+      out.startItem();
+      out.writeString(label);
+    }
+    out.writeArrayEnd();
+    out.writeArrayStart();
+    out.setItemCount(s.boxes().size());
+    for (Box b : s.boxes()) {
+      out.startItem();
+      out.writeFloat(b.x0());
+      out.writeFloat(b.y0());
+      out.writeFloat(b.x1());
+      out.writeFloat(b.y1());
+      out.writeString(b.label());
+      out.writeInt(b.categoryId());
+    }
+    out.writeArrayEnd();
+    SourceInfo src = s.source();
+    out.writeString(src.path());
+    out.writeLong(src.size());
+    out.writeString(src.format());
+    out.writeString(src.colourModel());
+    out.writeInt(src.bitDepth());
+    if (src.iccProfile() == null) {
+      out.writeIndex(0); // ["null", "string"]
+      out.writeNull();
+    } else {
+      out.writeIndex(1);
+      out.writeString(src.iccProfile());
+    }
+    out.writeInt(src.orientation());
+    out.writeInt(src.width());
+    out.writeInt(src.height());
+    out.writeInt(src.frames());
+    out.writeString(s.contentHash());
   }
 
   /** Decodes one sample from Avro binary bytes. */
@@ -69,8 +122,22 @@ public final class SampleCodec {
   /** Decodes one sample from {@code length} bytes of {@code bytes} starting at {@code offset}. */
   public static Sample decode(byte[] bytes, int offset, int length) {
     try {
-      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, null);
-      return fromRecord(new GenericDatumReader<GenericRecord>(SCHEMA).read(null, decoder));
+      return read(DecoderFactory.get().binaryDecoder(bytes, offset, length, null), true);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not a valid Kiln sample record: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decodes every field of a record but the image, which is skipped rather than copied: what
+   * {@link EncodedSample} needs to write the record into a shard and describe it in a catalog.
+   * The returned sample's image is empty; {@link #imageLength} tells how long the real one is.
+   *
+   * @throws IllegalArgumentException if the bytes are not a sample record
+   */
+  static Sample decodeWithoutImage(byte[] bytes) {
+    try {
+      return read(DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null), false);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not a valid Kiln sample record: " + e.getMessage(), e);
     }
@@ -78,8 +145,114 @@ public final class SampleCodec {
 
   /** Decodes one sample from a stream positioned at a record. */
   public static Sample read(InputStream in) throws IOException {
-    BinaryDecoder decoder = DecoderFactory.get().directBinaryDecoder(in, null);
-    return fromRecord(new GenericDatumReader<GenericRecord>(SCHEMA).read(null, decoder));
+    return read(DecoderFactory.get().directBinaryDecoder(in, null), true);
+  }
+
+  /** Reads the fields {@link #write(Sample, Encoder)} writes, in the same order. */
+  private static Sample read(Decoder in, boolean withImage) throws IOException {
+    String key = in.readString();
+    byte[] image;
+    if (withImage) {
+      ByteBuffer buf = in.readBytes(null);
+      // A fresh buffer is a heap array of exactly the image: take it rather than copy it.
+      image = buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0
+              && buf.array().length == buf.remaining()
+          ? buf.array()
+          : copyOf(buf);
+    } else {
+      in.skipBytes();
+      image = NO_IMAGE;
+    }
+    String encoding = in.readString();
+    int width = in.readInt();
+    int height = in.readInt();
+    int channels = in.readInt();
+    List<String> labels = new ArrayList<>();
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      for (long i = 0; i < n; i++) {
+        labels.add(in.readString());
+      }
+    }
+    List<Box> boxes = new ArrayList<>();
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      for (long i = 0; i < n; i++) {
+        float x0 = in.readFloat();
+        float y0 = in.readFloat();
+        float x1 = in.readFloat();
+        float y1 = in.readFloat();
+        String label = in.readString();
+        boxes.add(new Box(x0, y0, x1, y1, label, in.readInt()));
+      }
+    }
+    String path = in.readString();
+    long size = in.readLong();
+    String format = in.readString();
+    String colourModel = in.readString();
+    int bitDepth = in.readInt();
+    String icc;
+    int branch = in.readIndex();
+    if (branch == 0) {
+      in.readNull();
+      icc = null;
+    } else if (branch == 1) {
+      icc = in.readString();
+    } else {
+      throw new IOException("icc_profile union branch " + branch + " (the schema has 2)");
+    }
+    int orientation = in.readInt();
+    int sourceWidth = in.readInt();
+    int sourceHeight = in.readInt();
+    int frames = in.readInt();
+    SourceInfo source =
+        new SourceInfo(
+            path, size, format, colourModel, bitDepth, icc, orientation, sourceWidth, sourceHeight,
+            frames);
+    return new Sample(
+        key, image, encoding, width, height, channels, labels, boxes, source, in.readString());
+  }
+
+  private static byte[] copyOf(ByteBuffer buf) {
+    byte[] bytes = new byte[buf.remaining()];
+    buf.duplicate().get(bytes);
+    return bytes;
+  }
+
+  /**
+   * The length of the image in a record, read from its first two fields (the key, then the
+   * image's length) without reading the rest: how a sample is measured for shard sizing while
+   * its record stays where it is. {@code record}'s position is left unchanged.
+   *
+   * @throws IllegalArgumentException if the bytes do not start like a sample record
+   */
+  public static int imageLength(ByteBuffer record) {
+    ByteBuffer b = record.duplicate();
+    try {
+      long keyLength = readVarLong(b);
+      if (keyLength < 0 || keyLength > b.remaining()) {
+        throw new IllegalArgumentException("key length " + keyLength);
+      }
+      b.position(b.position() + (int) keyLength);
+      long imageLength = readVarLong(b);
+      if (imageLength < 0 || imageLength > b.remaining()) {
+        throw new IllegalArgumentException("image length " + imageLength);
+      }
+      return (int) imageLength;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("not a valid Kiln sample record: truncated", e);
+    }
+  }
+
+  /** An Avro {@code long}: a zig-zag variable-length integer (the Avro specification's encoding). */
+  private static long readVarLong(ByteBuffer b) {
+    long n = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      byte x = b.get();
+      n |= (long) (x & 0x7f) << shift;
+      if (x >= 0) {
+        return (n >>> 1) ^ -(n & 1);
+      }
+    }
+    throw new IllegalArgumentException("not a valid Kiln sample record: varint longer than 10 bytes");
   }
 
   /** The sample as an Avro generic record under {@link #SCHEMA}. */

@@ -1,24 +1,42 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
-import dev.kiln.formats.SampleCodec;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes {@code catalog.parquet}: one row per sample (key, shard, offset, length, labels, width,
  * height, boxes, source path, content hash) in shard order, so a dataset can be queried from
  * DuckDB, Spark or pandas without opening its shards.
+ *
+ * <p>The file is what parquet-avro writes for rows of {@link #SCHEMA} (Beam's {@code
+ * ParquetIO.sink}: Snappy, 128 MB row groups, Parquet's two-level lists, the Avro schema in the
+ * footer), so Avro readers read it as such; but the rows go to Parquet's record consumer field by
+ * field ({@link CatalogWriteSupport}) rather than through generic Avro records, and Hadoop's
+ * configuration is not loaded from its XML resources: for the catalog of a nightly run both cost
+ * more than writing the rows.
  */
 public final class CatalogWriter implements AutoCloseable {
   public static final String FILE_NAME = "catalog.parquet";
@@ -44,22 +62,35 @@ public final class CatalogWriter implements AutoCloseable {
           .requiredString("content_hash")
           .endRecord();
 
+  /** Beam's {@code ParquetIO.sink} row group size, which the catalog has always been written with. */
+  private static final int ROW_GROUP_BYTES = 128 << 20;
+
   private final Path target;
   private final Path temporary;
-  private final FileChannel channel;
-  private final ParquetIO.Sink sink;
+  private final ParquetWriter<CatalogEntry> writer;
 
   private CatalogWriter(Path datasetDir) throws IOException {
     this.target = datasetDir.resolve(FILE_NAME);
     this.temporary = datasetDir.resolve("." + FILE_NAME + ".tmp");
-    this.channel =
+    FileChannel channel =
         FileChannel.open(
             temporary,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
-    this.sink = ParquetIO.sink(SCHEMA);
-    sink.open(channel);
+    try {
+      this.writer =
+          new Builder(new ChannelOutputFile(channel))
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withRowGroupSize(ROW_GROUP_BYTES)
+              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+              // No core-default.xml and friends: nothing in them bears on a Parquet file.
+              .withConf(new Configuration(false))
+              .build();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
   }
 
   public static CatalogWriter open(Path datasetDir) throws IOException {
@@ -67,25 +98,194 @@ public final class CatalogWriter implements AutoCloseable {
   }
 
   public void write(CatalogEntry e) throws IOException {
-    GenericRecord r = new GenericData.Record(SCHEMA);
-    r.put("key", e.key());
-    r.put("shard", e.shard());
-    r.put("offset", e.offset());
-    r.put("length", e.length());
-    r.put("labels", new ArrayList<CharSequence>(e.labels()));
-    r.put("width", e.width());
-    r.put("height", e.height());
-    r.put("boxes", SampleCodec.boxRecords(e.boxes(), BOX));
-    r.put("source_path", e.sourcePath());
-    r.put("content_hash", e.contentHash());
-    sink.write(r);
+    writer.write(e);
   }
 
   /** Finishes the file and moves it into place. */
   @Override
   public void close() throws IOException {
-    sink.flush();
-    channel.close();
+    writer.close(); // closes the channel too
     Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<CatalogEntry, Builder> {
+    Builder(OutputFile file) {
+      super(file);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<CatalogEntry> getWriteSupport(Configuration conf) {
+      return new CatalogWriteSupport();
+    }
+  }
+
+  /**
+   * Catalog rows into Parquet's record consumer, field by field, as parquet-avro's write support
+   * puts a generic record of {@link #SCHEMA} (required fields in schema order; an array as a
+   * group of one repeated field named {@code array}, empty when the array is).
+   */
+  static final class CatalogWriteSupport extends WriteSupport<CatalogEntry> {
+    /** {@link #SCHEMA} as parquet-avro converts it by default. */
+    private static final MessageType PARQUET_SCHEMA = new AvroSchemaConverter().convert(SCHEMA);
+    private static final String LIST_ITEMS = "array";
+    /** The footer key under which parquet-avro keeps the Avro schema its readers read with. */
+    private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
+
+    private RecordConsumer out;
+
+    @Override
+    public String getName() {
+      // The model name parquet-avro's write support records: the file is read as its files are.
+      return "avro";
+    }
+
+    @Override
+    public WriteContext init(Configuration configuration) {
+      return new WriteContext(
+          PARQUET_SCHEMA, Map.of(AVRO_SCHEMA_KEY, SCHEMA.toString()));
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+      this.out = recordConsumer;
+    }
+
+    @Override
+    public void write(CatalogEntry e) {
+      out.startMessage();
+      string(0, "key", e.key());
+      string(1, "shard", e.shard());
+      out.startField("offset", 2);
+      out.addLong(e.offset());
+      out.endField("offset", 2);
+      out.startField("length", 3);
+      out.addLong(e.length());
+      out.endField("length", 3);
+      out.startField("labels", 4);
+      out.startGroup();
+      if (!e.labels().isEmpty()) {
+        out.startField(LIST_ITEMS, 0);
+        for (String label : e.labels()) {
+          out.addBinary(Binary.fromString(label));
+        }
+        out.endField(LIST_ITEMS, 0);
+      }
+      out.endGroup();
+      out.endField("labels", 4);
+      out.startField("width", 5);
+      out.addInteger(e.width());
+      out.endField("width", 5);
+      out.startField("height", 6);
+      out.addInteger(e.height());
+      out.endField("height", 6);
+      out.startField("boxes", 7);
+      out.startGroup();
+      if (!e.boxes().isEmpty()) {
+        out.startField(LIST_ITEMS, 0);
+        for (Box b : e.boxes()) {
+          box(b);
+        }
+        out.endField(LIST_ITEMS, 0);
+      }
+      out.endGroup();
+      out.endField("boxes", 7);
+      string(8, "source_path", e.sourcePath());
+      string(9, "content_hash", e.contentHash());
+      out.endMessage();
+    }
+
+    private void box(Box b) {
+      out.startGroup();
+      floatField(0, "x0", b.x0());
+      floatField(1, "y0", b.y0());
+      floatField(2, "x1", b.x1());
+      floatField(3, "y1", b.y1());
+      string(4, "label", b.label());
+      out.startField("category_id", 5);
+      out.addInteger(b.categoryId());
+      out.endField("category_id", 5);
+      out.endGroup();
+    }
+
+    private void string(int index, String name, String value) {
+      out.startField(name, index);
+      out.addBinary(Binary.fromString(value));
+      out.endField(name, index);
+    }
+
+    private void floatField(int index, String name, float value) {
+      out.startField(name, index);
+      out.addFloat(value);
+      out.endField(name, index);
+    }
+  }
+
+  /** The catalog's channel as Parquet's output file; the writer closes it when it is done. */
+  private static final class ChannelOutputFile implements OutputFile {
+    private final FileChannel channel;
+
+    ChannelOutputFile(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) {
+      return stream();
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      return stream();
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+
+    private PositionOutputStream stream() {
+      // Buffered: Parquet writes its footer a few bytes at a time.
+      OutputStream to = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      return new PositionOutputStream() {
+        private long position;
+
+        @Override
+        public long getPos() {
+          return position;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          to.write(b);
+          position++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          to.write(b, off, len);
+          position += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+          to.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          to.close();
+        }
+      };
+    }
   }
 }

@@ -138,21 +138,20 @@ public final class KeyedInputs
       Path staging, int bucket, Map<String, List<MatchResult.Metadata>> byKey,
       Consumer<KV<String, MatchResult.Metadata>> unique, Consumer<Rejection> duplicates)
       throws IOException {
-    List<String> listing = new ArrayList<>();
+    List<InputRecord> listing = new ArrayList<>();
     byKey.forEach(
         (key, files) -> {
           if (files.size() == 1) {
             MatchResult.Metadata f = files.get(0);
             listing.add(
-                new InputRecord(key, f.resourceId().toString(), f.sizeBytes(), f.lastModifiedMillis(), "", false)
-                    .toJsonLine());
+                new InputRecord(key, f.resourceId().toString(), f.sizeBytes(), f.lastModifiedMillis(), "", false));
             unique.accept(KV.of(key, f));
           } else {
             rejectAll(key, files, duplicates);
           }
         });
     Files.createDirectories(StagingLayout.parts(staging));
-    StagingLayout.writeAtomically(StagingLayout.listingPart(staging, bucket), listing);
+    PartFiles.writeListing(StagingLayout.listingPart(staging, bucket), listing);
   }
 
   private static void rejectAll(

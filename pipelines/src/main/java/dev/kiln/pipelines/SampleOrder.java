@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The fixed pseudo-random order of samples: a salted SHA-256 of the key decides both the shard a
@@ -16,6 +17,12 @@ import java.util.List;
  */
 public final class SampleOrder {
   private static final byte[] SALT = "kiln-sample-order-v1\0".getBytes(StandardCharsets.UTF_8);
+  /**
+   * A digest that has taken the salt, never updated again: each hash starts from a clone of it,
+   * which costs less than looking SHA-256 up and hashing the salt again (a run hashes every key
+   * several times).
+   */
+  private static final MessageDigest SALTED = saltedDigest();
 
   /** Orders keys by their hash, then by the key itself (hash collisions stay deterministic). */
   public static final Comparator<String> KEYS =
@@ -26,35 +33,55 @@ public final class SampleOrder {
 
   /** The samples in {@link #KEYS} order, each key hashed once (not once per comparison). */
   public static List<Sample> sorted(List<Sample> samples) {
-    long[] hashes = new long[samples.size()];
-    Integer[] order = new Integer[samples.size()];
+    return sorted(samples, Sample::key);
+  }
+
+  /** Items in {@link #KEYS} order of their keys, each key hashed once. */
+  public static <T> List<T> sorted(List<T> items, Function<T, String> keyOf) {
+    long[] hashes = new long[items.size()];
+    String[] keys = new String[items.size()];
+    Integer[] order = new Integer[items.size()];
     for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = hash(samples.get(i).key());
+      keys[i] = keyOf.apply(items.get(i));
+      hashes[i] = hash(keys[i]);
       order[i] = i;
     }
     Arrays.sort(
         order,
         (a, b) -> {
           int byHash = Long.compareUnsigned(hashes[a], hashes[b]);
-          return byHash != 0 ? byHash : samples.get(a).key().compareTo(samples.get(b).key());
+          return byHash != 0 ? byHash : keys[a].compareTo(keys[b]);
         });
-    List<Sample> sorted = new ArrayList<>(hashes.length);
+    List<T> sorted = new ArrayList<>(hashes.length);
     for (Integer i : order) {
-      sorted.add(samples.get(i));
+      sorted.add(items.get(i));
     }
     return sorted;
   }
 
   /** 64 bits of the salted SHA-256 of the key. */
   public static long hash(String key) {
-    MessageDigest sha = FileDigest.newSha256();
-    sha.update(SALT);
-    byte[] d = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+    byte[] d = salted().digest(key.getBytes(StandardCharsets.UTF_8));
     long h = 0;
     for (int i = 0; i < 8; i++) {
       h = (h << 8) | (d[i] & 0xff);
     }
     return h;
+  }
+
+  private static MessageDigest saltedDigest() {
+    MessageDigest sha = FileDigest.newSha256();
+    sha.update(SALT);
+    return sha;
+  }
+
+  /** A fresh digest that has taken the salt. */
+  private static MessageDigest salted() {
+    try {
+      return (MessageDigest) SALTED.clone();
+    } catch (CloneNotSupportedException e) {
+      return saltedDigest(); // a provider whose SHA-256 cannot be cloned
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
@@ -38,7 +39,8 @@ public enum ShardFormat {
       List<long[]> locations = new ArrayList<>();
       return new ShardSink() {
         @Override
-        public void write(Sample sample) throws IOException {
+        public void write(EncodedSample sample) throws IOException {
+          // The record is stored as it is: no decoding and encoding again.
           IndexEntry e = writer.write(sample);
           locations.add(new long[] {e.offset(), e.length()});
         }
@@ -48,7 +50,7 @@ public enum ShardFormat {
           ShardSummary summary = writer.close();
           return new WrittenShard(
               new ShardFile(summary.fileName(), summary.recordCount(), summary.bytes(), writer.sha256()),
-              locations);
+              locations, Integer.toUnsignedLong(summary.fileCrc32c()));
         }
 
         @Override
@@ -67,7 +69,8 @@ public enum ShardFormat {
       List<String> imageMembers = new ArrayList<>();
       return new ShardSink() {
         @Override
-        public void write(Sample sample) throws IOException {
+        public void write(EncodedSample encoded) throws IOException {
+          Sample sample = encoded.sample();
           writer.write(sample);
           imageMembers.add(sample.key() + "." + sample.fileExtension());
         }
@@ -77,7 +80,7 @@ public enum ShardFormat {
           writer.close();
           Map<String, long[]> where = WebDatasetReader.dataLocations(file);
           List<long[]> locations = imageMembers.stream().map(where::get).toList();
-          return new WrittenShard(writer.summary(), locations);
+          return new WrittenShard(writer.summary(), locations, WrittenShard.NO_CRC);
         }
 
         @Override
@@ -95,14 +98,14 @@ public enum ShardFormat {
       AvroShardWriter writer = AvroShardWriter.open(file);
       return new UnaddressedSink() {
         @Override
-        public void write(Sample sample) throws IOException {
-          writer.write(sample);
+        public void write(EncodedSample sample) throws IOException {
+          writer.write(sample.sample());
           count++;
         }
 
         @Override
         public WrittenShard finish() throws IOException {
-          return new WrittenShard(writer.close(), unaddressed(count));
+          return new WrittenShard(writer.close(), unaddressed(count), WrittenShard.NO_CRC);
         }
 
         @Override
@@ -134,8 +137,8 @@ public enum ShardFormat {
       sink.open(channel);
       return new UnaddressedSink() {
         @Override
-        public void write(Sample sample) throws IOException {
-          sink.write(SampleCodec.toRecord(sample));
+        public void write(EncodedSample sample) throws IOException {
+          sink.write(SampleCodec.toRecord(sample.sample()));
           count++;
         }
 
@@ -147,7 +150,7 @@ public enum ShardFormat {
           return new WrittenShard(
               new ShardFile(
                   file.getFileName().toString(), count, Files.size(file), FileDigest.sha256(file)),
-              unaddressed(count));
+              unaddressed(count), WrittenShard.NO_CRC);
         }
 
         @Override
@@ -195,7 +198,8 @@ public enum ShardFormat {
 
   /** An open shard file: samples are appended in their final order. */
   interface ShardSink {
-    void write(Sample sample) throws IOException;
+    /** Appends a sample: kiln shards store its record bytes; other formats its decoded fields. */
+    void write(EncodedSample sample) throws IOException;
 
     /** Completes the file and reports it with each sample's {offset, length} in write order. */
     WrittenShard finish() throws IOException;
@@ -216,6 +220,13 @@ public enum ShardFormat {
     }
   }
 
-  /** A completed shard file and where each sample lies in it ({-1, -1} when not addressable). */
-  record WrittenShard(ShardFile file, List<long[]> locations) {}
+  /**
+   * A completed shard file and where each sample lies in it ({-1, -1} when not addressable).
+   *
+   * @param fileCrc32c the whole file's CRC32C (unsigned) when the writer computed it (kiln
+   *     shards, for the dataset index), else {@link #NO_CRC}
+   */
+  record WrittenShard(ShardFile file, List<long[]> locations, long fileCrc32c) {
+    static final long NO_CRC = -1;
+  }
 }

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 /**
  * A worker's description of one shard it wrote, left in the staging directory for the launcher:
  * the shard file plus a digest of its (key, content hash) pairs for the input fingerprint.
+ *
+ * @param fileCrc32c the shard file's CRC32C (unsigned) as its writer computed it, which the
+ *     dataset index records (so finishing need not read the shard again), or -1 when unknown
  */
-public record ShardPart(int index, ShardFile file, String contentDigest) {
+public record ShardPart(int index, ShardFile file, String contentDigest, long fileCrc32c) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Writes the description atomically (temporary file, then rename). */
@@ -23,6 +26,9 @@ public record ShardPart(int index, ShardFile file, String contentDigest) {
     o.put("bytes", file.bytes());
     o.put("sha256", file.sha256());
     o.put("content_digest", contentDigest);
+    if (fileCrc32c >= 0) {
+      o.put("file_crc32c", fileCrc32c);
+    }
     StagingLayout.writeAtomically(target, java.util.List.of(o.toString()));
   }
 
@@ -35,6 +41,7 @@ public record ShardPart(int index, ShardFile file, String contentDigest) {
             o.path("samples").asLong(),
             o.path("bytes").asLong(),
             o.path("sha256").asText()),
-        o.path("content_digest").asText());
+        o.path("content_digest").asText(),
+        o.path("file_crc32c").asLong(-1));
   }
 }

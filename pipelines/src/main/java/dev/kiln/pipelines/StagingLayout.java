@@ -32,14 +32,14 @@ public final class StagingLayout {
     return parts(staging).resolve(REJECTS_PART);
   }
 
-  /** The catalog rows of shard {@code index}, JSON lines: {@code _parts/catalog-NNNNN.jsonl}. */
+  /** The catalog rows of shard {@code index} ({@link PartFiles}): {@code _parts/catalog-NNNNN.part}. */
   public static Path catalogPart(Path staging, int index) {
-    return parts(staging).resolve(String.format("catalog-%05d.jsonl", index));
+    return parts(staging).resolve(String.format("catalog-%05d.part", index));
   }
 
-  /** The inputs listed in one key bucket, JSON lines: {@code _parts/listing-NNNNN.jsonl}. */
+  /** The inputs listed in one key bucket ({@link PartFiles}): {@code _parts/listing-NNNNN.part}. */
   public static Path listingPart(Path staging, int bucket) {
-    return parts(staging).resolve(String.format("listing-%05d.jsonl", bucket));
+    return parts(staging).resolve(String.format("listing-%05d.part", bucket));
   }
 
   /** Writes lines to a hidden temporary file and renames it to {@code target}. */

@@ -1,8 +1,9 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.formats.Sample;
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.Sample;
 import dev.kiln.formats.ShardNames;
 import dev.kiln.transforms.beam.SampleCoder;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -99,8 +99,8 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<Sample>> shard, OutputReceiver<Integer> out)
         throws IOException {
-      List<Sample> samples = new ArrayList<>();
-      shard.getValue().forEach(samples::add);
+      List<EncodedSample> samples = new ArrayList<>();
+      shard.getValue().forEach(s -> samples.add(EncodedSample.of(s)));
       writeShard(format, options, Path.of(staging), shard.getKey(), samples);
       out.output(shard.getKey());
     }
@@ -108,7 +108,12 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
 
   /** A sample's share of the shard-size estimate: its image plus the per-sample framing. */
   public static long measure(Sample sample) {
-    return sample.image().length + PER_SAMPLE_OVERHEAD;
+    return measure(sample.image().length);
+  }
+
+  /** The share of a sample whose image is {@code imageLength} bytes long. */
+  public static long measure(int imageLength) {
+    return imageLength + PER_SAMPLE_OVERHEAD;
   }
 
   /** How many shards samples measuring {@code totalBytes} in all are split into. */
@@ -121,9 +126,9 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
    * into the staging directory {@code dir}, then its catalog part, then its description.
    */
   public static void writeShard(
-      ShardFormat format, ShardOptions options, Path dir, int index, List<Sample> samples)
+      ShardFormat format, ShardOptions options, Path dir, int index, List<EncodedSample> samples)
       throws IOException {
-    samples = SampleOrder.sorted(samples);
+    samples = SampleOrder.sorted(samples, EncodedSample::key);
 
     Files.createDirectories(StagingLayout.parts(dir));
     String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
@@ -131,7 +136,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     MessageDigest content = FileDigest.newSha256();
     ShardFormat.WrittenShard written;
     try {
-      for (Sample s : samples) {
+      for (EncodedSample s : samples) {
         sink.write(s);
         content.update((s.key() + "\0" + s.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
       }
@@ -140,15 +145,16 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       sink.abort();
       throw e;
     }
-    List<String> catalog = new ArrayList<>(samples.size());
+    List<CatalogEntry> catalog = new ArrayList<>(samples.size());
     for (int i = 0; i < samples.size(); i++) {
       long[] at = written.locations().get(i);
-      catalog.add(CatalogEntry.of(samples.get(i), name, at[0], at[1]).toJsonLine());
+      catalog.add(samples.get(i).catalogEntry(name, at[0], at[1]));
     }
-    StagingLayout.writeAtomically(StagingLayout.catalogPart(dir, index), catalog);
+    PartFiles.writeCatalog(StagingLayout.catalogPart(dir, index), catalog);
     // The shard description is written last: the launcher takes its presence to mean that
     // the shard and its catalog part are complete.
-    new ShardPart(index, written.file(), HexFormat.of().formatHex(content.digest()))
+    new ShardPart(
+            index, written.file(), HexFormat.of().formatHex(content.digest()), written.fileCrc32c())
         .writeTo(StagingLayout.shardPart(dir, index));
   }
 }

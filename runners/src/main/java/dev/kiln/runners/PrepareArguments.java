@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -15,17 +16,26 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * settings from {@code --config} (flags win), the Kiln runner translated to Beam's, and every
  * other {@code --name=value} passed through to Beam's PipelineOptions. Any unknown or malformed
  * setting is a {@link UsageException} naming it and where it came from.
+ *
+ * <p>A run on the local runner whose settings are all Kiln's is read without Beam
+ * ({@link KilnOptionValues}); any other is read by Beam's PipelineOptionsFactory.
  */
 public final class PrepareArguments {
   private static final Pattern MISSING_PROPERTY = Pattern.compile("property named '([^']+)'");
 
   private final PrepareOptions options;
+  private final boolean readWithoutBeam;
   private final RunnerChoice runner;
+  private final int parallelism;
   private final Map<String, String> settings;
 
-  private PrepareArguments(PrepareOptions options, RunnerChoice runner, Map<String, String> settings) {
+  private PrepareArguments(
+      PrepareOptions options, boolean readWithoutBeam, RunnerChoice runner, int parallelism,
+      Map<String, String> settings) {
     this.options = options;
+    this.readWithoutBeam = readWithoutBeam;
     this.runner = runner;
+    this.parallelism = parallelism;
     this.settings = settings;
   }
 
@@ -33,8 +43,22 @@ public final class PrepareArguments {
     return options;
   }
 
+  /**
+   * Whether the settings were read without Beam ({@link KilnOptionValues}): then the run is on
+   * the local runner, every setting is Kiln's, and anything that only Beam's options answer
+   * (Beam's file system registry, a job name) would make Beam read them after all.
+   */
+  public boolean readWithoutBeam() {
+    return readWithoutBeam;
+  }
+
   public RunnerChoice runner() {
     return runner;
+  }
+
+  /** How many workers the job will run on, as a hint for how finely to split work. */
+  public int parallelism() {
+    return parallelism;
   }
 
   /** The settings as given (camelCase name to value), config file first, then flags. */
@@ -43,6 +67,14 @@ public final class PrepareArguments {
   }
 
   public static PrepareArguments parse(List<String> args) throws UsageException {
+    return parse(args, true);
+  }
+
+  /**
+   * As {@link #parse(List)}; without {@code withoutBeam} Beam reads the settings even for a local
+   * run (so tests can compare the two readings).
+   */
+  static PrepareArguments parse(List<String> args, boolean withoutBeam) throws UsageException {
     Map<String, String> flags = new LinkedHashMap<>();
     for (String arg : args) {
       if (!arg.startsWith("--") || arg.length() == 2) {
@@ -78,24 +110,68 @@ public final class PrepareArguments {
       runnerFlag = merged.remove("kilnRunner");
     }
     RunnerChoice runner = runnerFlag == null ? RunnerChoice.DEFAULT : RunnerChoice.parse(runnerFlag);
+    Map<String, String> settings = new LinkedHashMap<>(merged);
+    settings.put("runner", runner.flag());
+
     Map<String, String> beam = new LinkedHashMap<>(merged);
     runner.apply(beam);
     beam.put("kilnRunner", runner.flag());
-
     List<String> beamArgs = new ArrayList<>();
     beam.forEach((k, v) -> beamArgs.add("--" + k + "=" + v));
-    PrepareOptions options;
+
+    if (withoutBeam && runner == RunnerChoice.LOCAL) {
+      Optional<PrepareArguments> local = withoutBeam(merged, settings, beamArgs, origin);
+      if (local.isPresent()) {
+        return local.get();
+      }
+    }
+    PrepareOptions options = beamOptions(beamArgs, origin);
+    return new PrepareArguments(options, false, runner, runner.parallelism(options), settings);
+  }
+
+  /** Beam's reading of the arguments. */
+  private static PrepareOptions beamOptions(List<String> beamArgs, Map<String, String> origin)
+      throws UsageException {
     try {
-      options =
-          PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
-              .withValidation()
-              .as(PrepareOptions.class);
+      return PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+          .withValidation()
+          .as(PrepareOptions.class);
     } catch (IllegalArgumentException e) {
       throw new UsageException(explain(e, origin));
     }
-    Map<String, String> settings = new LinkedHashMap<>(merged);
-    settings.put("runner", runner.flag());
-    return new PrepareArguments(options, runner, settings);
+  }
+
+  /**
+   * A local run's arguments read without Beam, or empty when Beam must read them: a setting that
+   * is not Kiln's, or a value read only by Beam (see {@link KilnOptionValues}).
+   */
+  private static Optional<PrepareArguments> withoutBeam(
+      Map<String, String> merged, Map<String, String> settings, List<String> beamArgs,
+      Map<String, String> origin) {
+    Map<String, String> kiln = new LinkedHashMap<>(merged);
+    int parallelism = Runtime.getRuntime().availableProcessors();
+    String given = kiln.remove("parallelism");
+    if (given != null) {
+      // Beam reads it as the Direct runner's int targetParallelism.
+      Object value = KilnOptionValues.convert(given, int.class);
+      if (value == null) {
+        return Optional.empty();
+      }
+      parallelism = (Integer) value;
+    }
+    kiln.put("kilnRunner", RunnerChoice.LOCAL.flag());
+    int workers = parallelism;
+    return KilnOptionValues.parse(
+            kiln,
+            () -> {
+              try {
+                return beamOptions(beamArgs, origin);
+              } catch (UsageException e) {
+                // Only settings Beam reads alike were read without it: it cannot refuse them.
+                throw new IllegalStateException("Beam refused settings read without it: " + e.getMessage(), e);
+              }
+            })
+        .map(options -> new PrepareArguments(options, true, RunnerChoice.LOCAL, workers, settings));
   }
 
   private static String explain(IllegalArgumentException e, Map<String, String> origin) {

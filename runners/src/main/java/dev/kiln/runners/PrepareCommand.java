@@ -81,7 +81,11 @@ public final class PrepareCommand {
               options.getShardSize(), options.getAlign(), ShardOptions.DEFAULT_PARQUET_ROW_GROUP);
       limits =
           new InputLimits(options.getMaxFileBytes(), Math.round(options.getDecodeTimeout() * 1e9));
-      FileSystems.setDefaultPipelineOptions(options);
+      if (!parsed.readWithoutBeam()) {
+        // Beam's file systems as the options configure them. A local run of Kiln settings only
+        // has Beam's default, the local file system, which is where its inputs are.
+        FileSystems.setDefaultPipelineOptions(options);
+      }
       listing = listInputs(inputs, options.getInput());
     } catch (UsageException | IllegalArgumentException e) {
       err.println("kiln prepare: " + e.getMessage());
@@ -120,7 +124,9 @@ public final class PrepareCommand {
     }
     Map<String, String> configuration = configuration(options, output);
     options.setOutput(output.staging().toString());
-    options.setJobName("kiln-prepare-" + runId);
+    if (!parsed.readWithoutBeam()) {
+      options.setJobName("kiln-prepare-" + runId); // names a Beam job; the local runner runs none
+    }
 
     out.printf(
         "kiln: preparing %d inputs from %s on %s -> %s%s%n",
@@ -132,7 +138,7 @@ public final class PrepareCommand {
     try (Publication held = output;
         ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000)) {
       String previous = previousVersion == null ? null : previousVersion.toString();
-      int parallelism = parsed.runner().parallelism(options);
+      int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
         counters =
             new LocalPrepareRun(

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -139,6 +140,26 @@ public final class DatasetIndex {
     for (Path p : listShards(dir)) {
       try (KilnShardReader r = KilnShardReader.open(p)) {
         summaries.add(r.summary(withFileCrcs));
+      }
+    }
+    return fromSummaries(summaries);
+  }
+
+  /**
+   * As {@link #fromShardFiles(Path)}, with the file CRC32C of the shards {@code fileCrcs} names
+   * (by file name) taken from there: only those shards' trailers and footers are read.
+   */
+  static DatasetIndex fromShardFiles(Path dir, Map<String, Integer> fileCrcs) throws IOException {
+    List<ShardSummary> summaries = new ArrayList<>();
+    for (Path p : listShards(dir)) {
+      try (KilnShardReader r = KilnShardReader.open(p)) {
+        Integer known = fileCrcs.get(p.getFileName().toString());
+        ShardSummary s = r.summary(known == null);
+        summaries.add(
+            known == null
+                ? s
+                : new ShardSummary(s.fileName(), s.recordCount(), s.bytes(), known, s.footerCrc32c(),
+                    s.align(), s.schemaJson(), s.entries()));
       }
     }
     return fromSummaries(summaries);

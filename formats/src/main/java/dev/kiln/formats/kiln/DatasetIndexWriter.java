@@ -3,6 +3,7 @@ package dev.kiln.formats.kiln;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a dataset's {@code index.kidx}: the last step of writing a Kiln dataset, after every
@@ -33,7 +34,17 @@ public final class DatasetIndexWriter {
    * copied together from several jobs.
    */
   public static DatasetIndex rebuild(Path datasetDir) throws IOException {
-    DatasetIndex index = DatasetIndex.fromShardFiles(datasetDir);
+    return rebuild(datasetDir, Map.of());
+  }
+
+  /**
+   * As {@link #rebuild(Path)}, but a shard named in {@code fileCrcs} is taken to have that file
+   * CRC32C (its writer's, {@link ShardSummary#fileCrc32c}) instead of being read whole for it:
+   * only its trailer and footer are read.
+   */
+  public static DatasetIndex rebuild(Path datasetDir, Map<String, Integer> fileCrcs)
+      throws IOException {
+    DatasetIndex index = DatasetIndex.fromShardFiles(datasetDir, fileCrcs);
     index.write(datasetDir.resolve(ShardLayout.INDEX_FILE_NAME));
     return index;
   }

@@ -2,10 +2,12 @@ package dev.kiln.formats.kiln;
 
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,6 +22,11 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,13 +53,36 @@ import java.util.zip.CRC32C;
 public final class KilnShardWriter {
   private static final int BUFFER_SIZE = 1 << 20;
   private static final byte[] ZEROS = new byte[4096];
+  /**
+   * How much is written between background syncs: the disk takes the shard while the rest is
+   * still being written, instead of all of it in {@link #close()}'s fsync (0.2 s for 180 MB).
+   */
+  private static final long SYNC_STEP = 32L << 20;
+  /** Runs the background writes and syncs of every writer. */
+  private static final ExecutorService BACKGROUND =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "kiln-shard-io");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Path file;
   private final Path tmp;
   private final int align;
   private final String schemaJson;
   private final FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  /**
+   * The buffer being filled, and the one a background task checksums and writes meanwhile
+   * ({@link #flush}): the SHA-256 and the write of a shard cost as much as preparing its
+   * records, and now happen beside it.
+   */
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  private ByteBuffer spare = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  /** The background write of the last full buffer. */
+  private Future<?> writing = CompletableFuture.completedFuture(null);
+  /** Bytes the background writes have written; only they touch it and the checksums. */
+  private long written;
   private final CRC32C fileCrc = new CRC32C();
   /** The whole file's SHA-256 (for the manifest), taken as it is written instead of re-read. */
   private final MessageDigest fileSha256 = FileDigest.newSha256();
@@ -61,6 +91,9 @@ public final class KilnShardWriter {
   private final Set<String> keys = new HashSet<>();
   private long position;
   private boolean closed;
+  /** Where the last background sync started, and that sync. */
+  private long syncedTo;
+  private Future<?> syncing = CompletableFuture.completedFuture(null);
 
   private KilnShardWriter(Path file, int align) throws IOException {
     this.file = file;
@@ -108,7 +141,22 @@ public final class KilnShardWriter {
    */
   public IndexEntry write(Sample sample) throws IOException {
     checkOpen();
-    String key = sample.key();
+    return writeRecord(sample.key(), SampleCodec.encode(sample));
+  }
+
+  /**
+   * Appends an already encoded sample as the next record, its bytes as they are: the same record
+   * {@link #write(Sample)} writes for the sample they encode.
+   *
+   * @return where it was written
+   * @throws IllegalArgumentException as {@link #write(Sample)}
+   */
+  public IndexEntry write(EncodedSample sample) throws IOException {
+    checkOpen();
+    return writeRecord(sample.key(), sample.record());
+  }
+
+  private IndexEntry writeRecord(String key, byte[] record) throws IOException {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new IllegalArgumentException("key longer than " + MAX_KEY_BYTES + " bytes: "
           + key.substring(0, 64) + "...");
@@ -117,7 +165,6 @@ public final class KilnShardWriter {
       throw new IllegalArgumentException("duplicate key in shard " + file.getFileName() + ": "
           + key);
     }
-    byte[] record = SampleCodec.encode(sample);
     padTo(alignUp(position, align));
     IndexEntry e =
         new IndexEntry(key, position, record.length, LayoutCodec.crc32c(record, 0, record.length));
@@ -165,7 +212,9 @@ public final class KilnShardWriter {
           LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
       flush();
+      awaitWrite();
       sha256 = HexFormat.of().formatHex(fileSha256.digest());
+      awaitSync(); // what it synced need not be synced again, and its failure is reported
       channel.force(true);
       channel.close();
       closed = true;
@@ -185,6 +234,16 @@ public final class KilnShardWriter {
       return;
     }
     closed = true;
+    try {
+      awaitWrite();
+    } catch (IOException ignored) {
+      // The file is being thrown away: what became of writing it does not matter.
+    }
+    try {
+      awaitSync();
+    } catch (IOException ignored) {
+      // Nor what became of syncing it.
+    }
     try {
       channel.close();
     } catch (IOException ignored) {
@@ -223,14 +282,65 @@ public final class KilnShardWriter {
     }
   }
 
+  /** Hands the full buffer to a background write, once the previous one is written. */
   private void flush() throws IOException {
-    buffer.flip();
-    fileCrc.update(buffer.duplicate());
-    fileSha256.update(buffer.duplicate());
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+    awaitWrite(); // the spare buffer is free again
+    ByteBuffer full = buffer.flip();
+    buffer = spare;
+    spare = full;
+    writing = BACKGROUND.submit(() -> {
+      write(full);
+      return null;
+    });
+  }
+
+  /**
+   * Checksums and writes a full buffer, and every {@link #SYNC_STEP} bytes starts a background
+   * sync of what is written. Background writes run one at a time, in order.
+   */
+  private void write(ByteBuffer full) throws IOException {
+    fileCrc.update(full.duplicate());
+    fileSha256.update(full.duplicate());
+    written += full.remaining();
+    while (full.hasRemaining()) {
+      channel.write(full);
     }
-    buffer.clear();
+    full.clear();
+    if (written - syncedTo >= SYNC_STEP && syncing.isDone()) {
+      syncedTo = written;
+      syncing = BACKGROUND.submit(() -> {
+        channel.force(false);
+        return null;
+      });
+    }
+  }
+
+  /** Waits for the background write, if one runs, rethrowing its failure. */
+  private void awaitWrite() throws IOException {
+    await(writing, "writing");
+  }
+
+  /** Waits for the background sync, if one runs, rethrowing its failure. */
+  private void awaitSync() throws IOException {
+    await(syncing, "syncing");
+  }
+
+  private void await(Future<?> task, String doing) throws IOException {
+    try {
+      task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while " + doing + " " + tmp);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(doing + " " + tmp + ": " + cause, cause);
+    }
   }
 
   /** Makes the rename durable; best effort because not every platform can open a directory. */

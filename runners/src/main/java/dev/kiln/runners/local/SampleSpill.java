@@ -1,8 +1,7 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileTrees;
-import dev.kiln.formats.Sample;
-import dev.kiln.formats.SampleCodec;
 import dev.kiln.pipelines.SampleOrder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -11,12 +10,14 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * Prepared samples parked on disk until all are known, because the shard count (and so which
@@ -25,45 +26,94 @@ import java.util.function.ToLongFunction;
  * {@link SampleOrder} hash space; reading the buckets back in order therefore yields every
  * sample in shard order while holding only one bucket in memory.
  *
- * <p>{@link #add} is safe to call from many threads.
+ * <p>A sample is parked as its record bytes ({@link #add}), which go into a shard as they are.
+ * A sample carried over from the previous version of the dataset is parked as a reference to its
+ * record there ({@link #addCarried}): its bytes are already on disk, so copying them into the
+ * spill and back would only double the I/O of an incremental run, whose samples are nearly all
+ * carried. References are read from the previous version when the spill is drained.
+ *
+ * <p>{@link #add} and {@link #addCarried} are safe to call from many threads.
  */
 final class SampleSpill implements AutoCloseable {
   static final int BUCKETS = 256;
 
+  /** Entry tags in a bucket file. */
+  private static final byte ENCODED = 0;
+  private static final byte CARRIED = 1;
+
   private final Path dir;
-  private final ToLongFunction<Sample> measure;
+  private final IntToLongFunction measure;
+  private final IntFunction<byte[]> previousRecords;
   private final DataOutputStream[] buckets = new DataOutputStream[BUCKETS];
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
   /** Set once the bucket files are closed; guarded by {@link #buckets}. */
   private boolean closed;
 
-  /** A spill in {@code dir} (created; emptied by {@link #close}), measuring each sample. */
-  SampleSpill(Path dir, ToLongFunction<Sample> measure) throws IOException {
+  /**
+   * A spill in {@code dir} (created; emptied by {@link #close}).
+   *
+   * @param measure a sample's measure from its image length
+   * @param previousRecords the previous version's record bytes by position, for carried samples;
+   *     null when nothing is carried
+   */
+  SampleSpill(Path dir, IntToLongFunction measure, IntFunction<byte[]> previousRecords)
+      throws IOException {
     this.dir = Files.createDirectories(dir);
     this.measure = measure;
+    this.previousRecords = previousRecords;
   }
 
-  /** Parks one sample. */
-  void add(Sample sample) throws IOException {
-    byte[] record = SampleCodec.encode(sample);
-    int bucket = (int) (SampleOrder.hash(sample.key()) >>> 56);
+  /** Parks one sample's record. */
+  void add(EncodedSample sample) throws IOException {
+    byte[] record = sample.record();
     synchronized (buckets) {
       // One lock for all buckets: an append is a memory copy into a buffer, far cheaper than
       // preparing the sample, so workers rarely wait here.
-      if (closed) {
-        // A worker finishing its image after the run failed must not reopen a bucket file.
-        throw new IOException("the spill in " + dir + " is closed");
-      }
-      DataOutputStream out = buckets[bucket];
-      if (out == null) {
-        out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
-        buckets[bucket] = out;
-      }
+      DataOutputStream out = bucket(sample.key());
+      out.writeByte(ENCODED);
       out.writeInt(record.length);
       out.write(record);
     }
-    measured.addAndGet(measure.applyAsLong(sample));
+    counted(sample.imageLength());
+  }
+
+  /**
+   * Parks a reference to record {@code previousRecord} of the previous version, the sample of
+   * {@code key} with an image of {@code imageLength} bytes.
+   */
+  void addCarried(String key, int previousRecord, int imageLength) throws IOException {
+    if (previousRecords == null) {
+      throw new IllegalStateException("no previous version to carry " + key + " from");
+    }
+    synchronized (buckets) {
+      DataOutputStream out = bucket(key);
+      byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+      out.writeByte(CARRIED);
+      out.writeInt(keyBytes.length);
+      out.write(keyBytes);
+      out.writeInt(previousRecord);
+    }
+    counted(imageLength);
+  }
+
+  /** The open file of {@code key}'s bucket; call holding the {@link #buckets} lock. */
+  private DataOutputStream bucket(String key) throws IOException {
+    if (closed) {
+      // A worker finishing its image after the run failed must not reopen a bucket file.
+      throw new IOException("the spill in " + dir + " is closed");
+    }
+    int bucket = (int) (SampleOrder.hash(key) >>> 56);
+    DataOutputStream out = buckets[bucket];
+    if (out == null) {
+      out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
+      buckets[bucket] = out;
+    }
+    return out;
+  }
+
+  private void counted(int imageLength) {
+    measured.addAndGet(measure.applyAsLong(imageLength));
     count.incrementAndGet();
   }
 
@@ -80,12 +130,15 @@ final class SampleSpill implements AutoCloseable {
   /** Receives the samples of one bucket. */
   @FunctionalInterface
   interface BucketConsumer {
-    void accept(List<Sample> samples) throws IOException;
+    void accept(List<EncodedSample> samples) throws IOException;
   }
 
   /**
    * Hands every bucket's samples, in {@link SampleOrder#KEYS} order, to {@code consumer}, buckets
-   * in hash order; each bucket file is deleted once read. Call after the last {@link #add}.
+   * in hash order; each bucket file is deleted once read. Carried samples are read from the
+   * previous version here. Call after the last {@link #add}.
+   *
+   * @throws IOException if a carried record is not the sample it was parked as
    */
   void drainInOrder(BucketConsumer consumer) throws IOException {
     closeWriters();
@@ -94,24 +147,42 @@ final class SampleSpill implements AutoCloseable {
       if (!Files.exists(file)) {
         continue;
       }
-      List<Sample> samples = new ArrayList<>();
+      List<EncodedSample> samples = new ArrayList<>();
       try (InputStream raw = Files.newInputStream(file);
           DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
         while (true) {
-          int length;
+          byte tag;
           try {
-            length = in.readInt();
+            tag = in.readByte();
           } catch (EOFException end) {
             break;
           }
-          byte[] record = new byte[length];
-          in.readFully(record);
-          samples.add(SampleCodec.decode(record));
+          samples.add(tag == CARRIED ? carried(in) : encoded(in));
         }
       }
       Files.delete(file);
-      consumer.accept(SampleOrder.sorted(samples));
+      consumer.accept(SampleOrder.sorted(samples, EncodedSample::key));
     }
+  }
+
+  private static EncodedSample encoded(DataInputStream in) throws IOException {
+    byte[] record = new byte[in.readInt()];
+    in.readFully(record);
+    return EncodedSample.parse(record);
+  }
+
+  private EncodedSample carried(DataInputStream in) throws IOException {
+    byte[] keyBytes = new byte[in.readInt()];
+    in.readFully(keyBytes);
+    String key = new String(keyBytes, StandardCharsets.UTF_8);
+    int previousRecord = in.readInt();
+    EncodedSample sample = EncodedSample.parse(previousRecords.apply(previousRecord));
+    if (!sample.key().equals(key)) {
+      throw new IOException(
+          "record " + previousRecord + " of the previous version holds '" + sample.key()
+              + "', not '" + key + "' (was it replaced during the run?)");
+    }
+    return sample;
   }
 
   private Path file(int bucket) {

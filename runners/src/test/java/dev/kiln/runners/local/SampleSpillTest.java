@@ -2,10 +2,13 @@ package dev.kiln.runners.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Sample;
+import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.SourceInfo;
 import dev.kiln.pipelines.SampleOrder;
 import java.io.IOException;
@@ -36,15 +39,15 @@ class SampleSpillTest {
   void samplesParkedFromManyThreadsComeBackOnceEachInKeyHashOrder() throws Exception {
     Path dir = tmp.resolve("_spill");
     int n = 3000;
-    List<Sample> drained = new ArrayList<>();
-    try (SampleSpill spill = new SampleSpill(dir, s -> s.image().length + 1)) {
+    List<EncodedSample> drained = new ArrayList<>();
+    try (SampleSpill spill = new SampleSpill(dir, imageLength -> imageLength + 1, null)) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int first = t;
         done.add(pool.submit(() -> {
           for (int i = first; i < n; i += 4) {
-            spill.add(sample(i));
+            spill.add(EncodedSample.of(sample(i)));
           }
           return null;
         }));
@@ -68,29 +71,90 @@ class SampleSpillTest {
     assertFalse(Files.exists(dir), "the spill directory goes on close");
 
     assertEquals(n, drained.size());
-    List<String> keys = drained.stream().map(Sample::key).toList();
+    List<String> keys = drained.stream().map(EncodedSample::key).toList();
     List<String> expected = new ArrayList<>(keys);
     expected.sort(SampleOrder.KEYS);
     assertEquals(expected, keys, "drained in the order shards are written in");
     assertEquals(n, keys.stream().distinct().count());
-    for (Sample s : drained) {
+    for (EncodedSample s : drained) {
       int i = Integer.parseInt(s.key().substring(2));
-      assertEquals(sample(i), s, "round trip of " + s.key());
+      assertEquals(sample(i), s.sample(), "round trip of " + s.key());
+    }
+  }
+
+  @Test
+  void carriedSamplesAreParkedAsReferencesAndReadBackFromThePreviousVersion() throws Exception {
+    Path dir = tmp.resolve("_spill");
+    // The previous version's records, by position; the spill only holds positions of these.
+    List<byte[]> previous = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      previous.add(SampleCodec.encode(sample(i)));
+    }
+    List<Integer> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<EncodedSample> drained = new ArrayList<>();
+    try (SampleSpill spill =
+        new SampleSpill(dir, imageLength -> imageLength, r -> {
+          reads.add(r);
+          return previous.get(r);
+        })) {
+      for (int i = 0; i < 500; i++) {
+        if (i % 5 == 0) {
+          spill.add(EncodedSample.of(sample(1000 + i))); // prepared anew
+        } else {
+          spill.addCarried("k/" + i, i, sample(i).image().length);
+        }
+      }
+      assertEquals(500, spill.count());
+      long measure = 0;
+      for (int i = 0; i < 500; i++) {
+        measure += sample(i % 5 == 0 ? 1000 + i : i).image().length;
+      }
+      assertEquals(measure, spill.measured());
+      long spilled;
+      try (var files = Files.list(dir)) {
+        spilled = files.mapToLong(p -> p.toFile().length()).sum();
+      }
+      assertTrue(spilled < 100 * 200 + 400 * 40, "carried records are not copied: " + spilled + " bytes");
+      assertEquals(0, reads.size(), "nothing read from the previous version before draining");
+      spill.drainInOrder(drained::addAll);
+    }
+    assertEquals(400, reads.size(), "each carried record read once");
+    List<String> keys = drained.stream().map(EncodedSample::key).toList();
+    List<String> expected = new ArrayList<>(keys);
+    expected.sort(SampleOrder.KEYS);
+    assertEquals(expected, keys);
+    for (EncodedSample s : drained) {
+      int i = Integer.parseInt(s.key().substring(2));
+      assertEquals(sample(i), s.sample());
+      if (i < 1000) {
+        assertSame(previous.get(i), s.record(), "the previous record's bytes as they are");
+      }
+    }
+  }
+
+  @Test
+  void aCarriedRecordThatIsNotTheParkedSampleFailsTheDrain() throws Exception {
+    byte[] other = SampleCodec.encode(sample(2));
+    try (SampleSpill spill = new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, r -> other)) {
+      spill.addCarried("k/1", 0, 10);
+      IOException e = assertThrows(IOException.class, () -> spill.drainInOrder(samples -> {}));
+      assertTrue(e.getMessage().contains("'k/2', not 'k/1'"), e.getMessage());
     }
   }
 
   @Test
   void closingUndrainedSpillRemovesItsFilesAndRefusesLateSamples() throws Exception {
     Path dir = tmp.resolve("_spill");
-    SampleSpill spill = new SampleSpill(dir, s -> 1);
+    SampleSpill spill = new SampleSpill(dir, imageLength -> 1, r -> SampleCodec.encode(sample(r)));
     try (spill) {
-      spill.add(sample(1));
-      spill.add(sample(2));
+      spill.add(EncodedSample.of(sample(1)));
+      spill.addCarried("k/2", 2, 100);
       assertTrue(Files.list(dir).findAny().isPresent());
     }
     assertFalse(Files.exists(dir));
     // A worker still finishing an image after a failed run must not recreate a bucket file.
-    assertThrows(IOException.class, () -> spill.add(sample(3)));
+    assertThrows(IOException.class, () -> spill.add(EncodedSample.of(sample(3))));
+    assertThrows(IOException.class, () -> spill.addCarried("k/4", 4, 100));
     assertFalse(Files.exists(dir));
   }
 }

@@ -3,10 +3,12 @@ package dev.kiln.transforms.beam;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Sample;
+import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.KilnDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +41,16 @@ public final class PreviousVersion {
         });
   }
 
+  /**
+   * The inputs of the dataset version at {@code dir} as it recorded them ({@link
+   * InputRecord#readAll}): if this JVM opened the version, the ones it read then, which an
+   * incremental run's finishing would otherwise read a second time.
+   */
+  public static Map<String, InputRecord> inputsOf(Path dir) throws IOException {
+    PreviousVersion open = OPEN.get(dir.toString());
+    return open != null ? Collections.unmodifiableMap(open.inputs) : InputRecord.readAll(dir);
+  }
+
   /** The input with this key as the previous version saw it, or null. */
   public InputRecord input(String key) {
     return inputs.get(key);
@@ -55,30 +67,52 @@ public final class PreviousVersion {
    * shards as a full one.
    */
   public Sample carryOver(String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
+    int record = carriedRecord(key, path, size, lastModifiedMillis, read);
+    return record < 0 ? null : samples.get(record);
+  }
+
+  /**
+   * As {@link #carryOver}, but the position of the carried sample's record in the previous
+   * version ({@link #record}, {@link #imageLength}) instead of the sample, or -1 when the input
+   * must be prepared again: a runner that stores record bytes as they are needs no decoding.
+   */
+  public int carriedRecord(String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
     InputRecord before = inputs.get(key);
     if (before == null || !before.written() || !before.path().equals(path)) {
-      return null;
+      return -1;
     }
     boolean unchanged = before.size() == size && before.lastModifiedMillis() == lastModifiedMillis;
     if (!unchanged) {
       try {
         unchanged = before.contentHash().equals(FileDigest.sha256(read.read()));
       } catch (IOException e) {
-        return null; // decoding will read it again and report why it cannot
+        return -1; // decoding will read it again and report why it cannot
       }
     }
-    if (!unchanged) {
-      return null;
+    int record = unchanged ? samples.indexOf(key) : -1;
+    if (record < 0) {
+      // Not unchanged, or (a version not written by Kiln) listed as written without a sample.
+      return -1;
     }
     KilnCounters.counter("carried-over").inc();
     KilnCounters.counter(KilnCounters.INPUTS).inc();
     KilnCounters.counter(KilnCounters.WRITTEN).inc();
     LocalProgress.written();
-    return samples.get(key);
+    return record;
   }
 
   /** The previous version's sample of this key. */
   public Sample sample(String key) {
     return samples.get(key);
+  }
+
+  /** The record bytes of the previous version's sample at {@code record}, CRC32C-checked. */
+  public byte[] record(int record) {
+    return samples.readRecord(record);
+  }
+
+  /** The image length of the previous version's sample at {@code record}, read in place. */
+  public int imageLength(int record) {
+    return samples.readRecord(record, SampleCodec::imageLength);
   }
 }

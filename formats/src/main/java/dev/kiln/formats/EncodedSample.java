@@ -1,0 +1,83 @@
+package dev.kiln.formats;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A sample in its canonical binary form: the exact record bytes {@link SampleCodec} writes for it,
+ * with the fields that writing a shard needs besides the record (key, image length, catalog
+ * fields) read from them without copying the image.
+ *
+ * <p>Kiln shards store records as they are, so a sample that is already encoded (parked on disk
+ * by the local runner, or carried over from the previous version of a dataset) goes into a shard
+ * without being decoded and encoded again: for an unchanged input with the same settings those
+ * bytes are exactly what preparing it again would write.
+ *
+ * <p>Immutable; callers must not modify the array {@link #record()} returns.
+ */
+public final class EncodedSample {
+  private final byte[] record;
+  /** Every field of the sample but its image (empty here; its length is {@link #imageLength}). */
+  private final Sample fields;
+  private final int imageLength;
+  /** The whole sample when this was made from one (formats other than kiln store it decoded). */
+  private final Sample sample;
+
+  private EncodedSample(byte[] record, Sample fields, int imageLength, Sample sample) {
+    this.record = record;
+    this.fields = fields;
+    this.imageLength = imageLength;
+    this.sample = sample;
+  }
+
+  /** Encodes a sample. */
+  public static EncodedSample of(Sample sample) {
+    return new EncodedSample(SampleCodec.encode(sample), sample, sample.image().length, sample);
+  }
+
+  /**
+   * Takes record bytes as they are, reading their fields other than the image.
+   *
+   * @throws IllegalArgumentException if the bytes are not a sample record
+   */
+  public static EncodedSample parse(byte[] record) {
+    Objects.requireNonNull(record, "record");
+    Sample fields = SampleCodec.decodeWithoutImage(record);
+    return new EncodedSample(
+        record, fields, SampleCodec.imageLength(ByteBuffer.wrap(record)), null);
+  }
+
+  /** The record bytes; callers must not modify the array. */
+  public byte[] record() {
+    return record;
+  }
+
+  public String key() {
+    return fields.key();
+  }
+
+  /** Length of the encoded image inside the record. */
+  public int imageLength() {
+    return imageLength;
+  }
+
+  /** SHA-256 (hex) of the input file the sample was made from. */
+  public String contentHash() {
+    return fields.contentHash();
+  }
+
+  /** The catalog row of this sample stored at {@code offset}/{@code length} of {@code shard}. */
+  public CatalogEntry catalogEntry(String shard, long offset, long length) {
+    return CatalogEntry.of(fields, shard, offset, length);
+  }
+
+  /** The whole sample, decoding the record unless this was made from the sample itself. */
+  public Sample sample() {
+    return sample != null ? sample : SampleCodec.decode(record);
+  }
+
+  @Override
+  public String toString() {
+    return "EncodedSample{" + key() + ", " + record.length + " bytes}";
+  }
+}

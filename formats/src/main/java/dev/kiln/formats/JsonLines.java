@@ -1,0 +1,73 @@
+package dev.kiln.formats;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * One JSON object per line, written and read with Jackson's streaming API: a dataset has a line
+ * per input and per sample in several files, and building a tree of nodes for each (Jackson's
+ * {@code ObjectMapper.readTree}) cost a run more than the lines' content. The text is what the
+ * tree model writes: compact, fields in the order given.
+ */
+final class JsonLines {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private JsonLines() {}
+
+  /** Writes the fields of one object. */
+  @FunctionalInterface
+  interface Fields {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** Reads the value of one field, the parser positioned on it. */
+  @FunctionalInterface
+  interface Field {
+    void read(String name, JsonParser p) throws IOException;
+  }
+
+  /** One object as a line (no trailing newline). */
+  static String write(Fields fields) {
+    StringWriter line = new StringWriter(256);
+    try (JsonGenerator g = JSON.createGenerator(line)) {
+      g.writeStartObject();
+      fields.write(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return line.toString();
+  }
+
+  /**
+   * Hands each field of the object on {@code line} to {@code field}, which reads its value (or
+   * calls {@link JsonParser#skipChildren} for one it does not know).
+   *
+   * @throws IOException if the line is not one JSON object
+   */
+  static void read(String line, Field field) throws IOException {
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        field.read(name, p);
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+    }
+  }
+
+  /** A text field's value, as the tree model's {@code asText()} gives it ("" for null). */
+  static String text(JsonParser p) throws IOException {
+    return p.currentToken() == JsonToken.VALUE_NULL ? "null" : p.getValueAsString("");
+  }
+}
