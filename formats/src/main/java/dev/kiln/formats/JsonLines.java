@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
@@ -15,7 +17,8 @@ import java.io.UncheckedIOException;
  * tree model writes: compact, fields in the order given.
  */
 final class JsonLines {
-  private static final JsonFactory JSON = new JsonFactory();
+  /** Writes no separator between root-level objects: each line adds its own newline. */
+  private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator(null);
 
   private JsonLines() {}
 
@@ -64,6 +67,21 @@ final class JsonLines {
         throw new IOException("not a JSON object");
       }
     }
+  }
+
+  /** A parser of one line. */
+  static JsonParser parser(String line) throws IOException {
+    return JSON.createParser(line);
+  }
+
+  /** A parser of a file of lines, reading them as a sequence of root-level objects. */
+  static JsonParser parser(Reader lines) throws IOException {
+    return JSON.createParser(lines);
+  }
+
+  /** A generator of root-level objects, each of which the caller ends with a newline. */
+  static JsonGenerator generator(Writer lines) throws IOException {
+    return JSON.createGenerator(lines);
   }
 
   /** A text field's value, as the tree model's {@code asText()} gives it ("" for null). */

@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code inputs.jsonl} and catalog-part lines are written and read with Jackson's streaming
@@ -79,6 +85,26 @@ class JsonLinesTest {
       assertEquals(treeLine(r), r.toJsonLine());
       assertEquals(r, InputRecord.fromJsonLine(treeLine(r)));
     }
+  }
+
+  @Test
+  void inputsFilesAreTheTreeModelsLinesAndReadBackByKey(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve(InputRecord.FILE_NAME);
+    InputRecord.writeAll(file, inputs());
+    StringBuilder expected = new StringBuilder();
+    inputs().forEach(r -> expected.append(treeLine(r)).append('\n'));
+    assertEquals(expected.toString(), Files.readString(file));
+    Map<String, InputRecord> byKey = new HashMap<>();
+    inputs().forEach(r -> byKey.put(r.key(), r));
+    assertEquals(byKey, InputRecord.readAll(dir));
+
+    // Blank lines and unknown fields, as an older or hand-edited file may have.
+    Files.writeString(file, "\n" + treeLine(inputs().get(0)) + "\n\n{\"key\":\"x\",\"new\":[1]}\n");
+    assertEquals(2, InputRecord.readAll(dir).size());
+    Files.writeString(file, treeLine(inputs().get(0)) + "\n[1]\n");
+    assertThrows(IOException.class, () -> InputRecord.readAll(dir));
+    assertThrows(UncheckedIOException.class, () -> InputRecord.fromJsonLine(treeLine(inputs().get(0)) + " {}"));
+    assertEquals(Map.of(), InputRecord.readAll(dir.resolve("no-such-version")));
   }
 
   @Test

@@ -171,9 +171,7 @@ public final class StagedDataset {
       contentHashes.put(entry.key(), entry.contentHash());
     }
     List<InputRecord> inputs = inputRecords(parts, contentHashes);
-    List<String> lines = new ArrayList<>(inputs.size());
-    inputs.forEach(r -> lines.add(r.toJsonLine()));
-    StagingLayout.writeAtomically(staging.resolve(InputRecord.FILE_NAME), lines);
+    InputRecord.writeAll(staging.resolve(InputRecord.FILE_NAME), inputs);
     if (format == ShardFormat.KILN) {
       // One file holding every shard's footer, so readers load the whole index in one read;
       // the shards' CRC32C are their writers', which saves reading every shard again.
