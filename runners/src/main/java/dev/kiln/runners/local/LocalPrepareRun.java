@@ -177,6 +177,7 @@ public final class LocalPrepareRun {
   private void prepareAll(
       List<KV<String, MatchResult.Metadata>> unique, PreviousVersion previous, SampleSpill spill,
       List<Rejection> rejects) throws IOException, InterruptedException {
+    List<KV<String, MatchResult.Metadata>> inputs = slowFirst(unique, previous);
     AtomicInteger next = new AtomicInteger();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
@@ -189,8 +190,8 @@ public final class LocalPrepareRun {
                 () -> {
                   MetricsEnvironment.setCurrentContainer(metrics);
                   try (InputPreparer preparer = new InputPreparer(settings, limits, framing)) {
-                    for (int i = next.getAndIncrement(); i < unique.size(); i = next.getAndIncrement()) {
-                      prepareOne(unique.get(i), previous, preparer, spill, rejects);
+                    for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+                      prepareOne(inputs.get(i), previous, preparer, spill, rejects);
                     }
                   }
                   return null;
@@ -218,6 +219,33 @@ public final class LocalPrepareRun {
       // current image, which the decode timeout bounds.
       pool.awaitTermination(5, TimeUnit.MINUTES);
     }
+  }
+
+  /**
+   * The inputs in the order workers take them: for an incremental run, those that need preparing
+   * (new, or listed otherwise than the previous version saw them) before those carried over. The
+   * cold decoding of the few new images is what an incremental run waits for, so it starts at
+   * once, and the quick carried ones fill in beside it; in key order, new images that sort
+   * after the old ones (later numbers or dates, as they often do) waited until every carried
+   * input was done. The order shows in no output: samples are sorted by key hash, rejections by
+   * key.
+   */
+  private static List<KV<String, MatchResult.Metadata>> slowFirst(
+      List<KV<String, MatchResult.Metadata>> unique, PreviousVersion previous) {
+    if (previous == null) {
+      return unique;
+    }
+    List<KV<String, MatchResult.Metadata>> ordered = new ArrayList<>(unique.size());
+    List<KV<String, MatchResult.Metadata>> carried = new ArrayList<>(unique.size());
+    for (KV<String, MatchResult.Metadata> input : unique) {
+      MatchResult.Metadata file = input.getValue();
+      boolean quick =
+          previous.listedAsBefore(
+              input.getKey(), file.resourceId().toString(), file.sizeBytes(), file.lastModifiedMillis());
+      (quick ? carried : ordered).add(input);
+    }
+    ordered.addAll(carried);
+    return ordered;
   }
 
   private void prepareOne(

@@ -81,7 +81,7 @@ public final class PreviousVersion {
     if (before == null || !before.written() || !before.path().equals(path)) {
       return -1;
     }
-    boolean unchanged = before.size() == size && before.lastModifiedMillis() == lastModifiedMillis;
+    boolean unchanged = listedAsBefore(before, size, lastModifiedMillis);
     if (!unchanged) {
       try {
         unchanged = before.contentHash().equals(FileDigest.sha256(read.read()));
@@ -99,6 +99,21 @@ public final class PreviousVersion {
     KilnCounters.counter(KilnCounters.WRITTEN).inc();
     LocalProgress.written();
     return record;
+  }
+
+  /**
+   * Whether the input is listed as the previous version wrote it (same path, size and
+   * modification time), so {@link #carriedRecord} will carry it over without reading it: what a
+   * runner can tell before any work which inputs are new or changed.
+   */
+  public boolean listedAsBefore(String key, String path, long size, long lastModifiedMillis) {
+    InputRecord before = inputs.get(key);
+    return before != null && before.written() && before.path().equals(path)
+        && listedAsBefore(before, size, lastModifiedMillis);
+  }
+
+  private static boolean listedAsBefore(InputRecord before, long size, long lastModifiedMillis) {
+    return before.size() == size && before.lastModifiedMillis() == lastModifiedMillis;
   }
 
   /** The previous version's sample of this key. */
