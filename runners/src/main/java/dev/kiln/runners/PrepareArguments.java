@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.PrepareOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,12 +144,19 @@ public final class PrepareArguments {
 
   /**
    * A local run's arguments read without Beam, or empty when Beam must read them: a setting that
-   * is not Kiln's, or a value read only by Beam (see {@link KilnOptionValues}).
+   * is not Kiln's, a value read only by Beam (see {@link KilnOptionValues}), or inputs or
+   * annotations on one of Beam's filesystems.
    */
   private static Optional<PrepareArguments> withoutBeam(
       Map<String, String> merged, Map<String, String> settings, List<String> beamArgs,
       Map<String, String> origin) {
     Map<String, String> kiln = new LinkedHashMap<>(merged);
+    for (String path : new String[] {kiln.get("input"), kiln.get("annotations")}) {
+      if (path != null && !LocalInputWalker.isLocal(path)) {
+        // Files on a Beam filesystem (gs://, s3://) need the filesystems Beam's options set up.
+        return Optional.empty();
+      }
+    }
     int parallelism = Runtime.getRuntime().availableProcessors();
     String given = kiln.remove("parallelism");
     if (given != null) {

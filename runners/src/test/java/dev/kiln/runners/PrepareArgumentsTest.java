@@ -105,6 +105,8 @@ class PrepareArgumentsTest {
             args("--keep-alpha=TRUE"),
             args("--decode-timeout=.5"),
             args("--parallelism=2", "--targetParallelism=3"),
+            List.of("--input=gs://bucket/photos/*.jpg", "--output=/out"),
+            args("--annotations=s3://bucket/coco.json"),
             args("--runner=direct", "--parallelism=2"));
     for (List<String> c : cases) {
       PrepareArguments beam;
