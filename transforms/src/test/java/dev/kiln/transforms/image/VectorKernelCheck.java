@@ -16,13 +16,14 @@ public final class VectorKernelCheck {
     /** Prints {@code kernel=NAME warm=BOOLEAN identical=BOOLEAN random=PASS} (or {@code FAIL details}, or {@code SKIP} for the scalar kernel). */
     public static void main(String[] args) throws InterruptedException {
         RowKernel scalar = new ScalarRowKernel();
-        // The vector kernel serves rows once its warm-up has got it compiled: check that one.
+        // The vector kernel serves rows once its warm-up has got it compiled: check that one. The
+        // warm-up starts after enough rows went through the scalar kernel, so resize until it is done.
         boolean warm = !(Resampler.KERNEL instanceof WarmingKernel);
-        for (int waited = 0; !warm && waited < 600; waited++) {
+        RgbImage busy = TestImages.photoLike(400, 300, 1);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!warm && System.nanoTime() < deadline) {
+            Resampler.lanczos(busy, 0, 0, 400, 300, 256, 192);
             warm = ((WarmingKernel) Resampler.KERNEL).warm();
-            if (!warm) {
-                Thread.sleep(100);
-            }
         }
         boolean identical = true;
         int[][] cases = {{517, 389, 256, 256}, {1201, 803, 300, 200}, {97, 61, 256, 171}, {640, 480, 33, 17}};
