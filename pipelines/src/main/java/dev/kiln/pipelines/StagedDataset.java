@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.FileTrees;
@@ -148,16 +149,7 @@ public final class StagedDataset {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while writing " + CatalogWriter.FILE_NAME, e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
+      Throwable cause = TaskFailure.rethrowCause(e);
       throw new IOException("writing " + CatalogWriter.FILE_NAME + ": " + cause, cause);
     }
   }

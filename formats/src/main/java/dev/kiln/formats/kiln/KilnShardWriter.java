@@ -1,5 +1,6 @@
 package dev.kiln.formats.kiln;
 
+import dev.kiln.formats.TaskFailure;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import dev.kiln.formats.EncodedSample;
@@ -332,13 +333,7 @@ public final class KilnShardWriter {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while " + doing + " " + tmp);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
+      Throwable cause = TaskFailure.rethrowCause(e);
       throw new IOException(doing + " " + tmp + ": " + cause, cause);
     }
   }

@@ -1,5 +1,6 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
@@ -143,16 +144,7 @@ public final class LocalPrepareRun {
     try {
       return opening.get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof UncheckedIOException io) {
-        throw io.getCause();
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
+      Throwable cause = TaskFailure.rethrowCause(e);
       throw new IllegalStateException("opening the previous version failed: " + cause, cause);
     }
   }
@@ -202,16 +194,7 @@ public final class LocalPrepareRun {
       }
     } catch (ExecutionException e) {
       next.set(Integer.MAX_VALUE); // the other workers stop after their current input
-      Throwable cause = e.getCause();
-      if (cause instanceof UncheckedIOException io) {
-        throw io.getCause();
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
+      Throwable cause = TaskFailure.rethrowCause(e);
       throw new IllegalStateException("a worker failed: " + cause, cause);
     } finally {
       pool.shutdownNow();
