@@ -1,11 +1,11 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.SampleCodec;

@@ -1,12 +1,12 @@
 package dev.kiln.formats.kiln;
 
-import dev.kiln.formats.TaskFailure;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
+import dev.kiln.formats.TaskFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;

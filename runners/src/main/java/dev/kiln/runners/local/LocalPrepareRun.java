@@ -1,9 +1,9 @@
 package dev.kiln.runners.local;
 
-import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
+import dev.kiln.formats.TaskFailure;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KeyedInputs;
