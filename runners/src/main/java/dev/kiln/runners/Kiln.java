@@ -47,6 +47,7 @@ public final class Kiln {
       case "version":
         out.println("kiln " + KilnVersion.get());
         out.println("jpeg decoding: " + dev.kiln.transforms.image.ImagePreparer.jpegDecoding());
+        out.println("jpeg encoding: " + dev.kiln.transforms.image.ImagePreparer.jpegEncoding());
         return ExitCode.OK;
       default:
         err.println("kiln: unknown command '" + args.get(0) + "'; see kiln --help");

@@ -41,11 +41,14 @@ class PrepareCommandTest {
   }
 
   @Test
-  void versionNamesTheJpegDecoderInUse() {
+  void versionNamesTheJpegDecoderAndEncoderInUse() {
     Run run = kiln("--version");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().startsWith("kiln "), run.out());
     assertTrue(run.out().contains("jpeg decoding: libturbojpeg") || run.out().contains("jpeg decoding: ImageIO (libturbojpeg not used: "),
+        run.out());
+    assertTrue(run.out().contains("jpeg encoding: libjpeg (called directly)")
+            || run.out().contains("jpeg encoding: ImageIO (libjpeg not called directly: "),
         run.out());
   }
 

@@ -44,6 +44,14 @@ public final class ImagePreparer {
                 : "ImageIO (libturbojpeg not used: " + TurboJpeg.unavailableReason() + ")";
     }
 
+    /**
+     * Which JPEG encoder this JVM uses, for {@code kiln --version}: libjpeg called directly where it
+     * loads, else ImageIO's writer (the same bytes either way).
+     */
+    public static String jpegEncoding() {
+        return JpegEncoder.describe();
+    }
+
     /** The settings this preparer applies. */
     public PrepareSettings settings() {
         return settings;

@@ -36,23 +36,55 @@ import org.w3c.dom.Node;
  * Quality 1-100 scales the flat base tables exactly as libjpeg scales its own (50 = base, 100 = all
  * ones), so lower quality still means smaller files.
  */
-final class JpegEncoder {
+final class JpegEncoder implements AutoCloseable {
     /** Flat luma step at quality 50 (libjpeg's scaling gives 7 at quality 90). */
     static final int LUMA_BASE = 35;
     /** Flat chroma step at quality 50 (12 at quality 90). */
     static final int CHROMA_BASE = 60;
 
-    private final ImageWriter writer;
-    private final ImageWriteParam param;
-    private final IIOMetadata metadata;
+    private final int lumaStep;
+    private final int chromaStep;
+    /** libjpeg called directly, when it loads; null otherwise. */
+    private final LibJpegCompressor compressor;
+    /** ImageIO's writer, its parameters and tuned header; created when first needed. */
+    private ImageWriter writer;
+    private ImageWriteParam param;
+    private IIOMetadata metadata;
 
     /**
-     * An encoder at one quality, for one thread at a time. It keeps its ImageIO writer and tuned
-     * header between images: creating a writer and editing its metadata tree cost more than
-     * encoding a 256x256 image (about 0.6 ms of 1.4 ms), and the header does not depend on the
-     * image's size, so reusing them gives the same bytes.
+     * An encoder at one quality, for one thread at a time, through libjpeg directly where it loads
+     * ({@link LibJpegCompressor}), else through ImageIO. It keeps its libjpeg object, or its ImageIO
+     * writer and tuned header, between images: creating a writer and editing its metadata tree
+     * cost more than encoding a 256x256 image (about 0.6 ms of 1.4 ms), and the header does not
+     * depend on the image's size, so reusing them gives the same bytes.
      */
     JpegEncoder(int quality) throws IOException {
+        this(quality, LibJpegCompressor.available());
+    }
+
+    /**
+     * An encoder at one quality that compresses through libjpeg directly when {@code useLibJpeg}
+     * (it must then be {@link LibJpegCompressor#available()}), else through ImageIO's writer. The
+     * bytes are the same either way.
+     */
+    JpegEncoder(int quality, boolean useLibJpeg) throws IOException {
+        this.lumaStep = step(LUMA_BASE, quality);
+        this.chromaStep = step(CHROMA_BASE, quality);
+        this.compressor = useLibJpeg ? new LibJpegCompressor() : null;
+        if (compressor == null) {
+            openImageIoWriter();
+        }
+    }
+
+    /** Which JPEG encoder this JVM uses, for {@code kiln --version}. */
+    static String describe() {
+        return LibJpegCompressor.available()
+                ? "libjpeg (called directly)"
+                : "ImageIO (libjpeg not called directly: " + LibJpegCompressor.unavailableReason() + ")";
+    }
+
+    /** Creates ImageIO's writer and its tuned header, on the first image that needs them. */
+    private void openImageIoWriter() throws IOException {
         ImageWriter w = KilnImageIO.writer("jpeg");
         if (w == null) {
             throw new IOException("no JPEG writer installed");
@@ -70,7 +102,7 @@ final class JpegEncoder {
         var type = ImageTypeSpecifier.createFromRenderedImage(
                 ColourConverter.wrap(new byte[3], 1, 1, ColorSpace.getInstance(ColorSpace.CS_sRGB)));
         this.metadata = writer.getDefaultImageMetadata(type, param);
-        tune(metadata, quality);
+        tune(metadata, lumaStep, chromaStep);
     }
 
     /** One image at {@code quality} with a fresh encoder. */
@@ -79,7 +111,7 @@ final class JpegEncoder {
         try {
             return encoder.encode(img);
         } finally {
-            encoder.writer.dispose();
+            encoder.close();
         }
     }
 
@@ -88,6 +120,13 @@ final class JpegEncoder {
         if (img.hasAlpha()) {
             // PrepareSettings refuses keepAlpha with JPEG; dropping alpha silently here would hide a bug.
             throw new IllegalArgumentException("JPEG has no alpha channel: " + img);
+        }
+        if (compressor != null && img.width() <= LibJpegCompressor.MAX_DIMENSION
+                && img.height() <= LibJpegCompressor.MAX_DIMENSION) {
+            return compressor.compress(img.rgb(), img.width(), img.height(), lumaStep, chromaStep);
+        }
+        if (writer == null) {
+            openImageIoWriter(); // also for sizes libjpeg refuses, so the error is ImageIO's as before
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, img.width() * img.height() / 4));
         // Wrap, don't copy: the writer reads the R,G,B-ordered raster directly.
@@ -101,6 +140,17 @@ final class JpegEncoder {
         return bytes.toByteArray();
     }
 
+    /** Frees the native libjpeg object and ImageIO's writer. */
+    @Override
+    public void close() {
+        if (compressor != null) {
+            compressor.close();
+        }
+        if (writer != null) {
+            writer.dispose();
+        }
+    }
+
     /** libjpeg's quality scaling of a table entry: {@code base * scale / 100}, clamped to 1..255. */
     static int step(int base, int quality) {
         int q = Math.max(1, Math.min(100, quality));
@@ -109,10 +159,10 @@ final class JpegEncoder {
     }
 
     /** Flat quantisation tables and 1x1 sampling for every component, in the native metadata tree. */
-    private static void tune(IIOMetadata metadata, int quality) throws IOException {
+    private static void tune(IIOMetadata metadata, int lumaStep, int chromaStep) throws IOException {
         String format = "javax_imageio_jpeg_image_1.0";
         Node root = metadata.getAsTree(format);
-        JPEGQTable[] tables = {flat(step(LUMA_BASE, quality)), flat(step(CHROMA_BASE, quality))};
+        JPEGQTable[] tables = {flat(lumaStep), flat(chromaStep)};
         boolean sawTables = false;
         boolean sawFrame = false;
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
