@@ -4,18 +4,13 @@ import dev.kiln.pipelines.KilnVersion;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** The {@code kiln} command line: dispatches to the subcommands and returns their exit code. */
 public final class Kiln {
-  /** Held so the level set on it is not lost when the logging framework drops unused loggers. */
-  private static final Logger FLINK_LOGGER = Logger.getLogger("org.apache.flink");
-
   private Kiln() {}
 
   public static void main(String[] args) {
-    quietLogging();
+    LoggingSetup.startAside();
     int code = run(Arrays.asList(args), System.out, System.err);
     System.out.flush();
     System.exit(code);
@@ -34,6 +29,9 @@ public final class Kiln {
       return new PrepareCommand(out, err).run(args);
     }
     List<String> rest = args.subList(1, args.size());
+    if (!args.get(0).equals("prepare")) {
+      LoggingSetup.awaitReady(); // prepare waits later, after its own start
+    }
     switch (args.get(0)) {
       case "prepare":
         return new PrepareCommand(out, err).run(rest);
@@ -70,29 +68,5 @@ public final class Kiln {
 
         Exit codes: 0 ok, 1 job failed, 2 bad usage or config, 3 too many rejects.
         """;
-  }
-
-  /**
-   * Beam and Flink log every step at INFO; Kiln prints its own progress and summary, so only
-   * warnings reach the console unless KILN_LOG names another level (e.g. KILN_LOG=INFO).
-   */
-  static void quietLogging() {
-    String level = System.getenv().getOrDefault("KILN_LOG", "WARNING");
-    Level parsed;
-    try {
-      parsed = Level.parse(level);
-    } catch (IllegalArgumentException e) {
-      parsed = Level.WARNING;
-    }
-    Logger root = Logger.getLogger("");
-    root.setLevel(parsed);
-    for (var h : root.getHandlers()) {
-      h.setLevel(parsed);
-    }
-    if (System.getenv("KILN_LOG") == null) {
-      // An embedded Flink warns about its own setup (no log file, long operator names, no
-      // delegation tokens); none of it concerns a Kiln user, and failures reach Kiln anyway.
-      FLINK_LOGGER.setLevel(Level.SEVERE);
-    }
   }
 }

@@ -32,7 +32,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.Description;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code kiln prepare}: validates the settings, runs the prepare pipeline into a staging
@@ -54,7 +53,7 @@ public final class PrepareCommand {
       return ExitCode.OK;
     }
     long started = System.nanoTime();
-    bindLoggingAside();
+    LoggingSetup.startAside();
     PrepareArguments parsed;
     InputFiles inputs;
     PrepareSettings settings;
@@ -94,6 +93,8 @@ public final class PrepareCommand {
       return ExitCode.USAGE;
     }
 
+    // Everything from here may log through Beam's, Flink's or Parquet's loggers.
+    LoggingSetup.awaitReady();
     String runId = options.getRunId().isBlank() ? newRunId() : options.getRunId().trim();
     if (!runId.matches("[A-Za-z0-9._-]+")) {
       err.println("kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
@@ -183,17 +184,6 @@ public final class PrepareCommand {
     return ExitCode.OK;
   }
 
-  /**
-   * Binds SLF4J, which Beam's classes log through, on a thread of its own. Its first use looks for
-   * its binding in every jar of the class path, which opens all of them (0.15-0.2 s for Kiln's
-   * ~300 jars); every run needs it soon (Beam's file systems and metrics log), and the command's
-   * own start (arguments, listing the inputs) leaves the other core free meanwhile.
-   */
-  private static void bindLoggingAside() {
-    Thread t = new Thread(LoggerFactory::getILoggerFactory, "kiln-logging-binding");
-    t.setDaemon(true);
-    t.start();
-  }
 
   /** Runs the prepare job on the Beam runner the options name; returns its Kiln counters. */
   private static Map<String, Long> runBeam(
