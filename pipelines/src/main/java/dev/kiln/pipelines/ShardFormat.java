@@ -9,7 +9,6 @@ import dev.kiln.formats.avro.AvroShardWriter;
 import dev.kiln.formats.kiln.IndexEntry;
 import dev.kiln.formats.kiln.KilnShardWriter;
 import dev.kiln.formats.kiln.ShardSummary;
-import dev.kiln.formats.webdataset.WebDatasetReader;
 import dev.kiln.formats.webdataset.WebDatasetShardWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -66,20 +64,16 @@ public enum ShardFormat {
     @Override
     ShardSink open(Path file, ShardOptions options) throws IOException {
       WebDatasetShardWriter writer = WebDatasetShardWriter.open(file);
-      List<String> imageMembers = new ArrayList<>();
+      List<long[]> locations = new ArrayList<>();
       return new ShardSink() {
         @Override
         public void write(EncodedSample encoded) throws IOException {
-          Sample sample = encoded.sample();
-          writer.write(sample);
-          imageMembers.add(sample.key() + "." + sample.fileExtension());
+          locations.add(writer.write(encoded.sample()));
         }
 
         @Override
         public WrittenShard finish() throws IOException {
           writer.close();
-          Map<String, long[]> where = WebDatasetReader.dataLocations(file);
-          List<long[]> locations = imageMembers.stream().map(where::get).toList();
           return new WrittenShard(writer.summary(), locations, WrittenShard.NO_CRC);
         }
 

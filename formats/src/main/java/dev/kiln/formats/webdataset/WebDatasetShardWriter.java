@@ -1,18 +1,13 @@
 package dev.kiln.formats.webdataset;
 
-import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.BackgroundFileOutput;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleMetadataJson;
 import dev.kiln.formats.ShardFile;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -27,7 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class WebDatasetShardWriter implements AutoCloseable {
   private final Path target;
   private final Path temporary;
-  private final MessageDigest digest;
+  private final BackgroundFileOutput file;
   private final TarArchiveOutputStream tar;
   private long samples;
   private boolean closed;
@@ -36,9 +31,8 @@ public final class WebDatasetShardWriter implements AutoCloseable {
   private WebDatasetShardWriter(Path target) throws IOException {
     this.target = target;
     this.temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-    this.digest = FileDigest.newSha256();
-    OutputStream file = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 20);
-    this.tar = new TarArchiveOutputStream(new DigestOutputStream(file, digest), "UTF-8");
+    this.file = new BackgroundFileOutput(temporary);
+    this.tar = new TarArchiveOutputStream(file, "UTF-8");
     // Long keys and non-ASCII names need PAX headers; Python's tarfile and GNU tar read them.
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -50,14 +44,20 @@ public final class WebDatasetShardWriter implements AutoCloseable {
     return new WebDatasetShardWriter(target);
   }
 
-  /** Appends a sample's image and metadata members. */
-  public void write(Sample sample) throws IOException {
-    addMember(sample.key() + "." + sample.fileExtension(), sample.image());
+  /**
+   * Appends a sample's image and metadata members.
+   *
+   * @return where the image's data lies in the file: {offset, length}
+   */
+  public long[] write(Sample sample) throws IOException {
+    long imageAt = addMember(sample.key() + "." + sample.fileExtension(), sample.image());
     addMember(sample.key() + ".json", SampleMetadataJson.toBytes(sample));
     samples++;
+    return new long[] {imageAt, sample.image().length};
   }
 
-  private void addMember(String name, byte[] content) throws IOException {
+  /** Appends one member; returns the offset of its data (after its header and any PAX header). */
+  private long addMember(String name, byte[] content) throws IOException {
     TarArchiveEntry entry = new TarArchiveEntry(name, true);
     entry.setSize(content.length);
     entry.setMode(0100644);
@@ -65,8 +65,10 @@ public final class WebDatasetShardWriter implements AutoCloseable {
     entry.setIds(0, 0);
     entry.setNames("", "");
     tar.putArchiveEntry(entry);
+    long dataAt = tar.getBytesWritten();
     tar.write(content);
     tar.closeArchiveEntry();
+    return dataAt;
   }
 
   /** Finishes the archive, moves it into place and describes it. */
@@ -84,7 +86,7 @@ public final class WebDatasetShardWriter implements AutoCloseable {
             target.getFileName().toString(),
             samples,
             Files.size(target),
-            HexFormat.of().formatHex(digest.digest()));
+            file.sha256());
   }
 
   /** The completed shard; valid after {@link #close()}. */
