@@ -54,7 +54,7 @@ final class LibJpegCompressor implements AutoCloseable {
     private static final long V_SAMP_FACTOR = 12;
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final String UNAVAILABLE = probe();
+    private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.jpeg.libjpeg", Api::bind);
 
     /** The libjpeg object and its error manager; freed by the cleaner. */
     private final NativeState state;
@@ -202,26 +202,13 @@ final class LibJpegCompressor implements AutoCloseable {
         }
     }
 
-    /** Binds {@link Api}; returns why it failed, or null. */
-    private static String probe() {
-        if (!Boolean.parseBoolean(System.getProperty("kiln.jpeg.libjpeg", "true"))) {
-            return "disabled by -Dkiln.jpeg.libjpeg=false";
-        }
-        if (!Platform.isLinux() || Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
-            // The struct offsets above are those of 64-bit Linux.
-            return "the libjpeg struct layout is known for 64-bit Linux only";
-        }
-        try {
-            Api.bind();
-            return null;
-        } catch (LinkageError | RuntimeException e) {
-            return e.toString();
-        }
-    }
-
     /** JNA direct mapping of the libjpeg 6.2 compression functions Kiln calls. */
     private static final class Api {
         private static void bind() {
+            if (!Platform.isLinux() || Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
+                // The struct offsets above are those of 64-bit Linux.
+                throw new UnsupportedOperationException("the libjpeg struct layout is known for 64-bit Linux only");
+            }
             // libjpeg-turbo's 6.2-ABI build; jpeg_mem_dest is its addition, so IJG's own 6b fails to bind.
             Native.register(Api.class, NativeLibrary.getInstance("libjpeg.so.62"));
         }

@@ -35,7 +35,7 @@ final class TurboJpeg implements AutoCloseable {
     static final int TJFLAG_LIMITSCANS = 32768;
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final String UNAVAILABLE = probe();
+    private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.jpeg.turbo", Api::bind);
 
     private final Pointer handle;
     private final Cleaner.Cleanable cleanable;
@@ -94,19 +94,6 @@ final class TurboJpeg implements AutoCloseable {
     @Override
     public void close() {
         cleanable.clean();
-    }
-
-    /** Loads the library and binds {@link Api}; returns why it failed, or null. */
-    private static String probe() {
-        if (!Boolean.parseBoolean(System.getProperty("kiln.jpeg.turbo", "true"))) {
-            return "disabled by -Dkiln.jpeg.turbo=false";
-        }
-        try {
-            Api.bind();
-            return null;
-        } catch (LinkageError | RuntimeException e) {
-            return e.toString();
-        }
     }
 
     /** JNA direct mapping of the five TurboJPEG 2.x functions Kiln calls. */
