@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -30,7 +29,8 @@ import java.util.function.IntToLongFunction;
  * A sample carried over from the previous version of the dataset is parked as a reference to its
  * record there ({@link #addCarried}): its bytes are already on disk, so copying them into the
  * spill and back would only double the I/O of an incremental run, whose samples are nearly all
- * carried. References are read from the previous version when the spill is drained.
+ * carried. References become samples of the previous version when the spill is drained, whose
+ * records stay where they are until a shard writer copies them.
  *
  * <p>{@link #add} and {@link #addCarried} are safe to call from many threads.
  */
@@ -43,7 +43,7 @@ final class SampleSpill implements AutoCloseable {
 
   private final Path dir;
   private final IntToLongFunction measure;
-  private final IntFunction<byte[]> previousRecords;
+  private final CarriedRecords previousRecords;
   private final DataOutputStream[] buckets = new DataOutputStream[BUCKETS];
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
@@ -54,14 +54,21 @@ final class SampleSpill implements AutoCloseable {
    * A spill in {@code dir} (created; emptied by {@link #close}).
    *
    * @param measure a sample's measure from its image length
-   * @param previousRecords the previous version's record bytes by position, for carried samples;
-   *     null when nothing is carried
+   * @param previousRecords the previous version's samples by position, for carried samples; null
+   *     when nothing is carried
    */
-  SampleSpill(Path dir, IntToLongFunction measure, IntFunction<byte[]> previousRecords)
+  SampleSpill(Path dir, IntToLongFunction measure, CarriedRecords previousRecords)
       throws IOException {
     this.dir = Files.createDirectories(dir);
     this.measure = measure;
     this.previousRecords = previousRecords;
+  }
+
+  /** The previous version's samples, by the position of their records there. */
+  @FunctionalInterface
+  interface CarriedRecords {
+    /** The sample of record {@code record}, whose image is {@code imageLength} bytes long. */
+    EncodedSample sample(int record, int imageLength);
   }
 
   /** Parks one sample's record. */
@@ -93,6 +100,7 @@ final class SampleSpill implements AutoCloseable {
       out.writeInt(keyBytes.length);
       out.write(keyBytes);
       out.writeInt(previousRecord);
+      out.writeInt(imageLength);
     }
     counted(imageLength);
   }
@@ -135,8 +143,8 @@ final class SampleSpill implements AutoCloseable {
 
   /**
    * Hands every bucket's samples, in {@link SampleOrder#KEYS} order, to {@code consumer}, buckets
-   * in hash order; each bucket file is deleted once read. Carried samples are read from the
-   * previous version here. Call after the last {@link #add}.
+   * in hash order; each bucket file is deleted once read. Carried samples come from the previous
+   * version here. Call after the last {@link #add}.
    *
    * @throws IOException if a carried record is not the sample it was parked as
    */
@@ -176,7 +184,8 @@ final class SampleSpill implements AutoCloseable {
     in.readFully(keyBytes);
     String key = new String(keyBytes, StandardCharsets.UTF_8);
     int previousRecord = in.readInt();
-    EncodedSample sample = EncodedSample.parse(previousRecords.apply(previousRecord));
+    int imageLength = in.readInt();
+    EncodedSample sample = previousRecords.sample(previousRecord, imageLength);
     if (!sample.key().equals(key)) {
       throw new IOException(
           "record " + previousRecord + " of the previous version holds '" + sample.key()
@@ -186,7 +195,8 @@ final class SampleSpill implements AutoCloseable {
   }
 
   private Path file(int bucket) {
-    return dir.resolve(String.format("bucket-%03d.spill", bucket));
+    // Not String.format: its first calls cost a run more than all the rest of draining.
+    return dir.resolve("bucket-" + Integer.toString(1000 + bucket).substring(1) + ".spill");
   }
 
   /** Closes every bucket file, even when closing one fails (e.g. its last flush hits a full disk). */
