@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param length record length in bytes
  * @param crc32c CRC32C of the record bytes, as the file's index states it; the copy is checked
  *     against it
+ * @param fileSha256 the SHA-256 (hex) of the whole file as its dataset's manifest states it, or
+ *     null: a shard that turns out to be a copy of the whole file, checked byte for byte against
+ *     what writing it would give, takes it instead of hashing the copy again
  */
-public record StoredRecord(Path file, int number, long offset, int length, int crc32c) {
+public record StoredRecord(
+    Path file, int number, long offset, int length, int crc32c, String fileSha256) {
   public StoredRecord {
     Objects.requireNonNull(file, "file");
     if (number < 0 || offset < 0 || length < 0) {

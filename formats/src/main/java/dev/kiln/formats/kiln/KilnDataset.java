@@ -1,12 +1,14 @@
 package dev.kiln.formats.kiln;
 
 import dev.kiln.formats.DatasetRoot;
-import dev.kiln.formats.EncodedSample;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import dev.kiln.formats.EncodedSample;
+import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
+import dev.kiln.formats.ShardFile;
 import dev.kiln.formats.StoredRecord;
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,8 +22,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,6 +65,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private final String directFallback;
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
   private final LongAdder readCalls = new LongAdder();
+  /** The manifest's shard files by name, once read ({@link #shardSha256}). */
+  private volatile Map<String, ShardFile> manifestShards;
   private volatile boolean closed;
 
   /** One shard file and its read channel; the channel is replaced if an interrupt closes it. */
@@ -434,7 +440,33 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   public StoredRecord storedRecord(int i) {
     int shard = index.shardOf(i);
     return new StoredRecord(shards[shard].path, i - index.shardFirstRecord(shard), index.offset(i),
-        index.length(i), index.crc32c(i));
+        index.length(i), index.crc32c(i), shardSha256(shard));
+  }
+
+  /**
+   * The SHA-256 of a shard file as the dataset's {@code manifest.json} states it, or null when
+   * there is no manifest or it lists the shard at another size. Read on first use.
+   */
+  private String shardSha256(int shard) {
+    Map<String, ShardFile> listed = manifestShards;
+    if (listed == null) {
+      listed = new HashMap<>();
+      try {
+        if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {
+          for (ShardFile f : Manifest.readFrom(dir).shards()) {
+            listed.put(f.name(), f);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // Without a readable manifest, copies are hashed as they are written.
+        LOG.log(System.Logger.Level.DEBUG, "no shard digests from the manifest in " + dir, e);
+      }
+      manifestShards = listed;
+    }
+    ShardFile f = listed.get(index.shardFileName(shard));
+    return f != null && f.bytes() == index.shardFileSize(shard) && !f.sha256().isEmpty()
+        ? f.sha256()
+        : null;
   }
 
   /**
@@ -466,8 +498,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
     Sample withoutImage;
     try {
-      withoutImage =
-          readRecordPart(i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
+      withoutImage = readRecordPart(
+          i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
     } catch (IllegalArgumentException e) {
       throw new CorruptRecordException(shardPath(i), i, key, e.getMessage());
     }

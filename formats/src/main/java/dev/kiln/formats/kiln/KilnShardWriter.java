@@ -9,6 +9,7 @@ import dev.kiln.formats.StoredRecord;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,6 +83,15 @@ public final class KilnShardWriter {
   private long runStart;
   /** The files copied from, each opened once. */
   private final Map<Path, FileChannel> sources = new HashMap<>();
+  /** The header as written, to compare with a file this shard may be a copy of. */
+  private byte[] header;
+  /**
+   * While this shard is, so far, a copy of one file from its first record on, each record at the
+   * offset it has there: that file's record last copied. Null once the shard is no such copy (or
+   * before its first record).
+   */
+  private StoredRecord copyOf;
+  private boolean maybeCopy = true;
 
   private KilnShardWriter(Path file, int align) throws IOException {
     this.file = file;
@@ -89,7 +100,7 @@ public final class KilnShardWriter {
     this.schemaJson = SampleCodec.SCHEMA.toString();
     this.out = new ShardOutput(tmp);
     try {
-      byte[] header = LayoutCodec.encodeHeader(align, schemaJson);
+      header = LayoutCodec.encodeHeader(align, schemaJson);
       put(header, 0, header.length);
     } catch (IOException | RuntimeException e) {
       abort();
@@ -142,11 +153,14 @@ public final class KilnShardWriter {
   public IndexEntry write(EncodedSample sample) throws IOException {
     checkOpen();
     StoredRecord stored = sample.stored();
-    return stored != null ? copyRecord(sample.key(), stored) : writeRecord(sample.key(), sample.record());
+    return stored != null
+        ? copyRecord(sample.key(), stored)
+        : writeRecord(sample.key(), sample.record());
   }
 
   private IndexEntry writeRecord(String key, byte[] record) throws IOException {
     checkKey(key);
+    notACopy();
     copyRun();
     padTo(alignUp(position, align));
     IndexEntry e =
@@ -181,6 +195,16 @@ public final class KilnShardWriter {
     if (run.isEmpty()) {
       runStart = at;
     }
+    boolean copyGoesOn =
+        maybeCopy
+            && (copyOf == null
+                ? entries.isEmpty() && stored.number() == 0
+                : stored.file().equals(copyOf.file()) && stored.number() == copyOf.number() + 1);
+    if (copyGoesOn && stored.offset() == at) {
+      copyOf = stored;
+    } else {
+      notACopy();
+    }
     run.add(stored);
     position = at + stored.length();
     IndexEntry e = new IndexEntry(key, at, stored.length(), stored.crc32c());
@@ -196,14 +220,60 @@ public final class KilnShardWriter {
     if (run.isEmpty()) {
       return;
     }
-    Path source = run.get(0).file();
-    FileChannel channel = sources.get(source);
-    if (channel == null) {
-      channel = FileChannel.open(source, StandardOpenOption.READ);
-      sources.put(source, channel);
-    }
-    out.copy(channel, run);
+    out.copy(source(run.get(0).file()), run);
     run.clear();
+  }
+
+  private FileChannel source(Path file) throws IOException {
+    FileChannel channel = sources.get(file);
+    if (channel == null) {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+      sources.put(file, channel);
+    }
+    return channel;
+  }
+
+  /** Notes that this shard is no copy of a whole file: its SHA-256 is to be taken. */
+  private void notACopy() {
+    if (maybeCopy) {
+      maybeCopy = false;
+      copyOf = null;
+      out.hashFromStart();
+    }
+  }
+
+  /**
+   * The SHA-256 of the file this shard turned out to be a copy of, when known: its records,
+   * copied from the first one on to the offsets they had, have been checked against their
+   * CRC32C and the padding between them for zeros, and here the rest of that file (header and
+   * the padding after it, footer, trailer) is compared with what this writer wrote. The shard is
+   * then that file byte for byte, whose SHA-256 its dataset's manifest states. Null otherwise.
+   */
+  private String sha256OfCopiedFile(byte[] footer, byte[] trailer) throws IOException {
+    if (copyOf == null || copyOf.fileSha256() == null) {
+      return null;
+    }
+    FileChannel source = source(copyOf.file());
+    long firstRecord = entries.get(0).offset();
+    if (source.size() != position || firstRecord > Integer.MAX_VALUE) {
+      return null;
+    }
+    byte[] start = Arrays.copyOf(header, (int) firstRecord); // the header, then zero padding
+    byte[] end = Arrays.copyOf(footer, footer.length + trailer.length);
+    System.arraycopy(trailer, 0, end, footer.length, trailer.length);
+    return matches(source, 0, start) && matches(source, position - end.length, end)
+        ? copyOf.fileSha256()
+        : null;
+  }
+
+  private static boolean matches(FileChannel file, long at, byte[] expected) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(expected.length);
+    while (b.hasRemaining()) {
+      if (file.read(b, at + b.position()) < 0) {
+        return false;
+      }
+    }
+    return Arrays.equals(b.array(), expected);
   }
 
   private void checkKey(String key) {
@@ -256,7 +326,7 @@ public final class KilnShardWriter {
       byte[] trailer =
           LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
-      ShardOutput.Digests digests = out.finish();
+      ShardOutput.Digests digests = out.finish(sha256OfCopiedFile(footer, trailer));
       closeSources();
       sha256 = digests.sha256();
       closed = true;

@@ -26,14 +26,14 @@ import java.util.zip.CRC32C;
  * #put}) and records copied as they are from another file ({@link #copy}).
  *
  * <p>Background tasks, one at a time and in file order, write the put bytes and take the whole
- * file's SHA-256 (for the manifest) and CRC32C (for the dataset index) as it grows, so a shard
- * costs its writer little more than preparing its records. Copied records go from file to file
- * in the kernel ({@link FileChannel#transferTo}, no copy through Java), in background tasks of
- * their own, so the writer's thread goes on at once and the copying and the checksums share the
- * other cores; the checksums then read them back from the new file's page cache, checking each
- * against its CRC32C meanwhile ({@link CopiedRecords}). What is written is synced every
- * {@link #SYNC_STEP} bytes in the background, so the disk takes the shard while the rest of it is
- * still being written, instead of all of it in {@link #finish}'s sync.
+ * file's SHA-256 (for the manifest; see {@link #hashFromStart}) and CRC32C (for the dataset
+ * index) as it grows, so a shard costs its writer little more than preparing its records.
+ * Copied records go from file to file in the kernel ({@link FileChannel#transferTo}, no copy
+ * through Java), in background tasks of their own, so the writer's thread goes on at once; the
+ * checksums then read them back from the new file's page cache, checking each record against its
+ * CRC32C meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP}
+ * bytes in the background, so the disk takes the shard while the rest of it is still being
+ * written, instead of all of it in {@link #finish}'s sync.
  *
  * <p>Used by one thread, the writer's.
  */
@@ -74,9 +74,16 @@ final class ShardOutput {
   /** Bytes put or copied so far: where the next ones go. */
   private long position;
 
+  /** Whether the SHA-256 is to be taken ({@link #hashFromStart}); the writer's thread's. */
+  private boolean sha256Asked;
+
   // Only the background tasks touch these, one at a time.
   private final CRC32C fileCrc = new CRC32C();
   private final MessageDigest fileSha256 = FileDigest.newSha256();
+  /** Whether the SHA-256 is being taken: from {@link #hashFromStart} on. */
+  private boolean hashing;
+  /** The end of the bytes the background has seen (all of them, in file order). */
+  private long seen;
   private ByteBuffer readBack;
 
   // Syncing, guarded by this: copies and writes, on different threads, both land bytes.
@@ -153,16 +160,51 @@ final class ShardOutput {
   }
 
   /**
+   * Takes the file's SHA-256 from here on, and of the bytes before, read back from the page
+   * cache. Until then only its CRC32C is taken: a shard that is a copy of a whole file whose
+   * SHA-256 is known need not be hashed again ({@link #finish}), and whether it is one shows
+   * only as it is written. A writer calls this as soon as it is not, so the hashing goes on
+   * beside the writing as before.
+   */
+  void hashFromStart() {
+    if (!sha256Asked) {
+      sha256Asked = true;
+      tasks = tasks.thenRunAsync(this::catchUp, BACKGROUND);
+    }
+  }
+
+  /** Hashes the bytes seen so far, and has the tasks after hash what they see. */
+  private void catchUp() {
+    try {
+      ByteBuffer b = readBuffer();
+      for (long p = 0; p < seen; p += b.limit()) {
+        readBack(b.clear().limit((int) Math.min(b.capacity(), seen - p)), p);
+        fileSha256.update(b);
+      }
+      hashing = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("hashing " + file, e);
+    }
+  }
+
+  /**
    * Writes what is put and syncs the file, then reports its SHA-256 (hex) and CRC32C; the file
    * is closed after.
+   *
+   * @param knownSha256 the SHA-256 of the file when the writer knows it (it wrote a copy of a
+   *     file whose SHA-256 is known), or null to take it
    */
-  Digests finish() throws IOException {
+  Digests finish(String knownSha256) throws IOException {
+    if (knownSha256 == null) {
+      hashFromStart();
+    }
     flush();
     await(copying, "copying into");
     await(tasks, "writing");
-    Digests digests =
-        new Digests(HexFormat.of().formatHex(fileSha256.digest()), (int) fileCrc.getValue());
-    await(syncing(), "syncing"); // what it synced need not be synced again, and its failure is reported
+    String sha256 = hashing ? HexFormat.of().formatHex(fileSha256.digest()) : knownSha256;
+    Digests digests = new Digests(sha256, (int) fileCrc.getValue());
+    // What it synced need not be synced again, and its failure is reported.
+    await(syncing(), "syncing");
     channel.force(true);
     closeChannels();
     return digests;
@@ -231,7 +273,10 @@ final class ShardOutput {
   private void write(ByteBuffer full, long at) {
     try {
       fileCrc.update(full.duplicate());
-      fileSha256.update(full.duplicate());
+      if (hashing) {
+        fileSha256.update(full.duplicate());
+      }
+      seen = at + full.remaining();
       int n = full.remaining();
       while (full.hasRemaining()) {
         channel.write(full, at + full.position());
@@ -246,26 +291,37 @@ final class ShardOutput {
   /** Reads back {@code length} copied bytes at {@code at}, checksums and checks them. */
   private void checksumCopied(long at, long length, CopiedRecords check) {
     try {
-      if (readBack == null) {
-        readBack = ByteBuffer.allocateDirect(BUFFER_SIZE);
-      }
-      for (long done = 0; done < length; ) {
-        ByteBuffer b = readBack.clear().limit((int) Math.min(readBack.capacity(), length - done));
+      ByteBuffer b = readBuffer();
+      for (long done = 0; done < length; done += b.limit()) {
         long start = at + done;
-        while (b.hasRemaining()) {
-          if (channel.read(b, start + b.position()) < 0) {
-            throw new EOFException(file + " ends at " + (start + b.position()) + " while copying");
-          }
-        }
-        b.flip();
+        readBack(b.clear().limit((int) Math.min(b.capacity(), length - done)), start);
         fileCrc.update(b.duplicate());
-        fileSha256.update(b.duplicate());
+        if (hashing) {
+          fileSha256.update(b.duplicate());
+        }
         check.check(b, start);
-        done += b.limit();
       }
+      seen = at + length;
     } catch (IOException e) {
       throw new UncheckedIOException("copying records into " + file, e);
     }
+  }
+
+  private ByteBuffer readBuffer() {
+    if (readBack == null) {
+      readBack = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    }
+    return readBack;
+  }
+
+  /** Fills {@code b} with the file's bytes at {@code at} and flips it. */
+  private void readBack(ByteBuffer b, long at) throws IOException {
+    while (b.hasRemaining()) {
+      if (channel.read(b, at + b.position()) < 0) {
+        throw new EOFException(file + " ends at " + (at + b.position()) + " while reading it back");
+      }
+    }
+    b.flip();
   }
 
   private void checked(CopiedRecords check) {

@@ -10,13 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Sample;
+import dev.kiln.formats.ShardFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -140,6 +143,48 @@ class CarriedRecordCopyTest {
     } finally {
       Files.deleteIfExists(full);
       Files.deleteIfExists(copied);
+    }
+  }
+
+  @Test
+  void aShardThatIsAWholeShardCopiedTakesTheSha256ItsManifestStates() throws IOException {
+    Path old = previous(4096);
+    Path oldShard = old.resolve(ShardLayout.shardFileName("part", 0));
+    // A stand-in digest shows which shards take the manifest's word and which are hashed.
+    String stated = "5".repeat(64);
+    ShardFile listed =
+        new ShardFile(oldShard.getFileName().toString(), 40, Files.size(oldShard), stated);
+    new Manifest("test", "kiln", 40, 40, Map.of(), List.of(listed), Map.of(), "", "").writeTo(old);
+    try (KilnDataset previous = KilnDataset.open(old)) {
+      assertEquals(stated, copyOf(previous, 0, 40, "whole"), "a copy of the whole shard");
+      Path whole = dir.resolve("whole.kiln");
+      assertArrayEquals(Files.readAllBytes(oldShard), Files.readAllBytes(whole));
+      Files.delete(whole);
+      // Records left out at the end (only the footer tells) or the start: hashed after all.
+      assertHashed(previous, 0, 39, "prefix");
+      assertHashed(previous, 1, 40, "suffix");
+    }
+  }
+
+  private void assertHashed(KilnDataset previous, int from, int to, String name)
+      throws IOException {
+    String sha256 = copyOf(previous, from, to, name);
+    Path shard = dir.resolve(name + ".kiln");
+    assertEquals(FileDigest.sha256(shard), sha256, name);
+    Files.delete(shard);
+  }
+
+  /** Writes records [from, to) of {@code previous} as shard {@code name}; its SHA-256. */
+  private String copyOf(KilnDataset previous, int from, int to, String name) throws IOException {
+    KilnShardWriter w = KilnShardWriter.open(dir.resolve(name + ".kiln"), 4096);
+    try {
+      for (int i = from; i < to; i++) {
+        w.write(previous.storedSample(i, previous.imageLength(i)));
+      }
+      w.close();
+      return w.sha256();
+    } finally {
+      w.abort();
     }
   }
 

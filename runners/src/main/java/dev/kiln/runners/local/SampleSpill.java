@@ -2,6 +2,7 @@ package dev.kiln.runners.local;
 
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.TaskFailure;
 import dev.kiln.pipelines.SampleOrder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -10,11 +11,19 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntToLongFunction;
 
@@ -36,6 +45,8 @@ import java.util.function.IntToLongFunction;
  */
 final class SampleSpill implements AutoCloseable {
   static final int BUCKETS = 256;
+  /** How many buckets are read ahead of the one being consumed, each on a thread of its own. */
+  private static final int READERS = 2;
 
   /** Entry tags in a bucket file. */
   private static final byte ENCODED = 0;
@@ -146,31 +157,80 @@ final class SampleSpill implements AutoCloseable {
    * in hash order; each bucket file is deleted once read. Carried samples come from the previous
    * version here. Call after the last {@link #add}.
    *
+   * <p>Buckets are read on {@value #READERS} other threads while the ones before are consumed:
+   * looking up the carried samples' catalog fields in the previous version costs more than
+   * writing them into a shard, and the two then go on side by side.
+   *
    * @throws IOException if a carried record is not the sample it was parked as
    */
   void drainInOrder(BucketConsumer consumer) throws IOException {
     closeWriters();
-    for (int b = 0; b < BUCKETS; b++) {
-      Path file = file(b);
-      if (!Files.exists(file)) {
-        continue;
-      }
-      List<EncodedSample> samples = new ArrayList<>();
-      try (InputStream raw = Files.newInputStream(file);
-          DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-        while (true) {
-          byte tag;
-          try {
-            tag = in.readByte();
-          } catch (EOFException end) {
-            break;
-          }
-          samples.add(tag == CARRIED ? carried(in) : encoded(in));
+    ExecutorService reader =
+        Executors.newFixedThreadPool(
+            READERS,
+            r -> {
+              Thread t = new Thread(r, "kiln-spill-reader");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Deque<Future<List<EncodedSample>>> ahead = new ArrayDeque<>();
+      int next = 0;
+      for (int b = 0; b < BUCKETS; b++) {
+        while (next < BUCKETS && ahead.size() < READERS) {
+          int bucket = next++;
+          ahead.add(reader.submit(() -> read(bucket)));
+        }
+        List<EncodedSample> samples = read(ahead.remove());
+        if (!samples.isEmpty()) {
+          consumer.accept(samples);
         }
       }
-      Files.delete(file);
-      consumer.accept(SampleOrder.sorted(samples, EncodedSample::key));
+    } finally {
+      reader.shutdownNow();
+      // Closing the spill deletes its files next: the reader must be done with them.
+      try {
+        reader.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  /** A bucket read on the reader thread, its failure thrown as what it was. */
+  private static List<EncodedSample> read(Future<List<EncodedSample>> bucket) throws IOException {
+    try {
+      return bucket.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while draining the spill");
+    } catch (ExecutionException e) {
+      Throwable cause = TaskFailure.rethrowCause(e);
+      throw new IOException("reading the spill failed: " + cause, cause);
+    }
+  }
+
+  /** The samples of bucket {@code b} in {@link SampleOrder#KEYS} order; deletes its file. */
+  private List<EncodedSample> read(int b) throws IOException {
+    Path file = file(b);
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<EncodedSample> samples = new ArrayList<>();
+    try (InputStream raw = Files.newInputStream(file);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+      while (true) {
+        byte tag;
+        try {
+          tag = in.readByte();
+        } catch (EOFException end) {
+          break;
+        }
+        samples.add(tag == CARRIED ? carried(in) : encoded(in));
+      }
+    }
+    Files.delete(file);
+    return SampleOrder.sorted(samples, EncodedSample::key);
   }
 
   private static EncodedSample encoded(DataInputStream in) throws IOException {
