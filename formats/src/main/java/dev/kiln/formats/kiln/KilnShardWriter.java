@@ -72,7 +72,10 @@ public final class KilnShardWriter {
   /** Where the next record would start: the end of what is written and of the pending run. */
   private long position;
   private boolean closed;
-  /** The finished file's SHA-256 (for the manifest), taken as it was written. */
+  /**
+   * The finished file's SHA-256 (for the manifest): taken as it was written, or that of the file
+   * it turned out to be a copy of.
+   */
   private String sha256;
   /**
    * Stored records to be copied as one range: from one file, one after another there, placed
@@ -84,13 +87,14 @@ public final class KilnShardWriter {
   /** The files copied from, each opened once. */
   private final Map<Path, FileChannel> sources = new HashMap<>();
   /** The header as written, to compare with a file this shard may be a copy of. */
-  private byte[] header;
+  private final byte[] header;
   /**
    * While this shard is, so far, a copy of one file from its first record on, each record at the
    * offset it has there: that file's record last copied. Null once the shard is no such copy (or
    * before its first record).
    */
   private StoredRecord copyOf;
+  /** False once a record showed that this shard is no such copy. */
   private boolean maybeCopy = true;
 
   private KilnShardWriter(Path file, int align) throws IOException {
@@ -98,9 +102,9 @@ public final class KilnShardWriter {
     this.tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
     this.align = align;
     this.schemaJson = SampleCodec.SCHEMA.toString();
+    this.header = LayoutCodec.encodeHeader(align, schemaJson);
     this.out = new ShardOutput(tmp);
     try {
-      header = LayoutCodec.encodeHeader(align, schemaJson);
       put(header, 0, header.length);
     } catch (IOException | RuntimeException e) {
       abort();
