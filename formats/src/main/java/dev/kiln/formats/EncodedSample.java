@@ -2,6 +2,7 @@ package dev.kiln.formats;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A sample in its canonical binary form: the exact record bytes {@link SampleCodec} writes for it,
@@ -13,26 +14,54 @@ import java.util.Objects;
  * without being decoded and encoded again: for an unchanged input with the same settings those
  * bytes are exactly what preparing it again would write.
  *
+ * <p>A sample carried over from the previous version of a dataset need not even be read: {@link
+ * #stored} describes it by where its record lies ({@link #stored()}), and a Kiln shard writer
+ * copies the bytes from there.
+ *
  * <p>Immutable; callers must not modify the array {@link #record()} returns.
  */
 public final class EncodedSample {
+  /** The record bytes; null for a stored record, read by {@link #load} when asked for. */
   private final byte[] record;
   /** Every field of the sample but its image (empty here; its length is {@link #imageLength}). */
   private final Sample fields;
   private final int imageLength;
   /** The whole sample when this was made from one (formats other than kiln store it decoded). */
   private final Sample sample;
+  /** Where the record lies, when it is already in a file; else null. */
+  private final StoredRecord stored;
+  private final Supplier<byte[]> load;
 
-  private EncodedSample(byte[] record, Sample fields, int imageLength, Sample sample) {
+  private EncodedSample(
+      byte[] record, Sample fields, int imageLength, Sample sample, StoredRecord stored,
+      Supplier<byte[]> load) {
     this.record = record;
     this.fields = fields;
     this.imageLength = imageLength;
     this.sample = sample;
+    this.stored = stored;
+    this.load = load;
   }
 
   /** Encodes a sample. */
   public static EncodedSample of(Sample sample) {
-    return new EncodedSample(SampleCodec.encode(sample), sample, sample.image().length, sample);
+    return new EncodedSample(
+        SampleCodec.encode(sample), sample, sample.image().length, sample, null, null);
+  }
+
+  /**
+   * A sample whose record lies in a file and stays there until it is copied or asked for.
+   *
+   * @param fields every field of the sample but its image (whose length is {@code imageLength});
+   *     what a shard's catalog needs
+   * @param stored where the record lies
+   * @param load reads the record's bytes, for {@link #record()} and {@link #sample()}
+   */
+  public static EncodedSample stored(
+      Sample fields, int imageLength, StoredRecord stored, Supplier<byte[]> load) {
+    return new EncodedSample(
+        null, Objects.requireNonNull(fields, "fields"), imageLength, null,
+        Objects.requireNonNull(stored, "stored"), Objects.requireNonNull(load, "load"));
   }
 
   /**
@@ -44,12 +73,20 @@ public final class EncodedSample {
     Objects.requireNonNull(record, "record");
     Sample fields = SampleCodec.decodeWithoutImage(record);
     return new EncodedSample(
-        record, fields, SampleCodec.imageLength(ByteBuffer.wrap(record)), null);
+        record, fields, SampleCodec.imageLength(ByteBuffer.wrap(record)), null, null, null);
   }
 
-  /** The record bytes; callers must not modify the array. */
+  /**
+   * The record bytes; callers must not modify the array. A {@linkplain #stored stored} record is
+   * read from its file at each call.
+   */
   public byte[] record() {
-    return record;
+    return record != null ? record : load.get();
+  }
+
+  /** Where the record lies when it is already in a file (copy it from there), else null. */
+  public StoredRecord stored() {
+    return stored;
   }
 
   public String key() {
@@ -73,11 +110,13 @@ public final class EncodedSample {
 
   /** The whole sample, decoding the record unless this was made from the sample itself. */
   public Sample sample() {
-    return sample != null ? sample : SampleCodec.decode(record);
+    return sample != null ? sample : SampleCodec.decode(record());
   }
 
   @Override
   public String toString() {
-    return "EncodedSample{" + key() + ", " + record.length + " bytes}";
+    int length = record != null ? record.length : stored.length();
+    String where = stored != null ? " in " + stored.file() : "";
+    return "EncodedSample{" + key() + ", " + length + " bytes" + where + "}";
   }
 }

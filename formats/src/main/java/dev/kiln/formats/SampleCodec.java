@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -148,6 +149,45 @@ public final class SampleCodec {
     return read(DecoderFactory.get().directBinaryDecoder(in, null), true);
   }
 
+  /**
+   * Where the fields after the image begin in the record of a sample with this key and an image
+   * of {@code imageLength} bytes: the key and the image come first, each as its length (an Avro
+   * variable-length integer) and its bytes.
+   */
+  public static int fieldsAfterImage(String key, int imageLength) {
+    int keyLength = key.getBytes(StandardCharsets.UTF_8).length;
+    return varLongSize(keyLength) + keyLength + varLongSize(imageLength) + imageLength;
+  }
+
+  /**
+   * How many bytes at the start of a record hold its key and its image's length (at most): what
+   * {@link #imageLength(ByteBuffer, int)} needs to read.
+   */
+  public static int imageLengthEnd(String key) {
+    int keyLength = key.getBytes(StandardCharsets.UTF_8).length;
+    return varLongSize(keyLength) + keyLength + varLongSize(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Decodes the fields of a record that follow its image, from {@code tail} (the record's bytes
+   * from {@link #fieldsAfterImage} on), without the key and image before them: what a carried
+   * sample's catalog row needs, read without reading its image. The returned sample has the
+   * given key and an empty image.
+   *
+   * @throws IllegalArgumentException if the bytes are not the end of a sample record
+   */
+  public static Sample decodeAfterImage(String key, ByteBuffer tail) {
+    byte[] bytes = new byte[tail.remaining()];
+    tail.duplicate().get(bytes);
+    try {
+      Decoder in = DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null);
+      return readAfterImage(in, key, NO_IMAGE);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "not the end of a Kiln sample record (" + key + "): " + e.getMessage(), e);
+    }
+  }
+
   /** Reads the fields {@link #write(Sample, Encoder)} writes, in the same order. */
   private static Sample read(Decoder in, boolean withImage) throws IOException {
     String key = in.readString();
@@ -163,6 +203,11 @@ public final class SampleCodec {
       in.skipBytes();
       image = NO_IMAGE;
     }
+    return readAfterImage(in, key, image);
+  }
+
+  /** Reads the fields that follow the image in a record. */
+  private static Sample readAfterImage(Decoder in, String key, byte[] image) throws IOException {
     String encoding = in.readString();
     int width = in.readInt();
     int height = in.readInt();
@@ -225,7 +270,19 @@ public final class SampleCodec {
    * @throws IllegalArgumentException if the bytes do not start like a sample record
    */
   public static int imageLength(ByteBuffer record) {
-    ByteBuffer b = record.duplicate();
+    return imageLength(record, record.remaining());
+  }
+
+  /**
+   * As {@link #imageLength(ByteBuffer)}, from the first bytes of a record of {@code recordLength}
+   * bytes ({@link #imageLengthEnd} of them, or the whole record if shorter): the image length of
+   * a record that stays where it is costs a read of a few bytes, not of the record.
+   *
+   * @throws IllegalArgumentException if the bytes do not start like a sample record of that length
+   */
+  public static int imageLength(ByteBuffer recordStart, int recordLength) {
+    ByteBuffer b = recordStart.duplicate();
+    int start = b.position();
     try {
       long keyLength = readVarLong(b);
       if (keyLength < 0 || keyLength > b.remaining()) {
@@ -233,13 +290,24 @@ public final class SampleCodec {
       }
       b.position(b.position() + (int) keyLength);
       long imageLength = readVarLong(b);
-      if (imageLength < 0 || imageLength > b.remaining()) {
+      if (imageLength < 0 || imageLength > recordLength - (b.position() - start)) {
         throw new IllegalArgumentException("image length " + imageLength);
       }
       return (int) imageLength;
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("not a valid Kiln sample record: truncated", e);
     }
+  }
+
+  /** How many bytes Avro's variable-length zig-zag encoding of {@code n} takes. */
+  private static int varLongSize(long n) {
+    long z = (n << 1) ^ (n >> 63);
+    int size = 1;
+    while ((z & ~0x7FL) != 0) {
+      z >>>= 7;
+      size++;
+    }
+    return size;
   }
 
   /** An Avro {@code long}: a zig-zag variable-length integer (the Avro specification's encoding). */

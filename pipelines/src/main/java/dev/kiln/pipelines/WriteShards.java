@@ -1,18 +1,11 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.EncodedSample;
-import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
-import dev.kiln.formats.ShardNames;
 import dev.kiln.transforms.beam.SampleCoder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -128,33 +121,15 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
   public static void writeShard(
       ShardFormat format, ShardOptions options, Path dir, int index, List<EncodedSample> samples)
       throws IOException {
-    samples = SampleOrder.sorted(samples, EncodedSample::key);
-
-    Files.createDirectories(StagingLayout.parts(dir));
-    String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
-    ShardFormat.ShardSink sink = format.open(dir.resolve(name), options);
-    MessageDigest content = FileDigest.newSha256();
-    ShardFormat.WrittenShard written;
+    StagedShard shard = StagedShard.open(format, options, dir, index);
     try {
-      for (EncodedSample s : samples) {
-        sink.write(s);
-        content.update((s.key() + "\0" + s.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
+      for (EncodedSample s : SampleOrder.sorted(samples, EncodedSample::key)) {
+        shard.add(s);
       }
-      written = sink.finish();
+      shard.finish();
     } catch (IOException | RuntimeException e) {
-      sink.abort();
+      shard.abort();
       throw e;
     }
-    List<CatalogEntry> catalog = new ArrayList<>(samples.size());
-    for (int i = 0; i < samples.size(); i++) {
-      long[] at = written.locations().get(i);
-      catalog.add(samples.get(i).catalogEntry(name, at[0], at[1]));
-    }
-    PartFiles.writeCatalog(StagingLayout.catalogPart(dir, index), catalog);
-    // The shard description is written last: the launcher takes its presence to mean that
-    // the shard and its catalog part are complete.
-    new ShardPart(
-            index, written.file(), HexFormat.of().formatHex(content.digest()), written.fileCrc32c())
-        .writeTo(StagingLayout.shardPart(dir, index));
   }
 }

@@ -4,8 +4,12 @@ import dev.kiln.formats.DatasetRoot;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import dev.kiln.formats.EncodedSample;
+import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
+import dev.kiln.formats.ShardFile;
+import dev.kiln.formats.StoredRecord;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +22,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -59,6 +65,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private final String directFallback;
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
   private final LongAdder readCalls = new LongAdder();
+  /** The manifest's shard files by name, once read ({@link #shardSha256}). */
+  private volatile Map<String, ShardFile> manifestShards;
   private volatile boolean closed;
 
   /** One shard file and its read channel; the channel is replaced if an interrupt closes it. */
@@ -396,13 +404,117 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
    * an allocation per sample. The view is only valid during the call.
    */
   public <T> T readRecord(int i, Function<ByteBuffer, T> reader) {
+    Shard shard = shards[index.shardOf(i)];
+    long offset = index.offset(i);
+    int length = index.length(i);
+    ByteBuffer buf = read(i, offset, length);
+    int at = buf.position();
+    CRC32C crc = new CRC32C();
+    crc.update(buf);
+    buf.position(at);
+    if ((int) crc.getValue() != index.crc32c(i)) {
+      throw new CorruptRecordException(shard.path, i, index.key(i), "CRC32C mismatch (stored "
+          + LayoutCodec.hex(index.crc32c(i)) + ", computed " + LayoutCodec.hex((int) crc.getValue())
+          + ") for record at offset " + offset + ", " + length + " bytes");
+    }
+    return reader.apply(buf.asReadOnlyBuffer());
+  }
+
+  /**
+   * Reads {@code length} bytes of sample {@code i}'s record from byte {@code from} of it with one
+   * positional read, and hands {@code reader} a read-only view of them, valid during the call.
+   * Unlike {@link #readRecord} it cannot check the record's CRC32C: it is for reading a few of a
+   * record's fields (its image length, the fields after the image) while the rest stays unread.
+   *
+   * @throws IllegalArgumentException if the part does not lie inside the record
+   */
+  public <T> T readRecordPart(int i, int from, int length, Function<ByteBuffer, T> reader) {
+    if (from < 0 || length < 0 || (long) from + length > index.length(i)) {
+      throw new IllegalArgumentException("bytes [" + from + ", " + ((long) from + length)
+          + ") are not inside record " + i + " (" + index.length(i) + " bytes)");
+    }
+    return reader.apply(read(i, index.offset(i) + from, length).asReadOnlyBuffer());
+  }
+
+  /** Where sample {@code i}'s record lies: shard file, number there, offset, length, CRC32C. */
+  public StoredRecord storedRecord(int i) {
+    int shard = index.shardOf(i);
+    return new StoredRecord(shards[shard].path, i - index.shardFirstRecord(shard), index.offset(i),
+        index.length(i), index.crc32c(i), shardSha256(shard));
+  }
+
+  /**
+   * The SHA-256 of a shard file as the dataset's {@code manifest.json} states it, or null when
+   * there is no manifest or it lists the shard at another size. Read on first use.
+   */
+  private String shardSha256(int shard) {
+    Map<String, ShardFile> listed = manifestShards;
+    if (listed == null) {
+      listed = new HashMap<>();
+      try {
+        if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {
+          for (ShardFile f : Manifest.readFrom(dir).shards()) {
+            listed.put(f.name(), f);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // Without a readable manifest, copies are hashed as they are written.
+        LOG.log(System.Logger.Level.DEBUG, "no shard digests from the manifest in " + dir, e);
+      }
+      manifestShards = listed;
+    }
+    ShardFile f = listed.get(index.shardFileName(shard));
+    return f != null && f.bytes() == index.shardFileSize(shard) && !f.sha256().isEmpty()
+        ? f.sha256()
+        : null;
+  }
+
+  /**
+   * The length of sample {@code i}'s image, read from the first bytes of its record (its key and
+   * the image's length): what measuring a sample needs, without reading the rest.
+   */
+  public int imageLength(int i) {
+    int length = index.length(i);
+    int head = Math.min(length, SampleCodec.imageLengthEnd(index.key(i)));
+    return readRecordPart(i, 0, head, start -> SampleCodec.imageLength(start, length));
+  }
+
+  /**
+   * Sample {@code i}, whose image is {@code imageLength} bytes long ({@link #imageLength}), as a
+   * record that stays where it is ({@link EncodedSample#stored}): only the fields after its image
+   * are read, for a catalog row. A Kiln shard writer copies the record's bytes; {@link
+   * EncodedSample#record()} reads them ({@link #readRecord}).
+   *
+   * @throws CorruptRecordException if the record has no image of that length or its fields after
+   *     the image do not decode
+   */
+  public EncodedSample storedSample(int i, int imageLength) {
+    String key = index.key(i);
+    int length = index.length(i);
+    int fields = SampleCodec.fieldsAfterImage(key, imageLength);
+    if (imageLength < 0 || fields > length) {
+      throw new CorruptRecordException(shardPath(i), i, key,
+          "a record of " + length + " bytes has no image of " + imageLength + " bytes");
+    }
+    Sample withoutImage;
+    try {
+      withoutImage = readRecordPart(
+          i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException(shardPath(i), i, key, e.getMessage());
+    }
+    return EncodedSample.stored(withoutImage, imageLength, storedRecord(i), () -> readRecord(i));
+  }
+
+  /**
+   * Reads the {@code length} bytes at {@code offset} of sample {@code i}'s shard with one
+   * positional read into this thread's buffer, which it returns positioned on them.
+   */
+  private ByteBuffer read(int i, long offset, int length) {
     if (closed) {
       throw new IllegalStateException("dataset " + dir + " is closed");
     }
-    int s = index.shardOf(i);
-    Shard shard = shards[s];
-    long offset = index.offset(i);
-    int length = index.length(i);
+    Shard shard = shards[index.shardOf(i)];
     long block = shard.direct ? DIRECT_IO_ALIGN : Math.max(1, index.align());
     long start = alignDown(offset, block);
     long end = alignUp(offset + length, block);
@@ -419,16 +531,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
           + " of " + need + " bytes at " + start + " (file truncated after open?)");
     }
     int at = (int) (offset - start);
-    buf.limit(at + length).position(at);
-    CRC32C crc = new CRC32C();
-    crc.update(buf);
-    buf.position(at);
-    if ((int) crc.getValue() != index.crc32c(i)) {
-      throw new CorruptRecordException(shard.path, i, index.key(i), "CRC32C mismatch (stored "
-          + LayoutCodec.hex(index.crc32c(i)) + ", computed " + LayoutCodec.hex((int) crc.getValue())
-          + ") for record at offset " + offset + ", " + length + " bytes");
-    }
-    return reader.apply(buf.asReadOnlyBuffer());
+    return buf.limit(at + length).position(at);
   }
 
   private int readWindow(Shard shard, ByteBuffer buf, long start, int window, int need, int i) {

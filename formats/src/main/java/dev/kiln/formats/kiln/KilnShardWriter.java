@@ -3,12 +3,11 @@ package dev.kiln.formats.kiln;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import dev.kiln.formats.EncodedSample;
-import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
-import dev.kiln.formats.TaskFailure;
+import dev.kiln.formats.StoredRecord;
+import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,18 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.zip.CRC32C;
 
 /**
  * Writes one Kiln shard ({@link ShardLayout}): header, records in the order given, footer index and
@@ -38,6 +32,14 @@ import java.util.zip.CRC32C;
  * <p>The shard is written to {@code file + ".tmp"} and renamed to {@code file} (atomically, after
  * fsync) by {@link #close()}, so a shard file only ever exists complete. Output is deterministic:
  * the same samples in the same order with the same alignment give a byte-identical file.
+ *
+ * <p>A record that already lies in another file ({@link EncodedSample#stored()}, a sample carried
+ * over from the previous version of a dataset) is copied from there. Records that lay one after
+ * another there and follow each other here are copied as one byte range, padding included, in
+ * the kernel: position-independent records and padding that depends only on the alignment make
+ * those bytes exactly what writing the records one by one would give, and copying them is what
+ * makes a run that carries nearly every sample over cheap. Each copied record is checked against
+ * its source's CRC32C before the shard is finished.
  *
  * <p>Not thread-safe: one writer per shard, used by one thread. Typical use:
  *
@@ -52,59 +54,57 @@ import java.util.zip.CRC32C;
  * }</pre>
  */
 public final class KilnShardWriter {
-  private static final int BUFFER_SIZE = 1 << 20;
   private static final byte[] ZEROS = new byte[4096];
   /**
-   * How much is written between background syncs: the disk takes the shard while the rest is
-   * still being written, instead of all of it in {@link #close()}'s fsync (0.2 s for 180 MB).
+   * A run is copied once it is this long, rather than when it ends: a shard of carried records
+   * is one run, which would otherwise be copied, checksummed and synced only on {@link #close()},
+   * after the caller has read every record's fields, instead of while it does.
    */
-  private static final long SYNC_STEP = 32L << 20;
-  /** Runs the background writes and syncs of every writer. */
-  private static final ExecutorService BACKGROUND =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "kiln-shard-io");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final long RUN_LIMIT = 8L << 20;
 
   private final Path file;
   private final Path tmp;
   private final int align;
   private final String schemaJson;
-  private final FileChannel channel;
-  /**
-   * The buffer being filled, and the one a background task checksums and writes meanwhile
-   * ({@link #flush}): the SHA-256 and the write of a shard cost as much as preparing its
-   * records, and now happen beside it.
-   */
-  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
-  private ByteBuffer spare = ByteBuffer.allocateDirect(BUFFER_SIZE);
-  /** The background write of the last full buffer. */
-  private Future<?> writing = CompletableFuture.completedFuture(null);
-  /** Bytes the background writes have written; only they touch it and the checksums. */
-  private long written;
-  private final CRC32C fileCrc = new CRC32C();
-  /** The whole file's SHA-256 (for the manifest), taken as it is written instead of re-read. */
-  private final MessageDigest fileSha256 = FileDigest.newSha256();
-  private String sha256;
+  private final ShardOutput out;
   private final List<IndexEntry> entries = new ArrayList<>();
   private final Set<String> keys = new HashSet<>();
+  /** Where the next record would start: the end of what is written and of the pending run. */
   private long position;
   private boolean closed;
-  /** Where the last background sync started, and that sync. */
-  private long syncedTo;
-  private Future<?> syncing = CompletableFuture.completedFuture(null);
+  /**
+   * The finished file's SHA-256 (for the manifest): taken as it was written, or that of the file
+   * it turned out to be a copy of.
+   */
+  private String sha256;
+  /**
+   * Stored records to be copied as one range: from one file, one after another there, placed
+   * here as they lay there. Copied when a record breaks the run, or on close.
+   */
+  private final List<StoredRecord> run = new ArrayList<>();
+  /** Where the run's first record goes in this shard. */
+  private long runStart;
+  /** The files copied from, each opened once. */
+  private final Map<Path, FileChannel> sources = new HashMap<>();
+  /** The header as written, to compare with a file this shard may be a copy of. */
+  private final byte[] header;
+  /**
+   * While this shard is, so far, a copy of one file from its first record on, each record at the
+   * offset it has there: that file's record last copied. Null once the shard is no such copy (or
+   * before its first record).
+   */
+  private StoredRecord copyOf;
+  /** False once a record showed that this shard is no such copy. */
+  private boolean maybeCopy = true;
 
   private KilnShardWriter(Path file, int align) throws IOException {
     this.file = file;
     this.tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
     this.align = align;
     this.schemaJson = SampleCodec.SCHEMA.toString();
-    this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    this.header = LayoutCodec.encodeHeader(align, schemaJson);
+    this.out = new ShardOutput(tmp);
     try {
-      byte[] header = LayoutCodec.encodeHeader(align, schemaJson);
       put(header, 0, header.length);
     } catch (IOException | RuntimeException e) {
       abort();
@@ -147,17 +147,140 @@ public final class KilnShardWriter {
 
   /**
    * Appends an already encoded sample as the next record, its bytes as they are: the same record
-   * {@link #write(Sample)} writes for the sample they encode.
+   * {@link #write(Sample)} writes for the sample they encode. A sample whose record lies in a file
+   * ({@link EncodedSample#stored()}) is copied from there, unread; its file must stay as it is
+   * until {@link #close()}.
    *
-   * @return where it was written
+   * @return where it was written (for a stored record, with the CRC32C its file's index states)
    * @throws IllegalArgumentException as {@link #write(Sample)}
    */
   public IndexEntry write(EncodedSample sample) throws IOException {
     checkOpen();
-    return writeRecord(sample.key(), sample.record());
+    StoredRecord stored = sample.stored();
+    return stored != null
+        ? copyRecord(sample.key(), stored)
+        : writeRecord(sample.key(), sample.record());
   }
 
   private IndexEntry writeRecord(String key, byte[] record) throws IOException {
+    checkKey(key);
+    notACopy();
+    copyRun();
+    padTo(alignUp(position, align));
+    IndexEntry e =
+        new IndexEntry(key, position, record.length, LayoutCodec.crc32c(record, 0, record.length));
+    put(record, 0, record.length);
+    entries.add(e);
+    return e;
+  }
+
+  /**
+   * Places a stored record: at the end of the pending run when it is the record after the run's
+   * last one in the same file and where writing it would put it is where it lies relative to the
+   * run (the same padding before it), else at the start of a new run.
+   */
+  private IndexEntry copyRecord(String key, StoredRecord stored) throws IOException {
+    checkKey(key);
+    long at = alignUp(position, align);
+    if (!run.isEmpty()) {
+      StoredRecord first = run.get(0);
+      StoredRecord last = run.get(run.size() - 1);
+      boolean continues =
+          stored.file().equals(last.file())
+              && stored.number() == last.number() + 1
+              && stored.offset() - first.offset() == at - runStart;
+      if (!continues) {
+        copyRun();
+        padTo(at);
+      }
+    } else {
+      padTo(at);
+    }
+    if (run.isEmpty()) {
+      runStart = at;
+    }
+    boolean copyGoesOn =
+        maybeCopy
+            && (copyOf == null
+                ? entries.isEmpty() && stored.number() == 0
+                : stored.file().equals(copyOf.file()) && stored.number() == copyOf.number() + 1);
+    if (copyGoesOn && stored.offset() == at) {
+      copyOf = stored;
+    } else {
+      notACopy();
+    }
+    run.add(stored);
+    position = at + stored.length();
+    IndexEntry e = new IndexEntry(key, at, stored.length(), stored.crc32c());
+    entries.add(e);
+    if (position - runStart >= RUN_LIMIT) {
+      copyRun();
+    }
+    return e;
+  }
+
+  /** Copies the pending run, if any, into the file. */
+  private void copyRun() throws IOException {
+    if (run.isEmpty()) {
+      return;
+    }
+    out.copy(source(run.get(0).file()), run);
+    run.clear();
+  }
+
+  private FileChannel source(Path file) throws IOException {
+    FileChannel channel = sources.get(file);
+    if (channel == null) {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+      sources.put(file, channel);
+    }
+    return channel;
+  }
+
+  /** Notes that this shard is no copy of a whole file: its SHA-256 is to be taken. */
+  private void notACopy() {
+    if (maybeCopy) {
+      maybeCopy = false;
+      copyOf = null;
+      out.hashFromStart();
+    }
+  }
+
+  /**
+   * The SHA-256 of the file this shard turned out to be a copy of, when known: its records,
+   * copied from the first one on to the offsets they had, have been checked against their
+   * CRC32C and the padding between them for zeros, and here the rest of that file (header and
+   * the padding after it, footer, trailer) is compared with what this writer wrote. The shard is
+   * then that file byte for byte, whose SHA-256 its dataset's manifest states. Null otherwise.
+   */
+  private String sha256OfCopiedFile(byte[] footer, byte[] trailer) throws IOException {
+    if (copyOf == null || copyOf.fileSha256() == null) {
+      return null;
+    }
+    FileChannel source = source(copyOf.file());
+    long firstRecord = entries.get(0).offset();
+    if (source.size() != position || firstRecord > Integer.MAX_VALUE) {
+      return null;
+    }
+    byte[] start = Arrays.copyOf(header, (int) firstRecord); // the header, then zero padding
+    byte[] end = Arrays.copyOf(footer, footer.length + trailer.length);
+    System.arraycopy(trailer, 0, end, footer.length, trailer.length);
+    return matches(source, 0, start) && matches(source, position - end.length, end)
+        ? copyOf.fileSha256()
+        : null;
+  }
+
+  private static boolean matches(FileChannel file, long at, byte[] expected) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(expected.length);
+    while (b.hasRemaining()) {
+      if (file.read(b, at + b.position()) < 0) {
+        return false;
+      }
+    }
+    return Arrays.equals(b.array(), expected);
+  }
+
+  private void checkKey(String key) {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new IllegalArgumentException("key longer than " + MAX_KEY_BYTES + " bytes: "
           + key.substring(0, 64) + "...");
@@ -166,12 +289,6 @@ public final class KilnShardWriter {
       throw new IllegalArgumentException("duplicate key in shard " + file.getFileName() + ": "
           + key);
     }
-    padTo(alignUp(position, align));
-    IndexEntry e =
-        new IndexEntry(key, position, record.length, LayoutCodec.crc32c(record, 0, record.length));
-    put(record, 0, record.length);
-    entries.add(e);
-    return e;
   }
 
   /** The finished file's SHA-256 in hex; available after {@link #close()}. */
@@ -204,6 +321,7 @@ public final class KilnShardWriter {
   public ShardSummary close() throws IOException {
     checkOpen();
     try {
+      copyRun();
       padTo(alignUp(position, align));
       long footerOffset = position;
       byte[] footer = LayoutCodec.encodeEntries(entries);
@@ -212,17 +330,14 @@ public final class KilnShardWriter {
       byte[] trailer =
           LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
-      flush();
-      awaitWrite();
-      sha256 = HexFormat.of().formatHex(fileSha256.digest());
-      awaitSync(); // what it synced need not be synced again, and its failure is reported
-      channel.force(true);
-      channel.close();
+      ShardOutput.Digests digests = out.finish(sha256OfCopiedFile(footer, trailer));
+      closeSources();
+      sha256 = digests.sha256();
       closed = true;
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory(file.toAbsolutePath().getParent());
       return new ShardSummary(file.getFileName().toString(), entries.size(), position,
-          (int) fileCrc.getValue(), footerCrc, align, schemaJson, entries);
+          digests.crc32c(), footerCrc, align, schemaJson, entries);
     } catch (IOException | RuntimeException e) {
       abort();
       throw e;
@@ -235,25 +350,37 @@ public final class KilnShardWriter {
       return;
     }
     closed = true;
+    out.abort();
     try {
-      awaitWrite();
+      closeSources();
     } catch (IOException ignored) {
-      // The file is being thrown away: what became of writing it does not matter.
-    }
-    try {
-      awaitSync();
-    } catch (IOException ignored) {
-      // Nor what became of syncing it.
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // The file is being thrown away; a failing close changes nothing for the caller.
+      // Only read from; a failing close changes nothing for the caller.
     }
     try {
       Files.deleteIfExists(tmp);
     } catch (IOException e) {
       throw new UncheckedIOException("could not delete " + tmp, e);
+    }
+  }
+
+  /** Closes the files copied from (once the background no longer reads what was copied). */
+  private void closeSources() throws IOException {
+    List<Closeable> open = new ArrayList<>(sources.values());
+    sources.clear();
+    IOException first = null;
+    for (Closeable c : open) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 
@@ -271,71 +398,8 @@ public final class KilnShardWriter {
   }
 
   private void put(byte[] b, int off, int len) throws IOException {
-    while (len > 0) {
-      if (!buffer.hasRemaining()) {
-        flush();
-      }
-      int n = Math.min(len, buffer.remaining());
-      buffer.put(b, off, n);
-      off += n;
-      len -= n;
-      position += n;
-    }
-  }
-
-  /** Hands the full buffer to a background write, once the previous one is written. */
-  private void flush() throws IOException {
-    awaitWrite(); // the spare buffer is free again
-    ByteBuffer full = buffer.flip();
-    buffer = spare;
-    spare = full;
-    writing = BACKGROUND.submit(() -> {
-      write(full);
-      return null;
-    });
-  }
-
-  /**
-   * Checksums and writes a full buffer, and every {@link #SYNC_STEP} bytes starts a background
-   * sync of what is written. Background writes run one at a time, in order.
-   */
-  private void write(ByteBuffer full) throws IOException {
-    fileCrc.update(full.duplicate());
-    fileSha256.update(full.duplicate());
-    written += full.remaining();
-    while (full.hasRemaining()) {
-      channel.write(full);
-    }
-    full.clear();
-    if (written - syncedTo >= SYNC_STEP && syncing.isDone()) {
-      syncedTo = written;
-      syncing = BACKGROUND.submit(() -> {
-        channel.force(false);
-        return null;
-      });
-    }
-  }
-
-  /** Waits for the background write, if one runs, rethrowing its failure. */
-  private void awaitWrite() throws IOException {
-    await(writing, "writing");
-  }
-
-  /** Waits for the background sync, if one runs, rethrowing its failure. */
-  private void awaitSync() throws IOException {
-    await(syncing, "syncing");
-  }
-
-  private void await(Future<?> task, String doing) throws IOException {
-    try {
-      task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while " + doing + " " + tmp);
-    } catch (ExecutionException e) {
-      Throwable cause = TaskFailure.rethrowCause(e);
-      throw new IOException(doing + " " + tmp + ": " + cause, cause);
-    }
+    out.put(b, off, len);
+    position += len;
   }
 
   /** Makes the rename durable; best effort because not every platform can open a directory. */

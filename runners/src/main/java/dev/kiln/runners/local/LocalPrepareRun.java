@@ -10,6 +10,7 @@ import dev.kiln.pipelines.KeyedInputs;
 import dev.kiln.pipelines.SampleOrder;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
+import dev.kiln.pipelines.StagedShard;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
 import dev.kiln.transforms.beam.InputLimits;
@@ -48,13 +49,13 @@ import org.apache.beam.sdk.values.KV;
  * Kiln's {@code local} runner: the prepare job's steps on worker threads in this JVM, without a
  * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
  * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link
- * InputPreparer}, {@link WriteShards#writeShard}, {@link WriteRejects#write}), so it writes the
- * same staging directory, byte for byte, as the Beam job on any runner; {@code
- * StagedDataset.finish} and publishing then run as for the others.
+ * InputPreparer}, {@link StagedShard} as {@link WriteShards#writeShard} does, {@link
+ * WriteRejects#write}), so it writes the same staging directory, byte for byte, as the Beam job
+ * on any runner; {@code StagedDataset.finish} and publishing then run as for the others.
  *
  * <p>Samples travel as their record bytes ({@link EncodedSample}): encoded once when prepared,
  * and a sample carried over from the previous version not at all, its record going from the old
- * shard into the new one as it is.
+ * shard into the new one as it is (for Kiln shards, copied in the kernel with its neighbours).
  *
  * <p>It works from the launcher's {@link InputListing} rather than listing the inputs again.
  *
@@ -62,7 +63,7 @@ import org.apache.beam.sdk.values.KV;
  * more than a small job's images, and it holds every sample in memory. Here the workers pull
  * inputs from a shared counter, prepared samples are parked in a {@link SampleSpill} until the
  * shard count is known, and shards are then written one at a time in hash order, holding one
- * shard in memory.
+ * shard's samples in memory.
  *
  * <p>Counters are Beam metrics as in the Beam job, collected in one metrics container.
  */
@@ -121,7 +122,8 @@ public final class LocalPrepareRun {
     PreviousVersion previous = opened(opening);
     try (SampleSpill spill =
         new SampleSpill(
-            staging.resolve("_spill"), WriteShards::measure, previous == null ? null : previous::record)) {
+            staging.resolve("_spill"), WriteShards::measure,
+            previous == null ? null : previous::carried)) {
       prepareAll(unique, previous, spill, rejects);
       writeShards(spill);
     }
@@ -243,7 +245,7 @@ public final class LocalPrepareRun {
         int carried =
             previous.carriedRecord(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
         if (carried >= 0) {
-          // Its record goes into the new shard as it is, read from the previous version then.
+          // Its record goes into the new shard as it is, copied from the previous version then.
           spill.addCarried(key, carried, previous.imageLength(carried));
           return;
         }
@@ -275,37 +277,40 @@ public final class LocalPrepareRun {
     }
   }
 
-  /** Writes the parked samples into shards, one shard at a time, in shard order. */
+  /**
+   * Writes the parked samples into shards, one shard at a time, in shard order. The spill hands
+   * them over in their final order, so each goes into its shard as it comes: the copying of
+   * carried records then overlaps the reading of the next ones.
+   */
   private void writeShards(SampleSpill spill) throws IOException {
     if (spill.count() == 0) {
       return;
     }
     int shards = WriteShards.shardCount(spill.measured(), shardOptions.targetBytes());
-    ShardBuffer current = new ShardBuffer();
-    spill.drainInOrder(
-        samples -> {
-          for (EncodedSample s : samples) {
-            int shard = SampleOrder.shardOf(s.key(), shards);
-            if (shard != current.index && !current.samples.isEmpty()) {
-              current.flush();
+    StagedShard[] current = {null};
+    try {
+      spill.drainInOrder(
+          samples -> {
+            for (EncodedSample s : samples) {
+              int shard = SampleOrder.shardOf(s.key(), shards);
+              if (current[0] != null && current[0].index() != shard) {
+                current[0].finish();
+                current[0] = null;
+              }
+              if (current[0] == null) {
+                current[0] = StagedShard.open(format, shardOptions, staging, shard);
+              }
+              current[0].add(s);
             }
-            current.index = shard;
-            current.samples.add(s);
-          }
-        });
-    if (!current.samples.isEmpty()) {
-      current.flush();
-    }
-  }
-
-  /** The samples of the shard being gathered. */
-  private final class ShardBuffer {
-    int index = -1;
-    List<EncodedSample> samples = new ArrayList<>();
-
-    void flush() throws IOException {
-      WriteShards.writeShard(format, shardOptions, staging, index, samples);
-      samples = new ArrayList<>();
+          });
+      if (current[0] != null) {
+        current[0].finish();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (current[0] != null) {
+        current[0].abort();
+      }
+      throw e;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.kiln.runners.local;
 
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.TaskFailure;
 import dev.kiln.pipelines.SampleOrder;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -10,13 +11,20 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -30,12 +38,15 @@ import java.util.function.IntToLongFunction;
  * A sample carried over from the previous version of the dataset is parked as a reference to its
  * record there ({@link #addCarried}): its bytes are already on disk, so copying them into the
  * spill and back would only double the I/O of an incremental run, whose samples are nearly all
- * carried. References are read from the previous version when the spill is drained.
+ * carried. References become samples of the previous version when the spill is drained, whose
+ * records stay where they are until a shard writer copies them.
  *
  * <p>{@link #add} and {@link #addCarried} are safe to call from many threads.
  */
 final class SampleSpill implements AutoCloseable {
   static final int BUCKETS = 256;
+  /** How many buckets are read ahead of the one being consumed, each on a thread of its own. */
+  private static final int READERS = 2;
 
   /** Entry tags in a bucket file. */
   private static final byte ENCODED = 0;
@@ -43,7 +54,7 @@ final class SampleSpill implements AutoCloseable {
 
   private final Path dir;
   private final IntToLongFunction measure;
-  private final IntFunction<byte[]> previousRecords;
+  private final CarriedRecords previousRecords;
   private final DataOutputStream[] buckets = new DataOutputStream[BUCKETS];
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
@@ -54,14 +65,21 @@ final class SampleSpill implements AutoCloseable {
    * A spill in {@code dir} (created; emptied by {@link #close}).
    *
    * @param measure a sample's measure from its image length
-   * @param previousRecords the previous version's record bytes by position, for carried samples;
-   *     null when nothing is carried
+   * @param previousRecords the previous version's samples by position, for carried samples; null
+   *     when nothing is carried
    */
-  SampleSpill(Path dir, IntToLongFunction measure, IntFunction<byte[]> previousRecords)
+  SampleSpill(Path dir, IntToLongFunction measure, CarriedRecords previousRecords)
       throws IOException {
     this.dir = Files.createDirectories(dir);
     this.measure = measure;
     this.previousRecords = previousRecords;
+  }
+
+  /** The previous version's samples, by the position of their records there. */
+  @FunctionalInterface
+  interface CarriedRecords {
+    /** The sample of record {@code record}, whose image is {@code imageLength} bytes long. */
+    EncodedSample sample(int record, int imageLength);
   }
 
   /** Parks one sample's record. */
@@ -93,6 +111,7 @@ final class SampleSpill implements AutoCloseable {
       out.writeInt(keyBytes.length);
       out.write(keyBytes);
       out.writeInt(previousRecord);
+      out.writeInt(imageLength);
     }
     counted(imageLength);
   }
@@ -135,34 +154,83 @@ final class SampleSpill implements AutoCloseable {
 
   /**
    * Hands every bucket's samples, in {@link SampleOrder#KEYS} order, to {@code consumer}, buckets
-   * in hash order; each bucket file is deleted once read. Carried samples are read from the
-   * previous version here. Call after the last {@link #add}.
+   * in hash order; each bucket file is deleted once read. Carried samples come from the previous
+   * version here. Call after the last {@link #add}.
+   *
+   * <p>Buckets are read on {@value #READERS} other threads while the ones before are consumed:
+   * looking up the carried samples' catalog fields in the previous version costs more than
+   * writing them into a shard, and the two then go on side by side.
    *
    * @throws IOException if a carried record is not the sample it was parked as
    */
   void drainInOrder(BucketConsumer consumer) throws IOException {
     closeWriters();
-    for (int b = 0; b < BUCKETS; b++) {
-      Path file = file(b);
-      if (!Files.exists(file)) {
-        continue;
-      }
-      List<EncodedSample> samples = new ArrayList<>();
-      try (InputStream raw = Files.newInputStream(file);
-          DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-        while (true) {
-          byte tag;
-          try {
-            tag = in.readByte();
-          } catch (EOFException end) {
-            break;
-          }
-          samples.add(tag == CARRIED ? carried(in) : encoded(in));
+    ExecutorService reader =
+        Executors.newFixedThreadPool(
+            READERS,
+            r -> {
+              Thread t = new Thread(r, "kiln-spill-reader");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Deque<Future<List<EncodedSample>>> ahead = new ArrayDeque<>();
+      int next = 0;
+      for (int b = 0; b < BUCKETS; b++) {
+        while (next < BUCKETS && ahead.size() < READERS) {
+          int bucket = next++;
+          ahead.add(reader.submit(() -> read(bucket)));
+        }
+        List<EncodedSample> samples = read(ahead.remove());
+        if (!samples.isEmpty()) {
+          consumer.accept(samples);
         }
       }
-      Files.delete(file);
-      consumer.accept(SampleOrder.sorted(samples, EncodedSample::key));
+    } finally {
+      reader.shutdownNow();
+      // Closing the spill deletes its files next: the reader must be done with them.
+      try {
+        reader.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  /** A bucket read on the reader thread, its failure thrown as what it was. */
+  private static List<EncodedSample> read(Future<List<EncodedSample>> bucket) throws IOException {
+    try {
+      return bucket.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while draining the spill");
+    } catch (ExecutionException e) {
+      Throwable cause = TaskFailure.rethrowCause(e);
+      throw new IOException("reading the spill failed: " + cause, cause);
+    }
+  }
+
+  /** The samples of bucket {@code b} in {@link SampleOrder#KEYS} order; deletes its file. */
+  private List<EncodedSample> read(int b) throws IOException {
+    Path file = file(b);
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<EncodedSample> samples = new ArrayList<>();
+    try (InputStream raw = Files.newInputStream(file);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+      while (true) {
+        byte tag;
+        try {
+          tag = in.readByte();
+        } catch (EOFException end) {
+          break;
+        }
+        samples.add(tag == CARRIED ? carried(in) : encoded(in));
+      }
+    }
+    Files.delete(file);
+    return SampleOrder.sorted(samples, EncodedSample::key);
   }
 
   private static EncodedSample encoded(DataInputStream in) throws IOException {
@@ -176,7 +244,8 @@ final class SampleSpill implements AutoCloseable {
     in.readFully(keyBytes);
     String key = new String(keyBytes, StandardCharsets.UTF_8);
     int previousRecord = in.readInt();
-    EncodedSample sample = EncodedSample.parse(previousRecords.apply(previousRecord));
+    int imageLength = in.readInt();
+    EncodedSample sample = previousRecords.sample(previousRecord, imageLength);
     if (!sample.key().equals(key)) {
       throw new IOException(
           "record " + previousRecord + " of the previous version holds '" + sample.key()
@@ -186,7 +255,8 @@ final class SampleSpill implements AutoCloseable {
   }
 
   private Path file(int bucket) {
-    return dir.resolve(String.format("bucket-%03d.spill", bucket));
+    // Not String.format: its first calls cost a run more than all the rest of draining.
+    return dir.resolve("bucket-" + Integer.toString(1000 + bucket).substring(1) + ".spill");
   }
 
   /** Closes every bucket file, even when closing one fails (e.g. its last flush hits a full disk). */

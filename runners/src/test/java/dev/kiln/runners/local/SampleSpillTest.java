@@ -93,9 +93,10 @@ class SampleSpillTest {
     List<Integer> reads = java.util.Collections.synchronizedList(new ArrayList<>());
     List<EncodedSample> drained = new ArrayList<>();
     try (SampleSpill spill =
-        new SampleSpill(dir, imageLength -> imageLength, r -> {
+        new SampleSpill(dir, imageLength -> imageLength, (r, imageLength) -> {
           reads.add(r);
-          return previous.get(r);
+          assertEquals(sample(r).image().length, imageLength, "parked with its image length");
+          return EncodedSample.parse(previous.get(r));
         })) {
       for (int i = 0; i < 500; i++) {
         if (i % 5 == 0) {
@@ -135,7 +136,8 @@ class SampleSpillTest {
   @Test
   void aCarriedRecordThatIsNotTheParkedSampleFailsTheDrain() throws Exception {
     byte[] other = SampleCodec.encode(sample(2));
-    try (SampleSpill spill = new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, r -> other)) {
+    try (SampleSpill spill =
+        new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, (r, length) -> EncodedSample.parse(other))) {
       spill.addCarried("k/1", 0, 10);
       IOException e = assertThrows(IOException.class, () -> spill.drainInOrder(samples -> {}));
       assertTrue(e.getMessage().contains("'k/2', not 'k/1'"), e.getMessage());
@@ -145,7 +147,8 @@ class SampleSpillTest {
   @Test
   void closingUndrainedSpillRemovesItsFilesAndRefusesLateSamples() throws Exception {
     Path dir = tmp.resolve("_spill");
-    SampleSpill spill = new SampleSpill(dir, imageLength -> 1, r -> SampleCodec.encode(sample(r)));
+    SampleSpill spill =
+        new SampleSpill(dir, imageLength -> 1, (r, length) -> EncodedSample.of(sample(r)));
     try (spill) {
       spill.add(EncodedSample.of(sample(1)));
       spill.addCarried("k/2", 2, 100);

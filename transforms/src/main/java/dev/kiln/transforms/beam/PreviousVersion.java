@@ -1,9 +1,9 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Sample;
-import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.KilnDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,8 +126,20 @@ public final class PreviousVersion {
     return samples.readRecord(record);
   }
 
-  /** The image length of the previous version's sample at {@code record}, read in place. */
+  /**
+   * The image length of the previous version's sample at {@code record}, read from the first
+   * bytes of its record ({@link KilnDataset#imageLength}).
+   */
   public int imageLength(int record) {
-    return samples.readRecord(record, SampleCodec::imageLength);
+    return samples.imageLength(record);
+  }
+
+  /**
+   * The previous version's sample at {@code record}, whose image is {@code imageLength} bytes
+   * long, as a record that stays where it is ({@link KilnDataset#storedSample}): a Kiln shard
+   * writer copies its bytes, and other formats read them when they write it.
+   */
+  public EncodedSample carried(int record, int imageLength) {
+    return samples.storedSample(record, imageLength);
   }
 }
