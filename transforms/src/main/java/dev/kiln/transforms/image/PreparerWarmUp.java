@@ -3,13 +3,12 @@ package dev.kiln.transforms.image;
 import java.io.IOException;
 
 /**
- * Prepares a few synthetic images on a background thread, to load and initialise the image path's
- * classes and native bindings, and let the JIT compile its loops, before the real inputs arrive.
+ * Prepares two tiny synthetic images (a JPEG and a PNG) on a background thread, to load and
+ * initialise the image path's classes and native bindings before the real inputs arrive.
  *
  * <p>Why: the first image a JVM prepares costs a few tenths of a second more than the next ones
  * (ImageIO's plugin registry, TwelveMonkeys, the TurboJPEG and libjpeg bindings, the resampling
- * kernel's choice and self-test), and the next few dozen run the resampler in the interpreter and
- * the quick compiler's code. A run spends its first moments on one core listing its inputs;
+ * kernel's choice and self-test). A run spends its first moments on one core listing its inputs;
  * started then, this one-off work happens on the idle core instead of in front of the first
  * images, which is most of the wall time of an incremental run with a hundred new images.
  *
@@ -17,10 +16,6 @@ import java.io.IOException;
  * ignored; the same failure, if real, surfaces on the first real image with its file name.
  */
 public final class PreparerWarmUp {
-    /** How many target-sized images the warm-up prepares, and the largest target side it does so for. */
-    static final int HOT_IMAGES = 24;
-    static final int HOT_SIDE = 512;
-
     private PreparerWarmUp() {
     }
 
@@ -32,26 +27,16 @@ public final class PreparerWarmUp {
         t.start();
     }
 
-    /** Prepares the warm-up images; false when anything failed (only tests look). */
+    /** Prepares the two images; false when anything failed (only tests look). */
     static boolean run(PrepareSettings settings) {
         try {
-            // First a tiny JPEG and PNG through the run's own mode, encoding and colour options:
-            // this loads the code of both decoders and the encoder.
-            ImagePreparer tiny = new ImagePreparer(settings.withResize(settings.mode(),
+            // The run's own mode, encoding and colour options, at a small size: a large --size
+            // would only make the warm-up itself slow.
+            ImagePreparer preparer = new ImagePreparer(settings.withResize(settings.mode(),
                     Math.min(settings.width(), 64), Math.min(settings.height(), 64)));
-            RgbImage small = gradient(96, 64);
-            tiny.prepare(JpegEncoder.encode(small, 90));
-            tiny.prepare(PngEncoder.encode(small));
-            // Then photographs' usual case, a JPEG half as large again as the target, a few times:
-            // enough for the JIT to compile the resampler's loops before the first real image.
-            // Targets beyond HOT_SIDE skip this (each warm-up image would cost too much).
-            if (settings.width() <= HOT_SIDE && settings.height() <= HOT_SIDE) {
-                ImagePreparer full = new ImagePreparer(settings);
-                byte[] photo = JpegEncoder.encode(gradient(settings.width() * 3 / 2, settings.height() * 3 / 2), 90);
-                for (int i = 0; i < HOT_IMAGES; i++) {
-                    full.prepare(photo);
-                }
-            }
+            RgbImage picture = gradient(96, 64);
+            preparer.prepare(JpegEncoder.encode(picture, 90));
+            preparer.prepare(PngEncoder.encode(picture));
             return true;
         } catch (IOException | RuntimeException | ImageRejectedException e) {
             return false;
