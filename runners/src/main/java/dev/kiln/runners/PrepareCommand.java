@@ -16,7 +16,6 @@ import dev.kiln.runners.local.LocalPrepareRun;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
-import dev.kiln.transforms.image.PreparerWarmUp;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -69,10 +68,6 @@ public final class PrepareCommand {
       options = parsed.options();
       inputs = InputFiles.of(options.getInput(), options.getExtensions());
       settings = ImageSettings.from(options);
-      if (parsed.runner() == RunnerChoice.LOCAL) {
-        // This JVM prepares the images: load their code on the core the listing leaves idle.
-        PreparerWarmUp.start(settings);
-      }
       framing = ImageSettings.framing(options);
       format = ShardFormat.parse(options.getFormat());
       double fraction = options.getMaxRejectFraction();
