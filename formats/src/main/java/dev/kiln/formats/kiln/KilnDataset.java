@@ -1,5 +1,6 @@
 package dev.kiln.formats.kiln;
 
+import dev.kiln.formats.Closeables;
 import dev.kiln.formats.DatasetRoot;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
@@ -123,7 +124,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
       for (int k = 0; k < stripes.length(); k++) {
         open.add(stripes.getAndSet(k, null));
       }
-      closeEach(open);
+      Closeables.closeEach(open);
     }
   }
 
@@ -644,28 +645,6 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     for (Shard s : shards) {
       open.add(s == null ? null : s::close);
     }
-    closeEach(open);
-  }
-
-  /** Closes every one (nulls skipped), then throws the first failure with the others suppressed. */
-  private static void closeEach(List<? extends Closeable> all) throws IOException {
-    IOException first = null;
-    for (Closeable c : all) {
-      if (c == null) {
-        continue;
-      }
-      try {
-        c.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closeables.closeEach(open);
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.formats.kiln;
 
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
+import dev.kiln.formats.Closeables;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
@@ -367,21 +368,7 @@ public final class KilnShardWriter {
   private void closeSources() throws IOException {
     List<Closeable> open = new ArrayList<>(sources.values());
     sources.clear();
-    IOException first = null;
-    for (Closeable c : open) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closeables.closeEach(open);
   }
 
   private void checkOpen() {
