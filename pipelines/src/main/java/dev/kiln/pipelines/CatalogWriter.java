@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.hadoop.conf.Configuration;
@@ -166,34 +168,14 @@ public final class CatalogWriter implements AutoCloseable {
       out.startField("length", 3);
       out.addLong(e.length());
       out.endField("length", 3);
-      out.startField("labels", 4);
-      out.startGroup();
-      if (!e.labels().isEmpty()) {
-        out.startField(LIST_ITEMS, 0);
-        for (String label : e.labels()) {
-          out.addBinary(Binary.fromString(label));
-        }
-        out.endField(LIST_ITEMS, 0);
-      }
-      out.endGroup();
-      out.endField("labels", 4);
+      list(4, "labels", e.labels(), label -> out.addBinary(Binary.fromString(label)));
       out.startField("width", 5);
       out.addInteger(e.width());
       out.endField("width", 5);
       out.startField("height", 6);
       out.addInteger(e.height());
       out.endField("height", 6);
-      out.startField("boxes", 7);
-      out.startGroup();
-      if (!e.boxes().isEmpty()) {
-        out.startField(LIST_ITEMS, 0);
-        for (Box b : e.boxes()) {
-          box(b);
-        }
-        out.endField(LIST_ITEMS, 0);
-      }
-      out.endGroup();
-      out.endField("boxes", 7);
+      list(7, "boxes", e.boxes(), this::box);
       string(8, "source_path", e.sourcePath());
       string(9, "content_hash", e.contentHash());
       out.endMessage();
@@ -210,6 +192,22 @@ public final class CatalogWriter implements AutoCloseable {
       out.addInteger(b.categoryId());
       out.endField("category_id", 5);
       out.endGroup();
+    }
+
+    /**
+     * A list column in Parquet's three-level layout: the group, then (when not empty) its
+     * repeated items, each written by {@code item}.
+     */
+    private <T> void list(int index, String name, List<T> items, Consumer<T> item) {
+      out.startField(name, index);
+      out.startGroup();
+      if (!items.isEmpty()) {
+        out.startField(LIST_ITEMS, 0);
+        items.forEach(item);
+        out.endField(LIST_ITEMS, 0);
+      }
+      out.endGroup();
+      out.endField(name, index);
     }
 
     private void string(int index, String name, String value) {
