@@ -62,8 +62,10 @@ final class LibJpegCompressor implements AutoCloseable {
     /** The image's samples, row pointers into them, and the output buffer; grown on demand. */
     private Memory pixels;
     private Memory rows;
-    private int rowsFor = -1;
+    /** What {@link #rows} points into: that buffer, row length and row count. */
+    private Memory rowsInto;
     private int rowsStride = -1;
+    private int rowsHeight = -1;
     private Memory output;
     private final Memory outputPointer = new Memory(Native.POINTER_SIZE);
     private final Memory outputSize = new Memory(8);
@@ -157,16 +159,16 @@ final class LibJpegCompressor implements AutoCloseable {
 
     /** Points row pointer {@code y} at row {@code y} of {@link #pixels}. */
     private void pointRows(int height, int stride) {
-        if (rows != null && rowsFor == height && rowsStride == stride && rows.size() >= (long) height * Native.POINTER_SIZE
-                && rows.getPointer(0).equals(pixels)) {
+        if (rowsInto == pixels && rowsStride == stride && rowsHeight == height) {
             return;
         }
         rows = atLeast(rows, (long) height * Native.POINTER_SIZE);
         for (int y = 0; y < height; y++) {
             rows.setPointer((long) y * Native.POINTER_SIZE, pixels.share((long) y * stride));
         }
-        rowsFor = height;
+        rowsInto = pixels;
         rowsStride = stride;
+        rowsHeight = height;
     }
 
     private static Memory atLeast(Memory m, long size) {
