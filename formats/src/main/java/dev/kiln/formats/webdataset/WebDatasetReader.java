@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * Reads a WebDataset output back: every member of every {@code .tar} shard in a dataset
@@ -18,20 +17,6 @@ import org.apache.commons.compress.archivers.tar.TarFile;
  */
 public final class WebDatasetReader {
   private WebDatasetReader() {}
-
-  /**
-   * Where each member's data lies in one tar shard: member name to {offset, length}. Read from
-   * the tar headers alone (seeks, no data), for the dataset catalog.
-   */
-  public static Map<String, long[]> dataLocations(Path tar) throws IOException {
-    Map<String, long[]> locations = new TreeMap<>();
-    try (TarFile file = new TarFile(tar)) {
-      for (TarArchiveEntry e : file.getEntries()) {
-        locations.put(e.getName(), new long[] {e.getDataOffset(), e.getSize()});
-      }
-    }
-    return locations;
-  }
 
   /**
    * All members by name, over the dataset's shards in name order.

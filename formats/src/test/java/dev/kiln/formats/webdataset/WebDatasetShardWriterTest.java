@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +39,7 @@ class WebDatasetShardWriterTest {
     }
     writer.close();
 
-    Map<String, long[]> fromHeaders = WebDatasetReader.dataLocations(file);
+    Map<String, long[]> fromHeaders = dataLocations(file);
     Map<String, byte[]> members = WebDatasetReader.members(tmp);
     for (int i = 0; i < samples.size(); i++) {
       String name = samples.get(i).key() + ".jpg";
@@ -62,6 +65,17 @@ class WebDatasetShardWriterTest {
       files[run] = Files.readAllBytes(file);
     }
     assertArrayEquals(files[0], files[1]);
+  }
+
+  /** Member name to {offset, length} of its data, from the tar headers (Commons Compress's reader). */
+  private static Map<String, long[]> dataLocations(Path tar) throws IOException {
+    Map<String, long[]> locations = new TreeMap<>();
+    try (TarFile file = new TarFile(tar)) {
+      for (TarArchiveEntry e : file.getEntries()) {
+        locations.put(e.getName(), new long[] {e.getDataOffset(), e.getSize()});
+      }
+    }
+    return locations;
   }
 
   private static Sample sample(String key, int imageBytes) {
