@@ -57,10 +57,10 @@ final class Resampler {
     }
 
     /**
-     * The Vector API kernel (once compiled: {@link WarmingKernel}) when its module is in the boot
-     * layer, it is not disabled, and it agrees with the scalar kernel on a self-test; otherwise the
-     * scalar kernel. The vector class is
-     * loaded reflectively so that JVMs without the module never link it.
+     * The Vector API kernel (once compiled, and once it has agreed with the scalar kernel on a
+     * self-test: {@link WarmingKernel}) when its module is in the boot layer and it is not
+     * disabled; otherwise the scalar kernel. The vector class is loaded reflectively so that JVMs
+     * without the module never link it.
      */
     private static RowKernel chooseKernel() {
         RowKernel scalar = new ScalarRowKernel();
@@ -75,7 +75,7 @@ final class Resampler {
             }
             var ctor = c.getDeclaredConstructor();
             RowKernel vector = (RowKernel) ctor.newInstance();
-            return agrees(vector, scalar) ? new WarmingKernel(scalar, vector) : scalar;
+            return new WarmingKernel(scalar, vector);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return scalar;
         }

@@ -1,7 +1,8 @@
 package dev.kiln.transforms.image;
 
 /**
- * The Vector API kernel, used only once the JIT has compiled it; the scalar kernel until then.
+ * The Vector API kernel, used only once it has agreed with the scalar kernel and the JIT has
+ * compiled it; the scalar kernel until then.
  *
  * <p>Until C2 compiles it, every Vector API operation runs as interpreted Java that allocates a
  * vector object, which makes the vector kernel some forty times slower than the scalar one: a
@@ -13,6 +14,9 @@ package dev.kiln.transforms.image;
  * <p>The warm-up starts only after the scalar kernel has served {@link #WARM_UP_AFTER_ROWS} rows
  * (about 200 images at 256x256): below that the scalar kernel's extra cost is smaller than the
  * warm-up's own, which took 0.35-1.3 s of a nightly run that prepared 100 new images on 2 cores.
+ * The warm-up begins with {@link Resampler#agrees}, the self-test that both kernels give the same
+ * bytes: run when the class was loaded, it held every resampling thread for 60 ms of interpreted
+ * Vector API code, which a nightly run with a hundred new images then never used.
  */
 final class WarmingKernel implements RowKernel {
     /** Calls per timed batch of the warm-up. */
@@ -27,6 +31,8 @@ final class WarmingKernel implements RowKernel {
     private final RowKernel vector;
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean warm;
+    /** Whether the self-test found the kernels giving different bytes: then rows stay scalar. */
+    private volatile boolean disagreed;
     /** Rows served by the scalar kernel; updated without synchronisation, as an estimate is enough. */
     private long scalarRows;
 
@@ -50,6 +56,10 @@ final class WarmingKernel implements RowKernel {
      * core instead of a fixed, much longer run.
      */
     private void warmUp() {
+        if (!Resampler.agrees(vector, scalar)) {
+            disagreed = true; // stays scalar: this JVM's vector kernel gives other bytes
+            return;
+        }
         byte[] in = new byte[4 * 96];
         for (int i = 0; i < in.length; i++) {
             in[i] = (byte) (i * 37);
@@ -91,6 +101,6 @@ final class WarmingKernel implements RowKernel {
 
     @Override
     public String name() {
-        return vector.name();
+        return disagreed ? scalar.name() : vector.name();
     }
 }
