@@ -88,6 +88,13 @@ public final class CatalogWriter implements AutoCloseable {
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
               // No core-default.xml and friends: nothing in them bears on a Parquet file.
               .withConf(new Configuration(false))
+              // Columns unique to each row: a dictionary only costs its building and then the
+              // fallback to plain values, which Parquet takes once it sees the values are distinct.
+              .withDictionaryEncoding("key", false)
+              .withDictionaryEncoding("offset", false)
+              .withDictionaryEncoding("length", false)
+              .withDictionaryEncoding("source_path", false)
+              .withDictionaryEncoding("content_hash", false)
               .build();
     } catch (IOException | RuntimeException e) {
       channel.close();

@@ -5,7 +5,6 @@ import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
-import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.SampleCodec;
@@ -25,12 +24,6 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -66,6 +59,15 @@ public final class StagedDataset {
   public static Manifest finish(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
       Path previousVersion, boolean carriedOver) throws IOException {
+    try (CatalogInBackground catalog = CatalogInBackground.start(staging)) {
+      return finish(staging, format, configuration, kilnVersion, previousVersion, carriedOver, catalog);
+    }
+  }
+
+  /** As {@link #finish(Path, ShardFormat, Map, String, Path, boolean)}, the catalog written by {@code catalog}. */
+  private static Manifest finish(
+      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
+      Path previousVersion, boolean carriedOver, CatalogInBackground catalog) throws IOException {
     Path parts = StagingLayout.parts(staging);
     List<ShardPart> shardParts = new ArrayList<>();
     if (Files.isDirectory(parts)) {
@@ -80,55 +82,13 @@ public final class StagedDataset {
     }
     shardParts.sort(Comparator.comparingInt(ShardPart::index));
 
-    // catalog.parquet is written on its own thread: its cold Parquet code takes as long as all
-    // the rest of finishing together (1.5 s for 10,000 rows), which it now overlaps. The thread
-    // sets its writer up while the catalog parts are read here, once, for both.
-    ExecutorService catalogThread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "kiln-catalog");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      CompletableFuture<List<CatalogEntry>> rows = new CompletableFuture<>();
-      Future<Void> catalog = catalogThread.submit(() -> writeCatalog(staging, rows));
-      List<CatalogEntry> entries;
-      try {
-        entries = catalogEntries(staging, shardParts);
-      } catch (IOException | RuntimeException | Error e) {
-        rows.completeExceptionally(e);
-        throw e;
-      }
-      rows.complete(entries);
-      return finishBesideCatalog(
-          staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts,
-          shardParts, entries, catalog);
-    } finally {
-      catalogThread.shutdownNow();
-      // When finishing failed, the staging directory is deleted next: let the catalog writer
-      // (interrupted, its channel closed) let go of its file first.
-      awaitQuietly(catalogThread);
-    }
-  }
-
-  private static void awaitQuietly(ExecutorService thread) {
-    try {
-      thread.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Writes catalog.parquet of the rows {@code rows} brings, setting the writer up meanwhile. */
-  private static Void writeCatalog(Path staging, Future<List<CatalogEntry>> rows)
-      throws IOException, InterruptedException, ExecutionException {
-    try (CatalogWriter catalog = CatalogWriter.open(staging)) {
-      for (CatalogEntry entry : rows.get()) {
-        catalog.write(entry);
-      }
-    }
-    return null;
+    // catalog.parquet is written on its own thread (CatalogInBackground), its cold Parquet code
+    // overlapping the rest of finishing; the catalog parts are read here, once, for both.
+    List<CatalogEntry> entries = catalogEntries(staging, shardParts);
+    catalog.write(entries);
+    return finishBesideCatalog(
+        staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts,
+        shardParts, entries, catalog);
   }
 
   /** Every shard's catalog rows, in shard order. */
@@ -141,23 +101,10 @@ public final class StagedDataset {
     return entries;
   }
 
-  /** Waits for the catalog, rethrowing its failure as what it was. */
-  private static void await(Future<Void> catalog) throws IOException {
-    try {
-      catalog.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing " + CatalogWriter.FILE_NAME, e);
-    } catch (ExecutionException e) {
-      Throwable cause = TaskFailure.rethrowCause(e);
-      throw new IOException("writing " + CatalogWriter.FILE_NAME + ": " + cause, cause);
-    }
-  }
-
   private static Manifest finishBesideCatalog(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
       Path previousVersion, boolean carriedOver, Path parts, List<ShardPart> shardParts,
-      List<CatalogEntry> entries, Future<Void> catalog) throws IOException {
+      List<CatalogEntry> entries, CatalogInBackground catalog) throws IOException {
     Map<String, String> contentHashes = new HashMap<>();
     for (CatalogEntry entry : entries) {
       contentHashes.put(entry.key(), entry.contentHash());
@@ -216,7 +163,7 @@ public final class StagedDataset {
     } else {
       Files.createFile(rejectsFile);
     }
-    await(catalog); // the catalog belongs to the dataset the manifest describes
+    catalog.await(); // the catalog belongs to the dataset the manifest describes
     FileTrees.delete(parts);
 
     long rejected = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();

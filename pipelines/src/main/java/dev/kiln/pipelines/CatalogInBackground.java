@@ -1,0 +1,86 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.TaskFailure;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code catalog.parquet} written on a thread of its own: the writer is set up as soon as this
+ * starts, and the rows go in once {@link #write} hands them over.
+ *
+ * <p>Parquet's code is cold in a short run: setting the writer up and writing ten thousand rows
+ * takes as long as a nightly run's other finishing work together, which {@link
+ * StagedDataset#finish} overlaps it with. (Starting it earlier, beside the writing of shards, made
+ * nightly runs no faster: that phase has no idle core to give.)
+ */
+final class CatalogInBackground implements AutoCloseable {
+  private final ExecutorService thread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "kiln-catalog");
+            t.setDaemon(true);
+            return t;
+          });
+  private final CompletableFuture<List<CatalogEntry>> rows = new CompletableFuture<>();
+  private final Future<Void> written;
+
+  private CatalogInBackground(Path datasetDir) {
+    written = thread.submit(() -> writeCatalog(datasetDir));
+  }
+
+  /** Starts setting up the catalog of the dataset in {@code datasetDir}. */
+  static CatalogInBackground start(Path datasetDir) {
+    return new CatalogInBackground(datasetDir);
+  }
+
+  /** Hands over the catalog's rows, in shard order. */
+  void write(List<CatalogEntry> entries) {
+    rows.complete(entries);
+  }
+
+  /** Waits until the catalog is written, rethrowing its failure as what it was. */
+  void await() throws IOException {
+    try {
+      written.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing " + CatalogWriter.FILE_NAME, e);
+    } catch (ExecutionException e) {
+      Throwable cause = TaskFailure.rethrowCause(e);
+      throw new IOException("writing " + CatalogWriter.FILE_NAME + ": " + cause, cause);
+    }
+  }
+
+  private Void writeCatalog(Path datasetDir)
+      throws IOException, InterruptedException, ExecutionException {
+    try (CatalogWriter catalog = CatalogWriter.open(datasetDir)) {
+      for (CatalogEntry entry : rows.get()) {
+        catalog.write(entry);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Stops the thread. When finishing failed, the staging directory is deleted next: the writer,
+   * interrupted (or told that no rows will come) and its channel closed, lets go of its file first.
+   */
+  @Override
+  public void close() {
+    rows.completeExceptionally(new IOException("the run ended before the catalog's rows came"));
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
