@@ -1,5 +1,6 @@
 package dev.kiln.runners.tools;
 
+import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.ShardLayout;
@@ -32,7 +33,12 @@ final class DatasetDirectory {
     this.format = format;
   }
 
-  static DatasetDirectory open(Path dir) throws IOException {
+  /**
+   * The dataset in {@code path}: a dataset directory, or a versioned output root, whose {@code
+   * CURRENT} version is then the one opened.
+   */
+  static DatasetDirectory open(Path path) throws IOException {
+    Path dir = DatasetRoot.resolve(path);
     Manifest manifest = null;
     String problem = null;
     if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {

@@ -32,6 +32,26 @@ class PreparedDatasetToolsTest {
   }
 
   @Test
+  void theToolsGivenAVersionedRootOpenItsCurrentVersion() {
+    Path root = tmp.resolve("nightly");
+    for (String night : new String[] {"night-1", "night-2"}) {
+      ToolsTestData.Run prepare = kiln("prepare", "--input=" + SAMPLES, "--output=" + root,
+          "--incremental", "--run-id=" + night, "--size=64");
+      assertEquals(0, prepare.code(), prepare.err());
+    }
+
+    ToolsTestData.Run verify = kiln("verify", root.toString());
+    assertEquals(0, verify.code(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("OK (kiln, 7 samples in 1 shard)"), verify.out());
+    ToolsTestData.Run inspect = kiln("inspect", root.toString());
+    assertEquals(0, inspect.code(), inspect.err());
+    assertTrue(inspect.out().contains("v000002"), inspect.out());
+    ToolsTestData.Run bench = kiln("bench-read", root.toString(), "--threads=2", "--no-fio",
+        "--no-drop-caches", "--warmup=0");
+    assertEquals(0, bench.code(), bench.out() + bench.err());
+  }
+
+  @Test
   void verifyAPreparedWebDataset() {
     Path out = tmp.resolve("wds");
     ToolsTestData.Run prepare = kiln("prepare", "--input=" + SAMPLES, "--output=" + out,
