@@ -40,10 +40,24 @@ public final class SampleOrder {
   public static <T> List<T> sorted(List<T> items, Function<T, String> keyOf) {
     long[] hashes = new long[items.size()];
     String[] keys = new String[items.size()];
-    Integer[] order = new Integer[items.size()];
     for (int i = 0; i < hashes.length; i++) {
       keys[i] = keyOf.apply(items.get(i));
       hashes[i] = hash(keys[i]);
+    }
+    List<T> sorted = new ArrayList<>(hashes.length);
+    for (int i : order(hashes, keys)) {
+      sorted.add(items.get(i));
+    }
+    return sorted;
+  }
+
+  /**
+   * The positions of {@code keys} in {@link #KEYS} order, given each key's {@link #hash} at the
+   * same position of {@code hashes} (for callers that kept the hashes).
+   */
+  public static int[] order(long[] hashes, String[] keys) {
+    Integer[] order = new Integer[hashes.length];
+    for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
     Arrays.sort(
@@ -52,11 +66,11 @@ public final class SampleOrder {
           int byHash = Long.compareUnsigned(hashes[a], hashes[b]);
           return byHash != 0 ? byHash : keys[a].compareTo(keys[b]);
         });
-    List<T> sorted = new ArrayList<>(hashes.length);
-    for (Integer i : order) {
-      sorted.add(items.get(i));
+    int[] positions = new int[order.length];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = order[i];
     }
-    return sorted;
+    return positions;
   }
 
   /** 64 bits of the salted SHA-256 of the key. */
@@ -89,7 +103,12 @@ public final class SampleOrder {
    * concatenated in order are in hash order.
    */
   public static int shardOf(String key, int shards) {
-    long top = hash(key) >>> 32; // < 2^32, so top * shards fits in a long
+    return shardOfHash(hash(key), shards);
+  }
+
+  /** {@link #shardOf} for a key whose {@link #hash} is {@code keyHash}. */
+  public static int shardOfHash(long keyHash, int shards) {
+    long top = keyHash >>> 32; // < 2^32, so top * shards fits in a long
     return (int) ((top * shards) >>> 32);
   }
 }

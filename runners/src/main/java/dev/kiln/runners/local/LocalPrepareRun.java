@@ -290,9 +290,10 @@ public final class LocalPrepareRun {
     StagedShard[] current = {null};
     try {
       spill.drainInOrder(
-          samples -> {
-            for (EncodedSample s : samples) {
-              int shard = SampleOrder.shardOf(s.key(), shards);
+          (samples, keyHashes) -> {
+            for (int i = 0; i < samples.size(); i++) {
+              EncodedSample s = samples.get(i);
+              int shard = SampleOrder.shardOfHash(keyHashes[i], shards);
               if (current[0] != null && current[0].index() != shard) {
                 current[0].finish();
                 current[0] = null;

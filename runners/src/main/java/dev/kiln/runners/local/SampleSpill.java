@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -85,11 +86,13 @@ final class SampleSpill implements AutoCloseable {
   /** Parks one sample's record. */
   void add(EncodedSample sample) throws IOException {
     byte[] record = sample.record();
+    long keyHash = SampleOrder.hash(sample.key());
     synchronized (buckets) {
       // One lock for all buckets: an append is a memory copy into a buffer, far cheaper than
       // preparing the sample, so workers rarely wait here.
-      DataOutputStream out = bucket(sample.key());
+      DataOutputStream out = bucket(keyHash);
       out.writeByte(ENCODED);
+      out.writeLong(keyHash);
       out.writeInt(record.length);
       out.write(record);
     }
@@ -104,10 +107,12 @@ final class SampleSpill implements AutoCloseable {
     if (previousRecords == null) {
       throw new IllegalStateException("no previous version to carry " + key + " from");
     }
+    long keyHash = SampleOrder.hash(key);
+    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     synchronized (buckets) {
-      DataOutputStream out = bucket(key);
-      byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+      DataOutputStream out = bucket(keyHash);
       out.writeByte(CARRIED);
+      out.writeLong(keyHash);
       out.writeInt(keyBytes.length);
       out.write(keyBytes);
       out.writeInt(previousRecord);
@@ -116,13 +121,16 @@ final class SampleSpill implements AutoCloseable {
     counted(imageLength);
   }
 
-  /** The open file of {@code key}'s bucket; call holding the {@link #buckets} lock. */
-  private DataOutputStream bucket(String key) throws IOException {
+  /**
+   * The open file of the bucket of the key whose {@link SampleOrder#hash} is {@code keyHash}; call
+   * holding the {@link #buckets} lock.
+   */
+  private DataOutputStream bucket(long keyHash) throws IOException {
     if (closed) {
       // A worker finishing its image after the run failed must not reopen a bucket file.
       throw new IOException("the spill in " + dir + " is closed");
     }
-    int bucket = (int) (SampleOrder.hash(key) >>> 56);
+    int bucket = (int) (keyHash >>> 56);
     DataOutputStream out = buckets[bucket];
     if (out == null) {
       out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
@@ -149,7 +157,17 @@ final class SampleSpill implements AutoCloseable {
   /** Receives the samples of one bucket. */
   @FunctionalInterface
   interface BucketConsumer {
-    void accept(List<EncodedSample> samples) throws IOException;
+    /**
+     * @param samples the bucket's samples, in {@link SampleOrder#KEYS} order
+     * @param keyHashes each sample's {@link SampleOrder#hash}, at its position: hashed once, when
+     *     the sample was parked, it is not hashed again for sorting or sharding
+     */
+    void accept(List<EncodedSample> samples, long[] keyHashes) throws IOException;
+  }
+
+  /** A bucket's samples and their key hashes, in {@link SampleOrder#KEYS} order. */
+  private record Bucket(List<EncodedSample> samples, long[] keyHashes) {
+    static final Bucket EMPTY = new Bucket(List.of(), new long[0]);
   }
 
   /**
@@ -174,16 +192,16 @@ final class SampleSpill implements AutoCloseable {
               return t;
             });
     try {
-      Deque<Future<List<EncodedSample>>> ahead = new ArrayDeque<>();
+      Deque<Future<Bucket>> ahead = new ArrayDeque<>();
       int next = 0;
       for (int b = 0; b < BUCKETS; b++) {
         while (next < BUCKETS && ahead.size() < READERS) {
           int bucket = next++;
           ahead.add(reader.submit(() -> read(bucket)));
         }
-        List<EncodedSample> samples = read(ahead.remove());
-        if (!samples.isEmpty()) {
-          consumer.accept(samples);
+        Bucket bucket = read(ahead.remove());
+        if (!bucket.samples().isEmpty()) {
+          consumer.accept(bucket.samples(), bucket.keyHashes());
         }
       }
     } finally {
@@ -198,7 +216,7 @@ final class SampleSpill implements AutoCloseable {
   }
 
   /** A bucket read on the reader thread, its failure thrown as what it was. */
-  private static List<EncodedSample> read(Future<List<EncodedSample>> bucket) throws IOException {
+  private static Bucket read(Future<Bucket> bucket) throws IOException {
     try {
       return bucket.get();
     } catch (InterruptedException e) {
@@ -211,12 +229,13 @@ final class SampleSpill implements AutoCloseable {
   }
 
   /** The samples of bucket {@code b} in {@link SampleOrder#KEYS} order; deletes its file. */
-  private List<EncodedSample> read(int b) throws IOException {
+  private Bucket read(int b) throws IOException {
     Path file = file(b);
     if (!Files.exists(file)) {
-      return List.of();
+      return Bucket.EMPTY;
     }
     List<EncodedSample> samples = new ArrayList<>();
+    long[] hashes = new long[64];
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
       while (true) {
@@ -226,11 +245,26 @@ final class SampleSpill implements AutoCloseable {
         } catch (EOFException end) {
           break;
         }
+        if (samples.size() == hashes.length) {
+          hashes = Arrays.copyOf(hashes, 2 * hashes.length);
+        }
+        hashes[samples.size()] = in.readLong();
         samples.add(tag == CARRIED ? carried(in) : encoded(in));
       }
     }
     Files.delete(file);
-    return SampleOrder.sorted(samples, EncodedSample::key);
+    String[] keys = new String[samples.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = samples.get(i).key();
+    }
+    int[] order = SampleOrder.order(Arrays.copyOf(hashes, keys.length), keys);
+    List<EncodedSample> sorted = new ArrayList<>(order.length);
+    long[] sortedHashes = new long[order.length];
+    for (int i = 0; i < order.length; i++) {
+      sorted.add(samples.get(order[i]));
+      sortedHashes[i] = hashes[order[i]];
+    }
+    return new Bucket(sorted, sortedHashes);
   }
 
   private static EncodedSample encoded(DataInputStream in) throws IOException {

@@ -63,7 +63,15 @@ class SampleSpillTest {
       assertEquals(n, spill.count());
       assertEquals(expectedMeasure, spill.measured());
 
-      spill.drainInOrder(drained::addAll);
+      spill.drainInOrder(
+          (samples, keyHashes) -> {
+            assertEquals(samples.size(), keyHashes.length);
+            for (int i = 0; i < samples.size(); i++) {
+              assertEquals(SampleOrder.hash(samples.get(i).key()), keyHashes[i],
+                  "each sample comes with its own key's hash");
+            }
+            drained.addAll(samples);
+          });
       try (var left = Files.list(dir)) {
         assertEquals(0, left.count(), "bucket files are deleted once read");
       }
@@ -117,7 +125,7 @@ class SampleSpillTest {
       }
       assertTrue(spilled < 100 * 200 + 400 * 40, "carried records are not copied: " + spilled + " bytes");
       assertEquals(0, reads.size(), "nothing read from the previous version before draining");
-      spill.drainInOrder(drained::addAll);
+      spill.drainInOrder((samples, keyHashes) -> drained.addAll(samples));
     }
     assertEquals(400, reads.size(), "each carried record read once");
     List<String> keys = drained.stream().map(EncodedSample::key).toList();
@@ -139,7 +147,8 @@ class SampleSpillTest {
     try (SampleSpill spill =
         new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, (r, length) -> EncodedSample.parse(other))) {
       spill.addCarried("k/1", 0, 10);
-      IOException e = assertThrows(IOException.class, () -> spill.drainInOrder(samples -> {}));
+      IOException e =
+          assertThrows(IOException.class, () -> spill.drainInOrder((samples, keyHashes) -> {}));
       assertTrue(e.getMessage().contains("'k/2', not 'k/1'"), e.getMessage());
     }
   }
