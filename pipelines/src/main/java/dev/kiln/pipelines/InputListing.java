@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.LocalResources;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
@@ -43,10 +44,14 @@ public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rej
     return new InputListing(files, rejects, ignored);
   }
 
-  /** A locally found file as Beam's file metadata, which every runner's steps take. */
+  /**
+   * A locally found file as Beam's file metadata, which every runner's steps take. Its resource id
+   * is made from the path as it is (what {@code FileSystems.matchNewResource} makes of the path's
+   * string, after parsing a scheme out of it and the string back into a path, for every file).
+   */
   public static MatchResult.Metadata metadataOf(LocalInputWalker.Found found) {
     return MatchResult.Metadata.builder()
-        .setResourceId(FileSystems.matchNewResource(found.path().toString(), false))
+        .setResourceId(LocalResources.fromPath(found.path(), false))
         .setSizeBytes(found.size())
         .setLastModifiedMillis(found.lastModifiedMillis())
         .setIsReadSeekEfficient(true)

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,8 @@ class InputListingTest {
       Path p = Path.of(m.resourceId().toString());
       assertEquals(Files.size(p), m.sizeBytes(), p.toString());
       assertEquals(Files.getLastModifiedTime(p).toMillis(), m.lastModifiedMillis(), p.toString());
+      // The same resource id as Beam's own matching gives, which every runner's steps compare.
+      assertEquals(FileSystems.matchNewResource(p.toString(), false), m.resourceId());
     }
   }
 }
