@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,15 +100,7 @@ public final class BackgroundFileOutput extends OutputStream {
 
   /** Waits for the background write in flight, rethrowing its failure. */
   private void awaitWrite() throws IOException {
-    try {
-      writing.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while writing " + file);
-    } catch (ExecutionException e) {
-      Throwable cause = TaskFailure.rethrowCause(e);
-      throw new IOException("cannot write " + file + ": " + cause, cause);
-    }
+    TaskFailure.await(writing, "writing " + file);
   }
 
   /** Writes what is buffered and waits for it; the file stays open. */

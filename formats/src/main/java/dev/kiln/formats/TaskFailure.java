@@ -2,7 +2,9 @@ package dev.kiln.formats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * What a background task failed with, thrown as what it was: Kiln runs parts of a job on other
@@ -32,5 +34,24 @@ public final class TaskFailure {
       throw err;
     }
     return cause;
+  }
+
+  /**
+   * Waits for {@code task} and returns its result; its failure is thrown as what it was ({@link
+   * #rethrowCause}), or else as an {@link IOException} naming {@code what} the task was doing
+   * (e.g. "writing /data/shard-00001.kiln").
+   *
+   * @throws InterruptedIOException if the waiting thread is interrupted (its flag set again)
+   */
+  public static <T> T await(Future<T> task, String what) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while " + what);
+    } catch (ExecutionException e) {
+      Throwable cause = rethrowCause(e);
+      throw new IOException(what + ": " + cause, cause);
+    }
   }
 }

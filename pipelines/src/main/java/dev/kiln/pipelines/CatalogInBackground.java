@@ -48,15 +48,7 @@ final class CatalogInBackground implements AutoCloseable {
 
   /** Waits until the catalog is written, rethrowing its failure as what it was. */
   void await() throws IOException {
-    try {
-      written.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing " + CatalogWriter.FILE_NAME, e);
-    } catch (ExecutionException e) {
-      Throwable cause = TaskFailure.rethrowCause(e);
-      throw new IOException("writing " + CatalogWriter.FILE_NAME + ": " + cause, cause);
-    }
+    TaskFailure.await(written, "writing " + CatalogWriter.FILE_NAME);
   }
 
   private Void writeCatalog(Path datasetDir)

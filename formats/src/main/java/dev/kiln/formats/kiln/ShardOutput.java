@@ -5,7 +5,6 @@ import dev.kiln.formats.StoredRecord;
 import dev.kiln.formats.TaskFailure;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,7 +14,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -356,14 +354,6 @@ final class ShardOutput {
 
   /** Waits for a background task, rethrowing its failure. */
   private void await(Future<?> task, String doing) throws IOException {
-    try {
-      task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while " + doing + " " + file);
-    } catch (ExecutionException e) {
-      Throwable cause = TaskFailure.rethrowCause(e);
-      throw new IOException(doing + " " + file + ": " + cause, cause);
-    }
+    TaskFailure.await(task, doing + " " + file);
   }
 }

@@ -11,7 +11,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -199,7 +197,7 @@ final class SampleSpill implements AutoCloseable {
           int bucket = next++;
           ahead.add(reader.submit(() -> read(bucket)));
         }
-        Bucket bucket = read(ahead.remove());
+        Bucket bucket = TaskFailure.await(ahead.remove(), "reading the spill in " + dir);
         if (!bucket.samples().isEmpty()) {
           consumer.accept(bucket.samples(), bucket.keyHashes());
         }
@@ -212,19 +210,6 @@ final class SampleSpill implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  /** A bucket read on the reader thread, its failure thrown as what it was. */
-  private static Bucket read(Future<Bucket> bucket) throws IOException {
-    try {
-      return bucket.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while draining the spill");
-    } catch (ExecutionException e) {
-      Throwable cause = TaskFailure.rethrowCause(e);
-      throw new IOException("reading the spill failed: " + cause, cause);
     }
   }
 
