@@ -28,12 +28,7 @@ public final class BackgroundFileOutput extends OutputStream {
   private static final int BUFFER_SIZE = 1 << 20;
   /** Runs the background hashing and writing of every instance. */
   private static final ExecutorService BACKGROUND =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "kiln-file-output");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("kiln-file-output"));
 
   private final Path file;
   private final FileChannel channel;

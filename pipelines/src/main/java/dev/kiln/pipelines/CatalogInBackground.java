@@ -1,6 +1,7 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.TaskFailure;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,12 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CatalogInBackground implements AutoCloseable {
   private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "kiln-catalog");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-catalog"));
   private final CompletableFuture<List<CatalogEntry>> rows = new CompletableFuture<>();
   private final Future<Void> written;
 

@@ -1,5 +1,6 @@
 package dev.kiln.formats.kiln;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.StoredRecord;
 import dev.kiln.formats.TaskFailure;
@@ -45,12 +46,7 @@ final class ShardOutput {
   private static final long SYNC_STEP = 32L << 20;
   /** Runs the background writes, checksums and syncs of every shard being written. */
   private static final ExecutorService BACKGROUND =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "kiln-shard-io");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("kiln-shard-io"));
 
   private final Path file;
   /** The file, for the background's positional writes and reads and for syncing. */

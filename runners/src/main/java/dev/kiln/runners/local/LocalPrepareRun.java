@@ -1,5 +1,6 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
@@ -135,9 +136,7 @@ public final class LocalPrepareRun {
 
   /** Runs {@code task} on a daemon thread of its own. */
   private static void daemon(Runnable task) {
-    Thread t = new Thread(task, "kiln-previous-version");
-    t.setDaemon(true);
-    t.start();
+    DaemonThreads.named("kiln-previous-version").newThread(task).start();
   }
 
   /** The previous version once opened, its failure thrown as what it was. */

@@ -1,5 +1,6 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.TaskFailure;
@@ -182,13 +183,7 @@ final class SampleSpill implements AutoCloseable {
   void drainInOrder(BucketConsumer consumer) throws IOException {
     closeWriters();
     ExecutorService reader =
-        Executors.newFixedThreadPool(
-            READERS,
-            r -> {
-              Thread t = new Thread(r, "kiln-spill-reader");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(READERS, DaemonThreads.named("kiln-spill-reader"));
     try {
       Deque<Future<Bucket>> ahead = new ArrayDeque<>();
       int next = 0;
