@@ -1,5 +1,6 @@
 package dev.kiln.runners.local;
 
+import dev.kiln.formats.Closeables;
 import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileTrees;
@@ -275,28 +276,11 @@ final class SampleSpill implements AutoCloseable {
 
   /** Closes every bucket file, even when closing one fails (e.g. its last flush hits a full disk). */
   private void closeWriters() throws IOException {
-    IOException first = null;
     synchronized (buckets) {
       closed = true;
-      for (int b = 0; b < BUCKETS; b++) {
-        if (buckets[b] == null) {
-          continue;
-        }
-        try {
-          buckets[b].close();
-        } catch (IOException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
-        } finally {
-          buckets[b] = null;
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
+      List<DataOutputStream> open = new ArrayList<>(Arrays.asList(buckets));
+      Arrays.fill(buckets, null);
+      Closeables.closeEach(open);
     }
   }
 
