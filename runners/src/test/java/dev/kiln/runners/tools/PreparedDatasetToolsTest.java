@@ -21,14 +21,8 @@ class PreparedDatasetToolsTest {
         "--format=kiln", "--size=64");
     assertEquals(0, prepare.code(), prepare.err());
 
-    ToolsTestData.Run verify = kiln("verify", out.toString());
-    assertEquals(0, verify.code(), verify.out() + verify.err());
-    ToolsTestData.Run inspect = kiln("inspect", out.toString());
-    assertEquals(0, inspect.code(), inspect.err());
-    assertTrue(inspect.out().contains("format       kiln"), inspect.out());
-    ToolsTestData.Run bench = kiln("bench-read", out.toString(), "--threads=2", "--no-fio",
-        "--no-drop-caches", "--warmup=0");
-    assertEquals(0, bench.code(), bench.out() + bench.err());
+    ToolTexts tools = verifyInspectAndBench(out);
+    assertTrue(tools.inspect().contains("format       kiln"), tools.inspect());
   }
 
   @Test
@@ -40,15 +34,24 @@ class PreparedDatasetToolsTest {
       assertEquals(0, prepare.code(), prepare.err());
     }
 
-    ToolsTestData.Run verify = kiln("verify", root.toString());
+    ToolTexts tools = verifyInspectAndBench(root);
+    assertTrue(tools.verify().contains("OK (kiln, 7 samples in 1 shard)"), tools.verify());
+    assertTrue(tools.inspect().contains("v000002"), tools.inspect());
+  }
+
+  /** What {@code verify} and {@code inspect} printed. */
+  private record ToolTexts(String verify, String inspect) {}
+
+  /** Runs verify, inspect and bench-read on {@code dir}, each of which must exit 0. */
+  private static ToolTexts verifyInspectAndBench(Path dir) {
+    ToolsTestData.Run verify = kiln("verify", dir.toString());
     assertEquals(0, verify.code(), verify.out() + verify.err());
-    assertTrue(verify.out().contains("OK (kiln, 7 samples in 1 shard)"), verify.out());
-    ToolsTestData.Run inspect = kiln("inspect", root.toString());
+    ToolsTestData.Run inspect = kiln("inspect", dir.toString());
     assertEquals(0, inspect.code(), inspect.err());
-    assertTrue(inspect.out().contains("v000002"), inspect.out());
-    ToolsTestData.Run bench = kiln("bench-read", root.toString(), "--threads=2", "--no-fio",
+    ToolsTestData.Run bench = kiln("bench-read", dir.toString(), "--threads=2", "--no-fio",
         "--no-drop-caches", "--warmup=0");
     assertEquals(0, bench.code(), bench.out() + bench.err());
+    return new ToolTexts(verify.out(), inspect.out());
   }
 
   @Test
