@@ -124,7 +124,7 @@ public final class LocalPrepareRun {
     try (SampleSpill spill =
         new SampleSpill(
             staging.resolve("_spill"), WriteShards::measure,
-            previous == null ? null : previous::carried)) {
+            previous == null ? null : previous::carried, unique.size())) {
       prepareAll(unique, previous, spill, rejects);
       writeShards(spill);
     }

@@ -13,7 +13,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -29,34 +28,41 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntToLongFunction;
 
 /**
- * Prepared samples parked on disk until all are known, because the shard count (and so which
- * shard each sample goes to) depends on the total size of all of them. Samples are appended to
- * one of {@value #BUCKETS} files by the top bits of their key hash, i.e. by ranges of the
- * {@link SampleOrder} hash space; reading the buckets back in order therefore yields every
- * sample in shard order while holding only one bucket in memory.
+ * Prepared samples parked until all are known, because the shard count (and so which shard each
+ * sample goes to) depends on the total size of all of them. Samples are parked in buckets by the
+ * top bits of their key hash, i.e. by ranges of the {@link SampleOrder} hash space; reading the
+ * buckets back in order therefore yields every sample in shard order while holding only a few
+ * buckets in memory.
  *
- * <p>A sample is parked as its record bytes ({@link #add}), which go into a shard as they are.
- * A sample carried over from the previous version of the dataset is parked as a reference to its
- * record there ({@link #addCarried}): its bytes are already on disk, so copying them into the
- * spill and back would only double the I/O of an incremental run, whose samples are nearly all
- * carried. References become samples of the previous version when the spill is drained, whose
- * records stay where they are until a shard writer copies them.
+ * <p>A sample is parked as its record bytes ({@link #add}), which go into a shard as they are;
+ * they are appended to its bucket's file on disk. A sample carried over from the previous version
+ * of the dataset is parked as a reference to its record there ({@link #addCarried}), held in
+ * memory: its bytes are already on disk, so copying them into the spill and back would only double
+ * the I/O of an incremental run, whose samples are nearly all carried, and a reference is a few
+ * bytes beside the key the run's listing holds anyway. References become samples of the previous
+ * version when the spill is drained, whose records stay where they are until a shard writer
+ * copies them.
+ *
+ * <p>The number of buckets follows the number of samples expected, ~{@value #SAMPLES_PER_BUCKET}
+ * to a bucket (at most {@value #MAX_BUCKETS} buckets, which bounds the open files): a bucket is
+ * what is held in memory while draining, and a small run does not pay for creating, reading and
+ * deleting hundreds of nearly empty files.
  *
  * <p>{@link #add} and {@link #addCarried} are safe to call from many threads.
  */
 final class SampleSpill implements AutoCloseable {
-  static final int BUCKETS = 256;
+  static final int MAX_BUCKETS = 512;
+  static final int SAMPLES_PER_BUCKET = 1024;
   /** How many buckets are read ahead of the one being consumed, each on a thread of its own. */
   private static final int READERS = 2;
-
-  /** Entry tags in a bucket file. */
-  private static final byte ENCODED = 0;
-  private static final byte CARRIED = 1;
 
   private final Path dir;
   private final IntToLongFunction measure;
   private final CarriedRecords previousRecords;
-  private final DataOutputStream[] buckets = new DataOutputStream[BUCKETS];
+  /** How many top bits of a key hash pick its bucket (0: one bucket). */
+  private final int bucketBits;
+  private final DataOutputStream[] buckets;
+  private final CarriedReferences[] carried;
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
   /** Set once the bucket files are closed; guarded by {@link #buckets}. */
@@ -68,12 +74,32 @@ final class SampleSpill implements AutoCloseable {
    * @param measure a sample's measure from its image length
    * @param previousRecords the previous version's samples by position, for carried samples; null
    *     when nothing is carried
+   * @param expectedSamples about how many samples will be parked, which sets the number of
+   *     buckets (any number works; only memory and file counts depend on it)
    */
-  SampleSpill(Path dir, IntToLongFunction measure, CarriedRecords previousRecords)
+  SampleSpill(
+      Path dir, IntToLongFunction measure, CarriedRecords previousRecords, long expectedSamples)
       throws IOException {
     this.dir = Files.createDirectories(dir);
     this.measure = measure;
     this.previousRecords = previousRecords;
+    this.bucketBits = bucketBits(expectedSamples);
+    this.buckets = new DataOutputStream[1 << bucketBits];
+    this.carried = new CarriedReferences[1 << bucketBits];
+  }
+
+  /** The fewest hash bits that give buckets of about {@link #SAMPLES_PER_BUCKET} samples. */
+  static int bucketBits(long expectedSamples) {
+    int bits = 0;
+    while ((1L << bits) * SAMPLES_PER_BUCKET < expectedSamples && (1 << bits) < MAX_BUCKETS) {
+      bits++;
+    }
+    return bits;
+  }
+
+  /** How many buckets the samples are parked in. */
+  int bucketCount() {
+    return buckets.length;
   }
 
   /** The previous version's samples, by the position of their records there. */
@@ -90,8 +116,7 @@ final class SampleSpill implements AutoCloseable {
     synchronized (buckets) {
       // One lock for all buckets: an append is a memory copy into a buffer, far cheaper than
       // preparing the sample, so workers rarely wait here.
-      DataOutputStream out = bucket(keyHash);
-      out.writeByte(ENCODED);
+      DataOutputStream out = bucketFile(bucket(keyHash));
       out.writeLong(keyHash);
       out.writeInt(record.length);
       out.write(record);
@@ -108,35 +133,37 @@ final class SampleSpill implements AutoCloseable {
       throw new IllegalStateException("no previous version to carry " + key + " from");
     }
     long keyHash = SampleOrder.hash(key);
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    int bucket = bucket(keyHash);
     synchronized (buckets) {
-      DataOutputStream out = bucket(keyHash);
-      out.writeByte(CARRIED);
-      out.writeLong(keyHash);
-      out.writeInt(keyBytes.length);
-      out.write(keyBytes);
-      out.writeInt(previousRecord);
-      out.writeInt(imageLength);
+      requireOpen();
+      if (carried[bucket] == null) {
+        carried[bucket] = new CarriedReferences();
+      }
+      carried[bucket].add(keyHash, key, previousRecord, imageLength);
     }
     counted(imageLength);
   }
 
-  /**
-   * The open file of the bucket of the key whose {@link SampleOrder#hash} is {@code keyHash}; call
-   * holding the {@link #buckets} lock.
-   */
-  private DataOutputStream bucket(long keyHash) throws IOException {
-    if (closed) {
-      // A worker finishing its image after the run failed must not reopen a bucket file.
-      throw new IOException("the spill in " + dir + " is closed");
-    }
-    int bucket = (int) (keyHash >>> 56);
+  private int bucket(long keyHash) {
+    return bucketBits == 0 ? 0 : (int) (keyHash >>> (64 - bucketBits));
+  }
+
+  /** The open file of bucket {@code bucket}; call holding the {@link #buckets} lock. */
+  private DataOutputStream bucketFile(int bucket) throws IOException {
+    requireOpen();
     DataOutputStream out = buckets[bucket];
     if (out == null) {
       out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
       buckets[bucket] = out;
     }
     return out;
+  }
+
+  private void requireOpen() throws IOException {
+    if (closed) {
+      // A worker finishing its image after the run failed must not park it (nor reopen a file).
+      throw new IOException("the spill in " + dir + " is closed");
+    }
   }
 
   private void counted(int imageLength) {
@@ -170,6 +197,30 @@ final class SampleSpill implements AutoCloseable {
     static final Bucket EMPTY = new Bucket(List.of(), new long[0]);
   }
 
+  /** One bucket's references to carried records, in the order they were parked. */
+  private static final class CarriedReferences {
+    long[] hashes = new long[16];
+    String[] keys = new String[16];
+    int[] records = new int[16];
+    int[] imageLengths = new int[16];
+    int size;
+
+    void add(long hash, String key, int record, int imageLength) {
+      if (size == hashes.length) {
+        int grown = 2 * size;
+        hashes = Arrays.copyOf(hashes, grown);
+        keys = Arrays.copyOf(keys, grown);
+        records = Arrays.copyOf(records, grown);
+        imageLengths = Arrays.copyOf(imageLengths, grown);
+      }
+      hashes[size] = hash;
+      keys[size] = key;
+      records[size] = record;
+      imageLengths[size] = imageLength;
+      size++;
+    }
+  }
+
   /**
    * Hands every bucket's samples, in {@link SampleOrder#KEYS} order, to {@code consumer}, buckets
    * in hash order; each bucket file is deleted once read. Carried samples come from the previous
@@ -188,8 +239,8 @@ final class SampleSpill implements AutoCloseable {
     try {
       Deque<Future<Bucket>> ahead = new ArrayDeque<>();
       int next = 0;
-      for (int b = 0; b < BUCKETS; b++) {
-        while (next < BUCKETS && ahead.size() < READERS) {
+      for (int b = 0; b < buckets.length; b++) {
+        while (next < buckets.length && ahead.size() < READERS) {
           int bucket = next++;
           ahead.add(reader.submit(() -> read(bucket)));
         }
@@ -209,31 +260,48 @@ final class SampleSpill implements AutoCloseable {
     }
   }
 
-  /** The samples of bucket {@code b} in {@link SampleOrder#KEYS} order; deletes its file. */
+  /**
+   * The samples of bucket {@code b} in {@link SampleOrder#KEYS} order: those in its file (which
+   * is deleted) and its carried ones, looked up in the previous version.
+   */
   private Bucket read(int b) throws IOException {
+    CarriedReferences references = carried[b];
+    carried[b] = null; // read once; the spill need not hold them any longer
+    int carriedCount = references == null ? 0 : references.size;
+    List<EncodedSample> samples = new ArrayList<>(carriedCount);
+    long[] hashes = new long[Math.max(16, carriedCount)];
     Path file = file(b);
-    if (!Files.exists(file)) {
-      return Bucket.EMPTY;
+    if (Files.exists(file)) {
+      try (InputStream raw = Files.newInputStream(file);
+          DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+        while (true) {
+          long hash;
+          try {
+            hash = in.readLong();
+          } catch (EOFException end) {
+            break;
+          }
+          if (samples.size() == hashes.length) {
+            hashes = Arrays.copyOf(hashes, 2 * hashes.length);
+          }
+          hashes[samples.size()] = hash;
+          byte[] record = new byte[in.readInt()];
+          in.readFully(record);
+          samples.add(EncodedSample.parse(record));
+        }
+      }
+      Files.delete(file);
     }
-    List<EncodedSample> samples = new ArrayList<>();
-    long[] hashes = new long[64];
-    try (InputStream raw = Files.newInputStream(file);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-      while (true) {
-        byte tag;
-        try {
-          tag = in.readByte();
-        } catch (EOFException end) {
-          break;
-        }
-        if (samples.size() == hashes.length) {
-          hashes = Arrays.copyOf(hashes, 2 * hashes.length);
-        }
-        hashes[samples.size()] = in.readLong();
-        samples.add(tag == CARRIED ? carried(in) : encoded(in));
+    if (carriedCount > 0) {
+      hashes = Arrays.copyOf(hashes, samples.size() + carriedCount);
+      for (int i = 0; i < carriedCount; i++) {
+        hashes[samples.size()] = references.hashes[i];
+        samples.add(carriedSample(references.keys[i], references.records[i], references.imageLengths[i]));
       }
     }
-    Files.delete(file);
+    if (samples.isEmpty()) {
+      return Bucket.EMPTY;
+    }
     String[] keys = new String[samples.size()];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = samples.get(i).key();
@@ -248,18 +316,9 @@ final class SampleSpill implements AutoCloseable {
     return new Bucket(sorted, sortedHashes);
   }
 
-  private static EncodedSample encoded(DataInputStream in) throws IOException {
-    byte[] record = new byte[in.readInt()];
-    in.readFully(record);
-    return EncodedSample.parse(record);
-  }
-
-  private EncodedSample carried(DataInputStream in) throws IOException {
-    byte[] keyBytes = new byte[in.readInt()];
-    in.readFully(keyBytes);
-    String key = new String(keyBytes, StandardCharsets.UTF_8);
-    int previousRecord = in.readInt();
-    int imageLength = in.readInt();
+  /** The previous version's sample of {@code key}, checked to be the one parked. */
+  private EncodedSample carriedSample(String key, int previousRecord, int imageLength)
+      throws IOException {
     EncodedSample sample = previousRecords.sample(previousRecord, imageLength);
     if (!sample.key().equals(key)) {
       throw new IOException(
@@ -284,12 +343,15 @@ final class SampleSpill implements AutoCloseable {
     }
   }
 
-  /** Closes any open bucket file and deletes the spill directory. */
+  /** Closes any open bucket file, drops the carried references and deletes the spill directory. */
   @Override
   public void close() throws IOException {
     try {
       closeWriters();
     } finally {
+      synchronized (buckets) {
+        Arrays.fill(carried, null);
+      }
       FileTrees.delete(dir);
     }
   }

@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SampleSpillTest {
   @TempDir Path tmp;
@@ -40,7 +42,7 @@ class SampleSpillTest {
     Path dir = tmp.resolve("_spill");
     int n = 3000;
     List<EncodedSample> drained = new ArrayList<>();
-    try (SampleSpill spill = new SampleSpill(dir, imageLength -> imageLength + 1, null)) {
+    try (SampleSpill spill = new SampleSpill(dir, imageLength -> imageLength + 1, null, n)) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -90,8 +92,11 @@ class SampleSpillTest {
     }
   }
 
-  @Test
-  void carriedSamplesAreParkedAsReferencesAndReadBackFromThePreviousVersion() throws Exception {
+  /** One bucket (a small run) and many buckets, most of which hold no file, only references. */
+  @ParameterizedTest
+  @ValueSource(longs = {500, 200_000})
+  void carriedSamplesAreParkedAsReferencesAndReadBackFromThePreviousVersion(long expectedSamples)
+      throws Exception {
     Path dir = tmp.resolve("_spill");
     // The previous version's records, by position; the spill only holds positions of these.
     List<byte[]> previous = new ArrayList<>();
@@ -105,7 +110,8 @@ class SampleSpillTest {
           reads.add(r);
           assertEquals(sample(r).image().length, imageLength, "parked with its image length");
           return EncodedSample.parse(previous.get(r));
-        })) {
+        }, expectedSamples)) {
+      assertEquals(expectedSamples > 1024 ? 256 : 1, spill.bucketCount());
       for (int i = 0; i < 500; i++) {
         if (i % 5 == 0) {
           spill.add(EncodedSample.of(sample(1000 + i))); // prepared anew
@@ -142,10 +148,20 @@ class SampleSpillTest {
   }
 
   @Test
+  void bucketsHoldAboutAThousandSamplesUpToTheOpenFileBound() {
+    assertEquals(0, SampleSpill.bucketBits(0));
+    assertEquals(0, SampleSpill.bucketBits(1024));
+    assertEquals(1, SampleSpill.bucketBits(1025));
+    assertEquals(4, SampleSpill.bucketBits(10_080)); // 16 buckets of ~630
+    assertEquals(9, SampleSpill.bucketBits(1L << 40)); // never more than MAX_BUCKETS files
+    assertEquals(SampleSpill.MAX_BUCKETS, 1 << SampleSpill.bucketBits(Long.MAX_VALUE));
+  }
+
+  @Test
   void aCarriedRecordThatIsNotTheParkedSampleFailsTheDrain() throws Exception {
     byte[] other = SampleCodec.encode(sample(2));
     try (SampleSpill spill =
-        new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, (r, length) -> EncodedSample.parse(other))) {
+        new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, (r, length) -> EncodedSample.parse(other), 1)) {
       spill.addCarried("k/1", 0, 10);
       IOException e =
           assertThrows(IOException.class, () -> spill.drainInOrder((samples, keyHashes) -> {}));
@@ -157,7 +173,7 @@ class SampleSpillTest {
   void closingUndrainedSpillRemovesItsFilesAndRefusesLateSamples() throws Exception {
     Path dir = tmp.resolve("_spill");
     SampleSpill spill =
-        new SampleSpill(dir, imageLength -> 1, (r, length) -> EncodedSample.of(sample(r)));
+        new SampleSpill(dir, imageLength -> 1, (r, length) -> EncodedSample.of(sample(r)), 1);
     try (spill) {
       spill.add(EncodedSample.of(sample(1)));
       spill.addCarried("k/2", 2, 100);
