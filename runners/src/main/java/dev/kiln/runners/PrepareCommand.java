@@ -18,7 +18,6 @@ import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +169,7 @@ public final class PrepareCommand {
 
     double seconds = (System.nanoTime() - started) / 1e9;
     double sinceJvmStart =
-        (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+        (System.currentTimeMillis() - ProcessStart.instant().toEpochMilli()) / 1000.0;
     new RunSummary(manifest, published, Math.max(seconds, sinceJvmStart), counters).print(out);
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();

@@ -1,7 +1,6 @@
 package dev.kiln.runners;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 
 /**
  * One run at a time per output root: an operating-system lock on {@code ROOT/.kiln.lock}, whose
@@ -62,7 +60,7 @@ final class RunLock implements AutoCloseable {
     }
     String holder =
         "run " + runId + ", pid " + ProcessHandle.current().pid() + " on " + host + ", since "
-            + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+            + ProcessStart.instant();
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
     channel.force(true);
