@@ -3,9 +3,9 @@ package dev.kiln.formats;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,8 +93,8 @@ public record InputRecord(
       return records;
     }
     // One parser for the whole file: its lines are a sequence of JSON objects.
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        JsonParser p = JsonLines.parser(r)) {
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = JsonLines.parser(in)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         if (t != JsonToken.START_OBJECT) {
           throw new IOException(file + ": not JSON objects, one per line (found " + t + ")");

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 
 /**
  * One JSON object per line, written and read with Jackson's streaming API: a dataset has a line
@@ -74,12 +74,19 @@ final class JsonLines {
     return JSON.createParser(line);
   }
 
-  /** A parser of a file of lines, reading them as a sequence of root-level objects. */
-  static JsonParser parser(Reader lines) throws IOException {
+  /**
+   * A parser of a UTF-8 file of lines, reading them as a sequence of root-level objects. Bytes,
+   * not a {@code Reader}: Jackson then parses UTF-8 as it is, rather than decoding it to chars first.
+   */
+  static JsonParser parser(InputStream lines) throws IOException {
     return JSON.createParser(lines);
   }
 
-  /** A generator of root-level objects, each of which the caller ends with a newline. */
+  /**
+   * A generator of root-level objects, each of which the caller ends with a newline. A {@code
+   * Writer}, not bytes: Jackson's byte generator escapes characters beyond the Basic Multilingual
+   * Plane (emoji in file names) as surrogate pairs, where this one writes them as they are.
+   */
   static JsonGenerator generator(Writer lines) throws IOException {
     return JSON.createGenerator(lines);
   }
