@@ -112,10 +112,10 @@ public final class InputFiles implements Serializable {
    * '.'), and its extension is selected.
    */
   public boolean accepts(String path) {
-    if (hidden(path)) {
-      return false;
-    }
     String relative = relative(path);
+    if (relative.startsWith(".") || relative.contains("/.")) {
+      return false; // hidden
+    }
     if (extensions.isEmpty()) {
       return true;
     }
@@ -126,12 +126,18 @@ public final class InputFiles implements Serializable {
 
   /** Whether any segment of the path below the root starts with '.'. */
   public boolean hidden(String path) {
-    for (String segment : relative(path).split("/")) {
-      if (segment.startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
+    // A segment starts with '.' where the path does or where one follows a '/': the same test as
+    // splitting it into segments, without the strings (every listed file is tested).
+    String relative = relative(path);
+    return relative.startsWith(".") || relative.contains("/.");
+  }
+
+  /**
+   * Whether every file below the root matches the {@link #glob} (the input was a directory), so
+   * that listing need not test each against it.
+   */
+  public boolean globMatchesAll() {
+    return glob.equals(join(root, "**"));
   }
 
   /** The sample key of a matched file. */

@@ -34,7 +34,9 @@ public final class LocalInputWalker {
   public static void walk(InputFiles inputs, Consumer<Found> files, Consumer<Rejection> rejects)
       throws IOException {
     Path root = Path.of(inputs.root());
-    PathMatcher matcher = root.getFileSystem().getPathMatcher("glob:" + inputs.glob());
+    // A directory input takes every file below it: no glob to test each against.
+    PathMatcher matcher =
+        inputs.globMatchesAll() ? file -> true : root.getFileSystem().getPathMatcher("glob:" + inputs.glob());
     Files.walkFileTree(
         root,
         EnumSet.of(FileVisitOption.FOLLOW_LINKS),
