@@ -25,8 +25,11 @@ import java.util.zip.CRC32C;
  * #put}) and records copied as they are from another file ({@link #copy}).
  *
  * <p>Background tasks, one at a time and in file order, write the put bytes and take the whole
- * file's SHA-256 (for the manifest; see {@link #hashFromStart}) and CRC32C (for the dataset
- * index) as it grows, so a shard costs its writer little more than preparing its records.
+ * file's CRC32C (for the dataset index) as it grows, so a shard costs its writer little more than
+ * preparing its records. Each piece they have seen is then hashed for the file's SHA-256 (for the
+ * manifest; see {@link #hashFromStart}) by tasks of a second chain, also in file order: the two
+ * checksums of a piece run on two cores, and the SHA-256, the slower, is not held up by the
+ * writing and checking.
  * Copied records go from file to file in the kernel ({@link FileChannel#transferTo}, no copy
  * through Java), in background tasks of their own, so the writer's thread goes on at once; the
  * checksums then read them back from the new file's page cache, checking each record against its
@@ -73,12 +76,20 @@ final class ShardOutput {
 
   // Only the background tasks touch these, one at a time.
   private final CRC32C fileCrc = new CRC32C();
-  private final MessageDigest fileSha256 = FileDigest.newSha256();
   /** Whether the SHA-256 is being taken: from {@link #hashFromStart} on. */
   private boolean hashing;
   /** The end of the bytes the background has seen (all of them, in file order). */
   private long seen;
   private ByteBuffer readBack;
+  /**
+   * The last hashing task: each hashes a piece the tasks above have seen, after the one before.
+   * Only those tasks (one at a time) append to it, and {@link #finish} once they are done.
+   */
+  private CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
+
+  // Only the hashing tasks touch these, one at a time.
+  private final MessageDigest fileSha256 = FileDigest.newSha256();
+  private ByteBuffer hashReadBack;
 
   // Syncing, guarded by this: copies and writes, on different threads, both land bytes.
   private long landed;
@@ -167,18 +178,31 @@ final class ShardOutput {
     }
   }
 
-  /** Hashes the bytes seen so far, and has the tasks after hash what they see. */
+  /** Has the bytes seen so far hashed, and the tasks after have what they see hashed. */
   private void catchUp() {
-    try {
-      ByteBuffer b = readBuffer();
-      for (long p = 0; p < seen; p += b.limit()) {
-        readBack(b.clear().limit((int) Math.min(b.capacity(), seen - p)), p);
-        fileSha256.update(b);
+    hashFromFile(0, seen);
+    hashing = true;
+  }
+
+  /**
+   * Has {@code length} bytes at {@code at} of the file hashed, read back from its page cache,
+   * after the pieces before; call from a background task, in file order.
+   */
+  private void hashFromFile(long at, long length) {
+    hashed = hashed.thenRunAsync(() -> {
+      try {
+        if (hashReadBack == null) {
+          hashReadBack = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        }
+        ByteBuffer b = hashReadBack;
+        for (long done = 0; done < length; done += b.limit()) {
+          readBack(b.clear().limit((int) Math.min(b.capacity(), length - done)), at + done);
+          fileSha256.update(b);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("hashing " + file, e);
       }
-      hashing = true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("hashing " + file, e);
-    }
+    }, BACKGROUND);
   }
 
   /**
@@ -195,6 +219,7 @@ final class ShardOutput {
     flush();
     await(copying, "copying into");
     await(tasks, "writing");
+    await(hashed, "hashing");
     String sha256 = hashing ? HexFormat.of().formatHex(fileSha256.digest()) : knownSha256;
     Digests digests = new Digests(sha256, (int) fileCrc.getValue());
     // What it synced need not be synced again, and its failure is reported.
@@ -218,6 +243,11 @@ final class ShardOutput {
       await(tasks, "writing");
     } catch (IOException ignored) {
       // Nor what became of writing it.
+    }
+    try {
+      await(hashed, "hashing");
+    } catch (IOException ignored) {
+      // Nor what became of hashing it.
     }
     try {
       await(syncing(), "syncing");
@@ -249,7 +279,7 @@ final class ShardOutput {
       ByteBuffer small = ByteBuffer.allocate(buffer.position()).put(buffer.flip()).flip();
       buffer.clear();
       long at = bufferStart;
-      tasks = tasks.thenRunAsync(() -> write(small, at), BACKGROUND);
+      tasks = tasks.thenRunAsync(() -> write(small, at, null), BACKGROUND);
       bufferStart = position;
       return;
     }
@@ -258,18 +288,21 @@ final class ShardOutput {
     long at = bufferStart;
     buffer = spare;
     spare = full;
-    tasks = tasks.thenRunAsync(() -> write(full, at), BACKGROUND);
-    spareFree = tasks;
+    // The buffer is free again once written and, if it is being hashed from, hashed.
+    CompletableFuture<Void> hashedFrom = new CompletableFuture<>();
+    tasks = tasks.thenRunAsync(() -> write(full, at, hashedFrom), BACKGROUND);
+    spareFree = tasks.thenCompose(written -> hashedFrom);
     bufferStart = position;
   }
 
-  /** Checksums a full buffer and writes it at {@code at}. */
-  private void write(ByteBuffer full, long at) {
+  /**
+   * Checksums a buffer, writes it at {@code at} and has it hashed; completes {@code hashedFrom}
+   * (when given) once the buffer is no longer needed for hashing.
+   */
+  private void write(ByteBuffer full, long at, CompletableFuture<Void> hashedFrom) {
+    ByteBuffer toHash = full.duplicate();
     try {
       fileCrc.update(full.duplicate());
-      if (hashing) {
-        fileSha256.update(full.duplicate());
-      }
       seen = at + full.remaining();
       int n = full.remaining();
       while (full.hasRemaining()) {
@@ -279,6 +312,23 @@ final class ShardOutput {
       landed(n);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file, e);
+    }
+    if (!hashing) {
+      if (hashedFrom != null) {
+        hashedFrom.complete(null);
+      }
+      return;
+    }
+    // Hashed from the buffer itself, which the writer reuses only after hashedFrom.
+    hashed = hashed.thenRunAsync(() -> fileSha256.update(toHash), BACKGROUND);
+    if (hashedFrom != null) {
+      hashed.whenComplete((done, failure) -> {
+        if (failure != null) {
+          hashedFrom.completeExceptionally(failure);
+        } else {
+          hashedFrom.complete(null);
+        }
+      });
     }
   }
 
@@ -290,12 +340,12 @@ final class ShardOutput {
         long start = at + done;
         readBack(b.clear().limit((int) Math.min(b.capacity(), length - done)), start);
         fileCrc.update(b.duplicate());
-        if (hashing) {
-          fileSha256.update(b.duplicate());
-        }
         check.check(b, start);
       }
       seen = at + length;
+      if (hashing) {
+        hashFromFile(at, length);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("copying records into " + file, e);
     }
