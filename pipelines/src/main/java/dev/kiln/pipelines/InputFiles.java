@@ -113,8 +113,8 @@ public final class InputFiles implements Serializable {
    */
   public boolean accepts(String path) {
     String relative = relative(path);
-    if (relative.startsWith(".") || relative.contains("/.")) {
-      return false; // hidden
+    if (hiddenBelowRoot(relative)) {
+      return false;
     }
     if (extensions.isEmpty()) {
       return true;
@@ -126,9 +126,13 @@ public final class InputFiles implements Serializable {
 
   /** Whether any segment of the path below the root starts with '.'. */
   public boolean hidden(String path) {
+    return hiddenBelowRoot(relative(path));
+  }
+
+  /** {@link #hidden} for a path already made relative to the root. */
+  private static boolean hiddenBelowRoot(String relative) {
     // A segment starts with '.' where the path does or where one follows a '/': the same test as
     // splitting it into segments, without the strings (every listed file is tested).
-    String relative = relative(path);
     return relative.startsWith(".") || relative.contains("/.");
   }
 
