@@ -269,7 +269,7 @@ final class SampleSpill implements AutoCloseable {
     carried[b] = null; // read once; the spill need not hold them any longer
     int carriedCount = references == null ? 0 : references.size;
     List<EncodedSample> samples = new ArrayList<>(carriedCount);
-    long[] hashes = new long[Math.max(16, carriedCount)];
+    long[] hashes = new long[16];
     Path file = file(b);
     if (Files.exists(file)) {
       try (InputStream raw = Files.newInputStream(file);
@@ -292,12 +292,11 @@ final class SampleSpill implements AutoCloseable {
       }
       Files.delete(file);
     }
-    if (carriedCount > 0) {
-      hashes = Arrays.copyOf(hashes, samples.size() + carriedCount);
-      for (int i = 0; i < carriedCount; i++) {
-        hashes[samples.size()] = references.hashes[i];
-        samples.add(carriedSample(references.keys[i], references.records[i], references.imageLengths[i]));
-      }
+    // Exactly one hash per sample from here: the file's, then the carried ones'.
+    hashes = Arrays.copyOf(hashes, samples.size() + carriedCount);
+    for (int i = 0; i < carriedCount; i++) {
+      hashes[samples.size()] = references.hashes[i];
+      samples.add(carriedSample(references.keys[i], references.records[i], references.imageLengths[i]));
     }
     if (samples.isEmpty()) {
       return Bucket.EMPTY;
@@ -306,7 +305,7 @@ final class SampleSpill implements AutoCloseable {
     for (int i = 0; i < keys.length; i++) {
       keys[i] = samples.get(i).key();
     }
-    int[] order = SampleOrder.order(Arrays.copyOf(hashes, keys.length), keys);
+    int[] order = SampleOrder.order(hashes, keys);
     List<EncodedSample> sorted = new ArrayList<>(order.length);
     long[] sortedHashes = new long[order.length];
     for (int i = 0; i < order.length; i++) {
