@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +34,8 @@ import java.util.zip.CRC32C;
  * writing and checking.
  * Copied records go from file to file in the kernel ({@link FileChannel#transferTo}, no copy
  * through Java), in background tasks of their own, so the writer's thread goes on at once; the
- * checksums then read them back from the new file's page cache, checking each record against its
- * CRC32C meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP}
+ * checksums then read them back from the new file's page cache, once, into a few buffers that the
+ * hashing takes over, checking each record against its CRC32C meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP}
  * bytes in the background, so the disk takes the shard while the rest of it is still being
  * written, instead of all of it in {@link #finish}'s sync.
  *
@@ -43,6 +45,8 @@ final class ShardOutput {
   private static final int BUFFER_SIZE = 1 << 20;
   /** Put bytes fewer than this are handed over in a buffer of their own ({@link #flush}). */
   private static final int SMALL_FLUSH = 64 << 10;
+  /** How many copied pieces may be read back and checked ahead of their hashing. */
+  private static final int PIECE_BUFFERS = 4;
   /** Copies go in steps of this many bytes, each checksummed while the next is copied. */
   private static final long COPY_STEP = 8L << 20;
   /** How much is written between background syncs (a 180 MB shard takes 0.2 s to sync). */
@@ -90,6 +94,15 @@ final class ShardOutput {
   // Only the hashing tasks touch these, one at a time.
   private final MessageDigest fileSha256 = FileDigest.newSha256();
   private ByteBuffer hashReadBack;
+
+  /**
+   * Buffers that copied bytes are read back into, checked and then hashed from: a buffer goes back
+   * once its piece is hashed, so the checking runs at most this many pieces ahead of the hashing,
+   * and copied bytes are read back once, not once for each checksum.
+   */
+  private final BlockingQueue<ByteBuffer> pieceBuffers = new ArrayBlockingQueue<>(PIECE_BUFFERS);
+  /** How many piece buffers there are so far (made as needed); the background tasks' only. */
+  private int pieceBuffersMade;
 
   // Syncing, guarded by this: copies and writes, on different threads, both land bytes.
   private long landed;
@@ -335,20 +348,48 @@ final class ShardOutput {
   /** Reads back {@code length} copied bytes at {@code at}, checksums and checks them. */
   private void checksumCopied(long at, long length, CopiedRecords check) {
     try {
-      ByteBuffer b = readBuffer();
-      for (long done = 0; done < length; done += b.limit()) {
+      for (long done = 0; done < length; ) {
         long start = at + done;
+        ByteBuffer b = hashing ? pieceBuffer() : readBuffer();
         readBack(b.clear().limit((int) Math.min(b.capacity(), length - done)), start);
+        done += b.limit();
         fileCrc.update(b.duplicate());
         check.check(b, start);
-      }
-      seen = at + length;
-      if (hashing) {
-        hashFromFile(at, length);
+        seen = start + b.limit();
+        if (hashing) {
+          hashPiece(b);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("copying records into " + file, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while copying records into " + file, e);
     }
+  }
+
+  /**
+   * Has a piece read back for checking hashed from the same buffer, after the pieces before, and
+   * the buffer handed back to {@link #pieceBuffers} whatever becomes of the hashing (a checking
+   * task waiting for a buffer must not wait for ever).
+   */
+  private void hashPiece(ByteBuffer piece) {
+    CompletableFuture<Void> next = new CompletableFuture<>();
+    hashed.whenCompleteAsync((done, failure) -> {
+      try {
+        if (failure != null) {
+          next.completeExceptionally(failure);
+        } else {
+          fileSha256.update(piece);
+          next.complete(null);
+        }
+      } catch (RuntimeException e) {
+        next.completeExceptionally(e);
+      } finally {
+        pieceBuffers.add(piece);
+      }
+    }, BACKGROUND);
+    hashed = next;
   }
 
   private ByteBuffer readBuffer() {
@@ -356,6 +397,19 @@ final class ShardOutput {
       readBack = ByteBuffer.allocateDirect(BUFFER_SIZE);
     }
     return readBack;
+  }
+
+  /** A free piece buffer, made while fewer than {@link #PIECE_BUFFERS} exist, else waited for. */
+  private ByteBuffer pieceBuffer() throws InterruptedException {
+    ByteBuffer free = pieceBuffers.poll();
+    if (free != null) {
+      return free;
+    }
+    if (pieceBuffersMade < PIECE_BUFFERS) {
+      pieceBuffersMade++;
+      return ByteBuffer.allocateDirect(BUFFER_SIZE);
+    }
+    return pieceBuffers.take();
   }
 
   /** Fills {@code b} with the file's bytes at {@code at} and flips it. */
