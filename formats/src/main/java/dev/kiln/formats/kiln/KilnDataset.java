@@ -408,7 +408,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     Shard shard = shards[index.shardOf(i)];
     long offset = index.offset(i);
     int length = index.length(i);
-    ByteBuffer buf = read(i, offset, length);
+    ByteBuffer buf = read(i, offset, length, true);
     int at = buf.position();
     CRC32C crc = new CRC32C();
     crc.update(buf);
@@ -434,7 +434,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
       throw new IllegalArgumentException("bytes [" + from + ", " + ((long) from + length)
           + ") are not inside record " + i + " (" + index.length(i) + " bytes)");
     }
-    return reader.apply(read(i, index.offset(i) + from, length).asReadOnlyBuffer());
+    return reader.apply(read(i, index.offset(i) + from, length, false).asReadOnlyBuffer());
   }
 
   /** Where sample {@code i}'s record lies: shard file, number there, offset, length, CRC32C. */
@@ -510,13 +510,18 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   /**
    * Reads the {@code length} bytes at {@code offset} of sample {@code i}'s shard with one
    * positional read into this thread's buffer, which it returns positioned on them.
+   *
+   * @param wholeBlocks whether a buffered read takes the whole alignment blocks the bytes lie in
+   *     (a record read, one aligned I/O as the format intends) or just the bytes (a part of a
+   *     record: its first bytes or the fields after its image, a few hundred bytes that a block
+   *     read would copy 4 KiB or more for); direct I/O always reads whole blocks
    */
-  private ByteBuffer read(int i, long offset, int length) {
+  private ByteBuffer read(int i, long offset, int length, boolean wholeBlocks) {
     if (closed) {
       throw new IllegalStateException("dataset " + dir + " is closed");
     }
     Shard shard = shards[index.shardOf(i)];
-    long block = shard.direct ? DIRECT_IO_ALIGN : Math.max(1, index.align());
+    long block = shard.direct ? DIRECT_IO_ALIGN : wholeBlocks ? Math.max(1, index.align()) : 1;
     long start = alignDown(offset, block);
     long end = alignUp(offset + length, block);
     if (end - start > Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN) {
