@@ -1,14 +1,20 @@
 package dev.kiln.formats;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,15 +51,14 @@ public record Manifest(
     Map<String, Long> changes) {
 
   public static final String FILE_NAME = "manifest.json";
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final JsonFactory JSON = new JsonFactory();
 
   public Manifest {
     rejectedByReason = new TreeMap<>(rejectedByReason);
     shards = List.copyOf(shards);
     configuration = new TreeMap<>(configuration);
     runId = runId == null ? "" : runId;
-    changes = new java.util.LinkedHashMap<>(changes);
+    changes = new LinkedHashMap<>(changes);
   }
 
   /** A manifest of a run without a run id or incremental counts. */
@@ -82,82 +87,207 @@ public record Manifest(
     return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** The manifest as a JSON tree with a fixed field order. */
-  public ObjectNode toJson() {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("kiln_version", kilnVersion);
-    o.put("run_id", runId);
-    o.put("format", format);
-    ObjectNode counts = o.putObject("counts");
-    counts.put("inputs", inputs);
-    counts.put("written", written);
-    counts.put("rejected", rejected());
-    ObjectNode reasons = counts.putObject("rejected_by_reason");
-    rejectedByReason.forEach(reasons::put);
-    ArrayNode shardArray = o.putArray("shards");
-    for (ShardFile s : shards) {
-      ObjectNode so = shardArray.addObject();
-      so.put("name", s.name());
-      so.put("samples", s.samples());
-      so.put("bytes", s.bytes());
-      so.put("sha256", s.sha256());
-    }
-    if (!changes.isEmpty()) {
-      ObjectNode inc = o.putObject("incremental");
-      changes.forEach(inc::put);
-    }
-    ObjectNode conf = o.putObject("configuration");
-    configuration.forEach(conf::put);
-    o.put("input_fingerprint", inputFingerprint);
-    try {
-      o.set("schema", MAPPER.readTree(schema));
-    } catch (IOException e) {
+  /**
+   * The manifest's JSON, pretty-printed, fields in a fixed order: what {@code manifest.json}
+   * holds. Written with Jackson's streaming generator and its default pretty printer, which is
+   * what the tree model writes (the bytes are the same); the tree model's classes cost a nightly
+   * run a tenth of a second to load and set up, for one small file.
+   */
+  public byte[] toJsonBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+    try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("kiln_version", kilnVersion);
+      g.writeStringField("run_id", runId);
+      g.writeStringField("format", format);
+      g.writeObjectFieldStart("counts");
+      g.writeNumberField("inputs", inputs);
+      g.writeNumberField("written", written);
+      g.writeNumberField("rejected", rejected());
+      writeCounts(g, "rejected_by_reason", rejectedByReason);
+      g.writeEndObject();
+      g.writeArrayFieldStart("shards");
+      for (ShardFile f : shards) {
+        g.writeStartObject();
+        g.writeStringField("name", f.name());
+        g.writeNumberField("samples", f.samples());
+        g.writeNumberField("bytes", f.bytes());
+        g.writeStringField("sha256", f.sha256());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (!changes.isEmpty()) {
+        writeCounts(g, "incremental", changes);
+      }
+      g.writeObjectFieldStart("configuration");
+      for (Map.Entry<String, String> e : configuration.entrySet()) {
+        g.writeStringField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeStringField("input_fingerprint", inputFingerprint);
+      g.writeFieldName("schema");
+      try (JsonParser schemaJson = JSON.createParser(schema)) {
+        if (schemaJson.nextToken() == null) {
+          g.writeNull(); // no schema: what the tree model writes for an empty document
+        } else {
+          g.copyCurrentStructure(schemaJson);
+        }
+      }
+      g.writeEndObject();
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("manifest schema is not JSON", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return o;
+    return bytes.toByteArray();
+  }
+
+  private static void writeCounts(JsonGenerator g, String name, Map<String, Long> counts)
+      throws IOException {
+    g.writeObjectFieldStart(name);
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (e.getValue() == null) {
+        g.writeNullField(e.getKey());
+      } else {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+    }
+    g.writeEndObject();
   }
 
   /** Writes {@code dir/manifest.json}. */
   public void writeTo(Path dir) throws IOException {
-    Files.write(dir.resolve(FILE_NAME), MAPPER.writeValueAsBytes(toJson()));
+    Files.write(dir.resolve(FILE_NAME), toJsonBytes());
   }
 
-  /** Reads {@code dir/manifest.json}. */
+  /**
+   * Reads {@code dir/manifest.json} (or that of the version a dataset root's {@code CURRENT} names).
+   * Fields it does not know are skipped; missing ones are empty or zero.
+   */
   public static Manifest readFrom(Path dir) throws IOException {
-    JsonNode o = MAPPER.readTree(DatasetRoot.resolve(dir).resolve(FILE_NAME).toFile());
-    JsonNode counts = o.path("counts");
-    Map<String, Long> reasons = new TreeMap<>();
-    counts.path("rejected_by_reason").fields()
-        .forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
-    List<ShardFile> shards = new ArrayList<>();
-    for (JsonNode s : o.path("shards")) {
-      shards.add(
-          new ShardFile(
-              s.path("name").asText(),
-              s.path("samples").asLong(),
-              s.path("bytes").asLong(),
-              s.path("sha256").asText()));
+    Path file = DatasetRoot.resolve(dir).resolve(FILE_NAME);
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = JSON.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(file + " is not a JSON object");
+      }
+      return read(p);
     }
-    Map<String, String> conf = new TreeMap<>();
-    o.path("configuration").fields()
-        .forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
-    return new Manifest(
-        o.path("kiln_version").asText(),
-        o.path("format").asText(),
-        counts.path("inputs").asLong(),
-        counts.path("written").asLong(),
-        reasons,
-        shards,
-        conf,
-        o.path("input_fingerprint").asText(),
-        o.path("schema").toString(),
-        o.path("run_id").asText(""),
-        changes(o.path("incremental")));
   }
 
-  private static Map<String, Long> changes(JsonNode node) {
-    Map<String, Long> changes = new java.util.LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> changes.put(e.getKey(), e.getValue().asLong()));
-    return changes;
+  /** The fields of the manifest object the parser is at (past its start). */
+  private static Manifest read(JsonParser p) throws IOException {
+    String kilnVersion = "";
+    String runId = "";
+    String format = "";
+    long[] counts = new long[2]; // inputs, written
+    Map<String, Long> reasons = new TreeMap<>();
+    List<ShardFile> shards = new ArrayList<>();
+    Map<String, Long> changes = new LinkedHashMap<>();
+    Map<String, String> conf = new TreeMap<>();
+    String inputFingerprint = "";
+    String schema = "";
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "kiln_version" -> kilnVersion = text(p);
+        case "run_id" -> runId = p.currentToken() == JsonToken.VALUE_NULL ? "" : text(p);
+        case "format" -> format = text(p);
+        case "counts" -> forEachField(p, field -> {
+          switch (field) {
+            case "inputs" -> counts[0] = number(p);
+            case "written" -> counts[1] = number(p);
+            case "rejected_by_reason" -> readCounts(p, reasons);
+            default -> p.skipChildren();
+          }
+        });
+        case "shards" -> {
+          if (p.currentToken() == JsonToken.START_ARRAY) {
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              shards.add(shard(p));
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "incremental" -> readCounts(p, changes);
+        case "configuration" -> forEachField(p, key -> conf.put(key, text(p)));
+        case "input_fingerprint" -> inputFingerprint = text(p);
+        case "schema" -> schema = compact(p);
+        default -> p.skipChildren();
+      }
+    }
+    return new Manifest(kilnVersion, format, counts[0], counts[1], reasons, shards, conf,
+        inputFingerprint, schema, runId, changes);
+  }
+
+  private static ShardFile shard(JsonParser p) throws IOException {
+    String[] strings = {"", ""}; // name, sha256
+    long[] numbers = new long[2]; // samples, bytes
+    forEachField(p, field -> {
+      switch (field) {
+        case "name" -> strings[0] = text(p);
+        case "samples" -> numbers[0] = number(p);
+        case "bytes" -> numbers[1] = number(p);
+        case "sha256" -> strings[1] = text(p);
+        default -> p.skipChildren();
+      }
+    });
+    return new ShardFile(strings[0], numbers[0], numbers[1], strings[1]);
+  }
+
+  private static void readCounts(JsonParser p, Map<String, Long> into) throws IOException {
+    forEachField(p, key -> into.put(key, number(p)));
+  }
+
+  /** Reads one field's value, the parser on it. */
+  @FunctionalInterface
+  private interface FieldReader {
+    void read(String name) throws IOException;
+  }
+
+  /**
+   * Hands each field of the object the parser is at to {@code reader}, the parser on the field's
+   * value, which the reader reads or skips; a value that is not an object is skipped.
+   */
+  private static void forEachField(JsonParser p, FieldReader reader) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      reader.read(name);
+    }
+  }
+
+  /** A value as text, as the tree model's {@code asText()} gives it ("" for objects and arrays). */
+  private static String text(JsonParser p) throws IOException {
+    if (p.currentToken().isStructStart()) {
+      p.skipChildren();
+      return "";
+    }
+    return p.currentToken() == JsonToken.VALUE_NULL ? "null" : p.getValueAsString("");
+  }
+
+  /** A value as a number, as the tree model's {@code asLong()} gives it (0 when not one). */
+  private static long number(JsonParser p) throws IOException {
+    if (p.currentToken().isStructStart()) {
+      p.skipChildren();
+      return 0;
+    }
+    return p.getValueAsLong(0);
+  }
+
+  /** The value the parser is at (an object, for the schema) as compact JSON text. */
+  private static String compact(JsonParser p) throws IOException {
+    StringWriter text = new StringWriter(4096);
+    try (JsonGenerator g = JSON.createGenerator(text)) {
+      g.copyCurrentStructure(p);
+    }
+    return text.toString();
   }
 }
