@@ -2,8 +2,11 @@ package dev.kiln.formats;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,6 +41,98 @@ public record CatalogEntry(
     return new CatalogEntry(
         s.key(), shard, offset, length, s.labels(), s.width(), s.height(), s.boxes(),
         s.source().path(), s.contentHash());
+  }
+
+  /** The longest string {@link #readFrom} accepts. */
+  private static final int MAX_STRING_BYTES = 1 << 20;
+
+  /** This row for a sample stored at {@code offset}/{@code length} of {@code shard}. */
+  public CatalogEntry at(String shard, long offset, long length) {
+    return new CatalogEntry(
+        key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash);
+  }
+
+  /**
+   * Writes the row in Kiln's binary form: each field in order, strings as their UTF-8 length and
+   * bytes, lists as their size and items ({@link #readFrom} reads it back).
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    writeString(out, key);
+    writeString(out, shard);
+    out.writeLong(offset);
+    out.writeLong(length);
+    out.writeInt(labels.size());
+    for (String label : labels) {
+      writeString(out, label);
+    }
+    out.writeInt(width);
+    out.writeInt(height);
+    out.writeInt(boxes.size());
+    for (Box b : boxes) {
+      out.writeFloat(b.x0());
+      out.writeFloat(b.y0());
+      out.writeFloat(b.x1());
+      out.writeFloat(b.y1());
+      writeString(out, b.label());
+      out.writeInt(b.categoryId());
+    }
+    writeString(out, sourcePath);
+    writeString(out, contentHash);
+  }
+
+  /**
+   * Reads a row {@link #writeTo} wrote.
+   *
+   * @throws IOException if the bytes end early or hold a negative count
+   */
+  public static CatalogEntry readFrom(DataInput in) throws IOException {
+    String key = readString(in);
+    String shard = readString(in);
+    long offset = in.readLong();
+    long length = in.readLong();
+    List<String> labels = new ArrayList<>();
+    for (int n = count(in); n > 0; n--) {
+      labels.add(readString(in));
+    }
+    int width = in.readInt();
+    int height = in.readInt();
+    List<Box> boxes = new ArrayList<>();
+    for (int n = count(in); n > 0; n--) {
+      float x0 = in.readFloat();
+      float y0 = in.readFloat();
+      float x1 = in.readFloat();
+      float y1 = in.readFloat();
+      String label = readString(in);
+      boxes.add(new Box(x0, y0, x1, y1, label, in.readInt()));
+    }
+    String sourcePath = readString(in);
+    return new CatalogEntry(
+        key, shard, offset, length, labels, width, height, boxes, sourcePath, readString(in));
+  }
+
+  private static int count(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("negative count " + n + " in a catalog row");
+    }
+    return n;
+  }
+
+  private static void writeString(DataOutput out, String s) throws IOException {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInput in) throws IOException {
+    int length = count(in);
+    if (length > MAX_STRING_BYTES) {
+      // A damaged length: no key, path, label or hash is this long.
+      throw new IOException("a string of " + length + " bytes in a catalog row");
+    }
+    byte[] utf8 = new byte[length];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   public String toJsonLine() {

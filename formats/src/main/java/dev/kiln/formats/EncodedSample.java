@@ -23,8 +23,11 @@ import java.util.function.Supplier;
 public final class EncodedSample {
   /** The record bytes; null for a stored record, read by {@link #load} when asked for. */
   private final byte[] record;
-  /** Every field of the sample but its image (empty here; its length is {@link #imageLength}). */
-  private final Sample fields;
+  /**
+   * The sample's catalog fields (its row, without a place in a shard yet): all that writing it
+   * into a shard needs besides the record. Its image's length is {@link #imageLength}.
+   */
+  private final CatalogEntry row;
   private final int imageLength;
   /** The whole sample when this was made from one (formats other than kiln store it decoded). */
   private final Sample sample;
@@ -33,10 +36,10 @@ public final class EncodedSample {
   private final Supplier<byte[]> load;
 
   private EncodedSample(
-      byte[] record, Sample fields, int imageLength, Sample sample, StoredRecord stored,
+      byte[] record, CatalogEntry row, int imageLength, Sample sample, StoredRecord stored,
       Supplier<byte[]> load) {
     this.record = record;
-    this.fields = fields;
+    this.row = row;
     this.imageLength = imageLength;
     this.sample = sample;
     this.stored = stored;
@@ -46,7 +49,7 @@ public final class EncodedSample {
   /** Encodes a sample. */
   public static EncodedSample of(Sample sample) {
     return new EncodedSample(
-        SampleCodec.encode(sample), sample, sample.image().length, sample, null, null);
+        SampleCodec.encode(sample), rowOf(sample), sample.image().length, sample, null, null);
   }
 
   /**
@@ -59,9 +62,23 @@ public final class EncodedSample {
    */
   public static EncodedSample stored(
       Sample fields, int imageLength, StoredRecord stored, Supplier<byte[]> load) {
+    return stored(rowOf(Objects.requireNonNull(fields, "fields")), imageLength, stored, load);
+  }
+
+  /**
+   * As {@link #stored(Sample, int, StoredRecord, Supplier)}, described by its catalog row (where
+   * the row says it lies is not used): what a dataset version keeps of each sample besides its
+   * record ({@code SampleFields}), so carrying it over reads nothing of the record.
+   */
+  public static EncodedSample stored(
+      CatalogEntry row, int imageLength, StoredRecord stored, Supplier<byte[]> load) {
     return new EncodedSample(
-        null, Objects.requireNonNull(fields, "fields"), imageLength, null,
+        null, Objects.requireNonNull(row, "row"), imageLength, null,
         Objects.requireNonNull(stored, "stored"), Objects.requireNonNull(load, "load"));
+  }
+
+  private static CatalogEntry rowOf(Sample fields) {
+    return CatalogEntry.of(fields, "", -1, -1);
   }
 
   /**
@@ -73,7 +90,7 @@ public final class EncodedSample {
     Objects.requireNonNull(record, "record");
     Sample fields = SampleCodec.decodeWithoutImage(record);
     return new EncodedSample(
-        record, fields, SampleCodec.imageLength(ByteBuffer.wrap(record)), null, null, null);
+        record, rowOf(fields), SampleCodec.imageLength(ByteBuffer.wrap(record)), null, null, null);
   }
 
   /**
@@ -90,7 +107,7 @@ public final class EncodedSample {
   }
 
   public String key() {
-    return fields.key();
+    return row.key();
   }
 
   /** Length of the encoded image inside the record. */
@@ -100,12 +117,12 @@ public final class EncodedSample {
 
   /** SHA-256 (hex) of the input file the sample was made from. */
   public String contentHash() {
-    return fields.contentHash();
+    return row.contentHash();
   }
 
   /** The catalog row of this sample stored at {@code offset}/{@code length} of {@code shard}. */
   public CatalogEntry catalogEntry(String shard, long offset, long length) {
-    return CatalogEntry.of(fields, shard, offset, length);
+    return row.at(shard, offset, length);
   }
 
   /** The whole sample, decoding the record unless this was made from the sample itself. */

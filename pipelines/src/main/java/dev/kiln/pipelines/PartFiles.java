@@ -1,6 +1,5 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.InputRecord;
 import java.io.BufferedInputStream;
@@ -54,60 +53,34 @@ final class PartFiles {
     });
   }
 
+  /** A shard's catalog rows and, at the same positions, its samples' image lengths. */
+  record CatalogPart(List<CatalogEntry> entries, List<Integer> imageLengths) {
+    CatalogPart {
+      if (entries.size() != imageLengths.size()) {
+        throw new IllegalArgumentException(
+            entries.size() + " catalog rows but " + imageLengths.size() + " image lengths");
+      }
+    }
+  }
+
   /** Writes a catalog part atomically (temporary file, then rename). */
-  static void writeCatalog(Path target, List<CatalogEntry> entries) throws IOException {
-    write(target, entries.size(), out -> {
-      for (CatalogEntry e : entries) {
-        string(out, e.key());
-        string(out, e.shard());
-        out.writeLong(e.offset());
-        out.writeLong(e.length());
-        out.writeInt(e.labels().size());
-        for (String label : e.labels()) {
-          string(out, label);
-        }
-        out.writeInt(e.width());
-        out.writeInt(e.height());
-        out.writeInt(e.boxes().size());
-        for (Box b : e.boxes()) {
-          out.writeFloat(b.x0());
-          out.writeFloat(b.y0());
-          out.writeFloat(b.x1());
-          out.writeFloat(b.y1());
-          string(out, b.label());
-          out.writeInt(b.categoryId());
-        }
-        string(out, e.sourcePath());
-        string(out, e.contentHash());
+  static void writeCatalog(Path target, CatalogPart part) throws IOException {
+    write(target, part.entries().size(), out -> {
+      for (int i = 0; i < part.entries().size(); i++) {
+        part.entries().get(i).writeTo(out);
+        out.writeInt(part.imageLengths().get(i));
       }
     });
   }
 
-  static List<CatalogEntry> readCatalog(Path file) throws IOException {
-    return read(file, in -> {
-      String key = string(in);
-      String shard = string(in);
-      long offset = in.readLong();
-      long length = in.readLong();
-      List<String> labels = new ArrayList<>();
-      for (int n = count(in); n > 0; n--) {
-        labels.add(string(in));
-      }
-      int width = in.readInt();
-      int height = in.readInt();
-      List<Box> boxes = new ArrayList<>();
-      for (int n = count(in); n > 0; n--) {
-        float x0 = in.readFloat();
-        float y0 = in.readFloat();
-        float x1 = in.readFloat();
-        float y1 = in.readFloat();
-        String label = string(in);
-        boxes.add(new Box(x0, y0, x1, y1, label, in.readInt()));
-      }
-      String sourcePath = string(in);
-      return new CatalogEntry(
-          key, shard, offset, length, labels, width, height, boxes, sourcePath, string(in));
+  static CatalogPart readCatalog(Path file) throws IOException {
+    List<Integer> imageLengths = new ArrayList<>();
+    List<CatalogEntry> entries = read(file, in -> {
+      CatalogEntry entry = CatalogEntry.readFrom(in);
+      imageLengths.add(in.readInt());
+      return entry;
     });
+    return new CatalogPart(entries, imageLengths);
   }
 
   /** Writes the records' fields. */

@@ -6,6 +6,7 @@ import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
+import dev.kiln.formats.kiln.SampleFields;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.ShardFile;
@@ -84,21 +85,22 @@ public final class StagedDataset {
 
     // catalog.parquet is written on its own thread (CatalogInBackground), its cold Parquet code
     // overlapping the rest of finishing; the catalog parts are read here, once, for both.
-    List<CatalogEntry> entries = catalogEntries(staging, shardParts);
+    List<CatalogEntry> entries = new ArrayList<>();
+    List<Integer> imageLengths = new ArrayList<>();
+    for (ShardPart part : shardParts) {
+      PartFiles.CatalogPart rows =
+          PartFiles.readCatalog(StagingLayout.catalogPart(staging, part.index()));
+      entries.addAll(rows.entries());
+      imageLengths.addAll(rows.imageLengths());
+    }
     catalog.write(entries);
+    if (format == ShardFormat.KILN) {
+      // In shard order, which is the index's: what the next incremental run carries samples with.
+      SampleFields.write(staging, entries, imageLengths);
+    }
     return finishBesideCatalog(
         staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts,
         shardParts, entries, catalog);
-  }
-
-  /** Every shard's catalog rows, in shard order. */
-  private static List<CatalogEntry> catalogEntries(Path staging, List<ShardPart> shardParts)
-      throws IOException {
-    List<CatalogEntry> entries = new ArrayList<>();
-    for (ShardPart part : shardParts) {
-      entries.addAll(PartFiles.readCatalog(StagingLayout.catalogPart(staging, part.index())));
-    }
-    return entries;
   }
 
   private static Manifest finishBesideCatalog(

@@ -69,11 +69,14 @@ public final class StagedShard {
     ShardFormat.WrittenShard shard = sink.finish();
     written = true;
     List<CatalogEntry> catalog = new ArrayList<>(samples.size());
+    List<Integer> imageLengths = new ArrayList<>(samples.size());
     for (int i = 0; i < samples.size(); i++) {
       long[] at = shard.locations().get(i);
       catalog.add(samples.get(i).catalogEntry(name, at[0], at[1]));
+      imageLengths.add(samples.get(i).imageLength());
     }
-    PartFiles.writeCatalog(StagingLayout.catalogPart(dir, index), catalog);
+    PartFiles.writeCatalog(
+        StagingLayout.catalogPart(dir, index), new PartFiles.CatalogPart(catalog, imageLengths));
     new ShardPart(
             index, shard.file(), HexFormat.of().formatHex(content.digest()), shard.fileCrc32c())
         .writeTo(StagingLayout.shardPart(dir, index));

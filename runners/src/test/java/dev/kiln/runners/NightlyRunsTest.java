@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetVerifier;
+import dev.kiln.formats.kiln.SampleFields;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,7 @@ class NightlyRunsTest {
     Path full = tmp.resolve("full");
     assertEquals(0, prepare(in, full).code());
     assertSameDataset(full, root);
+    assertSameSampleFields(full, root);
     assertEquals(List.of(), DatasetVerifier.verify(root));
 
     // The Beam job carries over the same way as the local runner.
@@ -113,6 +115,42 @@ class NightlyRunsTest {
     assertEquals(0, beamNightly.code(), beamNightly.err());
     assertTrue(beamNightly.out().contains("carried-over=6"), beamNightly.out());
     assertSameDataset(full, beamRoot);
+  }
+
+  /**
+   * The catalog rows and image lengths the next run carries samples over with are a full run's
+   * too, in the same order.
+   */
+  static void assertSameSampleFields(Path expected, Path actual) throws IOException {
+    assertArrayEquals(
+        Files.readAllBytes(DatasetRoot.resolve(expected).resolve(SampleFields.FILE_NAME)),
+        Files.readAllBytes(DatasetRoot.resolve(actual).resolve(SampleFields.FILE_NAME)));
+  }
+
+  @Test
+  void aVersionWithoutWholeSampleFieldsIsCarriedOverFromItsRecords() throws Exception {
+    for (String previous : new String[] {"made before sample fields", "damaged"}) {
+      Path in = copyOfSamples(tmp.resolve(previous).resolve("in"));
+      Path root = tmp.resolve(previous).resolve("root");
+      assertEquals(0, prepare(in, root, "--incremental").code());
+      Path fields = DatasetRoot.resolve(root).resolve(SampleFields.FILE_NAME);
+      if (previous.equals("damaged")) {
+        byte[] bytes = Files.readAllBytes(fields);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(fields, bytes);
+      } else {
+        Files.delete(fields);
+      }
+      Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+
+      PrepareCommandTest.Run nightly = prepare(in, root, "--incremental");
+      assertEquals(0, nightly.code(), nightly.err());
+      assertTrue(nightly.out().contains("carried-over=7"), previous + ": " + nightly.out());
+      Path full = tmp.resolve(previous).resolve("full");
+      assertEquals(0, prepare(in, full).code());
+      assertSameDataset(full, root);
+      assertSameSampleFields(full, root);
+    }
   }
 
   @Test

@@ -1,15 +1,18 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.KilnDataset;
+import dev.kiln.formats.kiln.SampleFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,10 +25,33 @@ public final class PreviousVersion {
 
   private final Map<String, InputRecord> inputs;
   private final KilnDataset samples;
+  /**
+   * Every sample's catalog row and image length as the version recorded them, or null when it
+   * has none that fits its index (an earlier Kiln's version): its samples' records are read then.
+   * Read on a thread of its own from the moment the version is opened: the first carried sample
+   * needs them, while comparing the inputs needs only the two files above.
+   */
+  private final CompletableFuture<SampleFields> fields;
 
   private PreviousVersion(Path dir) throws IOException {
     this.inputs = InputRecord.readAll(dir);
     this.samples = KilnDataset.open(dir);
+    int size = samples.size();
+    this.fields =
+        CompletableFuture.supplyAsync(
+            () -> fieldsOf(dir, size),
+            task -> DaemonThreads.named("kiln-sample-fields").newThread(task).start());
+  }
+
+  /** The version's {@link SampleFields}, when it has them whole and for each of its samples. */
+  private static SampleFields fieldsOf(Path dir, int samples) {
+    try {
+      SampleFields fields = SampleFields.readIfPresent(dir);
+      return fields != null && fields.size() == samples ? fields : null;
+    } catch (IOException damaged) {
+      // The records say the same, read one by one; the version's shards are checked as copied.
+      return null;
+    }
   }
 
   /** The previous version at {@code dir}, opened on first use in this JVM. */
@@ -127,19 +153,28 @@ public final class PreviousVersion {
   }
 
   /**
-   * The image length of the previous version's sample at {@code record}, read from the first
-   * bytes of its record ({@link KilnDataset#imageLength}).
+   * The image length of the previous version's sample at {@code record}, as the version recorded
+   * it ({@link SampleFields}) or else read from the first bytes of its record ({@link
+   * KilnDataset#imageLength}).
    */
   public int imageLength(int record) {
-    return samples.imageLength(record);
+    SampleFields recorded = fields.join();
+    return recorded != null ? recorded.imageLength(record) : samples.imageLength(record);
   }
 
   /**
    * The previous version's sample at {@code record}, whose image is {@code imageLength} bytes
-   * long, as a record that stays where it is ({@link KilnDataset#storedSample}): a Kiln shard
-   * writer copies its bytes, and other formats read them when they write it.
+   * long, as a record that stays where it is: a Kiln shard writer copies its bytes, and other
+   * formats read them when they write it. Its catalog fields are the ones the version recorded
+   * ({@link SampleFields}), or else read from after its image ({@link KilnDataset#storedSample}).
    */
   public EncodedSample carried(int record, int imageLength) {
-    return samples.storedSample(record, imageLength);
+    SampleFields recorded = fields.join();
+    if (recorded == null) {
+      return samples.storedSample(record, imageLength);
+    }
+    return EncodedSample.stored(
+        recorded.row(record), imageLength, samples.storedRecord(record),
+        () -> samples.readRecord(record));
   }
 }

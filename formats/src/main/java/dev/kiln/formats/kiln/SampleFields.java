@@ -1,0 +1,128 @@
+package dev.kiln.formats.kiln;
+
+import dev.kiln.formats.CatalogEntry;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * {@value #FILE_NAME}: every sample's catalog row and image length, in the order of the dataset's
+ * index, in Kiln's binary form. It is what the next incremental run carries a sample over with:
+ * the row goes into the new catalog and the image length into the shard sizing, while the record
+ * itself is only copied, so an unchanged sample costs no read of the previous version's shards
+ * (before it, two small random reads each: the image length from the record's start, the catalog
+ * fields from after its image).
+ *
+ * <p>Layout: the magic number {@code KSF1}, the number of samples, then for each its row ({@link
+ * CatalogEntry#writeTo}) and its image length, then the CRC32C of all the bytes before it. A
+ * version without the file (made by an earlier Kiln) or with a damaged one is carried over by
+ * reading the records instead.
+ */
+public final class SampleFields {
+  public static final String FILE_NAME = "sample-fields.bin";
+  private static final int MAGIC = 0x4b534631; // "KSF1"
+
+  private final List<CatalogEntry> rows;
+  private final int[] imageLengths;
+
+  private SampleFields(List<CatalogEntry> rows, int[] imageLengths) {
+    this.rows = rows;
+    this.imageLengths = imageLengths;
+  }
+
+  /** How many samples the file describes. */
+  public int size() {
+    return imageLengths.length;
+  }
+
+  /** Sample {@code i}'s catalog row as the version's catalog has it (its shard, offset, length). */
+  public CatalogEntry row(int i) {
+    return rows.get(i);
+  }
+
+  /** The length of sample {@code i}'s image. */
+  public int imageLength(int i) {
+    return imageLengths[i];
+  }
+
+  /**
+   * Writes {@code dir/}{@value #FILE_NAME} atomically (temporary file, then rename).
+   *
+   * @param rows every sample's catalog row, in index order
+   * @param imageLengths each sample's image length, at the same positions
+   */
+  public static void write(Path dir, List<CatalogEntry> rows, List<Integer> imageLengths)
+      throws IOException {
+    if (rows.size() != imageLengths.size()) {
+      throw new IllegalArgumentException(
+          rows.size() + " catalog rows but " + imageLengths.size() + " image lengths");
+    }
+    Path target = dir.resolve(FILE_NAME);
+    Path tmp = dir.resolve("." + FILE_NAME + ".tmp");
+    CRC32C crc = new CRC32C();
+    try (OutputStream file = Files.newOutputStream(tmp);
+        DataOutputStream out =
+            new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc))) {
+      out.writeInt(MAGIC);
+      out.writeInt(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        rows.get(i).writeTo(out);
+        out.writeInt(imageLengths.get(i));
+      }
+      out.flush();
+      new DataOutputStream(file).writeInt((int) crc.getValue());
+    }
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * The file of the dataset version in {@code dir}, or null when it has none.
+   *
+   * @throws IOException if it cannot be read or is not this file whole: damaged, truncated, or
+   *     with bytes after its checksum
+   */
+  public static SampleFields readIfPresent(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    CRC32C crc = new CRC32C();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+      if (in.readInt() != MAGIC) {
+        throw new IOException(file + " is not a sample fields file");
+      }
+      int n = in.readInt();
+      if (n < 0) {
+        throw new IOException(file + " holds a negative count of samples: " + n);
+      }
+      List<CatalogEntry> rows = new ArrayList<>(Math.min(n, 1 << 20));
+      int[] imageLengths = new int[n];
+      for (int i = 0; i < n; i++) {
+        rows.add(CatalogEntry.readFrom(in));
+        imageLengths[i] = in.readInt();
+      }
+      int computed = (int) crc.getValue();
+      int stored = new DataInputStream(raw).readInt();
+      if (stored != computed || raw.read() >= 0) {
+        throw new IOException(file + " is damaged: its CRC32C or length is not what was written");
+      }
+      return new SampleFields(rows, imageLengths);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (EOFException e) {
+      throw new IOException(file + " is truncated", e);
+    }
+  }
+}
