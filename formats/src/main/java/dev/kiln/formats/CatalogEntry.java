@@ -6,7 +6,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,28 +110,16 @@ public record CatalogEntry(
   }
 
   private static int count(DataInput in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      throw new IOException("negative count " + n + " in a catalog row");
-    }
-    return n;
+    return LengthPrefixed.readCount(in, "a catalog row");
   }
 
   private static void writeString(DataOutput out, String s) throws IOException {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
+    LengthPrefixed.writeString(out, s);
   }
 
   private static String readString(DataInput in) throws IOException {
-    int length = count(in);
-    if (length > MAX_STRING_BYTES) {
-      // A damaged length: no key, path, label or hash is this long.
-      throw new IOException("a string of " + length + " bytes in a catalog row");
-    }
-    byte[] utf8 = new byte[length];
-    in.readFully(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
+    // A longer length is damage: no key, path, label or hash is this long.
+    return LengthPrefixed.readString(in, MAX_STRING_BYTES, "a catalog row");
   }
 
   public String toJsonLine() {

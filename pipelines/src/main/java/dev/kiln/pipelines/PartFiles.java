@@ -2,6 +2,7 @@ package dev.kiln.pipelines;
 
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.InputRecord;
+import dev.kiln.formats.LengthPrefixed;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -9,7 +10,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -125,22 +125,14 @@ final class PartFiles {
   }
 
   private static int count(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      throw new IOException("negative count " + n + " in a staging part");
-    }
-    return n;
+    return LengthPrefixed.readCount(in, "a staging part");
   }
 
   private static void string(DataOutputStream out, String s) throws IOException {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
+    LengthPrefixed.writeString(out, s);
   }
 
   private static String string(DataInputStream in) throws IOException {
-    byte[] utf8 = new byte[count(in)];
-    in.readFully(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
+    return LengthPrefixed.readString(in, Integer.MAX_VALUE, "a staging part");
   }
 }
