@@ -58,14 +58,22 @@ final class JsonLines {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        p.nextToken();
-        field.read(name, p);
-      }
+      readFields(p, field);
       if (p.currentToken() != JsonToken.END_OBJECT) {
         throw new IOException("not a JSON object");
       }
+    }
+  }
+
+  /**
+   * Hands each field of the object the parser is in (just past its start) to {@code field}, the
+   * parser on the field's value; returns with the parser on the token after the last field.
+   */
+  static void readFields(JsonParser p, Field field) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      field.read(name, p);
     }
   }
 

@@ -195,12 +195,12 @@ public record Manifest(
         case "kiln_version" -> kilnVersion = text(p);
         case "run_id" -> runId = p.currentToken() == JsonToken.VALUE_NULL ? "" : text(p);
         case "format" -> format = text(p);
-        case "counts" -> forEachField(p, field -> {
+        case "counts" -> forEachField(p, (field, q) -> {
           switch (field) {
-            case "inputs" -> counts[0] = number(p);
-            case "written" -> counts[1] = number(p);
-            case "rejected_by_reason" -> readCounts(p, reasons);
-            default -> p.skipChildren();
+            case "inputs" -> counts[0] = number(q);
+            case "written" -> counts[1] = number(q);
+            case "rejected_by_reason" -> readCounts(q, reasons);
+            default -> q.skipChildren();
           }
         });
         case "shards" -> {
@@ -213,7 +213,7 @@ public record Manifest(
           }
         }
         case "incremental" -> readCounts(p, changes);
-        case "configuration" -> forEachField(p, key -> conf.put(key, text(p)));
+        case "configuration" -> forEachField(p, (key, q) -> conf.put(key, text(q)));
         case "input_fingerprint" -> inputFingerprint = text(p);
         case "schema" -> schema = compact(p);
         default -> p.skipChildren();
@@ -226,42 +226,32 @@ public record Manifest(
   private static ShardFile shard(JsonParser p) throws IOException {
     String[] strings = {"", ""}; // name, sha256
     long[] numbers = new long[2]; // samples, bytes
-    forEachField(p, field -> {
+    forEachField(p, (field, q) -> {
       switch (field) {
-        case "name" -> strings[0] = text(p);
-        case "samples" -> numbers[0] = number(p);
-        case "bytes" -> numbers[1] = number(p);
-        case "sha256" -> strings[1] = text(p);
-        default -> p.skipChildren();
+        case "name" -> strings[0] = text(q);
+        case "samples" -> numbers[0] = number(q);
+        case "bytes" -> numbers[1] = number(q);
+        case "sha256" -> strings[1] = text(q);
+        default -> q.skipChildren();
       }
     });
     return new ShardFile(strings[0], numbers[0], numbers[1], strings[1]);
   }
 
   private static void readCounts(JsonParser p, Map<String, Long> into) throws IOException {
-    forEachField(p, key -> into.put(key, number(p)));
-  }
-
-  /** Reads one field's value, the parser on it. */
-  @FunctionalInterface
-  private interface FieldReader {
-    void read(String name) throws IOException;
+    forEachField(p, (key, q) -> into.put(key, number(q)));
   }
 
   /**
-   * Hands each field of the object the parser is at to {@code reader}, the parser on the field's
-   * value, which the reader reads or skips; a value that is not an object is skipped.
+   * Hands each field of the object the parser is at to {@code field} ({@link
+   * JsonLines#readFields}); a value that is not an object is skipped.
    */
-  private static void forEachField(JsonParser p, FieldReader reader) throws IOException {
+  private static void forEachField(JsonParser p, JsonLines.Field field) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      reader.read(name);
-    }
+    JsonLines.readFields(p, field);
   }
 
   /** A value as text, as the tree model's {@code asText()} gives it ("" for objects and arrays). */
@@ -270,7 +260,7 @@ public record Manifest(
       p.skipChildren();
       return "";
     }
-    return p.currentToken() == JsonToken.VALUE_NULL ? "null" : p.getValueAsString("");
+    return JsonLines.text(p);
   }
 
   /** A value as a number, as the tree model's {@code asLong()} gives it (0 when not one). */
