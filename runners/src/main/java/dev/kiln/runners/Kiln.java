@@ -46,6 +46,7 @@ public final class Kiln {
         out.println("kiln " + KilnVersion.get());
         out.println("jpeg decoding: " + dev.kiln.transforms.image.ImagePreparer.jpegDecoding());
         out.println("jpeg encoding: " + dev.kiln.transforms.image.ImagePreparer.jpegEncoding());
+        out.println("resampling: " + dev.kiln.transforms.image.ImagePreparer.resampling());
         return ExitCode.OK;
       default:
         err.println("kiln: unknown command '" + args.get(0) + "'; see kiln --help");

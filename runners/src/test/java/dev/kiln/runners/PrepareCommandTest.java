@@ -41,7 +41,7 @@ class PrepareCommandTest {
   }
 
   @Test
-  void versionNamesTheJpegDecoderAndEncoderInUse() {
+  void versionNamesTheJpegDecoderEncoderAndResamplerInUse() {
     Run run = kiln("--version");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().startsWith("kiln "), run.out());
@@ -49,6 +49,9 @@ class PrepareCommandTest {
         run.out());
     assertTrue(run.out().contains("jpeg encoding: libjpeg (called directly)")
             || run.out().contains("jpeg encoding: ImageIO (libjpeg not called directly: "),
+        run.out());
+    assertTrue(run.out().contains("resampling: C (libkilnresample)")
+            || run.out().contains("resampling: Java (libkilnresample not used: "),
         run.out());
   }
 

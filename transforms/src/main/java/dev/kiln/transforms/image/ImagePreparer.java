@@ -52,6 +52,16 @@ public final class ImagePreparer {
         return JpegEncoder.describe();
     }
 
+    /**
+     * Where the 8-bit resampler's passes run, for {@code kiln --version}: in C where
+     * libkilnresample loads, else in Java (the same bytes either way).
+     */
+    public static String resampling() {
+        return NativeResampler.available()
+                ? "C (libkilnresample) for 8-bit RGB, Java for the rest"
+                : "Java (libkilnresample not used: " + NativeResampler.unavailableReason() + ")";
+    }
+
     /** The settings this preparer applies. */
     public PrepareSettings settings() {
         return settings;

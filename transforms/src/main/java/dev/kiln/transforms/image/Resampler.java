@@ -24,7 +24,9 @@ import java.nio.ByteOrder;
  * transposed back. Streaming whole contiguous rows is what lets the kernel vectorise; the
  * transposes only touch images of output height. The kernel is the Vector API one when the JVM has
  * {@code jdk.incubator.vector} (the launcher adds it), else plain Java; both give identical bytes.
- * {@code -Dkiln.resample.scalar=true} forces the plain one.
+ * {@code -Dkiln.resample.scalar=true} forces the plain one. Where {@link NativeResampler}'s C
+ * library loads, the passes (and the box reduction) run in C instead, with the same tap tables and
+ * integer sums: a short run then does not wait for the JIT to compile them.
  */
 final class Resampler {
     private static final int ONE = 1 << RowKernel.PRECISION;
@@ -128,19 +130,29 @@ final class Resampler {
             int ry0 = Math.max(0, (int) Math.floor(y0) - my);
             int rx1 = Math.min(sw, (int) Math.ceil(x0 + ww) + mx);
             int ry1 = Math.min(sh, (int) Math.ceil(y0 + wh) + my);
-            RgbImage reduced = boxReduce(src, rx0, ry0, rx1 - rx0, ry1 - ry0, fx, fy);
+            RgbImage reduced = NativeResampler.available()
+                    ? NativeResampler.boxReduce(src, rx0, ry0, rx1 - rx0, ry1 - ry0, fx, fy)
+                    : boxReduce(src, rx0, ry0, rx1 - rx0, ry1 - ry0, fx, fy);
             return lanczos(reduced, (x0 - rx0) / fx, (y0 - ry0) / fy, ww / fx, wh / fy, outW, outH);
         }
         return lanczos(src, x0, y0, ww, wh, outW, outH);
     }
 
-    /** Lanczos-3 only, whatever the scale (no box pre-reduction). */
+    /**
+     * Lanczos-3 only, whatever the scale (no box pre-reduction): in C where {@link NativeResampler}
+     * loaded, else with {@link #KERNEL}; the same bytes either way.
+     */
     static RgbImage lanczos(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH) {
-        return lanczos(src, x0, y0, ww, wh, outW, outH, KERNEL);
+        return lanczos(src, x0, y0, ww, wh, outW, outH, KERNEL, NativeResampler.available());
     }
 
-    /** {@link #lanczos(RgbImage, double, double, double, double, int, int)} with a given kernel (tests). */
+    /** {@link #lanczos(RgbImage, double, double, double, double, int, int)} in Java with a given kernel (tests). */
     static RgbImage lanczos(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH, RowKernel kernel) {
+        return lanczos(src, x0, y0, ww, wh, outW, outH, kernel, false);
+    }
+
+    private static RgbImage lanczos(
+            RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH, RowKernel kernel, boolean inC) {
         int sw = src.width();
         int sh = src.height();
         Taps hx = taps(sw, x0, ww, outW);
@@ -153,6 +165,9 @@ final class Resampler {
             colMax = Math.max(colMax, hx.start[i] + hx.count[i] - 1);
         }
         int cols = colMax - colMin + 1;
+        if (inC) {
+            return NativeResampler.lanczos(src, hx, vy, colMin, cols, outW, outH);
+        }
         byte[] in = src.rgb();
         int rowBytes = sw * 3;
 

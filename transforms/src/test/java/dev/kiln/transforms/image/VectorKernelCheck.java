@@ -22,7 +22,7 @@ public final class VectorKernelCheck {
         RgbImage busy = TestImages.photoLike(400, 300, 1);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!warm && System.nanoTime() < deadline) {
-            Resampler.lanczos(busy, 0, 0, 400, 300, 256, 192);
+            Resampler.lanczos(busy, 0, 0, 400, 300, 256, 192, Resampler.KERNEL);
             warm = ((WarmingKernel) Resampler.KERNEL).warm();
         }
         boolean identical = true;

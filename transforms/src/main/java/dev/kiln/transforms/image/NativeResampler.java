@@ -1,0 +1,110 @@
+package dev.kiln.transforms.image;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+
+/**
+ * {@link Resampler}'s two passes and its box reduction in C ({@code libkilnresample.so}, built
+ * from {@code src/main/c/kiln_resample.c} with Kiln when a C compiler is there), called through
+ * JNI.
+ *
+ * <p>Why: the Java passes are as fast once C2 has compiled them, but a run that prepares a few
+ * hundred images never gets that far. A nightly run with a hundred new images spent ~0.3 s of its
+ * ~2 s in interpreted and quickly-compiled resampling code and in C2 compiling it; the C code has
+ * no warm-up. The C sums the same integers with the same tap tables (computed here in Java), so
+ * the bytes are the same ({@code NativeResamplerTest}); whether the library loads changes speed,
+ * never output. A JVM without it (a Flink TaskManager, a machine without a C compiler, {@code
+ * -Dkiln.resample.native=false}) runs the Java passes.
+ *
+ * <p>JNI rather than JNA (which binds the JPEG libraries): the images go to C and back without
+ * being copied, and a call costs no marshalling, which JNA's first calls pay in Java.
+ *
+ * <p>The library is looked for in {@code -Dkiln.native.dir}, else in {@code native/} beside the
+ * directory or jar this class was loaded from ({@code transforms/target/native} in a build).
+ */
+final class NativeResampler {
+    static final String LIBRARY_FILE = "libkilnresample.so";
+    private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.resample.native", NativeResampler::load);
+
+    private NativeResampler() {
+    }
+
+    /** Whether the C passes are used in this JVM. */
+    static boolean available() {
+        return UNAVAILABLE == null;
+    }
+
+    /** Why the C passes are not used, or null when they are. */
+    static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    private static void load() {
+        Path dir = libraryDir();
+        Path file = dir == null ? null : dir.resolve(LIBRARY_FILE);
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new IllegalStateException(
+                    LIBRARY_FILE + " not found" + (dir == null ? "" : " in " + dir) + " (built with Kiln where a C compiler is installed)");
+        }
+        System.load(file.toAbsolutePath().toString());
+    }
+
+    /** Where the library should be: the system property's directory, else native/ beside this class's jar or directory. */
+    private static Path libraryDir() {
+        String configured = System.getProperty("kiln.native.dir");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        CodeSource source = NativeResampler.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return null;
+        }
+        try {
+            Path location = Path.of(source.getLocation().toURI());
+            Path parent = location.getParent();
+            return parent == null ? null : parent.resolve("native");
+        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null; // not a local file (a jar inside a jar, a remote class loader): no library
+        }
+    }
+
+    /**
+     * {@link Resampler#lanczos(RgbImage, double, double, double, double, int, int, RowKernel)} in
+     * C, given its tap tables and the columns the horizontal taps read.
+     */
+    static RgbImage lanczos(RgbImage src, Resampler.Taps hx, Resampler.Taps vy, int colMin, int cols, int outW, int outH) {
+        byte[] out = new byte[outW * outH * 3];
+        check(lanczos(src.rgb(), src.width(), src.height(), colMin, cols,
+                vy.start, vy.count, vy.weights, vy.stride, outH,
+                hx.start, hx.count, hx.weights, hx.stride, outW, out), "lanczos", src, outW, outH);
+        return new RgbImage(outW, outH, out);
+    }
+
+    /** {@link Resampler#boxReduce} in C. */
+    static RgbImage boxReduce(RgbImage src, int rx, int ry, int rw, int rh, int fx, int fy) {
+        int ow = (rw + fx - 1) / fx;
+        int oh = (rh + fy - 1) / fy;
+        byte[] out = new byte[ow * oh * 3];
+        check(boxReduce(src.rgb(), src.width(), src.height(), rx, ry, rw, rh, fx, fy, out), "box reduction", src, ow, oh);
+        return new RgbImage(ow, oh, out);
+    }
+
+    private static void check(int rc, String what, RgbImage src, int outW, int outH) {
+        if (rc == -1) {
+            throw new OutOfMemoryError("native " + what + " of a " + src.width() + "x" + src.height() + " image to "
+                    + outW + "x" + outH + ": out of native memory");
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("native " + what + " of a " + src.width() + "x" + src.height()
+                    + " image to " + outW + "x" + outH + " refused its arguments (code " + rc + ")");
+        }
+    }
+
+    private static native int lanczos(byte[] in, int sw, int sh, int colMin, int cols,
+            int[] vStart, int[] vCount, int[] vWeights, int vStride, int outH,
+            int[] hStart, int[] hCount, int[] hWeights, int hStride, int outW, byte[] out);
+
+    private static native int boxReduce(byte[] in, int sw, int sh, int rx, int ry, int rw, int rh, int fx, int fy, byte[] out);
+}
