@@ -27,6 +27,7 @@ import java.security.CodeSource;
 final class NativeResampler {
     static final String LIBRARY_FILE = "libkilnresample.so";
     private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.resample.native", NativeResampler::load);
+    private static final ThreadLocal<byte[]> WORK = ThreadLocal.withInitial(() -> new byte[0]);
 
     private NativeResampler() {
     }
@@ -78,8 +79,23 @@ final class NativeResampler {
         byte[] out = new byte[outW * outH * 3];
         check(lanczos(src.rgb(), src.width(), src.height(), colMin, cols,
                 vy.start, vy.count, vy.weights, vy.stride, outH,
-                hx.start, hx.count, hx.weights, hx.stride, outW, out), "lanczos", src, outW, outH);
+                hx.start, hx.count, hx.weights, hx.stride, outW,
+                work(Math.addExact(Math.multiplyExact(2 * 3 * outH, cols), 3 * outW * outH)), out), "lanczos", src, outW, outH);
         return new RgbImage(outW, outH, out);
+    }
+
+    /**
+     * This thread's work array, of at least {@code bytes}: the C passes keep their intermediate
+     * images in it. Kept from image to image (memory the C allocated per call came fresh from the
+     * kernel each time, a page fault for every 4 KiB).
+     */
+    private static byte[] work(int bytes) {
+        byte[] work = WORK.get();
+        if (work.length < bytes) {
+            work = new byte[Math.max(bytes, work.length + work.length / 2)];
+            WORK.set(work);
+        }
+        return work;
     }
 
     /** {@link Resampler#boxReduce} in C. */
@@ -104,7 +120,7 @@ final class NativeResampler {
 
     private static native int lanczos(byte[] in, int sw, int sh, int colMin, int cols,
             int[] vStart, int[] vCount, int[] vWeights, int vStride, int outH,
-            int[] hStart, int[] hCount, int[] hWeights, int hStride, int outW, byte[] out);
+            int[] hStart, int[] hCount, int[] hWeights, int hStride, int outW, byte[] work, byte[] out);
 
     private static native int boxReduce(byte[] in, int sw, int sh, int rx, int ry, int rw, int rh, int fx, int fy, byte[] out);
 }
