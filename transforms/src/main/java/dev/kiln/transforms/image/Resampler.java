@@ -52,8 +52,18 @@ final class Resampler {
         }
     }
 
-    /** The kernel in use: chosen once per class loader. */
-    static final RowKernel KERNEL = chooseKernel();
+    /**
+     * The Java kernel, chosen on first use (once per class loader): a JVM whose resampling runs in
+     * C ({@link NativeResampler}) never loads the Vector API's classes for it.
+     */
+    private static final class ChosenKernel {
+        static final RowKernel KERNEL = chooseKernel();
+    }
+
+    /** The Java kernel in use. */
+    static RowKernel kernel() {
+        return ChosenKernel.KERNEL;
+    }
 
     private Resampler() {
     }
@@ -140,10 +150,12 @@ final class Resampler {
 
     /**
      * Lanczos-3 only, whatever the scale (no box pre-reduction): in C where {@link NativeResampler}
-     * loaded, else with {@link #KERNEL}; the same bytes either way.
+     * loaded, else with {@link #kernel()}; the same bytes either way.
      */
     static RgbImage lanczos(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH) {
-        return lanczos(src, x0, y0, ww, wh, outW, outH, KERNEL, NativeResampler.available());
+        return NativeResampler.available()
+                ? lanczos(src, x0, y0, ww, wh, outW, outH, null, true)
+                : lanczos(src, x0, y0, ww, wh, outW, outH, kernel(), false);
     }
 
     /** {@link #lanczos(RgbImage, double, double, double, double, int, int)} in Java with a given kernel (tests). */

@@ -11,7 +11,8 @@ package dev.kiln.transforms.image;
  *
  * <p>Implementations: {@link ScalarRowKernel} (plain Java, always available) and
  * {@code VectorRowKernel} (the incubating Vector API, only when the JVM was started with
- * {@code --add-modules jdk.incubator.vector}); {@link Resampler} picks one at class load.
+ * {@code --add-modules jdk.incubator.vector}); {@link Resampler} picks one on first use, which a
+ * JVM that resamples in C ({@link NativeResampler}) never makes.
  */
 interface RowKernel {
     /** Fixed-point precision of the weights: they sum to {@code 1 << PRECISION}. */

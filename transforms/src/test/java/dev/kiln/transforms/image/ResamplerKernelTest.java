@@ -56,7 +56,7 @@ class ResamplerKernelTest {
         RgbImage photo = TestImages.photoLike(517, 389, 4);
         RowKernel scalar = new ScalarRowKernel();
         assertArrayEquals(Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, scalar).rgb(),
-                Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, Resampler.KERNEL).rgb());
+                Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, Resampler.kernel()).rgb());
     }
 
     @Test

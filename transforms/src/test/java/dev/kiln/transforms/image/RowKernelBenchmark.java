@@ -49,8 +49,8 @@ public final class RowKernelBenchmark {
             pairs.add(new RowKernel[] {LegacyVector.create(), vectorKernel()});
         }
         pairs.add(new RowKernel[] {new LegacyScalar(), new ScalarRowKernel()});
-        System.out.printf(Locale.ROOT, "java %s, %d cpus, Resampler.KERNEL=%s, %d rounds%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Resampler.KERNEL.name(), rounds);
+        System.out.printf(Locale.ROOT, "java %s, %d cpus, Resampler.kernel()=%s, %d rounds%n", System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), Resampler.kernel().name(), rounds);
         for (RowKernel[] pair : pairs) {
             warmUp(pair);
             System.out.printf(Locale.ROOT, "%n%s (old) vs %s (new), ns per call:%n", pair[0].name(), pair[1].name());
