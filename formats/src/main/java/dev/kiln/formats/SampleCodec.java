@@ -1,9 +1,13 @@
 package dev.kiln.formats;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,27 +23,51 @@ import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * The canonical binary form of a {@link Sample}: the Avro binary encoding under {@link #SCHEMA}
+ * The canonical binary form of a {@link Sample}: the Avro binary encoding under {@link #schema()}
  * ({@code sample.avsc}). Any Avro library decodes a record given that schema, which every Kiln
- * dataset carries in its shard headers and manifest.
+ * dataset carries in its shard headers and manifest ({@link #SCHEMA_JSON}).
  */
 public final class SampleCodec {
-  /** The sample schema, loaded once from {@code dev/kiln/formats/sample.avsc}. */
-  public static final Schema SCHEMA = loadSchema();
+  /**
+   * The sample schema's JSON as Avro writes it ({@code Schema.toString()}): what shard headers and
+   * manifests carry. Read from {@code sample.avsc} with Jackson's streaming API, without parsing it
+   * into an Avro schema: Avro's parser builds a Jackson tree and loads Jackson's object mapper
+   * (~700 classes), which a run that only writes Kiln shards never needs otherwise.
+   * {@code SampleCodecTest} checks that this is Avro's own text of the parsed schema.
+   */
+  public static final String SCHEMA_JSON = loadSchemaJson();
 
-  private static final Schema BOX = SCHEMA.getField("boxes").schema().getElementType();
-  private static final Schema SOURCE = SCHEMA.getField("source").schema();
   /** The image of a sample decoded without its image. */
   private static final byte[] NO_IMAGE = new byte[0];
 
   private SampleCodec() {}
 
-  private static Schema loadSchema() {
+  /** The sample schema, parsed from {@link #SCHEMA_JSON} on first use (generic records, Avro and Parquet shards). */
+  public static Schema schema() {
+    return Parsed.SCHEMA;
+  }
+
+  /** The parsed schema and the record schemas inside it, made on first use. */
+  private static final class Parsed {
+    static final Schema SCHEMA = new Schema.Parser().parse(SCHEMA_JSON);
+    static final Schema BOX = SCHEMA.getField("boxes").schema().getElementType();
+    static final Schema SOURCE = SCHEMA.getField("source").schema();
+  }
+
+  /** {@code sample.avsc} without its layout: the same tokens, written compactly as Avro writes them. */
+  private static String loadSchemaJson() {
     try (InputStream in = SampleCodec.class.getResourceAsStream("sample.avsc")) {
       if (in == null) {
         throw new IllegalStateException("sample.avsc missing from the kiln-formats jar");
       }
-      return new Schema.Parser().parse(in);
+      JsonFactory json = new JsonFactory();
+      StringWriter out = new StringWriter();
+      try (JsonParser parser = json.createParser(in);
+          JsonGenerator generator = json.createGenerator(out)) {
+        parser.nextToken();
+        generator.copyCurrentStructure(parser);
+      }
+      return out.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,7 +92,7 @@ public final class SampleCodec {
   }
 
   /**
-   * The sample's fields in {@link #SCHEMA} order, through the encoder calls Avro's generic writer
+   * The sample's fields in {@link #schema()} order, through the encoder calls Avro's generic writer
    * makes for them (so the bytes are the same), without building a generic record: Avro's generic
    * writer and reader are interpretive and cost more than the rest of writing a shard, and a
    * run's worth of their code is also what the JIT spent most of a short run compiling.
@@ -323,9 +351,9 @@ public final class SampleCodec {
     throw new IllegalArgumentException("not a valid Kiln sample record: varint longer than 10 bytes");
   }
 
-  /** The sample as an Avro generic record under {@link #SCHEMA}. */
+  /** The sample as an Avro generic record under {@link #schema()}. */
   public static GenericRecord toRecord(Sample s) {
-    GenericRecord r = new GenericData.Record(SCHEMA);
+    GenericRecord r = new GenericData.Record(Parsed.SCHEMA);
     r.put("key", s.key());
     r.put("image", ByteBuffer.wrap(s.image()));
     r.put("encoding", s.encoding());
@@ -333,9 +361,9 @@ public final class SampleCodec {
     r.put("height", s.height());
     r.put("channels", s.channels());
     r.put("labels", new ArrayList<CharSequence>(s.labels()));
-    r.put("boxes", boxRecords(s.boxes(), BOX));
+    r.put("boxes", boxRecords(s.boxes(), Parsed.BOX));
     SourceInfo src = s.source();
-    GenericRecord sr = new GenericData.Record(SOURCE);
+    GenericRecord sr = new GenericData.Record(Parsed.SOURCE);
     sr.put("path", src.path());
     sr.put("size", src.size());
     sr.put("format", src.format());
@@ -370,7 +398,7 @@ public final class SampleCodec {
     return records;
   }
 
-  /** The sample held by an Avro generic record under {@link #SCHEMA}. */
+  /** The sample held by an Avro generic record under {@link #schema()}. */
   public static Sample fromRecord(GenericRecord r) {
     ByteBuffer buf = (ByteBuffer) r.get("image");
     byte[] image = new byte[buf.remaining()];

@@ -42,7 +42,7 @@ class ManifestTest {
             new ShardFile("shard-00001.kiln", 4_980, 89_000_000, "cd".repeat(32))),
         Map.of("size", "256", "input", "/data/fotos \"2026\"/ümlaut 🎞", "output", "/out"),
         "ef".repeat(32),
-        SampleCodec.SCHEMA.toString())
+        SampleCodec.SCHEMA_JSON)
         .withRun("night-2", changes);
   }
 

@@ -17,7 +17,6 @@ import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -27,13 +26,14 @@ import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Writes {@code catalog.parquet}: one row per sample (key, shard, offset, length, labels, width,
  * height, boxes, source path, content hash) in shard order, so a dataset can be queried from
  * DuckDB, Spark or pandas without opening its shards.
  *
- * <p>The file is what parquet-avro writes for rows of {@link #SCHEMA} (Beam's {@code
+ * <p>The file is what parquet-avro writes for rows of {@link #schema()} (Beam's {@code
  * ParquetIO.sink}: Snappy, 128 MB row groups, Parquet's two-level lists, the Avro schema in the
  * footer), so Avro readers read it as such; but the rows go to Parquet's record consumer field by
  * field ({@link CatalogWriteSupport}) rather than through generic Avro records, and Hadoop's
@@ -43,26 +43,41 @@ import org.apache.parquet.schema.MessageType;
 public final class CatalogWriter implements AutoCloseable {
   public static final String FILE_NAME = "catalog.parquet";
 
-  static final Schema BOX =
-      SchemaBuilder.record("CatalogBox").namespace("dev.kiln").fields()
-          .requiredFloat("x0").requiredFloat("y0").requiredFloat("x1").requiredFloat("y1")
-          .requiredString("label").requiredInt("category_id")
-          .endRecord();
+  /** The catalog's row schema as parquet-avro readers see the file; built on first use. */
+  public static Schema schema() {
+    return AvroSchemas.ROW;
+  }
 
-  /** The catalog's row schema. */
-  public static final Schema SCHEMA =
-      SchemaBuilder.record("CatalogRow").namespace("dev.kiln").fields()
-          .requiredString("key")
-          .requiredString("shard")
-          .requiredLong("offset")
-          .requiredLong("length")
-          .name("labels").type().array().items().stringType().noDefault()
-          .requiredInt("width")
-          .requiredInt("height")
-          .name("boxes").type().array().items(BOX).noDefault()
-          .requiredString("source_path")
-          .requiredString("content_hash")
-          .endRecord();
+  /** The schema of a box in {@link #schema()}'s {@code boxes}. */
+  static Schema boxSchema() {
+    return AvroSchemas.BOX;
+  }
+
+  /**
+   * The Avro schemas, built only when asked for: writing a catalog needs neither (Avro's schema
+   * class loads Jackson's object mapper, ~550 classes a nightly run would load for nothing).
+   */
+  private static final class AvroSchemas {
+    static final Schema BOX =
+        SchemaBuilder.record("CatalogBox").namespace("dev.kiln").fields()
+            .requiredFloat("x0").requiredFloat("y0").requiredFloat("x1").requiredFloat("y1")
+            .requiredString("label").requiredInt("category_id")
+            .endRecord();
+
+    static final Schema ROW =
+        SchemaBuilder.record("CatalogRow").namespace("dev.kiln").fields()
+            .requiredString("key")
+            .requiredString("shard")
+            .requiredLong("offset")
+            .requiredLong("length")
+            .name("labels").type().array().items().stringType().noDefault()
+            .requiredInt("width")
+            .requiredInt("height")
+            .name("boxes").type().array().items(BOX).noDefault()
+            .requiredString("source_path")
+            .requiredString("content_hash")
+            .endRecord();
+  }
 
   /** Beam's {@code ParquetIO.sink} row group size, which the catalog has always been written with. */
   private static final int ROW_GROUP_BYTES = 128 << 20;
@@ -135,12 +150,57 @@ public final class CatalogWriter implements AutoCloseable {
 
   /**
    * Catalog rows into Parquet's record consumer, field by field, as parquet-avro's write support
-   * puts a generic record of {@link #SCHEMA} (required fields in schema order; an array as a
+   * puts a generic record of {@link #schema()} (required fields in schema order; an array as a
    * group of one repeated field named {@code array}, empty when the array is).
    */
   static final class CatalogWriteSupport extends WriteSupport<CatalogEntry> {
-    /** {@link #SCHEMA} as parquet-avro converts it by default. */
-    private static final MessageType PARQUET_SCHEMA = new AvroSchemaConverter().convert(SCHEMA);
+    /**
+     * {@link #schema()} as parquet-avro converts it by default, written out so that writing a
+     * catalog builds no Avro schema ({@code CatalogWriterTest} checks it against the conversion).
+     */
+    static final MessageType PARQUET_SCHEMA =
+        MessageTypeParser.parseMessageType(
+            """
+            message dev.kiln.CatalogRow {
+              required binary key (STRING);
+              required binary shard (STRING);
+              required int64 offset;
+              required int64 length;
+              required group labels (LIST) {
+                repeated binary array (STRING);
+              }
+              required int32 width;
+              required int32 height;
+              required group boxes (LIST) {
+                repeated group array {
+                  required float x0;
+                  required float y0;
+                  required float x1;
+                  required float y1;
+                  required binary label (STRING);
+                  required int32 category_id;
+                }
+              }
+              required binary source_path (STRING);
+              required binary content_hash (STRING);
+            }
+            """);
+    /**
+     * {@link #schema()}'s JSON as Avro writes it, which parquet-avro keeps in the footer for its
+     * readers ({@code CatalogWriterTest} checks it against {@code schema().toString()}).
+     */
+    static final String AVRO_SCHEMA_JSON =
+        "{\"type\":\"record\",\"name\":\"CatalogRow\",\"namespace\":\"dev.kiln\",\"fields\":["
+            + "{\"name\":\"key\",\"type\":\"string\"},{\"name\":\"shard\",\"type\":\"string\"},"
+            + "{\"name\":\"offset\",\"type\":\"long\"},{\"name\":\"length\",\"type\":\"long\"},"
+            + "{\"name\":\"labels\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
+            + "{\"name\":\"width\",\"type\":\"int\"},{\"name\":\"height\",\"type\":\"int\"},"
+            + "{\"name\":\"boxes\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\","
+            + "\"name\":\"CatalogBox\",\"fields\":[{\"name\":\"x0\",\"type\":\"float\"},"
+            + "{\"name\":\"y0\",\"type\":\"float\"},{\"name\":\"x1\",\"type\":\"float\"},"
+            + "{\"name\":\"y1\",\"type\":\"float\"},{\"name\":\"label\",\"type\":\"string\"},"
+            + "{\"name\":\"category_id\",\"type\":\"int\"}]}}},"
+            + "{\"name\":\"source_path\",\"type\":\"string\"},{\"name\":\"content_hash\",\"type\":\"string\"}]}";
     private static final String LIST_ITEMS = "array";
     /** The footer key under which parquet-avro keeps the Avro schema its readers read with. */
     private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
@@ -155,8 +215,7 @@ public final class CatalogWriter implements AutoCloseable {
 
     @Override
     public WriteContext init(Configuration configuration) {
-      return new WriteContext(
-          PARQUET_SCHEMA, Map.of(AVRO_SCHEMA_KEY, SCHEMA.toString()));
+      return new WriteContext(PARQUET_SCHEMA, Map.of(AVRO_SCHEMA_KEY, AVRO_SCHEMA_JSON));
     }
 
     @Override

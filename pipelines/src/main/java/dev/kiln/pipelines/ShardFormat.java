@@ -125,7 +125,7 @@ public enum ShardFormat {
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING);
       ParquetIO.Sink sink =
-          ParquetIO.sink(SampleCodec.SCHEMA)
+          ParquetIO.sink(SampleCodec.schema())
               .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
               .withRowGroupSize(options.parquetRowGroupBytes());
       sink.open(channel);

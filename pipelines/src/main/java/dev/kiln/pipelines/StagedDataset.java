@@ -181,7 +181,7 @@ public final class StagedDataset {
             shards,
             configuration,
             HexFormat.of().formatHex(fingerprint.digest()),
-            SampleCodec.SCHEMA.toString());
+            SampleCodec.SCHEMA_JSON);
     if (previousVersion != null) {
       manifest =
           manifest.withRun(

@@ -18,6 +18,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
@@ -54,10 +55,10 @@ class CatalogWriterTest {
   static void writeWithParquetIo(Path file, List<CatalogEntry> entries) throws IOException {
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ParquetIO.Sink sink = ParquetIO.sink(CatalogWriter.SCHEMA);
+      ParquetIO.Sink sink = ParquetIO.sink(CatalogWriter.schema());
       sink.open(channel);
       for (CatalogEntry e : entries) {
-        GenericRecord r = new GenericData.Record(CatalogWriter.SCHEMA);
+        GenericRecord r = new GenericData.Record(CatalogWriter.schema());
         r.put("key", e.key());
         r.put("shard", e.shard());
         r.put("offset", e.offset());
@@ -65,13 +66,21 @@ class CatalogWriterTest {
         r.put("labels", new ArrayList<CharSequence>(e.labels()));
         r.put("width", e.width());
         r.put("height", e.height());
-        r.put("boxes", SampleCodec.boxRecords(e.boxes(), CatalogWriter.BOX));
+        r.put("boxes", SampleCodec.boxRecords(e.boxes(), CatalogWriter.boxSchema()));
         r.put("source_path", e.sourcePath());
         r.put("content_hash", e.contentHash());
         sink.write(r);
       }
       sink.flush();
     }
+  }
+
+  @Test
+  void writtenOutSchemasAreTheConvertedAvroSchema() {
+    assertEquals(
+        new AvroSchemaConverter().convert(CatalogWriter.schema()),
+        CatalogWriter.CatalogWriteSupport.PARQUET_SCHEMA);
+    assertEquals(CatalogWriter.schema().toString(), CatalogWriter.CatalogWriteSupport.AVRO_SCHEMA_JSON);
   }
 
   @Test

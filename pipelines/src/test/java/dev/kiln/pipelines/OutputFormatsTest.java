@@ -114,7 +114,7 @@ class OutputFormatsTest {
     Map<String, Sample> avro = new HashMap<>();
     for (Path shard : shards(avroDir, ".avro")) {
       try (DataFileReader<GenericRecord> r =
-          new DataFileReader<>(shard.toFile(), new GenericDatumReader<>(SampleCodec.SCHEMA))) {
+          new DataFileReader<>(shard.toFile(), new GenericDatumReader<>(SampleCodec.schema()))) {
         for (GenericRecord rec : r) {
           Sample s = SampleCodec.fromRecord(rec);
           avro.put(s.key(), s);

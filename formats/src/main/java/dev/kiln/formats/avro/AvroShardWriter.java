@@ -18,7 +18,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Writes one shard as an Avro object container file of samples under {@link SampleCodec#SCHEMA}.
+ * Writes one shard as an Avro object container file of samples under {@link SampleCodec#schema()}.
  *
  * <p>Avro picks a random 16-byte sync marker per file; Kiln derives it from the shard's name so
  * the same samples give the same bytes. Images are already compressed, so blocks are stored
@@ -40,9 +40,9 @@ public final class AvroShardWriter {
                 .digest(("kiln-avro-sync:" + target.getFileName()).getBytes(StandardCharsets.UTF_8)),
             16);
     this.writer =
-        new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(SampleCodec.SCHEMA))
+        new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(SampleCodec.schema()))
             .setCodec(CodecFactory.nullCodec())
-            .create(SampleCodec.SCHEMA, out, sync);
+            .create(SampleCodec.schema(), out, sync);
   }
 
   public static AvroShardWriter open(Path target) throws IOException {

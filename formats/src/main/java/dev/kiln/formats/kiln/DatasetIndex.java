@@ -80,7 +80,7 @@ public final class DatasetIndex {
       throw new IllegalArgumentException("too many records for one index: " + total);
     }
     int n = (int) total;
-    String schema = s == 0 ? dev.kiln.formats.SampleCodec.SCHEMA.toString() : sorted.get(0).schemaJson();
+    String schema = s == 0 ? dev.kiln.formats.SampleCodec.SCHEMA_JSON : sorted.get(0).schemaJson();
     int align = s == 0 ? DEFAULT_ALIGN : sorted.get(0).align();
     String[] names = new String[s];
     long[] sizes = new long[s];

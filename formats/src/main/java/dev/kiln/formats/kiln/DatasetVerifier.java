@@ -132,7 +132,7 @@ public final class DatasetVerifier {
     }
     try (r) {
       ShardSummary sum = r.summary();
-      if (!r.schemaJson().equals(SampleCodec.SCHEMA.toString())) {
+      if (!r.schemaJson().equals(SampleCodec.SCHEMA_JSON)) {
         problem(name + ": header schema differs from this library's sample schema");
       }
       int first = -1;

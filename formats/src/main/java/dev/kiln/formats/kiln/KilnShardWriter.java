@@ -102,7 +102,7 @@ public final class KilnShardWriter {
     this.file = file;
     this.tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
     this.align = align;
-    this.schemaJson = SampleCodec.SCHEMA.toString();
+    this.schemaJson = SampleCodec.SCHEMA_JSON;
     this.header = LayoutCodec.encodeHeader(align, schemaJson);
     this.out = new ShardOutput(tmp);
     try {

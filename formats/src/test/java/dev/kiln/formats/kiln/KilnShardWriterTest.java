@@ -122,7 +122,7 @@ class KilnShardWriterTest {
     assertEquals(ShardLayout.VERSION, b.getInt(ShardLayout.HDR_VERSION));
     assertEquals(4096, b.getInt(ShardLayout.HDR_ALIGN));
     int schemaLength = b.getInt(ShardLayout.HDR_SCHEMA_LENGTH);
-    assertEquals(SampleCodec.SCHEMA.toString(),
+    assertEquals(SampleCodec.SCHEMA_JSON,
         new String(bytes, ShardLayout.HDR_SCHEMA, schemaLength, "UTF-8"));
     // Trailer.
     int t = bytes.length - ShardLayout.TRAILER_SIZE;
@@ -139,7 +139,7 @@ class KilnShardWriterTest {
     Path file = dir.resolve("p-00000.kiln");
     List<Sample> samples = TestData.samples("pk", 10);
     ShardSummary sum = TestData.writeShard(file, 0, samples);
-    long expected = ShardLayout.HDR_FIXED_SIZE + SampleCodec.SCHEMA.toString().getBytes("UTF-8").length;
+    long expected = ShardLayout.HDR_FIXED_SIZE + SampleCodec.SCHEMA_JSON.getBytes("UTF-8").length;
     for (IndexEntry e : sum.entries()) {
       assertEquals(expected, e.offset(), e.key());
       expected = e.end();

@@ -127,7 +127,6 @@ final class ToolsTestData {
 
   private static Manifest manifest(String format, long written, List<ShardFile> shards) {
     return new Manifest("test", format, written + 2, written, Map.of("corrupt", 2L), shards,
-        Map.of("format", format, "size", "256", "quality", "90", "input", "/in"), "", SampleCodec
-            .SCHEMA.toString());
+        Map.of("format", format, "size", "256", "quality", "90", "input", "/in"), "", SampleCodec.SCHEMA_JSON);
   }
 }
