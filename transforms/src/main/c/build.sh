@@ -14,6 +14,8 @@ if [ -z "$cc" ]; then
     if command -v "$candidate" >/dev/null 2>&1; then cc="$candidate"; break; fi
   done
 fi
+# A library left from an earlier build would not match this source: it goes unless rebuilt.
+rm -f "$out_dir/libkilnresample.so"
 if [ -z "$cc" ]; then
   echo "kiln: no C compiler; the resampler runs in Java only (same output)" >&2
   exit 0

@@ -100,6 +100,16 @@ static int taps_inside(const int32_t *start, const int32_t *count, int n, int st
     return 1;
 }
 
+/* The version of the functions below: NativeResampler checks it when it loads the library, so a
+   library built from another version of this file is never called with the wrong arguments. */
+#define KILN_RESAMPLE_ABI 2
+
+JNIEXPORT jint JNICALL Java_dev_kiln_transforms_image_NativeResampler_abi(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return KILN_RESAMPLE_ABI;
+}
+
 typedef struct {
     jint *start;
     jint *count;

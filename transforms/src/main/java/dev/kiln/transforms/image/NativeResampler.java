@@ -26,6 +26,8 @@ import java.security.CodeSource;
  */
 final class NativeResampler {
     static final String LIBRARY_FILE = "libkilnresample.so";
+    /** The version of the C functions this class calls ({@code KILN_RESAMPLE_ABI} in the C). */
+    private static final int ABI = 2;
     private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.resample.native", NativeResampler::load);
     private static final ThreadLocal<byte[]> WORK = ThreadLocal.withInitial(() -> new byte[0]);
 
@@ -50,6 +52,11 @@ final class NativeResampler {
                     LIBRARY_FILE + " not found" + (dir == null ? "" : " in " + dir) + " (built with Kiln where a C compiler is installed)");
         }
         System.load(file.toAbsolutePath().toString());
+        int abi = abi();
+        if (abi != ABI) {
+            throw new IllegalStateException(file + " is version " + abi + " of the C resampler, this Kiln needs version " + ABI
+                    + " (rebuild Kiln)");
+        }
     }
 
     /** Where the library should be: the system property's directory, else native/ beside this class's jar or directory. */
@@ -123,4 +130,6 @@ final class NativeResampler {
             int[] hStart, int[] hCount, int[] hWeights, int hStride, int outW, byte[] work, byte[] out);
 
     private static native int boxReduce(byte[] in, int sw, int sh, int rx, int ry, int rw, int rh, int fx, int fy, byte[] out);
+
+    private static native int abi();
 }
