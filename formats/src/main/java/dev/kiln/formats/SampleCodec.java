@@ -1,13 +1,9 @@
 package dev.kiln.formats;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +26,10 @@ import org.apache.avro.io.EncoderFactory;
 public final class SampleCodec {
   /**
    * The sample schema's JSON as Avro writes it ({@code Schema.toString()}): what shard headers and
-   * manifests carry. Read from {@code sample.avsc} with Jackson's streaming API, without parsing it
-   * into an Avro schema: Avro's parser builds a Jackson tree and loads Jackson's object mapper
-   * (~700 classes), which a run that only writes Kiln shards never needs otherwise.
+   * manifests carry. Read from {@code sample.avsc} without Avro's parser ({@link AvroSchemaText});
    * {@code SampleCodecTest} checks that this is Avro's own text of the parsed schema.
    */
-  public static final String SCHEMA_JSON = loadSchemaJson();
+  public static final String SCHEMA_JSON = AvroSchemaText.of(SampleCodec.class, "sample.avsc");
 
   /** The image of a sample decoded without its image. */
   private static final byte[] NO_IMAGE = new byte[0];
@@ -52,25 +46,6 @@ public final class SampleCodec {
     static final Schema SCHEMA = new Schema.Parser().parse(SCHEMA_JSON);
     static final Schema BOX = SCHEMA.getField("boxes").schema().getElementType();
     static final Schema SOURCE = SCHEMA.getField("source").schema();
-  }
-
-  /** {@code sample.avsc} without its layout: the same tokens, written compactly as Avro writes them. */
-  private static String loadSchemaJson() {
-    try (InputStream in = SampleCodec.class.getResourceAsStream("sample.avsc")) {
-      if (in == null) {
-        throw new IllegalStateException("sample.avsc missing from the kiln-formats jar");
-      }
-      JsonFactory json = new JsonFactory();
-      StringWriter out = new StringWriter();
-      try (JsonParser parser = json.createParser(in);
-          JsonGenerator generator = json.createGenerator(out)) {
-        parser.nextToken();
-        generator.copyCurrentStructure(parser);
-      }
-      return out.toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Encodes a sample to Avro binary. */

@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.AvroSchemaText;
 import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
 import java.io.BufferedOutputStream;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -43,7 +43,13 @@ import org.apache.parquet.schema.MessageTypeParser;
 public final class CatalogWriter implements AutoCloseable {
   public static final String FILE_NAME = "catalog.parquet";
 
-  /** The catalog's row schema as parquet-avro readers see the file; built on first use. */
+  /**
+   * The catalog's row schema's JSON as Avro writes it ({@code catalog.avsc}, read without Avro's
+   * parser: {@link AvroSchemaText}), which parquet-avro keeps in the footer for its readers.
+   */
+  static final String SCHEMA_JSON = AvroSchemaText.of(CatalogWriter.class, "catalog.avsc");
+
+  /** The catalog's row schema as parquet-avro readers see the file; parsed on first use. */
   public static Schema schema() {
     return AvroSchemas.ROW;
   }
@@ -54,29 +60,12 @@ public final class CatalogWriter implements AutoCloseable {
   }
 
   /**
-   * The Avro schemas, built only when asked for: writing a catalog needs neither (Avro's schema
+   * The Avro schemas, parsed only when asked for: writing a catalog needs neither (Avro's schema
    * class loads Jackson's object mapper, ~550 classes a nightly run would load for nothing).
    */
   private static final class AvroSchemas {
-    static final Schema BOX =
-        SchemaBuilder.record("CatalogBox").namespace("dev.kiln").fields()
-            .requiredFloat("x0").requiredFloat("y0").requiredFloat("x1").requiredFloat("y1")
-            .requiredString("label").requiredInt("category_id")
-            .endRecord();
-
-    static final Schema ROW =
-        SchemaBuilder.record("CatalogRow").namespace("dev.kiln").fields()
-            .requiredString("key")
-            .requiredString("shard")
-            .requiredLong("offset")
-            .requiredLong("length")
-            .name("labels").type().array().items().stringType().noDefault()
-            .requiredInt("width")
-            .requiredInt("height")
-            .name("boxes").type().array().items(BOX).noDefault()
-            .requiredString("source_path")
-            .requiredString("content_hash")
-            .endRecord();
+    static final Schema ROW = new Schema.Parser().parse(SCHEMA_JSON);
+    static final Schema BOX = ROW.getField("boxes").schema().getElementType();
   }
 
   /** Beam's {@code ParquetIO.sink} row group size, which the catalog has always been written with. */
@@ -185,22 +174,6 @@ public final class CatalogWriter implements AutoCloseable {
               required binary content_hash (STRING);
             }
             """);
-    /**
-     * {@link #schema()}'s JSON as Avro writes it, which parquet-avro keeps in the footer for its
-     * readers ({@code CatalogWriterTest} checks it against {@code schema().toString()}).
-     */
-    static final String AVRO_SCHEMA_JSON =
-        "{\"type\":\"record\",\"name\":\"CatalogRow\",\"namespace\":\"dev.kiln\",\"fields\":["
-            + "{\"name\":\"key\",\"type\":\"string\"},{\"name\":\"shard\",\"type\":\"string\"},"
-            + "{\"name\":\"offset\",\"type\":\"long\"},{\"name\":\"length\",\"type\":\"long\"},"
-            + "{\"name\":\"labels\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
-            + "{\"name\":\"width\",\"type\":\"int\"},{\"name\":\"height\",\"type\":\"int\"},"
-            + "{\"name\":\"boxes\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\","
-            + "\"name\":\"CatalogBox\",\"fields\":[{\"name\":\"x0\",\"type\":\"float\"},"
-            + "{\"name\":\"y0\",\"type\":\"float\"},{\"name\":\"x1\",\"type\":\"float\"},"
-            + "{\"name\":\"y1\",\"type\":\"float\"},{\"name\":\"label\",\"type\":\"string\"},"
-            + "{\"name\":\"category_id\",\"type\":\"int\"}]}}},"
-            + "{\"name\":\"source_path\",\"type\":\"string\"},{\"name\":\"content_hash\",\"type\":\"string\"}]}";
     private static final String LIST_ITEMS = "array";
     /** The footer key under which parquet-avro keeps the Avro schema its readers read with. */
     private static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
@@ -215,7 +188,7 @@ public final class CatalogWriter implements AutoCloseable {
 
     @Override
     public WriteContext init(Configuration configuration) {
-      return new WriteContext(PARQUET_SCHEMA, Map.of(AVRO_SCHEMA_KEY, AVRO_SCHEMA_JSON));
+      return new WriteContext(PARQUET_SCHEMA, Map.of(AVRO_SCHEMA_KEY, SCHEMA_JSON));
     }
 
     @Override
