@@ -59,11 +59,9 @@ class NativeResamplerTest {
         // Noise drives the sums to both clamps (negative lobes over dark, overshoot over light).
         Random rnd = new Random(17);
         for (int round = 0; round < 60; round++) {
-            int w = 1 + rnd.nextInt(700);
-            int h = 1 + rnd.nextInt(500);
-            byte[] rgb = new byte[w * h * 3];
-            rnd.nextBytes(rgb);
-            RgbImage src = new RgbImage(w, h, rgb);
+            RgbImage src = noise(rnd, 700, 500);
+            int w = src.width();
+            int h = src.height();
             double x0 = rnd.nextDouble() * w / 3;
             double y0 = rnd.nextDouble() * h / 3;
             double ww = Math.max(0.5, rnd.nextDouble() * (w - x0));
@@ -81,11 +79,9 @@ class NativeResamplerTest {
         assumeTrue(NativeResampler.available(), "no native resampler: " + NativeResampler.unavailableReason());
         Random rnd = new Random(23);
         for (int round = 0; round < 40; round++) {
-            int w = 1 + rnd.nextInt(900);
-            int h = 1 + rnd.nextInt(700);
-            byte[] rgb = new byte[w * h * 3];
-            rnd.nextBytes(rgb);
-            RgbImage src = new RgbImage(w, h, rgb);
+            RgbImage src = noise(rnd, 900, 700);
+            int w = src.width();
+            int h = src.height();
             int rx = rnd.nextInt(w);
             int ry = rnd.nextInt(h);
             int rw = 1 + rnd.nextInt(w - rx);
@@ -121,6 +117,15 @@ class NativeResamplerTest {
         // Columns outside those the caller says the horizontal taps read.
         assertThrows(IllegalStateException.class, () -> NativeResampler.lanczos(src, hx, vyOk, 5, 30, 20, 15));
         assertThrows(IllegalStateException.class, () -> NativeResampler.boxReduce(src, 30, 0, 11, 30, 2, 2));
+    }
+
+    /** An image of random bytes, 1 to {@code maxW} by 1 to {@code maxH} pixels. */
+    private static RgbImage noise(Random rnd, int maxW, int maxH) {
+        int w = 1 + rnd.nextInt(maxW);
+        int h = 1 + rnd.nextInt(maxH);
+        byte[] rgb = new byte[w * h * 3];
+        rnd.nextBytes(rgb);
+        return new RgbImage(w, h, rgb);
     }
 
     private static boolean onPath(String command) {
