@@ -2,6 +2,7 @@ package dev.kiln.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
@@ -19,14 +20,17 @@ import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * catalog.parquet is written field by field, without Avro's generic records: it must be the very
- * file Beam's ParquetIO writes from generic records of the catalog schema, as it always was.
+ * catalog.parquet is written by Kiln's own Parquet writer: Parquet readers must read from it the
+ * very rows, schema and Avro schema they read from the file Beam's ParquetIO writes from generic
+ * records of the catalog schema.
  */
 class CatalogWriterTest {
   @TempDir Path tmp;
@@ -75,65 +79,123 @@ class CatalogWriterTest {
     }
   }
 
-  @Test
-  void writtenOutSchemasAreTheConvertedAvroSchema() {
-    assertEquals(
-        new AvroSchemaConverter().convert(CatalogWriter.schema()),
-        CatalogWriter.CatalogWriteSupport.PARQUET_SCHEMA);
-    // SCHEMA_JSON is catalog.avsc written compactly, never parsed by Avro: that is Avro's own text
-    // only while the file keeps Avro's order of keys. Reorder the file if this fails.
-    assertEquals(CatalogWriter.schema().toString(), CatalogWriter.SCHEMA_JSON);
+  /** The rows of a Parquet file as parquet-avro reads them, each page's CRC checked. */
+  static List<GenericRecord> readRows(Path file) throws IOException {
+    Configuration conf = new Configuration(false);
+    conf.setBoolean("parquet.page.verify-checksum.enabled", true);
+    List<GenericRecord> rows = new ArrayList<>();
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))
+            .withConf(conf)
+            .build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        rows.add(r);
+      }
+    }
+    return rows;
   }
 
-  @Test
-  void writesTheFileParquetIoWritesFromGenericRecords() throws IOException {
-    for (int n : new int[] {0, 1, 37, 3000}) {
-      List<CatalogEntry> entries = entries(n);
-      Path dir = Files.createDirectories(tmp.resolve("n" + n));
-      try (CatalogWriter w = CatalogWriter.open(dir)) {
-        for (CatalogEntry e : entries) {
-          w.write(e);
-        }
-      }
-      Path reference = tmp.resolve("reference-" + n + ".parquet");
-      writeWithParquetIo(reference, entries);
-      assertArrayEquals(
-          Files.readAllBytes(reference), Files.readAllBytes(dir.resolve(CatalogWriter.FILE_NAME)),
-          n + " rows");
-      try (var left = Files.list(dir)) {
-        assertEquals(List.of(dir.resolve(CatalogWriter.FILE_NAME)), left.toList(), "no temporary file left");
-      }
+  static ParquetMetadata footer(Path file) throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))) {
+      return reader.getFooter();
     }
   }
 
-  @Test
-  void avroReadersReadTheRowsBack() throws IOException {
-    List<CatalogEntry> entries = entries(50);
-    try (CatalogWriter w = CatalogWriter.open(tmp)) {
+  private Path writeCatalog(String name, List<CatalogEntry> entries, long rowGroupBytes)
+      throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    try (CatalogWriter w = CatalogWriter.open(dir, rowGroupBytes)) {
       for (CatalogEntry e : entries) {
         w.write(e);
       }
     }
-    org.apache.hadoop.fs.Path file =
-        new org.apache.hadoop.fs.Path(tmp.resolve(CatalogWriter.FILE_NAME).toUri());
-    try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(file, new Configuration()))
-            .build()) {
-      for (CatalogEntry e : entries) {
-        GenericRecord r = reader.read();
-        assertEquals(e.key(), r.get("key").toString());
-        assertEquals(e.offset(), r.get("offset"));
-        assertEquals(e.labels(), ((List<?>) r.get("labels")).stream().map(Object::toString).toList());
-        List<?> boxes = (List<?>) r.get("boxes");
-        assertEquals(e.boxes().size(), boxes.size());
-        for (int b = 0; b < boxes.size(); b++) {
-          GenericRecord box = (GenericRecord) boxes.get(b);
-          assertEquals(e.boxes().get(b).x1(), box.get("x1"));
-          assertEquals(e.boxes().get(b).label(), box.get("label").toString());
-          assertEquals(e.boxes().get(b).categoryId(), box.get("category_id"));
-        }
-        assertEquals(e.contentHash(), r.get("content_hash").toString());
-      }
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(dir.resolve(CatalogWriter.FILE_NAME)), left.toList(), "no temporary file left");
     }
+    return dir.resolve(CatalogWriter.FILE_NAME);
+  }
+
+  @Test
+  void fileHasTheConvertedAvroSchemaAndTheAvroSchemaInItsFooter() throws IOException {
+    // SCHEMA_JSON is catalog.avsc written compactly, never parsed by Avro: that is Avro's own text
+    // only while the file keeps Avro's order of keys. Reorder the file if this fails.
+    assertEquals(CatalogWriter.schema().toString(), CatalogWriter.SCHEMA_JSON);
+    ParquetMetadata footer = footer(writeCatalog("schema", entries(3), CatalogWriter.ROW_GROUP_BYTES));
+    assertEquals(
+        new AvroSchemaConverter().convert(CatalogWriter.schema()), footer.getFileMetaData().getSchema());
+    assertEquals(
+        CatalogWriter.SCHEMA_JSON,
+        footer.getFileMetaData().getKeyValueMetaData().get("parquet.avro.schema"));
+    assertEquals(3, footer.getBlocks().get(0).getRowCount());
+  }
+
+  @Test
+  void avroReadersReadTheRowsParquetIoWroteFromGenericRecords() throws IOException {
+    for (int n : new int[] {0, 1, 37, 3000}) {
+      List<CatalogEntry> entries = entries(n);
+      Path written = writeCatalog("n" + n, entries, CatalogWriter.ROW_GROUP_BYTES);
+      Path reference = tmp.resolve("reference-" + n + ".parquet");
+      writeWithParquetIo(reference, entries);
+      List<GenericRecord> expected = readRows(reference);
+      assertEquals(n, expected.size());
+      assertEquals(expected, readRows(written), n + " rows");
+    }
+  }
+
+  @Test
+  void manyRowsSpanPagesAndRowGroups() throws IOException {
+    // 40,000 rows: each string column's values pass the 1 MiB at which a page ends, and a
+    // quarter-megabyte row group size cuts the rows into a few dozen row groups.
+    List<CatalogEntry> entries = entries(40_000);
+    Path file = writeCatalog("many", entries, 256 << 10);
+    ParquetMetadata footer = footer(file);
+    assertTrue(footer.getBlocks().size() > 10, footer.getBlocks().size() + " row groups");
+    assertEquals(40_000, footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum());
+    List<GenericRecord> rows = readRows(file);
+    assertEquals(entries.size(), rows.size());
+    for (int i = 0; i < entries.size(); i++) {
+      assertRow(entries.get(i), rows.get(i));
+    }
+    Path onePerGroup = writeCatalog("big-groups", entries, CatalogWriter.ROW_GROUP_BYTES);
+    assertEquals(1, footer(onePerGroup).getBlocks().size());
+    assertTrue(
+        footer(onePerGroup).getBlocks().get(0).getColumns().get(14).getTotalUncompressedSize() > 2 << 20,
+        "content_hash (2.7 MB) spans several 1 MiB pages");
+    assertEquals(rows, readRows(onePerGroup));
+  }
+
+  @Test
+  void sameRowsGiveTheSameBytes() throws IOException {
+    List<CatalogEntry> entries = entries(500);
+    assertArrayEquals(
+        Files.readAllBytes(writeCatalog("a", entries, CatalogWriter.ROW_GROUP_BYTES)),
+        Files.readAllBytes(writeCatalog("b", entries, CatalogWriter.ROW_GROUP_BYTES)));
+  }
+
+  private static void assertRow(CatalogEntry e, GenericRecord r) {
+    assertEquals(e.key(), r.get("key").toString());
+    assertEquals(e.shard(), r.get("shard").toString());
+    assertEquals(e.offset(), r.get("offset"));
+    assertEquals(e.length(), r.get("length"));
+    assertEquals(e.labels(), ((List<?>) r.get("labels")).stream().map(Object::toString).toList());
+    assertEquals(e.width(), r.get("width"));
+    assertEquals(e.height(), r.get("height"));
+    List<?> boxes = (List<?>) r.get("boxes");
+    assertEquals(e.boxes().size(), boxes.size());
+    for (int b = 0; b < boxes.size(); b++) {
+      GenericRecord box = (GenericRecord) boxes.get(b);
+      Box expected = e.boxes().get(b);
+      assertEquals(expected.x0(), box.get("x0"));
+      assertEquals(expected.y0(), box.get("y0"));
+      assertEquals(expected.x1(), box.get("x1"));
+      assertEquals(expected.y1(), box.get("y1"));
+      assertEquals(expected.label(), box.get("label").toString());
+      assertEquals(expected.categoryId(), box.get("category_id"));
+    }
+    assertEquals(e.sourcePath(), r.get("source_path").toString());
+    assertEquals(e.contentHash(), r.get("content_hash").toString());
   }
 }
