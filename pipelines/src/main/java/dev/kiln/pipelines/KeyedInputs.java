@@ -138,6 +138,19 @@ public final class KeyedInputs
       Path staging, int bucket, Map<String, List<MatchResult.Metadata>> byKey,
       Consumer<KV<String, MatchResult.Metadata>> unique, Consumer<Rejection> duplicates)
       throws IOException {
+    List<InputRecord> listing = splitDuplicates(byKey, unique, duplicates);
+    Files.createDirectories(StagingLayout.parts(staging));
+    PartFiles.writeListing(StagingLayout.listingPart(staging, bucket), listing);
+  }
+
+  /**
+   * As {@link #splitDuplicates(Path, int, Map, Consumer, Consumer)}, but returns the listing of
+   * the unique inputs instead of staging it: for a runner that hands it to {@link StagedDataset}
+   * in memory ({@link StagedParts}).
+   */
+  public static List<InputRecord> splitDuplicates(
+      Map<String, List<MatchResult.Metadata>> byKey,
+      Consumer<KV<String, MatchResult.Metadata>> unique, Consumer<Rejection> duplicates) {
     List<InputRecord> listing = new ArrayList<>();
     byKey.forEach(
         (key, files) -> {
@@ -150,8 +163,7 @@ public final class KeyedInputs
             rejectAll(key, files, duplicates);
           }
         });
-    Files.createDirectories(StagingLayout.parts(staging));
-    PartFiles.writeListing(StagingLayout.listingPart(staging, bucket), listing);
+    return listing;
   }
 
   private static void rejectAll(

@@ -53,18 +53,8 @@ final class PartFiles {
     });
   }
 
-  /** A shard's catalog rows and, at the same positions, its samples' image lengths. */
-  record CatalogPart(List<CatalogEntry> entries, List<Integer> imageLengths) {
-    CatalogPart {
-      if (entries.size() != imageLengths.size()) {
-        throw new IllegalArgumentException(
-            entries.size() + " catalog rows but " + imageLengths.size() + " image lengths");
-      }
-    }
-  }
-
   /** Writes a catalog part atomically (temporary file, then rename). */
-  static void writeCatalog(Path target, CatalogPart part) throws IOException {
+  static void writeCatalog(Path target, ShardRows part) throws IOException {
     write(target, part.entries().size(), out -> {
       for (int i = 0; i < part.entries().size(); i++) {
         part.entries().get(i).writeTo(out);
@@ -73,14 +63,14 @@ final class PartFiles {
     });
   }
 
-  static CatalogPart readCatalog(Path file) throws IOException {
+  static ShardRows readCatalog(Path file) throws IOException {
     List<Integer> imageLengths = new ArrayList<>();
     List<CatalogEntry> entries = read(file, in -> {
       CatalogEntry entry = CatalogEntry.readFrom(in);
       imageLengths.add(in.readInt());
       return entry;
     });
-    return new CatalogPart(entries, imageLengths);
+    return new ShardRows(entries, imageLengths);
   }
 
   /** Writes the records' fields. */

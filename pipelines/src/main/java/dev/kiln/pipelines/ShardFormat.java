@@ -16,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -34,13 +32,12 @@ public enum ShardFormat {
     @Override
     ShardSink open(Path file, ShardOptions options) throws IOException {
       KilnShardWriter writer = KilnShardWriter.open(file, options.align());
-      List<long[]> locations = new ArrayList<>();
       return new ShardSink() {
         @Override
-        public void write(EncodedSample sample) throws IOException {
+        public long[] write(EncodedSample sample) throws IOException {
           // The record is stored as it is: no decoding and encoding again.
           IndexEntry e = writer.write(sample);
-          locations.add(new long[] {e.offset(), e.length()});
+          return new long[] {e.offset(), e.length()};
         }
 
         @Override
@@ -48,7 +45,7 @@ public enum ShardFormat {
           ShardSummary summary = writer.close();
           return new WrittenShard(
               new ShardFile(summary.fileName(), summary.recordCount(), summary.bytes(), writer.sha256()),
-              locations, Integer.toUnsignedLong(summary.fileCrc32c()));
+              Integer.toUnsignedLong(summary.fileCrc32c()));
         }
 
         @Override
@@ -64,17 +61,16 @@ public enum ShardFormat {
     @Override
     ShardSink open(Path file, ShardOptions options) throws IOException {
       WebDatasetShardWriter writer = WebDatasetShardWriter.open(file);
-      List<long[]> locations = new ArrayList<>();
       return new ShardSink() {
         @Override
-        public void write(EncodedSample encoded) throws IOException {
-          locations.add(writer.write(encoded.sample()));
+        public long[] write(EncodedSample encoded) throws IOException {
+          return writer.write(encoded.sample());
         }
 
         @Override
         public WrittenShard finish() throws IOException {
           writer.close();
-          return new WrittenShard(writer.summary(), locations, WrittenShard.NO_CRC);
+          return new WrittenShard(writer.summary(), WrittenShard.NO_CRC);
         }
 
         @Override
@@ -92,14 +88,15 @@ public enum ShardFormat {
       AvroShardWriter writer = AvroShardWriter.open(file);
       return new UnaddressedSink() {
         @Override
-        public void write(EncodedSample sample) throws IOException {
+        public long[] write(EncodedSample sample) throws IOException {
           writer.write(sample.sample());
           count++;
+          return unaddressed();
         }
 
         @Override
         public WrittenShard finish() throws IOException {
-          return new WrittenShard(writer.close(), unaddressed(count), WrittenShard.NO_CRC);
+          return new WrittenShard(writer.close(), WrittenShard.NO_CRC);
         }
 
         @Override
@@ -131,9 +128,10 @@ public enum ShardFormat {
       sink.open(channel);
       return new UnaddressedSink() {
         @Override
-        public void write(EncodedSample sample) throws IOException {
+        public long[] write(EncodedSample sample) throws IOException {
           sink.write(SampleCodec.toRecord(sample.sample()));
           count++;
+          return unaddressed();
         }
 
         @Override
@@ -144,7 +142,7 @@ public enum ShardFormat {
           return new WrittenShard(
               new ShardFile(
                   file.getFileName().toString(), count, Files.size(file), FileDigest.sha256(file)),
-              unaddressed(count), WrittenShard.NO_CRC);
+              WrittenShard.NO_CRC);
         }
 
         @Override
@@ -192,10 +190,14 @@ public enum ShardFormat {
 
   /** An open shard file: samples are appended in their final order. */
   interface ShardSink {
-    /** Appends a sample: kiln shards store its record bytes; other formats its decoded fields. */
-    void write(EncodedSample sample) throws IOException;
+    /**
+     * Appends a sample: kiln shards store its record bytes; other formats its decoded fields.
+     *
+     * @return where it lies in the file, {offset, length}; {-1, -1} when not addressable
+     */
+    long[] write(EncodedSample sample) throws IOException;
 
-    /** Completes the file and reports it with each sample's {offset, length} in write order. */
+    /** Completes the file and reports it. */
     WrittenShard finish() throws IOException;
 
     void abort();
@@ -205,22 +207,18 @@ public enum ShardFormat {
   abstract static class UnaddressedSink implements ShardSink {
     long count;
 
-    static List<long[]> unaddressed(long count) {
-      List<long[]> none = new ArrayList<>();
-      for (long i = 0; i < count; i++) {
-        none.add(new long[] {-1, -1});
-      }
-      return none;
+    static long[] unaddressed() {
+      return new long[] {-1, -1};
     }
   }
 
   /**
-   * A completed shard file and where each sample lies in it ({-1, -1} when not addressable).
+   * A completed shard file.
    *
    * @param fileCrc32c the whole file's CRC32C (unsigned) when the writer computed it (kiln
    *     shards, for the dataset index), else {@link #NO_CRC}
    */
-  record WrittenShard(ShardFile file, List<long[]> locations, long fileCrc32c) {
+  record WrittenShard(ShardFile file, long fileCrc32c) {
     static final long NO_CRC = -1;
   }
 }

@@ -60,36 +60,37 @@ public final class StagedDataset {
   public static Manifest finish(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
       Path previousVersion, boolean carriedOver) throws IOException {
+    return finish(
+        staging, format, configuration, kilnVersion, previousVersion, carriedOver,
+        StagedParts.readFrom(staging));
+  }
+
+  /**
+   * As {@link #finish(Path, ShardFormat, Map, String, Path, boolean)}, from {@code parts} handed
+   * over in memory rather than read from the staging directory. Returns or throws only once no
+   * shard of {@code parts} is being completed any more.
+   */
+  public static Manifest finish(
+      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
+      Path previousVersion, boolean carriedOver, StagedParts parts) throws IOException {
     try (CatalogInBackground catalog = CatalogInBackground.start(staging)) {
-      return finish(staging, format, configuration, kilnVersion, previousVersion, carriedOver, catalog);
+      return finish(
+          staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts, catalog);
+    } finally {
+      parts.awaitShardsQuietly();
     }
   }
 
-  /** As {@link #finish(Path, ShardFormat, Map, String, Path, boolean)}, the catalog written by {@code catalog}. */
+  /** As {@link #finish(Path, ShardFormat, Map, String, Path, boolean, StagedParts)}, the catalog written by {@code catalog}. */
   private static Manifest finish(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
-      Path previousVersion, boolean carriedOver, CatalogInBackground catalog) throws IOException {
-    Path parts = StagingLayout.parts(staging);
-    List<ShardPart> shardParts = new ArrayList<>();
-    if (Files.isDirectory(parts)) {
-      try (Stream<Path> files = Files.list(parts)) {
-        for (Path p : (Iterable<Path>) files.sorted()::iterator) {
-          String name = p.getFileName().toString();
-          if (name.startsWith(StagingLayout.SHARD_PREFIX + "-") && name.endsWith(".json")) {
-            shardParts.add(ShardPart.readFrom(p));
-          }
-        }
-      }
-    }
-    shardParts.sort(Comparator.comparingInt(ShardPart::index));
-
-    // catalog.parquet is written on its own thread (CatalogInBackground), its cold Parquet code
-    // overlapping the rest of finishing; the catalog parts are read here, once, for both.
+      Path previousVersion, boolean carriedOver, StagedParts parts, CatalogInBackground catalog)
+      throws IOException {
+    // catalog.parquet is written on its own thread (CatalogInBackground), beside the rest of
+    // finishing; the rows are gathered here, once, for both.
     List<CatalogEntry> entries = new ArrayList<>();
     List<Integer> imageLengths = new ArrayList<>();
-    for (ShardPart part : shardParts) {
-      PartFiles.CatalogPart rows =
-          PartFiles.readCatalog(StagingLayout.catalogPart(staging, part.index()));
+    for (ShardRows rows : parts.rows()) {
       entries.addAll(rows.entries());
       imageLengths.addAll(rows.imageLengths());
     }
@@ -99,20 +100,22 @@ public final class StagedDataset {
       SampleFields.write(staging, entries, imageLengths);
     }
     return finishBesideCatalog(
-        staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts,
-        shardParts, entries, catalog);
+        staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts, entries,
+        catalog);
   }
 
   private static Manifest finishBesideCatalog(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
-      Path previousVersion, boolean carriedOver, Path parts, List<ShardPart> shardParts,
-      List<CatalogEntry> entries, CatalogInBackground catalog) throws IOException {
+      Path previousVersion, boolean carriedOver, StagedParts parts, List<CatalogEntry> entries,
+      CatalogInBackground catalog) throws IOException {
     Map<String, String> contentHashes = new HashMap<>();
     for (CatalogEntry entry : entries) {
       contentHashes.put(entry.key(), entry.contentHash());
     }
-    List<InputRecord> inputs = inputRecords(parts, contentHashes);
+    List<InputRecord> inputs = inputRecords(parts.listing(), contentHashes);
     InputRecord.writeAll(staging.resolve(InputRecord.FILE_NAME), inputs);
+    // Everything above needs only the shards' rows; from here on, the shards must be complete.
+    List<ShardPart> shardParts = parts.shards();
     if (format == ShardFormat.KILN) {
       // One file holding every shard's footer, so readers load the whole index in one read;
       // the shards' CRC32C are their writers', which saves reading every shard again.
@@ -166,7 +169,7 @@ public final class StagedDataset {
       Files.createFile(rejectsFile);
     }
     catalog.await(); // the catalog belongs to the dataset the manifest describes
-    FileTrees.delete(parts);
+    FileTrees.delete(StagingLayout.parts(staging));
 
     long rejected = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
     Manifest manifest =
@@ -192,19 +195,13 @@ public final class StagedDataset {
   }
 
   /** The listed inputs, sorted by key, with the content hash of those that were written. */
-  private static List<InputRecord> inputRecords(Path parts, Map<String, String> contentHashes)
-      throws IOException {
-    List<InputRecord> records = new ArrayList<>();
-    if (Files.isDirectory(parts)) {
-      try (Stream<Path> files = Files.list(parts)) {
-        for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("listing-"))::iterator) {
-          for (InputRecord r : PartFiles.readListing(p)) {
-            String hash = contentHashes.get(r.key());
-            records.add(new InputRecord(r.key(), r.path(), r.size(), r.lastModifiedMillis(),
-                hash == null ? "" : hash, hash != null));
-          }
-        }
-      }
+  private static List<InputRecord> inputRecords(
+      List<InputRecord> listing, Map<String, String> contentHashes) {
+    List<InputRecord> records = new ArrayList<>(listing.size());
+    for (InputRecord r : listing) {
+      String hash = contentHashes.get(r.key());
+      records.add(new InputRecord(r.key(), r.path(), r.size(), r.lastModifiedMillis(),
+          hash == null ? "" : hash, hash != null));
     }
     records.sort(Comparator.comparing(InputRecord::key));
     return records;

@@ -17,8 +17,11 @@ import java.util.List;
  * One shard being written into the staging directory, its samples added one at a time in their
  * final ({@link SampleOrder#KEYS}) order; {@link #finish} then writes its catalog part and its
  * description. A runner that gets samples in that order (the local runner's spill does) writes
- * each as it comes, holding none: a Kiln shard's carried records are then copied, checksummed
- * and synced while the next are still being read.
+ * each as it comes, holding only its catalog row: a Kiln shard's carried records are then copied,
+ * checksummed and synced while the next are still being read.
+ *
+ * <p>A runner in the launcher's JVM hands the shard's catalog rows ({@link #rows}) and description
+ * ({@link #complete}) to {@link StagedDataset} in memory instead ({@link StagedParts}).
  *
  * <p>Not thread-safe; {@link #abort} discards the shard after a failure.
  */
@@ -29,7 +32,8 @@ public final class StagedShard {
   private final ShardFormat.ShardSink sink;
   /** The digest of every sample's key and content hash, in order: what the shard holds. */
   private final MessageDigest content = FileDigest.newSha256();
-  private final List<EncodedSample> samples = new ArrayList<>();
+  private final List<CatalogEntry> catalog = new ArrayList<>();
+  private final List<Integer> imageLengths = new ArrayList<>();
   /** Set once the shard file is complete: there is nothing to discard after that. */
   private boolean written;
 
@@ -55,10 +59,11 @@ public final class StagedShard {
 
   /** Appends the next sample; samples must come in {@link SampleOrder#KEYS} order. */
   public void add(EncodedSample sample) throws IOException {
-    sink.write(sample);
+    long[] at = sink.write(sample);
     String line = sample.key() + "\0" + sample.contentHash() + "\n";
     content.update(line.getBytes(StandardCharsets.UTF_8));
-    samples.add(sample);
+    catalog.add(sample.catalogEntry(name, at[0], at[1]));
+    imageLengths.add(sample.imageLength());
   }
 
   /**
@@ -66,20 +71,22 @@ public final class StagedShard {
    * launcher takes to mean that the shard and its catalog part are complete.
    */
   public void finish() throws IOException {
+    ShardPart part = complete();
+    PartFiles.writeCatalog(StagingLayout.catalogPart(dir, index), rows());
+    part.writeTo(StagingLayout.shardPart(dir, index));
+  }
+
+  /** The catalog rows of the samples added so far, in their order. */
+  public ShardRows rows() {
+    return new ShardRows(catalog, imageLengths);
+  }
+
+  /** Completes the shard file and describes it, writing no part files. */
+  public ShardPart complete() throws IOException {
     ShardFormat.WrittenShard shard = sink.finish();
     written = true;
-    List<CatalogEntry> catalog = new ArrayList<>(samples.size());
-    List<Integer> imageLengths = new ArrayList<>(samples.size());
-    for (int i = 0; i < samples.size(); i++) {
-      long[] at = shard.locations().get(i);
-      catalog.add(samples.get(i).catalogEntry(name, at[0], at[1]));
-      imageLengths.add(samples.get(i).imageLength());
-    }
-    PartFiles.writeCatalog(
-        StagingLayout.catalogPart(dir, index), new PartFiles.CatalogPart(catalog, imageLengths));
-    new ShardPart(
-            index, shard.file(), HexFormat.of().formatHex(content.digest()), shard.fileCrc32c())
-        .writeTo(StagingLayout.shardPart(dir, index));
+    return new ShardPart(
+        index, shard.file(), HexFormat.of().formatHex(content.digest()), shard.fileCrc32c());
   }
 
   /** Discards the shard file after a failure, unless {@link #finish} completed it. */

@@ -34,11 +34,11 @@ class PartFilesTest {
                 List.of(new Box(-1.5f, 0f, Float.MAX_VALUE, Float.MIN_VALUE, "ñ", -7), new Box(0, 0, 1, 1, "", 0)),
                 "/in/日本.jpg", "00".repeat(32)));
     Path catalogPart = tmp.resolve("catalog-00000.part");
-    PartFiles.CatalogPart part = new PartFiles.CatalogPart(catalog, List.of(17_000, Integer.MAX_VALUE));
+    ShardRows part = new ShardRows(catalog, List.of(17_000, Integer.MAX_VALUE));
     PartFiles.writeCatalog(catalogPart, part);
     assertEquals(part, PartFiles.readCatalog(catalogPart));
 
-    PartFiles.CatalogPart none = new PartFiles.CatalogPart(List.of(), List.of());
+    ShardRows none = new ShardRows(List.of(), List.of());
     PartFiles.writeCatalog(catalogPart, none);
     assertEquals(none, PartFiles.readCatalog(catalogPart));
     try (var left = Files.list(tmp)) {

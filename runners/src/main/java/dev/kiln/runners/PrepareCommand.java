@@ -142,19 +142,25 @@ public final class PrepareCommand {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
-        counters =
+        LocalPrepareRun.Outcome outcome =
             new LocalPrepareRun(
                     inputs, listing, settings, limits, framing, format, shardOptions,
                     output.staging(), parallelism, previous)
                 .run();
+        counters = outcome.counters();
+        // Handed over in memory; the last shard may still be completing meanwhile.
+        manifest =
+            StagedDataset.finish(
+                output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
+                previousVersion != null, outcome.parts());
       } else {
         counters =
             runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism, previous, framing);
+        manifest =
+            StagedDataset.finish(
+                output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
+                previousVersion != null);
       }
-      manifest =
-          StagedDataset.finish(
-              output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
-              previousVersion != null);
       manifest = manifest.withRun(runId, manifest.changes());
       manifest.writeTo(output.staging());
       published = output.publish();

@@ -11,6 +11,7 @@ import dev.kiln.pipelines.KeyedInputs;
 import dev.kiln.pipelines.SampleOrder;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
+import dev.kiln.pipelines.StagedParts;
 import dev.kiln.pipelines.StagedShard;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
@@ -106,8 +107,15 @@ public final class LocalPrepareRun {
     this.previousVersion = previousVersion;
   }
 
-  /** Runs the job into the staging directory and returns the Kiln counters. */
-  public Map<String, Long> run() throws IOException, InterruptedException {
+  /**
+   * What a run gives: its Kiln counters, and the parts it staged for {@link
+   * dev.kiln.pipelines.StagedDataset#finish(Path, ShardFormat, Map, String, Path, boolean,
+   * StagedParts)}, whose last shard may still be completing.
+   */
+  public record Outcome(Map<String, Long> counters, StagedParts parts) {}
+
+  /** Runs the job into the staging directory. */
+  public Outcome run() throws IOException, InterruptedException {
     MetricsEnvironment.setCurrentContainer(metrics);
     // The previous version's inputs and index are read on another core while the inputs are
     // keyed here: each takes a tenth of a second or two for ten thousand inputs.
@@ -118,7 +126,8 @@ public final class LocalPrepareRun {
     List<Rejection> rejects = Collections.synchronizedList(new ArrayList<>());
     Map<String, List<MatchResult.Metadata>> byKey = byKey(rejects::add);
     List<KV<String, MatchResult.Metadata>> unique = new ArrayList<>(byKey.size());
-    KeyedInputs.splitDuplicates(staging, 0, byKey, unique::add, rejects::add);
+    StagedParts parts =
+        new StagedParts(KeyedInputs.splitDuplicates(byKey, unique::add, rejects::add));
 
     PreviousVersion previous = opened(opening);
     try (SampleSpill spill =
@@ -126,12 +135,17 @@ public final class LocalPrepareRun {
             staging.resolve("_spill"), WriteShards::measure,
             previous == null ? null : previous::carried, unique.size())) {
       prepareAll(unique, previous, spill, rejects);
-      writeShards(spill);
+      writeShards(spill, parts);
     }
-    if (!rejects.isEmpty()) {
-      WriteRejects.write(staging, rejects);
+    try {
+      if (!rejects.isEmpty()) {
+        WriteRejects.write(staging, rejects);
+      }
+    } catch (IOException | RuntimeException e) {
+      parts.awaitShardsQuietly();
+      throw e;
     }
-    return counters();
+    return new Outcome(counters(), parts);
   }
 
   /** Runs {@code task} on a daemon thread of its own. */
@@ -277,15 +291,21 @@ public final class LocalPrepareRun {
   }
 
   /**
-   * Writes the parked samples into shards, one shard at a time, in shard order. The spill hands
-   * them over in their final order, so each goes into its shard as it comes: the copying of
-   * carried records then overlaps the reading of the next ones.
+   * Writes the parked samples into shards, one shard at a time, in shard order, into {@code
+   * parts}. The spill hands them over in their final order, so each goes into its shard as it
+   * comes: the copying of carried records then overlaps the reading of the next ones.
+   *
+   * <p>A shard whose samples are all placed is completed (the rest of its copying, checksums
+   * and sync) on a thread of its own while the next shard, or the finishing of the dataset, goes
+   * on: its catalog rows are known already.
    */
-  private void writeShards(SampleSpill spill) throws IOException {
+  private void writeShards(SampleSpill spill, StagedParts parts) throws IOException {
     if (spill.count() == 0) {
       return;
     }
     int shards = WriteShards.shardCount(spill.measured(), shardOptions.targetBytes());
+    ExecutorService completing =
+        Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-shard-completion"));
     StagedShard[] current = {null};
     try {
       spill.drainInOrder(
@@ -294,7 +314,7 @@ public final class LocalPrepareRun {
               EncodedSample s = samples.get(i);
               int shard = SampleOrder.shardOfHash(keyHashes[i], shards);
               if (current[0] != null && current[0].index() != shard) {
-                current[0].finish();
+                complete(current[0], completing, parts);
                 current[0] = null;
               }
               if (current[0] == null) {
@@ -304,14 +324,23 @@ public final class LocalPrepareRun {
             }
           });
       if (current[0] != null) {
-        current[0].finish();
+        complete(current[0], completing, parts);
+        current[0] = null;
       }
     } catch (IOException | RuntimeException e) {
       if (current[0] != null) {
         current[0].abort();
       }
+      parts.awaitShardsQuietly();
       throw e;
+    } finally {
+      completing.shutdown(); // its thread ends once the shards handed to it are complete
     }
+  }
+
+  /** Has {@code shard}, whose samples are all placed, completed on {@code completing}. */
+  private static void complete(StagedShard shard, ExecutorService completing, StagedParts parts) {
+    parts.addShard(shard.rows(), completing.submit(shard::complete));
   }
 
   private Map<String, Long> counters() {

@@ -1,0 +1,113 @@
+package dev.kiln.pipelines;
+
+import dev.kiln.formats.InputRecord;
+import dev.kiln.formats.TaskFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * What a run's workers staged, as {@link StagedDataset#finish} reads it: the listing of unique
+ * inputs, each shard's catalog rows, and each shard's description.
+ *
+ * <p>A Beam job's workers leave these in the staging directory ({@link #readFrom}). The local
+ * runner, in the launcher's JVM, hands them over in memory: nothing is written to be read back,
+ * and a shard may still be completing (its checksums, its sync) when finishing starts, since its
+ * rows are known once its samples are placed; finishing writes the catalog and the inputs meanwhile
+ * and waits for the shards' descriptions only for the index and the manifest.
+ */
+public final class StagedParts {
+  private final List<InputRecord> listing;
+  private final List<ShardRows> rows = new ArrayList<>();
+  private final List<Future<ShardPart>> shards = new ArrayList<>();
+
+  /** Parts with {@code listing} as the run's unique inputs, and no shard yet. */
+  public StagedParts(List<InputRecord> listing) {
+    this.listing = listing;
+  }
+
+  /**
+   * Adds the next shard (shards come in index order): its rows, and its description as it will be
+   * once the shard is complete.
+   */
+  public void addShard(ShardRows shardRows, Future<ShardPart> part) {
+    rows.add(shardRows);
+    shards.add(part);
+  }
+
+  /** The parts Beam workers left in {@code staging}'s parts directory. */
+  static StagedParts readFrom(Path staging) throws IOException {
+    Path dir = StagingLayout.parts(staging);
+    List<ShardPart> parts = new ArrayList<>();
+    List<InputRecord> listing = new ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+          String name = p.getFileName().toString();
+          if (name.startsWith(StagingLayout.SHARD_PREFIX + "-") && name.endsWith(".json")) {
+            parts.add(ShardPart.readFrom(p));
+          } else if (name.startsWith("listing-")) {
+            listing.addAll(PartFiles.readListing(p));
+          }
+        }
+      }
+    }
+    parts.sort(Comparator.comparingInt(ShardPart::index));
+    StagedParts staged = new StagedParts(listing);
+    for (ShardPart part : parts) {
+      staged.addShard(
+          PartFiles.readCatalog(StagingLayout.catalogPart(staging, part.index())),
+          CompletableFuture.completedFuture(part));
+    }
+    return staged;
+  }
+
+  /** The unique inputs, in no particular order. */
+  List<InputRecord> listing() {
+    return listing;
+  }
+
+  /** Each shard's catalog rows, in shard order. */
+  List<ShardRows> rows() {
+    return rows;
+  }
+
+  /** Each shard's description in shard order, once every shard is complete. */
+  List<ShardPart> shards() throws IOException {
+    List<ShardPart> parts = new ArrayList<>(shards.size());
+    for (Future<ShardPart> shard : shards) {
+      parts.add(TaskFailure.await(shard, "completing a shard"));
+    }
+    return parts;
+  }
+
+  /**
+   * Waits until no shard is being completed any more, whatever became of it: called before a
+   * failed run's staging directory is deleted, which a shard's writer must be done with.
+   */
+  public void awaitShardsQuietly() {
+    boolean interrupted = false;
+    for (Future<ShardPart> shard : shards) {
+      while (true) {
+        try {
+          shard.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | RuntimeException e) {
+          break; // its failure is reported where the shard is awaited, or by what failed first
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
