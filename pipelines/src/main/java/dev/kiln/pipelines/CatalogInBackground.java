@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
  * {@code catalog.parquet} written on a thread of its own: the writer is set up as soon as this
  * starts, and the rows go in once {@link #write} hands them over.
  *
- * <p>Parquet's code is cold in a short run: setting the writer up and writing ten thousand rows
- * takes as long as a nightly run's other finishing work together, which {@link
- * StagedDataset#finish} overlaps it with. (Starting it earlier, beside the writing of shards, made
- * nightly runs no faster: that phase has no idle core to give.)
+ * <p>Its code is cold in a short run, and {@link StagedDataset#finish} has other files to write
+ * meanwhile. (Starting it earlier, beside the writing of shards, made nightly runs no faster:
+ * that phase has no idle core to give.)
  */
 final class CatalogInBackground implements AutoCloseable {
   private final ExecutorService thread =

@@ -52,8 +52,11 @@ import org.apache.beam.sdk.values.KV;
  * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
  * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link
  * InputPreparer}, {@link StagedShard} as {@link WriteShards#writeShard} does, {@link
- * WriteRejects#write}), so it writes the same staging directory, byte for byte, as the Beam job
- * on any runner; {@code StagedDataset.finish} and publishing then run as for the others.
+ * WriteRejects#write}), so it stages the same dataset, byte for byte, as the Beam job on any
+ * runner; {@code StagedDataset.finish} and publishing then run as for the others. What the Beam
+ * job's workers leave in the staging directory as part files for finishing to read (the listing,
+ * the shards' catalog rows and descriptions) it hands over in memory ({@link StagedParts}), the
+ * last shard possibly still completing.
  *
  * <p>Samples travel as their record bytes ({@link EncodedSample}): encoded once when prepared,
  * and a sample carried over from the previous version not at all, its record going from the old
@@ -65,7 +68,7 @@ import org.apache.beam.sdk.values.KV;
  * more than a small job's images, and it holds every sample in memory. Here the workers pull
  * inputs from a shared counter, prepared samples are parked in a {@link SampleSpill} until the
  * shard count is known, and shards are then written one at a time in hash order, holding one
- * shard's samples in memory.
+ * bucket of samples in memory.
  *
  * <p>Counters are Beam metrics as in the Beam job, collected in one metrics container.
  */
