@@ -11,6 +11,7 @@ import dev.kiln.pipelines.KeyedInputs;
 import dev.kiln.pipelines.SampleOrder;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
+import dev.kiln.pipelines.ShardPart;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.pipelines.StagedShard;
 import dev.kiln.pipelines.WriteRejects;
@@ -310,6 +311,7 @@ public final class LocalPrepareRun {
     ExecutorService completing =
         Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-shard-completion"));
     StagedShard[] current = {null};
+    List<Future<ShardPart>> completions = new ArrayList<>();
     try {
       spill.drainInOrder(
           (samples, keyHashes) -> {
@@ -317,7 +319,7 @@ public final class LocalPrepareRun {
               EncodedSample s = samples.get(i);
               int shard = SampleOrder.shardOfHash(keyHashes[i], shards);
               if (current[0] != null && current[0].index() != shard) {
-                complete(current[0], completing, parts);
+                complete(current[0], completions, completing, parts);
                 current[0] = null;
               }
               if (current[0] == null) {
@@ -327,7 +329,7 @@ public final class LocalPrepareRun {
             }
           });
       if (current[0] != null) {
-        complete(current[0], completing, parts);
+        complete(current[0], completions, completing, parts);
         current[0] = null;
       }
     } catch (IOException | RuntimeException e) {
@@ -341,9 +343,21 @@ public final class LocalPrepareRun {
     }
   }
 
-  /** Has {@code shard}, whose samples are all placed, completed on {@code completing}. */
-  private static void complete(StagedShard shard, ExecutorService completing, StagedParts parts) {
-    parts.addShard(shard.rows(), completing.submit(shard::complete));
+  /**
+   * Has {@code shard}, whose samples are all placed, completed on {@code completing}, once the
+   * shard before it is complete: at most one shard completes while the next is written, so the
+   * open files and buffers of shards in flight stay those of two (copies are queued without
+   * waiting, and the writing could otherwise run ahead of the checksums by any number of shards).
+   */
+  private static void complete(
+      StagedShard shard, List<Future<ShardPart>> completions, ExecutorService completing,
+      StagedParts parts) throws IOException {
+    if (!completions.isEmpty()) {
+      TaskFailure.await(completions.get(completions.size() - 1), "completing a shard");
+    }
+    Future<ShardPart> completion = completing.submit(shard::complete);
+    completions.add(completion);
+    parts.addShard(shard.rows(), completion);
   }
 
   private Map<String, Long> counters() {
