@@ -1,5 +1,10 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.kiln.IndexEntry;
+import dev.kiln.formats.kiln.KilnShardReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,6 +120,41 @@ class NightlyRunsTest {
     assertEquals(0, beamNightly.code(), beamNightly.err());
     assertTrue(beamNightly.out().contains("carried-over=6"), beamNightly.out());
     assertSameDataset(full, beamRoot);
+  }
+
+  @Test
+  void aDamagedRecordInThePreviousVersionFailsTheRunAndLeavesCurrentAsItWas() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Manifest before = Manifest.readFrom(root);
+    // One byte of a carried record's image flipped on disk, as a failing disk might: the run
+    // copies the record unread, and the check of the copy against its CRC32C (on the shard's
+    // completion thread, while finishing goes on) must fail the run.
+    Path shard = DatasetRoot.resolve(root).resolve("shard-00000.kiln");
+    IndexEntry record;
+    try (KilnShardReader reader = KilnShardReader.open(shard)) {
+      record = reader.entry(0);
+    }
+    try (FileChannel file = FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      long at = record.offset() + record.length() / 2;
+      file.read(b, at);
+      b.put(0, (byte) ~b.get(0)).rewind();
+      file.write(b, at);
+    }
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+
+    PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
+    assertEquals(1, nightly.code(), nightly.out() + nightly.err());
+    assertTrue(
+        nightly.err().contains("job failed") && nightly.err().contains("fails its CRC32C")
+            && nightly.err().contains("record at " + record.offset() + " of " + shard),
+        nightly.err());
+    assertEquals(before, Manifest.readFrom(root), "CURRENT is the version before");
+    try (Stream<Path> left = Files.list(root)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "no staging left");
+    }
   }
 
   /**
