@@ -14,10 +14,11 @@ import java.util.TreeMap;
  * Writes a Parquet file of a {@link ParquetSchema}'s rows, which the caller shreds into its
  * {@link #column columns} and ends one at a time ({@link #endRow}).
  *
- * <p>The file is plain Parquet that every reader reads (parquet-mr and so parquet-avro and Beam's
- * ParquetIO, Arrow, DuckDB, Spark): data pages of version 1, values plain-encoded, levels in the
- * RLE/bit-packing hybrid, each page Snappy-compressed and with its CRC32; row groups of a size
- * the caller chooses; no dictionaries and no statistics. The same rows give the same bytes.
+ * <p>The file is plain Parquet, the part of the format every reader reads (checked with
+ * parquet-mr, and so parquet-avro, Beam's ParquetIO and Spark; DuckDB; hyparquet): data pages of
+ * version 1, values plain-encoded, levels in the RLE/bit-packing hybrid, each page
+ * Snappy-compressed and with its CRC32; row groups of a size the caller chooses; no dictionaries
+ * and no statistics. The same rows give the same bytes.
  *
  * <p>Why not parquet-mr's writer: for a nightly run's catalog, loading and warming parquet-mr and
  * the Hadoop classes it needs took longer than everything else that finishes a dataset (a third
@@ -39,7 +40,8 @@ public final class ParquetTableWriter {
   private boolean finished;
 
   /**
-   * Starts a file of {@code schema}'s rows in {@code out}, written from its current position on.
+   * Starts a file of {@code schema}'s rows in {@code out}, which must be at the start of the file:
+   * the footer's offsets count from there.
    *
    * @param createdBy what the footer names as the file's writer
    * @param rowGroupBytes a row group ends at the first row end after this many bytes are held
