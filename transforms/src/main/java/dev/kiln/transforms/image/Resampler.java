@@ -3,6 +3,8 @@ package dev.kiln.transforms.image;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Separable Lanczos-3 resampling of packed 8-bit RGB on its stored (sRGB-encoded) values.
@@ -307,14 +309,45 @@ final class Resampler {
         return SUPPORT * sinPx * sinPx3 / (px * px);
     }
 
-    /** Tap table mapping {@code outLen} outputs onto the window {@code [x0, x0+len)} of a {@code srcLen} axis. */
+    /**
+     * Tap table mapping {@code outLen} outputs onto the window {@code [x0, x0+len)} of a {@code srcLen} axis.
+     * Tables are kept for reuse ({@link #RECENT_TAPS}): the images of a collection come in a few
+     * sizes, and an image's two tables cost ~0.1 ms to compute, a quarter of its resampling. A
+     * table is never changed once made, so threads share them.
+     */
     static Taps taps(int srcLen, double x0, double len, int outLen) {
+        TapKey key = new TapKey(srcLen, Double.doubleToLongBits(x0), Double.doubleToLongBits(len), outLen);
+        Taps recent = RECENT_TAPS.get(key);
+        if (recent != null) {
+            return recent;
+        }
+        Taps taps = computeTaps(srcLen, x0, len, outLen);
+        if (RECENT_TAP_INTS.addAndGet(taps.weights.length + 2L * outLen) > MAX_RECENT_TAP_INTS) {
+            // Full: start again rather than track use (a collection's common sizes come back at once).
+            RECENT_TAPS.clear();
+            RECENT_TAP_INTS.set(taps.weights.length + 2L * outLen);
+        }
+        RECENT_TAPS.put(key, taps);
+        return taps;
+    }
+
+    /** {@link #taps}, computed anew. */
+    static Taps computeTaps(int srcLen, double x0, double len, int outLen) {
         TapTable table = new TapTable(srcLen, x0, len, outLen);
         for (int i = 0; i < outLen; i++) {
             table.output(i);
         }
         return table.taps;
     }
+
+    /** What a tap table is computed from, the doubles by their bits. */
+    private record TapKey(int srcLen, long x0Bits, long lenBits, int outLen) {}
+
+    /** Tap tables computed recently, by what they were computed from. */
+    private static final ConcurrentHashMap<TapKey, Taps> RECENT_TAPS = new ConcurrentHashMap<>();
+    /** About how many ints the recent tap tables hold (a thousand 256-pixel tables: 16 MB at most). */
+    private static final AtomicLong RECENT_TAP_INTS = new AtomicLong();
+    private static final long MAX_RECENT_TAP_INTS = 4L << 20;
 
     /**
      * One tap table, computed an output at a time ({@link #output}). The work per output is a

@@ -72,6 +72,27 @@ class ResamplerKernelTest {
     }
 
     @Test
+    void tapTablesAreReusedAndAreWhatComputingThemAnewGives() {
+        Resampler.Taps first = Resampler.taps(517, 63.25, 375.5, 256);
+        assertTrue(first == Resampler.taps(517, 63.25, 375.5, 256), "the same table again");
+        Resampler.Taps fresh = Resampler.computeTaps(517, 63.25, 375.5, 256);
+        assertArrayEquals(fresh.start, first.start);
+        assertArrayEquals(fresh.count, first.count);
+        assertArrayEquals(fresh.weights, first.weights);
+        assertEquals(fresh.stride, first.stride);
+        // Any input that differs, even in the last bit of the window, has a table of its own.
+        assertTrue(first != Resampler.taps(517, Math.nextUp(63.25), 375.5, 256));
+        assertTrue(first != Resampler.taps(518, 63.25, 375.5, 256));
+        // Past the bound the recent tables are dropped and made again, equal to the first.
+        for (int len = 300; len < 2300; len++) {
+            Resampler.taps(4000, 0, len, 1024);
+        }
+        Resampler.Taps again = Resampler.taps(517, 63.25, 375.5, 256);
+        assertArrayEquals(first.weights, again.weights);
+        assertArrayEquals(first.start, again.start);
+    }
+
+    @Test
     void tapWeightsFollowTheLanczosFormula() {
         // Down- and upscales, a window inside the axis, and one reaching past both edges.
         double[][] cases = {{517, 13.25, 389, 256}, {300, 0, 300, 256}, {1200, 100, 1000, 256}, {40, 0, 40, 256}, {64, -5, 74, 33}};
