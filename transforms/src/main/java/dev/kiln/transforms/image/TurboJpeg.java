@@ -1,5 +1,6 @@
 package dev.kiln.transforms.image;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -15,6 +16,10 @@ import java.lang.ref.Cleaner;
  * accurate integer IDCT and fancy upsampling, so the pixels are the same ({@code
  * TurboJpegEquivalenceTest} compares them); whether the library is present changes speed, never
  * output.
+ *
+ * <p>The compressed and decoded bytes pass through native buffers this decoder keeps ({@link
+ * #KEPT_BUFFER_BYTES} at most): given Java arrays, JNA copies each into fresh native memory and
+ * back out again, both ways, ~1 MB of copying per photo (a tenth of a millisecond).
  *
  * <p>JNA rather than the JDK's foreign-function API: in JDK 17 that API is an incubator module,
  * which needs {@code --add-modules} on every JVM that runs Kiln, and a stock Flink TaskManager has
@@ -37,8 +42,15 @@ final class TurboJpeg implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.jpeg.turbo", Api::bind);
 
+    /** Native buffers larger than this are freed after the image that needed them. */
+    static final long KEPT_BUFFER_BYTES = 64L << 20;
+
     private final Pointer handle;
     private final Cleaner.Cleanable cleanable;
+    /** The compressed image, and which array {@link #header} copied it from for {@link #decodeRgb}. */
+    private Memory jpegBuffer;
+    private byte[] jpegInBuffer;
+    private Memory rgbBuffer;
 
     /** A decompressor handle; one per thread (TurboJPEG handles are not thread-safe). */
     TurboJpeg() {
@@ -73,10 +85,32 @@ final class TurboJpeg implements AutoCloseable {
         int[] h = new int[1];
         int[] subsamp = new int[1];
         int[] cs = new int[1];
-        if (Api.tjDecompressHeader3(handle, jpeg, jpeg.length, w, h, subsamp, cs) != 0) {
+        if (Api.tjDecompressHeader3(handle, load(jpeg), jpeg.length, w, h, subsamp, cs) != 0) {
             return null;
         }
         return new Header(w[0], h[0], cs[0]);
+    }
+
+    /** {@code jpeg} in native memory (copied there unless it is already). */
+    private Memory load(byte[] jpeg) {
+        if (jpeg != jpegInBuffer || jpegBuffer == null) {
+            jpegBuffer = buffer(jpegBuffer, Math.max(1, jpeg.length));
+            jpegBuffer.write(0, jpeg, 0, jpeg.length);
+            jpegInBuffer = jpeg;
+        }
+        return jpegBuffer;
+    }
+
+    /** {@code current} if it holds {@code size} bytes, else a new buffer that does. */
+    private static Memory buffer(Memory current, long size) {
+        if (current != null && current.size() >= size) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+        }
+        // Grown in steps, so a run of slightly larger images does not reallocate for each.
+        return new Memory(Math.max(size, Math.min(KEPT_BUFFER_BYTES, size + size / 4)));
     }
 
     /**
@@ -85,15 +119,44 @@ final class TurboJpeg implements AutoCloseable {
      * classifies them (truncated, corrupt, ...).
      */
     byte[] decodeRgb(byte[] jpeg, Header header) {
-        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(header.width(), header.height()), 3)];
-        int rc = Api.tjDecompress2(handle, jpeg, jpeg.length, rgb, header.width(), header.width() * 3,
-                header.height(), TJPF_RGB, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
-        return rc == 0 ? rgb : null;
+        int length = Math.multiplyExact(Math.multiplyExact(header.width(), header.height()), 3);
+        Memory in = load(jpeg);
+        rgbBuffer = buffer(rgbBuffer, length);
+        try {
+            int rc = Api.tjDecompress2(handle, in, jpeg.length, rgbBuffer, header.width(), header.width() * 3,
+                    header.height(), TJPF_RGB, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
+            return rc == 0 ? rgbBuffer.getByteArray(0, length) : null;
+        } finally {
+            jpegInBuffer = null; // the next image is copied in whatever array it comes in
+            releaseLarge();
+        }
+    }
+
+    /** Frees buffers grown past {@link #KEPT_BUFFER_BYTES} by one large image. */
+    private void releaseLarge() {
+        if (rgbBuffer != null && rgbBuffer.size() > KEPT_BUFFER_BYTES) {
+            rgbBuffer.close();
+            rgbBuffer = null;
+        }
+        if (jpegBuffer != null && jpegBuffer.size() > KEPT_BUFFER_BYTES) {
+            jpegBuffer.close();
+            jpegBuffer = null;
+            jpegInBuffer = null;
+        }
     }
 
     @Override
     public void close() {
         cleanable.clean();
+        if (rgbBuffer != null) {
+            rgbBuffer.close();
+            rgbBuffer = null;
+        }
+        if (jpegBuffer != null) {
+            jpegBuffer.close();
+            jpegBuffer = null;
+            jpegInBuffer = null;
+        }
     }
 
     /** JNA direct mapping of the five TurboJPEG 2.x functions Kiln calls. */
@@ -115,10 +178,10 @@ final class TurboJpeg implements AutoCloseable {
 
         static native Pointer tjInitDecompress();
 
-        static native int tjDecompressHeader3(Pointer handle, byte[] jpegBuf, long jpegSize, int[] width,
+        static native int tjDecompressHeader3(Pointer handle, Pointer jpegBuf, long jpegSize, int[] width,
                                               int[] height, int[] jpegSubsamp, int[] jpegColorspace);
 
-        static native int tjDecompress2(Pointer handle, byte[] jpegBuf, long jpegSize, byte[] dstBuf, int width,
+        static native int tjDecompress2(Pointer handle, Pointer jpegBuf, long jpegSize, Pointer dstBuf, int width,
                                         int pitch, int height, int pixelFormat, int flags);
 
         static native String tjGetErrorStr2(Pointer handle);
