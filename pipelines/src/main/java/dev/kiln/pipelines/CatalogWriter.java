@@ -177,7 +177,7 @@ public final class CatalogWriter implements AutoCloseable {
   private static final int SOURCE_PATH = 13;
   private static final int CONTENT_HASH = 14;
 
-  /** Finishes the file, syncs it and moves it into place. */
+  /** Finishes the file and moves it into place. */
   @Override
   public void close() throws IOException {
     try (FileChannel c = channel) {

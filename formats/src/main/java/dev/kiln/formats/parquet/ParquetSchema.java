@@ -15,18 +15,15 @@ import java.util.List;
 public final class ParquetSchema {
   /** A physical type, by its number in Parquet's Thrift definition. */
   public enum Type {
-    INT32(1, 4),
-    INT64(2, 8),
-    FLOAT(4, 4),
-    BYTE_ARRAY(6, -1);
+    INT32(1),
+    INT64(2),
+    FLOAT(4),
+    BYTE_ARRAY(6);
 
     final int thriftValue;
-    /** The size of a plain-encoded value, or -1 when values say their length. */
-    final int plainSize;
 
-    Type(int thriftValue, int plainSize) {
+    Type(int thriftValue) {
       this.thriftValue = thriftValue;
-      this.plainSize = plainSize;
     }
   }
 

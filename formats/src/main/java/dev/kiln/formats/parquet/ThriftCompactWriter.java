@@ -16,8 +16,7 @@ final class ThriftCompactWriter {
   static final byte LIST = 9;
   static final byte STRUCT = 12;
 
-  private byte[] bytes = new byte[256];
-  private int size;
+  private final GrowingBytes out = new GrowingBytes(256);
   /** The last field id of each open struct; the innermost at {@link #depth} - 1. */
   private short[] lastFieldIds = new short[8];
   private int depth;
@@ -35,7 +34,7 @@ final class ThriftCompactWriter {
 
   /** Closes the innermost open struct. */
   ThriftCompactWriter structEnd() {
-    writeByte(0); // the stop field
+    out.byteValue(0); // the stop field
     lastFieldId = lastFieldIds[--depth];
     return this;
   }
@@ -58,7 +57,7 @@ final class ThriftCompactWriter {
 
   ThriftCompactWriter i64Field(int id, long value) {
     fieldHeader(id, I64);
-    varint((value << 1) ^ (value >> 63));
+    out.varint((value << 1) ^ (value >> 63));
     return this;
   }
 
@@ -71,63 +70,41 @@ final class ThriftCompactWriter {
   ThriftCompactWriter listField(int id, byte elementType, int count) {
     fieldHeader(id, LIST);
     if (count < 15) {
-      writeByte((count << 4) | elementType);
+      out.byteValue((count << 4) | elementType);
     } else {
-      writeByte(0xF0 | elementType);
-      varint(count);
+      out.byteValue(0xF0 | elementType);
+      out.varint(count);
     }
     return this;
   }
 
   /** An i32 list element (or the value of an i16 or i32 field). */
   ThriftCompactWriter i32(int value) {
-    varint(Integer.toUnsignedLong((value << 1) ^ (value >> 31)));
+    out.varint(Integer.toUnsignedLong((value << 1) ^ (value >> 31)));
     return this;
   }
 
   /** A string list element (or the value of a string field). */
   ThriftCompactWriter string(String value) {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    varint(utf8.length);
-    ensure(utf8.length);
-    System.arraycopy(utf8, 0, bytes, size, utf8.length);
-    size += utf8.length;
+    out.varint(utf8.length);
+    out.bytes(utf8, 0, utf8.length);
     return this;
   }
 
   /** The bytes written so far. */
   byte[] toByteArray() {
-    return Arrays.copyOf(bytes, size);
+    return Arrays.copyOf(out.array(), out.size());
   }
 
   private void fieldHeader(int id, byte type) {
     int delta = id - lastFieldId;
     if (delta > 0 && delta <= 15) {
-      writeByte((delta << 4) | type);
+      out.byteValue((delta << 4) | type);
     } else {
-      writeByte(type);
+      out.byteValue(type);
       i32((short) id);
     }
     lastFieldId = (short) id;
-  }
-
-  private void varint(long value) {
-    ensure(10);
-    while ((value & ~0x7FL) != 0) {
-      bytes[size++] = (byte) ((value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    bytes[size++] = (byte) value;
-  }
-
-  private void writeByte(int b) {
-    ensure(1);
-    bytes[size++] = (byte) b;
-  }
-
-  private void ensure(int more) {
-    if (size + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
-    }
   }
 }
