@@ -108,11 +108,11 @@ final class LibJpegCompressor implements AutoCloseable {
             throw new IllegalArgumentException("expected " + length + " RGB bytes for " + width + "x" + height + ", got " + rgb.length);
         }
         Pointer cinfo = state.cinfo;
-        pixels = atLeast(pixels, length);
+        pixels = NativeBuffers.atLeast(pixels, length);
         pixels.write(0, rgb, 0, rgb.length);
         pointRows(height, stride);
         // A flat table compresses noise to at most a little over the raw size; headers add ~600 bytes.
-        output = atLeast(output, length + length / 8 + 4096);
+        output = NativeBuffers.atLeast(output, length + length / 8 + 4096);
 
         cinfo.setInt(IMAGE_WIDTH, width);
         cinfo.setInt(IMAGE_HEIGHT, height);
@@ -162,17 +162,13 @@ final class LibJpegCompressor implements AutoCloseable {
         if (rowsInto == pixels && rowsStride == stride && rowsHeight == height) {
             return;
         }
-        rows = atLeast(rows, (long) height * Native.POINTER_SIZE);
+        rows = NativeBuffers.atLeast(rows, (long) height * Native.POINTER_SIZE);
         for (int y = 0; y < height; y++) {
             rows.setPointer((long) y * Native.POINTER_SIZE, pixels.share((long) y * stride));
         }
         rowsInto = pixels;
         rowsStride = stride;
         rowsHeight = height;
-    }
-
-    private static Memory atLeast(Memory m, long size) {
-        return m != null && m.size() >= size ? m : new Memory(Math.max(size, 1));
     }
 
     private static int[] flat(int step) {

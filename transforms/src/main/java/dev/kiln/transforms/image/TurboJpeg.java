@@ -94,23 +94,11 @@ final class TurboJpeg implements AutoCloseable {
     /** {@code jpeg} in native memory (copied there unless it is already). */
     private Memory load(byte[] jpeg) {
         if (jpeg != jpegInBuffer || jpegBuffer == null) {
-            jpegBuffer = buffer(jpegBuffer, Math.max(1, jpeg.length));
+            jpegBuffer = NativeBuffers.atLeast(jpegBuffer, jpeg.length);
             jpegBuffer.write(0, jpeg, 0, jpeg.length);
             jpegInBuffer = jpeg;
         }
         return jpegBuffer;
-    }
-
-    /** {@code current} if it holds {@code size} bytes, else a new buffer that does. */
-    private static Memory buffer(Memory current, long size) {
-        if (current != null && current.size() >= size) {
-            return current;
-        }
-        if (current != null) {
-            current.close();
-        }
-        // Grown in steps, so a run of slightly larger images does not reallocate for each.
-        return new Memory(Math.max(size, Math.min(KEPT_BUFFER_BYTES, size + size / 4)));
     }
 
     /**
@@ -121,7 +109,7 @@ final class TurboJpeg implements AutoCloseable {
     byte[] decodeRgb(byte[] jpeg, Header header) {
         int length = Math.multiplyExact(Math.multiplyExact(header.width(), header.height()), 3);
         Memory in = load(jpeg);
-        rgbBuffer = buffer(rgbBuffer, length);
+        rgbBuffer = NativeBuffers.atLeast(rgbBuffer, length);
         try {
             int rc = Api.tjDecompress2(handle, in, jpeg.length, rgbBuffer, header.width(), header.width() * 3,
                     header.height(), TJPF_RGB, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
