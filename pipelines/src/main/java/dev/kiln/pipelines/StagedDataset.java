@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Turns a staging directory that a finished job left behind into a dataset: checks that every

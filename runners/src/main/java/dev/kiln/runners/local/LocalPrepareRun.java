@@ -311,7 +311,9 @@ public final class LocalPrepareRun {
     ExecutorService completing =
         Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-shard-completion"));
     StagedShard[] current = {null};
-    List<Future<ShardPart>> completions = new ArrayList<>();
+    // The completion of the shard last handed over, which the next one waits for.
+    @SuppressWarnings("unchecked")
+    Future<ShardPart>[] lastCompletion = new Future[1];
     try {
       spill.drainInOrder(
           (samples, keyHashes) -> {
@@ -319,7 +321,7 @@ public final class LocalPrepareRun {
               EncodedSample s = samples.get(i);
               int shard = SampleOrder.shardOfHash(keyHashes[i], shards);
               if (current[0] != null && current[0].index() != shard) {
-                complete(current[0], completions, completing, parts);
+                lastCompletion[0] = complete(current[0], lastCompletion[0], completing, parts);
                 current[0] = null;
               }
               if (current[0] == null) {
@@ -329,7 +331,7 @@ public final class LocalPrepareRun {
             }
           });
       if (current[0] != null) {
-        complete(current[0], completions, completing, parts);
+        lastCompletion[0] = complete(current[0], lastCompletion[0], completing, parts);
         current[0] = null;
       }
     } catch (IOException | RuntimeException e) {
@@ -344,20 +346,21 @@ public final class LocalPrepareRun {
   }
 
   /**
-   * Has {@code shard}, whose samples are all placed, completed on {@code completing}, once the
-   * shard before it is complete: at most one shard completes while the next is written, so the
-   * open files and buffers of shards in flight stay those of two (copies are queued without
-   * waiting, and the writing could otherwise run ahead of the checksums by any number of shards).
+   * Has {@code shard}, whose samples are all placed, completed on {@code completing} once the
+   * shard before it ({@code before}'s, null for the first) is complete, and returns its completion:
+   * at most one shard completes while the next is written, so the open files and buffers of
+   * shards in flight stay those of two (copies are queued without waiting, and the writing could
+   * otherwise run ahead of the checksums by any number of shards).
    */
-  private static void complete(
-      StagedShard shard, List<Future<ShardPart>> completions, ExecutorService completing,
-      StagedParts parts) throws IOException {
-    if (!completions.isEmpty()) {
-      TaskFailure.await(completions.get(completions.size() - 1), "completing a shard");
+  private static Future<ShardPart> complete(
+      StagedShard shard, Future<ShardPart> before, ExecutorService completing, StagedParts parts)
+      throws IOException {
+    if (before != null) {
+      TaskFailure.await(before, "completing a shard");
     }
     Future<ShardPart> completion = completing.submit(shard::complete);
-    completions.add(completion);
     parts.addShard(shard.rows(), completion);
+    return completion;
   }
 
   private Map<String, Long> counters() {

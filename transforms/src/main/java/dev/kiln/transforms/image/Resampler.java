@@ -322,10 +322,11 @@ final class Resampler {
             return recent;
         }
         Taps taps = computeTaps(srcLen, x0, len, outLen);
-        if (RECENT_TAP_INTS.addAndGet(taps.weights.length + 2L * outLen) > MAX_RECENT_TAP_INTS) {
+        long ints = taps.weights.length + 2L * outLen;
+        if (RECENT_TAP_INTS.addAndGet(ints) > MAX_RECENT_TAP_INTS) {
             // Full: start again rather than track use (a collection's common sizes come back at once).
             RECENT_TAPS.clear();
-            RECENT_TAP_INTS.set(taps.weights.length + 2L * outLen);
+            RECENT_TAP_INTS.set(ints);
         }
         RECENT_TAPS.put(key, taps);
         return taps;
