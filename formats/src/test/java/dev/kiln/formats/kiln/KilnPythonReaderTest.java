@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +46,7 @@ class KilnPythonReaderTest {
     } catch (IOException | InterruptedException e) {
       python = false;
     }
-    Assumptions.assumeTrue(python, "python3 not on PATH");
+    assertTrue(python, "python3 not on PATH");
   }
 
   private static JsonNode runPython(Path datasetOrShard) throws Exception {

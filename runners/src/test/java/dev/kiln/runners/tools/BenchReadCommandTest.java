@@ -3,7 +3,6 @@ package dev.kiln.runners.tools;
 import static dev.kiln.runners.tools.ToolsTestData.kiln;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ class BenchReadCommandTest {
 
   @Test
   void comparesWithFioWhenInstalled() throws Exception {
-    assumeTrue(Fio.available(), "fio not installed");
+    assertTrue(Fio.available(), "fio not installed (apt-get install fio)");
     ToolsTestData.Run run = kiln("bench-read", dataset().toString(), "--threads=2",
         "--no-drop-caches", "--direct", "--fio-runtime=1", "--warmup=0", "--rounds=2");
     assertEquals(0, run.code(), run.out() + run.err());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ class LibJpegCompressorTest {
 
     @BeforeAll
     static void needsLibrary() {
-        assumeTrue(LibJpegCompressor.available(), "libjpeg not bound: " + LibJpegCompressor.unavailableReason());
+        assertTrue(LibJpegCompressor.available(), "libjpeg not bound (install libturbojpeg0): " + LibJpegCompressor.unavailableReason());
     }
 
     @Test

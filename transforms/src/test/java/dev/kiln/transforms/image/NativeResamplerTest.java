@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -24,13 +23,13 @@ class NativeResamplerTest {
 
     @Test
     void aMachineWithACCompilerHasTheLibrary() {
-        assumeTrue(onPath("cc") || onPath("gcc"), "no C compiler: the build has no library to make");
+        assertTrue(onPath("cc") || onPath("gcc"), "no C compiler: install gcc (runners/native-libs.sh does) and rebuild");
         assertTrue(NativeResampler.available(), "a C compiler is installed but: " + NativeResampler.unavailableReason());
     }
 
     @Test
     void lanczosGivesTheJavaPassesBytes() {
-        assumeTrue(NativeResampler.available(), "no native resampler: " + NativeResampler.unavailableReason());
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         // {source w, h, window x0, y0, w, h, output w, h}: down- and upscales, crops, windows
         // reaching past the edges, one-pixel images and outputs, odd widths around vector sizes.
         double[][] cases = {
@@ -55,7 +54,7 @@ class NativeResamplerTest {
 
     @Test
     void lanczosGivesTheJavaPassesBytesOnRandomNoise() {
-        assumeTrue(NativeResampler.available(), "no native resampler: " + NativeResampler.unavailableReason());
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         // Noise drives the sums to both clamps (negative lobes over dark, overshoot over light).
         Random rnd = new Random(17);
         for (int round = 0; round < 60; round++) {
@@ -76,7 +75,7 @@ class NativeResamplerTest {
 
     @Test
     void boxReductionGivesTheJavaBytes() {
-        assumeTrue(NativeResampler.available(), "no native resampler: " + NativeResampler.unavailableReason());
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         Random rnd = new Random(23);
         for (int round = 0; round < 40; round++) {
             RgbImage src = noise(rnd, 900, 700);
@@ -98,7 +97,7 @@ class NativeResamplerTest {
 
     @Test
     void largeReductionsTakeTheBoxThenLanczosAsInJava() {
-        assumeTrue(NativeResampler.available(), "no native resampler: " + NativeResampler.unavailableReason());
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         RgbImage photo = TestImages.photoLike(2400, 1600, 9);
         RgbImage reduced = Resampler.boxReduce(photo, 0, 0, 2400, 1600, 3, 3);
         RgbImage java = Resampler.lanczos(reduced, 0, 0, 800, 1600 / 3.0, 256, 171, SCALAR);
@@ -107,7 +106,7 @@ class NativeResamplerTest {
 
     @Test
     void tablesReachingOutsideTheImageAreRefusedNotRead() {
-        assumeTrue(NativeResampler.available(), "no native resampler: " + NativeResampler.unavailableReason());
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         RgbImage src = TestImages.photoLike(40, 30, 1);
         Resampler.Taps hx = Resampler.taps(40, 0, 40, 20);
         Resampler.Taps vy = Resampler.taps(30, 0, 30, 15);

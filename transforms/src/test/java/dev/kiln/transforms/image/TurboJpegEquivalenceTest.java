@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -36,7 +35,7 @@ class TurboJpegEquivalenceTest {
 
     @BeforeAll
     static void needsLibrary() {
-        assumeTrue(TurboJpeg.available(), "libturbojpeg not loadable: " + TurboJpeg.unavailableReason());
+        assertTrue(TurboJpeg.available(), "libturbojpeg not loadable (install libturbojpeg0): " + TurboJpeg.unavailableReason());
     }
 
     @Test
