@@ -50,7 +50,8 @@ public final class KeyedInputs
   /**
    * @param buckets how many groups the inputs are checked for duplicates in; each group is then
    *     processed by one worker, so use several per worker
-   * @param staging staging directory that receives each bucket's listing ({@code _parts/})
+   * @param staging staging directory that receives each bucket's listing ({@code _parts/}), or
+   *     null to record none (a pipeline that does not make incremental datasets)
    */
   public KeyedInputs(InputFiles inputs, int buckets, String staging) {
     if (buckets < 1) {
@@ -123,8 +124,13 @@ public final class KeyedInputs
       for (KV<String, MatchResult.Metadata> input : bucket.getValue()) {
         byKey.computeIfAbsent(input.getKey(), k -> new ArrayList<>()).add(input.getValue());
       }
-      splitDuplicates(
-          Path.of(staging), bucket.getKey(), byKey, out.get(UNIQUE)::output, out.get(DUPLICATES)::output);
+      if (staging == null) {
+        splitDuplicates(byKey, out.get(UNIQUE)::output, out.get(DUPLICATES)::output);
+      } else {
+        splitDuplicates(
+            Path.of(staging), bucket.getKey(), byKey, out.get(UNIQUE)::output,
+            out.get(DUPLICATES)::output);
+      }
     }
   }
 

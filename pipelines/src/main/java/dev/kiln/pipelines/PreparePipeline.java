@@ -1,9 +1,13 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.beam.DatasetWrite;
+import dev.kiln.beam.ListImages;
+import dev.kiln.beam.NormalizeImages;
+import dev.kiln.beam.WithRejects;
+import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.transforms.beam.CarryOverFn;
 import dev.kiln.transforms.beam.InputLimits;
-import dev.kiln.transforms.beam.PrepareImageFn;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;
@@ -11,20 +15,15 @@ import dev.kiln.transforms.image.PrepareSettings;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The {@code prepare} job: match input files, key them, decode and normalize each image, and
@@ -63,24 +62,13 @@ public final class PreparePipeline {
       Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
       ShardFormat format, ShardOptions shards, String staging, int parallelism,
       String previousVersion, Framing framing) {
-    PCollectionTuple listed = pipeline.apply("List inputs", new ListInputs(inputs));
-    PCollectionTuple keyed =
-        listed
-            .get(ListInputs.FILES)
-            .apply("Key inputs", new KeyedInputs(inputs, 8 * Math.max(1, parallelism), staging));
-
-    PCollection<KV<String, FileIO.ReadableFile>> opened =
-        keyed
-            .get(KeyedInputs.UNIQUE)
-            .apply("Drop keys", Values.create())
-            .apply("Open files", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
-            .apply(
-                "Re-key files",
-                MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), new TypeDescriptor<FileIO.ReadableFile>() {}))
-                    .via(f -> KV.of(inputs.keyOf(f.getMetadata().resourceId().toString()), f)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()));
+    WithRejects<KV<String, FileIO.ReadableFile>> listed =
+        pipeline.apply(
+            "List images",
+            ListImages.of(inputs)
+                .withDuplicateBuckets(8 * Math.max(1, parallelism))
+                .recordingListingIn(staging));
+    PCollection<KV<String, FileIO.ReadableFile>> opened = listed.output();
 
     PCollectionList<Sample> carried = PCollectionList.empty(pipeline);
     if (previousVersion != null) {
@@ -94,26 +82,24 @@ public final class PreparePipeline {
           split.get(CarryOverFn.TO_PREPARE).setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()));
     }
 
-    PCollectionTuple prepared =
-        opened
-            .apply(
-                "Decode, normalize, encode",
-                ParDo.of(new PrepareImageFn(settings, limits, framing))
-                    .withOutputTags(PrepareImageFn.SAMPLES, TupleTagList.of(PrepareImageFn.REJECTS)));
+    WithRejects<Sample> prepared =
+        opened.apply(
+            "Normalize images",
+            NormalizeImages.fromFiles().withSettings(settings).withLimits(limits).withFraming(framing));
 
     PCollection<Sample> samples =
         carried
-            .and(prepared.get(PrepareImageFn.SAMPLES).setCoder(SampleCoder.of()))
+            .and(prepared.output())
             .apply("All samples", Flatten.pCollections())
             .setCoder(SampleCoder.of());
-    samples.apply("Write shards", new WriteShards(format, shards, staging));
-
-    PCollectionList.of(listed.get(ListInputs.REJECTS))
-        .and(keyed.get(KeyedInputs.DUPLICATES))
-        .and(prepared.get(PrepareImageFn.REJECTS).setCoder(RejectionCoder.of()))
-        .apply("All rejects", Flatten.pCollections())
-        .setCoder(RejectionCoder.of())
-        .apply("Write rejects", new WriteRejects(staging));
+    PCollection<Rejection> rejects =
+        PCollectionList.of(listed.rejects())
+            .and(prepared.rejects())
+            .apply("All rejects", Flatten.pCollections())
+            .setCoder(RejectionCoder.of());
+    samples.apply(
+        "Write dataset",
+        DatasetWrite.of(format, shards).to(staging).withRejects(rejects).staged());
   }
 
 }

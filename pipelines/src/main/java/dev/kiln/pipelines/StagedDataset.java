@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 
 /**
@@ -78,6 +79,33 @@ public final class StagedDataset {
     } finally {
       parts.awaitShardsQuietly();
     }
+  }
+
+  /**
+   * Finishes a dataset whose samples came from a pipeline that recorded no listing of input files
+   * ({@code KilnIO.write()} after any source): each written sample's source counts as one input,
+   * so {@code inputs = written + rejected} still holds in the manifest.
+   */
+  public static Manifest finishUnlisted(
+      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion)
+      throws IOException {
+    StagedParts staged = StagedParts.readFrom(staging);
+    if (!staged.listing().isEmpty()) {
+      return finish(staging, format, configuration, kilnVersion, null, false, staged);
+    }
+    Map<String, InputRecord> sources = new LinkedHashMap<>();
+    for (ShardRows rows : staged.rows()) {
+      for (CatalogEntry e : rows.entries()) {
+        sources.putIfAbsent(
+            e.sourcePath(), new InputRecord(e.key(), e.sourcePath(), 0, 0, "", false));
+      }
+    }
+    StagedParts parts = new StagedParts(new ArrayList<>(sources.values()));
+    List<ShardPart> shards = staged.shards();
+    for (int i = 0; i < shards.size(); i++) {
+      parts.addShard(staged.rows().get(i), CompletableFuture.completedFuture(shards.get(i)));
+    }
+    return finish(staging, format, configuration, kilnVersion, null, false, parts);
   }
 
   /** As {@link #finish(Path, ShardFormat, Map, String, Path, boolean, StagedParts)}, the catalog written by {@code catalog}. */

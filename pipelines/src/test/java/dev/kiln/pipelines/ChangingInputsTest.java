@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.formats.Sample;
 import dev.kiln.transforms.beam.InputLimits;
-import dev.kiln.transforms.beam.PrepareImageFn;
+import dev.kiln.beam.NormalizeImages;
+import dev.kiln.beam.WithRejects;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.image.PrepareSettings;
@@ -68,7 +69,7 @@ class ChangingInputsTest {
     Files.write(rewritten, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    PCollectionTuple out =
+    WithRejects<Sample> out =
         p.apply(Create.of(keptMeta, deletedMeta, rewrittenMeta).withCoder(MetadataCoderV2.of()))
             .apply(FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
             .apply(
@@ -77,10 +78,8 @@ class ChangingInputsTest {
                             TypeDescriptors.strings(), new TypeDescriptor<FileIO.ReadableFile>() {}))
                     .via(f -> KV.of(f.getMetadata().resourceId().getFilename(), f)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()))
-            .apply(
-                ParDo.of(new PrepareImageFn(PrepareSettings.defaults(), InputLimits.defaults()))
-                    .withOutputTags(PrepareImageFn.SAMPLES, TupleTagList.of(PrepareImageFn.REJECTS)));
-    PAssert.that(out.get(PrepareImageFn.SAMPLES).setCoder(SampleCoder.of()))
+            .apply(NormalizeImages.fromFiles());
+    PAssert.that(out.output())
         .satisfies(
             samples -> {
               assertEquals(
@@ -88,7 +87,7 @@ class ChangingInputsTest {
                   StreamSupport.stream(samples.spliterator(), false).map(Sample::key).toList());
               return null;
             });
-    PAssert.that(out.get(PrepareImageFn.REJECTS).setCoder(RejectionCoder.of()))
+    PAssert.that(out.rejects())
         .satisfies(
             rejects -> {
               Map<String, String> reasons = new HashMap<>();

@@ -1,11 +1,10 @@
 package dev.kiln.runners;
 
-import dev.kiln.formats.FileTrees;
+import dev.kiln.pipelines.DirectorySwap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A run's output directory and its staging sibling. Workers write into the hidden staging
@@ -45,7 +44,7 @@ public final class OutputDirectory implements Publication {
     Path parent = target.getParent();
     try {
       Files.createDirectories(parent);
-      Path staging = parent.resolve("." + target.getFileName() + ".staging-" + runId);
+      Path staging = DirectorySwap.stagingFor(target, runId);
       Files.createDirectory(staging);
       return new OutputDirectory(target, staging, overwrite);
     } catch (IOException e) {
@@ -69,19 +68,10 @@ public final class OutputDirectory implements Publication {
    */
   @Override
   public Path publish() throws IOException {
-    Path previous = null;
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      if (!overwrite) {
-        throw new IOException(target + " appeared during the run; not replacing it without --overwrite");
-      }
-      previous = target.resolveSibling("." + target.getFileName() + ".replaced-" + staging.getFileName());
-      Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
+      throw new IOException(target + " appeared during the run; not replacing it without --overwrite");
     }
-    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-    if (previous != null) {
-      FileTrees.delete(previous);
-    }
-    return target;
+    return DirectorySwap.publish(staging, target, overwrite);
   }
 
   @Override

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * one sample; with {@code --framing=per-object} it is one sample per object, keyed
  * {@code <key>/<n>}.
  *
- * <p>Shared by the Beam job ({@link PrepareImageFn}) and Kiln's local runner, so both make the
+ * <p>Shared by the Beam transform ({@code dev.kiln.beam.NormalizeImages}) and Kiln's local runner, so both make the
  * same samples from the same bytes. Not thread-safe: one per worker thread.
  */
 public final class InputPreparer implements AutoCloseable {
