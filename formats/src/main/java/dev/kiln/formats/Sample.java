@@ -44,6 +44,11 @@ public final class Sample {
     this.contentHash = Objects.requireNonNull(contentHash, "contentHash");
   }
 
+  /** This sample with {@code newLabels} instead of its labels (boxes and all else unchanged). */
+  public Sample withLabels(List<String> newLabels) {
+    return new Sample(key, image, encoding, width, height, channels, newLabels, boxes, source, contentHash);
+  }
+
   public String key() {
     return key;
   }

@@ -44,7 +44,6 @@ public final class RejectDuplicateKeys
   public WithRejects<KV<String, byte[]>> expand(PCollection<KV<String, byte[]>> images) {
     PCollectionTuple split =
         images
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
             .apply("Group by key", GroupByKey.create())
             .apply(
                 "Reject duplicate keys",
