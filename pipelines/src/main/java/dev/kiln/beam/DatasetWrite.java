@@ -11,6 +11,7 @@ import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
 import dev.kiln.formats.FileTrees;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -162,6 +163,8 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
     public void process(OutputReceiver<String> out) throws IOException {
       Path dir = Path.of(staging);
       try {
+        // No sample and no reject: no worker made the directory, and the dataset is empty.
+        Files.createDirectories(dir);
         StagedDataset.finishUnlisted(dir, format, Map.of("format", format.flagValue()), KilnVersion.get());
         out.output(DirectorySwap.publish(dir, Path.of(target), overwrite).toString());
       } catch (IOException | RuntimeException e) {

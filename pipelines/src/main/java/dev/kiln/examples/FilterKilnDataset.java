@@ -19,7 +19,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  * labels) and re-sharded into a new one. No image is decoded: samples keep their bytes.
  */
 public final class FilterKilnDataset {
-  /** {@code --input}, {@code --output}, {@code --min-side}, {@code --labels}, {@code --shard-size}. */
+  /** {@code --input}, {@code --output}, {@code --minSide}, {@code --labels}, {@code --shardSize}. */
   public interface Options extends PipelineOptions {
     @Description("Kiln dataset (or versioned root) to read")
     @Validation.Required

@@ -152,8 +152,8 @@ public final class ParquetImagesToKiln {
     if (value instanceof byte[] b) {
       return b;
     }
-    // A row without image bytes becomes an empty input, which is rejected (empty-file) and
-    // recorded like any other bad image rather than failing the job.
+    // A row without image bytes becomes an empty input, which NormalizeImages rejects and
+    // records like any other input that is not an image, rather than failing the job.
     return new byte[0];
   }
 }

@@ -41,6 +41,8 @@ public final class Kiln {
         return new dev.kiln.runners.tools.InspectCommand(out, err).run(rest);
       case "bench-read":
         return new dev.kiln.runners.tools.BenchReadCommand(out, err).run(rest);
+      case "run":
+        return new RunPipelineCommand(out, err).run(rest);
       case "--version":
       case "version":
         out.println("kiln " + KilnVersion.get());
@@ -65,6 +67,7 @@ public final class Kiln {
           verify     check a dataset's shards, records and checksums (kiln verify DIR)
           inspect    summarize a dataset, print a sample, extract samples (kiln inspect --help)
           bench-read random-read benchmark of a kiln dataset vs fio (kiln bench-read --help)
+          run        run a Beam pipeline class on Kiln's class path (kiln run CLASS [--option=value ...])
           version    print the Kiln version
 
         Exit codes: 0 ok, 1 job failed, 2 bad usage or config, 3 too many rejects.
