@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -72,6 +73,7 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
   }
 
   /** A write of {@code format} with every shard option at once (what {@code kiln prepare} sets). */
+  @Internal
   public static DatasetWrite of(ShardFormat format, ShardOptions shards) {
     return new DatasetWrite(format, null, shards, null, false, false);
   }

@@ -1,0 +1,6 @@
+/**
+ * Readers of object annotations (COCO, Pascal VOC).
+ *
+ * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without notice.
+ */
+package dev.kiln.formats.annotations;

@@ -1,0 +1,9 @@
+/**
+ * The {@code kiln} command line.
+ *
+ * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without notice.
+ */
+@Internal
+package dev.kiln.runners;
+
+import org.apache.beam.sdk.annotations.Internal;
