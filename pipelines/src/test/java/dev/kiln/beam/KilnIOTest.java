@@ -202,4 +202,23 @@ class KilnIOTest {
     });
     p.run().waitUntilFinish();
   }
+
+  @Test
+  void samplesWrittenWithBeamsParquetIoReadBackAsTheSameSamples() throws Exception {
+    Path dir = tmp.resolve("parquet");
+    Pipeline write = KilnTesting.directPipeline();
+    KilnTesting.images(write, SAMPLES.resolve("animals")).apply(NormalizeImages.fromBytes()).output()
+        .apply(SampleRecords.toGenericRecords())
+        .apply(org.apache.beam.sdk.io.FileIO.<org.apache.avro.generic.GenericRecord>write()
+            .via(org.apache.beam.sdk.io.parquet.ParquetIO.sink(SampleRecords.schema()))
+            .to(dir.toString()).withSuffix(".parquet").withNumShards(1));
+    write.run().waitUntilFinish();
+
+    Pipeline read = KilnTesting.directPipeline();
+    PCollection<Sample> back =
+        read.apply(org.apache.beam.sdk.io.parquet.ParquetIO.read(SampleRecords.schema()).from(dir + "/*.parquet"))
+            .apply(SampleRecords.fromGenericRecords());
+    KilnTesting.assertSamples(back, Map.of("chelsea", "256x256", "chelsea-exif-rotated", "256x256"));
+    read.run().waitUntilFinish();
+  }
 }

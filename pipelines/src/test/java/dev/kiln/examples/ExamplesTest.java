@@ -122,4 +122,21 @@ class ExamplesTest {
     assertEquals(List.of(), DatasetVerifier.verify(none));
     assertEquals(Map.of(), samples(none));
   }
+
+  @Test
+  void theFilterKeepsSamplesBySizeAndLabelInAPipeline() {
+    org.apache.beam.sdk.Pipeline p = dev.kiln.beam.testing.KilnTesting.directPipeline();
+    org.apache.beam.sdk.values.PCollection<Sample> samples =
+        dev.kiln.beam.testing.KilnTesting.images(p, SAMPLES.resolve("animals"))
+            .apply(dev.kiln.beam.NormalizeImages.fromBytes().withSize(40, 30))
+            .output();
+    dev.kiln.beam.testing.KilnTesting.assertSampleKeys(
+        samples.apply("Wide enough", org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(30, ""))),
+        "chelsea", "chelsea-exif-rotated");
+    dev.kiln.beam.testing.KilnTesting.assertSampleKeys(
+        samples.apply("Too narrow", org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(31, ""))));
+    dev.kiln.beam.testing.KilnTesting.assertSampleKeys(
+        samples.apply("No such label", org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(0, "cat"))));
+    p.run().waitUntilFinish();
+  }
 }
