@@ -44,6 +44,6 @@ class UserPipelineTest {
     assertTrue(missing.err().contains("class com.example.Nope not found"), missing.err());
     PrepareCommandTest.Run bad = PrepareCommandTest.kiln("run", "dev.kiln.examples.PrepareImages", "--size=9");
     assertEquals(ExitCode.USAGE, bad.code());
-    assertTrue(bad.err().contains("--input"), bad.err());
+    assertTrue(bad.err().contains("Missing required value for [--"), bad.err());
   }
 }

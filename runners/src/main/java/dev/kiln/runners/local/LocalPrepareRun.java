@@ -52,7 +52,7 @@ import org.apache.beam.sdk.values.KV;
  * Kiln's {@code local} runner: the prepare job's steps on worker threads in this JVM, without a
  * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
  * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link
- * InputPreparer}, {@link StagedShard} as {@link WriteShards#writeShard} does, {@link
+ * InputPreparer}, {@link StagedShard}, {@link
  * WriteRejects#write}), so it stages the same dataset, byte for byte, as the Beam job on any
  * runner; {@code StagedDataset.finish} and publishing then run as for the others. What the Beam
  * job's workers leave in the staging directory as part files for finishing to read (the listing,
