@@ -152,6 +152,11 @@ public final class InputFiles implements Serializable {
     return dot > slash + 1 ? relative.substring(0, dot) : relative;
   }
 
+  /** A matched file's path relative to the root, '/'-separated, with its extension. */
+  public String relativePathOf(String path) {
+    return relative(path);
+  }
+
   private String relative(String path) {
     String p = path.startsWith("file:") ? Path.of(java.net.URI.create(path)).toString() : path;
     String prefix = root.endsWith("/") ? root : root + "/";

@@ -8,6 +8,7 @@ import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.labels.Labeller;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -63,6 +64,20 @@ public final class PreparePipeline {
       Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
       ShardFormat format, ShardOptions shards, String staging, int parallelism,
       String previousVersion, Framing framing) {
+    build(pipeline, inputs, settings, limits, format, shards, staging, parallelism,
+        previousVersion, framing, Labeller.none());
+  }
+
+  /**
+   * Adds the prepare steps to {@code pipeline}, with object annotations, framing and labels.
+   *
+   * @param labeller each input's class, caption and extra fields ({@code --labels},
+   *     {@code --metadata}); also applied to samples carried over
+   */
+  public static void build(
+      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
+      ShardFormat format, ShardOptions shards, String staging, int parallelism,
+      String previousVersion, Framing framing, Labeller labeller) {
     PCollectionTuple listed = pipeline.apply("List inputs", new ListInputs(inputs));
     PCollectionTuple keyed =
         listed
@@ -87,7 +102,7 @@ public final class PreparePipeline {
       PCollectionTuple split =
           opened.apply(
               "Carry over unchanged samples",
-              ParDo.of(new CarryOverFn(previousVersion))
+              ParDo.of(new CarryOverFn(previousVersion, labeller))
                   .withOutputTags(CarryOverFn.TO_PREPARE, TupleTagList.of(CarryOverFn.CARRIED)));
       carried = carried.and(split.get(CarryOverFn.CARRIED).setCoder(SampleCoder.of()));
       opened =
@@ -98,7 +113,7 @@ public final class PreparePipeline {
         opened
             .apply(
                 "Decode, normalize, encode",
-                ParDo.of(new PrepareImageFn(settings, limits, framing))
+                ParDo.of(new PrepareImageFn(settings, limits, framing, labeller))
                     .withOutputTags(PrepareImageFn.SAMPLES, TupleTagList.of(PrepareImageFn.REJECTS)));
 
     PCollection<Sample> samples =

@@ -28,7 +28,10 @@ final class IncrementalBase {
       Set.of(
           "input", "output", "config", "runner", "overwrite", "versioned", "incremental",
           "keep-versions", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
-          "extensions", "shard-size", "align");
+          "extensions", "shard-size", "align",
+          // Label settings change no image: carried samples are relabelled without decoding.
+          "labels", "classes", "metadata", "metadata-key",
+          "metadata-required");
 
   private IncrementalBase() {}
 
@@ -67,6 +70,30 @@ final class IncrementalBase {
       return null;
     }
     return current;
+  }
+
+  /**
+   * Says which class ids differ between the version built on and this run ({@code classes}, name
+   * to id): the samples of those classes keep their images and get their new ids, without being
+   * decoded again.
+   */
+  static void reportClassChanges(Path current, Map<String, Integer> classes, PrintStream out)
+      throws IOException {
+    Map<String, Integer> before = Manifest.readFrom(current).labels().mapping();
+    StringBuilder diff = new StringBuilder();
+    for (String name : new java.util.TreeSet<>(union(before.keySet(), classes.keySet()))) {
+      Integer was = before.get(name);
+      Integer is = classes.get(name);
+      if (!Objects.equals(was, is)) {
+        diff.append(diff.length() == 0 ? "" : ", ")
+            .append(name).append(" ").append(was == null ? "new" : was).append(" -> ")
+            .append(is == null ? "gone" : is);
+      }
+    }
+    if (diff.length() > 0) {
+      out.println("kiln: incremental: class ids changed (" + diff + "); their samples are"
+          + " relabelled without decoding");
+    }
   }
 
   private static Map<String, String> shaping(Map<String, String> configuration) {

@@ -3,6 +3,7 @@ package dev.kiln.transforms.beam;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.labels.Labeller;
 import dev.kiln.transforms.image.PrepareSettings;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -20,6 +21,7 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
   private final PrepareSettings settings;
   private final InputLimits limits;
   private final Framing framing;
+  private final Labeller labeller;
   private transient InputPreparer preparer;
 
   /** Without annotations or framing: one sample per input. */
@@ -29,14 +31,21 @@ public final class PrepareImageFn extends DoFn<KV<String, FileIO.ReadableFile>, 
 
   /** With the annotations and framing of {@code framing}. */
   public PrepareImageFn(PrepareSettings settings, InputLimits limits, Framing framing) {
+    this(settings, limits, framing, Labeller.none());
+  }
+
+  /** With the annotations and framing of {@code framing} and the labels of {@code labeller}. */
+  public PrepareImageFn(
+      PrepareSettings settings, InputLimits limits, Framing framing, Labeller labeller) {
     this.settings = settings;
     this.limits = limits;
     this.framing = framing;
+    this.labeller = labeller;
   }
 
   @Setup
   public void setup() {
-    preparer = new InputPreparer(settings, limits, framing);
+    preparer = new InputPreparer(settings, limits, framing, labeller);
   }
 
   @Teardown
