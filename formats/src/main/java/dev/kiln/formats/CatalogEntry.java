@@ -131,8 +131,14 @@ public record CatalogEntry(
     String className = readNullable(in);
     String caption = readNullable(in);
     String extra = readString(in);
-    LabelFields fields =
-        new LabelFields(label, className, caption, extra.isEmpty() ? Map.of() : LabelFields.parseExtra(extra));
+    LabelFields fields;
+    try {
+      fields =
+          new LabelFields(
+              label, className, caption, extra.isEmpty() ? Map.of() : LabelFields.parseExtra(extra));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("a catalog row's extra fields are damaged: " + e.getMessage(), e);
+    }
     return new CatalogEntry(
         key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
         fields.isEmpty() ? LabelFields.NONE : fields);

@@ -207,7 +207,7 @@ public final class SampleCodec {
    * was written under the schema before these fields existed: it has none.
    */
   private static LabelFields readLabelFields(Decoder in) throws IOException {
-    if (in instanceof BinaryDecoder binary && binary.isEnd()) {
+    if (atEnd(in)) {
       return LabelFields.NONE;
     }
     Integer label = readOptional(in) ? in.readInt() : null;
@@ -224,6 +224,15 @@ public final class SampleCodec {
       return LabelFields.NONE;
     }
     return new LabelFields(label, className, caption, extra);
+  }
+
+  private static boolean atEnd(Decoder in) throws IOException {
+    try {
+      return in instanceof BinaryDecoder binary && binary.isEnd();
+    } catch (UnsupportedOperationException streamDecoder) {
+      // A stream's decoder cannot tell its end; records read from streams are whole records.
+      return false;
+    }
   }
 
   /** Whether a ["null", X] union holds an X (to be read next). */

@@ -1,6 +1,7 @@
 package dev.kiln.runners;
 
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.SampleCodec;
 import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.ShardFormat;
@@ -54,6 +55,13 @@ final class IncrementalBase {
     if (!previous.kilnVersion().equals(KilnVersion.get())) {
       out.println("kiln: incremental: " + current.getFileName() + " was made by Kiln "
           + previous.kilnVersion() + ", this is " + KilnVersion.get() + "; building in full");
+      return null;
+    }
+    if (!previous.schema().equals(SampleCodec.SCHEMA_JSON)) {
+      // Its records are under another sample schema: carried as they are, they would not be
+      // what the new shards' headers say.
+      out.println("kiln: incremental: " + current.getFileName() + " has an older sample schema;"
+          + " building in full");
       return null;
     }
     Map<String, String> before = shaping(previous.configuration());
