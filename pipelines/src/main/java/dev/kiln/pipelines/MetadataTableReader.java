@@ -41,9 +41,9 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * Reads a metadata table ({@code --metadata}): CSV, TSV, JSON lines or Parquet, told apart by
  * the file's extension, into a {@link MetadataTable}. Columns keep their types: JSON and Parquet
  * values have them; a CSV or TSV column is integer when every non-empty cell is an integer
- * (without leading zeros, so codes keep their text), float when every one is a number, boolean
- * when every one is {@code true} or {@code false}, and text otherwise; an empty cell is a missing
- * value (null), as pandas reads it.
+ * (without leading zeros, so codes keep their text), float when every one is a number (likewise),
+ * boolean when every one is {@code true} or {@code false}, and text otherwise; an empty cell is a
+ * missing value (null), as pandas reads it.
  *
  * <p>{@code caption} (or, without one, {@code text}) is the sample's caption, {@code label} its
  * class id (an integer) and {@code class_name} its class name; the key column is the input's; the
@@ -54,7 +54,8 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 public final class MetadataTableReader {
   private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
   private static final Pattern FLOAT =
-      Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?(NaN|Infinity|inf|nan)");
+      Pattern.compile(
+          "[-+]?((0|[1-9][0-9]*)(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?(NaN|Infinity|inf|nan)");
 
   /** A problem with the table, naming where it is. */
   public static final class MetadataTableException extends IllegalArgumentException {
