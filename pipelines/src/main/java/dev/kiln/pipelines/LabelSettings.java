@@ -46,12 +46,24 @@ public record LabelSettings(
    */
   public static LabelSettings from(
       PrepareOptions o, InputFiles inputs, List<MatchResult.Metadata> listed) {
+    return from(o, inputs, listed, null);
+  }
+
+  /**
+   * As {@link #from(PrepareOptions, InputFiles, List)}; {@code splitClasses}, when not null, are
+   * the class folders' ids over every split ({@code --split}), so that each split's dataset gives
+   * a class the same id.
+   */
+  public static LabelSettings from(
+      PrepareOptions o, InputFiles inputs, List<MatchResult.Metadata> listed,
+      Map<String, Integer> splitClasses) {
     String labels = o.getLabels() == null ? "none" : o.getLabels().trim();
     if (!labels.equals("none") && !labels.equals("folder")) {
       throw new IllegalArgumentException("--labels=" + labels + ": must be none or folder");
     }
     boolean folders = labels.equals("folder");
-    Map<String, Integer> given = blank(o.getClasses()) ? null : readClasses(o.getClasses());
+    Map<String, Integer> given =
+        blank(o.getClasses()) ? splitClasses : readClasses(o.getClasses());
     List<String[]> paths = new ArrayList<>(listed.size());
     for (MatchResult.Metadata m : listed) {
       String path = m.resourceId().toString();
@@ -77,7 +89,7 @@ public record LabelSettings(
       classes = given != null ? given : folderClasses(paths);
     } else if (table != null) {
       classes = table.classes();
-    } else if (given != null) {
+    } else if (given != null && !blank(o.getClasses())) {
       throw new IllegalArgumentException(
           "--classes needs --labels=folder or a --metadata table with a class_name column");
     }
@@ -93,7 +105,7 @@ public record LabelSettings(
    * Python sorts strings), numbered from 0. A class folder is the first directory of an input's
    * path below the root.
    */
-  static Map<String, Integer> folderClasses(List<String[]> paths) {
+  public static Map<String, Integer> folderClasses(List<String[]> paths) {
     TreeSet<String> names = new TreeSet<>(LabelSettings::byCodePoint);
     for (String[] p : paths) {
       int slash = p[0].indexOf('/');

@@ -253,4 +253,12 @@ public interface PrepareOptions extends PipelineOptions {
   boolean getMetadataRequired();
 
   void setMetadataRequired(boolean value);
+
+  @Description("One dataset per split, in OUTPUT/<split>/, and OUTPUT/manifest.json naming them:"
+      + " folder (the first folder under --input is the split), column:NAME (a --metadata"
+      + " column) or hash:train=0.9,val=0.1 (a salted hash of the key: an image stays in its"
+      + " split when others are added).")
+  String getSplit();
+
+  void setSplit(String value);
 }

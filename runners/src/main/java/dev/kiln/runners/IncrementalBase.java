@@ -32,7 +32,7 @@ final class IncrementalBase {
           "extensions", "shard-size", "align",
           // Label settings change no image: carried samples are relabelled without decoding.
           "labels", "classes", "metadata", "metadata-key",
-          "metadata-required");
+          "metadata-required", "split");
 
   private IncrementalBase() {}
 

@@ -48,6 +48,14 @@ public final class PrepareCommand {
 
   /** Runs the command and returns its exit code. */
   public int run(List<String> args) {
+    return run(args, null);
+  }
+
+  /**
+   * Runs the command for one split of a {@code --split} run ({@link SplitPrepare}), or for the
+   * whole input when {@code split} is null; returns its exit code.
+   */
+  int run(List<String> args, SplitPrepare.Selection split) {
     if (args.contains("--help") || args.contains("-h")) {
       out.print(OptionsHelp.prepare());
       return ExitCode.OK;
@@ -67,7 +75,13 @@ public final class PrepareCommand {
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
+      if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
+        return new SplitPrepare(out, err).run(args, options);
+      }
       inputs = InputFiles.of(options.getInput(), options.getExtensions());
+      if (split != null && split.rule() != null) {
+        inputs = inputs.onlySplit(split.rule(), split.name());
+      }
       settings = ImageSettings.from(options);
       framing = ImageSettings.framing(options);
       format = ShardFormat.parse(options.getFormat());
@@ -89,7 +103,9 @@ public final class PrepareCommand {
         FileSystems.setDefaultPipelineOptions(options);
       }
       listing = listInputs(inputs, options.getInput());
-      labels = LabelSettings.from(options, inputs, listing.files());
+      labels =
+          LabelSettings.from(
+              options, inputs, listing.files(), split == null ? null : split.classes());
     } catch (UsageException | IllegalArgumentException e) {
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
