@@ -257,6 +257,17 @@ class LabelsTest {
     }
   }
 
+  @Test
+  void theConfExamplesAreValidSettings() throws Exception {
+    var imagenet = PrepareArguments.parse(List.of("--config=../conf/imagenet.yaml")).options();
+    assertEquals("folder", imagenet.getLabels());
+    assertEquals("folder", imagenet.getSplit());
+    var captions = PrepareArguments.parse(List.of("--config=../conf/captions.yaml")).options();
+    assertEquals("/data/laion-subset/metadata.parquet", captions.getMetadata());
+    assertTrue(captions.getMetadataRequired());
+    assertEquals("hash:train=0.99,val=0.01", captions.getSplit());
+  }
+
   static String utf8(byte[] bytes) {
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }

@@ -88,6 +88,25 @@ class RunnerEquivalenceTest {
   }
 
   @Test
+  void hashSplitsGiveIdenticalSplitDatasetsOnLocalAndDirect() throws Exception {
+    String split = "--split=hash:train=0.5,val=0.5";
+    Path direct = prepare(tmp, "direct", "--runner=direct", split, "--labels=folder");
+    Path local = prepare(tmp, "local", "--runner=local", split, "--labels=folder");
+    assertArrayEquals(
+        Files.readAllBytes(direct.resolve("rejects/rejects.jsonl")),
+        Files.readAllBytes(local.resolve("rejects/rejects.jsonl")));
+    for (String name : new String[] {"train", "val"}) {
+      Manifest expected = Manifest.readFrom(direct.resolve(name));
+      assertTrue(expected.written() > 0, name + " has samples");
+      assertEquals(expected.shards(), Manifest.readFrom(local.resolve(name)).shards(), name);
+      assertEquals(expected.labels(), Manifest.readFrom(local.resolve(name)).labels(), name);
+      assertArrayEquals(
+          Files.readAllBytes(direct.resolve(name).resolve("index.kidx")),
+          Files.readAllBytes(local.resolve(name).resolve("index.kidx")), name);
+    }
+  }
+
+  @Test
   void perObjectFramingFromCocoIsIdenticalOnLocalAndDirect() throws Exception {
     String annotations =
         "--annotations=" + PrepareCommandTest.SAMPLES.resolveSibling("annotations.json");
