@@ -46,17 +46,19 @@ public record LabelSettings(
    */
   public static LabelSettings from(
       PrepareOptions o, InputFiles inputs, List<MatchResult.Metadata> listed) {
-    return from(o, inputs, listed, null);
+    return from(o, inputs, listed, null, "");
   }
 
   /**
    * As {@link #from(PrepareOptions, InputFiles, List)}; {@code splitClasses}, when not null, are
    * the class folders' ids over every split ({@code --split}), so that each split's dataset gives
-   * a class the same id.
+   * a class the same id; {@code splitFolder}, when not empty, is the split folder ({@code
+   * --split=folder}) the inputs are below, which the metadata table's paths start with.
    */
   public static LabelSettings from(
       PrepareOptions o, InputFiles inputs, List<MatchResult.Metadata> listed,
-      Map<String, Integer> splitClasses) {
+      Map<String, Integer> splitClasses, String splitFolder) {
+    String prefix = splitFolder.isEmpty() ? "" : splitFolder + "/";
     String labels = o.getLabels() == null ? "none" : o.getLabels().trim();
     if (!labels.equals("none") && !labels.equals("folder")) {
       throw new IllegalArgumentException("--labels=" + labels + ": must be none or folder");
@@ -64,10 +66,12 @@ public record LabelSettings(
     boolean folders = labels.equals("folder");
     Map<String, Integer> given =
         blank(o.getClasses()) ? splitClasses : readClasses(o.getClasses());
-    List<String[]> paths = new ArrayList<>(listed.size());
+    List<String[]> paths = new ArrayList<>(listed.size()); // below the input root
+    List<String[]> tablePaths = new ArrayList<>(listed.size()); // as the table names them
     for (MatchResult.Metadata m : listed) {
       String path = m.resourceId().toString();
       paths.add(new String[] {inputs.relativePathOf(path), inputs.keyOf(path)});
+      tablePaths.add(new String[] {prefix + inputs.relativePathOf(path), prefix + inputs.keyOf(path)});
     }
     MetadataTable table = null;
     if (!blank(o.getMetadata())) {
@@ -94,10 +98,10 @@ public record LabelSettings(
           "--classes needs --labels=folder or a --metadata table with a class_name column");
     }
     Labeller labeller =
-        Labeller.of(folders ? classes : null, table, o.getMetadataRequired());
+        Labeller.of(folders ? classes : null, table, o.getMetadataRequired(), prefix);
     return new LabelSettings(
         labeller, inIdOrder(classes), table == null ? -1 : table.size(),
-        table == null ? 0 : table.rowsWithoutInput(paths));
+        table == null ? 0 : table.rowsWithoutInput(tablePaths));
   }
 
   /**

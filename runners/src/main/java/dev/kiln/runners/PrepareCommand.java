@@ -105,7 +105,8 @@ public final class PrepareCommand {
       listing = listInputs(inputs, options.getInput());
       labels =
           LabelSettings.from(
-              options, inputs, listing.files(), split == null ? null : split.classes());
+              options, inputs, listing.files(), split == null ? null : split.classes(),
+              split == null || split.rule() != null ? "" : split.name());
     } catch (UsageException | IllegalArgumentException e) {
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
@@ -240,7 +241,6 @@ public final class PrepareCommand {
   /** Lists the inputs the job will see, the same way it lists them; none is a usage error. */
   private static InputListing listInputs(InputFiles inputs, String input) throws UsageException {
     InputListing listing;
-    LabelSettings labels;
     try {
       listing = InputListing.of(inputs);
     } catch (IOException e) {

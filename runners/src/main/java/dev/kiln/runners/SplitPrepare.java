@@ -58,7 +58,7 @@ final class SplitPrepare {
     InputFiles all = InputFiles.of(options.getInput(), options.getExtensions());
     MetadataTable table = null;
     String spec = options.getSplit().trim();
-    if (spec.startsWith("column:") && options.getMetadata() != null && !options.getMetadata().isBlank()) {
+    if (options.getMetadata() != null && !options.getMetadata().isBlank()) {
       String key = options.getMetadataKey() == null ? "path" : options.getMetadataKey().trim();
       table = MetadataTableReader.read(options.getMetadata().trim(), key, null);
     }
@@ -100,6 +100,15 @@ final class SplitPrepare {
       } else {
         classPaths.add(new String[] {relative, relative});
       }
+    }
+    long rowsWithoutInput = -1;
+    if (table != null) {
+      List<String[]> paths = new ArrayList<>();
+      for (MatchResult.Metadata m : listing.files()) {
+        String path = m.resourceId().toString();
+        paths.add(new String[] {all.relativePathOf(path), all.keyOf(path)});
+      }
+      rowsWithoutInput = table.rowsWithoutInput(paths);
     }
     for (Rejection r : listing.rejects()) {
       String split = rule.splitOf(all.relativePathOf(r.path()), r.key());
@@ -167,7 +176,7 @@ final class SplitPrepare {
       }
     }
     try {
-      writeRoot(root, spec, manifests, unassigned);
+      writeRoot(root, spec, manifests, unassigned, table == null ? -1 : table.size(), rowsWithoutInput);
     } catch (IOException e) {
       err.println("kiln prepare: --output=" + root + ": cannot write the root manifest: " + e.getMessage());
       return ExitCode.FAILED;
@@ -178,9 +187,13 @@ final class SplitPrepare {
     return code;
   }
 
-  /** {@code root/manifest.json} (and {@code root/rejects/rejects.jsonl}), each written whole, then renamed. */
-  static void writeRoot(Path root, String spec, Map<String, Manifest> splits, List<Rejection> unassigned)
-      throws IOException {
+  /**
+   * {@code root/manifest.json} (and {@code root/rejects/rejects.jsonl}), each written whole, then
+   * renamed; {@code metadataRows} is -1 without a metadata table.
+   */
+  static void writeRoot(
+      Path root, String spec, Map<String, Manifest> splits, List<Rejection> unassigned,
+      long metadataRows, long rowsWithoutInput) throws IOException {
     Files.createDirectories(root.resolve(StagedDataset.REJECTS_DIR));
     StringBuilder rejects = new StringBuilder();
     unassigned.stream()
@@ -222,6 +235,12 @@ final class SplitPrepare {
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (metadataRows >= 0) {
+        g.writeObjectFieldStart("metadata");
+        g.writeNumberField("rows", metadataRows);
+        g.writeNumberField("rows_without_input", rowsWithoutInput);
+        g.writeEndObject();
+      }
       g.writeEndObject();
     }
     replace(root.resolve(ROOT_MANIFEST), bytes.toByteArray());

@@ -77,15 +77,27 @@ class SplitsTest {
       Files.copy(samples.resolve(f[1]), in.resolve(f[0]));
     }
     Path out = tmp.resolve("out");
-    PrepareCommandTest.Run run = prepare(in, out, "--split=folder", "--labels=folder", "--max-reject-fraction=1");
+    // The table names inputs by their path below --input, split folder included.
+    Path table = Files.writeString(tmp.resolve("meta.jsonl"),
+        "{\"path\": \"train/vehicles/rocket.jpg\", \"caption\": \"launch\"}\n"
+            + "{\"path\": \"val/vehicles/rocket.jpg\", \"caption\": \"landing\"}\n"
+            + "{\"path\": \"test/vehicles/rocket.jpg\", \"caption\": \"no such split\"}\n");
+    PrepareCommandTest.Run run =
+        prepare(in, out, "--split=folder", "--labels=folder", "--metadata=" + table,
+            "--max-reject-fraction=1");
     assertEquals(0, run.code(), run.out() + run.err());
     Map<String, Integer> ids = Map.of("animals", 0, "food", 1, "people", 2, "vehicles", 3);
     assertEquals(ids, Manifest.readFrom(out.resolve("train")).labels().mapping());
     assertEquals(ids, Manifest.readFrom(out.resolve("val")).labels().mapping());
-    try (KilnDataset val = KilnDataset.open(out.resolve("val"))) {
+    try (KilnDataset val = KilnDataset.open(out.resolve("val"));
+        KilnDataset train = KilnDataset.open(out.resolve("train"))) {
       assertEquals(3, val.get("vehicles/rocket").label(), "keys and classes below the split folder");
       assertEquals(2, val.get("people/astronaut").label());
+      assertEquals("landing", val.get("vehicles/rocket").caption());
+      assertEquals("launch", train.get("vehicles/rocket").caption());
     }
+    JsonNode metadata = JSON.readTree(out.resolve("manifest.json").toFile()).get("metadata");
+    assertEquals("{\"rows\":3,\"rows_without_input\":1}", metadata.toString());
     assertCountsAddUp(out, 6);
     String rejects = Files.readString(out.resolve("rejects/rejects.jsonl"));
     assertTrue(rejects.contains("\"key\":\"loose\"") && rejects.contains("\"reason\":\"no-split\""), rejects);

@@ -29,17 +29,25 @@ public final class Labeller implements Serializable {
     }
   }
 
-  private static final Labeller NONE = new Labeller(null, null, false);
+  private static final Labeller NONE = new Labeller(null, null, false, "");
 
   /** Class name to id for {@code --labels=folder}; null when classes do not come from folders. */
   private final Map<String, Integer> folderClasses;
   private final MetadataTable metadata;
   private final boolean metadataRequired;
+  /**
+   * What the metadata table's paths have before an input's path: its split folder and a slash
+   * when the input root is a split folder ({@code --split=folder}), else "".
+   */
+  private final String tablePrefix;
 
-  private Labeller(Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired) {
+  private Labeller(
+      Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired,
+      String tablePrefix) {
     this.folderClasses = folderClasses;
     this.metadata = metadata;
     this.metadataRequired = metadataRequired;
+    this.tablePrefix = tablePrefix;
   }
 
   /** Labels nothing: every input's fields are {@link LabelFields#NONE}. */
@@ -54,8 +62,20 @@ public final class Labeller implements Serializable {
    */
   public static Labeller of(
       Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired) {
+    return of(folderClasses, metadata, metadataRequired, "");
+  }
+
+  /**
+   * As {@link #of(Map, MetadataTable, boolean)}, for inputs below a split folder of the table's
+   * root: {@code tablePrefix} ({@code "train/"}) is put before an input's path to find its row
+   * (and, failing that, the path alone is tried).
+   */
+  public static Labeller of(
+      Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired,
+      String tablePrefix) {
     return new Labeller(
-        folderClasses == null ? null : Map.copyOf(folderClasses), metadata, metadataRequired);
+        folderClasses == null ? null : Map.copyOf(folderClasses), metadata, metadataRequired,
+        tablePrefix);
   }
 
   /** Whether this gives any input any field. */
@@ -71,7 +91,11 @@ public final class Labeller implements Serializable {
     Objects.requireNonNull(relativePath, "relativePath");
     LabelFields fields = LabelFields.NONE;
     if (metadata != null) {
-      LabelFields row = metadata.find(relativePath, key);
+      LabelFields row =
+          tablePrefix.isEmpty() ? null : metadata.find(tablePrefix + relativePath, tablePrefix + key);
+      if (row == null) {
+        row = metadata.find(relativePath, key);
+      }
       if (row == null && metadataRequired) {
         return Outcome.rejected(
             "no-metadata", "no row of " + metadata.source() + " has " + metadata.keyColumn() + " "
