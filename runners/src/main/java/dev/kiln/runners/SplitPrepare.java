@@ -111,7 +111,8 @@ final class SplitPrepare {
       rowsWithoutInput = table.rowsWithoutInput(paths);
     }
     for (Rejection r : listing.rejects()) {
-      String split = rule.splitOf(all.relativePathOf(r.path()), r.key());
+      // As each split's own listing decides (InputFiles.inSplit): by the path's key.
+      String split = rule.splitOf(all.relativePathOf(r.path()), all.keyOf(r.path()));
       if (split == null) {
         unassigned.add(r);
       }
