@@ -117,7 +117,7 @@ public final class MetadataTableReader {
     InputStream in =
         isLocal(file)
             ? Files.newInputStream(Path.of(file))
-            : Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)));
+            : Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()));
     return new BufferedReader(
         new InputStreamReader(
             in,
@@ -329,7 +329,7 @@ public final class MetadataTableReader {
     } else {
       copied = Files.createTempFile("kiln-metadata-", ".parquet");
       try (InputStream in =
-          Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+          Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()))) {
         Files.copy(in, copied, StandardCopyOption.REPLACE_EXISTING);
       }
       local = copied;

@@ -72,6 +72,28 @@ class MetadataTableReaderTest {
   }
 
   @Test
+  void tablesOnOtherFilesystemsAreReadThroughBeam() throws IOException {
+    // A URI goes through Beam's FileSystems (gs://, s3://, ... when their modules are present).
+    String csv = tmp.resolve(write("u.csv", "path,caption\nx.jpg,über\n")).toUri().toString();
+    assertEquals("über", MetadataTableReader.read(csv, "path", null).find("x.jpg", "x").caption());
+    Path parquetFile = tmp.resolve("u.parquet");
+    org.apache.avro.Schema schema =
+        org.apache.avro.SchemaBuilder.record("Row").fields().requiredString("path").requiredLong("n").endRecord();
+    try (var channel = java.nio.channels.FileChannel.open(
+        parquetFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      var sink = org.apache.beam.sdk.io.parquet.ParquetIO.sink(schema);
+      sink.open(channel);
+      var r = new org.apache.avro.generic.GenericData.Record(schema);
+      r.put("path", "x.jpg");
+      r.put("n", 42L);
+      sink.write(r);
+      sink.flush();
+    }
+    MetadataTable t = MetadataTableReader.read(parquetFile.toUri().toString(), "path", null);
+    assertEquals(Map.of("n", 42L), t.find("x.jpg", "x").extra());
+  }
+
+  @Test
   void classesFileFixesIdsAndAClassNotInItIsAnError() throws IOException {
     Map<String, Integer> classes = LabelSettings.readClasses(write("c.txt", "zebra\n\nant\n"));
     assertEquals(Map.of("zebra", 0, "ant", 1), classes);
