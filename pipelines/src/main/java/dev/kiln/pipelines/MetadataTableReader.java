@@ -71,10 +71,13 @@ public final class MetadataTableReader {
 
   private final String file;
   private final String keyColumn;
+  /** What a message calls a row's number: a line of a text table, a row of a Parquet file. */
+  private final String rowWord;
 
   private MetadataTableReader(String file, String keyColumn) {
     this.file = file;
     this.keyColumn = keyColumn;
+    this.rowWord = file.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "row" : "line";
   }
 
   /**
@@ -416,7 +419,7 @@ public final class MetadataTableReader {
       if (keyCell == null || keyCell.value() == null || text(keyCell).isEmpty()) {
         long line = any == null ? 0 : any.line();
         throw new MetadataTableException(
-            file + " line " + line + ", column " + (keyCell == null ? "?" : keyCell.column())
+            file + " " + rowWord + " " + line + ", column " + (keyCell == null ? "?" : keyCell.column())
                 + " (" + keyColumn + "): no key" + (keyCell == null
                     ? "; the table has no column " + keyColumn + " (--metadata-key)"
                     : ""));
@@ -428,8 +431,9 @@ public final class MetadataTableReader {
       Long before = firstLine.putIfAbsent(key, keyCell.line());
       if (before != null) {
         throw new MetadataTableException(
-            file + " line " + keyCell.line() + ", column " + keyCell.column() + " (" + keyColumn
-                + "): duplicate row for " + key + " (first at line " + before + ")");
+            file + " " + rowWord + " " + keyCell.line() + ", column " + keyCell.column() + " ("
+                + keyColumn + "): duplicate row for " + key + " (first at " + rowWord + " " + before
+                + ")");
       }
       Integer label = null;
       String className = null;
@@ -459,13 +463,13 @@ public final class MetadataTableReader {
         Cell at = row.get("class_name");
         if (id == null) {
           throw new MetadataTableException(
-              file + " line " + at.line() + ", column " + at.column() + " (class_name): class "
+              file + " " + rowWord + " " + at.line() + ", column " + at.column() + " (class_name): class "
                   + className + " is not in --classes");
         }
         if (label != null && !label.equals(id)) {
           Cell l = row.get("label");
           throw new MetadataTableException(
-              file + " line " + l.line() + ", column " + l.column() + " (label): " + label
+              file + " " + rowWord + " " + l.line() + ", column " + l.column() + " (label): " + label
                   + ", but class " + className + " has id " + id);
         }
         label = id;
@@ -484,7 +488,7 @@ public final class MetadataTableReader {
       return l.intValue();
     }
     throw new MetadataTableException(
-        file + " line " + cell.line() + ", column " + cell.column() + " (label): " + v
+        file + " " + rowWord + " " + cell.line() + ", column " + cell.column() + " (label): " + v
             + " is not a class id (a non-negative integer); put class names in class_name");
   }
 
@@ -495,7 +499,7 @@ public final class MetadataTableReader {
     }
     if (v instanceof List<?>) {
       throw new MetadataTableException(
-          file + " line " + cell.line() + ", column " + cell.column() + " (" + cell.name()
+          file + " " + rowWord + " " + cell.line() + ", column " + cell.column() + " (" + cell.name()
               + "): a list where text is expected");
     }
     return String.valueOf(v);

@@ -91,6 +91,25 @@ class MetadataTableReaderTest {
     }
     MetadataTable t = MetadataTableReader.read(parquetFile.toUri().toString(), "path", null);
     assertEquals(Map.of("n", 42L), t.find("x.jpg", "x").extra());
+
+    // A second row for x.jpg: named by its row and column.
+    Path duplicate = tmp.resolve("dup.parquet");
+    try (var channel = java.nio.channels.FileChannel.open(
+        duplicate, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      var sink = org.apache.beam.sdk.io.parquet.ParquetIO.sink(schema);
+      sink.open(channel);
+      for (long n = 0; n < 2; n++) {
+        var r = new org.apache.avro.generic.GenericData.Record(schema);
+        r.put("path", "x.jpg");
+        r.put("n", n);
+        sink.write(r);
+      }
+      sink.flush();
+    }
+    String message =
+        assertThrows(IllegalArgumentException.class, () -> MetadataTableReader.read(duplicate.toString(), "path", null))
+            .getMessage();
+    assertEquals(duplicate + " row 2, column 1 (path): duplicate row for x.jpg (first at row 1)", message);
   }
 
   @Test

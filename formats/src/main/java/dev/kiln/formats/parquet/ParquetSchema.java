@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A Parquet message type of required and optional fields and lists, as {@link ParquetTableWriter}
  * writes it: what Kiln's tables need, in the shape parquet-avro gives an Avro record of strings,
- * numbers, arrays and {@code ["null", T]} unions (a list is a required group annotated {@code LIST} holding one repeated field named
- * {@code array}, Parquet's two-level list).
+ * numbers, arrays and {@code ["null", T]} unions (a list is a required group annotated {@code
+ * LIST} holding one repeated field named {@code array}, Parquet's two-level list).
  *
  * <p>Its leaf columns ({@link #columns()}) are numbered depth first, the order of the column
  * chunks in a row group.
