@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -139,16 +138,5 @@ public record LabelSummary(List<ClassCount> classes, long metadataRows, long row
     });
     classes.sort(Comparator.comparingInt(ClassCount::id));
     return new LabelSummary(classes, metadata[0], metadata[1]);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof LabelSummary s && classes.equals(s.classes)
-        && metadataRows == s.metadataRows && rowsWithoutInput == s.rowsWithoutInput;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(classes, metadataRows, rowsWithoutInput);
   }
 }

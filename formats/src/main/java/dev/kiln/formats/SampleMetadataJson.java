@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A sample's metadata (everything but the image bytes) as a JSON object with a fixed field
@@ -71,9 +72,9 @@ public final class SampleMetadataJson {
   }
 
   /** Extra fields as an object node, each value with its JSON type. */
-  private static ObjectNode extraNode(java.util.Map<String, Object> extra) {
+  private static ObjectNode extraNode(Map<String, Object> extra) {
     ObjectNode o = MAPPER.createObjectNode();
-    for (java.util.Map.Entry<String, Object> e : extra.entrySet()) {
+    for (Map.Entry<String, Object> e : extra.entrySet()) {
       o.set(e.getKey(), MAPPER.valueToTree(e.getValue()));
     }
     return o;
