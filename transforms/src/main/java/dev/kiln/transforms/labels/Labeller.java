@@ -30,6 +30,7 @@ public final class Labeller implements Serializable {
   }
 
   private static final Labeller NONE = new Labeller(null, null, false, "");
+  private static final Outcome UNLABELLED = Outcome.of(LabelFields.NONE);
 
   /** Class name to id for {@code --labels=folder}; null when classes do not come from folders. */
   private final Map<String, Integer> folderClasses;
@@ -89,6 +90,9 @@ public final class Labeller implements Serializable {
    */
   public Outcome label(String key, String relativePath) {
     Objects.requireNonNull(relativePath, "relativePath");
+    if (folderClasses == null && metadata == null) {
+      return UNLABELLED;
+    }
     LabelFields fields = LabelFields.NONE;
     if (metadata != null) {
       LabelFields row =
