@@ -396,7 +396,8 @@ class KilnDataset:
 
     ``ds[i]`` / ``ds.get(key)`` return a dict with the schema's fields: key, image (bytes),
     encoding, width, height, channels, labels, boxes (list of dicts), source (dict),
-    content_hash. Thread-safe; fork-safe (descriptors are reopened in a child process).
+    content_hash, label (class id or None), class_name, caption (str or None) and extra (dict of
+    a metadata table's other columns, with their types). Thread-safe; fork-safe (descriptors are reopened in a child process).
     """
 
     def __init__(self, path, verify=True):
@@ -572,6 +573,10 @@ class KilnDataset:
         if sample.get("key") != self._keys[i]:
             raise CorruptRecordError(self.shards[self.shard_of(i)]["name"], i, self._keys[i],
                                      "record holds key %r" % sample.get("key"))
+        # Shards written before the schema had label fields: the same keys, empty.
+        for field in ("label", "class_name", "caption"):
+            sample.setdefault(field, None)
+        sample.setdefault("extra", {})
         return sample
 
     def get(self, key):

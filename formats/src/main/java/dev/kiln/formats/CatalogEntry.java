@@ -1,5 +1,6 @@
 package dev.kiln.formats;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.DataInput;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One row of a dataset's {@code catalog.parquet}: where a sample is stored and what it is, so
@@ -18,6 +20,7 @@ import java.util.List;
  * @param offset byte offset of the sample's record (kiln) or image member data (webdataset) in
  *     the shard; -1 for formats without addressable records (avro, parquet)
  * @param length byte length at {@code offset}; -1 when {@code offset} is -1
+ * @param labelFields the sample's class, caption and extra fields
  */
 public record CatalogEntry(
     String key,
@@ -29,17 +32,27 @@ public record CatalogEntry(
     int height,
     List<Box> boxes,
     String sourcePath,
-    String contentHash) {
+    String contentHash,
+    LabelFields labelFields) {
   public CatalogEntry {
     labels = List.copyOf(labels);
     boxes = List.copyOf(boxes);
+    labelFields = labelFields == null ? LabelFields.NONE : labelFields;
+  }
+
+  /** A row of a sample without class, caption or extra fields. */
+  public CatalogEntry(
+      String key, String shard, long offset, long length, List<String> labels, int width,
+      int height, List<Box> boxes, String sourcePath, String contentHash) {
+    this(key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
+        LabelFields.NONE);
   }
 
   /** The catalog row of a sample stored at {@code offset}/{@code length} of {@code shard}. */
   public static CatalogEntry of(Sample s, String shard, long offset, long length) {
     return new CatalogEntry(
         s.key(), shard, offset, length, s.labels(), s.width(), s.height(), s.boxes(),
-        s.source().path(), s.contentHash());
+        s.source().path(), s.contentHash(), s.labelFields());
   }
 
   /** The longest string {@link #readFrom} accepts. */
@@ -48,7 +61,8 @@ public record CatalogEntry(
   /** This row for a sample stored at {@code offset}/{@code length} of {@code shard}. */
   public CatalogEntry at(String shard, long offset, long length) {
     return new CatalogEntry(
-        key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash);
+        key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
+        labelFields);
   }
 
   /**
@@ -77,6 +91,13 @@ public record CatalogEntry(
     }
     writeString(out, sourcePath);
     writeString(out, contentHash);
+    out.writeInt(labelFields.label() == null ? -1 : 1);
+    if (labelFields.label() != null) {
+      out.writeInt(labelFields.label());
+    }
+    writeNullable(out, labelFields.className());
+    writeNullable(out, labelFields.caption());
+    writeString(out, labelFields.extra().isEmpty() ? "" : labelFields.extraJson());
   }
 
   /**
@@ -105,8 +126,33 @@ public record CatalogEntry(
       boxes.add(new Box(x0, y0, x1, y1, label, in.readInt()));
     }
     String sourcePath = readString(in);
+    String contentHash = readString(in);
+    Integer label = in.readInt() < 0 ? null : in.readInt();
+    String className = readNullable(in);
+    String caption = readNullable(in);
+    String extra = readString(in);
+    LabelFields fields;
+    try {
+      fields =
+          new LabelFields(
+              label, className, caption, extra.isEmpty() ? Map.of() : LabelFields.parseExtra(extra));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("a catalog row's extra fields are damaged: " + e.getMessage(), e);
+    }
     return new CatalogEntry(
-        key, shard, offset, length, labels, width, height, boxes, sourcePath, readString(in));
+        key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
+        fields.isEmpty() ? LabelFields.NONE : fields);
+  }
+
+  private static void writeNullable(DataOutput out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      writeString(out, s);
+    }
+  }
+
+  private static String readNullable(DataInput in) throws IOException {
+    return in.readBoolean() ? readString(in) : null;
   }
 
   private static int count(DataInput in) throws IOException {
@@ -150,6 +196,9 @@ public record CatalogEntry(
           g.writeEndArray();
           g.writeStringField("source_path", sourcePath);
           g.writeStringField("content_hash", contentHash);
+          if (!labelFields.isEmpty()) {
+            writeLabelFields(g, labelFields);
+          }
         });
   }
 
@@ -158,6 +207,7 @@ public record CatalogEntry(
     long[] numbers = {0, 0, 0, 0};
     List<String> labels = new ArrayList<>();
     List<Box> boxes = new ArrayList<>();
+    LabelFields[] fields = {LabelFields.NONE};
     try {
       JsonLines.read(
           line,
@@ -173,6 +223,15 @@ public record CatalogEntry(
               case "height" -> numbers[3] = p.getValueAsInt();
               case "labels" -> readLabels(p, labels);
               case "boxes" -> readBoxes(p, boxes);
+              case "label" -> fields[0] = fields[0].withClass(
+                  p.currentToken() == JsonToken.VALUE_NULL ? null : p.getValueAsInt(),
+                  fields[0].className());
+              case "class_name" -> fields[0] = fields[0].withClass(fields[0].label(), nullableText(p));
+              case "caption" -> fields[0] = new LabelFields(
+                  fields[0].label(), fields[0].className(), nullableText(p), fields[0].extra());
+              case "extra" -> fields[0] = new LabelFields(
+                  fields[0].label(), fields[0].className(), fields[0].caption(),
+                  LabelFields.readExtra(p));
               default -> p.skipChildren();
             }
           });
@@ -181,7 +240,31 @@ public record CatalogEntry(
     }
     return new CatalogEntry(
         text[0], text[1], numbers[0], numbers[1], labels, (int) numbers[2], (int) numbers[3], boxes,
-        text[2], text[3]);
+        text[2], text[3], fields[0].isEmpty() ? LabelFields.NONE : fields[0]);
+  }
+
+  /**
+   * Writes a sample's label, class_name, caption (when present) and extra (when not empty)
+   * fields: the catalog's JSON lines and WebDataset's {@code <key>.json} members.
+   */
+  static void writeLabelFields(JsonGenerator g, LabelFields f) throws IOException {
+    if (f.label() != null) {
+      g.writeNumberField("label", f.label());
+    }
+    if (f.className() != null) {
+      g.writeStringField("class_name", f.className());
+    }
+    if (f.caption() != null) {
+      g.writeStringField("caption", f.caption());
+    }
+    if (!f.extra().isEmpty()) {
+      g.writeFieldName("extra");
+      LabelFields.writeExtra(g, f.extra());
+    }
+  }
+
+  private static String nullableText(JsonParser p) throws IOException {
+    return p.currentToken() == JsonToken.VALUE_NULL ? null : JsonLines.text(p);
   }
 
   private static void readLabels(JsonParser p, List<String> labels) throws IOException {

@@ -36,6 +36,8 @@ import java.util.TreeMap;
  * @param runId the run that wrote the dataset ({@code --run-id}), or "" when unknown
  * @param changes for an incremental run: counts of new, changed, deleted, carried-over and
  *     rejected inputs against the previous version; empty for a full run
+ * @param labels the class mapping with per-class sample counts, and the metadata table's match
+ *     counts; {@link LabelSummary#NONE} for a dataset without either
  */
 public record Manifest(
     String kilnVersion,
@@ -48,7 +50,8 @@ public record Manifest(
     String inputFingerprint,
     String schema,
     String runId,
-    Map<String, Long> changes) {
+    Map<String, Long> changes,
+    LabelSummary labels) {
 
   public static final String FILE_NAME = "manifest.json";
   private static final JsonFactory JSON = new JsonFactory();
@@ -59,6 +62,17 @@ public record Manifest(
     configuration = new TreeMap<>(configuration);
     runId = runId == null ? "" : runId;
     changes = new LinkedHashMap<>(changes);
+    labels = labels == null ? LabelSummary.NONE : labels;
+  }
+
+  /** A manifest without classes or metadata table. */
+  public Manifest(
+      String kilnVersion, String format, long inputs, long written,
+      Map<String, Long> rejectedByReason, List<ShardFile> shards,
+      Map<String, String> configuration, String inputFingerprint, String schema, String runId,
+      Map<String, Long> changes) {
+    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
+        inputFingerprint, schema, runId, changes, LabelSummary.NONE);
   }
 
   /** A manifest of a run without a run id or incremental counts. */
@@ -79,7 +93,13 @@ public record Manifest(
   /** This manifest with a run id and incremental counts. */
   public Manifest withRun(String id, Map<String, Long> changeCounts) {
     return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, id, changeCounts);
+        configuration, inputFingerprint, schema, id, changeCounts, labels);
+  }
+
+  /** This manifest with another {@code labels} object. */
+  public Manifest withLabels(LabelSummary summary) {
+    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
+        configuration, inputFingerprint, schema, runId, changes, summary);
   }
 
   /** Total rejected inputs over all reasons. */
@@ -119,6 +139,11 @@ public record Manifest(
       g.writeEndArray();
       if (!changes.isEmpty()) {
         writeCounts(g, "incremental", changes);
+      }
+      if (!labels.isEmpty()) {
+        g.writeObjectFieldStart("labels");
+        labels.write(g);
+        g.writeEndObject();
       }
       g.writeObjectFieldStart("configuration");
       for (Map.Entry<String, String> e : configuration.entrySet()) {
@@ -188,6 +213,7 @@ public record Manifest(
     Map<String, String> conf = new TreeMap<>();
     String inputFingerprint = "";
     String schema = "";
+    LabelSummary labels = LabelSummary.NONE;
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String name = p.currentName();
       p.nextToken();
@@ -213,6 +239,13 @@ public record Manifest(
           }
         }
         case "incremental" -> readCounts(p, changes);
+        case "labels" -> {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            labels = LabelSummary.read(p);
+          } else {
+            p.skipChildren();
+          }
+        }
         case "configuration" -> forEachField(p, (key, q) -> conf.put(key, text(q)));
         case "input_fingerprint" -> inputFingerprint = text(p);
         case "schema" -> schema = compact(p);
@@ -220,7 +253,7 @@ public record Manifest(
       }
     }
     return new Manifest(kilnVersion, format, counts[0], counts[1], reasons, shards, conf,
-        inputFingerprint, schema, runId, changes);
+        inputFingerprint, schema, runId, changes, labels);
   }
 
   private static ShardFile shard(JsonParser p) throws IOException {

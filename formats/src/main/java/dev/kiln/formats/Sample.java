@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One training sample: an encoded image with its key, geometry, labels, boxes and provenance.
+ * One training sample: an encoded image with its key, geometry, labels, boxes, provenance and
+ * {@link LabelFields} (class, caption, extra fields).
  * Every Kiln output format stores exactly these fields; {@link SampleCodec} is their canonical
  * binary form.
  */
@@ -20,7 +21,9 @@ public final class Sample {
   private final List<Box> boxes;
   private final SourceInfo source;
   private final String contentHash;
+  private final LabelFields labelFields;
 
+  /** A sample without class, caption or extra fields. */
   public Sample(
       String key,
       byte[] image,
@@ -32,6 +35,22 @@ public final class Sample {
       List<Box> boxes,
       SourceInfo source,
       String contentHash) {
+    this(key, image, encoding, width, height, channels, labels, boxes, source, contentHash,
+        LabelFields.NONE);
+  }
+
+  public Sample(
+      String key,
+      byte[] image,
+      String encoding,
+      int width,
+      int height,
+      int channels,
+      List<String> labels,
+      List<Box> boxes,
+      SourceInfo source,
+      String contentHash,
+      LabelFields labelFields) {
     this.key = Objects.requireNonNull(key, "key");
     this.image = Objects.requireNonNull(image, "image");
     this.encoding = Objects.requireNonNull(encoding, "encoding");
@@ -42,6 +61,7 @@ public final class Sample {
     this.boxes = List.copyOf(boxes);
     this.source = Objects.requireNonNull(source, "source");
     this.contentHash = Objects.requireNonNull(contentHash, "contentHash");
+    this.labelFields = Objects.requireNonNull(labelFields, "labelFields");
   }
 
   /** This sample with {@code newLabels} instead of its labels (boxes and all else unchanged). */
@@ -90,6 +110,32 @@ public final class Sample {
     return contentHash;
   }
 
+  /** Class id, caption and extra fields ({@link LabelFields#NONE} when there are none). */
+  public LabelFields labelFields() {
+    return labelFields;
+  }
+
+  /** Class id, or null. */
+  public Integer label() {
+    return labelFields.label();
+  }
+
+  /** Class name, or null. */
+  public String className() {
+    return labelFields.className();
+  }
+
+  /** Caption, or null. */
+  public String caption() {
+    return labelFields.caption();
+  }
+
+  /** This sample with other class, caption and extra fields (the same image and the rest). */
+  public Sample withLabelFields(LabelFields fields) {
+    return new Sample(
+        key, image, encoding, width, height, channels, labels, boxes, source, contentHash, fields);
+  }
+
   /** File extension that matches {@link #encoding()}: jpg, png or raw. */
   public String fileExtension() {
     return switch (encoding) {
@@ -113,7 +159,8 @@ public final class Sample {
         && labels.equals(s.labels)
         && boxes.equals(s.boxes)
         && source.equals(s.source)
-        && contentHash.equals(s.contentHash);
+        && contentHash.equals(s.contentHash)
+        && labelFields.equals(s.labelFields);
   }
 
   @Override

@@ -8,10 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
@@ -116,6 +119,161 @@ public final class SampleCodec {
     out.writeInt(src.height());
     out.writeInt(src.frames());
     out.writeString(s.contentHash());
+    writeLabelFields(s.labelFields(), out);
+  }
+
+  /** The fields after {@code content_hash}: label, class_name, caption, extra. */
+  private static void writeLabelFields(LabelFields f, Encoder out) throws IOException {
+    writeOptional(f.label(), out);
+    writeOptional(f.className(), out);
+    writeOptional(f.caption(), out);
+    out.writeMapStart();
+    out.setItemCount(f.extra().size());
+    for (Map.Entry<String, Object> e : f.extra().entrySet()) {
+      out.startItem();
+      out.writeString(e.getKey());
+      writeExtraValue(e.getValue(), out);
+    }
+    out.writeMapEnd();
+  }
+
+  /** A ["null", "int"] or ["null", "string"] union's value. */
+  private static void writeOptional(Object value, Encoder out) throws IOException {
+    if (value == null) {
+      out.writeIndex(0);
+      out.writeNull();
+    } else {
+      out.writeIndex(1);
+      if (value instanceof Integer i) {
+        out.writeInt(i);
+      } else {
+        out.writeString((String) value);
+      }
+    }
+  }
+
+  // Branches of the extra values' union: null, boolean, long, double, string, array.
+  private static final int EXTRA_NULL = 0;
+  private static final int EXTRA_LIST = 5;
+
+  private static void writeExtraValue(Object v, Encoder out) throws IOException {
+    if (v == null) {
+      out.writeIndex(EXTRA_NULL);
+      out.writeNull();
+    } else if (v instanceof List<?> list) {
+      out.writeIndex(EXTRA_LIST);
+      out.writeArrayStart();
+      out.setItemCount(list.size());
+      for (Object item : list) {
+        out.startItem();
+        // The items' union has no null: boolean, long, double, string.
+        out.writeIndex(scalarBranch(item) - 1);
+        writeScalar(item, out);
+      }
+      out.writeArrayEnd();
+    } else {
+      out.writeIndex(scalarBranch(v));
+      writeScalar(v, out);
+    }
+  }
+
+  private static int scalarBranch(Object v) {
+    if (v instanceof Boolean) {
+      return 1;
+    }
+    if (v instanceof Long) {
+      return 2;
+    }
+    if (v instanceof Double) {
+      return 3;
+    }
+    return 4;
+  }
+
+  private static void writeScalar(Object v, Encoder out) throws IOException {
+    if (v instanceof Boolean b) {
+      out.writeBoolean(b);
+    } else if (v instanceof Long l) {
+      out.writeLong(l);
+    } else if (v instanceof Double d) {
+      out.writeDouble(d);
+    } else {
+      out.writeString((String) v);
+    }
+  }
+
+  /**
+   * Reads the fields {@link #writeLabelFields} writes. A record that ends after its content hash
+   * was written under the schema before these fields existed: it has none.
+   */
+  private static LabelFields readLabelFields(Decoder in) throws IOException {
+    if (atEnd(in)) {
+      return LabelFields.NONE;
+    }
+    Integer label = readOptional(in) ? in.readInt() : null;
+    String className = readOptional(in) ? in.readString() : null;
+    String caption = readOptional(in) ? in.readString() : null;
+    Map<String, Object> extra = new LinkedHashMap<>();
+    for (long n = in.readMapStart(); n != 0; n = in.mapNext()) {
+      for (long i = 0; i < n; i++) {
+        String name = in.readString();
+        extra.put(name, readExtraValue(in));
+      }
+    }
+    if (label == null && className == null && caption == null && extra.isEmpty()) {
+      return LabelFields.NONE;
+    }
+    return new LabelFields(label, className, caption, extra);
+  }
+
+  private static boolean atEnd(Decoder in) throws IOException {
+    try {
+      return in instanceof BinaryDecoder binary && binary.isEnd();
+    } catch (UnsupportedOperationException streamDecoder) {
+      // A stream's decoder cannot tell its end; records read from streams are whole records.
+      return false;
+    }
+  }
+
+  /** Whether a ["null", X] union holds an X (to be read next). */
+  private static boolean readOptional(Decoder in) throws IOException {
+    int branch = in.readIndex();
+    if (branch == 0) {
+      in.readNull();
+      return false;
+    }
+    if (branch != 1) {
+      throw new IOException("optional field union branch " + branch + " (the schema has 2)");
+    }
+    return true;
+  }
+
+  private static Object readExtraValue(Decoder in) throws IOException {
+    int branch = in.readIndex();
+    if (branch == EXTRA_NULL) {
+      in.readNull();
+      return null;
+    }
+    if (branch == EXTRA_LIST) {
+      List<Object> items = new ArrayList<>();
+      for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+        for (long i = 0; i < n; i++) {
+          items.add(readScalar(in.readIndex() + 1, in));
+        }
+      }
+      return items;
+    }
+    return readScalar(branch, in);
+  }
+
+  private static Object readScalar(int branch, Decoder in) throws IOException {
+    return switch (branch) {
+      case 1 -> in.readBoolean();
+      case 2 -> in.readLong();
+      case 3 -> in.readDouble();
+      case 4 -> in.readString();
+      default -> throw new IOException("extra value union branch " + branch + " (the schema has 6)");
+    };
   }
 
   /** Decodes one sample from Avro binary bytes. */
@@ -255,8 +413,10 @@ public final class SampleCodec {
         new SourceInfo(
             path, size, format, colourModel, bitDepth, icc, orientation, sourceWidth, sourceHeight,
             frames);
+    String contentHash = in.readString();
     return new Sample(
-        key, image, encoding, width, height, channels, labels, boxes, source, in.readString());
+        key, image, encoding, width, height, channels, labels, boxes, source, contentHash,
+        readLabelFields(in));
   }
 
   private static byte[] copyOf(ByteBuffer buf) {
@@ -351,6 +511,11 @@ public final class SampleCodec {
     sr.put("frames", src.frames());
     r.put("source", sr);
     r.put("content_hash", s.contentHash());
+    r.put("label", s.label());
+    r.put("class_name", s.className());
+    r.put("caption", s.caption());
+    // Avro's generic writer picks a union branch by the value's type; lists must be Lists.
+    r.put("extra", new LinkedHashMap<>(s.labelFields().extra()));
     return r;
   }
 
@@ -418,6 +583,45 @@ public final class SampleCodec {
         labels,
         boxes,
         source,
-        r.get("content_hash").toString());
+        r.get("content_hash").toString(),
+        labelFieldsOf(r));
+  }
+
+  /** The label fields of a generic record (none when its schema predates them). */
+  private static LabelFields labelFieldsOf(GenericRecord r) {
+    if (r.getSchema().getField("label") == null) {
+      return LabelFields.NONE;
+    }
+    Object label = r.get("label");
+    Object className = r.get("class_name");
+    Object caption = r.get("caption");
+    Map<String, Object> extra = new LinkedHashMap<>();
+    Object map = r.get("extra");
+    if (map instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        extra.put(e.getKey().toString(), genericValue(e.getValue()));
+      }
+    }
+    LabelFields f =
+        new LabelFields(
+            (Integer) label,
+            className == null ? null : className.toString(),
+            caption == null ? null : caption.toString(),
+            extra);
+    return f.isEmpty() ? LabelFields.NONE : f;
+  }
+
+  private static Object genericValue(Object v) {
+    if (v instanceof CharSequence s) {
+      return s.toString();
+    }
+    if (v instanceof List<?> list) {
+      List<Object> items = new ArrayList<>(list.size());
+      for (Object item : list) {
+        items.add(genericValue(item));
+      }
+      return items;
+    }
+    return v;
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A sample's metadata (everything but the image bytes) as a JSON object with a fixed field
@@ -54,6 +55,28 @@ public final class SampleMetadataJson {
     so.put("height", src.height());
     so.put("frames", src.frames());
     o.put("content_hash", s.contentHash());
+    LabelFields f = s.labelFields();
+    if (f.label() != null) {
+      o.put("label", f.label());
+    }
+    if (f.className() != null) {
+      o.put("class_name", f.className());
+    }
+    if (f.caption() != null) {
+      o.put("caption", f.caption());
+    }
+    if (!f.extra().isEmpty()) {
+      o.set("extra", extraNode(f.extra()));
+    }
+    return o;
+  }
+
+  /** Extra fields as an object node, each value with its JSON type. */
+  private static ObjectNode extraNode(Map<String, Object> extra) {
+    ObjectNode o = MAPPER.createObjectNode();
+    for (Map.Entry<String, Object> e : extra.entrySet()) {
+      o.set(e.getKey(), MAPPER.valueToTree(e.getValue()));
+    }
     return o;
   }
 

@@ -97,6 +97,24 @@ class ManifestTest {
   }
 
   @Test
+  void labelsReadBackWithClassesAndMetadataCounts() throws IOException {
+    LabelSummary labels =
+        new LabelSummary(
+            List.of(
+                new LabelSummary.ClassCount(0, "n01440764", 1300),
+                new LabelSummary.ClassCount(1, "猫 \"cat\"", 0),
+                new LabelSummary.ClassCount(7, null, 3)),
+            12, 2);
+    Manifest m = rich().withLabels(labels);
+    m.writeTo(dir);
+    Manifest read = Manifest.readFrom(dir);
+    assertEquals(labels, read.labels());
+    assertEquals(m, read);
+    assertEquals(Map.of("n01440764", 0, "猫 \"cat\"", 1), read.labels().mapping());
+    assertEquals(LabelSummary.NONE, rich().labels(), "no labels object without classes or table");
+  }
+
+  @Test
   void unknownFieldsAreSkippedAndMissingOnesAreEmpty() throws IOException {
     Files.writeString(dir.resolve(Manifest.FILE_NAME), """
         {"added_later": {"nested": [1, {"x": 2}]}, "format": "kiln",

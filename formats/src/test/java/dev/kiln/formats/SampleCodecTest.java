@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -52,9 +54,26 @@ class SampleCodecTest {
       samples.add(
           new Sample(
               "k/" + i + (i % 6 == 0 ? "/ü" : ""), image, i % 2 == 0 ? "jpeg" : "png", 256 + i,
-              -i, 3 + i % 2, labels, boxes, source, i % 9 == 0 ? "" : String.format("%064x", i)));
+              -i, 3 + i % 2, labels, boxes, source, i % 9 == 0 ? "" : String.format("%064x", i),
+              labelFields(i)));
     }
     return samples;
+  }
+
+  /** None, or a class, caption and extra fields of every type the schema has. */
+  static LabelFields labelFields(int i) {
+    if (i % 4 == 0) {
+      return LabelFields.NONE;
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("score", i * 0.25);
+    extra.put("n", (long) -i);
+    extra.put("ok", i % 2 == 0);
+    extra.put("note", i % 3 == 0 ? null : "a, \"b\" ü 猫");
+    extra.put("tags", i % 3 == 1 ? List.of() : List.of("x", 2L, 0.5, false));
+    return new LabelFields(
+        i % 3 == 0 ? null : i, i % 2 == 0 ? "class " + i : null, i % 5 == 0 ? null : "caption 🐱 " + i,
+        i == 2 ? Map.of() : extra);
   }
 
   static byte[] genericEncode(Sample s) throws IOException {

@@ -9,6 +9,7 @@ import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.ResizeMode;
+import dev.kiln.transforms.labels.Labeller;
 import java.io.Serializable;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -52,19 +53,23 @@ public final class NormalizeImages<InputT>
   private final PrepareSettings settings;
   private final InputLimits limits;
   private final Framing framing;
+  private final Labeller labeller;
 
   private NormalizeImages(
-      Input<InputT> input, PrepareSettings settings, InputLimits limits, Framing framing) {
+      Input<InputT> input, PrepareSettings settings, InputLimits limits, Framing framing,
+      Labeller labeller) {
     this.input = input;
     this.settings = settings;
     this.limits = limits;
     this.framing = framing;
+    this.labeller = labeller;
   }
 
   /** Images given as their file's bytes, by key; a rejection names the key as the path. */
   public static NormalizeImages<KV<String, byte[]>> fromBytes() {
     return new NormalizeImages<>(
-        new BytesInput(), PrepareSettings.defaults(), InputLimits.defaults(), Framing.none());
+        new BytesInput(), PrepareSettings.defaults(), InputLimits.defaults(), Framing.none(),
+        Labeller.none());
   }
 
   /**
@@ -73,12 +78,13 @@ public final class NormalizeImages<InputT>
    */
   public static NormalizeImages<KV<String, FileIO.ReadableFile>> fromFiles() {
     return new NormalizeImages<>(
-        new FileInput(), PrepareSettings.defaults(), InputLimits.defaults(), Framing.none());
+        new FileInput(), PrepareSettings.defaults(), InputLimits.defaults(), Framing.none(),
+        Labeller.none());
   }
 
   /** Every image setting at once (what {@code kiln prepare}'s flags make). */
   public NormalizeImages<InputT> withSettings(PrepareSettings newSettings) {
-    return new NormalizeImages<>(input, newSettings, limits, framing);
+    return new NormalizeImages<>(input, newSettings, limits, framing, labeller);
   }
 
   /** The output box, {@code width} x {@code height} pixels. */
@@ -113,12 +119,20 @@ public final class NormalizeImages<InputT>
 
   /** File size and decode-time limits (default 512 MiB, 30 s). */
   public NormalizeImages<InputT> withLimits(InputLimits newLimits) {
-    return new NormalizeImages<>(input, settings, newLimits, framing);
+    return new NormalizeImages<>(input, settings, newLimits, framing, labeller);
   }
 
   /** Object boxes and what samples an image becomes (default: one sample, no boxes). */
   public NormalizeImages<InputT> withFraming(Framing newFraming) {
-    return new NormalizeImages<>(input, settings, limits, newFraming);
+    return new NormalizeImages<>(input, settings, limits, newFraming, labeller);
+  }
+
+  /**
+   * Each input's class, caption and extra fields, from class folders or a metadata table
+   * ({@code kiln prepare}'s {@code --labels} and {@code --metadata}); default: none.
+   */
+  public NormalizeImages<InputT> withLabeller(Labeller newLabeller) {
+    return new NormalizeImages<>(input, settings, limits, framing, newLabeller);
   }
 
   /** The image settings in effect. */
@@ -131,7 +145,7 @@ public final class NormalizeImages<InputT>
     PCollectionTuple prepared =
         inputs.apply(
             "Decode, normalize, encode",
-            ParDo.of(new PrepareFn<>(input, settings, limits, framing))
+            ParDo.of(new PrepareFn<>(input, settings, limits, framing, labeller))
                 .withOutputTags(SAMPLES, TupleTagList.of(REJECTS)));
     prepared.get(SAMPLES).setCoder(SampleCoder.of());
     prepared.get(REJECTS).setCoder(RejectionCoder.of());
@@ -176,18 +190,22 @@ public final class NormalizeImages<InputT>
     private final PrepareSettings settings;
     private final InputLimits limits;
     private final Framing framing;
+    private final Labeller labeller;
     private transient InputPreparer preparer;
 
-    PrepareFn(Input<T> input, PrepareSettings settings, InputLimits limits, Framing framing) {
+    PrepareFn(
+        Input<T> input, PrepareSettings settings, InputLimits limits, Framing framing,
+        Labeller labeller) {
       this.input = input;
       this.settings = settings;
       this.limits = limits;
       this.framing = framing;
+      this.labeller = labeller;
     }
 
     @Setup
     public void setup() {
-      preparer = new InputPreparer(settings, limits, framing);
+      preparer = new InputPreparer(settings, limits, framing, labeller);
     }
 
     @Teardown

@@ -3,6 +3,7 @@ package dev.kiln.pipelines;
 import dev.kiln.formats.AvroSchemaText;
 import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.parquet.ColumnWriter;
 import dev.kiln.formats.parquet.ParquetSchema;
 import dev.kiln.formats.parquet.ParquetTableWriter;
@@ -19,7 +20,8 @@ import org.apache.avro.Schema;
 
 /**
  * Writes {@code catalog.parquet}: one row per sample (key, shard, offset, length, labels, width,
- * height, boxes, source path, content hash) in shard order, so a dataset can be queried from
+ * height, boxes, source path, content hash, class id and name, caption, and the extra fields as
+ * one JSON object) in shard order, so a dataset can be queried from
  * DuckDB, Spark or pandas without opening its shards.
  *
  * <p>Avro readers read it as parquet-avro's files of rows of {@link #schema()}: its Parquet
@@ -81,7 +83,11 @@ public final class CatalogWriter implements AutoCloseable {
                       ParquetSchema.string("label"),
                       ParquetSchema.required("category_id", ParquetSchema.Type.INT32))),
               ParquetSchema.string("source_path"),
-              ParquetSchema.string("content_hash")));
+              ParquetSchema.string("content_hash"),
+              ParquetSchema.optional("label", ParquetSchema.Type.INT32),
+              ParquetSchema.optionalString("class_name"),
+              ParquetSchema.optionalString("caption"),
+              ParquetSchema.optionalString("extra")));
 
   /**
    * The footer's key-value pairs as parquet-avro writes them: the Avro schema its readers read
@@ -157,7 +163,25 @@ public final class CatalogWriter implements AutoCloseable {
     }
     writer.column(SOURCE_PATH).binary(utf8(e.sourcePath()));
     writer.column(CONTENT_HASH).binary(utf8(e.contentHash()));
+    LabelFields f = e.labelFields();
+    if (f.label() == null) {
+      writer.column(LABEL).empty(0, 0);
+    } else {
+      writer.column(LABEL).int32(0, 1, f.label());
+    }
+    optionalString(writer.column(CLASS_NAME), f.className());
+    optionalString(writer.column(CAPTION), f.caption());
+    // Extra fields differ from table to table; one JSON column keeps the catalog's schema fixed.
+    optionalString(writer.column(EXTRA), f.extra().isEmpty() ? null : f.extraJson());
     writer.endRow();
+  }
+
+  private static void optionalString(ColumnWriter column, String value) {
+    if (value == null) {
+      column.empty(0, 0);
+    } else {
+      column.binary(0, 1, utf8(value));
+    }
   }
 
   private static byte[] utf8(String s) {
@@ -176,6 +200,10 @@ public final class CatalogWriter implements AutoCloseable {
   private static final int BOX_CATEGORY = 12;
   private static final int SOURCE_PATH = 13;
   private static final int CONTENT_HASH = 14;
+  private static final int LABEL = 15;
+  private static final int CLASS_NAME = 16;
+  private static final int CAPTION = 17;
+  private static final int EXTRA = 18;
 
   /** Finishes the file and moves it into place. */
   @Override

@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.transforms.labels.SplitRule;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,34 @@ public final class InputFiles implements Serializable {
   private final String glob;
   private final String root;
   private final Set<String> extensions; // empty = all
+  /** With {@code --split}: the rule, and the split whose inputs these are; else null. */
+  private final SplitRule split;
+  private final String splitName;
 
   private InputFiles(String glob, String root, Set<String> extensions) {
+    this(glob, root, extensions, null, null);
+  }
+
+  private InputFiles(
+      String glob, String root, Set<String> extensions, SplitRule split, String splitName) {
     this.glob = glob;
     this.root = root;
     this.extensions = extensions;
+    this.split = split;
+    this.splitName = splitName;
+  }
+
+  /**
+   * These inputs restricted to one split of {@code rule} ({@code --split=hash:...} or
+   * {@code column:NAME}): the others belong to other splits' datasets, so listing leaves them out.
+   */
+  public InputFiles onlySplit(SplitRule rule, String name) {
+    return new InputFiles(glob, root, extensions, rule, name);
+  }
+
+  /** Whether a listed path (a file, or what a listing rejection names) is in this run's split. */
+  public boolean inSplit(String path) {
+    return split == null || splitName.equals(split.splitOf(relative(path), keyOf(path)));
   }
 
   /**
@@ -150,6 +174,11 @@ public final class InputFiles implements Serializable {
     int slash = relative.lastIndexOf('/');
     int dot = relative.lastIndexOf('.');
     return dot > slash + 1 ? relative.substring(0, dot) : relative;
+  }
+
+  /** A matched file's path relative to the root, '/'-separated, with its extension. */
+  public String relativePathOf(String path) {
+    return relative(path);
   }
 
   private String relative(String path) {

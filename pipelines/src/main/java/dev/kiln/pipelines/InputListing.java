@@ -31,12 +31,23 @@ public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rej
     List<Rejection> rejects = new ArrayList<>();
     long ignored = 0;
     if (LocalInputWalker.isLocal(inputs.glob())) {
-      LocalInputWalker.walk(inputs, found -> files.add(metadataOf(found)), rejects::add);
+      LocalInputWalker.walk(
+          inputs,
+          found -> {
+            if (inputs.inSplit(found.path().toString())) {
+              files.add(metadataOf(found));
+            }
+          },
+          rejection -> {
+            if (inputs.inSplit(rejection.path())) {
+              rejects.add(rejection);
+            }
+          });
     } else {
       for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
         if (m.resourceId().isDirectory() || !inputs.accepts(m.resourceId().toString())) {
           ignored++;
-        } else {
+        } else if (inputs.inSplit(m.resourceId().toString())) {
           files.add(m);
         }
       }

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
@@ -36,10 +37,12 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
   @Override
   public PCollectionTuple expand(PBegin begin) {
     if (!LocalInputWalker.isLocal(inputs.glob())) {
+      InputFiles files = inputs;
       PCollection<MatchResult.Metadata> matched =
           begin.apply(
               "Match files",
-              FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
+              FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+          .apply("Keep this split", Filter.by(m -> files.inSplit(m.resourceId().toString())));
       PCollection<Rejection> none =
           begin.apply("No listing rejects", Create.empty(RejectionCoder.of()));
       return PCollectionTuple.of(FILES, matched).and(REJECTS, none);
@@ -69,10 +72,17 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
     public void process(MultiOutputReceiver out) throws IOException {
       LocalInputWalker.walk(
           inputs,
-          found -> out.get(FILES).output(InputListing.metadataOf(found)),
+          found -> {
+            // With --split, the other splits' inputs belong to other datasets.
+            if (inputs.inSplit(found.path().toString())) {
+              out.get(FILES).output(InputListing.metadataOf(found));
+            }
+          },
           rejection -> {
-            KilnCounters.inputRejected(rejection.reason());
-            out.get(REJECTS).output(rejection);
+            if (inputs.inSplit(rejection.path())) {
+              KilnCounters.inputRejected(rejection.reason());
+              out.get(REJECTS).output(rejection);
+            }
           });
     }
   }

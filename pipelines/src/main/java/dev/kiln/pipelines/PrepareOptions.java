@@ -217,4 +217,48 @@ public interface PrepareOptions extends PipelineOptions {
   double getMinBoxVisibility();
 
   void setMinBoxVisibility(double value);
+
+  @Description("Where samples' classes come from: none, or folder (the first directory under the"
+      + " input root, under the split folder with --split=folder, is the class; ids are the"
+      + " sorted class names' positions, as torchvision's ImageFolder numbers them, unless"
+      + " --classes fixes them). An image outside any class folder is rejected (no-label).")
+  @Default.String("none")
+  String getLabels();
+
+  void setLabels(String value);
+
+  @Description("Class ids that stay fixed across runs: a file with one class name per line (id"
+      + " = 0-based line), or a JSON object of class name to id.")
+  String getClasses();
+
+  void setClasses(String value);
+
+  @Description("Metadata table joined to the inputs: CSV, TSV, JSON lines (.jsonl) or Parquet."
+      + " Columns caption (or text), label and class_name have their meaning; the others become"
+      + " the samples' extra fields, with their types.")
+  String getMetadata();
+
+  void setMetadata(String value);
+
+  @Description("Column of --metadata naming each row's input: its path relative to --input with"
+      + " extension, '/'-separated (its key, or its file name when unique, also match).")
+  @Default.String("path")
+  String getMetadataKey();
+
+  void setMetadataKey(String value);
+
+  @Description("Reject inputs that no row of --metadata describes (no-metadata) instead of"
+      + " keeping them without metadata.")
+  @Default.Boolean(false)
+  boolean getMetadataRequired();
+
+  void setMetadataRequired(boolean value);
+
+  @Description("One dataset per split, in OUTPUT/<split>/, and OUTPUT/manifest.json naming them:"
+      + " folder (the first folder under --input is the split), column:NAME (a --metadata"
+      + " column) or hash:train=0.9,val=0.1 (a salted hash of the key: an image stays in its"
+      + " split when others are added).")
+  String getSplit();
+
+  void setSplit(String value);
 }

@@ -12,6 +12,7 @@ import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.labels.Labeller;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -62,6 +63,20 @@ public final class PreparePipeline {
       Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
       ShardFormat format, ShardOptions shards, String staging, int parallelism,
       String previousVersion, Framing framing) {
+    build(pipeline, inputs, settings, limits, format, shards, staging, parallelism,
+        previousVersion, framing, Labeller.none());
+  }
+
+  /**
+   * Adds the prepare steps to {@code pipeline}, with object annotations, framing and labels.
+   *
+   * @param labeller each input's class, caption and extra fields ({@code --labels},
+   *     {@code --metadata}); also applied to samples carried over
+   */
+  public static void build(
+      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
+      ShardFormat format, ShardOptions shards, String staging, int parallelism,
+      String previousVersion, Framing framing, Labeller labeller) {
     WithRejects<KV<String, FileIO.ReadableFile>> listed =
         pipeline.apply(
             "List images",
@@ -75,7 +90,7 @@ public final class PreparePipeline {
       PCollectionTuple split =
           opened.apply(
               "Carry over unchanged samples",
-              ParDo.of(new CarryOverFn(previousVersion))
+              ParDo.of(new CarryOverFn(previousVersion, labeller))
                   .withOutputTags(CarryOverFn.TO_PREPARE, TupleTagList.of(CarryOverFn.CARRIED)));
       carried = carried.and(split.get(CarryOverFn.CARRIED).setCoder(SampleCoder.of()));
       opened =
@@ -85,7 +100,11 @@ public final class PreparePipeline {
     WithRejects<Sample> prepared =
         opened.apply(
             "Normalize images",
-            NormalizeImages.fromFiles().withSettings(settings).withLimits(limits).withFraming(framing));
+            NormalizeImages.fromFiles()
+                .withSettings(settings)
+                .withLimits(limits)
+                .withFraming(framing)
+                .withLabeller(labeller));
 
     PCollection<Sample> samples =
         carried

@@ -4,6 +4,7 @@ import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.InputRecord;
+import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.kiln.SampleFields;
@@ -212,6 +213,10 @@ public final class StagedDataset {
             configuration,
             HexFormat.of().formatHex(fingerprint.digest()),
             SampleCodec.SCHEMA_JSON);
+    LabelSummary classes = LabelSummary.ofSamples(entries);
+    if (!classes.isEmpty()) {
+      manifest = manifest.withLabels(classes);
+    }
     if (previousVersion != null) {
       manifest =
           manifest.withRun(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.SampleCodec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -50,9 +53,23 @@ class CatalogWriterTest {
           new CatalogEntry(
               "k/" + i, "shard-0000" + i % 3 + ".kiln", 4096L * (i + 1), 1000 + i, labels, 256,
               192 + i % 2, boxes, "/in/" + i + (i % 5 == 0 ? "/ü.jpg" : ".png"),
-              String.format("%064x", i)));
+              String.format("%064x", i), labelFields(i)));
     }
     return entries;
+  }
+
+  /** Every combination of present and absent class, caption and extra fields over 16 rows. */
+  private static LabelFields labelFields(int i) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    if ((i & 8) != 0) {
+      extra.put("score", i / 4.0);
+      extra.put("tags", List.of("a,b", "\"ü\""));
+      extra.put("n", (long) i);
+      extra.put("empty", null);
+    }
+    return new LabelFields(
+        (i & 1) != 0 ? i : null, (i & 2) != 0 ? "class " + i : null,
+        (i & 4) != 0 ? "a caption, \"quoted\" 猫" : null, extra);
   }
 
   /** The catalog as Beam's ParquetIO wrote it from generic records. */
@@ -73,6 +90,11 @@ class CatalogWriterTest {
         r.put("boxes", SampleCodec.boxRecords(e.boxes(), CatalogWriter.boxSchema()));
         r.put("source_path", e.sourcePath());
         r.put("content_hash", e.contentHash());
+        LabelFields f = e.labelFields();
+        r.put("label", f.label());
+        r.put("class_name", f.className());
+        r.put("caption", f.caption());
+        r.put("extra", f.extra().isEmpty() ? null : f.extraJson());
         sink.write(r);
       }
       sink.flush();
@@ -197,5 +219,11 @@ class CatalogWriterTest {
     }
     assertEquals(e.sourcePath(), r.get("source_path").toString());
     assertEquals(e.contentHash(), r.get("content_hash").toString());
+    LabelFields f = e.labelFields();
+    assertEquals(f.label(), r.get("label"));
+    assertEquals(f.className(), r.get("class_name") == null ? null : r.get("class_name").toString());
+    assertEquals(f.caption(), r.get("caption") == null ? null : r.get("caption").toString());
+    Object extra = r.get("extra");
+    assertEquals(f.extra(), extra == null ? Map.of() : LabelFields.parseExtra(extra.toString()));
   }
 }

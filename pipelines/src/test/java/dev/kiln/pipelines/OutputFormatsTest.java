@@ -10,6 +10,8 @@ import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.labels.Labeller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every output format holds the same samples, and every dataset gets a queryable catalog. */
 class OutputFormatsTest {
   @TempDir Path tmp;
+  /** What samples are labelled with; none unless a test sets it. */
+  private Labeller labeller = Labeller.none();
 
   Manifest prepare(ShardFormat format, Path out) throws IOException {
     Files.createDirectories(out);
@@ -45,7 +49,9 @@ class OutputFormatsTest {
         new ShardOptions(60_000, 4096, 1 << 20),
         out.toString(),
         2,
-        null);
+        null,
+        Framing.none(),
+        labeller);
     p.run().waitUntilFinish();
     return StagedDataset.finish(out, format, Map.of(), "test");
   }
@@ -107,8 +113,20 @@ class OutputFormatsTest {
 
   @Test
   void avroAndParquetShardsHoldTheSameSamplesAsKiln() throws IOException {
+    // Class, caption and extra fields of every type, lists included, in every format.
+    Path table = Files.writeString(tmp.resolve("meta.jsonl"),
+        "{\"path\": \"food/coffee.jpg\", \"caption\": \"a cup, \\\"black\\\" 猫\", \"score\": 0.5,"
+            + " \"tags\": [\"hot\", 2, 1.5, true], \"n\": 7, \"ok\": false, \"none\": null}\n"
+            + "{\"path\": \"animals/chelsea.jpg\", \"tags\": []}\n");
+    labeller =
+        Labeller.of(
+            Map.of("animals", 0, "food", 1, "misc", 2, "people", 3, "vehicles", 4),
+            MetadataTableReader.read(table.toString(), "path", null), false);
     prepare(ShardFormat.KILN, tmp.resolve("k"));
     Map<String, Sample> kiln = kilnSamples(tmp.resolve("k"));
+    assertEquals(1, kiln.get("food/coffee").label());
+    assertEquals(java.util.List.of("hot", 2L, 1.5, true), kiln.get("food/coffee").labelFields().extra().get("tags"));
+    assertEquals("a cup, \"black\" 猫", kiln.get("food/coffee").caption());
     Path avroDir = tmp.resolve("avro");
     prepare(ShardFormat.AVRO, avroDir);
     Map<String, Sample> avro = new HashMap<>();

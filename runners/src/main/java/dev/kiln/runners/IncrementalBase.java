@@ -1,6 +1,7 @@
 package dev.kiln.runners;
 
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.SampleCodec;
 import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.ShardFormat;
@@ -28,7 +29,10 @@ final class IncrementalBase {
       Set.of(
           "input", "output", "config", "runner", "overwrite", "versioned", "incremental",
           "keep-versions", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
-          "extensions", "shard-size", "align");
+          "extensions", "shard-size", "align",
+          // Label settings change no image: carried samples are relabelled without decoding.
+          "labels", "classes", "metadata", "metadata-key",
+          "metadata-required", "split");
 
   private IncrementalBase() {}
 
@@ -53,6 +57,13 @@ final class IncrementalBase {
           + previous.kilnVersion() + ", this is " + KilnVersion.get() + "; building in full");
       return null;
     }
+    if (!previous.schema().equals(SampleCodec.SCHEMA_JSON)) {
+      // Its records are under another sample schema: carried as they are, they would not be
+      // what the new shards' headers say.
+      out.println("kiln: incremental: " + current.getFileName() + " has an older sample schema;"
+          + " building in full");
+      return null;
+    }
     Map<String, String> before = shaping(previous.configuration());
     Map<String, String> now = shaping(PrepareCommand.settingsOf(options));
     if (!before.equals(now)) {
@@ -67,6 +78,30 @@ final class IncrementalBase {
       return null;
     }
     return current;
+  }
+
+  /**
+   * Says which class ids differ between the version built on and this run ({@code classes}, name
+   * to id): the samples of those classes keep their images and get their new ids, without being
+   * decoded again.
+   */
+  static void reportClassChanges(Path current, Map<String, Integer> classes, PrintStream out)
+      throws IOException {
+    Map<String, Integer> before = Manifest.readFrom(current).labels().mapping();
+    StringBuilder diff = new StringBuilder();
+    for (String name : new java.util.TreeSet<>(union(before.keySet(), classes.keySet()))) {
+      Integer was = before.get(name);
+      Integer is = classes.get(name);
+      if (!Objects.equals(was, is)) {
+        diff.append(diff.length() == 0 ? "" : ", ")
+            .append(name).append(" ").append(was == null ? "new" : was).append(" -> ")
+            .append(is == null ? "gone" : is);
+      }
+    }
+    if (diff.length() > 0) {
+      out.println("kiln: incremental: class ids changed (" + diff + "); their samples are"
+          + " relabelled without decoding");
+    }
   }
 
   private static Map<String, String> shaping(Map<String, String> configuration) {

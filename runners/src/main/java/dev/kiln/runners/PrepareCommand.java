@@ -7,6 +7,7 @@ import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
+import dev.kiln.pipelines.LabelSettings;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
@@ -47,6 +48,14 @@ public final class PrepareCommand {
 
   /** Runs the command and returns its exit code. */
   public int run(List<String> args) {
+    return run(args, null);
+  }
+
+  /**
+   * Runs the command for one split of a {@code --split} run ({@link SplitPrepare}), or for the
+   * whole input when {@code split} is null; returns its exit code.
+   */
+  int run(List<String> args, SplitPrepare.Selection split) {
     if (args.contains("--help") || args.contains("-h")) {
       out.print(OptionsHelp.prepare());
       return ExitCode.OK;
@@ -62,10 +71,17 @@ public final class PrepareCommand {
     ShardOptions shardOptions;
     InputLimits limits;
     InputListing listing;
+    LabelSettings labels;
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
+      if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
+        return new SplitPrepare(out, err).run(args, options);
+      }
       inputs = InputFiles.of(options.getInput(), options.getExtensions());
+      if (split != null && split.rule() != null) {
+        inputs = inputs.onlySplit(split.rule(), split.name());
+      }
       settings = ImageSettings.from(options);
       framing = ImageSettings.framing(options);
       format = ShardFormat.parse(options.getFormat());
@@ -87,6 +103,10 @@ public final class PrepareCommand {
         FileSystems.setDefaultPipelineOptions(options);
       }
       listing = listInputs(inputs, options.getInput());
+      labels =
+          LabelSettings.from(
+              options, inputs, listing.files(), split == null ? null : split.classes(),
+              split == null || split.rule() != null ? "" : split.name());
     } catch (UsageException | IllegalArgumentException e) {
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
@@ -113,6 +133,9 @@ public final class PrepareCommand {
         if (options.getIncremental()) {
           comparedVersion = root.currentVersion();
           previousVersion = IncrementalBase.choose(comparedVersion, format, options, out);
+          if (previousVersion != null) {
+            IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
+          }
         }
       } else {
         output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
@@ -145,7 +168,7 @@ public final class PrepareCommand {
         LocalPrepareRun.Outcome outcome =
             new LocalPrepareRun(
                     inputs, listing, settings, limits, framing, format, shardOptions,
-                    output.staging(), parallelism, previous)
+                    output.staging(), parallelism, previous, labels.labeller())
                 .run();
         counters = outcome.counters();
         // Handed over in memory; the last shard may still be completing meanwhile.
@@ -155,13 +178,21 @@ public final class PrepareCommand {
                 previousVersion != null, outcome.parts());
       } else {
         counters =
-            runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism, previous, framing);
+            runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism,
+                previous, framing, labels);
         manifest =
             StagedDataset.finish(
                 output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
                 previousVersion != null);
       }
       manifest = manifest.withRun(runId, manifest.changes());
+      if (!labels.classes().isEmpty() || labels.metadataRows() >= 0) {
+        manifest =
+            manifest.withLabels(
+                manifest.labels()
+                    .withClasses(labels.classes())
+                    .withMetadata(labels.metadataRows(), labels.rowsWithoutInput()));
+      }
       manifest.writeTo(output.staging());
       published = output.publish();
     } catch (Exception | Error e) {
@@ -194,11 +225,11 @@ public final class PrepareCommand {
   private static Map<String, Long> runBeam(
       PrepareOptions options, InputFiles inputs, PrepareSettings settings, InputLimits limits,
       ShardFormat format, ShardOptions shardOptions, Publication output, int parallelism,
-      String previousVersion, Framing framing) {
+      String previousVersion, Framing framing, LabelSettings labels) {
     Pipeline pipeline = Pipeline.create(options);
     PreparePipeline.build(
         pipeline, inputs, settings, limits, format, shardOptions, output.staging().toString(),
-        parallelism, previousVersion, framing);
+        parallelism, previousVersion, framing, labels.labeller());
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {

@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.ShardFile;
 import dev.kiln.transforms.beam.KilnCounters;
@@ -46,6 +47,13 @@ final class RunSummary {
       StringJoiner changes = new StringJoiner(", ");
       manifest.changes().forEach((k, v) -> changes.add(k.replace('_', ' ') + " " + v));
       out.println("kiln: incremental: " + changes);
+    }
+    LabelSummary labels = manifest.labels();
+    if (!labels.classes().isEmpty() || labels.metadataRows() >= 0) {
+      out.println("kiln: labels: " + labels.classes().size() + " classes"
+          + (labels.metadataRows() < 0 ? ""
+              : ", metadata rows " + labels.metadataRows() + " (" + labels.rowsWithoutInput()
+                  + " without an input)"));
     }
     if (!counters.isEmpty()) {
       StringJoiner line = new StringJoiner(" ");

@@ -123,6 +123,46 @@ class NightlyRunsTest {
   }
 
   @Test
+  void metadataAndClassChangesRelabelCarriedSamplesWithoutDecodingAndEqualAFullRun() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    Path table = tmp.resolve("meta.jsonl");
+    Files.writeString(table,
+        "{\"path\": \"food/coffee.jpg\", \"caption\": \"coffee\", \"stars\": 4}\n"
+            + "{\"path\": \"vehicles/rocket.jpg\", \"caption\": \"a rocket\"}\n");
+    assertEquals(0, prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table).code());
+
+    // One caption edited, one row added; a class folder that sorts first shifts every class id.
+    Files.writeString(table,
+        "{\"path\": \"food/coffee.jpg\", \"caption\": \"black coffee\", \"stars\": 5}\n"
+            + "{\"path\": \"vehicles/rocket.jpg\", \"caption\": \"a rocket\"}\n"
+            + "{\"path\": \"people/astronaut.jpg\", \"caption\": \"in orbit\"}\n");
+    PrepareCommandTest.Run relabelled =
+        prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table);
+    assertEquals(0, relabelled.code(), relabelled.err());
+    assertTrue(relabelled.out().contains("carried over 7"), relabelled.out());
+    assertTrue(relabelled.out().contains("relabelled=2"), "only the two edited rows: " + relabelled.out());
+
+    Files.createDirectories(in.resolve("aardvarks"));
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("aardvarks/a.jpg"));
+    PrepareCommandTest.Run shifted =
+        prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table);
+    assertEquals(0, shifted.code(), shifted.err());
+    assertTrue(shifted.out().contains("class ids changed (aardvarks new -> 0, animals 0 -> 1,"), shifted.out());
+    assertTrue(shifted.out().contains("carried-over=7") && shifted.out().contains("relabelled=7"), shifted.out());
+
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full, "--labels=folder", "--metadata=" + table).code());
+    assertSameDataset(full, root);
+    assertSameSampleFields(full, root);
+    try (var ds = dev.kiln.formats.kiln.KilnDataset.open(root)) {
+      assertEquals("black coffee", ds.get("food/coffee").caption());
+      assertEquals(Map.of("stars", 5L), ds.get("food/coffee").labelFields().extra());
+      assertEquals(1, ds.get("animals/chelsea").label());
+    }
+  }
+
+  @Test
   void aDamagedRecordInThePreviousVersionFailsTheRunAndLeavesCurrentAsItWas() throws Exception {
     Path in = input();
     Path root = tmp.resolve("root");

@@ -70,6 +70,43 @@ class RunnerEquivalenceTest {
   }
 
   @Test
+  void classFoldersAndMetadataGiveIdenticalBytesOnEveryRunner() throws Exception {
+    Path table = Files.writeString(tmp.resolve("meta.csv"),
+        "path,caption,score\nfood/coffee.jpg,\"A cup, \"\"black\"\"\",0.5\nanimals/chelsea.jpg,猫,\n");
+    String[] labels = {"--labels=folder", "--metadata=" + table};
+    for (String format : new String[] {"kiln", "webdataset"}) {
+      Path direct = prepare(tmp, "direct-" + format, "--runner=direct", "--format=" + format, labels[0], labels[1]);
+      for (String runner : new String[] {"local", "flink-local"}) {
+        Path other = prepare(tmp, runner + "-" + format, "--runner=" + runner, "--format=" + format, labels[0], labels[1]);
+        assertEquals(Manifest.readFrom(direct).shards(), Manifest.readFrom(other).shards(), runner + " " + format);
+        assertEquals(Manifest.readFrom(direct).labels(), Manifest.readFrom(other).labels());
+        assertArrayEquals(
+            Files.readAllBytes(direct.resolve("catalog.parquet")), Files.readAllBytes(other.resolve("catalog.parquet")));
+      }
+      assertEquals(5, Manifest.readFrom(direct).labels().classes().size());
+    }
+  }
+
+  @Test
+  void hashSplitsGiveIdenticalSplitDatasetsOnLocalAndDirect() throws Exception {
+    String split = "--split=hash:train=0.5,val=0.5";
+    Path direct = prepare(tmp, "direct", "--runner=direct", split, "--labels=folder");
+    Path local = prepare(tmp, "local", "--runner=local", split, "--labels=folder");
+    assertArrayEquals(
+        Files.readAllBytes(direct.resolve("rejects/rejects.jsonl")),
+        Files.readAllBytes(local.resolve("rejects/rejects.jsonl")));
+    for (String name : new String[] {"train", "val"}) {
+      Manifest expected = Manifest.readFrom(direct.resolve(name));
+      assertTrue(expected.written() > 0, name + " has samples");
+      assertEquals(expected.shards(), Manifest.readFrom(local.resolve(name)).shards(), name);
+      assertEquals(expected.labels(), Manifest.readFrom(local.resolve(name)).labels(), name);
+      assertArrayEquals(
+          Files.readAllBytes(direct.resolve(name).resolve("index.kidx")),
+          Files.readAllBytes(local.resolve(name).resolve("index.kidx")), name);
+    }
+  }
+
+  @Test
   void perObjectFramingFromCocoIsIdenticalOnLocalAndDirect() throws Exception {
     String annotations =
         "--annotations=" + PrepareCommandTest.SAMPLES.resolveSibling("annotations.json");

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Parquet message type of required fields and lists, as {@link ParquetTableWriter} writes it:
- * what Kiln's tables need, in the shape parquet-avro gives an Avro record of strings, numbers and
- * arrays (a list is a required group annotated {@code LIST} holding one repeated field named
- * {@code array}, Parquet's two-level list).
+ * A Parquet message type of required and optional fields and lists, as {@link ParquetTableWriter}
+ * writes it: what Kiln's tables need, in the shape parquet-avro gives an Avro record of strings,
+ * numbers, arrays and {@code ["null", T]} unions (a list is a required group annotated {@code
+ * LIST} holding one repeated field named {@code array}, Parquet's two-level list).
  *
  * <p>Its leaf columns ({@link #columns()}) are numbered depth first, the order of the column
  * chunks in a row group.
@@ -34,8 +34,11 @@ public final class ParquetSchema {
     boolean repeated();
   }
 
-  /** A primitive field; {@code string} annotates a byte array as UTF-8 text. */
-  public record Primitive(String name, boolean repeated, Type type, boolean string)
+  /**
+   * A primitive field; {@code string} annotates a byte array as UTF-8 text; an {@code optional}
+   * one may be absent (null), one definition level more.
+   */
+  public record Primitive(String name, boolean repeated, Type type, boolean string, boolean optional)
       implements Field {}
 
   /** A group of fields; {@code list} annotates it as a list. */
@@ -64,17 +67,27 @@ public final class ParquetSchema {
 
   /** A required string field. */
   public static Field string(String name) {
-    return new Primitive(name, false, Type.BYTE_ARRAY, true);
+    return new Primitive(name, false, Type.BYTE_ARRAY, true, false);
+  }
+
+  /** An optional string field (an Avro {@code ["null", "string"]}). */
+  public static Field optionalString(String name) {
+    return new Primitive(name, false, Type.BYTE_ARRAY, true, true);
+  }
+
+  /** An optional field of a numeric type (an Avro {@code ["null", T]}). */
+  public static Field optional(String name, Type type) {
+    return new Primitive(name, false, type, false, true);
   }
 
   /** A required field of a numeric type. */
   public static Field required(String name, Type type) {
-    return new Primitive(name, false, type, false);
+    return new Primitive(name, false, type, false, false);
   }
 
   /** A required list of strings. */
   public static Field stringList(String name) {
-    return new Group(name, false, true, List.of(new Primitive("array", true, Type.BYTE_ARRAY, true)));
+    return new Group(name, false, true, List.of(new Primitive("array", true, Type.BYTE_ARRAY, true, false)));
   }
 
   /** A required list of groups of {@code itemFields}. */
@@ -95,6 +108,9 @@ public final class ParquetSchema {
       definition++;
     }
     if (field instanceof Primitive p) {
+      if (p.optional()) {
+        definition++;
+      }
       columns.add(new Column(List.copyOf(path), p.type(), repetition, definition));
     } else {
       for (Field child : ((Group) field).fields()) {
@@ -128,7 +144,8 @@ public final class ParquetSchema {
     if (field instanceof Primitive p) {
       out.i32Field(1, p.type().thriftValue);
     }
-    out.i32Field(3, field.repeated() ? REPEATED : REQUIRED);
+    boolean optional = field instanceof Primitive q && q.optional();
+    out.i32Field(3, field.repeated() ? REPEATED : optional ? OPTIONAL : REQUIRED);
     out.stringField(4, field.name());
     if (field instanceof Primitive p) {
       if (p.string()) {
@@ -152,6 +169,7 @@ public final class ParquetSchema {
 
   // Values of Parquet's Thrift enums and union members.
   private static final int REQUIRED = 0;
+  private static final int OPTIONAL = 1;
   private static final int REPEATED = 2;
   private static final int CONVERTED_UTF8 = 0;
   private static final int CONVERTED_LIST = 3;

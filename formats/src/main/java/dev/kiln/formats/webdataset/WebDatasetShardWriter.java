@@ -5,6 +5,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleMetadataJson;
 import dev.kiln.formats.ShardFile;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,7 +13,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes one WebDataset shard: a POSIX tar holding {@code <key>.<ext>} (the encoded image) and
+ * Writes one WebDataset shard: a POSIX tar holding {@code <key>.<ext>} (the encoded image), {@code
+ * <key>.cls} (its class id, when it has one), {@code <key>.txt} (its caption, when it has one) and
  * {@code <key>.json} (its metadata) for each sample, in the order given.
  *
  * <p>Headers carry no time, owner or host information, so the same samples in the same order
@@ -51,6 +53,13 @@ public final class WebDatasetShardWriter implements AutoCloseable {
    */
   public long[] write(Sample sample) throws IOException {
     long imageAt = addMember(sample.key() + "." + sample.fileExtension(), sample.image());
+    if (sample.label() != null) {
+      // WebDataset's convention: the class id as ASCII digits, what its loaders decode to an int.
+      addMember(sample.key() + ".cls", sample.label().toString().getBytes(StandardCharsets.US_ASCII));
+    }
+    if (sample.caption() != null) {
+      addMember(sample.key() + ".txt", sample.caption().getBytes(StandardCharsets.UTF_8));
+    }
     addMember(sample.key() + ".json", SampleMetadataJson.toBytes(sample));
     samples++;
     return new long[] {imageAt, sample.image().length};

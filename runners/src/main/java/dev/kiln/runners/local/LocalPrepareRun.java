@@ -21,6 +21,7 @@ import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.PreviousVersion;
 import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.labels.Labeller;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,6 +80,7 @@ public final class LocalPrepareRun {
   private final PrepareSettings settings;
   private final InputLimits limits;
   private final Framing framing;
+  private final Labeller labeller;
   private final ShardFormat format;
   private final ShardOptions shardOptions;
   private final Path staging;
@@ -96,6 +98,15 @@ public final class LocalPrepareRun {
       InputFiles inputs, InputListing listing, PrepareSettings settings, InputLimits limits,
       Framing framing, ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
       String previousVersion) {
+    this(inputs, listing, settings, limits, framing, format, shardOptions, staging, workers,
+        previousVersion, Labeller.none());
+  }
+
+  /** As above, labelling each input's samples (and those carried over) with {@code labeller}. */
+  public LocalPrepareRun(
+      InputFiles inputs, InputListing listing, PrepareSettings settings, InputLimits limits,
+      Framing framing, ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
+      String previousVersion, Labeller labeller) {
     if (workers < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1: " + workers);
     }
@@ -109,6 +120,7 @@ public final class LocalPrepareRun {
     this.staging = staging;
     this.workers = workers;
     this.previousVersion = previousVersion;
+    this.labeller = labeller;
   }
 
   /**
@@ -200,7 +212,7 @@ public final class LocalPrepareRun {
             pool.submit(
                 () -> {
                   MetricsEnvironment.setCurrentContainer(metrics);
-                  try (InputPreparer preparer = new InputPreparer(settings, limits, framing)) {
+                  try (InputPreparer preparer = new InputPreparer(settings, limits, framing, labeller)) {
                     for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
                       prepareOne(inputs.get(i), previous, preparer, spill, rejects);
                     }
@@ -258,12 +270,19 @@ public final class LocalPrepareRun {
     String path = file.resourceId().toString();
     InputPreparer.InputBytes read = () -> readAll(file);
     try {
-      if (previous != null) {
+      Labeller.Outcome labelled =
+          previous == null ? null : labeller.label(key, InputPreparer.relativePath(key, path));
+      if (previous != null && !labelled.rejected()) {
         int carried =
             previous.carriedRecord(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
         if (carried >= 0) {
-          // Its record goes into the new shard as it is, copied from the previous version then.
-          spill.addCarried(key, carried, previous.imageLength(carried));
+          Sample relabelled = previous.relabelled(carried, labelled.fields());
+          if (relabelled == null) {
+            // Its record goes into the new shard as it is, copied from the previous version then.
+            spill.addCarried(key, carried, previous.imageLength(carried));
+          } else {
+            spill.add(EncodedSample.of(relabelled));
+          }
           return;
         }
       }

@@ -11,6 +11,7 @@ import dev.kiln.transforms.image.ImageInfo;
 import dev.kiln.transforms.image.ImageRejectedException;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.PreparedImage;
+import dev.kiln.transforms.labels.Labeller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,11 +38,19 @@ public final class InputPreparer implements AutoCloseable {
 
   private final InputLimits limits;
   private final Framing framing;
+  private final Labeller labeller;
   private final TimedPreparer preparer;
 
   public InputPreparer(PrepareSettings settings, InputLimits limits, Framing framing) {
+    this(settings, limits, framing, Labeller.none());
+  }
+
+  /** A preparer whose samples carry what {@code labeller} gives their input. */
+  public InputPreparer(
+      PrepareSettings settings, InputLimits limits, Framing framing, Labeller labeller) {
     this.limits = limits;
     this.framing = framing;
+    this.labeller = labeller;
     this.preparer = new TimedPreparer(settings, limits.decodeTimeoutNanos());
   }
 
@@ -55,6 +64,12 @@ public final class InputPreparer implements AutoCloseable {
       String key, String path, long size, InputBytes read, Consumer<Sample> samples,
       Consumer<Rejection> rejects) {
     KilnCounters.counter(KilnCounters.INPUTS).inc();
+    // Decided before the file is read: an input that cannot be labelled is not decoded.
+    Labeller.Outcome labelled = labeller.label(key, relativePath(key, path));
+    if (labelled.rejected()) {
+      reject(rejects, new Rejection(key, path, "label", labelled.reason(), labelled.message(), size));
+      return;
+    }
     if (size > limits.maxFileBytes()) {
       reject(rejects, new Rejection(key, path, "read", "file-too-large",
           size + " bytes, more than --max-file-bytes=" + limits.maxFileBytes(), size));
@@ -113,7 +128,8 @@ public final class InputPreparer implements AutoCloseable {
                     info.width(),
                     info.height(),
                     info.frames()),
-                hash);
+                hash,
+                labelled.fields());
         KilnCounters.counter(KilnCounters.WRITTEN).inc();
         KilnCounters.counter(KilnCounters.BYTES_WRITTEN).inc(prepared.bytes().length);
         samples.accept(sample);
@@ -134,7 +150,7 @@ public final class InputPreparer implements AutoCloseable {
    * The input's path relative to the input root, which COCO file names are matched against: the
    * key is that path without its extension, so the extension is taken back from the file name.
    */
-  static String relativePath(String key, String path) {
+  public static String relativePath(String key, String path) {
     String fileName = path.substring(path.lastIndexOf('/') + 1);
     String keyName = key.substring(key.lastIndexOf('/') + 1);
     return fileName.startsWith(keyName) ? key + fileName.substring(keyName.length()) : key;

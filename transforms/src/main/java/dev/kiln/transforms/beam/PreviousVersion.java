@@ -4,6 +4,7 @@ import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
+import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.kiln.SampleFields;
@@ -141,6 +142,35 @@ public final class PreviousVersion {
   private static boolean listedAsBefore(InputRecord before, long size, long lastModifiedMillis) {
     return before.size() == size && before.lastModifiedMillis() == lastModifiedMillis;
   }
+
+  /**
+   * The previous version's sample at {@code record} with {@code now}'s class, caption and extra
+   * fields, when those changed (a metadata table or class list edited since); null when they did
+   * not and the record can be carried as it is. The image is not decoded: the record's fields are
+   * read and written again around the same image bytes.
+   */
+  public Sample relabelled(int record, LabelFields now) {
+    SampleFields recorded = fields.join();
+    LabelFields before =
+        recorded != null ? recorded.row(record).labelFields() : samples.get(record).labelFields();
+    if (before.equals(now)) {
+      return null;
+    }
+    KilnCounters.counter(RELABELLED).inc();
+    return samples.get(record).withLabelFields(now);
+  }
+
+  /** {@code carried} with {@code now}'s label fields, counted when they changed. */
+  public static Sample relabel(Sample carried, LabelFields now) {
+    if (carried.labelFields().equals(now)) {
+      return carried;
+    }
+    KilnCounters.counter(RELABELLED).inc();
+    return carried.withLabelFields(now);
+  }
+
+  /** The counter of carried samples whose label fields were rewritten. */
+  public static final String RELABELLED = "relabelled";
 
   /** The previous version's sample of this key. */
   public Sample sample(String key) {
