@@ -64,11 +64,6 @@ public final class Sample {
     this.labelFields = Objects.requireNonNull(labelFields, "labelFields");
   }
 
-  /** This sample with {@code newLabels} instead of its labels (boxes and all else unchanged). */
-  public Sample withLabels(List<String> newLabels) {
-    return new Sample(key, image, encoding, width, height, channels, newLabels, boxes, source, contentHash);
-  }
-
   public String key() {
     return key;
   }

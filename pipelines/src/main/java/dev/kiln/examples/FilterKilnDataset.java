@@ -16,10 +16,10 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
  * An existing kiln dataset filtered by its samples' metadata (a minimum size, a subset of
- * labels) and re-sharded into a new one. No image is decoded: samples keep their bytes.
+ * classes) and re-sharded into a new one. No image is decoded: samples keep their bytes.
  */
 public final class FilterKilnDataset {
-  /** {@code --input}, {@code --output}, {@code --minSide}, {@code --labels}, {@code --shardSize}. */
+  /** {@code --input}, {@code --output}, {@code --minSide}, {@code --classes}, {@code --shardSize}. */
   public interface Options extends PipelineOptions {
     @Description("Kiln dataset (or versioned root) to read")
     @Validation.Required
@@ -36,10 +36,10 @@ public final class FilterKilnDataset {
     int getMinSide();
     void setMinSide(int value);
 
-    @Description("Keep samples carrying at least one of these labels (comma-separated; empty: all)")
+    @Description("Keep samples of these classes: class names or label ids, comma-separated (empty: all)")
     @Default.String("")
-    String getLabels();
-    void setLabels(String value);
+    String getClasses();
+    void setClasses(String value);
 
     @Description("Target shard size in bytes")
     @Default.Long(256L << 20)
@@ -55,17 +55,22 @@ public final class FilterKilnDataset {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply("Read dataset", KilnIO.read().from(options.getInput()))
-        .apply("Keep matching samples", Filter.by(keep(options.getMinSide(), options.getLabels())))
+        .apply("Keep matching samples", Filter.by(keep(options.getMinSide(), options.getClasses())))
         .apply("Write dataset",
             KilnIO.write().to(options.getOutput()).withShardSize(options.getShardSize()));
     return pipeline.run();
   }
 
-  /** The predicate: shorter side at least {@code minSide}, and one of {@code labels} if any. */
-  static SerializableFunction<Sample, Boolean> keep(int minSide, String labels) {
+  /**
+   * The predicate: shorter side at least {@code minSide}, and, when {@code classes} names any,
+   * a class name or label id among them.
+   */
+  static SerializableFunction<Sample, Boolean> keep(int minSide, String classes) {
     Set<String> wanted =
-        labels.isBlank() ? Set.of() : Set.copyOf(List.of(labels.split("\\s*,\\s*")));
+        classes.isBlank() ? Set.of() : Set.copyOf(List.of(classes.split("\\s*,\\s*")));
     return s -> Math.min(s.width(), s.height()) >= minSide
-        && (wanted.isEmpty() || s.labels().stream().anyMatch(wanted::contains));
+        && (wanted.isEmpty()
+            || (s.className() != null && wanted.contains(s.className()))
+            || (s.label() != null && wanted.contains(s.label().toString())));
   }
 }

@@ -4,16 +4,16 @@ import dev.kiln.beam.KilnIO;
 import dev.kiln.beam.NormalizeImages;
 import dev.kiln.beam.RejectDuplicateKeys;
 import dev.kiln.beam.WithRejects;
+import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.Sample;
 import dev.kiln.transforms.beam.SampleCoder;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.options.Default;
@@ -36,9 +36,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Images stored as bytes in a Parquet table, as Hugging Face and warehouse exports keep them (a
- * key column, an image-bytes column and a label column), normalized into a kiln dataset whose
- * samples carry their row's label. Rows whose key repeats, and images that do not decode, are
- * recorded in the dataset's {@code rejects/} with the reason.
+ * key column, an image-bytes column, an integer label and a caption), normalized into a kiln
+ * dataset whose samples carry their row's label and caption. Rows whose key repeats, and images
+ * that do not decode, are recorded in the dataset's {@code rejects/} with the reason.
  */
 public final class ParquetImagesToKiln {
   /** Where the table is, its column names, the output and the sample size. */
@@ -63,10 +63,15 @@ public final class ParquetImagesToKiln {
     String getImageColumn();
     void setImageColumn(String value);
 
-    @Description("Column holding the label (any type; stored as text); empty for none")
+    @Description("Column holding the integer class label; empty for none")
     @Default.String("label")
     String getLabelColumn();
     void setLabelColumn(String value);
+
+    @Description("Column holding the caption; empty for none")
+    @Default.String("caption")
+    String getCaptionColumn();
+    void setCaptionColumn(String value);
 
     @Description("Side of the square samples, in pixels")
     @Default.Integer(256)
@@ -83,23 +88,25 @@ public final class ParquetImagesToKiln {
     String keyColumn = options.getKeyColumn();
     String imageColumn = options.getImageColumn();
     String labelColumn = options.getLabelColumn();
-    // Each row as (key, (image bytes, label)); the schema comes from the file.
-    PCollection<KV<String, KV<byte[], String>>> rows =
+    String captionColumn = options.getCaptionColumn();
+    // Each row as (key, (image bytes, label and caption)); the schema comes from the file.
+    PCollection<KV<String, KV<byte[], LabelFields>>> rows =
         pipeline.apply("Read table",
             ParquetIO.parseGenericRecords((GenericRecord r) -> KV.of(text(r.get(keyColumn)),
-                    KV.of(bytes(r.get(imageColumn)), labelColumn.isEmpty() ? "" : text(r.get(labelColumn)))))
-                .withCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(ByteArrayCoder.of(), StringUtf8Coder.of())))
+                    KV.of(bytes(r.get(imageColumn)), labelFields(r, labelColumn, captionColumn))))
+                .withCoder(KvCoder.of(StringUtf8Coder.of(),
+                    KvCoder.of(ByteArrayCoder.of(), SerializableCoder.of(LabelFields.class))))
                 .from(options.getInput()));
     PCollection<KV<String, byte[]>> images =
         rows.apply("Images by key",
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
                     .via(r -> KV.of(r.getKey(), r.getValue().getKey())))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
-    PCollection<KV<String, String>> labels =
+    PCollection<KV<String, LabelFields>> labels =
         rows.apply("Labels by key",
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(LabelFields.class)))
                     .via(r -> KV.of(r.getKey(), r.getValue().getValue())))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(LabelFields.class)));
 
     WithRejects<Sample> prepared =
         images
@@ -112,10 +119,10 @@ public final class ParquetImagesToKiln {
   }
 
   private static final TupleTag<Sample> SAMPLES = new TupleTag<>() {};
-  private static final TupleTag<String> LABELS = new TupleTag<>() {};
+  private static final TupleTag<LabelFields> LABELS = new TupleTag<>() {};
 
-  /** Each sample with the label of its key's row (a join on the key). */
-  static PCollection<Sample> withLabels(PCollection<Sample> samples, PCollection<KV<String, String>> labels) {
+  /** Each sample with the label and caption of its key's row (a join on the key). */
+  static PCollection<Sample> withLabels(PCollection<Sample> samples, PCollection<KV<String, LabelFields>> labels) {
     PCollection<KV<String, Sample>> byKey =
         samples.apply("Samples by key", WithKeys.of(Sample::key).withKeyType(TypeDescriptors.strings()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), SampleCoder.of()));
@@ -125,18 +132,24 @@ public final class ParquetImagesToKiln {
         .apply("Label samples", ParDo.of(new DoFn<KV<String, CoGbkResult>, Sample>() {
           @ProcessElement
           public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<Sample> out) {
-            List<String> rowLabels = new ArrayList<>();
-            for (String label : joined.getValue().getAll(LABELS)) {
-              if (!label.isEmpty()) {
-                rowLabels.add(label);
-              }
-            }
+            // A key given twice has its images rejected, so a key with samples has one row.
+            java.util.Iterator<LabelFields> rows = joined.getValue().getAll(LABELS).iterator();
+            LabelFields row = rows.hasNext() ? rows.next() : LabelFields.NONE;
             for (Sample s : joined.getValue().getAll(SAMPLES)) {
-              out.output(s.withLabels(rowLabels));
+              out.output(s.withLabelFields(row));
             }
           }
         }))
         .setCoder(SampleCoder.of());
+  }
+
+  /** The row's label (an integer column) and caption, each absent when its column is. */
+  private static LabelFields labelFields(GenericRecord row, String labelColumn, String captionColumn) {
+    Object label = labelColumn.isEmpty() ? null : row.get(labelColumn);
+    Object caption = captionColumn.isEmpty() ? null : row.get(captionColumn);
+    return new LabelFields(
+        label == null ? null : ((Number) label).intValue(), null,
+        caption == null ? null : caption.toString(), java.util.Map.of());
   }
 
   private static String text(Object value) {

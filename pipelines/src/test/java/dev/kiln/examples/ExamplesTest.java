@@ -43,7 +43,7 @@ class ExamplesTest {
     Map<String, String> got = new TreeMap<>();
     try (KilnDataset ds = KilnDataset.open(dataset)) {
       for (Sample s : ds) {
-        got.put(s.key(), s.width() + "x" + s.height() + " " + s.labels());
+        got.put(s.key(), s.width() + "x" + s.height() + " " + s.label() + " " + s.caption());
       }
     }
     return got;
@@ -57,21 +57,21 @@ class ExamplesTest {
     assertEquals(List.of(), DatasetVerifier.verify(out));
     Map<String, String> got = samples(out);
     assertEquals(7, got.size(), got.toString());
-    got.values().forEach(v -> assertEquals("128x128 []", v));
+    got.values().forEach(v -> assertEquals("128x128 null null", v));
   }
 
   /** A table as a warehouse export has it: key, image bytes, label, caption. */
   private Path table() throws Exception {
     Schema schema = SchemaBuilder.record("image").fields()
-        .requiredString("key").requiredBytes("image").requiredString("label")
+        .requiredString("key").requiredBytes("image").requiredInt("label")
         .optionalString("caption").endRecord();
     Object[][] rows = {
-      {"cats/chelsea", SAMPLES.resolve("animals/chelsea.jpg"), "cat", "a cat, \"Chelsea\""},
-      {"cats/chelsea-rotated", SAMPLES.resolve("animals/chelsea-exif-rotated.jpg"), "cat", null},
-      {"people/astronaut", SAMPLES.resolve("people/astronaut.jpg"), "person", "an astronaut"},
-      {"misc/rocket", SAMPLES.resolve("vehicles/rocket.jpg"), "rocket", "rocket"},
-      {"misc/rocket", SAMPLES.resolve("food/coffee.jpg"), "coffee", "a key given twice"},
-      {"misc/notes", null, "text", "not an image"},
+      {"cats/chelsea", SAMPLES.resolve("animals/chelsea.jpg"), 0, "a cat, \"Chelsea\" — ελληνικά"},
+      {"cats/chelsea-rotated", SAMPLES.resolve("animals/chelsea-exif-rotated.jpg"), 0, null},
+      {"people/astronaut", SAMPLES.resolve("people/astronaut.jpg"), 1, "an astronaut"},
+      {"misc/rocket", SAMPLES.resolve("vehicles/rocket.jpg"), 2, "rocket"},
+      {"misc/rocket", SAMPLES.resolve("food/coffee.jpg"), 3, "a key given twice"},
+      {"misc/notes", null, 4, "not an image"},
     };
     Path file = tmp.resolve("table.parquet");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -93,14 +93,14 @@ class ExamplesTest {
   }
 
   @Test
-  void parquetImagesBecomeLabelledSamplesAndFilteringKeepsTheAskedLabels() throws Exception {
+  void parquetImagesBecomeLabelledSamplesAndFilteringKeepsTheAskedClasses() throws Exception {
     Path labelled = tmp.resolve("labelled");
     ParquetImagesToKiln.run(options(ParquetImagesToKiln.Options.class,
         "--input=" + table(), "--output=" + labelled, "--size=64")).waitUntilFinish();
     assertEquals(List.of(), DatasetVerifier.verify(labelled));
     assertEquals(
-        Map.of("cats/chelsea", "64x64 [cat]", "cats/chelsea-rotated", "64x64 [cat]",
-            "people/astronaut", "64x64 [person]"),
+        Map.of("cats/chelsea", "64x64 0 a cat, \"Chelsea\" — ελληνικά", "cats/chelsea-rotated", "64x64 0 null",
+            "people/astronaut", "64x64 1 an astronaut"),
         samples(labelled));
     Map<String, String> reasons = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
@@ -112,9 +112,10 @@ class ExamplesTest {
 
     Path cats = tmp.resolve("cats");
     FilterKilnDataset.run(options(FilterKilnDataset.Options.class,
-        "--input=" + labelled, "--output=" + cats, "--labels=cat,dog")).waitUntilFinish();
+        "--input=" + labelled, "--output=" + cats, "--classes=0,7")).waitUntilFinish();
     assertEquals(List.of(), DatasetVerifier.verify(cats));
-    assertEquals(Map.of("cats/chelsea", "64x64 [cat]", "cats/chelsea-rotated", "64x64 [cat]"), samples(cats));
+    assertEquals(Map.of("cats/chelsea", "64x64 0 a cat, \"Chelsea\" — ελληνικά", "cats/chelsea-rotated", "64x64 0 null"),
+        samples(cats));
 
     Path none = tmp.resolve("none");
     FilterKilnDataset.run(options(FilterKilnDataset.Options.class,
