@@ -55,6 +55,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
   private final int taskManagers;
   private final int slotsPerTaskManager;
   private final Map<String, String> overrides = new LinkedHashMap<>();
+  /** CPU lists TaskManager i is pinned to with {@code taskset}, by start order; empty: none. */
+  private final List<String> taskManagerCpus = new ArrayList<>();
   private final List<Process> taskManagerProcesses = new ArrayList<>();
   private Process jobManager;
   private Path home;
@@ -84,6 +86,16 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     overrides.put("heartbeat.interval", "2000");
     overrides.put("heartbeat.timeout", "10000");
     overrides.put("restart-strategy.fixed-delay.delay", "3s");
+  }
+
+  /**
+   * Pins the TaskManagers, in start order, to the CPUs of {@code cpuLists} ({@code taskset -c},
+   * e.g. {@code "0"}, {@code "1"}): on one machine, TaskManagers pinned to cores of their own
+   * stand in for machines of their own.
+   */
+  public FlinkSessionCluster pinTaskManagers(String... cpuLists) {
+    taskManagerCpus.addAll(List.of(cpuLists));
+    return this;
   }
 
   /** Sets a Flink configuration key for every process of this cluster (before {@link #start()}). */
@@ -118,6 +130,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     restPort = freePort();
     overrides.put("rest.port", Integer.toString(restPort));
     overrides.put("jobmanager.rpc.port", Integer.toString(freePort()));
+    // The JobManager's; each TaskManager gets a directory of its own (startTaskManager), as
+    // TaskManagers on machines of their own would: only input and output locations are shared.
     overrides.put("io.tmp.dirs", home.resolve("tmp").toString());
 
     shutdownHook = new Thread(this::destroyAll, "flink-it-" + name + "-shutdown");
@@ -125,7 +139,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     try {
       jobManager =
           launch("jobmanager", "GET_JM_RESOURCE_PARAMS",
-              "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+              "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", Map.of(),
+              List.of());
       for (int i = 0; i < taskManagers; i++) {
         startTaskManager();
       }
@@ -153,9 +168,15 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
 
   /** Starts one more TaskManager (for example to replace a killed one). */
   public synchronized Process startTaskManager() throws IOException, InterruptedException {
+    int index = started++;
+    String role = "taskmanager-" + index;
+    Path tmp = Files.createDirectories(home.resolve("tmp-" + role));
+    List<String> prefix =
+        index < taskManagerCpus.size() ? List.of("taskset", "-c", taskManagerCpus.get(index)) : List.of();
     Process tm =
-        launch("taskmanager-" + (started++), "GET_TM_RESOURCE_PARAMS",
-            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
+        launch(role, "GET_TM_RESOURCE_PARAMS",
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+            Map.of("io.tmp.dirs", tmp.toString()), prefix);
     taskManagerProcesses.add(tm);
     return tm;
   }
@@ -244,10 +265,13 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
    * Starts one Flink JVM: heap and memory {@code -D}s from BashJavaUtils, then the entry point
    * with {@code --configDir} and the overrides, as {@code flink-daemon.sh} does.
    */
-  private Process launch(String role, String resourceCommand, String mainClass)
-      throws IOException, InterruptedException {
+  private Process launch(
+      String role, String resourceCommand, String mainClass, Map<String, String> own,
+      List<String> commandPrefix) throws IOException, InterruptedException {
+    Map<String, String> settings = new LinkedHashMap<>(overrides);
+    settings.putAll(own);
     List<String> dynamic = new ArrayList<>();
-    overrides.forEach((k, v) -> {
+    settings.forEach((k, v) -> {
       dynamic.add("-D");
       dynamic.add(k + "=" + v);
     });
@@ -258,7 +282,7 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
             ? Arrays.asList(resources.get(1).trim().split("\\s+"))
             : List.of();
 
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(commandPrefix);
     command.add(javaBin());
     command.addAll(jvmParams);
     command.addAll(jvmOptions);
