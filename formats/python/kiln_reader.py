@@ -7,16 +7,23 @@ Python 3.9+. numpy is optional (only for ``image_array``); PyTorch is optional (
     ds = KilnDataset("/data/train")          # one read of index.kidx, stat + trailer per shard
     len(ds); ds[17]; ds.get("cats/001"); for s in ds: ...
 
-Every sample read is one ``os.pread`` of the aligned window holding the record, and its CRC32C is
-checked (``verify=True``). The pure-Python CRC32C runs at roughly 10-20 MB/s; when the ``crc32c``
-or ``google_crc32c`` package is installed it is used instead. File descriptors are opened lazily
-per process: a PyTorch DataLoader worker forked after construction opens its own.
+Every sample read is one ``os.pread`` of the aligned window holding the record, and its checksum
+is checked (``verify=True``). Format version 2 (written by default) checksums with CRC-32, which
+``zlib.crc32`` computes at memory speed; version 1 datasets (CRC32C) are read too, with a
+pure-Python CRC32C of roughly 10-20 MB/s unless the ``crc32c`` or ``google_crc32c`` package is
+installed. File descriptors are opened lazily per process: a PyTorch DataLoader worker forked
+after construction opens its own.
+
+Training: ``epoch_order(size, seed, epoch)`` is the shuffled order of an epoch, the same as Java's
+``EpochOrder``; ``KilnIterableDataset`` reads a share of it per rank and DataLoader worker and
+resumes from ``state_dict()`` at any world size (see "Reading for training" in the README).
 """
 
 import json
 import os
 import struct
 import threading
+import zlib
 from bisect import bisect_right
 
 __all__ = [
@@ -26,6 +33,7 @@ __all__ = [
     "CorruptShardError",
     "CorruptIndexError",
     "crc32c",
+    "crc32",
     "decode_record",
     "image_array",
 ]
@@ -36,7 +44,9 @@ SHARD_MAGIC = b"KILNSHD1"
 TRAILER_MAGIC = b"KILNEND1"
 INDEX_MAGIC = b"KILNIDX1"
 INDEX_END_MAGIC = b"KILNIEND"
-VERSION = 1
+VERSION_1 = 1  # every checksum CRC32C
+VERSION_2 = 2  # every checksum CRC-32 (zlib.crc32); written by default
+VERSION = VERSION_2
 HDR_FIXED = struct.Struct("<8sIIIII")  # magic, version, header_length, align, flags, schema_length
 TRAILER = struct.Struct("<QQQII8s")  # footer_offset, footer_length, record_count, footer_crc, trailer_crc, magic
 TRAILER_SIZE = TRAILER.size  # 40
@@ -51,7 +61,7 @@ class KilnError(Exception):
 
 
 class CorruptRecordError(KilnError, ValueError):
-    """A record's bytes fail their CRC32C (or are short). Other records remain readable."""
+    """A record's bytes fail their checksum (or are short). Other records remain readable."""
 
     def __init__(self, shard, index, key, problem):
         super().__init__("corrupt record %d (key %r) in %s: %s" % (index, key, shard, problem))
@@ -67,7 +77,7 @@ class CorruptShardError(KilnError):
 
 
 class CorruptIndexError(KilnError):
-    """index.kidx is truncated, has bad magic or fails its CRC32C."""
+    """index.kidx is truncated, has bad magic or fails its checksum."""
 
 
 # ----------------------------------------------------------------------------- CRC32C
@@ -112,6 +122,21 @@ except ImportError:
         def crc32c(data):
             """CRC32C (Castagnoli) of a bytes-like object, as java.util.zip.CRC32C computes it."""
             return _crc32c_py(data)
+
+
+def crc32(data):
+    """CRC-32 (ISO-HDLC, zlib's), as java.util.zip.CRC32 computes it: format version 2."""
+    return zlib.crc32(data) & 0xFFFFFFFF
+
+
+def _checksum(version):
+    """(function, name) of the checksum every CRC field of a format version holds."""
+    if version == VERSION_2:
+        return crc32, "CRC-32"
+    if version == VERSION_1:
+        return crc32c, "CRC32C"
+    raise ValueError("unsupported version %d (this reader reads versions %d to %d)"
+                     % (version, VERSION_1, VERSION))
 
 
 # ----------------------------------------------------------------------------- Avro binary decoding
@@ -321,11 +346,13 @@ def _parse_index(path):
     if buf[end + 4:] != INDEX_END_MAGIC:
         raise CorruptIndexError("%s: bad end magic (truncated?)" % path)
     stored = struct.unpack_from("<I", buf, end)[0]
-    if crc32c(memoryview(buf)[:end]) != stored:
-        raise CorruptIndexError("%s: CRC32C mismatch" % path)
     _, version, align, nshards, slen, nrec = IDX_FIXED.unpack_from(buf, 0)
-    if version != VERSION:
-        raise CorruptIndexError("%s: unsupported version %d" % (path, version))
+    try:
+        check, name = _checksum(version)  # the version says which checksum the file ends with
+    except ValueError as e:
+        raise CorruptIndexError("%s: %s" % (path, e)) from None
+    if check(memoryview(buf)[:end]) != stored:
+        raise CorruptIndexError("%s: %s mismatch" % (path, name))
     pos = IDX_FIXED.size
     schema = buf[pos:pos + slen].decode("utf-8")
     pos += slen
@@ -343,18 +370,20 @@ def _parse_index(path):
     pos = _parse_entries(buf, pos, nrec, offsets, lengths, crcs, keys)
     if pos != end:
         raise CorruptIndexError("%s: entries end at %d, expected %d" % (path, pos, end))
-    return align, schema, shards, offsets, lengths, crcs, keys
+    return version, align, schema, shards, offsets, lengths, crcs, keys
 
 
-def _read_trailer(fd, path, size):
+def _read_trailer(fd, path, size, version):
+    """The trailer, whose checksum is the one of the shard's version (its header or index says)."""
     if size < 32 + TRAILER_SIZE:
         raise CorruptShardError(path, "only %d bytes (truncated?)" % size)
     raw = os.pread(fd, TRAILER_SIZE, size - TRAILER_SIZE)
     foff, flen, count, fcrc, tcrc, magic = TRAILER.unpack(raw)
     if magic != TRAILER_MAGIC:
         raise CorruptShardError(path, "bad trailer magic (truncated or incompletely written)")
-    if crc32c(raw[:28]) != tcrc:
-        raise CorruptShardError(path, "trailer CRC32C mismatch")
+    check, name = _checksum(version)
+    if check(raw[:28]) != tcrc:
+        raise CorruptShardError(path, "trailer %s mismatch" % name)
     if foff + flen + TRAILER_SIZE != size:
         raise CorruptShardError(path, "trailer says footer [%d, +%d) but file is %d bytes "
                                       "(truncated?)" % (foff, flen, size))
@@ -366,26 +395,29 @@ def _read_shard_footer(path):
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
-        foff, flen, count, fcrc = _read_trailer(fd, path, size)
-        head = os.pread(fd, min(foff, 1 << 16), 0)
+        # The header first: its version says which checksum the trailer and footer carry.
+        head = os.pread(fd, min(size, 1 << 16), 0)
         if len(head) < HDR_FIXED.size or head[:8] != SHARD_MAGIC:
             raise CorruptShardError(path, "bad magic, not a Kiln shard")
         _, version, hlen, align, flags, slen = HDR_FIXED.unpack_from(head, 0)
-        if version != VERSION:
-            raise CorruptShardError(path, "unsupported version %d" % version)
+        try:
+            check, name = _checksum(version)
+        except ValueError as e:
+            raise CorruptShardError(path, str(e)) from None
+        foff, flen, count, fcrc = _read_trailer(fd, path, size, version)
         if hlen > len(head):
             head = os.pread(fd, hlen, 0)
-        if crc32c(head[:28 + slen]) != struct.unpack_from("<I", head, 28 + slen)[0]:
-            raise CorruptShardError(path, "header CRC32C mismatch")
+        if check(head[:28 + slen]) != struct.unpack_from("<I", head, 28 + slen)[0]:
+            raise CorruptShardError(path, "header %s mismatch" % name)
         schema = head[28:28 + slen].decode("utf-8")
         footer = os.pread(fd, flen, foff)
-        if len(footer) != flen or crc32c(footer) != fcrc:
-            raise CorruptShardError(path, "footer CRC32C mismatch")
+        if len(footer) != flen or check(footer) != fcrc:
+            raise CorruptShardError(path, "footer %s mismatch" % name)
         offsets, lengths, crcs, keys = [], [], [], []
         _parse_entries(footer, 0, count, offsets, lengths, crcs, keys)
         shard = {"name": os.path.basename(path), "size": size, "count": count,
                  "file_crc32c": None, "footer_crc32c": fcrc}
-        return align, schema, shard, offsets, lengths, crcs, keys
+        return version, align, schema, shard, offsets, lengths, crcs, keys
     finally:
         os.close(fd)
 
@@ -418,8 +450,9 @@ class KilnDataset:
         else:
             self.root = os.path.dirname(self.path) or "."
             parsed = self._from_footers([self.path])
-        self.align, self.schema_json, self.shards, self._offsets, self._lengths, \
+        self.version, self.align, self.schema_json, self.shards, self._offsets, self._lengths, \
             self._crcs, self._keys = parsed
+        self._check, self.checksum_name = _checksum(self.version)
         self._starts = []
         acc = 0
         for s in self.shards:
@@ -436,14 +469,15 @@ class KilnDataset:
 
     @staticmethod
     def _from_footers(paths):
-        align, schema, shards = None, None, []
+        version, align, schema, shards = None, None, None, []
         offsets, lengths, crcs, keys = [], [], [], []
         for p in paths:
-            a, sch, shard, o, ln, c, k = _read_shard_footer(p)
+            v, a, sch, shard, o, ln, c, k = _read_shard_footer(p)
             if align is None:
-                align, schema = a, sch
-            elif a != align or sch != schema:
-                raise CorruptShardError(p, "alignment or schema differs from the other shards")
+                version, align, schema = v, a, sch
+            elif v != version or a != align or sch != schema:
+                raise CorruptShardError(p, "format version, alignment or schema differs from the "
+                                           "other shards")
             shards.append(shard)
             offsets += o
             lengths += ln
@@ -451,7 +485,7 @@ class KilnDataset:
             keys += k
         if schema is None:
             raise KilnError("no shards found in %s" % paths)
-        return align, schema, shards, offsets, lengths, crcs, keys
+        return version, align, schema, shards, offsets, lengths, crcs, keys
 
     def _check_shards(self):
         """Size and trailer of every shard against the index: truncation fails here, not mid-epoch."""
@@ -466,7 +500,7 @@ class KilnDataset:
                     size, s["size"], " (truncated)" if size < s["size"] else ""))
             fd = os.open(p, os.O_RDONLY)
             try:
-                _, _, count, fcrc = _read_trailer(fd, p, size)
+                _, _, count, fcrc = _read_trailer(fd, p, size, self.version)
             finally:
                 os.close(fd)
             if count != s["count"] or fcrc != s["footer_crc32c"]:
@@ -512,12 +546,14 @@ class KilnDataset:
         # Picklable for spawn-based DataLoader workers: descriptors are not carried over.
         state = self.__dict__.copy()
         state["_fds"], state["_pid"], state["_lock"], state["_decode"] = {}, None, None, None
+        state["_check"] = None
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._lock = threading.Lock()
         self._decode = compile_schema(self.schema_json)
+        self._check = _checksum(self.version)[0]
 
     # -- access
     def __len__(self):
@@ -539,7 +575,7 @@ class KilnDataset:
         return self._key_to_index.get(key, -1)
 
     def read_record(self, i):
-        """Raw record bytes of sample ``i`` (Avro binary), read with one pread, CRC-checked."""
+        """Raw record bytes of sample ``i`` (Avro binary), read with one pread, checksum-checked."""
         return bytes(self._read(i))
 
     def _read(self, i):
@@ -560,11 +596,11 @@ class KilnDataset:
             raise CorruptRecordError(path, i, self._keys[i], "short read (truncated file?)")
         rec = memoryview(data)[off - start:off - start + length]
         if self.verify:
-            actual = crc32c(rec)
+            actual = self._check(rec)
             if actual != self._crcs[i]:
                 raise CorruptRecordError(path, i, self._keys[i],
-                                         "CRC32C mismatch (stored 0x%08x, computed 0x%08x)"
-                                         % (self._crcs[i], actual))
+                                         "%s mismatch (stored 0x%08x, computed 0x%08x)"
+                                         % (self.checksum_name, self._crcs[i], actual))
         return rec
 
     def __getitem__(self, i):

@@ -129,7 +129,7 @@ class NightlyRunsTest {
     assertEquals(0, prepare(in, root, "--incremental").code());
     Manifest before = Manifest.readFrom(root);
     // One byte of a carried record's image flipped on disk, as a failing disk might: the run
-    // copies the record unread, and the check of the copy against its CRC32C (on the shard's
+    // copies the record unread, and the check of the copy against its checksum (on the shard's
     // completion thread, while finishing goes on) must fail the run.
     Path shard = DatasetRoot.resolve(root).resolve("shard-00000.kiln");
     IndexEntry record;
@@ -148,7 +148,7 @@ class NightlyRunsTest {
     PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
     assertEquals(1, nightly.code(), nightly.out() + nightly.err());
     assertTrue(
-        nightly.err().contains("job failed") && nightly.err().contains("fails its CRC32C")
+        nightly.err().contains("job failed") && nightly.err().contains("fails its CRC-32")
             && nightly.err().contains("record at " + record.offset() + " of " + shard),
         nightly.err());
     assertEquals(before, Manifest.readFrom(root), "CURRENT is the version before");
