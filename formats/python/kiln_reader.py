@@ -25,6 +25,7 @@ import struct
 import threading
 import zlib
 from bisect import bisect_right
+from itertools import islice
 
 __all__ = [
     "KilnDataset",
@@ -653,3 +654,366 @@ if _torch_data is not None:
             return self.transform(sample) if self.transform is not None else sample
 
     __all__.append("KilnTorchDataset")
+
+
+# ----------------------------------------------------------------------------- epoch order
+# The same permutation as Java's EpochOrder (formats/FORMAT.md, "Epoch order"): a keyed Feistel
+# network on the smallest even power of two >= size, walked until the value is < size.
+_M64 = 0xFFFFFFFFFFFFFFFF
+_GOLDEN = 0x9E3779B97F4A7C15
+_ROUNDS = 6
+
+
+def _mix64(z):
+    """SplitMix64's finaliser on an unsigned 64-bit value."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+class EpochOrder:
+    """The order an epoch reads a dataset in: ``order[p]`` is the sample read at position ``p``.
+
+    A permutation of ``range(size)`` that depends only on ``size``, ``seed`` and ``epoch`` (not on
+    ranks or workers), identical to Java's ``dev.kiln.formats.kiln.EpochOrder``. Each position is
+    computed on its own in constant time and memory, so a reader computes only the positions it
+    reads. ``shuffle=False`` gives dataset order. Supports ``len``, indexing and iteration.
+    """
+
+    __slots__ = ("size", "seed", "epoch", "shuffle", "_half", "_mask", "_keys")
+
+    def __init__(self, size, seed=0, epoch=0, shuffle=True):
+        if size < 0:
+            raise ValueError("size must not be negative: %d" % size)
+        if epoch < 0:
+            raise ValueError("epoch must not be negative: %d" % epoch)
+        self.size, self.seed, self.epoch, self.shuffle = size, seed, epoch, shuffle
+        bits = (size - 1).bit_length() if size > 1 else 0
+        self._half = max(1, (bits + 1) // 2)
+        self._mask = (1 << self._half) - 1
+        # Seeds are 64-bit two's complement, as a Java long: -1 and 2**64 - 1 are one seed.
+        base = _mix64(_mix64((seed + _GOLDEN) & _M64) ^ (epoch & _M64))
+        self._keys = tuple(_mix64((base + (r + 1) * _GOLDEN) & _M64) for r in range(_ROUNDS))
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, p):
+        if isinstance(p, slice):
+            return [self.at(i) for i in range(*p.indices(self.size))]
+        return self.at(p)
+
+    def __iter__(self):
+        for p in range(self.size):
+            yield self.at(p)
+
+    def at(self, p):
+        """The sample (dataset position) read at position ``p`` of the epoch."""
+        n = self.size
+        if p < 0:
+            p += n
+        if not 0 <= p < n:
+            raise IndexError("position %d of %d" % (p, n))
+        if not self.shuffle or n == 1:
+            return p
+        half, mask, keys = self._half, self._mask, self._keys
+        y = p
+        while True:
+            left, right = y >> half, y & mask
+            for k in keys:
+                z = right ^ k
+                z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+                z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+                left, right = right, left ^ ((z ^ (z >> 31)) & mask)
+            y = (left << half) | right
+            if y < n:
+                return y
+
+    def take(self, positions):
+        """``[self.at(p) for p in positions]``, vectorized with numpy when it is installed."""
+        positions = list(positions)
+        if not self.shuffle or self.size <= 1 or len(positions) < 64:
+            return [self.at(p) for p in positions]
+        try:
+            import numpy as np  # optional: ~100x faster than the loop above
+        except ImportError:
+            return [self.at(p) for p in positions]
+        y = np.array(positions, dtype=np.int64)
+        if len(y) and (y.min() < 0 or y.max() >= self.size):
+            raise IndexError("positions outside [0, %d)" % self.size)
+        y = y.astype(np.uint64)
+        half, mask = np.uint64(self._half), np.uint64(self._mask)
+        keys = [np.uint64(k) for k in self._keys]
+        c1, c2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+        s30, s27, s31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+        def feistel(x):
+            left, right = x >> half, x & mask
+            for k in keys:
+                z = right ^ k
+                z = (z ^ (z >> s30)) * c1
+                z = (z ^ (z >> s27)) * c2
+                left, right = right, left ^ ((z ^ (z >> s31)) & mask)
+            return (left << half) | right
+
+        with np.errstate(over="ignore"):
+            y = feistel(y)
+            outside = np.nonzero(y >= np.uint64(self.size))[0]
+            while len(outside):
+                y[outside] = feistel(y[outside])
+                outside = outside[y[outside] >= np.uint64(self.size)]
+        return y.astype(np.int64).tolist()
+
+
+def epoch_order(size, seed=0, epoch=0):
+    """The shuffled order of epoch ``epoch``: the same permutation as Java's ``EpochOrder``."""
+    return EpochOrder(size, seed, epoch)
+
+
+def rank_share(size, start, rank, world_size, drop_last=False, pad=False):
+    """How many samples rank ``rank`` of ``world_size`` reads of positions ``[start, size)``.
+
+    Ranks take turns (``rank_position``), so shares differ by at most one: every position is read
+    exactly once. ``drop_last``: every rank reads ``(size - start) // world_size`` and the last
+    positions are left for the next epoch to shuffle in. ``pad``: every rank reads the largest
+    share, the ranks short of one re-reading the first positions of ``[start, size)``.
+    """
+    if world_size < 1 or not 0 <= rank < world_size:
+        raise ValueError("rank %d of world size %d" % (rank, world_size))
+    if drop_last and pad:
+        raise ValueError("drop_last and pad exclude each other")
+    left = max(0, size - start)
+    even, extra = divmod(left, world_size)
+    if drop_last:
+        return even
+    if pad:
+        return even + (1 if extra else 0)
+    return even + (1 if rank < extra else 0)
+
+
+def rank_position(size, start, rank, world_size, i):
+    """The epoch position of the ``i``-th sample rank ``rank`` reads: ``start + rank + i * W``.
+
+    The first ``m`` samples of every rank are then exactly positions ``[start, start + m * W)``,
+    so after every rank has read ``m`` the epoch can go on from there at any world size. A padded
+    position past the end wraps to the start of ``[start, size)``.
+    """
+    p = start + rank + i * world_size
+    return p if p < size else start + (p - size) % (size - start)
+
+
+def worker_items(count, worker, workers, block=1):
+    """The indices into a rank's share of ``count`` that DataLoader worker ``worker`` reads.
+
+    Blocks of ``block`` (the DataLoader's batch size) go to the workers in turn, which is the
+    order a DataLoader takes their batches in: the rank's loader yields its share in order.
+    """
+    if workers < 1 or not 0 <= worker < workers or block < 1:
+        raise ValueError("worker %d of %d, block %d" % (worker, workers, block))
+    b = worker
+    while b * block < count:
+        yield from range(b * block, min((b + 1) * block, count))
+        b += workers
+
+
+def decode_sample(sample):
+    """The sample with its image as a uint8 HxWxC numpy array (needs numpy; Pillow for JPEG/PNG),
+    ``boxes`` as a float32 (N, 4) array of x0, y0, x1, y1, ``box_category_ids`` as int64 (N,) and
+    ``box_labels`` as a list. ``channels`` decides RGB or RGBA."""
+    import numpy as np  # optional dependency, imported on use
+
+    out = dict(sample)
+    if sample["encoding"] == "raw":
+        out["image"] = image_array(sample).copy()  # writable, as torch.from_numpy wants
+    else:
+        import io
+
+        from PIL import Image  # optional dependency, imported on use
+
+        with Image.open(io.BytesIO(sample["image"])) as im:
+            out["image"] = np.array(im.convert("RGBA" if sample["channels"] == 4 else "RGB"))
+    boxes = sample.get("boxes") or []
+    out["boxes"] = np.array([[b["x0"], b["y0"], b["x1"], b["y1"]] for b in boxes],
+                            dtype=np.float32).reshape(len(boxes), 4)
+    out["box_category_ids"] = np.array([b["category_id"] for b in boxes], dtype=np.int64)
+    out["box_labels"] = [b["label"] for b in boxes]
+    return out
+
+
+class _ResumableEpochs:
+    """The epoch, seed and resume point of a ``KilnIterableDataset``, and its state dicts."""
+
+    STATE_VERSION = 1
+
+    def _init_epochs(self, seed, shuffle):
+        self.seed, self.shuffle = seed, shuffle
+        self.epoch = 0
+        self._start = 0  # the global position this epoch goes on from
+        self._resume = None  # (epoch, position) of a loaded state
+        self._yielded = 0  # samples yielded in this process this epoch
+
+    def set_epoch(self, epoch):
+        """Chooses the epoch to read; it starts at position 0 unless a loaded state resumes it."""
+        if epoch < 0:
+            raise ValueError("epoch must not be negative: %d" % epoch)
+        self._rank_world()  # taken here too, where torch.distributed is, for the workers
+        self.epoch = epoch
+        self._start = self._resume[1] if self._resume and self._resume[0] == epoch else 0
+        self._yielded = 0
+
+    def state_dict(self, samples_seen=None):
+        """Where the epoch is: the number of its positions consumed, counted over all ranks.
+
+        ``samples_seen``: how many samples this rank has consumed this epoch (since ``set_epoch``
+        or ``load_state_dict``), as a training step counts them (e.g. ``steps * batch_size``);
+        every rank is taken to have consumed as many, or all of its share if that is fewer.
+        Save rank 0's state: its share is the largest, so at the end of an uneven epoch it says
+        the epoch is done. Default: the samples this object has yielded in this process, which
+        is right when it is iterated in the training process (``num_workers=0``) and wrong with
+        DataLoader workers, whose iteration this process does not see: pass it then.
+        """
+        m = self._yielded if samples_seen is None else samples_seen
+        if m < 0:
+            raise ValueError("samples_seen must not be negative: %d" % m)
+        _, world = self._rank_world()
+        size, start = len(self), self._start
+        consumed = sum(min(m, rank_share(size, start, r, world, self.drop_last, self.pad))
+                       for r in range(world))
+        return {"version": self.STATE_VERSION, "size": size, "seed": self.seed,
+                "shuffle": self.shuffle, "epoch": self.epoch,
+                "position": min(size, start + consumed)}
+
+    def load_state_dict(self, state):
+        """Resumes from ``state_dict()``: the epoch goes on from its position at any world size
+        and worker count. The dataset size, seed and shuffle must be the ones saved."""
+        if state.get("version") != self.STATE_VERSION:
+            raise ValueError("unknown state version %r" % state.get("version"))
+        for name, have in (("size", len(self)), ("seed", self.seed), ("shuffle", self.shuffle)):
+            if state[name] != have:
+                raise ValueError("state was saved with %s=%r, this dataset has %r"
+                                 % (name, state[name], have))
+        if not 0 <= state["position"] <= state["size"]:
+            raise ValueError("state position %r outside the epoch" % state["position"])
+        self._resume = (state["epoch"], state["position"])
+        self.set_epoch(state["epoch"])
+
+
+_IterableBase = _torch_data.IterableDataset if _torch_data is not None else object
+
+
+class KilnIterableDataset(_ResumableEpochs, _IterableBase):
+    """Every sample once per epoch, in ``epoch_order``, shared between ranks and DataLoader workers.
+
+    A ``torch.utils.data.IterableDataset`` when torch imports (a plain iterable otherwise). The
+    epoch's global order does not depend on the number of ranks or workers; rank ``r`` of ``W``
+    reads positions ``start + r + i * W`` (``rank_position``) and its DataLoader workers split that
+    share in blocks of ``batch_size`` (``worker_items``), so each rank's loader yields its share in
+    order and ``state_dict()`` after ``m`` samples per rank is ``start + m * W`` positions consumed,
+    which any world size and worker count resumes from (``load_state_dict``).
+
+    Arguments: ``rank``/``world_size`` (default: ``torch.distributed`` when initialized, else 0 of
+    1); ``decode`` (``decode_sample``: image as uint8 HWC array, boxes as arrays); ``transform``
+    (applied to each sample dict); ``batch_size`` (the DataLoader's, 1 for ``batch_size=None``);
+    ``drop_last``/``pad`` for ranks' uneven shares (``rank_share``); ``verify`` (checksums).
+    """
+
+    def __init__(self, path, *, seed=0, shuffle=True, rank=None, world_size=None, decode=False,
+                 transform=None, batch_size=1, drop_last=False, pad=False, verify=True):
+        if _torch_data is not None:
+            _torch_data.IterableDataset.__init__(self)
+        if (rank is None) != (world_size is None):
+            raise ValueError("give both rank and world_size, or neither")
+        if world_size is not None and not 0 <= rank < world_size:
+            raise ValueError("rank %d of world size %d" % (rank, world_size))
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1: %d" % batch_size)
+        if drop_last and pad:
+            raise ValueError("drop_last and pad exclude each other")
+        self.kiln = KilnDataset(path, verify=verify)
+        self.rank, self.world_size = rank, world_size
+        self.decode, self.transform = decode, transform
+        self.batch_size, self.drop_last, self.pad = batch_size, drop_last, pad
+        self._distributed = None  # (rank, world size) as torch.distributed last said
+        self._init_epochs(seed, shuffle)
+        self._rank_world()
+
+    def __len__(self):
+        return len(self.kiln)
+
+    def _rank_world(self):
+        if self.world_size is not None:
+            return self.rank, self.world_size
+        try:
+            import torch.distributed as dist  # type: ignore
+        except ImportError:
+            dist = None
+        if dist is not None and dist.is_available() and dist.is_initialized():
+            self._distributed = (dist.get_rank(), dist.get_world_size())
+        # A DataLoader worker has no process group of its own: it has the rank its process had
+        # when the loader started it (this object's state then, set by set_epoch or __init__).
+        return self._distributed or (0, 1)
+
+    def rank_count(self):
+        """How many samples this rank reads from the epoch's current position."""
+        rank, world = self._rank_world()
+        return rank_share(len(self), self._start, rank, world, self.drop_last, self.pad)
+
+    def positions(self):
+        """The epoch positions this process reads (its rank's, and its DataLoader worker's)."""
+        rank, world = self._rank_world()
+        worker, workers = 0, 1
+        if _torch_data is not None:
+            info = _torch_data.get_worker_info()
+            if info is not None:
+                worker, workers = info.id, info.num_workers
+        size, start = len(self), self._start
+        count = rank_share(size, start, rank, world, self.drop_last, self.pad)
+        for i in worker_items(count, worker, workers, self.batch_size):
+            yield rank_position(size, start, rank, world, i)
+
+    def __iter__(self):
+        order = EpochOrder(len(self), self.seed, self.epoch, self.shuffle)
+        kiln, decode, transform = self.kiln, self.decode, self.transform
+        positions = self.positions()
+        while True:
+            # Positions to samples a few thousand at a time (vectorized where numpy is).
+            chunk = order.take(islice(positions, 4096))
+            if not chunk:
+                return
+            for i in chunk:
+                sample = kiln[i]
+                if decode:
+                    sample = decode_sample(sample)
+                if transform is not None:
+                    sample = transform(sample)
+                self._yielded += 1
+                yield sample
+
+
+def collate_samples(batch):
+    """A DataLoader ``collate_fn`` for decoded samples with any number of boxes per image.
+
+    Images are stacked into a uint8 (B, H, W, C) tensor when they share a shape (a list of
+    tensors otherwise); ``boxes`` and ``box_category_ids`` stay a list of per-sample tensors;
+    ``width``, ``height``, ``channels`` become int64 tensors; other fields are lists.
+    """
+    import torch  # type: ignore
+
+    out = {}
+    for name in batch[0]:
+        values = [s[name] for s in batch]
+        if name == "image" and hasattr(values[0], "shape"):
+            tensors = [torch.from_numpy(v) for v in values]
+            same = all(t.shape == tensors[0].shape for t in tensors)
+            out[name] = torch.stack(tensors) if same else tensors
+        elif name in ("boxes", "box_category_ids") and hasattr(values[0], "shape"):
+            out[name] = [torch.from_numpy(v) for v in values]
+        elif name in ("width", "height", "channels"):
+            out[name] = torch.tensor(values, dtype=torch.int64)
+        else:
+            out[name] = values
+    return out
+
+
+__all__ += ["EpochOrder", "epoch_order", "rank_share", "rank_position", "worker_items",
+            "decode_sample", "KilnIterableDataset", "collate_samples"]
