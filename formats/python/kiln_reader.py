@@ -133,7 +133,7 @@ def crc32(data):
 def _checksum(version):
     """(function, name) of the checksum every CRC field of a format version holds."""
     if version == VERSION_2:
-        return crc32, "CRC-32"
+        return zlib.crc32, "CRC-32"  # unsigned in Python 3: the same values as crc32()
     if version == VERSION_1:
         return crc32c, "CRC32C"
     raise ValueError("unsupported version %d (this reader reads versions %d to %d)"
@@ -592,17 +592,20 @@ class KilnDataset:
         start = off - off % a
         end = -(-(off + length) // a) * a
         data = os.pread(self._fd(shard), end - start, start)
-        path = os.path.join(self.root, self.shards[shard]["name"])
         if len(data) < off + length - start:
-            raise CorruptRecordError(path, i, self._keys[i], "short read (truncated file?)")
+            raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
+                                     "short read (truncated file?)")
         rec = memoryview(data)[off - start:off - start + length]
         if self.verify:
             actual = self._check(rec)
             if actual != self._crcs[i]:
-                raise CorruptRecordError(path, i, self._keys[i],
+                raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
                                          "%s mismatch (stored 0x%08x, computed 0x%08x)"
                                          % (self.checksum_name, self._crcs[i], actual))
         return rec
+
+    def _shard_path(self, shard):
+        return os.path.join(self.root, self.shards[shard]["name"])
 
     def __getitem__(self, i):
         sample = self._decode(self._read(i))
