@@ -6,7 +6,10 @@ Used by the Java test KilnTrainingReadTest. ``epoch`` mode starts ``--world`` pr
 ``--stop-after M`` stops every rank after M samples and saves the state dict, ``--resume FILE``
 starts from one. It prints, as JSON, each rank's keys in the order its loader yielded them and the
 state dict every rank computed. ``decode`` mode reads a few decoded samples through
-``collate_samples`` and prints their image and box shapes.
+``collate_samples`` and prints their image and box shapes. ``simulate`` mode needs no torch: it
+iterates datasets with explicit ranks in one process (the way a loop without DataLoader workers
+does, so ``state_dict()`` counts by itself), stops them, resumes the state at another world size,
+and prints what every simulated rank read, with ``drop_last`` and ``pad`` too.
 """
 
 import argparse
@@ -86,9 +89,36 @@ def decode(args):
     return {"samples": out}
 
 
+def simulate(args):
+    path, seed = args.dataset, args.seed
+
+    def ranks(world, state=None, stop=None, **options):
+        keys, states = [], []
+        for rank in range(world):
+            ds = kiln_reader.KilnIterableDataset(path, seed=seed, rank=rank, world_size=world,
+                                                 **options)
+            if state is not None:
+                ds.load_state_dict(state)
+            else:
+                ds.set_epoch(args.epoch)
+            mine = []
+            for sample in ds:
+                mine.append(sample["key"])
+                if stop is not None and len(mine) == stop:
+                    break
+            keys.append(mine)
+            states.append(ds.state_dict())
+        return {"keys": keys, "states": states}
+
+    first = ranks(3, stop=5)
+    return {"first": first, "rest": ranks(2, state=first["states"][0]),
+            "drop_last": ranks(4, drop_last=True), "pad": ranks(4, pad=True),
+            "unshuffled": ranks(1, shuffle=False)["keys"][0]}
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["epoch", "decode"])
+    p.add_argument("mode", choices=["epoch", "decode", "simulate"])
     p.add_argument("dataset")
     p.add_argument("--world", type=int, default=2)
     p.add_argument("--workers", type=int, default=2)
@@ -99,7 +129,8 @@ def main():
     p.add_argument("--resume")
     p.add_argument("--save-state")
     args = p.parse_args()
-    json.dump(epoch(args) if args.mode == "epoch" else decode(args), sys.stdout)
+    modes = {"epoch": epoch, "decode": decode, "simulate": simulate}
+    json.dump(modes[args.mode](args), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,52 @@ class KilnTrainingReadTest {
   }
 
   @Test
+  void withoutWorkersTheStateCountsItselfAndUnevenSharesAreDroppedOrPadded() throws Exception {
+    JsonNode out = run("simulate", "--epoch=2");
+    EpochOrder order = EpochOrder.shuffled(SAMPLES, SEED, 2);
+    JsonNode first = out.get("first");
+    Set<String> read = new HashSet<>();
+    for (int r = 0; r < 3; r++) {
+      read.addAll(keys(first.get("keys").get(r)));
+      assertEquals(15, first.get("states").get(r).get("position").asInt(), "3 ranks x 5");
+      assertEquals(2, first.get("states").get(r).get("epoch").asInt());
+    }
+    assertEquals(positions(order, 0, 15), read);
+    Set<String> rest = new HashSet<>();
+    for (JsonNode rank : out.get("rest").get("keys")) {
+      for (String k : keys(rank)) {
+        assertTrue(rest.add(k) && !read.contains(k), k + " read twice");
+      }
+    }
+    assertEquals(positions(order, 15, SAMPLES), rest, "two ranks read the other 46");
+    assertEquals(SAMPLES, out.get("rest").get("states").get(0).get("position").asInt());
+
+    List<String> dropped = new ArrayList<>();
+    out.get("drop_last").get("keys").forEach(rank -> {
+      assertEquals(15, rank.size(), "61 // 4");
+      dropped.addAll(keys(rank));
+    });
+    assertEquals(positions(order, 0, 60), new HashSet<>(dropped));
+    assertEquals(60, dropped.size());
+    List<String> padded = new ArrayList<>();
+    out.get("pad").get("keys").forEach(rank -> {
+      assertEquals(16, rank.size(), "ceil(61 / 4)");
+      padded.addAll(keys(rank));
+    });
+    assertEquals(positions(order, 0, SAMPLES), new HashSet<>(padded), "every sample, and");
+    assertEquals(64, padded.size(), "3 read twice");
+    assertEquals(samples.stream().map(Sample::key).toList(), keys(out.get("unshuffled")));
+  }
+
+  private static Set<String> positions(EpochOrder order, int from, int to) {
+    Set<String> out = new HashSet<>();
+    for (int p = from; p < to; p++) {
+      out.add(key(order.at(p)));
+    }
+    return out;
+  }
+
+  @Test
   void decodedSamplesHaveTheirImageAsAnArrayAndBoxesAsTensors() throws Exception {
     JsonNode out = run("decode", "--batch=4").get("samples");
     assertEquals(SAMPLES, out.size());
