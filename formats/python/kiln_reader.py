@@ -844,7 +844,10 @@ def decode_sample(sample):
 
 
 class _ResumableEpochs:
-    """The epoch, seed and resume point of a ``KilnIterableDataset``, and its state dicts."""
+    """The epoch, seed and resume point of a ``KilnIterableDataset``, and its state dicts.
+
+    The class mixing it in provides ``_dataset_size()`` and ``_rank_world()``.
+    """
 
     STATE_VERSION = 1
 
@@ -879,7 +882,7 @@ class _ResumableEpochs:
         if m < 0:
             raise ValueError("samples_seen must not be negative: %d" % m)
         _, world = self._rank_world()
-        size, start = len(self), self._start
+        size, start = self._dataset_size(), self._start
         consumed = sum(min(m, rank_share(size, start, r, world, self.drop_last, self.pad))
                        for r in range(world))
         return {"version": self.STATE_VERSION, "size": size, "seed": self.seed,
@@ -891,7 +894,9 @@ class _ResumableEpochs:
         and worker count. The dataset size, seed and shuffle must be the ones saved."""
         if state.get("version") != self.STATE_VERSION:
             raise ValueError("unknown state version %r" % state.get("version"))
-        for name, have in (("size", len(self)), ("seed", self.seed), ("shuffle", self.shuffle)):
+        saved_with = (("size", self._dataset_size()), ("seed", self.seed),
+                      ("shuffle", self.shuffle))
+        for name, have in saved_with:
             if state[name] != have:
                 raise ValueError("state was saved with %s=%r, this dataset has %r"
                                  % (name, state[name], have))
@@ -940,8 +945,12 @@ class KilnIterableDataset(_ResumableEpochs, _IterableBase):
         self._init_epochs(seed, shuffle)
         self._rank_world()
 
-    def __len__(self):
+    def _dataset_size(self):
         return len(self.kiln)
+
+    def __len__(self):
+        """The samples this rank reads this epoch (from the resume point), as a DataLoader asks."""
+        return self.rank_count()
 
     def _rank_world(self):
         if self.world_size is not None:
@@ -959,7 +968,7 @@ class KilnIterableDataset(_ResumableEpochs, _IterableBase):
     def rank_count(self):
         """How many samples this rank reads from the epoch's current position."""
         rank, world = self._rank_world()
-        return rank_share(len(self), self._start, rank, world, self.drop_last, self.pad)
+        return rank_share(self._dataset_size(), self._start, rank, world, self.drop_last, self.pad)
 
     def positions(self):
         """The epoch positions this process reads (its rank's, and its DataLoader worker's)."""
@@ -969,13 +978,13 @@ class KilnIterableDataset(_ResumableEpochs, _IterableBase):
             info = _torch_data.get_worker_info()
             if info is not None:
                 worker, workers = info.id, info.num_workers
-        size, start = len(self), self._start
+        size, start = self._dataset_size(), self._start
         count = rank_share(size, start, rank, world, self.drop_last, self.pad)
         for i in worker_items(count, worker, workers, self.batch_size):
             yield rank_position(size, start, rank, world, i)
 
     def __iter__(self):
-        order = EpochOrder(len(self), self.seed, self.epoch, self.shuffle)
+        order = EpochOrder(self._dataset_size(), self.seed, self.epoch, self.shuffle)
         kiln, decode, transform = self.kiln, self.decode, self.transform
         positions = self.positions()
         while True:

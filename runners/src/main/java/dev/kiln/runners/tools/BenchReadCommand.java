@@ -170,7 +170,7 @@ public final class BenchReadCommand {
     List<Row> rows = new ArrayList<>();
     boolean failed = false;
 
-    // Kiln (the dataset's own reader: one positional read + CRC32C per sample) and fio on the
+    // Kiln (the dataset's own reader: one positional read + checksum per sample) and fio on the
     // same shard files, in interleaved rounds: the device's speed drifts over seconds (other
     // tenants, flash housekeeping), and pairing each Kiln run with the fio run next to it
     // compares the two under the same conditions.
