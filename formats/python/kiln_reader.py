@@ -863,8 +863,10 @@ class _ResumableEpochs:
         if epoch < 0:
             raise ValueError("epoch must not be negative: %d" % epoch)
         self._rank_world()  # taken here too, where torch.distributed is, for the workers
+        if self._resume and self._resume[0] != epoch:
+            self._resume = None  # a loaded state resumes its own epoch, once
         self.epoch = epoch
-        self._start = self._resume[1] if self._resume and self._resume[0] == epoch else 0
+        self._start = self._resume[1] if self._resume else 0
         self._yielded = 0
 
     def state_dict(self, samples_seen=None):
@@ -923,6 +925,8 @@ class KilnIterableDataset(_ResumableEpochs, _IterableBase):
     1); ``decode`` (``decode_sample``: image as uint8 HWC array, boxes as arrays); ``transform``
     (applied to each sample dict); ``batch_size`` (the DataLoader's, 1 for ``batch_size=None``);
     ``drop_last``/``pad`` for ranks' uneven shares (``rank_share``); ``verify`` (checksums).
+    DataLoader workers take the epoch when each epoch's iteration starts, so leave the loader's
+    ``persistent_workers`` off (its default): persistent workers would keep their first epoch.
     """
 
     def __init__(self, path, *, seed=0, shuffle=True, rank=None, world_size=None, decode=False,
