@@ -7,17 +7,25 @@ Python 3.9+. numpy is optional (only for ``image_array``); PyTorch is optional (
     ds = KilnDataset("/data/train")          # one read of index.kidx, stat + trailer per shard
     len(ds); ds[17]; ds.get("cats/001"); for s in ds: ...
 
-Every sample read is one ``os.pread`` of the aligned window holding the record, and its CRC32C is
-checked (``verify=True``). The pure-Python CRC32C runs at roughly 10-20 MB/s; when the ``crc32c``
-or ``google_crc32c`` package is installed it is used instead. File descriptors are opened lazily
-per process: a PyTorch DataLoader worker forked after construction opens its own.
+Every sample read is one ``os.pread`` of the aligned window holding the record, and its checksum
+is checked (``verify=True``). Format version 2 (written by default) checksums with CRC-32, which
+``zlib.crc32`` computes at memory speed; version 1 datasets (CRC32C) are read too, with a
+pure-Python CRC32C of roughly 10-20 MB/s unless the ``crc32c`` or ``google_crc32c`` package is
+installed. File descriptors are opened lazily per process: a PyTorch DataLoader worker forked
+after construction opens its own.
+
+Training: ``epoch_order(size, seed, epoch)`` is the shuffled order of an epoch, the same as Java's
+``EpochOrder``; ``KilnIterableDataset`` reads a share of it per rank and DataLoader worker and
+resumes from ``state_dict()`` at any world size (see "Reading for training" in the README).
 """
 
 import json
 import os
 import struct
 import threading
+import zlib
 from bisect import bisect_right
+from itertools import islice
 
 __all__ = [
     "KilnDataset",
@@ -26,6 +34,7 @@ __all__ = [
     "CorruptShardError",
     "CorruptIndexError",
     "crc32c",
+    "crc32",
     "decode_record",
     "image_array",
 ]
@@ -36,7 +45,9 @@ SHARD_MAGIC = b"KILNSHD1"
 TRAILER_MAGIC = b"KILNEND1"
 INDEX_MAGIC = b"KILNIDX1"
 INDEX_END_MAGIC = b"KILNIEND"
-VERSION = 1
+VERSION_1 = 1  # every checksum CRC32C
+VERSION_2 = 2  # every checksum CRC-32 (zlib.crc32); written by default
+VERSION = VERSION_2
 HDR_FIXED = struct.Struct("<8sIIIII")  # magic, version, header_length, align, flags, schema_length
 TRAILER = struct.Struct("<QQQII8s")  # footer_offset, footer_length, record_count, footer_crc, trailer_crc, magic
 TRAILER_SIZE = TRAILER.size  # 40
@@ -51,7 +62,7 @@ class KilnError(Exception):
 
 
 class CorruptRecordError(KilnError, ValueError):
-    """A record's bytes fail their CRC32C (or are short). Other records remain readable."""
+    """A record's bytes fail their checksum (or are short). Other records remain readable."""
 
     def __init__(self, shard, index, key, problem):
         super().__init__("corrupt record %d (key %r) in %s: %s" % (index, key, shard, problem))
@@ -67,7 +78,7 @@ class CorruptShardError(KilnError):
 
 
 class CorruptIndexError(KilnError):
-    """index.kidx is truncated, has bad magic or fails its CRC32C."""
+    """index.kidx is truncated, has bad magic or fails its checksum."""
 
 
 # ----------------------------------------------------------------------------- CRC32C
@@ -112,6 +123,21 @@ except ImportError:
         def crc32c(data):
             """CRC32C (Castagnoli) of a bytes-like object, as java.util.zip.CRC32C computes it."""
             return _crc32c_py(data)
+
+
+def crc32(data):
+    """CRC-32 (ISO-HDLC, zlib's), as java.util.zip.CRC32 computes it: format version 2."""
+    return zlib.crc32(data) & 0xFFFFFFFF
+
+
+def _checksum(version):
+    """(function, name) of the checksum every CRC field of a format version holds."""
+    if version == VERSION_2:
+        return zlib.crc32, "CRC-32"  # unsigned in Python 3: the same values as crc32()
+    if version == VERSION_1:
+        return crc32c, "CRC32C"
+    raise ValueError("unsupported version %d (this reader reads versions %d to %d)"
+                     % (version, VERSION_1, VERSION))
 
 
 # ----------------------------------------------------------------------------- Avro binary decoding
@@ -321,11 +347,13 @@ def _parse_index(path):
     if buf[end + 4:] != INDEX_END_MAGIC:
         raise CorruptIndexError("%s: bad end magic (truncated?)" % path)
     stored = struct.unpack_from("<I", buf, end)[0]
-    if crc32c(memoryview(buf)[:end]) != stored:
-        raise CorruptIndexError("%s: CRC32C mismatch" % path)
     _, version, align, nshards, slen, nrec = IDX_FIXED.unpack_from(buf, 0)
-    if version != VERSION:
-        raise CorruptIndexError("%s: unsupported version %d" % (path, version))
+    try:
+        check, name = _checksum(version)  # the version says which checksum the file ends with
+    except ValueError as e:
+        raise CorruptIndexError("%s: %s" % (path, e)) from None
+    if check(memoryview(buf)[:end]) != stored:
+        raise CorruptIndexError("%s: %s mismatch" % (path, name))
     pos = IDX_FIXED.size
     schema = buf[pos:pos + slen].decode("utf-8")
     pos += slen
@@ -343,18 +371,20 @@ def _parse_index(path):
     pos = _parse_entries(buf, pos, nrec, offsets, lengths, crcs, keys)
     if pos != end:
         raise CorruptIndexError("%s: entries end at %d, expected %d" % (path, pos, end))
-    return align, schema, shards, offsets, lengths, crcs, keys
+    return version, align, schema, shards, offsets, lengths, crcs, keys
 
 
-def _read_trailer(fd, path, size):
+def _read_trailer(fd, path, size, version):
+    """The trailer, whose checksum is the one of the shard's version (its header or index says)."""
     if size < 32 + TRAILER_SIZE:
         raise CorruptShardError(path, "only %d bytes (truncated?)" % size)
     raw = os.pread(fd, TRAILER_SIZE, size - TRAILER_SIZE)
     foff, flen, count, fcrc, tcrc, magic = TRAILER.unpack(raw)
     if magic != TRAILER_MAGIC:
         raise CorruptShardError(path, "bad trailer magic (truncated or incompletely written)")
-    if crc32c(raw[:28]) != tcrc:
-        raise CorruptShardError(path, "trailer CRC32C mismatch")
+    check, name = _checksum(version)
+    if check(raw[:28]) != tcrc:
+        raise CorruptShardError(path, "trailer %s mismatch" % name)
     if foff + flen + TRAILER_SIZE != size:
         raise CorruptShardError(path, "trailer says footer [%d, +%d) but file is %d bytes "
                                       "(truncated?)" % (foff, flen, size))
@@ -366,26 +396,29 @@ def _read_shard_footer(path):
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
-        foff, flen, count, fcrc = _read_trailer(fd, path, size)
-        head = os.pread(fd, min(foff, 1 << 16), 0)
+        # The header first: its version says which checksum the trailer and footer carry.
+        head = os.pread(fd, min(size, 1 << 16), 0)
         if len(head) < HDR_FIXED.size or head[:8] != SHARD_MAGIC:
             raise CorruptShardError(path, "bad magic, not a Kiln shard")
         _, version, hlen, align, flags, slen = HDR_FIXED.unpack_from(head, 0)
-        if version != VERSION:
-            raise CorruptShardError(path, "unsupported version %d" % version)
+        try:
+            check, name = _checksum(version)
+        except ValueError as e:
+            raise CorruptShardError(path, str(e)) from None
+        foff, flen, count, fcrc = _read_trailer(fd, path, size, version)
         if hlen > len(head):
             head = os.pread(fd, hlen, 0)
-        if crc32c(head[:28 + slen]) != struct.unpack_from("<I", head, 28 + slen)[0]:
-            raise CorruptShardError(path, "header CRC32C mismatch")
+        if check(head[:28 + slen]) != struct.unpack_from("<I", head, 28 + slen)[0]:
+            raise CorruptShardError(path, "header %s mismatch" % name)
         schema = head[28:28 + slen].decode("utf-8")
         footer = os.pread(fd, flen, foff)
-        if len(footer) != flen or crc32c(footer) != fcrc:
-            raise CorruptShardError(path, "footer CRC32C mismatch")
+        if len(footer) != flen or check(footer) != fcrc:
+            raise CorruptShardError(path, "footer %s mismatch" % name)
         offsets, lengths, crcs, keys = [], [], [], []
         _parse_entries(footer, 0, count, offsets, lengths, crcs, keys)
         shard = {"name": os.path.basename(path), "size": size, "count": count,
                  "file_crc32c": None, "footer_crc32c": fcrc}
-        return align, schema, shard, offsets, lengths, crcs, keys
+        return version, align, schema, shard, offsets, lengths, crcs, keys
     finally:
         os.close(fd)
 
@@ -419,8 +452,9 @@ class KilnDataset:
         else:
             self.root = os.path.dirname(self.path) or "."
             parsed = self._from_footers([self.path])
-        self.align, self.schema_json, self.shards, self._offsets, self._lengths, \
+        self.version, self.align, self.schema_json, self.shards, self._offsets, self._lengths, \
             self._crcs, self._keys = parsed
+        self._check, self.checksum_name = _checksum(self.version)
         self._starts = []
         acc = 0
         for s in self.shards:
@@ -437,14 +471,15 @@ class KilnDataset:
 
     @staticmethod
     def _from_footers(paths):
-        align, schema, shards = None, None, []
+        version, align, schema, shards = None, None, None, []
         offsets, lengths, crcs, keys = [], [], [], []
         for p in paths:
-            a, sch, shard, o, ln, c, k = _read_shard_footer(p)
+            v, a, sch, shard, o, ln, c, k = _read_shard_footer(p)
             if align is None:
-                align, schema = a, sch
-            elif a != align or sch != schema:
-                raise CorruptShardError(p, "alignment or schema differs from the other shards")
+                version, align, schema = v, a, sch
+            elif v != version or a != align or sch != schema:
+                raise CorruptShardError(p, "format version, alignment or schema differs from the "
+                                           "other shards")
             shards.append(shard)
             offsets += o
             lengths += ln
@@ -452,7 +487,7 @@ class KilnDataset:
             keys += k
         if schema is None:
             raise KilnError("no shards found in %s" % paths)
-        return align, schema, shards, offsets, lengths, crcs, keys
+        return version, align, schema, shards, offsets, lengths, crcs, keys
 
     def _check_shards(self):
         """Size and trailer of every shard against the index: truncation fails here, not mid-epoch."""
@@ -467,7 +502,7 @@ class KilnDataset:
                     size, s["size"], " (truncated)" if size < s["size"] else ""))
             fd = os.open(p, os.O_RDONLY)
             try:
-                _, _, count, fcrc = _read_trailer(fd, p, size)
+                _, _, count, fcrc = _read_trailer(fd, p, size, self.version)
             finally:
                 os.close(fd)
             if count != s["count"] or fcrc != s["footer_crc32c"]:
@@ -513,12 +548,14 @@ class KilnDataset:
         # Picklable for spawn-based DataLoader workers: descriptors are not carried over.
         state = self.__dict__.copy()
         state["_fds"], state["_pid"], state["_lock"], state["_decode"] = {}, None, None, None
+        state["_check"] = None
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._lock = threading.Lock()
         self._decode = compile_schema(self.schema_json)
+        self._check = _checksum(self.version)[0]
 
     # -- access
     def __len__(self):
@@ -540,7 +577,7 @@ class KilnDataset:
         return self._key_to_index.get(key, -1)
 
     def read_record(self, i):
-        """Raw record bytes of sample ``i`` (Avro binary), read with one pread, CRC-checked."""
+        """Raw record bytes of sample ``i`` (Avro binary), read with one pread, checksum-checked."""
         return bytes(self._read(i))
 
     def _read(self, i):
@@ -556,17 +593,20 @@ class KilnDataset:
         start = off - off % a
         end = -(-(off + length) // a) * a
         data = os.pread(self._fd(shard), end - start, start)
-        path = os.path.join(self.root, self.shards[shard]["name"])
         if len(data) < off + length - start:
-            raise CorruptRecordError(path, i, self._keys[i], "short read (truncated file?)")
+            raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
+                                     "short read (truncated file?)")
         rec = memoryview(data)[off - start:off - start + length]
         if self.verify:
-            actual = crc32c(rec)
+            actual = self._check(rec)
             if actual != self._crcs[i]:
-                raise CorruptRecordError(path, i, self._keys[i],
-                                         "CRC32C mismatch (stored 0x%08x, computed 0x%08x)"
-                                         % (self._crcs[i], actual))
+                raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
+                                         "%s mismatch (stored 0x%08x, computed 0x%08x)"
+                                         % (self.checksum_name, self._crcs[i], actual))
         return rec
+
+    def _shard_path(self, shard):
+        return os.path.join(self.root, self.shards[shard]["name"])
 
     def __getitem__(self, i):
         sample = self._decode(self._read(i))
@@ -622,3 +662,379 @@ if _torch_data is not None:
             return self.transform(sample) if self.transform is not None else sample
 
     __all__.append("KilnTorchDataset")
+
+
+# ----------------------------------------------------------------------------- epoch order
+# The same permutation as Java's EpochOrder (formats/FORMAT.md, "Epoch order"): a keyed Feistel
+# network on the smallest even power of two >= size, walked until the value is < size.
+_M64 = 0xFFFFFFFFFFFFFFFF
+_GOLDEN = 0x9E3779B97F4A7C15
+_ROUNDS = 6
+
+
+def _mix64(z):
+    """SplitMix64's finaliser on an unsigned 64-bit value."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+class EpochOrder:
+    """The order an epoch reads a dataset in: ``order[p]`` is the sample read at position ``p``.
+
+    A permutation of ``range(size)`` that depends only on ``size``, ``seed`` and ``epoch`` (not on
+    ranks or workers), identical to Java's ``dev.kiln.formats.kiln.EpochOrder``. Each position is
+    computed on its own in constant time and memory, so a reader computes only the positions it
+    reads. ``shuffle=False`` gives dataset order. Supports ``len``, indexing and iteration.
+    """
+
+    __slots__ = ("size", "seed", "epoch", "shuffle", "_half", "_mask", "_keys")
+
+    def __init__(self, size, seed=0, epoch=0, shuffle=True):
+        if size < 0:
+            raise ValueError("size must not be negative: %d" % size)
+        if epoch < 0:
+            raise ValueError("epoch must not be negative: %d" % epoch)
+        self.size, self.seed, self.epoch, self.shuffle = size, seed, epoch, shuffle
+        bits = (size - 1).bit_length() if size > 1 else 0
+        self._half = max(1, (bits + 1) // 2)
+        self._mask = (1 << self._half) - 1
+        # Seeds are 64-bit two's complement, as a Java long: -1 and 2**64 - 1 are one seed.
+        base = _mix64(_mix64((seed + _GOLDEN) & _M64) ^ (epoch & _M64))
+        self._keys = tuple(_mix64((base + (r + 1) * _GOLDEN) & _M64) for r in range(_ROUNDS))
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, p):
+        if isinstance(p, slice):
+            return [self.at(i) for i in range(*p.indices(self.size))]
+        return self.at(p)
+
+    def __iter__(self):
+        for p in range(self.size):
+            yield self.at(p)
+
+    def at(self, p):
+        """The sample (dataset position) read at position ``p`` of the epoch."""
+        n = self.size
+        if p < 0:
+            p += n
+        if not 0 <= p < n:
+            raise IndexError("position %d of %d" % (p, n))
+        if not self.shuffle or n == 1:
+            return p
+        half, mask, keys = self._half, self._mask, self._keys
+        y = p
+        while True:
+            left, right = y >> half, y & mask
+            for k in keys:
+                z = right ^ k
+                z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+                z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+                left, right = right, left ^ ((z ^ (z >> 31)) & mask)
+            y = (left << half) | right
+            if y < n:
+                return y
+
+    def take(self, positions):
+        """``[self.at(p) for p in positions]``, vectorized with numpy when it is installed."""
+        positions = list(positions)
+        if not self.shuffle or self.size <= 1 or len(positions) < 64:
+            return [self.at(p) for p in positions]
+        try:
+            import numpy as np  # optional: ~100x faster than the loop above
+        except ImportError:
+            return [self.at(p) for p in positions]
+        y = np.array(positions, dtype=np.int64)
+        if len(y) and (y.min() < 0 or y.max() >= self.size):
+            raise IndexError("positions outside [0, %d)" % self.size)
+        y = y.astype(np.uint64)
+        half, mask = np.uint64(self._half), np.uint64(self._mask)
+        keys = [np.uint64(k) for k in self._keys]
+        c1, c2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+        s30, s27, s31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+        def feistel(x):
+            left, right = x >> half, x & mask
+            for k in keys:
+                z = right ^ k
+                z = (z ^ (z >> s30)) * c1
+                z = (z ^ (z >> s27)) * c2
+                left, right = right, left ^ ((z ^ (z >> s31)) & mask)
+            return (left << half) | right
+
+        with np.errstate(over="ignore"):
+            y = feistel(y)
+            outside = np.nonzero(y >= np.uint64(self.size))[0]
+            while len(outside):
+                y[outside] = feistel(y[outside])
+                outside = outside[y[outside] >= np.uint64(self.size)]
+        return y.astype(np.int64).tolist()
+
+
+def epoch_order(size, seed=0, epoch=0):
+    """The shuffled order of epoch ``epoch``: the same permutation as Java's ``EpochOrder``."""
+    return EpochOrder(size, seed, epoch)
+
+
+def rank_share(size, start, rank, world_size, drop_last=False, pad=False):
+    """How many samples rank ``rank`` of ``world_size`` reads of positions ``[start, size)``.
+
+    Ranks take turns (``rank_position``), so shares differ by at most one: every position is read
+    exactly once. ``drop_last``: every rank reads ``(size - start) // world_size`` and the last
+    positions are left for the next epoch to shuffle in. ``pad``: every rank reads the largest
+    share, the ranks short of one re-reading the first positions of ``[start, size)``.
+    """
+    if world_size < 1 or not 0 <= rank < world_size:
+        raise ValueError("rank %d of world size %d" % (rank, world_size))
+    if drop_last and pad:
+        raise ValueError("drop_last and pad exclude each other")
+    left = max(0, size - start)
+    even, extra = divmod(left, world_size)
+    if drop_last:
+        return even
+    if pad:
+        return even + (1 if extra else 0)
+    return even + (1 if rank < extra else 0)
+
+
+def rank_position(size, start, rank, world_size, i):
+    """The epoch position of the ``i``-th sample rank ``rank`` reads: ``start + rank + i * W``.
+
+    The first ``m`` samples of every rank are then exactly positions ``[start, start + m * W)``,
+    so after every rank has read ``m`` the epoch can go on from there at any world size. A padded
+    position past the end wraps to the start of ``[start, size)``.
+    """
+    p = start + rank + i * world_size
+    return p if p < size else start + (p - size) % (size - start)
+
+
+def worker_items(count, worker, workers, block=1):
+    """The indices into a rank's share of ``count`` that DataLoader worker ``worker`` reads.
+
+    Blocks of ``block`` (the DataLoader's batch size) go to the workers in turn, which is the
+    order a DataLoader takes their batches in: the rank's loader yields its share in order.
+    """
+    if workers < 1 or not 0 <= worker < workers or block < 1:
+        raise ValueError("worker %d of %d, block %d" % (worker, workers, block))
+    b = worker
+    while b * block < count:
+        yield from range(b * block, min((b + 1) * block, count))
+        b += workers
+
+
+def decode_sample(sample):
+    """The sample with its image as a uint8 HxWxC numpy array (needs numpy; Pillow for JPEG/PNG),
+    ``boxes`` as a float32 (N, 4) array of x0, y0, x1, y1, ``box_category_ids`` as int64 (N,) and
+    ``box_labels`` as a list. ``channels`` decides RGB or RGBA."""
+    import numpy as np  # optional dependency, imported on use
+
+    out = dict(sample)
+    if sample["encoding"] == "raw":
+        out["image"] = image_array(sample).copy()  # writable, as torch.from_numpy wants
+    else:
+        import io
+
+        from PIL import Image  # optional dependency, imported on use
+
+        with Image.open(io.BytesIO(sample["image"])) as im:
+            out["image"] = np.array(im.convert("RGBA" if sample["channels"] == 4 else "RGB"))
+    boxes = sample.get("boxes") or []
+    out["boxes"] = np.array([[b["x0"], b["y0"], b["x1"], b["y1"]] for b in boxes],
+                            dtype=np.float32).reshape(len(boxes), 4)
+    out["box_category_ids"] = np.array([b["category_id"] for b in boxes], dtype=np.int64)
+    out["box_labels"] = [b["label"] for b in boxes]
+    return out
+
+
+class _ResumableEpochs:
+    """The epoch, seed and resume point of a ``KilnIterableDataset``, and its state dicts.
+
+    The class mixing it in provides ``_dataset_size()`` and ``_rank_world()``.
+    """
+
+    STATE_VERSION = 1
+
+    def _init_epochs(self, seed, shuffle):
+        self.seed, self.shuffle = seed, shuffle
+        self.epoch = 0
+        self._start = 0  # the global position this epoch goes on from
+        self._resume = None  # (epoch, position) of a loaded state
+        self._yielded = 0  # samples yielded in this process this epoch
+
+    def set_epoch(self, epoch):
+        """Chooses the epoch to read; it starts at position 0 unless a loaded state resumes it."""
+        if epoch < 0:
+            raise ValueError("epoch must not be negative: %d" % epoch)
+        self._rank_world()  # taken here too, where torch.distributed is, for the workers
+        if self._resume and self._resume[0] != epoch:
+            self._resume = None  # a loaded state resumes its own epoch, once
+        self.epoch = epoch
+        self._start = self._resume[1] if self._resume else 0
+        self._yielded = 0
+
+    def state_dict(self, samples_seen=None):
+        """Where the epoch is: the number of its positions consumed, counted over all ranks.
+
+        ``samples_seen``: how many samples this rank has consumed this epoch (since ``set_epoch``
+        or ``load_state_dict``), as a training step counts them (e.g. ``steps * batch_size``);
+        every rank is taken to have consumed as many, or all of its share if that is fewer.
+        Save rank 0's state: its share is the largest, so at the end of an uneven epoch it says
+        the epoch is done. Default: the samples this object has yielded in this process, which
+        is right when it is iterated in the training process (``num_workers=0``) and wrong with
+        DataLoader workers, whose iteration this process does not see: pass it then.
+        """
+        m = self._yielded if samples_seen is None else samples_seen
+        if m < 0:
+            raise ValueError("samples_seen must not be negative: %d" % m)
+        _, world = self._rank_world()
+        size, start = self._dataset_size(), self._start
+        consumed = sum(min(m, rank_share(size, start, r, world, self.drop_last, self.pad))
+                       for r in range(world))
+        return {"version": self.STATE_VERSION, "size": size, "seed": self.seed,
+                "shuffle": self.shuffle, "epoch": self.epoch,
+                "position": min(size, start + consumed)}
+
+    def load_state_dict(self, state):
+        """Resumes from ``state_dict()``: the epoch goes on from its position at any world size
+        and worker count. The dataset size, seed and shuffle must be the ones saved."""
+        if state.get("version") != self.STATE_VERSION:
+            raise ValueError("unknown state version %r" % state.get("version"))
+        saved_with = (("size", self._dataset_size()), ("seed", self.seed),
+                      ("shuffle", self.shuffle))
+        for name, have in saved_with:
+            if state[name] != have:
+                raise ValueError("state was saved with %s=%r, this dataset has %r"
+                                 % (name, state[name], have))
+        if not 0 <= state["position"] <= state["size"]:
+            raise ValueError("state position %r outside the epoch" % state["position"])
+        self._resume = (state["epoch"], state["position"])
+        self.set_epoch(state["epoch"])
+
+
+_IterableBase = _torch_data.IterableDataset if _torch_data is not None else object
+
+
+class KilnIterableDataset(_ResumableEpochs, _IterableBase):
+    """Every sample once per epoch, in ``epoch_order``, shared between ranks and DataLoader workers.
+
+    A ``torch.utils.data.IterableDataset`` when torch imports (a plain iterable otherwise). The
+    epoch's global order does not depend on the number of ranks or workers; rank ``r`` of ``W``
+    reads positions ``start + r + i * W`` (``rank_position``) and its DataLoader workers split that
+    share in blocks of ``batch_size`` (``worker_items``), so each rank's loader yields its share in
+    order and ``state_dict()`` after ``m`` samples per rank is ``start + m * W`` positions consumed,
+    which any world size and worker count resumes from (``load_state_dict``).
+
+    Arguments: ``rank``/``world_size`` (default: ``torch.distributed`` when initialized, else 0 of
+    1); ``decode`` (``decode_sample``: image as uint8 HWC array, boxes as arrays); ``transform``
+    (applied to each sample dict); ``batch_size`` (the DataLoader's, 1 for ``batch_size=None``);
+    ``drop_last``/``pad`` for ranks' uneven shares (``rank_share``); ``verify`` (checksums).
+    DataLoader workers take the epoch when each epoch's iteration starts, so leave the loader's
+    ``persistent_workers`` off (its default): persistent workers would keep their first epoch.
+    """
+
+    def __init__(self, path, *, seed=0, shuffle=True, rank=None, world_size=None, decode=False,
+                 transform=None, batch_size=1, drop_last=False, pad=False, verify=True):
+        if _torch_data is not None:
+            _torch_data.IterableDataset.__init__(self)
+        if (rank is None) != (world_size is None):
+            raise ValueError("give both rank and world_size, or neither")
+        if world_size is not None and not 0 <= rank < world_size:
+            raise ValueError("rank %d of world size %d" % (rank, world_size))
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1: %d" % batch_size)
+        if drop_last and pad:
+            raise ValueError("drop_last and pad exclude each other")
+        self.kiln = KilnDataset(path, verify=verify)
+        self.rank, self.world_size = rank, world_size
+        self.decode, self.transform = decode, transform
+        self.batch_size, self.drop_last, self.pad = batch_size, drop_last, pad
+        self._distributed = None  # (rank, world size) as torch.distributed last said
+        self._init_epochs(seed, shuffle)
+        self._rank_world()
+
+    def _dataset_size(self):
+        return len(self.kiln)
+
+    def __len__(self):
+        """The samples this rank reads this epoch (from the resume point), as a DataLoader asks."""
+        return self.rank_count()
+
+    def _rank_world(self):
+        if self.world_size is not None:
+            return self.rank, self.world_size
+        try:
+            import torch.distributed as dist  # type: ignore
+        except ImportError:
+            dist = None
+        if dist is not None and dist.is_available() and dist.is_initialized():
+            self._distributed = (dist.get_rank(), dist.get_world_size())
+        # A DataLoader worker has no process group of its own: it has the rank its process had
+        # when the loader started it (this object's state then, set by set_epoch or __init__).
+        return self._distributed or (0, 1)
+
+    def rank_count(self):
+        """How many samples this rank reads from the epoch's current position."""
+        rank, world = self._rank_world()
+        return rank_share(self._dataset_size(), self._start, rank, world, self.drop_last, self.pad)
+
+    def positions(self):
+        """The epoch positions this process reads (its rank's, and its DataLoader worker's)."""
+        rank, world = self._rank_world()
+        worker, workers = 0, 1
+        if _torch_data is not None:
+            info = _torch_data.get_worker_info()
+            if info is not None:
+                worker, workers = info.id, info.num_workers
+        size, start = self._dataset_size(), self._start
+        count = rank_share(size, start, rank, world, self.drop_last, self.pad)
+        for i in worker_items(count, worker, workers, self.batch_size):
+            yield rank_position(size, start, rank, world, i)
+
+    def __iter__(self):
+        order = EpochOrder(self._dataset_size(), self.seed, self.epoch, self.shuffle)
+        kiln, decode, transform = self.kiln, self.decode, self.transform
+        positions = self.positions()
+        while True:
+            # Positions to samples a few thousand at a time (vectorized where numpy is).
+            chunk = order.take(islice(positions, 4096))
+            if not chunk:
+                return
+            for i in chunk:
+                sample = kiln[i]
+                if decode:
+                    sample = decode_sample(sample)
+                if transform is not None:
+                    sample = transform(sample)
+                self._yielded += 1
+                yield sample
+
+
+def collate_samples(batch):
+    """A DataLoader ``collate_fn`` for decoded samples with any number of boxes per image.
+
+    Images are stacked into a uint8 (B, H, W, C) tensor when they share a shape (a list of
+    tensors otherwise); ``boxes`` and ``box_category_ids`` stay a list of per-sample tensors;
+    ``width``, ``height``, ``channels`` become int64 tensors; other fields are lists.
+    """
+    import torch  # type: ignore
+
+    out = {}
+    for name in batch[0]:
+        values = [s[name] for s in batch]
+        if name == "image" and hasattr(values[0], "shape"):
+            tensors = [torch.from_numpy(v) for v in values]
+            same = all(t.shape == tensors[0].shape for t in tensors)
+            out[name] = torch.stack(tensors) if same else tensors
+        elif name in ("boxes", "box_category_ids") and hasattr(values[0], "shape"):
+            out[name] = [torch.from_numpy(v) for v in values]
+        elif name in ("width", "height", "channels"):
+            out[name] = torch.tensor(values, dtype=torch.int64)
+        else:
+            out[name] = values
+    return out
+
+
+__all__ += ["EpochOrder", "epoch_order", "rank_share", "rank_position", "worker_items",
+            "decode_sample", "KilnIterableDataset", "collate_samples"]

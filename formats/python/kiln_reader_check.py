@@ -56,9 +56,10 @@ def fork_check(ds):
 def main():
     path = sys.argv[1]
     ds = kiln_reader.KilnDataset(path)
-    out = {"count": len(ds), "keys": ds.keys(), "align": ds.align,
+    out = {"count": len(ds), "keys": ds.keys(), "align": ds.align, "version": ds.version,
            "crc_selftest": kiln_reader.crc32c(b"123456789") == 0xE3069283
-           and kiln_reader._crc32c_py(b"123456789") == 0xE3069283,
+           and kiln_reader._crc32c_py(b"123456789") == 0xE3069283
+           and kiln_reader.crc32(b"123456789") == 0xCBF43926,
            "samples": []}
     for i in range(len(ds)):
         try:

@@ -13,8 +13,8 @@ import java.util.Objects;
  *     after the other have nothing between them but padding, so they may be copied as one range
  * @param offset byte offset of the record in {@code file}
  * @param length record length in bytes
- * @param crc32c CRC32C of the record bytes, as the file's index states it; the copy is checked
- *     against it
+ * @param crc32c checksum of the record bytes (its file's format version's), as the file's index
+ *     states it; the copy is checked against it
  * @param fileSha256 the SHA-256 (hex) of the whole file as its dataset's manifest states it, or
  *     null: a shard that turns out to be a copy of the whole file, checked byte for byte against
  *     what writing it would give, takes it instead of hashing the copy again

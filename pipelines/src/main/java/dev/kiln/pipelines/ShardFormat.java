@@ -27,7 +27,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * format stores the same {@link Sample} fields; they differ in how a reader reaches a sample.
  */
 public enum ShardFormat {
-  /** Kiln's native shards: aligned records, footer index, CRC32C (formats/FORMAT.md). */
+  /** Kiln's native shards: aligned records, footer index, checksums (formats/FORMAT.md). */
   KILN("kiln") {
     @Override
     ShardSink open(Path file, ShardOptions options) throws IOException {

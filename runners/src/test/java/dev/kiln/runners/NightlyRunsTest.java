@@ -1,7 +1,14 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.EncodedSample;
+import dev.kiln.formats.kiln.DatasetIndex;
+import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.kiln.IndexEntry;
+import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.kiln.KilnShardReader;
+import dev.kiln.formats.kiln.KilnShardWriter;
+import dev.kiln.formats.kiln.ShardLayout;
+import dev.kiln.formats.kiln.ShardSummary;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -163,13 +170,63 @@ class NightlyRunsTest {
   }
 
   @Test
+  void aVersion1DatasetIsCarriedOverIntoVersion2Shards() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    long written = Manifest.readFrom(root).written();
+    rewriteAsVersion1(DatasetRoot.resolve(root));
+    try (KilnDataset before = KilnDataset.open(root)) {
+      assertEquals(ShardLayout.VERSION_1, before.index().version());
+    }
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+
+    PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
+    assertEquals(0, nightly.code(), nightly.err());
+    assertEquals(written, Manifest.readFrom(root).changes().get("carried_over"));
+    // Records with CRC32C went into the new shards with CRC-32: the shards a full run writes.
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    assertSameDataset(full, root);
+    assertEquals(List.of(), DatasetVerifier.verify(root));
+  }
+
+  /** Rewrites a dataset version's shards and index as earlier Kilns wrote them: version 1. */
+  private static void rewriteAsVersion1(Path dir) throws IOException {
+    Path old = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-v1"));
+    List<ShardSummary> shards = new ArrayList<>();
+    try (KilnDataset ds = KilnDataset.open(dir)) {
+      DatasetIndex index = ds.index();
+      for (int s = 0; s < index.shardCount(); s++) {
+        KilnShardWriter w = KilnShardWriter.open(
+            old.resolve(index.shardFileName(s)), index.align(), ShardLayout.VERSION_1);
+        try {
+          int first = index.shardFirstRecord(s);
+          for (int i = first; i < first + index.shardRecordCount(s); i++) {
+            w.write(EncodedSample.parse(ds.readRecord(i)));
+          }
+          shards.add(w.close());
+        } finally {
+          w.abort();
+        }
+      }
+    }
+    for (ShardSummary shard : shards) {
+      Files.move(old.resolve(shard.fileName()), dir.resolve(shard.fileName()),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.delete(old);
+    DatasetIndexWriter.write(dir, shards);
+  }
+
+  @Test
   void aDamagedRecordInThePreviousVersionFailsTheRunAndLeavesCurrentAsItWas() throws Exception {
     Path in = input();
     Path root = tmp.resolve("root");
     assertEquals(0, prepare(in, root, "--incremental").code());
     Manifest before = Manifest.readFrom(root);
     // One byte of a carried record's image flipped on disk, as a failing disk might: the run
-    // copies the record unread, and the check of the copy against its CRC32C (on the shard's
+    // copies the record unread, and the check of the copy against its checksum (on the shard's
     // completion thread, while finishing goes on) must fail the run.
     Path shard = DatasetRoot.resolve(root).resolve("shard-00000.kiln");
     IndexEntry record;
@@ -188,7 +245,7 @@ class NightlyRunsTest {
     PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
     assertEquals(1, nightly.code(), nightly.out() + nightly.err());
     assertTrue(
-        nightly.err().contains("job failed") && nightly.err().contains("fails its CRC32C")
+        nightly.err().contains("job failed") && nightly.err().contains("fails its CRC-32")
             && nightly.err().contains("record at " + record.offset() + " of " + shard),
         nightly.err());
     assertEquals(before, Manifest.readFrom(root), "CURRENT is the version before");

@@ -4,11 +4,12 @@ import dev.kiln.formats.StoredRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * Checks records copied as one byte range from another file, as the copy's bytes go past piece
- * by piece in file order: each record against the CRC32C its source's index gives it, and the
+ * by piece in file order: each record against the checksum its source's index gives it (the
+ * source is of the copy's format version, so it is the same checksum), and the
  * padding between records for zeros. A record damaged in the source (or on the way) then fails
  * the shard instead of going into it under a checksum it no longer has, as reading it record by
  * record would have; and the padding copied with the records is exactly what a writer pads with.
@@ -21,7 +22,8 @@ final class CopiedRecords {
   private final List<StoredRecord> records;
   /** What is added to a record's offset in its source to give its offset in the copy. */
   private final long shift;
-  private final CRC32C crc = new CRC32C();
+  private final LayoutChecksum checksum;
+  private final Checksum crc;
   /** The record the next bytes belong to (or the padding before it). */
   private int next;
 
@@ -29,8 +31,11 @@ final class CopiedRecords {
    * @param records the copied records, one after another in their source, the range running from
    *     the first one's offset to the last one's end
    * @param copiedTo where the first record lies in the copy
+   * @param checksum the checksum of the source's (and the copy's) format version
    */
-  CopiedRecords(List<StoredRecord> records, long copiedTo) {
+  CopiedRecords(List<StoredRecord> records, long copiedTo, LayoutChecksum checksum) {
+    this.checksum = checksum;
+    this.crc = checksum.create();
     this.records = List.copyOf(records);
     this.shift = copiedTo - records.get(0).offset();
   }
@@ -44,7 +49,7 @@ final class CopiedRecords {
    * Checks the bytes of {@code piece} (from its position to its limit, left unchanged), which lie
    * at {@code at} in the copy.
    *
-   * @throws IOException if a record's CRC32C or a padding byte is not what it should be
+   * @throws IOException if a record's checksum or a padding byte is not what it should be
    */
   void check(ByteBuffer piece, long at) throws IOException {
     long p = at;
@@ -92,7 +97,7 @@ final class CopiedRecords {
     int computed = (int) crc.getValue();
     if (computed != r.crc32c()) {
       throw new IOException("record at " + r.offset() + " of " + r.file() + " (" + r.length()
-          + " bytes) fails its CRC32C (stored " + LayoutCodec.hex(r.crc32c()) + ", computed "
+          + " bytes) fails its " + checksum.label() + " (stored " + LayoutCodec.hex(r.crc32c()) + ", computed "
           + LayoutCodec.hex(computed) + "): the file is damaged, so it is not copied");
     }
     crc.reset();

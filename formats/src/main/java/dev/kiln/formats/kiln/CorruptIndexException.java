@@ -2,7 +2,7 @@ package dev.kiln.formats.kiln;
 
 import java.nio.file.Path;
 
-/** The dataset index {@code index.kidx} is truncated, has bad magic or fails its CRC32C. */
+/** The dataset index {@code index.kidx} is truncated, has bad magic or fails its checksum. */
 public class CorruptIndexException extends KilnFormatException {
   private static final long serialVersionUID = 1L;
   private final transient Path index;

@@ -3,7 +3,7 @@ package dev.kiln.formats.kiln;
 import java.nio.file.Path;
 
 /**
- * One record's bytes do not match the CRC32C stored for them (or could not be read completely).
+ * One record's bytes do not match the checksum stored for them (or could not be read completely).
  * Other records of the same shard remain readable, so a training job may choose to skip the
  * sample; the message names the shard file, the record and its key so it can be repaired.
  */

@@ -22,13 +22,16 @@ import java.util.stream.Stream;
 /**
  * The whole dataset's record index held in memory: per shard its file name, size, record count
  * and checksums; per record (in dataset order: shards in shard order, records in file order) its
- * shard, key, offset, length and CRC32C. This is the content of {@code index.kidx}.
+ * shard, key, offset, length and checksum (the format version's, {@link LayoutChecksum}). This is
+ * the content of {@code index.kidx}.
  *
  * <p>Stored as parallel primitive arrays rather than objects, so tens of millions of records cost
  * roughly key bytes + 20 bytes each; the key lookup table is built on first use because training
  * by position never needs it. Immutable and safe to share between threads.
  */
 public final class DatasetIndex {
+  private final int version;
+  private final LayoutChecksum checksum;
   private final int align;
   private final String schemaJson;
   private final String[] shardNames;
@@ -42,9 +45,11 @@ public final class DatasetIndex {
   private final String[] keys;
   private volatile int[] keyTable; // open addressing: record index + 1, 0 = empty
 
-  private DatasetIndex(int align, String schemaJson, String[] shardNames, long[] shardSizes,
+  private DatasetIndex(int version, int align, String schemaJson, String[] shardNames, long[] shardSizes,
       long[] shardStarts, int[] shardFileCrcs, int[] shardFooterCrcs, long[] offsets,
       int[] lengths, int[] crcs, String[] keys) {
+    this.version = version;
+    this.checksum = LayoutChecksum.forVersion(version);
     this.align = align;
     this.schemaJson = schemaJson;
     this.shardNames = shardNames;
@@ -65,8 +70,8 @@ public final class DatasetIndex {
    * ShardLayout#compareShardNames}) whatever order the list has, so a pipeline can collect
    * summaries from parallel workers in any order.
    *
-   * @throws IllegalArgumentException if shards disagree on schema or alignment, a file name
-   *     repeats, or a key appears twice in the dataset
+   * @throws IllegalArgumentException if shards disagree on format version, schema or alignment, a
+   *     file name repeats, or a key appears twice in the dataset
    */
   public static DatasetIndex fromSummaries(List<ShardSummary> summaries) {
     List<ShardSummary> sorted = new ArrayList<>(summaries);
@@ -82,6 +87,7 @@ public final class DatasetIndex {
     int n = (int) total;
     String schema = s == 0 ? dev.kiln.formats.SampleCodec.SCHEMA_JSON : sorted.get(0).schemaJson();
     int align = s == 0 ? DEFAULT_ALIGN : sorted.get(0).align();
+    int version = s == 0 ? VERSION : sorted.get(0).version();
     String[] names = new String[s];
     long[] sizes = new long[s];
     long[] starts = new long[s + 1];
@@ -97,6 +103,10 @@ public final class DatasetIndex {
       if (!sh.schemaJson().equals(schema)) {
         throw new IllegalArgumentException(sh.fileName() + " has a different sample schema than "
             + names[0]);
+      }
+      if (sh.version() != version) {
+        throw new IllegalArgumentException(sh.fileName() + " is of format version " + sh.version()
+            + ", " + names[0] + " of version " + version + " (one dataset, one version)");
       }
       if (sh.align() != align) {
         throw new IllegalArgumentException(sh.fileName() + " has align " + sh.align() + ", "
@@ -119,7 +129,7 @@ public final class DatasetIndex {
       }
     }
     starts[s] = r;
-    DatasetIndex index = new DatasetIndex(align, schema, names, sizes, starts, fileCrcs,
+    DatasetIndex index = new DatasetIndex(version, align, schema, names, sizes, starts, fileCrcs,
         footerCrcs, offsets, lengths, crcs, keys);
     index.keyTable(); // builds the table and rejects duplicate keys up front
     return index;
@@ -127,7 +137,7 @@ public final class DatasetIndex {
 
   /**
    * Builds the index by reading the footer of every {@code *.kiln} file in {@code dir} (one
-   * sequential pass over each file to compute its whole-file CRC32C). For datasets whose shard
+   * sequential pass over each file to compute its whole-file checksum). For datasets whose shard
    * summaries were lost, and for datasets written without an index.
    */
   public static DatasetIndex fromShardFiles(Path dir) throws IOException {
@@ -146,7 +156,7 @@ public final class DatasetIndex {
   }
 
   /**
-   * As {@link #fromShardFiles(Path)}, with the file CRC32C of the shards {@code fileCrcs} names
+   * As {@link #fromShardFiles(Path)}, with the file checksum of the shards {@code fileCrcs} names
    * (by file name) taken from there: only those shards' trailers and footers are read.
    */
   static DatasetIndex fromShardFiles(Path dir, Map<String, Integer> fileCrcs) throws IOException {
@@ -159,7 +169,7 @@ public final class DatasetIndex {
             known == null
                 ? s
                 : new ShardSummary(s.fileName(), s.recordCount(), s.bytes(), known, s.footerCrc32c(),
-                    s.align(), s.schemaJson(), s.entries()));
+                    s.align(), s.schemaJson(), s.entries(), s.version()));
       }
     }
     return fromSummaries(summaries);
@@ -178,7 +188,7 @@ public final class DatasetIndex {
     return shards;
   }
 
-  /** Reads {@code index.kidx} with one read and checks its magic and CRC32C. */
+  /** Reads {@code index.kidx} with one read and checks its magic and checksum. */
   public static DatasetIndex read(Path indexFile) throws IOException {
     byte[] bytes;
     try (FileChannel ch = FileChannel.open(indexFile, StandardOpenOption.READ)) {
@@ -211,15 +221,14 @@ public final class DatasetIndex {
     if (!LayoutCodec.hasMagic(b, end + 4, INDEX_END_MAGIC)) {
       throw new IllegalArgumentException("bad end magic (truncated?)");
     }
-    int stored = b.getInt(end);
-    int actual = LayoutCodec.crc32c(bytes, 0, end);
-    if (stored != actual) {
-      throw new IllegalArgumentException("CRC32C mismatch (stored " + LayoutCodec.hex(stored)
-          + ", computed " + LayoutCodec.hex(actual) + ")");
-    }
+    // The version says which checksum the file ends with.
     int version = b.getInt(IDX_VERSION);
-    if (version != VERSION) {
-      throw new IllegalArgumentException("unsupported version " + version);
+    LayoutChecksum checksum = LayoutChecksum.forVersion(version);
+    int stored = b.getInt(end);
+    int actual = checksum.of(bytes, 0, end);
+    if (stored != actual) {
+      throw new IllegalArgumentException(checksum.label() + " mismatch (stored "
+          + LayoutCodec.hex(stored) + ", computed " + LayoutCodec.hex(actual) + ")");
     }
     int align = b.getInt(IDX_ALIGN);
     int s = b.getInt(IDX_SHARD_COUNT);
@@ -265,8 +274,8 @@ public final class DatasetIndex {
     if (b.hasRemaining()) {
       throw new IllegalArgumentException(b.remaining() + " unexpected bytes after the entries");
     }
-    return new DatasetIndex(align, schema, names, sizes, starts, fileCrcs, footerCrcs, offsets,
-        lengths, crcs, keys);
+    return new DatasetIndex(version, align, schema, names, sizes, starts, fileCrcs, footerCrcs,
+        offsets, lengths, crcs, keys);
   }
 
   /** Serializes to the {@code index.kidx} encoding. */
@@ -274,7 +283,7 @@ public final class DatasetIndex {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + keys.length * 48);
     byte[] schema = schemaJson.getBytes(StandardCharsets.UTF_8);
     ByteBuffer h = LayoutCodec.le(IDX_FIXED_SIZE);
-    h.put(magicBytes(INDEX_MAGIC)).putInt(VERSION).putInt(align).putInt(shardNames.length)
+    h.put(magicBytes(INDEX_MAGIC)).putInt(version).putInt(align).putInt(shardNames.length)
         .putInt(schema.length).putLong(keys.length);
     out.write(h.array(), 0, IDX_FIXED_SIZE);
     out.write(schema, 0, schema.length);
@@ -294,7 +303,7 @@ public final class DatasetIndex {
     }
     byte[] body = out.toByteArray();
     ByteBuffer tail = LayoutCodec.le(IDX_END_SIZE);
-    tail.putInt(LayoutCodec.crc32c(body, 0, body.length)).put(magicBytes(INDEX_END_MAGIC));
+    tail.putInt(checksum.of(body, 0, body.length)).put(magicBytes(INDEX_END_MAGIC));
     byte[] all = Arrays.copyOf(body, body.length + IDX_END_SIZE);
     System.arraycopy(tail.array(), 0, all, body.length, IDX_END_SIZE);
     return all;
@@ -324,6 +333,16 @@ public final class DatasetIndex {
   /** Number of records in the dataset. */
   public int size() {
     return keys.length;
+  }
+
+  /** The format version of the index and of every shard. */
+  public int version() {
+    return version;
+  }
+
+  /** The checksum of the format version: of the index, the shards and every record. */
+  public LayoutChecksum checksum() {
+    return checksum;
   }
 
   /** Record alignment common to all shards (0 = packed). */

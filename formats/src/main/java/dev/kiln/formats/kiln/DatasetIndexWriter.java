@@ -29,7 +29,7 @@ public final class DatasetIndexWriter {
 
   /**
    * Rebuilds {@code datasetDir/index.kidx} from the {@code *.kiln} files in the directory,
-   * validating each shard's header, trailer and footer and computing its file CRC32C (one
+   * validating each shard's header, trailer and footer and computing its file checksum (one
    * sequential pass over the data). For when summaries are not at hand, e.g. after shards were
    * copied together from several jobs.
    */
@@ -39,7 +39,7 @@ public final class DatasetIndexWriter {
 
   /**
    * As {@link #rebuild(Path)}, but a shard named in {@code fileCrcs} is taken to have that file
-   * CRC32C (its writer's, {@link ShardSummary#fileCrc32c}) instead of being read whole for it:
+   * checksum (its writer's, {@link ShardSummary#fileCrc32c}) instead of being read whole for it:
    * only its trailer and footer are read.
    */
   public static DatasetIndex rebuild(Path datasetDir, Map<String, Integer> fileCrcs)

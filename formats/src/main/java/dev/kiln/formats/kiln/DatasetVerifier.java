@@ -20,15 +20,15 @@ import java.util.stream.Stream;
 
 /**
  * Checks a Kiln dataset directory end to end and lists what is wrong, in words a person can act
- * on. Reads every byte once (twice for records: once for the file CRC, once per record), so it
+ * on. Reads every byte once (twice for records: once for the file checksum, once per record), so it
  * is a job to run after writing or copying a dataset, not at training start.
  *
  * <p>Checked: {@code index.kidx} readable and intact; every shard listed is present and every
  * shard present is listed; no {@code .tmp} leftovers of interrupted writers; each shard's header,
- * trailer and footer (magic, CRCs, sizes); index vs footer (size, file CRC32C, footer CRC,
- * record count, align, schema, and every entry's key, offset, length and CRC); record extents
- * (inside the file, after the header, before the footer, aligned, in order, not overlapping);
- * every record's CRC32C, that it decodes under the sample schema and that its key is the indexed
+ * trailer and footer (magic, version, checksums, sizes); index vs footer (format version, size,
+ * file checksum, footer checksum, record count, align, schema, and every entry's key, offset,
+ * length and checksum); record extents (inside the file, after the header, before the footer,
+ * aligned, in order, not overlapping); every record's checksum, that it decodes under the sample schema and that its key is the indexed
  * key; keys unique across the dataset; and the record count against {@code manifest.json}
  * ({@code counts.written}, or a top-level {@code written}) when that file exists.
  */
@@ -138,9 +138,11 @@ public final class DatasetVerifier {
       int first = -1;
       if (index != null && s != null) {
         first = index.shardFirstRecord(s);
+        compare(name, "format version", index.version(), r.version());
         compare(name, "file size", index.shardFileSize(s), sum.bytes());
-        compare(name, "file CRC32C", index.shardFileCrc32c(s), sum.fileCrc32c());
-        compare(name, "footer CRC32C", index.shardFooterCrc32c(s), sum.footerCrc32c());
+        String checksum = r.checksum().label();
+        compare(name, "file " + checksum, index.shardFileCrc32c(s), sum.fileCrc32c());
+        compare(name, "footer " + checksum, index.shardFooterCrc32c(s), sum.footerCrc32c());
         compare(name, "record count", index.shardRecordCount(s), r.size());
         compare(name, "align", index.align(), r.align());
         if (!index.schemaJson().equals(r.schemaJson())) {
@@ -178,7 +180,7 @@ public final class DatasetVerifier {
         try {
           bytes = r.readRecord(i);
         } catch (CorruptRecordException ex) {
-          problem(where + ": CRC32C mismatch: " + ex.getMessage());
+          problem(where + ": " + r.checksum().label() + " mismatch: " + ex.getMessage());
           continue;
         }
         try {

@@ -6,7 +6,8 @@ package dev.kiln.formats.kiln;
  * @param key the sample key (also stored inside the record)
  * @param offset absolute byte offset of the record in the shard file
  * @param length record length in bytes (the Avro binary encoding of the sample)
- * @param crc32c CRC32C of the record bytes
+ * @param crc32c checksum of the record bytes: CRC-32 in format version 2, CRC32C in version 1
+ *     ({@link LayoutChecksum}; the name is version 1's)
  */
 public record IndexEntry(String key, long offset, int length, int crc32c) {
   public IndexEntry {

@@ -34,7 +34,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
-import java.util.zip.CRC32C;
 
 /**
  * Random-access reader of a Kiln dataset directory (shards plus {@code index.kidx}).
@@ -44,15 +43,17 @@ import java.util.zip.CRC32C;
  * middle of an epoch. After that, {@link #get(int)} and {@link #get(String)} are resolved from the
  * in-memory index and cost exactly one positional read each: the window {@code
  * [alignDown(offset), alignUp(offset + length))} (4096-byte granularity with O_DIRECT, the shard
- * alignment otherwise), into a per-thread reusable buffer. Every record's CRC32C is verified; a
- * mismatch throws {@link CorruptRecordException} and leaves the other records readable.
+ * alignment otherwise), into a per-thread reusable buffer. Every record's checksum (CRC-32, or
+ * CRC32C in format version 1) is verified; a mismatch throws {@link CorruptRecordException} and
+ * leaves the other records readable.
  *
  * <p>Thread-safe: any number of threads may read concurrently (positional reads share no file
  * position). A thread interrupted during a read gets an exception, and the shard's channel, which
  * Java closes on interrupt, is reopened so the other threads carry on.
  *
  * <p>Record order ({@code get(i)}) is the dataset order: shards in shard order, records in file
- * order. Shuffling is the caller's business; reads cost the same in any order.
+ * order. Reads cost the same in any order; {@link
+ * EpochOrder} gives the shuffled order of an epoch, the same in Java and Python.
  */
 public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static final System.Logger LOG = System.getLogger(KilnDataset.class.getName());
@@ -62,6 +63,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
 
   private final Path dir;
   private final DatasetIndex index;
+  /** The index's checksum, which every record read is checked with. */
+  private final LayoutChecksum checksum;
   private final Shard[] shards;
   private final String directFallback;
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
@@ -142,6 +145,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private KilnDataset(Path dir, DatasetIndex index, Shard[] shards, String directFallback) {
     this.dir = dir;
     this.index = index;
+    this.checksum = index.checksum();
     this.shards = shards;
     this.directFallback = directFallback;
   }
@@ -255,7 +259,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
       readFully(ch, t, size - TRAILER_SIZE);
       LayoutCodec.Trailer trailer;
       try {
-        trailer = LayoutCodec.parseTrailer(t.flip(), size, path.toString());
+        trailer = LayoutCodec.parseTrailer(t.flip(), size, path.toString(), index.checksum());
       } catch (IllegalArgumentException e) {
         throw new CorruptShardException(path, e.getMessage());
       }
@@ -269,9 +273,10 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
       if (footer) {
         ByteBuffer f = LayoutCodec.le((int) trailer.footerLength());
         readFully(ch, f, trailer.footerOffset());
-        int crc = LayoutCodec.crc32c(f.flip());
+        int crc = index.checksum().of(f.flip());
         if (crc != trailer.footerCrc()) {
-          throw new CorruptShardException(path, "footer CRC32C mismatch (stored "
+          throw new CorruptShardException(path, "footer " + index.checksum().label()
+              + " mismatch (stored "
               + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(crc) + ")");
         }
         int first = index.shardFirstRecord(s);
@@ -355,7 +360,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   /**
    * Sample {@code i} in dataset order.
    *
-   * @throws CorruptRecordException if its bytes fail the CRC32C check or disagree with the index
+   * @throws CorruptRecordException if its bytes fail their checksum or disagree with the index
    */
   public Sample get(int i) {
     byte[] record = readRecord(i);
@@ -388,7 +393,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
 
   /**
    * The raw record bytes of sample {@code i} (Avro binary under the dataset schema), read with one
-   * positional read and CRC32C-verified.
+   * positional read and checked against its checksum.
    */
   public byte[] readRecord(int i) {
     return readRecord(i, record -> {
@@ -399,7 +404,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   }
 
   /**
-   * Reads sample {@code i}'s record with one positional read, verifies its CRC32C and hands
+   * Reads sample {@code i}'s record with one positional read, verifies its checksum and hands
    * {@code reader} a read-only view of the record bytes in this thread's read buffer, without
    * copying them out: a loader that decodes the image straight from the view saves a copy and
    * an allocation per sample. The view is only valid during the call.
@@ -409,14 +414,12 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     long offset = index.offset(i);
     int length = index.length(i);
     ByteBuffer buf = read(i, offset, length, true);
-    int at = buf.position();
-    CRC32C crc = new CRC32C();
-    crc.update(buf);
-    buf.position(at);
-    if ((int) crc.getValue() != index.crc32c(i)) {
-      throw new CorruptRecordException(shard.path, i, index.key(i), "CRC32C mismatch (stored "
-          + LayoutCodec.hex(index.crc32c(i)) + ", computed " + LayoutCodec.hex((int) crc.getValue())
-          + ") for record at offset " + offset + ", " + length + " bytes");
+    int computed = checksum.of(buf);
+    if (computed != index.crc32c(i)) {
+      throw new CorruptRecordException(shard.path, i, index.key(i), checksum.label()
+          + " mismatch (stored " + LayoutCodec.hex(index.crc32c(i)) + ", computed "
+          + LayoutCodec.hex(computed) + ") for record at offset " + offset + ", " + length
+          + " bytes");
     }
     return reader.apply(buf.asReadOnlyBuffer());
   }
@@ -424,7 +427,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   /**
    * Reads {@code length} bytes of sample {@code i}'s record from byte {@code from} of it with one
    * positional read, and hands {@code reader} a read-only view of them, valid during the call.
-   * Unlike {@link #readRecord} it cannot check the record's CRC32C: it is for reading a few of a
+   * Unlike {@link #readRecord} it cannot check the record's checksum: it is for reading a few of a
    * record's fields (its image length, the fields after the image) while the rest stays unread.
    *
    * @throws IllegalArgumentException if the part does not lie inside the record
@@ -437,7 +440,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     return reader.apply(read(i, index.offset(i) + from, length, false).asReadOnlyBuffer());
   }
 
-  /** Where sample {@code i}'s record lies: shard file, number there, offset, length, CRC32C. */
+  /** Where sample {@code i}'s record lies: shard file, number there, offset, length, checksum. */
   public StoredRecord storedRecord(int i) {
     int shard = index.shardOf(i);
     return new StoredRecord(shards[shard].path, i - index.shardFirstRecord(shard), index.offset(i),

@@ -13,14 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.AbstractList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Opens a single shard through its own trailer and footer, without a dataset index. Used to
  * rebuild {@code index.kidx}, by {@link DatasetVerifier}, and for tools that look at one file.
  * Training reads go through {@link KilnDataset}, which needs no per-shard footer reads.
  *
- * <p>Opening validates header (magic, version, CRC), trailer (magic, CRC, consistency with the
+ * <p>Opening validates header (magic, version, checksum), trailer (magic, CRC, consistency with the
  * file size) and footer (CRC); any failure is a {@link CorruptShardException}. Thread-safe.
  */
 public final class KilnShardReader implements Closeable {
@@ -28,6 +27,7 @@ public final class KilnShardReader implements Closeable {
   private final FileChannel channel;
   private final long fileSize;
   private final LayoutCodec.Header header;
+  private final LayoutChecksum checksum;
   private final LayoutCodec.Trailer trailer;
   private final long[] offsets;
   private final int[] lengths;
@@ -43,20 +43,26 @@ public final class KilnShardReader implements Closeable {
       if (fileSize < HDR_FIXED_SIZE + TRAILER_SIZE) {
         throw new IllegalArgumentException("only " + fileSize + " bytes (truncated?)");
       }
-      ByteBuffer t = readFully(fileSize - TRAILER_SIZE, TRAILER_SIZE);
-      trailer = LayoutCodec.parseTrailer(t, fileSize, where);
-      ByteBuffer start = readFully(0, (int) Math.min(4096, trailer.footerOffset()));
+      // The header first: its version says which checksum the trailer and footer carry.
+      ByteBuffer start = readFully(0, (int) Math.min(4096, fileSize - TRAILER_SIZE));
       int headerLength = LayoutCodec.headerLength(start, where);
+      if (headerLength > fileSize - TRAILER_SIZE) {
+        throw new IllegalArgumentException("header length " + headerLength
+            + " runs past the trailer");
+      }
+      ByteBuffer h = headerLength <= start.limit() ? start : readFully(0, headerLength);
+      header = LayoutCodec.parseHeader(h, where);
+      checksum = header.checksum();
+      ByteBuffer t = readFully(fileSize - TRAILER_SIZE, TRAILER_SIZE);
+      trailer = LayoutCodec.parseTrailer(t, fileSize, where, checksum);
       if (headerLength > trailer.footerOffset()) {
         throw new IllegalArgumentException("header length " + headerLength
             + " runs past the footer");
       }
-      ByteBuffer h = headerLength <= start.limit() ? start : readFully(0, headerLength);
-      header = LayoutCodec.parseHeader(h, where);
       ByteBuffer footer = readFully(trailer.footerOffset(), (int) trailer.footerLength());
-      int footerCrc = LayoutCodec.crc32c(footer);
+      int footerCrc = checksum.of(footer);
       if (footerCrc != trailer.footerCrc()) {
-        throw new IllegalArgumentException("footer CRC32C mismatch (stored "
+        throw new IllegalArgumentException("footer " + checksum.label() + " mismatch (stored "
             + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(footerCrc)
             + ")");
       }
@@ -103,6 +109,16 @@ public final class KilnShardReader implements Closeable {
 
   public long fileSize() {
     return fileSize;
+  }
+
+  /** The shard's format version, from its header. */
+  public int version() {
+    return header.version();
+  }
+
+  /** The checksum of the shard's format version. */
+  public LayoutChecksum checksum() {
+    return checksum;
   }
 
   /** Record alignment from the header (0 = packed). */
@@ -154,9 +170,9 @@ public final class KilnShardReader implements Closeable {
   }
 
   /**
-   * The raw bytes of record {@code i}, CRC32C-verified.
+   * The raw bytes of record {@code i}, checked against their checksum.
    *
-   * @throws CorruptRecordException if the bytes don't match the footer's CRC32C or lie outside
+   * @throws CorruptRecordException if the bytes don't match the footer's checksum or lie outside
    *     the file
    */
   public byte[] readRecord(int i) {
@@ -172,11 +188,10 @@ public final class KilnShardReader implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("reading record " + i + " of " + file, e);
     }
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, len);
-    if ((int) crc.getValue() != crcs[i]) {
-      throw new CorruptRecordException(file, i, keys[i], "CRC32C mismatch (stored "
-          + LayoutCodec.hex(crcs[i]) + ", computed " + LayoutCodec.hex((int) crc.getValue()) + ")");
+    int computed = checksum.of(b.array(), 0, len);
+    if (computed != crcs[i]) {
+      throw new CorruptRecordException(file, i, keys[i], checksum.label() + " mismatch (stored "
+          + LayoutCodec.hex(crcs[i]) + ", computed " + LayoutCodec.hex(computed) + ")");
     }
     return b.array();
   }
@@ -188,7 +203,7 @@ public final class KilnShardReader implements Closeable {
 
   /**
    * The shard's summary as its writer reported it; reads the whole file once to compute the
-   * file CRC32C.
+   * file checksum.
    */
   public ShardSummary summary() throws IOException {
     return summary(true);
@@ -196,7 +211,7 @@ public final class KilnShardReader implements Closeable {
 
   /** As {@link #summary()}; without {@code withFileCrc} the file CRC is reported as 0, unread. */
   ShardSummary summary(boolean withFileCrc) throws IOException {
-    CRC32C crc = new CRC32C();
+    java.util.zip.Checksum crc = checksum.create();
     ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
     long pos = 0;
     while (withFileCrc && pos < fileSize) {
@@ -211,7 +226,7 @@ public final class KilnShardReader implements Closeable {
     }
     return new ShardSummary(file.getFileName().toString(), keys.length, fileSize,
         withFileCrc ? (int) crc.getValue() : 0, trailer.footerCrc(), header.align(), header.schemaJson(),
-        entries());
+        entries(), header.version());
   }
 
   @Override

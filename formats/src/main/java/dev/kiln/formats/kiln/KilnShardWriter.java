@@ -40,7 +40,9 @@ import java.util.Set;
  * the kernel: position-independent records and padding that depends only on the alignment make
  * those bytes exactly what writing the records one by one would give, and copying them is what
  * makes a run that carries nearly every sample over cheap. Each copied record is checked against
- * its source's CRC32C before the shard is finished.
+ * its source's checksum before the shard is finished. A record from a file of another format
+ * version (a version 1 dataset carried into version 2 shards) has another checksum: it is read,
+ * checked against its source's checksum and written with this shard's.
  *
  * <p>Not thread-safe: one writer per shard, used by one thread. Typical use:
  *
@@ -66,6 +68,8 @@ public final class KilnShardWriter {
   private final Path file;
   private final Path tmp;
   private final int align;
+  private final int version;
+  private final LayoutChecksum checksum;
   private final String schemaJson;
   private final ShardOutput out;
   private final List<IndexEntry> entries = new ArrayList<>();
@@ -87,6 +91,8 @@ public final class KilnShardWriter {
   private long runStart;
   /** The files copied from, each opened once. */
   private final Map<Path, FileChannel> sources = new HashMap<>();
+  /** The checksum of each file copied from, read from its header. */
+  private final Map<Path, LayoutChecksum> sourceChecksums = new HashMap<>();
   /** The header as written, to compare with a file this shard may be a copy of. */
   private final byte[] header;
   /**
@@ -98,13 +104,15 @@ public final class KilnShardWriter {
   /** False once a record showed that this shard is no such copy. */
   private boolean maybeCopy = true;
 
-  private KilnShardWriter(Path file, int align) throws IOException {
+  private KilnShardWriter(Path file, int align, int version) throws IOException {
     this.file = file;
     this.tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
     this.align = align;
+    this.version = version;
+    this.checksum = LayoutChecksum.forVersion(version);
     this.schemaJson = SampleCodec.SCHEMA_JSON;
-    this.header = LayoutCodec.encodeHeader(align, schemaJson);
-    this.out = new ShardOutput(tmp);
+    this.header = LayoutCodec.encodeHeader(version, align, schemaJson);
+    this.out = new ShardOutput(tmp, checksum);
     try {
       put(header, 0, header.length);
     } catch (IOException | RuntimeException e) {
@@ -125,13 +133,23 @@ public final class KilnShardWriter {
    * @param align record alignment in bytes: 0 (packed) or a power of two; 4096 for one-I/O reads
    */
   public static KilnShardWriter open(Path file, int align) throws IOException {
+    return open(file, align, VERSION);
+  }
+
+  /**
+   * Opens a writer of a given format version: {@link ShardLayout#VERSION} (what {@link
+   * #open(Path, int)} writes) or {@link ShardLayout#VERSION_1}, which only tests of reading and
+   * carrying over datasets of earlier Kilns need.
+   */
+  public static KilnShardWriter open(Path file, int align, int version) throws IOException {
+    LayoutChecksum.forVersion(version); // rejects unknown versions
     if (!isValidAlign(align)) {
       throw new IllegalArgumentException("align must be 0 or a power of two, got " + align);
     }
     if (file.getFileName() == null) {
       throw new IllegalArgumentException("not a file path: " + file);
     }
-    return new KilnShardWriter(file, align);
+    return new KilnShardWriter(file, align, version);
   }
 
   /**
@@ -152,7 +170,8 @@ public final class KilnShardWriter {
    * ({@link EncodedSample#stored()}) is copied from there, unread; its file must stay as it is
    * until {@link #close()}.
    *
-   * @return where it was written (for a stored record, with the CRC32C its file's index states)
+   * @return where it was written (for a stored record of this shard's format version, with the
+   *     checksum its file's index states)
    * @throws IllegalArgumentException as {@link #write(Sample)}
    */
   public IndexEntry write(EncodedSample sample) throws IOException {
@@ -169,7 +188,7 @@ public final class KilnShardWriter {
     copyRun();
     padTo(alignUp(position, align));
     IndexEntry e =
-        new IndexEntry(key, position, record.length, LayoutCodec.crc32c(record, 0, record.length));
+        new IndexEntry(key, position, record.length, checksum.of(record, 0, record.length));
     put(record, 0, record.length);
     entries.add(e);
     return e;
@@ -181,6 +200,9 @@ public final class KilnShardWriter {
    * run (the same padding before it), else at the start of a new run.
    */
   private IndexEntry copyRecord(String key, StoredRecord stored) throws IOException {
+    if (sourceChecksum(stored.file()) != checksum) {
+      return writeRecord(key, convert(stored));
+    }
     checkKey(key);
     long at = alignUp(position, align);
     if (!run.isEmpty()) {
@@ -229,6 +251,49 @@ public final class KilnShardWriter {
     run.clear();
   }
 
+  /**
+   * The bytes of a stored record from a file of another format version, checked against the
+   * checksum its file gives it, to be written with this shard's.
+   */
+  private byte[] convert(StoredRecord stored) throws IOException {
+    LayoutChecksum theirs = sourceChecksum(stored.file());
+    ByteBuffer b = ByteBuffer.allocate(stored.length());
+    FileChannel source = source(stored.file());
+    while (b.hasRemaining()) {
+      if (source.read(b, stored.offset() + b.position()) < 0) {
+        throw new IOException("record at " + stored.offset() + " of " + stored.file() + " ("
+            + stored.length() + " bytes) runs past the end of the file: it is not copied");
+      }
+    }
+    int computed = theirs.of(b.array(), 0, stored.length());
+    if (computed != stored.crc32c()) {
+      throw new IOException("record at " + stored.offset() + " of " + stored.file() + " ("
+          + stored.length() + " bytes) fails its " + theirs.label() + " (stored "
+          + LayoutCodec.hex(stored.crc32c()) + ", computed " + LayoutCodec.hex(computed)
+          + "): the file is damaged, so it is not copied");
+    }
+    return b.array();
+  }
+
+  /** The checksum of a file copied from, as the version in its header says. */
+  private LayoutChecksum sourceChecksum(Path file) throws IOException {
+    LayoutChecksum known = sourceChecksums.get(file);
+    if (known == null) {
+      ByteBuffer start = ByteBuffer.allocate(HDR_FIXED_SIZE);
+      FileChannel source = source(file);
+      while (start.hasRemaining() && source.read(start, start.position()) >= 0) {
+        // Short reads only; a file shorter than a header fails its magic below.
+      }
+      try {
+        known = LayoutChecksum.forVersion(LayoutCodec.version(start.flip(), file.toString()));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("cannot copy records from " + file + ": " + e.getMessage());
+      }
+      sourceChecksums.put(file, known);
+    }
+    return known;
+  }
+
   private FileChannel source(Path file) throws IOException {
     FileChannel channel = sources.get(file);
     if (channel == null) {
@@ -250,7 +315,7 @@ public final class KilnShardWriter {
   /**
    * The SHA-256 of the file this shard turned out to be a copy of, when known: its records,
    * copied from the first one on to the offsets they had, have been checked against their
-   * CRC32C and the padding between them for zeros, and here the rest of that file (header and
+   * checksums and the padding between them for zeros, and here the rest of that file (header and
    * the padding after it, footer, trailer) is compared with what this writer wrote. The shard is
    * then that file byte for byte, whose SHA-256 its dataset's manifest states. Null otherwise.
    */
@@ -326,10 +391,10 @@ public final class KilnShardWriter {
       padTo(alignUp(position, align));
       long footerOffset = position;
       byte[] footer = LayoutCodec.encodeEntries(entries);
-      int footerCrc = LayoutCodec.crc32c(footer, 0, footer.length);
+      int footerCrc = checksum.of(footer, 0, footer.length);
       put(footer, 0, footer.length);
-      byte[] trailer =
-          LayoutCodec.encodeTrailer(footerOffset, footer.length, entries.size(), footerCrc);
+      byte[] trailer = LayoutCodec.encodeTrailer(
+          checksum, footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
       ShardOutput.Digests digests = out.finish(sha256OfCopiedFile(footer, trailer));
       closeSources();
@@ -338,7 +403,7 @@ public final class KilnShardWriter {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory(file.toAbsolutePath().getParent());
       return new ShardSummary(file.getFileName().toString(), entries.size(), position,
-          digests.crc32c(), footerCrc, align, schemaJson, entries);
+          digests.crc32c(), footerCrc, align, schemaJson, entries, version);
     } catch (IOException | RuntimeException e) {
       abort();
       throw e;

@@ -7,7 +7,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32C;
 
 /**
  * Encodes and parses the fixed structures of {@link ShardLayout}. Package-private: the public
@@ -17,25 +16,18 @@ final class LayoutCodec {
   private LayoutCodec() {}
 
   /** Parsed shard header. */
-  record Header(int version, int headerLength, int align, String schemaJson) {}
+  record Header(int version, int headerLength, int align, String schemaJson) {
+    /** The checksum of every CRC field of this shard. */
+    LayoutChecksum checksum() {
+      return LayoutChecksum.forVersion(version);
+    }
+  }
 
   /** Parsed shard trailer. */
   record Trailer(long footerOffset, long footerLength, long recordCount, int footerCrc) {}
 
   static ByteBuffer le(int capacity) {
     return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  static int crc32c(byte[] b, int off, int len) {
-    CRC32C c = new CRC32C();
-    c.update(b, off, len);
-    return (int) c.getValue();
-  }
-
-  static int crc32c(ByteBuffer b) {
-    CRC32C c = new CRC32C();
-    c.update(b.duplicate());
-    return (int) c.getValue();
   }
 
   static boolean hasMagic(ByteBuffer b, int at, String magic) {
@@ -54,30 +46,24 @@ final class LayoutCodec {
 
   // ------------------------------------------------------------------ header
 
-  static byte[] encodeHeader(int align, String schemaJson) {
+  static byte[] encodeHeader(int version, int align, String schemaJson) {
+    LayoutChecksum checksum = LayoutChecksum.forVersion(version);
     byte[] schema = schemaJson.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = le(HDR_FIXED_SIZE + schema.length);
     b.put(magicBytes(SHARD_MAGIC));
-    b.putInt(VERSION);
+    b.putInt(version);
     b.putInt(HDR_FIXED_SIZE + schema.length);
     b.putInt(align);
     b.putInt(0);
     b.putInt(schema.length);
     b.put(schema);
-    b.putInt(crc32c(b.array(), 0, HDR_SCHEMA + schema.length));
+    b.putInt(checksum.of(b.array(), 0, HDR_SCHEMA + schema.length));
     return b.array();
   }
 
   /** Header length stated by the first {@link ShardLayout#HDR_FIXED_SIZE} bytes, or throws. */
   static int headerLength(ByteBuffer start, String where) {
-    start.order(ByteOrder.LITTLE_ENDIAN);
-    if (start.limit() < HDR_SCHEMA || !hasMagic(start, HDR_MAGIC, SHARD_MAGIC)) {
-      throw new IllegalArgumentException(where + ": bad magic, not a Kiln shard");
-    }
-    int version = start.getInt(HDR_VERSION);
-    if (version != VERSION) {
-      throw new IllegalArgumentException(where + ": unsupported version " + version);
-    }
+    version(start, where);
     int len = start.getInt(HDR_HEADER_LENGTH);
     if (len < HDR_FIXED_SIZE) {
       throw new IllegalArgumentException(where + ": bad header length " + len);
@@ -85,9 +71,26 @@ final class LayoutCodec {
     return len;
   }
 
+  /** The format version a shard's first bytes state, or throws if this library cannot read it. */
+  static int version(ByteBuffer start, String where) {
+    start.order(ByteOrder.LITTLE_ENDIAN);
+    if (start.limit() < HDR_SCHEMA || !hasMagic(start, HDR_MAGIC, SHARD_MAGIC)) {
+      throw new IllegalArgumentException(where + ": bad magic, not a Kiln shard");
+    }
+    int version = start.getInt(HDR_VERSION);
+    try {
+      LayoutChecksum.forVersion(version);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage());
+    }
+    return version;
+  }
+
   static Header parseHeader(ByteBuffer b, String where) {
     b.order(ByteOrder.LITTLE_ENDIAN);
     int len = headerLength(b, where);
+    int version = version(b, where);
+    LayoutChecksum checksum = LayoutChecksum.forVersion(version);
     if (b.limit() < len) {
       throw new IllegalArgumentException(where + ": header truncated");
     }
@@ -97,9 +100,10 @@ final class LayoutCodec {
           + " inconsistent with header length " + len);
     }
     int stored = b.getInt(HDR_SCHEMA + schemaLength);
-    int actual = crc32c(b.array(), b.arrayOffset(), HDR_SCHEMA + schemaLength);
+    int actual = checksum.of(b.array(), b.arrayOffset(), HDR_SCHEMA + schemaLength);
     if (stored != actual) {
-      throw new IllegalArgumentException(where + ": header CRC32C mismatch (stored " + hex(stored)
+      throw new IllegalArgumentException(where + ": header " + checksum.label()
+          + " mismatch (stored " + hex(stored)
           + ", computed " + hex(actual) + ")");
     }
     int align = b.getInt(HDR_ALIGN);
@@ -111,7 +115,7 @@ final class LayoutCodec {
       throw new IllegalArgumentException(where + ": unknown header flags " + hex(flags));
     }
     String schema = utf8(b.array(), b.arrayOffset() + HDR_SCHEMA, schemaLength, where);
-    return new Header(VERSION, len, align, schema);
+    return new Header(version, len, align, schema);
   }
 
   // ------------------------------------------------------------------ entries
@@ -167,24 +171,29 @@ final class LayoutCodec {
 
   // ------------------------------------------------------------------ trailer
 
-  static byte[] encodeTrailer(long footerOffset, long footerLength, long count, int footerCrc) {
+  static byte[] encodeTrailer(
+      LayoutChecksum checksum, long footerOffset, long footerLength, long count, int footerCrc) {
     ByteBuffer b = le(TRAILER_SIZE);
     b.putLong(footerOffset).putLong(footerLength).putLong(count).putInt(footerCrc);
-    b.putInt(crc32c(b.array(), 0, TRL_TRAILER_CRC));
+    b.putInt(checksum.of(b.array(), 0, TRL_TRAILER_CRC));
     b.put(magicBytes(TRAILER_MAGIC));
     return b.array();
   }
 
-  static Trailer parseTrailer(ByteBuffer b, long fileSize, String where) {
+  /**
+   * Parses a shard's last {@link ShardLayout#TRAILER_SIZE} bytes, whose checksum is the one of the
+   * shard's version (the trailer does not state it: its header or the dataset index does).
+   */
+  static Trailer parseTrailer(ByteBuffer b, long fileSize, String where, LayoutChecksum checksum) {
     b.order(ByteOrder.LITTLE_ENDIAN);
     if (!hasMagic(b, TRL_MAGIC, TRAILER_MAGIC)) {
       throw new IllegalArgumentException(
           where + ": bad trailer magic (truncated or incompletely written shard)");
     }
     int stored = b.getInt(TRL_TRAILER_CRC);
-    int actual = crc32c(b.array(), b.arrayOffset(), TRL_TRAILER_CRC);
+    int actual = checksum.of(b.array(), b.arrayOffset(), TRL_TRAILER_CRC);
     if (stored != actual) {
-      throw new IllegalArgumentException(where + ": trailer CRC32C mismatch");
+      throw new IllegalArgumentException(where + ": trailer " + checksum.label() + " mismatch");
     }
     Trailer t = new Trailer(b.getLong(TRL_FOOTER_OFFSET), b.getLong(TRL_FOOTER_LENGTH),
         b.getLong(TRL_RECORD_COUNT), b.getInt(TRL_FOOTER_CRC));
@@ -199,7 +208,7 @@ final class LayoutCodec {
   }
 
   /**
-   * Lenient decoding on purpose: every byte it sees has already passed a CRC32C, and keys are
+   * Lenient decoding on purpose: every byte it sees has already passed a checksum, and keys are
    * decoded by the million when an index is loaded.
    */
   static String utf8(byte[] b, int off, int len, String where) {

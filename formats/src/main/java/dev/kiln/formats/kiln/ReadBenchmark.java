@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * threads pull positions from one shared random permutation (a fresh permutation per pass over
  * the dataset) and each read one record. No command line; call it from a harness or test.
  *
- * <p>Latency is per record (one positional read plus CRC32C, the record left in the reader's
+ * <p>Latency is per record (one positional read plus its checksum, the record left in the reader's
  * buffer as {@link KilnDataset#readRecord(int, java.util.function.Function)} hands it to a
  * loader; plus Avro decoding with {@code decode}). Throughput counts record bytes, not the aligned window actually read.
  */
@@ -122,6 +122,97 @@ public final class ReadBenchmark {
         }
         bytes.addAndGet(mine);
       }, "kiln-read-bench-" + t);
+      workers[t].start();
+    }
+    ready.await();
+    long start = System.nanoTime();
+    go.countDown();
+    for (Thread w : workers) {
+      w.join();
+    }
+    double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    if (failure.get() != null) {
+      throw new IllegalStateException("benchmark read failed", failure.get());
+    }
+    Arrays.sort(latencies);
+    return new Result(threads, samples, bytes.get(), seconds, samples / seconds,
+        bytes.get() / (1024.0 * 1024.0) / seconds, percentile(latencies, 0.50) / 1e3,
+        percentile(latencies, 0.99) / 1e3, directIo, -1);
+  }
+
+  /**
+   * Reads one epoch the way {@code ranks} training processes of {@code threadsPerRank} loader
+   * threads do: rank {@code r} reads its share of {@link EpochOrder#shuffled(long, long, long)
+   * EpochOrder.shuffled(size, seed, epoch)} ({@link EpochOrder#rankPosition}), its threads pulling
+   * from that share only; every sample is read once. Each record is checksummed and left in the
+   * reader's buffer ({@link KilnDataset#readRecord(int, java.util.function.Function)}).
+   *
+   * @return the whole epoch's result: samples / wall time from the common start to the last read
+   */
+  public static Result runRanks(KilnDataset ds, int ranks, int threadsPerRank, long seed,
+      long epoch) throws InterruptedException {
+    if (ranks < 1 || threadsPerRank < 1) {
+      throw new IllegalArgumentException("ranks and threads per rank must be >= 1");
+    }
+    EpochOrder order = EpochOrder.shuffled(ds.size(), seed, epoch);
+    int[][] shares = new int[ranks][];
+    for (int r = 0; r < ranks; r++) {
+      shares[r] = new int[(int) EpochOrder.rankShare(ds.size(), 0, r, ranks, false)];
+      for (int i = 0; i < shares[r].length; i++) {
+        shares[r][i] = (int) order.at(EpochOrder.rankPosition(0, r, ranks, i));
+      }
+    }
+    long readsBefore = ds.readCalls();
+    Result r = runShares(shares, threadsPerRank, ds.directIo(),
+        i -> ds.readRecord(i, ByteBuffer::remaining));
+    return new Result(r.threads(), r.samples(), r.bytes(), r.seconds(), r.samplesPerSecond(),
+        r.mibPerSecond(), r.p50Micros(), r.p99Micros(), r.directIo(),
+        ds.readCalls() - readsBefore);
+  }
+
+  /**
+   * {@code threadsPerShare} threads for each share, pulling its positions in order; every thread
+   * starts at once.
+   */
+  static Result runShares(int[][] shares, int threadsPerShare, boolean directIo,
+      ItemReader reader) throws InterruptedException {
+    int threads = shares.length * threadsPerShare;
+    int samples = 0;
+    int[] firstLatency = new int[shares.length];
+    for (int s = 0; s < shares.length; s++) {
+      firstLatency[s] = samples;
+      samples += shares[s].length;
+    }
+    long[] latencies = new long[samples];
+    AtomicInteger[] cursors = new AtomicInteger[shares.length];
+    for (int s = 0; s < shares.length; s++) {
+      cursors[s] = new AtomicInteger();
+    }
+    AtomicLong bytes = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch ready = new CountDownLatch(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      int share = t / threadsPerShare;
+      int[] positions = shares[share];
+      AtomicInteger cursor = cursors[share];
+      int latencyAt = firstLatency[share];
+      workers[t] = new Thread(() -> {
+        ready.countDown();
+        long mine = 0;
+        try {
+          go.await();
+          for (int k; (k = cursor.getAndIncrement()) < positions.length && failure.get() == null; ) {
+            long t0 = System.nanoTime();
+            mine += reader.read(positions[k]);
+            latencies[latencyAt + k] = System.nanoTime() - t0;
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+        bytes.addAndGet(mine);
+      }, "kiln-rank-bench-" + share + "-" + t % threadsPerShare);
       workers[t].start();
     }
     ready.await();

@@ -10,14 +10,23 @@ import java.util.regex.Pattern;
  * names here are the names used there, so the two can be read side by side.
  *
  * <p>All integers are little-endian and unsigned unless stated otherwise (lengths never exceed the
- * signed range in practice; readers reject values that do). All checksums are CRC32C (Castagnoli,
- * {@link java.util.zip.CRC32C}). Text is UTF-8.
+ * signed range in practice; readers reject values that do). Every checksum is the one of the
+ * format version ({@link LayoutChecksum}): CRC-32 in version 2, CRC32C in version 1. Text is UTF-8.
  */
 public final class ShardLayout {
   private ShardLayout() {}
 
-  /** Layout version written by this code; readers reject any other. */
-  public static final int VERSION = 1;
+  /** The first layout version: every checksum is CRC32C. Read, and written only on request. */
+  public static final int VERSION_1 = 1;
+
+  /**
+   * The second layout version: the same bytes as version 1 except that every checksum is CRC-32
+   * (ISO-HDLC), which Python's standard library computes at memory speed.
+   */
+  public static final int VERSION_2 = 2;
+
+  /** Layout version written by default; readers take {@link #VERSION_1} too, and reject others. */
+  public static final int VERSION = VERSION_2;
 
   /** Default record alignment: the page/NVMe logical-block size, so each record is one aligned I/O. */
   public static final int DEFAULT_ALIGN = 4096;
@@ -53,10 +62,10 @@ public final class ShardLayout {
 
   // ---------------------------------------------------------------- index entry (footer, kidx)
   // Same encoding in a shard footer and in index.kidx, so a shard's footer bytes are exactly its
-  // run of entries in the index (and its footer_crc is the CRC32C of that run).
+  // run of entries in the index (and its footer_crc is the checksum of that run).
   public static final int ENT_OFFSET = 0; // u64: absolute file offset of the record
   public static final int ENT_LENGTH = 8; // u32: record length in bytes
-  public static final int ENT_CRC = 12; // u32: CRC32C of the record bytes
+  public static final int ENT_CRC = 12; // u32: checksum of the record bytes
   public static final int ENT_KEY_LENGTH = 16; // u16: K
   public static final int ENT_KEY = 18; // K bytes of key
   /** Fixed part of an entry; an entry is this + K bytes. */
@@ -68,8 +77,8 @@ public final class ShardLayout {
   public static final int TRL_FOOTER_OFFSET = 0; // u64
   public static final int TRL_FOOTER_LENGTH = 8; // u64
   public static final int TRL_RECORD_COUNT = 16; // u64
-  public static final int TRL_FOOTER_CRC = 24; // u32: CRC32C of the footer bytes
-  public static final int TRL_TRAILER_CRC = 28; // u32: CRC32C of trailer bytes [0, 28)
+  public static final int TRL_FOOTER_CRC = 24; // u32: checksum of the footer bytes
+  public static final int TRL_TRAILER_CRC = 28; // u32: checksum of trailer bytes [0, 28)
   public static final int TRL_MAGIC = 32; // 8 bytes = "KILNEND1"
   public static final int TRAILER_SIZE = 40;
   /** {@code trailer magic[8]} = "KILNEND1". */
@@ -92,11 +101,11 @@ public final class ShardLayout {
   public static final int SHT_NAME_LENGTH_SIZE = 2; // u16: N
   public static final int SHT_FILE_SIZE = 0; // u64
   public static final int SHT_RECORD_COUNT = 8; // u64
-  public static final int SHT_FILE_CRC = 16; // u32: CRC32C of the whole shard file
+  public static final int SHT_FILE_CRC = 16; // u32: checksum of the whole shard file
   public static final int SHT_FOOTER_CRC = 20; // u32: the shard trailer's footer_crc
   public static final int SHT_FIXED_SIZE = 24; // bytes after the name
 
-  // End of index: u32 CRC32C of every preceding byte, then magic "KILNIEND".
+  // End of index: u32 checksum of every preceding byte, then magic "KILNIEND".
   public static final int IDX_END_SIZE = 12;
   public static final String INDEX_END_MAGIC = "KILNIEND";
 

@@ -20,14 +20,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * The bytes of one shard file on their way to disk, in file order: bytes the writer puts ({@link
  * #put}) and records copied as they are from another file ({@link #copy}).
  *
  * <p>Background tasks, one at a time and in file order, write the put bytes and take the whole
- * file's CRC32C (for the dataset index) as it grows, so a shard costs its writer little more than
+ * file's checksum (the format version's, for the dataset index) as it grows, so a shard costs its writer little more than
  * preparing its records. Each piece they have seen is then hashed for the file's SHA-256 (for the
  * manifest; see {@link #hashFromStart}) by tasks of a second chain, also in file order: the two
  * checksums of a piece run on two cores, and the SHA-256, the slower, is not held up by the
@@ -35,7 +35,7 @@ import java.util.zip.CRC32C;
  * Copied records go from file to file in the kernel ({@link FileChannel#transferTo}, no copy
  * through Java), in background tasks of their own, so the writer's thread goes on at once; the
  * checksums then read them back from the new file's page cache, once, into a few buffers that the
- * hashing takes over, checking each record against its CRC32C meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP}
+ * hashing takes over, checking each record against its checksum meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP}
  * bytes in the background, so the disk takes the shard while the rest of it is still being
  * written, instead of all of it in {@link #finish}'s sync.
  *
@@ -79,7 +79,8 @@ final class ShardOutput {
   private boolean sha256Asked;
 
   // Only the background tasks touch these, one at a time.
-  private final CRC32C fileCrc = new CRC32C();
+  private final Checksum fileCrc;
+  private final LayoutChecksum checksum;
   /** Whether the SHA-256 is being taken: from {@link #hashFromStart} on. */
   private boolean hashing;
   /** The end of the bytes the background has seen (all of them, in file order). */
@@ -109,9 +110,14 @@ final class ShardOutput {
   private long syncedTo;
   private CompletableFuture<Void> syncing = CompletableFuture.completedFuture(null);
 
-  /** Creates (or truncates) {@code file} and writes into it from its start. */
-  ShardOutput(Path file) throws IOException {
+  /**
+   * Creates (or truncates) {@code file} and writes into it from its start; {@code checksum} is the
+   * one of the shard's format version, taken of the whole file and checked of copied records.
+   */
+  ShardOutput(Path file, LayoutChecksum checksum) throws IOException {
     this.file = file;
+    this.checksum = checksum;
+    this.fileCrc = checksum.create();
     this.channel = FileChannel.open(file, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
@@ -133,12 +139,12 @@ final class ShardOutput {
   /**
    * Appends {@code records}, which lie one after another in {@code source}, as the byte range
    * from the first one's offset to the last one's end (the padding between them included), and
-   * checks each against its CRC32C before the file is finished. The copy runs in the background:
+   * checks each against its checksum before the file is finished. The copy runs in the background:
    * {@code source} must stay open until {@link #finish} or {@link #abort} returns.
    */
   void copy(FileChannel source, List<StoredRecord> records) throws IOException {
     flush();
-    CopiedRecords check = new CopiedRecords(records, position);
+    CopiedRecords check = new CopiedRecords(records, position, checksum);
     long from = records.get(0).offset();
     long length = check.length();
     for (long done = 0; done < length; done += COPY_STEP) {
@@ -179,7 +185,7 @@ final class ShardOutput {
 
   /**
    * Takes the file's SHA-256 from here on, and of the bytes before, read back from the page
-   * cache. Until then only its CRC32C is taken: a shard that is a copy of a whole file whose
+   * cache. Until then only its checksum is taken: a shard that is a copy of a whole file whose
    * SHA-256 is known need not be hashed again ({@link #finish}), and whether it is one shows
    * only as it is written. A writer calls this as soon as it is not, so the hashing goes on
    * beside the writing as before.
@@ -219,7 +225,7 @@ final class ShardOutput {
   }
 
   /**
-   * Writes what is put and syncs the file, then reports its SHA-256 (hex) and CRC32C; the file
+   * Writes what is put and syncs the file, then reports its SHA-256 (hex) and checksum; the file
    * is closed after.
    *
    * @param knownSha256 the SHA-256 of the file when the writer knows it (it wrote a copy of a

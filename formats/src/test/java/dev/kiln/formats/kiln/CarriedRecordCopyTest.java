@@ -52,8 +52,14 @@ class CarriedRecordCopyTest {
 
   /** Writes the previous version: two shards and their index, with alignment {@code align}. */
   private Path previous(int align) throws IOException {
-    Path old = Files.createDirectories(dir.resolve("old-" + align));
-    TestData.writeDataset(old, align, List.of(oldShard0(), TestData.samples("old1", 12)));
+    return previous(align, ShardLayout.VERSION);
+  }
+
+  /** As {@link #previous(int)}, in format version {@code version}. */
+  private Path previous(int align, int version) throws IOException {
+    Path old = Files.createDirectories(dir.resolve("old-" + align + "-v" + version));
+    TestData.writeDataset(
+        old, align, List.of(oldShard0(), TestData.samples("old1", 12)), version);
     return old;
   }
 
@@ -97,6 +103,28 @@ class CarriedRecordCopyTest {
     assertCopyMatchesFullWrite(previous(0), 4096, "packed into 4096");
     assertCopyMatchesFullWrite(previous(512), 4096, "512 into 4096");
     assertCopyMatchesFullWrite(previous(4096), 0, "4096 into packed");
+  }
+
+  @Test
+  void recordsOfAVersion1DatasetGoIntoVersion2ShardsWithTheirNewChecksum() throws IOException {
+    // A nightly run after an upgrade: the previous version's records have CRC32C, the new shards
+    // CRC-32; the shard is still the one a full run writes.
+    assertCopyMatchesFullWrite(previous(4096, ShardLayout.VERSION_1), 4096, "version 1, 4096");
+    assertCopyMatchesFullWrite(previous(0, ShardLayout.VERSION_1), 0, "version 1, packed");
+    try (KilnDataset v2 = KilnDataset.open(previous(4096))) {
+      assertEquals(ShardLayout.VERSION, v2.index().version());
+    }
+  }
+
+  @Test
+  void aDamagedVersion1RecordIsNotCarriedIntoVersion2() throws IOException {
+    Path old = previous(4096, ShardLayout.VERSION_1);
+    try (KilnDataset previous = KilnDataset.open(old)) {
+      assertEquals(ShardLayout.VERSION_1, previous.index().version());
+      StoredRecordAt damaged = new StoredRecordAt(previous, 12);
+      damaged.flipByte(damaged.length() / 2);
+      assertFails(previous, "fails its CRC32C");
+    }
   }
 
   private void assertCopyMatchesFullWrite(Path old, int align, String what) throws IOException {
@@ -196,7 +224,7 @@ class CarriedRecordCopyTest {
       // The content hash's last character, after the image (the record ends with four bytes of
       // absent label fields: three null unions and an empty map).
       damaged.flipByte(damaged.length() - 5);
-      assertFails(previous, "fails its CRC32C");
+      assertFails(previous, "fails its CRC-32");
     }
   }
 
@@ -214,10 +242,13 @@ class CarriedRecordCopyTest {
     Path shard = dir.resolve("new.kiln");
     KilnShardWriter w = KilnShardWriter.open(shard, 4096);
     try {
-      for (int i = 10; i < 20; i++) {
-        w.write(previous.storedSample(i, previous.imageLength(i)));
-      }
-      IOException e = assertThrows(IOException.class, w::close);
+      // Found as copied (by close) or, for a record of another format version, as read.
+      IOException e = assertThrows(IOException.class, () -> {
+        for (int i = 10; i < 20; i++) {
+          w.write(previous.storedSample(i, previous.imageLength(i)));
+        }
+        w.close();
+      });
       assertTrue(e.getMessage().contains(why), e.getMessage());
     } finally {
       w.abort();

@@ -182,8 +182,8 @@ class KilnDatasetTest {
 
     List<String> problems = DatasetVerifier.verify(dir);
     assertTrue(problems.stream().anyMatch(p -> p.contains("part-00002.kiln record 2")
-        && p.contains("c/img_2") && p.contains("CRC32C")), problems.toString());
-    assertTrue(problems.stream().anyMatch(p -> p.contains("file CRC32C")), problems.toString());
+        && p.contains("c/img_2") && p.contains("CRC-32")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("file CRC-32")), problems.toString());
 
     try (KilnDataset ds = KilnDataset.open(dir)) {
       CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> ds.get(victim));
@@ -251,10 +251,10 @@ class KilnDatasetTest {
     }
     flipByte(shard, footerOffset + 3); // footer body: only its CRC can tell
     e = assertThrows(CorruptShardException.class, () -> KilnShardReader.open(shard));
-    assertTrue(e.getMessage().contains("footer CRC32C"), e.getMessage());
+    assertTrue(e.getMessage().contains("footer CRC-32"), e.getMessage());
     e = assertThrows(CorruptShardException.class,
         () -> KilnDataset.open(dir, ReadOptions.defaults().withVerifyFootersOnOpen(true)));
-    assertTrue(e.getMessage().contains("footer CRC32C"), e.getMessage());
+    assertTrue(e.getMessage().contains("footer CRC-32"), e.getMessage());
   }
 
   @Test

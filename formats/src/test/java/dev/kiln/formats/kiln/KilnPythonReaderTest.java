@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes datasets with Java and reads them with {@code formats/python/kiln_reader.py} (through
- * {@code kiln_reader_check.py}), comparing every field. Skipped when no python3 is on PATH.
+ * {@code kiln_reader_check.py}), comparing every field, in format version 2 and in version 1
+ * (CRC32C, as earlier Kilns wrote). Fails when no python3 is on PATH.
  */
 class KilnPythonReaderTest {
   private static Path script;
@@ -46,7 +47,7 @@ class KilnPythonReaderTest {
     } catch (IOException | InterruptedException e) {
       python = false;
     }
-    assertTrue(python, "python3 not on PATH");
+    assertTrue(python, "python3 not on PATH: the Python reader cannot be tested");
   }
 
   private static JsonNode runPython(Path datasetOrShard) throws Exception {
@@ -74,6 +75,7 @@ class KilnPythonReaderTest {
     TestData.writeDataset(dir, 4096, List.of(all.subList(0, 4), all.subList(4, all.size())));
     JsonNode out = runPython(dir);
     assertTrue(out.get("crc_selftest").asBoolean());
+    assertEquals(ShardLayout.VERSION, out.get("version").asInt());
     assertEquals(all.size(), out.get("count").asInt());
     assertEquals(4096, out.get("align").asInt());
     assertTrue(out.get("missing_key_raises").asBoolean());
@@ -83,6 +85,25 @@ class KilnPythonReaderTest {
       assertEquals(all.get(i).key(), out.get("keys").get(i).asText());
       assertMatches(all.get(i), out.get("samples").get(i));
     }
+  }
+
+  @Test
+  void pythonReadsVersion1Datasets() throws Exception {
+    List<Sample> all = mixed();
+    TestData.writeDataset(
+        dir, 4096, List.of(all.subList(0, 4), all.subList(4, all.size())), ShardLayout.VERSION_1);
+    JsonNode out = runPython(dir);
+    assertEquals(ShardLayout.VERSION_1, out.get("version").asInt());
+    assertEquals(all.size(), out.get("count").asInt());
+    for (int i = 0; i < all.size(); i++) {
+      assertMatches(all.get(i), out.get("samples").get(i));
+    }
+    Path shard = dir.resolve("v1-solo-00000.kiln");
+    TestData.writeShard(shard, 0, all, ShardLayout.VERSION_1);
+    JsonNode solo = runPython(shard);
+    assertEquals(ShardLayout.VERSION_1, solo.get("version").asInt());
+    assertEquals(all.size(), solo.get("count").asInt());
+    assertMatches(all.get(0), solo.get("samples").get(0));
   }
 
   @Test
@@ -113,7 +134,7 @@ class KilnPythonReaderTest {
       if (i == victim) {
         assertFalse(s.get("ok").asBoolean(), s.toString());
         assertEquals(all.get(i).key(), s.get("key").asText());
-        assertTrue(s.get("error").asText().contains("CRC32C mismatch"), s.toString());
+        assertTrue(s.get("error").asText().contains("CRC-32 mismatch"), s.toString());
         assertTrue(s.get("error").asText().contains("part-00001.kiln"), s.toString());
       } else {
         assertMatches(all.get(i), s);

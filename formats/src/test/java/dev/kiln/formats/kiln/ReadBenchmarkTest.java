@@ -31,6 +31,28 @@ class ReadBenchmarkTest {
   }
 
   @Test
+  void ranksReadTheEpochOnce() throws Exception {
+    TestData.writeDataset(dir, 4096, List.of(TestData.samples("a", 9), TestData.samples("b", 8)));
+    try (KilnDataset ds = KilnDataset.open(dir)) {
+      ReadBenchmark.Result r = ReadBenchmark.runRanks(ds, 3, 2, 5L, 1);
+      assertEquals(17, r.samples());
+      assertEquals(6, r.threads());
+      assertEquals(17, r.readCalls(), "one read per sample");
+    }
+    int[][] shares = {{0, 3, 4}, {1, 2}};
+    boolean[] seen = new boolean[5];
+    ReadBenchmark.Result r = ReadBenchmark.runShares(shares, 2, false, i -> {
+      synchronized (seen) {
+        assertFalse(seen[i], "read twice: " + i);
+        seen[i] = true;
+      }
+      return 1;
+    });
+    assertEquals(5, r.samples());
+    assertEquals(5, r.bytes());
+  }
+
+  @Test
   void permutationCoversEveryRecordOncePerPass() throws IOException {
     int[] p = ReadBenchmark.permutation(10, 25, 7L);
     for (int pass = 0; pass < 2; pass++) {

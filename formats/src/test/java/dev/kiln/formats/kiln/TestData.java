@@ -63,7 +63,13 @@ final class TestData {
   }
 
   static ShardSummary writeShard(Path file, int align, List<Sample> samples) throws IOException {
-    KilnShardWriter w = KilnShardWriter.open(file, align);
+    return writeShard(file, align, samples, ShardLayout.VERSION);
+  }
+
+  /** As {@link #writeShard(Path, int, List)}, in a given format version (1: as earlier Kilns). */
+  static ShardSummary writeShard(Path file, int align, List<Sample> samples, int version)
+      throws IOException {
+    KilnShardWriter w = KilnShardWriter.open(file, align, version);
     try {
       for (Sample s : samples) {
         w.write(s);
@@ -77,10 +83,16 @@ final class TestData {
   /** Writes {@code perShard.size()} shards named {@code part-NNNNN.kiln} and the index. */
   static List<ShardSummary> writeDataset(Path dir, int align, List<List<Sample>> perShard)
       throws IOException {
+    return writeDataset(dir, align, perShard, ShardLayout.VERSION);
+  }
+
+  /** As {@link #writeDataset(Path, int, List)}, in a given format version. */
+  static List<ShardSummary> writeDataset(
+      Path dir, int align, List<List<Sample>> perShard, int version) throws IOException {
     List<ShardSummary> sums = new ArrayList<>();
     for (int s = 0; s < perShard.size(); s++) {
       sums.add(writeShard(dir.resolve(ShardLayout.shardFileName("part", s)), align,
-          perShard.get(s)));
+          perShard.get(s), version));
     }
     DatasetIndexWriter.write(dir, sums);
     return sums;

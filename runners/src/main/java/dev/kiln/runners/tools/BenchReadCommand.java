@@ -3,6 +3,7 @@ package dev.kiln.runners.tools;
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.DatasetIndex;
+import dev.kiln.formats.kiln.EpochOrder;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.kiln.ReadBenchmark;
 import dev.kiln.formats.kiln.ReadOptions;
@@ -33,13 +34,19 @@ import java.util.stream.Stream;
  * are also read as one file per sample and as members of a WebDataset tar (positional reads
  * through an in-memory offset index), and reported as ratios to Kiln.
  *
+ * <p>With {@code --ranks P}, the read is shaped like training on P servers: one epoch in {@link
+ * EpochOrder}, each rank reading its share with {@code --threads} threads, by Kiln's Java reader
+ * (P groups of threads in this JVM) and by P processes of the Python reader ({@link
+ * PythonRanks}), against fio at the same total queue depth.
+ *
  * <p>Every measured run is preceded by warm-up reads (two seconds by default; JIT) and then a page-cache
  * drop, so buffered figures are device reads, not memory copies.
  */
 public final class BenchReadCommand {
   static final String USAGE = "kiln bench-read DIR [--threads N] [--samples N] [--direct]"
       + " [--seed S] [--compare] [--no-fio] [--fio-runtime SECONDS] [--work-dir DIR]"
-      + " [--warmup SECONDS] [--rounds N] [--no-drop-caches]";
+      + " [--warmup SECONDS] [--rounds N] [--no-drop-caches] [--ranks P [--python PYTHON]"
+      + " [--no-python]]";
   private static final int WARMUP_SAMPLES = 2000;
   /**
    * Warm-up runs repeat for at least this long (--warmup): the first tens of thousands of reads
@@ -79,13 +86,23 @@ public final class BenchReadCommand {
     boolean compare;
     boolean fio;
     Path workParent;
+    int ranks;
+    String python;
     KilnDataset ds;
     try {
       ToolArguments a = ToolArguments.parse(args,
-          Set.of("threads", "samples", "seed", "fio-runtime", "work-dir", "warmup", "rounds"),
-          Set.of("direct", "compare", "no-fio", "no-drop-caches"));
+          Set.of("threads", "samples", "seed", "fio-runtime", "work-dir", "warmup", "rounds",
+              "ranks", "python"),
+          Set.of("direct", "compare", "no-fio", "no-drop-caches", "no-python"));
       dir = a.directory(USAGE);
-      threads = (int) a.number("threads", 32, 1, 4096);
+      ranks = a.has("ranks") ? (int) a.number("ranks", 1, 1, 1024) : 0;
+      threads = (int) a.number("threads", ranks > 0 ? 8 : 32, 1, 4096);
+      python = a.flag("no-python") ? null : a.has("python") ? a.string("python", "")
+          : System.getenv().getOrDefault("KILN_PYTHON", "python3");
+      if (ranks > 0 && (a.has("samples") || a.flag("compare"))) {
+        throw new UsageException("--ranks reads one whole epoch: --samples and --compare do not"
+            + " apply");
+      }
       seed = a.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
       fioRuntime = (int) a.number("fio-runtime", 120, 1, 3600);
       rounds = (int) a.number("rounds", 3, 1, 100);
@@ -118,6 +135,9 @@ public final class BenchReadCommand {
       return ExitCode.FAILED;
     }
     try (ds) {
+      if (ranks > 0) {
+        return benchRanks(ds, ranks, threads, seed, direct, fio, fioRuntime, rounds, python);
+      }
       return bench(ds, threads, samples, seed, direct, compare, fio, fioRuntime, rounds, workParent);
     } catch (IOException | RuntimeException e) {
       err.println("kiln bench-read: " + dir + ": " + e.getMessage());
@@ -150,7 +170,7 @@ public final class BenchReadCommand {
     List<Row> rows = new ArrayList<>();
     boolean failed = false;
 
-    // Kiln (the dataset's own reader: one positional read + CRC32C per sample) and fio on the
+    // Kiln (the dataset's own reader: one positional read + checksum per sample) and fio on the
     // same shard files, in interleaved rounds: the device's speed drifts over seconds (other
     // tenants, flash housekeeping), and pairing each Kiln run with the fio run next to it
     // compares the two under the same conditions.
@@ -293,6 +313,134 @@ public final class BenchReadCommand {
     return failed ? ExitCode.FAILED : ExitCode.OK;
   }
 
+  /**
+   * {@code --ranks}: one epoch in epoch order read by {@code ranks} ranks of {@code threads}
+   * threads, Java, Python and fio (total queue depth {@code ranks x threads}) in interleaved
+   * rounds from an empty page cache; round {@code r} reads epoch {@code r - 1}.
+   */
+  private int benchRanks(KilnDataset ds, int ranks, int threads, long seed, boolean direct,
+      boolean fio, int fioRuntime, int rounds, String python)
+      throws IOException, InterruptedException {
+    DatasetIndex ix = ds.index();
+    int depth = ranks * threads;
+    out.printf("kiln bench-read %s: one epoch of %d samples in epoch order (seed %d), %d ranks x"
+            + " %d threads (queue depth %d), %s, checksums (%s) verified%n", ds.directory(),
+        ds.size(), seed, ranks, threads, depth, ds.directIo() ? "O_DIRECT" : "buffered",
+        ix.checksum().label());
+    ds.directIoFallback().ifPresent(f -> out.println("note: " + f));
+    boolean failed = false;
+    Path script = null;
+    if (python != null) {
+      script = PythonRanks.script().orElse(null);
+      if (script == null) {
+        out.println("python: formats/python/bench_reader.py not found beside this Kiln; no"
+            + " Python ranks (--no-python skips them)");
+        failed = true;
+      } else if (direct) {
+        out.println("python: kiln_reader reads buffered; with --direct only Java and fio run");
+        script = null;
+      }
+    }
+    List<String> fioCommand = null;
+    if (fio) {
+      List<Path> shards = new ArrayList<>();
+      for (int s = 0; s < ix.shardCount(); s++) {
+        shards.add(ds.directory().resolve(ix.shardFileName(s)));
+      }
+      String blockSizes = Fio.blockSizeMix(InspectCommand.KilnSpace.of(ix).windows());
+      fioCommand = Fio.command(shards, blockSizes, depth, ds.directIo(), ds.size(), fioRuntime);
+      if (!Fio.available()) {
+        out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
+            + " comparison (--no-fio skips it)");
+        failed = true;
+        fioCommand = null;
+      }
+    }
+    long until = System.nanoTime() + warmupNanos;
+    do {
+      ReadBenchmark.runRanks(ds, ranks, threads, seed, 0);
+    } while (System.nanoTime() < until);
+    List<Double> java = new ArrayList<>();
+    List<Double> py = new ArrayList<>();
+    List<Double> fios = new ArrayList<>();
+    List<Double> javaRatio = new ArrayList<>();
+    List<Double> pyRatio = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      drop();
+      ReadBenchmark.Result j = ReadBenchmark.runRanks(ds, ranks, threads, seed, round - 1);
+      java.add(j.samplesPerSecond());
+      String line = String.format("round %d: java %.0f samples/s", round, j.samplesPerSecond());
+      Double p = null;
+      if (script != null) {
+        drop();
+        try {
+          p = PythonRanks.run(python, script, ds.directory(), ranks, threads, seed, round - 1)
+              .samplesPerSecond();
+          py.add(p);
+          line += String.format(", python %.0f samples/s", p);
+        } catch (IOException e) {
+          out.println("python: failed: " + e.getMessage());
+          failed = true;
+          script = null;
+        }
+      }
+      if (fioCommand != null) {
+        drop();
+        try {
+          Fio.Result f = Fio.run(fioCommand);
+          fios.add(f.iops());
+          javaRatio.add(j.samplesPerSecond() / f.iops());
+          line += String.format(", fio %.0f IOPS; java/fio %.2f", f.iops(),
+              javaRatio.get(javaRatio.size() - 1));
+          if (p != null) {
+            pyRatio.add(p / f.iops());
+            line += String.format(", python/fio %.2f", pyRatio.get(pyRatio.size() - 1));
+          }
+        } catch (IOException e) {
+          out.println("fio: failed: " + e.getMessage());
+          failed = true;
+          fioCommand = null;
+        }
+      }
+      out.println(line);
+    }
+    out.println(dropRefused == null
+        ? (dropCaches ? "page cache: dropped before every run (" + PageCache.COMMAND + ")"
+            : "page cache: not dropped (--no-drop-caches)")
+        : "page cache: NOT dropped (" + dropRefused + "); figures may include cached reads");
+    StringBuilder medians = new StringBuilder(String.format("median       java %.0f samples/s",
+        median(java)));
+    if (!py.isEmpty()) {
+      medians.append(String.format(", python %.0f samples/s", median(py)));
+    }
+    if (!fios.isEmpty()) {
+      medians.append(String.format(", fio %.0f IOPS", median(fios)));
+    }
+    out.println(medians);
+    if (!javaRatio.isEmpty()) {
+      String ratios = "ratios       java/fio " + spread(javaRatio);
+      if (!pyRatio.isEmpty()) {
+        ratios += "; python/fio " + spread(pyRatio);
+      }
+      out.println(ratios + " (median of interleaved rounds, range)");
+    }
+    if (fioCommand != null) {
+      out.println("fio command  " + String.join(" ", fioCommand));
+    }
+    return failed ? ExitCode.FAILED : ExitCode.OK;
+  }
+
+  private static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    return v[medianIndex(v)];
+  }
+
+  private static String spread(List<Double> values) {
+    return String.format("%.2f (%.2f-%.2f)", median(values),
+        values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        values.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+  }
+
   /** The index of the median value (the lower middle for an even count). */
   static int medianIndex(double[] values) {
     Integer[] order = new Integer[values.length];
@@ -348,7 +496,12 @@ public final class BenchReadCommand {
         + "                    same filesystem); removed afterwards\n"
         + "  --warmup S        seconds of warm-up reads before each measured run (default 2)\n"
         + "  --rounds N        interleaved Kiln/fio rounds; the median is reported (default 3)\n"
-        + "  --no-drop-caches  do not drop the page cache (it is dropped as root by default)\n";
+        + "  --no-drop-caches  do not drop the page cache (it is dropped as root by default)\n"
+        + "  --ranks P         training-shaped: one epoch in epoch order, P ranks of --threads\n"
+        + "                    threads each (default 8), read by Kiln's Java reader and by P\n"
+        + "                    Python reader processes, against fio at queue depth P x threads\n"
+        + "  --python PYTHON   interpreter for the Python ranks (default $KILN_PYTHON or python3)\n"
+        + "  --no-python       --ranks without the Python ranks\n";
   }
 
   /**

@@ -191,9 +191,9 @@ public final class InspectCommand {
   private void kilnLayout(Path dir, DatasetIndex ix) throws IOException {
     KilnSpace space = KilnSpace.of(ix);
     Path indexFile = dir.resolve(ShardLayout.INDEX_FILE_NAME);
-    out.printf("layout       align %d; records %s; shards / records %.3f (alignment padding %.1f%%,"
-            + " headers+footers %.2f%%)%n",
-        ix.align(), DatasetDirectory.bytes(space.recordBytes()), space.overhead(),
+    out.printf("layout       format version %d (%s); align %d; records %s; shards / records %.3f"
+            + " (alignment padding %.1f%%, headers+footers %.2f%%)%n",
+        ix.version(), ix.checksum().label(), ix.align(), DatasetDirectory.bytes(space.recordBytes()), space.overhead(),
         100.0 * space.paddingBytes() / Math.max(1, space.recordBytes()),
         100.0 * space.framingBytes() / Math.max(1, space.recordBytes()));
     out.printf("reads        one aligned read per sample: median %s, p90 %s, max %s (4 KiB blocks)%n",

@@ -21,7 +21,7 @@ import java.util.Set;
  * problem, one per line, naming the shard (and the record, for kiln shards).
  *
  * <ul>
- *   <li>kiln format: {@link DatasetVerifier} (every record's CRC32C and decoding, index vs
+ *   <li>kiln format: {@link DatasetVerifier} (every record's checksum and decoding, index vs
  *       footers vs records, layout, unique keys, {@code counts.written}), plus each shard the
  *       manifest lists: present, its size, its SHA-256 when listed, and its sample count.
  *   <li>webdataset, and any format whose manifest lists shards: every listed shard's size and

@@ -56,6 +56,25 @@ class BenchReadCommandTest {
   }
 
   @Test
+  void ranksReadOneEpochWithJavaPythonAndFio() throws Exception {
+    // Debian's python3 (or $KILN_PYTHON): the benchmark needs no more than the standard library.
+    String python = System.getenv().getOrDefault("KILN_PYTHON", "/usr/bin/python3");
+    assertTrue(Files.isExecutable(Path.of(python)), python + " is needed for the Python ranks");
+    assertTrue(Fio.available(), "fio is needed (apt-get install fio)");
+    Path dir = dataset();
+    ToolsTestData.Run run = kiln("bench-read", dir.toString(), "--ranks=3", "--threads=2",
+        "--no-drop-caches", "--warmup=0", "--rounds=1", "--python=" + python);
+    assertEquals(0, run.code(), run.out() + run.err());
+    String o = run.out();
+    assertTrue(o.contains("one epoch of 35 samples") && o.contains("3 ranks x 2 threads (queue"
+        + " depth 6)") && o.contains("checksums (CRC-32) verified"), o);
+    assertTrue(o.lines().anyMatch(l -> l.startsWith("round 1: java ") && l.contains(", python ")
+        && l.contains("java/fio") && l.contains("python/fio")), o);
+    assertTrue(o.contains("--iodepth=6"), o);
+    assertEquals(2, kiln("bench-read", dir.toString(), "--ranks=2", "--samples=5").code());
+  }
+
+  @Test
   void comparesWithFioWhenInstalled() throws Exception {
     assertTrue(Fio.available(), "fio not installed (apt-get install fio)");
     ToolsTestData.Run run = kiln("bench-read", dataset().toString(), "--threads=2",

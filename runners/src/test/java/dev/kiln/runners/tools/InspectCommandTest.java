@@ -41,7 +41,7 @@ class InspectCommandTest {
     assertTrue(o.contains("7 written of 9 inputs, 2 rejected"), o);
     assertTrue(o.contains("rejected     corrupt 2"), o);
     assertTrue(o.contains("shard-00001.kiln"), o);
-    assertTrue(o.contains("align 4096"), o);
+    assertTrue(o.contains("format version 2 (CRC-32); align 4096"), o);
     assertTrue(o.contains("quality=90"), o);
     assertTrue(o.contains("one aligned read per sample"), o);
   }

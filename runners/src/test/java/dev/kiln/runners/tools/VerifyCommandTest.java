@@ -67,7 +67,7 @@ class VerifyCommandTest {
 
     ToolsTestData.Run run = kiln("verify", dir.toString());
     assertEquals(1, run.code(), run.out());
-    assertTrue(run.out().contains("shard-00001.kiln record 3 (key 'dogs/img_10'): CRC32C mismatch"),
+    assertTrue(run.out().contains("shard-00001.kiln record 3 (key 'dogs/img_10'): CRC-32 mismatch"),
         run.out());
     assertTrue(run.out().contains("problems found"), run.out());
     try (KilnDataset ds = KilnDataset.open(dir)) {

@@ -177,7 +177,7 @@ public final class PreviousVersion {
     return samples.get(key);
   }
 
-  /** The record bytes of the previous version's sample at {@code record}, CRC32C-checked. */
+  /** The record bytes of the previous version's sample at {@code record}, checksum-checked. */
   public byte[] record(int record) {
     return samples.readRecord(record);
   }
