@@ -13,6 +13,7 @@ import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.runners.local.LocalPrepareRun;
+import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
@@ -137,8 +138,11 @@ public final class PrepareCommand {
     Manifest manifest;
     Map<String, Long> counters;
     Path published;
+    String report;
     try (Publication held = output;
-        ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000)) {
+        ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000);
+        RunRecorder recorder = new RunRecorder(parsed.runner().flag(), parsed.parallelism(),
+            parsed.runner().embedded(), ProcessStart.instant(), 1000)) {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
@@ -163,6 +167,9 @@ public final class PrepareCommand {
       }
       manifest = manifest.withRun(runId, manifest.changes());
       manifest.writeTo(output.staging());
+      recorder.close();
+      recorder.record(secondsSince(started)).writeTo(output.staging());
+      report = RunReportStep.write(output.staging(), output.target(), err);
       published = output.publish();
     } catch (Exception | Error e) {
       output.discard();
@@ -173,10 +180,10 @@ public final class PrepareCommand {
       return ExitCode.FAILED;
     }
 
-    double seconds = (System.nanoTime() - started) / 1e9;
-    double sinceJvmStart =
-        (System.currentTimeMillis() - ProcessStart.instant().toEpochMilli()) / 1000.0;
-    new RunSummary(manifest, published, Math.max(seconds, sinceJvmStart), counters).print(out);
+    new RunSummary(manifest, published, secondsSince(started), counters).print(out);
+    if (report != null) {
+      out.println("kiln: report " + published.resolve(report));
+    }
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
     if (rejectedFraction > options.getMaxRejectFraction()) {
@@ -189,6 +196,14 @@ public final class PrepareCommand {
     return ExitCode.OK;
   }
 
+
+  /** Seconds since the JVM started, or since {@code started} (nanoTime) if that is longer. */
+  private static double secondsSince(long started) {
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double sinceJvmStart =
+        (System.currentTimeMillis() - ProcessStart.instant().toEpochMilli()) / 1000.0;
+    return Math.max(seconds, sinceJvmStart);
+  }
 
   /** Runs the prepare job on the Beam runner the options name; returns its Kiln counters. */
   private static Map<String, Long> runBeam(

@@ -1,0 +1,131 @@
+package dev.kiln.runners.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.InputRecord;
+import dev.kiln.formats.Manifest;
+import dev.kiln.pipelines.StagedDataset;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A dataset's run report, {@value #FILE_NAME}: one HTML file that opens from disk without a
+ * network, showing what a run made (accounting, rejects with examples, inputs, outputs, labels,
+ * a contact sheet, the run itself). Gathered from the dataset's own files: {@code
+ * manifest.json}, {@code run.json}, the catalog rows, {@code inputs.jsonl}, {@code
+ * rejects/rejects.jsonl} and the first samples in dataset order; holds aggregates and a bounded
+ * number of thumbnails, so its size does not grow with the dataset's.
+ */
+public final class DatasetReport {
+  public static final String FILE_NAME = "report.html";
+  /** Samples read for the input statistics and the contact sheet. */
+  static final int SAMPLES_READ = 2000;
+
+  /**
+   * What the page shows.
+   *
+   * @param name what the page calls the dataset (its directory)
+   * @param manifestJson {@code manifest.json} as JSON, for fields this Kiln's {@link Manifest}
+   *     does not model (shown when present)
+   * @param run how the run went, or null for datasets without {@code run.json}
+   * @param samplesRead samples read for {@code inputs} and {@code sheet}
+   * @param inputsListed inputs in {@code inputs.jsonl}; -1 without one
+   * @param inputsWritten of those, inputs that became samples
+   */
+  record Content(String name, Manifest manifest, JsonNode manifestJson, RunRecord run,
+      OutputStats outputs, InputStats inputs, int samplesRead, long inputsListed,
+      long inputsWritten, ContactSheet sheet, Map<String, List<RejectExamples.Example>> rejects) {}
+
+  private DatasetReport() {}
+
+  /**
+   * Writes the report of the dataset in {@code dataset} (or, for a versioned root, its {@code
+   * CURRENT} version) into that directory; returns the file.
+   */
+  public static Path write(Path dataset) throws IOException {
+    Path dir = DatasetRoot.resolve(dataset);
+    return write(dir, dir.resolve(FILE_NAME));
+  }
+
+  /** Writes the report of the dataset in {@code dataset} to {@code out}; returns {@code out}. */
+  public static Path write(Path dataset, Path out) throws IOException {
+    return write(dataset, out, DatasetRoot.resolve(dataset).toString());
+  }
+
+  /**
+   * Writes the report of the dataset in {@code dataset} to {@code out}, calling the dataset
+   * {@code name} (a run's staging directory is reported under the output it is published as).
+   */
+  public static Path write(Path dataset, Path out, String name) throws IOException {
+    String html = ReportPage.render(collect(DatasetRoot.resolve(dataset), name));
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
+    Files.writeString(tmp, html, StandardCharsets.UTF_8);
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return out;
+  }
+
+  /** Gathers what the report shows from the dataset directory {@code dir}. */
+  static Content collect(Path dir, String name) throws IOException {
+    if (!Files.isRegularFile(dir.resolve(Manifest.FILE_NAME))) {
+      throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not a Kiln dataset");
+    }
+    Manifest manifest = Manifest.readFrom(dir);
+    JsonNode manifestJson = new ObjectMapper().readTree(dir.resolve(Manifest.FILE_NAME).toFile());
+    RunRecord run = RunRecord.readIfPresent(dir);
+
+    ContactSheet sheet =
+        new ContactSheet("per-object".equals(manifest.configuration().get("framing")));
+    InputStats inputs = new InputStats();
+    int read;
+    try {
+      read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, s -> {
+        inputs.add(s.source());
+        sheet.offer(s);
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+
+    OutputStats outputs = new OutputStats();
+    CatalogRows.forEach(dir, manifest.format(), (row, encoded, caption) -> {
+      outputs.add(row, encoded, caption);
+      if (caption != null && sheet.shows(row.key())) {
+        sheet.caption(row.key(), caption);
+      }
+    });
+
+    long[] listed = {-1, 0}; // inputs, written
+    Path inputsFile = dir.resolve(InputRecord.FILE_NAME);
+    if (Files.isRegularFile(inputsFile)) {
+      listed[0] = 0;
+      try (BufferedReader in = Files.newBufferedReader(inputsFile, StandardCharsets.UTF_8)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.isBlank()) {
+            continue;
+          }
+          InputRecord r = InputRecord.fromJsonLine(line);
+          listed[0]++;
+          listed[1] += r.written() ? 1 : 0;
+          inputs.fileBytes.add(r.size());
+        }
+      } catch (UncheckedIOException e) {
+        throw new IOException(inputsFile + ": " + e.getMessage(), e);
+      }
+    }
+
+    Map<String, List<RejectExamples.Example>> rejects = RejectExamples.read(
+        dir.resolve(StagedDataset.REJECTS_DIR).resolve(StagedDataset.REJECTS_FILE));
+    return new Content(name, manifest, manifestJson, run, outputs, inputs, read,
+        listed[0], listed[1], sheet, rejects);
+  }
+}
