@@ -20,6 +20,8 @@ import java.util.Map;
 final class ReportPage {
   private static final int CLASSES_SHOWN = 40;
   private static final int SHARD_BARS = 40;
+  private static final Map<String, String> OUTCOME_COLOURS = Map.of(
+      "inputs", "#2f6fbd", "ignored", "#9aa5b1", "written", "#3a9e5c", "rejected", "#c0392b");
 
   private final DatasetReport.Content c;
   private final Manifest m;
@@ -108,7 +110,7 @@ final class ReportPage {
     totals.put("written", m.written());
     totals.put("rejected", m.rejected());
     b.append("<div class=\"grid\">");
-    figure("Inputs and outcomes", Svg.bars(totals, null, "inputs and outcomes"));
+    figure("Inputs and outcomes", Svg.barsColouredBy(totals, OUTCOME_COLOURS::get, "inputs and outcomes"));
     if (!m.rejectedByReason().isEmpty()) {
       StringBuilder fig = new StringBuilder(Svg.bars(m.rejectedByReason(), "#c0392b", "rejected by reason"));
       fig.append("<ul class=\"counts\">");
@@ -358,10 +360,13 @@ final class ReportPage {
     }
     row("input fingerprint", m.inputFingerprint());
     b.append("</table></div>");
-    if (r != null && r.live() && !r.progress().isEmpty()) {
+    if (r != null && r.live() && r.progress().size() >= 2) {
       figure("Images per second over the run", Svg.line(rates(r.progress()), "seconds", "images/s")
-          + "<p class=\"note\">From " + r.progress().size() + " progress samples; each point is the"
-          + " rate since the one before.</p>");
+          + "<p class=\"note\">From " + r.progress().size() + " progress samples, taken every"
+          + " second or so while the job ran; each step is the rate between two of them.</p>");
+    } else if (r != null && r.live()) {
+      figure("Images per second over the run", "<p>The job took under two seconds: too short"
+          + " for a curve (the recorder samples progress every second).</p>");
     } else if (r != null) {
       figure("Images per second over the run", "<p>Not recorded: the job ran on a cluster, whose"
           + " workers' progress the launcher does not see.</p>");
@@ -371,16 +376,20 @@ final class ReportPage {
     b.append("</table></div></div></section>");
   }
 
-  /** Rate between consecutive samples, at the later sample's time; starts at (0, 0). */
+  /**
+   * The rate between consecutive samples as steps: each rate held from the one sample's time to
+   * the next's (a point per sample would invent a slope between them).
+   */
   static List<double[]> rates(List<RunRecord.Progress> progress) {
     List<double[]> points = new ArrayList<>();
-    points.add(new double[] {0, 0});
     double t = 0;
     long done = 0;
     for (RunRecord.Progress p : progress) {
       double dt = p.seconds() - t;
       if (dt > 1e-6) {
-        points.add(new double[] {p.seconds(), (p.done() - done) / dt});
+        double rate = (p.done() - done) / dt;
+        points.add(new double[] {t, rate});
+        points.add(new double[] {p.seconds(), rate});
         t = p.seconds();
         done = p.done();
       }

@@ -33,10 +33,16 @@ final class Svg {
   }
 
   /**
-   * Horizontal bars, one per entry, longest value longest bar; {@code null} colour gives each
-   * its category colour.
+   * Horizontal bars, one per entry, longest value longest bar, all in {@code colour}; {@code
+   * null} gives each its category colour.
    */
-  static String bars(Map<String, Long> values, String fixedColour, String ariaLabel) {
+  static String bars(Map<String, Long> values, String colour, String ariaLabel) {
+    return barsColouredBy(values, colour == null ? null : name -> colour, ariaLabel);
+  }
+
+  /** Horizontal bars, each in the colour {@code colours} gives its name (or its category's). */
+  static String barsColouredBy(Map<String, Long> values, java.util.function.Function<String, String> colours,
+      String ariaLabel) {
     int labelWidth = 200;
     int valueWidth = 90;
     int row = 22;
@@ -56,7 +62,8 @@ final class Svg {
           .append("</text><rect x=\"").append(labelWidth).append("\" y=\"").append(num(y + 3))
           .append("\" width=\"").append(num(Math.max(w, e.getValue() > 0 ? 1 : 0)))
           .append("\" height=\"").append(row - 6).append("\" rx=\"2\" fill=\"")
-          .append(fixedColour == null ? colour(e.getKey()) : fixedColour).append("\"/>")
+          .append(colours == null || colours.apply(e.getKey()) == null ? colour(e.getKey())
+              : colours.apply(e.getKey())).append("\"/>")
           .append("<text x=\"").append(num(labelWidth + w + 6)).append("\" y=\"")
           .append(num(y + 15)).append("\" class=\"value\">").append(Html.count(e.getValue()))
           .append("</text></g>");

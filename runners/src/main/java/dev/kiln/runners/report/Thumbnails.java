@@ -32,6 +32,9 @@ final class Thumbnails {
   static final int EMBED_AS_IS_BYTES = 48 * 1024;
   /** The longest side of a downscaled thumbnail. */
   static final int SIDE = 240;
+  /** A rejected input's thumbnail is shown smaller: this side, at most this size. */
+  static final int REJECT_SIDE = 160;
+  static final int REJECT_BYTES = 16 * 1024;
   /** Rejected inputs larger than this are not opened for a thumbnail. */
   private static final long MAX_REJECT_BYTES = 64L << 20;
   /** Nor those whose header declares more pixels than this. */
@@ -54,7 +57,7 @@ final class Thumbnails {
       return new Thumbnail(dataUri(mime, image), s.width(), s.height());
     }
     BufferedImage decoded = mime == null ? fromRaw(s) : ImageIO.read(new ByteArrayInputStream(image));
-    return decoded == null ? null : jpeg(scaled(decoded, SIDE));
+    return decoded == null ? null : jpeg(scaled(decoded, SIDE), EMBED_AS_IS_BYTES);
   }
 
   /** Raw samples: uint8 HWC, RGB or RGBA. */
@@ -114,7 +117,7 @@ final class Thumbnails {
           } catch (IOException | RuntimeException e) {
             read = into; // the damage stopped it: keep what it wrote before
           }
-          return anythingDecoded(read) ? jpeg(scaled(read, SIDE)) : null;
+          return anythingDecoded(read) ? jpeg(scaled(read, REJECT_SIDE), REJECT_BYTES) : null;
         } finally {
           reader.dispose();
         }
@@ -168,19 +171,36 @@ final class Thumbnails {
     return out;
   }
 
-  private static Thumbnail jpeg(BufferedImage img) throws IOException {
+  /**
+   * The image as a JPEG of at most {@code maxBytes}: lower qualities, then smaller sizes, until
+   * it fits (noise and fine texture compress badly; the page's size must not depend on them).
+   */
+  static Thumbnail jpeg(BufferedImage img, int maxBytes) throws IOException {
+    BufferedImage current = img;
+    while (true) {
+      for (float quality : new float[] {0.8f, 0.6f, 0.4f}) {
+        byte[] bytes = jpegBytes(current, quality);
+        if (bytes.length <= maxBytes || Math.max(current.getWidth(), current.getHeight()) <= 16) {
+          return new Thumbnail(dataUri("image/jpeg", bytes), current.getWidth(), current.getHeight());
+        }
+      }
+      current = scaled(current, Math.max(current.getWidth(), current.getHeight()) * 3 / 4);
+    }
+  }
+
+  private static byte[] jpegBytes(BufferedImage img, float quality) throws IOException {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
       writer.setOutput(out);
       ImageWriteParam param = writer.getDefaultWriteParam();
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(0.8f);
+      param.setCompressionQuality(quality);
       writer.write(null, new IIOImage(img, null, null), param);
     } finally {
       writer.dispose();
     }
-    return new Thumbnail(dataUri("image/jpeg", bytes.toByteArray()), img.getWidth(), img.getHeight());
+    return bytes.toByteArray();
   }
 
   static String dataUri(String mime, byte[] bytes) {
