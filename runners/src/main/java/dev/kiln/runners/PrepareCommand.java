@@ -12,6 +12,7 @@ import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
 import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.beam.InputLimits;
@@ -139,6 +140,7 @@ public final class PrepareCommand {
     Map<String, Long> counters;
     Path published;
     String report;
+    StagedParts localParts = null; // the local runner's catalog rows, for the report
     try (Publication held = output;
         ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000);
         RunRecorder recorder = new RunRecorder(parsed.runner().flag(), parsed.parallelism(),
@@ -152,6 +154,7 @@ public final class PrepareCommand {
                     output.staging(), parallelism, previous)
                 .run();
         counters = outcome.counters();
+        localParts = outcome.parts();
         // Handed over in memory; the last shard may still be completing meanwhile.
         manifest =
             StagedDataset.finish(
@@ -169,7 +172,7 @@ public final class PrepareCommand {
       manifest.writeTo(output.staging());
       recorder.close();
       recorder.record(secondsSince(started)).writeTo(output.staging());
-      report = RunReportStep.write(output.staging(), output.target(), err);
+      report = RunReportStep.write(output.staging(), output.target(), localParts, err);
       published = output.publish();
     } catch (Exception | Error e) {
       output.discard();

@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.report.DatasetReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,10 +13,15 @@ import java.nio.file.Path;
 final class RunReportStep {
   private RunReportStep() {}
 
-  /** Writes {@code staging/report.html}, naming the dataset {@code target}; returns its name, or null (with a warning) on failure. */
-  static String write(Path staging, Path target, PrintStream err) {
+  /**
+   * Writes {@code staging/report.html}, naming the dataset {@code target}, from the catalog rows
+   * in {@code parts} when the run handed them over in memory (else null); returns its name, or
+   * null (with a warning) on failure.
+   */
+  static String write(Path staging, Path target, StagedParts parts, PrintStream err) {
     try {
-      DatasetReport.write(staging, staging.resolve(DatasetReport.FILE_NAME), target.toString());
+      DatasetReport.write(staging, staging.resolve(DatasetReport.FILE_NAME), target.toString(),
+          parts == null ? null : parts.rows());
       return DatasetReport.FILE_NAME;
     } catch (Exception | OutOfMemoryError e) {
       err.println("kiln prepare: warning: report not written (the dataset is complete): " + e);

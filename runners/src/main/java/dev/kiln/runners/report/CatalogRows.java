@@ -34,6 +34,15 @@ final class CatalogRows {
     void accept(CatalogEntry row, long encoded, String caption);
   }
 
+  /**
+   * Whether a format's catalog says each sample's encoded image size: kiln's (in {@code
+   * sample-fields.bin}) and WebDataset's (the image member's length) do; Avro's and Parquet's
+   * rows have no address in their shards.
+   */
+  static boolean recordsImageSizes(String format) {
+    return format.equals("kiln") || format.equals("webdataset");
+  }
+
   /** Hands every row of the dataset in {@code dir}, in shard order, to {@code each}. */
   static void forEach(Path dir, String format, Row each) throws IOException {
     if (format.equals("kiln")) {
@@ -49,7 +58,8 @@ final class CatalogRows {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + " missing");
     }
-    // WebDataset rows address the image member itself: their length is the encoded size.
+    // WebDataset rows address the image member itself: their length is the encoded size (a kiln
+    // row's is its record's, which holds more than the image).
     boolean lengthIsImage = format.equals("webdataset");
     try (ParquetReader<GenericRecord> reader =
         AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(

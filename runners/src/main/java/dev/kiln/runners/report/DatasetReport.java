@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
+import dev.kiln.pipelines.ShardRows;
 import dev.kiln.pipelines.StagedDataset;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -65,7 +66,18 @@ public final class DatasetReport {
    * {@code name} (a run's staging directory is reported under the output it is published as).
    */
   public static Path write(Path dataset, Path out, String name) throws IOException {
-    String html = ReportPage.render(collect(DatasetRoot.resolve(dataset), name));
+    return write(dataset, out, name, null);
+  }
+
+  /**
+   * As {@link #write(Path, Path, String)}, from the catalog rows a run still holds in memory
+   * ({@code rows}, in shard order) rather than from the dataset's catalog files; null reads them.
+   * A run that wrote no Parquet reads no Parquet: loading parquet-mr and Hadoop to read the
+   * catalog back would cost a short run more than its whole report.
+   */
+  public static Path write(Path dataset, Path out, String name, List<ShardRows> rows)
+      throws IOException {
+    String html = ReportPage.render(collect(DatasetRoot.resolve(dataset), name, rows));
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
@@ -76,6 +88,11 @@ public final class DatasetReport {
 
   /** Gathers what the report shows from the dataset directory {@code dir}. */
   static Content collect(Path dir, String name) throws IOException {
+    return collect(dir, name, null);
+  }
+
+  /** As {@link #collect(Path, String)}, with the catalog rows given (null: read them). */
+  static Content collect(Path dir, String name, List<ShardRows> rows) throws IOException {
     if (!Files.isRegularFile(dir.resolve(Manifest.FILE_NAME))) {
       throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not a Kiln dataset");
     }
@@ -86,10 +103,12 @@ public final class DatasetReport {
     ContactSheet sheet =
         new ContactSheet("per-object".equals(manifest.configuration().get("framing")));
     InputStats inputs = new InputStats();
+    List<Integer> sampledImageBytes = new java.util.ArrayList<>();
     int read;
     try {
       read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, s -> {
         inputs.add(s.source());
+        sampledImageBytes.add(s.image().length);
         sheet.offer(s);
       });
     } catch (UncheckedIOException e) {
@@ -97,12 +116,27 @@ public final class DatasetReport {
     }
 
     OutputStats outputs = new OutputStats();
-    CatalogRows.forEach(dir, manifest.format(), (row, encoded, caption) -> {
+    CatalogRows.Row each = (row, encoded, caption) -> {
       outputs.add(row, encoded, caption);
       if (caption != null && sheet.shows(row.key())) {
         sheet.caption(row.key(), caption);
       }
-    });
+    };
+    if (rows == null) {
+      CatalogRows.forEach(dir, manifest.format(), each);
+    } else {
+      // What the catalog files give, so the page is the same whichever way it was gathered.
+      boolean sizesInCatalog = CatalogRows.recordsImageSizes(manifest.format());
+      for (ShardRows shard : rows) {
+        for (int i = 0; i < shard.entries().size(); i++) {
+          each.accept(shard.entries().get(i), sizesInCatalog ? shard.imageLengths().get(i) : -1, null);
+        }
+      }
+    }
+    if (outputs.encodedBytes.count() == 0) {
+      // Avro and Parquet shards have no per-sample address in the catalog: the samples read.
+      sampledImageBytes.forEach(outputs.encodedBytes::add);
+    }
 
     long[] listed = {-1, 0}; // inputs, written
     Path inputsFile = dir.resolve(InputRecord.FILE_NAME);
