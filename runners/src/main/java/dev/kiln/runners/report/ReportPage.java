@@ -110,15 +110,10 @@ final class ReportPage {
     totals.put("written", m.written());
     totals.put("rejected", m.rejected());
     b.append("<div class=\"grid\">");
-    figure("Inputs and outcomes", Svg.barsColouredBy(totals, OUTCOME_COLOURS::get, "inputs and outcomes"));
+    figure("Inputs and outcomes", Svg.barsColouredBy(totals, OUTCOME_COLOURS::get, "inputs and outcomes", null));
     if (!m.rejectedByReason().isEmpty()) {
-      StringBuilder fig = new StringBuilder(Svg.bars(m.rejectedByReason(), "#c0392b", "rejected by reason"));
-      fig.append("<ul class=\"counts\">");
-      m.rejectedByReason().forEach((reason, n) -> fig.append("<li>").append(Html.escape(reason))
-          .append(": <b data-count=\"rejected-").append(Html.escape(reason)).append("\">")
-          .append(n).append("</b></li>"));
-      fig.append("</ul>");
-      figure("Rejected, by reason", fig.toString());
+      figure("Rejected, by reason", Svg.barsColouredBy(m.rejectedByReason(), reason -> "#c0392b",
+          "rejected by reason", "rejected-"));
     }
     JsonNode ignoredBy = c.manifestJson().path("counts").path("ignored_by_reason");
     if (ignoredBy.isObject() && ignoredBy.size() > 0) {
@@ -453,7 +448,7 @@ final class ReportPage {
       .tile-n .name{display:block;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
       .tile-n b{display:block;font-size:24px;font-weight:650}
       .tile-n .note{color:var(--muted);font-size:12px}
-      .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(580px,1fr));gap:14px}
+      .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px 28px}
       .figure{min-width:0}
       svg.chart{max-width:100%;height:auto;font-size:11px}
       svg .axis{fill:#52606d}
@@ -465,7 +460,6 @@ final class ReportPage {
       .check{font-size:13px}
       .warn{color:#c0392b}
       .big{font-size:20px;margin:18px 0}
-      ul.counts{display:none}
       table{border-collapse:collapse;width:100%;font-size:13px}
       th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top;word-break:break-all}
       th{color:var(--muted);font-weight:500;white-space:nowrap;width:1%}

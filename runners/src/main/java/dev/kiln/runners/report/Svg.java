@@ -37,12 +37,15 @@ final class Svg {
    * null} gives each its category colour.
    */
   static String bars(Map<String, Long> values, String colour, String ariaLabel) {
-    return barsColouredBy(values, colour == null ? null : name -> colour, ariaLabel);
+    return barsColouredBy(values, colour == null ? null : name -> colour, ariaLabel, null);
   }
 
-  /** Horizontal bars, each in the colour {@code colours} gives its name (or its category's). */
+  /**
+   * Horizontal bars, each in the colour {@code colours} gives its name (or its category's); with
+   * a {@code countPrefix}, each value's text carries {@code data-count="<prefix><name>"}.
+   */
   static String barsColouredBy(Map<String, Long> values, java.util.function.Function<String, String> colours,
-      String ariaLabel) {
+      String ariaLabel, String countPrefix) {
     int labelWidth = 200;
     int valueWidth = 90;
     int row = 22;
@@ -65,7 +68,9 @@ final class Svg {
           .append(colours == null || colours.apply(e.getKey()) == null ? colour(e.getKey())
               : colours.apply(e.getKey())).append("\"/>")
           .append("<text x=\"").append(num(labelWidth + w + 6)).append("\" y=\"")
-          .append(num(y + 15)).append("\" class=\"value\">").append(Html.count(e.getValue()))
+          .append(num(y + 15)).append("\" class=\"value\"")
+          .append(countPrefix == null ? "" : " data-count=\"" + Html.escape(countPrefix + e.getKey()) + "\"")
+          .append('>').append(countPrefix == null ? Html.count(e.getValue()) : Long.toString(e.getValue()))
           .append("</text></g>");
       i++;
     }
@@ -89,10 +94,12 @@ final class Svg {
     b.append(open(WIDTH, height, "histogram of " + xTitle));
     b.append(axes(left, top, plotW, plotH, max));
     double bw = plotW / Math.max(1, bins.size());
+    // Bins of one whole number each (boxes per sample) are labelled by their number, centred.
+    boolean unit = !bins.isEmpty() && bins.stream().allMatch(x -> x.to() - x.from() == 1);
     for (int i = 0; i < bins.size(); i++) {
       Distribution.Bin bin = bins.get(i);
       double h = max == 0 ? 0 : plotH * bin.count() / max;
-      String range = bin.from() == bin.to()
+      String range = bin.from() == bin.to() || unit
           ? format.apply(bin.from())
           : format.apply(bin.from()) + " \u2013 " + format.apply(bin.to());
       b.append("<rect x=\"").append(num(left + i * bw + 1)).append("\" y=\"")
@@ -101,16 +108,21 @@ final class Svg {
           .append(Html.escape(range)).append(": ").append(Html.count(bin.count()))
           .append("</title></rect>");
     }
-    if (!bins.isEmpty()) {
-      double first = bins.get(0).from();
-      double last = bins.get(bins.size() - 1).to();
-      double y = top + plotH + 16;
-      b.append(text(left, y, "start", format.apply(first)));
+    double y = top + plotH + 16;
+    if (unit) {
+      int step = (int) Math.ceil(bins.size() / 12.0);
+      for (int i = 0; i < bins.size(); i += step) {
+        b.append(text(left + (i + 0.5) * bw, y, "middle", format.apply(bins.get(i).from())));
+      }
+    } else if (bins.size() == 1) {
+      b.append(text(left + plotW / 2, y, "middle", format.apply(bins.get(0).from())));
+    } else if (!bins.isEmpty()) {
+      b.append(text(left, y, "start", format.apply(bins.get(0).from())));
       if (bins.size() > 2) {
         Distribution.Bin mid = bins.get(bins.size() / 2);
         b.append(text(left + (bins.size() / 2) * bw, y, "middle", format.apply(mid.from())));
       }
-      b.append(text(left + plotW, y, "end", format.apply(last)));
+      b.append(text(left + plotW, y, "end", format.apply(bins.get(bins.size() - 1).to())));
     }
     b.append("<text x=\"").append(num(left + plotW / 2)).append("\" y=\"").append(height - 6)
         .append("\" text-anchor=\"middle\" class=\"title\">").append(Html.escape(xTitle))
