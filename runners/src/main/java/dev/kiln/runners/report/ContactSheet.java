@@ -37,6 +37,15 @@ final class ContactSheet {
     this.perObject = perObject;
   }
 
+  /** Whether the sheet has room for this sample (given without its image), so needs its image. */
+  boolean wants(Sample s) {
+    if (!perObject) {
+      return tiles.size() < SAMPLES;
+    }
+    List<Tile> group = groups.get(s.source().path());
+    return group == null ? groups.size() < GROUPS : group.size() < CROPS_PER_GROUP;
+  }
+
   /** Offers the next sample in dataset order; keeps it when the sheet still has room for it. */
   void offer(Sample s) {
     if (perObject) {

@@ -1,13 +1,9 @@
 package dev.kiln.runners.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.DatasetRoot;
-import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ShardRows;
 import dev.kiln.pipelines.StagedDataset;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +30,13 @@ public final class DatasetReport {
    * What the page shows.
    *
    * @param name what the page calls the dataset (its directory)
-   * @param manifestJson {@code manifest.json} as JSON, for fields this Kiln's {@link Manifest}
-   *     does not model (shown when present)
+   * @param ignored files the run ignored, by reason, when the manifest counts them; else null
    * @param run how the run went, or null for datasets without {@code run.json}
    * @param samplesRead samples read for {@code inputs} and {@code sheet}
    * @param inputsListed inputs in {@code inputs.jsonl}; -1 without one
    * @param inputsWritten of those, inputs that became samples
    */
-  record Content(String name, Manifest manifest, JsonNode manifestJson, RunRecord run,
+  record Content(String name, Manifest manifest, Map<String, Long> ignored, RunRecord run,
       OutputStats outputs, InputStats inputs, int samplesRead, long inputsListed,
       long inputsWritten, ContactSheet sheet, Map<String, List<RejectExamples.Example>> rejects) {}
 
@@ -97,7 +92,7 @@ public final class DatasetReport {
       throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not a Kiln dataset");
     }
     Manifest manifest = Manifest.readFrom(dir);
-    JsonNode manifestJson = new ObjectMapper().readTree(dir.resolve(Manifest.FILE_NAME).toFile());
+    Map<String, Long> ignored = DatasetFiles.ignored(dir);
     RunRecord run = RunRecord.readIfPresent(dir);
 
     ContactSheet sheet =
@@ -106,9 +101,11 @@ public final class DatasetReport {
     List<Integer> sampledImageBytes = new java.util.ArrayList<>();
     int read;
     try {
-      read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, s -> {
+      read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, sheet::wants, s -> {
         inputs.add(s.source());
-        sampledImageBytes.add(s.image().length);
+        if (s.image().length > 0) { // a kiln sample read without its image has none
+          sampledImageBytes.add(s.image().length);
+        }
         sheet.offer(s);
       });
     } catch (UncheckedIOException e) {
@@ -138,28 +135,14 @@ public final class DatasetReport {
       sampledImageBytes.forEach(outputs.encodedBytes::add);
     }
 
-    long[] listed = {-1, 0}; // inputs, written
-    Path inputsFile = dir.resolve(InputRecord.FILE_NAME);
-    if (Files.isRegularFile(inputsFile)) {
-      listed[0] = 0;
-      try (BufferedReader in = Files.newBufferedReader(inputsFile, StandardCharsets.UTF_8)) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.isBlank()) {
-            continue;
-          }
-          InputRecord r = InputRecord.fromJsonLine(line);
-          listed[0]++;
-          listed[1] += r.written() ? 1 : 0;
-          inputs.fileBytes.add(r.size());
-        }
-      } catch (UncheckedIOException e) {
-        throw new IOException(inputsFile + ": " + e.getMessage(), e);
-      }
+    long[] listed = DatasetFiles.inputs(dir, inputs.fileBytes::add);
+    if (listed == null) {
+      listed = new long[] {-1, 0};
     }
 
     Map<String, List<RejectExamples.Example>> rejects = RejectExamples.read(
         dir.resolve(StagedDataset.REJECTS_DIR).resolve(StagedDataset.REJECTS_FILE));
-    return new Content(name, manifest, manifestJson, run, outputs, inputs, read,
+    return new Content(name, manifest, ignored, run, outputs, inputs, read,
         listed[0], listed[1], sheet, rejects);
   }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -40,15 +41,17 @@ final class DatasetSamples {
 
   /**
    * Hands the first {@code limit} samples of the dataset in {@code dir} to {@code each}, in
-   * dataset order; returns how many it handed.
+   * dataset order; returns how many it handed. Samples {@code wantsImage} refuses (given the
+   * sample without its image) may come without their image: a kiln dataset's are then read
+   * without it (the fields after the image only), the other formats' are read whole anyway.
    */
-  static int forFirst(Path dir, Manifest manifest, int limit, Consumer<Sample> each)
-      throws IOException {
+  static int forFirst(Path dir, Manifest manifest, int limit, Predicate<Sample> wantsImage,
+      Consumer<Sample> each) throws IOException {
     if (limit <= 0) {
       return 0;
     }
     return switch (manifest.format()) {
-      case "kiln" -> kiln(dir, limit, each);
+      case "kiln" -> kiln(dir, limit, wantsImage, each);
       case "webdataset" -> webDataset(dir, manifest, limit, each);
       case "avro" -> avro(dir, manifest, limit, each);
       case "parquet" -> parquet(dir, manifest, limit, each);
@@ -56,14 +59,31 @@ final class DatasetSamples {
     };
   }
 
-  private static int kiln(Path dir, int limit, Consumer<Sample> each) throws IOException {
+  private static int kiln(Path dir, int limit, Predicate<Sample> wantsImage, Consumer<Sample> each)
+      throws IOException {
     try (KilnDataset ds = KilnDataset.open(dir)) {
       int n = Math.min(limit, ds.size());
       for (int i = 0; i < n; i++) {
-        each.accept(ds.get(i));
+        Sample withoutImage = withoutImage(ds, i);
+        each.accept(wantsImage.test(withoutImage) ? ds.get(i) : withoutImage);
       }
       return n;
     }
+  }
+
+  /**
+   * Sample {@code i} without its image: two small reads (the image's length, the fields after
+   * the image) instead of the whole record, most of which is the image.
+   */
+  private static Sample withoutImage(KilnDataset ds, int i) {
+    String key = ds.key(i);
+    int length = ds.index().length(i);
+    int fields = SampleCodec.fieldsAfterImage(key, ds.imageLength(i));
+    if (fields > length) {
+      throw new IllegalStateException("sample " + key + ": its record of " + length
+          + " bytes is shorter than its image");
+    }
+    return ds.readRecordPart(i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
   }
 
   private static int webDataset(Path dir, Manifest manifest, int limit, Consumer<Sample> each)

@@ -1,11 +1,9 @@
 package dev.kiln.runners.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.ShardFile;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,11 +113,8 @@ final class ReportPage {
       figure("Rejected, by reason", Svg.barsColouredBy(m.rejectedByReason(), reason -> "#c0392b",
           "rejected by reason", "rejected-"));
     }
-    JsonNode ignoredBy = c.manifestJson().path("counts").path("ignored_by_reason");
-    if (ignoredBy.isObject() && ignoredBy.size() > 0) {
-      Map<String, Long> byReason = new LinkedHashMap<>();
-      ignoredBy.fields().forEachRemaining(e -> byReason.put(e.getKey(), e.getValue().asLong()));
-      figure("Ignored, by reason", Svg.bars(byReason, "#6b7280", "ignored by reason"));
+    if (c.ignored() != null && (c.ignored().size() > 1 || !c.ignored().containsKey("ignored"))) {
+      figure("Ignored, by reason", Svg.bars(c.ignored(), "#9aa5b1", "ignored by reason"));
     }
     if (!m.changes().isEmpty()) {
       Map<String, Long> changes = new LinkedHashMap<>();
@@ -129,21 +124,9 @@ final class ReportPage {
     b.append("</div></section>");
   }
 
-  /** Ignored files, when the manifest counts them: a number, or counts by reason; else -1. */
+  /** Ignored files, when the manifest counts them; else -1. */
   private long ignored() {
-    JsonNode counts = c.manifestJson().path("counts");
-    JsonNode n = counts.path("ignored");
-    if (n.isNumber()) {
-      return n.asLong();
-    }
-    if (n.isObject()) {
-      long sum = 0;
-      for (Iterator<JsonNode> it = n.elements(); it.hasNext(); ) {
-        sum += it.next().asLong();
-      }
-      return sum;
-    }
-    return -1;
+    return c.ignored() == null ? -1 : c.ignored().values().stream().mapToLong(Long::longValue).sum();
   }
 
   // ---- rejects

@@ -3,9 +3,11 @@ package dev.kiln.runners.report;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,25 +90,52 @@ public record RunRecord(
     if (!Files.isRegularFile(file)) {
       return null;
     }
-    JsonNode o;
-    try {
-      o = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException(file + ": not JSON: " + e.getMessage(), e);
-    }
+    // Streaming, not the tree model: a nightly run reads this for its report.
+    String[] text = {"", ""}; // runner, started
+    double seconds = 0;
+    long[] numbers = {0, -1, -1, -1}; // parallelism, peak RSS, peak heap, max heap
+    boolean live = false;
     List<Progress> progress = new ArrayList<>();
-    for (JsonNode p : o.path("progress")) {
-      progress.add(new Progress(p.path(0).asDouble(), p.path(1).asLong(), p.path(2).asLong()));
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = new JsonFactory().createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(file + " is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "runner" -> text[0] = p.getValueAsString("");
+          case "started" -> text[1] = p.getValueAsString("");
+          case "seconds" -> seconds = p.getValueAsDouble(0);
+          case "parallelism" -> numbers[0] = p.getValueAsLong(0);
+          case "peak_rss_bytes" -> numbers[1] = p.getValueAsLong(-1);
+          case "peak_heap_bytes" -> numbers[2] = p.getValueAsLong(-1);
+          case "heap_max_bytes" -> numbers[3] = p.getValueAsLong(-1);
+          case "live_progress" -> live = p.getValueAsBoolean(false);
+          case "progress" -> {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+              throw new IOException(file + ": progress is not an array");
+            }
+            while (p.nextToken() == JsonToken.START_ARRAY) {
+              double[] v = new double[3];
+              int n = 0;
+              while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (n < 3) {
+                  v[n] = p.getValueAsDouble(0);
+                }
+                n++;
+              }
+              progress.add(new Progress(v[0], (long) v[1], (long) v[2]));
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+    } catch (JsonParseException e) {
+      throw new IOException(file + ": not JSON: " + e.getOriginalMessage(), e);
     }
-    return new RunRecord(
-        o.path("runner").asText(""),
-        o.path("parallelism").asInt(0),
-        o.path("started").asText(""),
-        o.path("seconds").asDouble(0),
-        o.path("peak_rss_bytes").asLong(-1),
-        o.path("peak_heap_bytes").asLong(-1),
-        o.path("heap_max_bytes").asLong(-1),
-        o.path("live_progress").asBoolean(false),
-        progress);
+    return new RunRecord(text[0], (int) numbers[0], text[1], seconds, numbers[1], numbers[2],
+        numbers[3], live, progress);
   }
 }
