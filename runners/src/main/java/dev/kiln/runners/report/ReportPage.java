@@ -139,10 +139,10 @@ final class ReportPage {
     }
     b.append("<p>Up to ").append(RejectExamples.PER_REASON)
         .append(" examples per reason from <code>rejects/rejects.jsonl</code>, with what part of")
-        .append(" the file still decodes.</p>");
+        .append(" the file still decodes.</p><div class=\"reasons\">");
     for (Map.Entry<String, List<RejectExamples.Example>> e : c.rejects().entrySet()) {
       long n = m.rejectedByReason().getOrDefault(e.getKey(), (long) e.getValue().size());
-      b.append("<h3>").append(Html.escape(e.getKey())).append(" <small>")
+      b.append("<div class=\"reason\"><h3>").append(Html.escape(e.getKey())).append(" <small>")
           .append(Html.count(n)).append(n == 1 ? " input" : " inputs").append("</small></h3>")
           .append("<div class=\"rejects\">");
       for (RejectExamples.Example x : e.getValue()) {
@@ -160,9 +160,9 @@ final class ReportPage {
             .append("</dd><dt>size</dt><dd>")
             .append(r.size() < 0 ? "unknown" : Html.bytes(r.size())).append("</dd></dl></div>");
       }
-      b.append("</div>");
+      b.append("</div></div>");
     }
-    b.append("</section>");
+    b.append("</div></section>");
   }
 
   // ---- inputs
@@ -446,7 +446,8 @@ final class ReportPage {
       table{border-collapse:collapse;width:100%;font-size:13px}
       th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top;word-break:break-all}
       th{color:var(--muted);font-weight:500;white-space:nowrap;width:1%}
-      .rejects{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px;margin-bottom:8px}
+      .reasons{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:4px 20px}
+      .rejects{display:grid;gap:10px;margin-bottom:8px}
       .reject{display:flex;gap:12px;border:1px solid var(--line);border-radius:6px;padding:8px;background:#fffafa}
       .reject .thumb{flex:0 0 120px;height:120px;display:flex;align-items:center;justify-content:center;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 0 0/16px 16px;border-radius:4px;overflow:hidden}
       .reject .thumb img{max-width:120px;max-height:120px}
