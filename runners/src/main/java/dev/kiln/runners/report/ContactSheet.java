@@ -3,12 +3,13 @@ package dev.kiln.runners.report;
 import dev.kiln.formats.Box;
 import dev.kiln.formats.Sample;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The report's contact sheet: the first samples of the dataset's order (a deterministic
@@ -31,6 +32,7 @@ final class ContactSheet {
   private final List<Tile> tiles = new ArrayList<>();
   private final Map<String, List<Tile>> groups = new LinkedHashMap<>();
   private final Map<String, String> captions = new HashMap<>();
+  private final Set<String> keys = new HashSet<>();
   private int undecodable;
 
   ContactSheet(boolean perObject) {
@@ -66,14 +68,15 @@ final class ContactSheet {
     Thumbnails.Thumbnail t;
     try {
       t = Thumbnails.of(s);
-    } catch (IOException e) {
-      throw new UncheckedIOException("sample " + s.key() + ": cannot make its thumbnail", e);
+    } catch (IOException | RuntimeException e) {
+      t = null; // a sample whose image does not decode: counted, and the page says so
     }
     if (t == null) {
       undecodable++;
       return;
     }
     into.add(new Tile(s.key(), s.width(), s.height(), s.labels(), s.boxes(), t));
+    keys.add(s.key());
   }
 
   boolean perObject() {
@@ -97,19 +100,7 @@ final class ContactSheet {
 
   /** Whether {@code key} is on the sheet (so its caption is worth keeping). */
   boolean shows(String key) {
-    for (Tile t : tiles) {
-      if (t.key().equals(key)) {
-        return true;
-      }
-    }
-    for (List<Tile> g : groups.values()) {
-      for (Tile t : g) {
-        if (t.key().equals(key)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return keys.contains(key);
   }
 
   void caption(String key, String caption) {

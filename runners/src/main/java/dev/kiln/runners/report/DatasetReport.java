@@ -5,7 +5,6 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ShardRows;
 import dev.kiln.pipelines.StagedDataset;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,18 +98,13 @@ public final class DatasetReport {
         new ContactSheet("per-object".equals(manifest.configuration().get("framing")));
     InputStats inputs = new InputStats();
     List<Integer> sampledImageBytes = new java.util.ArrayList<>();
-    int read;
-    try {
-      read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, sheet::wants, s -> {
-        inputs.add(s.source());
-        if (s.image().length > 0) { // a kiln sample read without its image has none
-          sampledImageBytes.add(s.image().length);
-        }
-        sheet.offer(s);
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    int read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, sheet::wants, s -> {
+      inputs.add(s.source());
+      if (s.image().length > 0) { // a kiln sample read without its image has none
+        sampledImageBytes.add(s.image().length);
+      }
+      sheet.offer(s);
+    });
 
     OutputStats outputs = new OutputStats();
     CatalogRows.Row each = (row, encoded, caption) -> {

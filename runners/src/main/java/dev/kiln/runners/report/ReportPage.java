@@ -93,12 +93,14 @@ final class ReportPage {
     b.append("</div>");
     if (c.inputsListed() >= 0) {
       long unlisted = m.inputs() - c.inputsListed();
-      b.append("<p class=\"check\">Every input is accounted for: ")
+      boolean adds = c.inputsWritten() + m.rejected() == m.inputs();
+      b.append(adds ? "<p class=\"check\">Every input is accounted for: "
+              : "<p class=\"check warn\">The counts do not add up: ")
           .append(Html.count(c.inputsWritten())).append(" inputs written as ")
           .append(Html.count(m.written())).append(" samples, ")
           .append(Html.count(m.rejected())).append(" rejected")
           .append(unlisted > 0 ? " (" + Html.count(unlisted) + " before keying: links, duplicates)" : "")
-          .append(", of ").append(Html.count(m.inputs())).append(" inputs.</p>");
+          .append(adds ? ", of " : ", but ").append(Html.count(m.inputs())).append(" inputs.</p>");
     }
     Map<String, Long> totals = new LinkedHashMap<>();
     totals.put("inputs", m.inputs());
