@@ -74,31 +74,31 @@ final class Distribution {
       bins.add(new Bin(min, max, size));
       return bins;
     }
-    boolean log = min > 0 && max / min > 32;
-    double[] edges = new double[maxBins + 1];
+    // Zeros (empty files, samples without boxes) get a bin of their own before log-scaled bins.
+    int zeros = min == 0 ? upperBound(Double.MIN_VALUE) : 0;
+    if (zeros > 0 && zeros < size && max / values[zeros] > 32 && maxBins > 1) {
+      bins.add(new Bin(0, 0, zeros));
+      bins.addAll(logBins(zeros, maxBins - 1));
+      return bins;
+    }
+    if (min > 0 && max / min > 32) {
+      return logBins(0, maxBins);
+    }
     int n;
-    if (log) {
-      n = maxBins;
-      double a = Math.log(min);
-      double b = Math.log(max);
-      for (int i = 0; i <= n; i++) {
-        edges[i] = Math.exp(a + (b - a) * i / n);
-      }
-    } else if (integers && max - min + 1 <= maxBins) {
+    double width;
+    if (integers && max - min + 1 <= maxBins) {
       n = (int) (max - min + 1);
-      for (int i = 0; i <= n; i++) {
-        edges[i] = min + i;
-      }
+      width = 1;
+    } else if (integers) {
+      width = Math.ceil((max - min + 1) / maxBins);
+      n = (int) Math.ceil((max - min + 1) / width);
     } else {
       n = maxBins;
-      double width = (max - min) / n;
-      if (integers) {
-        width = Math.ceil(width);
-        n = (int) Math.ceil((max - min + 1) / width);
-      }
-      for (int i = 0; i <= n; i++) {
-        edges[i] = min + width * i;
-      }
+      width = (max - min) / n;
+    }
+    double[] edges = new double[n + 1];
+    for (int i = 0; i <= n; i++) {
+      edges[i] = min + width * i;
     }
     edges[0] = min;
     // The values are sorted: each bin's count is where its upper edge falls.
@@ -107,6 +107,22 @@ final class Distribution {
       int to = i == n - 1 ? size : upperBound(edges[i + 1]);
       bins.add(new Bin(edges[i], i == n - 1 ? Math.max(edges[n], max) : edges[i + 1], to - from));
       from = to;
+    }
+    return bins;
+  }
+
+  /** Bins of equal width in log scale over the values from index {@code from} on (all positive). */
+  private List<Bin> logBins(int from, int n) {
+    double a = Math.log(values[from]);
+    double b = Math.log(values[size - 1]);
+    List<Bin> bins = new ArrayList<>(n);
+    int start = from;
+    for (int i = 0; i < n; i++) {
+      double lo = i == 0 ? values[from] : Math.exp(a + (b - a) * i / n);
+      double hi = i == n - 1 ? values[size - 1] : Math.exp(a + (b - a) * (i + 1) / n);
+      int end = i == n - 1 ? size : upperBound(hi);
+      bins.add(new Bin(lo, hi, end - start));
+      start = end;
     }
     return bins;
   }

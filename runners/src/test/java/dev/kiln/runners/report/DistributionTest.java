@@ -45,6 +45,33 @@ class DistributionTest {
   }
 
   @Test
+  void zerosGetTheirOwnBinBeforeLogarithmicOnes() {
+    Distribution d = new Distribution();
+    for (double v : new double[] {0, 0, 0, 10, 100, 1000, 10_000}) {
+      d.add(v);
+    }
+    List<Distribution.Bin> bins = d.histogram(5, true);
+    assertEquals(new Distribution.Bin(0, 0, 3), bins.get(0));
+    assertEquals(5, bins.size());
+    assertEquals(7, total(bins));
+    assertEquals(10, bins.get(1).from());
+    assertEquals(10_000, bins.get(4).to());
+  }
+
+  @Test
+  void integerRangesThatDivideEvenlyStayWithinTheBinsAskedFor() {
+    for (int range : new int[] {30, 31, 59, 60, 61, 89, 90, 1000}) {
+      Distribution d = new Distribution();
+      for (int v = 0; v <= range; v++) {
+        d.add(100 + v);
+      }
+      List<Distribution.Bin> bins = d.histogram(30, true);
+      assertTrue(bins.size() <= 30, range + ": " + bins.size() + " bins");
+      assertEquals(range + 1, total(bins), "every value once, range " + range);
+    }
+  }
+
+  @Test
   void aMillionValuesFitInTheBinsAskedForAndEqualValuesInOne() {
     Distribution d = new Distribution();
     java.util.SplittableRandom r = new java.util.SplittableRandom(3);
