@@ -35,7 +35,7 @@ final class InputStats {
     iccProfiles.add(s.iccProfile() == null || s.iccProfile().isEmpty() ? "(none)" : s.iccProfile());
     bitDepths.add(s.bitDepth() + "-bit");
     orientations.add(orientationName(s.orientation()));
-    frames.add(s.frames() > 1 ? "animated (" + s.frames() + " frames, first used)" : "still");
+    frames.add(s.frames() > 1 ? "animated (first frame used)" : "still");
     // EXIF orientations 5-8 turn the image a quarter: the displayed image is the stored one's
     // transpose.
     boolean turned = s.orientation() >= 5 && s.orientation() <= 8;

@@ -124,9 +124,13 @@ final class Svg {
       }
       b.append(text(left + plotW, y, "end", format.apply(bins.get(bins.size() - 1).to())));
     }
+    // Log-scaled bins (file sizes) widen from bin to bin; say so under the axis.
+    boolean log = bins.size() > 2 && !unit
+        && bins.get(bins.size() - 1).to() - bins.get(bins.size() - 1).from()
+            > 2 * (bins.get(1).to() - bins.get(1).from());
     b.append("<text x=\"").append(num(left + plotW / 2)).append("\" y=\"").append(height - 6)
         .append("\" text-anchor=\"middle\" class=\"title\">").append(Html.escape(xTitle))
-        .append("</text>");
+        .append(log ? " (log scale)" : "").append("</text>");
     return b.append("</svg>").toString();
   }
 
