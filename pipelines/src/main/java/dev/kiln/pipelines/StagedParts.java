@@ -74,8 +74,8 @@ public final class StagedParts {
     return listing;
   }
 
-  /** Each shard's catalog rows, in shard order. */
-  List<ShardRows> rows() {
+  /** Each shard's catalog rows, in shard order (also what the run report is drawn from). */
+  public List<ShardRows> rows() {
     return rows;
   }
 

@@ -39,6 +39,8 @@ public final class Kiln {
         return new dev.kiln.runners.tools.VerifyCommand(out, err).run(rest);
       case "inspect":
         return new dev.kiln.runners.tools.InspectCommand(out, err).run(rest);
+      case "report":
+        return new dev.kiln.runners.tools.ReportCommand(out, err).run(rest);
       case "bench-read":
         return new dev.kiln.runners.tools.BenchReadCommand(out, err).run(rest);
       case "run":
@@ -66,6 +68,7 @@ public final class Kiln {
           prepare    read, normalize and shard images (kiln prepare --help lists its settings)
           verify     check a dataset's shards, records and checksums (kiln verify DIR)
           inspect    summarize a dataset, print a sample, extract samples (kiln inspect --help)
+          report     write a dataset's HTML run report (kiln report DIR [--out FILE])
           bench-read random-read benchmark of a kiln dataset vs fio (kiln bench-read --help)
           run        run a Beam pipeline class on Kiln's class path (kiln run CLASS [--option=value ...])
           version    print the Kiln version

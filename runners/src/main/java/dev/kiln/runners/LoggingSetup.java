@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 final class LoggingSetup {
   /** Held so the level set on it is not lost when the logging framework drops unused loggers. */
   private static Logger flinkLogger;
+  private static Logger hadoopNativeLogger;
   private static Thread setup;
 
   private LoggingSetup() {}
@@ -79,6 +80,10 @@ final class LoggingSetup {
       // delegation tokens); none of it concerns a Kiln user, and failures reach Kiln anyway.
       flinkLogger = Logger.getLogger("org.apache.flink");
       flinkLogger.setLevel(Level.SEVERE);
+      // Hadoop's file classes (reading a catalog.parquet for the report) warn that Hadoop has no
+      // native library; nothing Kiln reads needs one.
+      hadoopNativeLogger = Logger.getLogger("org.apache.hadoop.util.NativeCodeLoader");
+      hadoopNativeLogger.setLevel(Level.SEVERE);
     }
   }
 }

@@ -13,7 +13,9 @@ import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
+import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
@@ -160,8 +162,12 @@ public final class PrepareCommand {
     Manifest manifest;
     Map<String, Long> counters;
     Path published;
+    String report;
+    StagedParts localParts = null; // the local runner's catalog rows, for the report
     try (Publication held = output;
-        ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000)) {
+        ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000);
+        RunRecorder recorder = new RunRecorder(parsed.runner().flag(), parsed.parallelism(),
+            parsed.runner().embedded(), ProcessStart.instant(), 1000)) {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
@@ -171,6 +177,7 @@ public final class PrepareCommand {
                     output.staging(), parallelism, previous, labels.labeller())
                 .run();
         counters = outcome.counters();
+        localParts = outcome.parts();
         // Handed over in memory; the last shard may still be completing meanwhile.
         manifest =
             StagedDataset.finish(
@@ -194,6 +201,9 @@ public final class PrepareCommand {
                     .withMetadata(labels.metadataRows(), labels.rowsWithoutInput()));
       }
       manifest.writeTo(output.staging());
+      recorder.close();
+      recorder.record(secondsSince(started)).writeTo(output.staging());
+      report = RunReportStep.write(output.staging(), output.target(), localParts, err);
       published = output.publish();
     } catch (Exception | Error e) {
       output.discard();
@@ -204,10 +214,10 @@ public final class PrepareCommand {
       return ExitCode.FAILED;
     }
 
-    double seconds = (System.nanoTime() - started) / 1e9;
-    double sinceJvmStart =
-        (System.currentTimeMillis() - ProcessStart.instant().toEpochMilli()) / 1000.0;
-    new RunSummary(manifest, published, Math.max(seconds, sinceJvmStart), counters).print(out);
+    new RunSummary(manifest, published, secondsSince(started), counters).print(out);
+    if (report != null) {
+      out.println("kiln: report " + published.resolve(report));
+    }
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
     if (rejectedFraction > options.getMaxRejectFraction()) {
@@ -220,6 +230,14 @@ public final class PrepareCommand {
     return ExitCode.OK;
   }
 
+
+  /** Seconds since the JVM started, or since {@code started} (nanoTime) if that is longer. */
+  private static double secondsSince(long started) {
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double sinceJvmStart =
+        (System.currentTimeMillis() - ProcessStart.instant().toEpochMilli()) / 1000.0;
+    return Math.max(seconds, sinceJvmStart);
+  }
 
   /** Runs the prepare job on the Beam runner the options name; returns its Kiln counters. */
   private static Map<String, Long> runBeam(

@@ -90,7 +90,8 @@ class FlinkFailoverIT {
           names.stream()
               .allMatch(
                   n -> n.endsWith(".tar") || n.equals("manifest.json") || n.equals("rejects")
-                      || n.equals("catalog.parquet") || n.equals("inputs.jsonl")),
+                      || n.equals("catalog.parquet") || n.equals("inputs.jsonl")
+                      || n.equals("run.json") || n.equals("report.html")),
           "nothing left over from the failed attempt: " + names);
     }
 

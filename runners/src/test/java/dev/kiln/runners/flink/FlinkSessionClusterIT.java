@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.Manifest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +62,12 @@ class FlinkSessionClusterIT {
     assertTrue(counters.group(1).contains("written=" + manifest.written()), counters.group(1));
     // No --parallelism: Kiln sized the job to the cluster's 4 slots.
     assertTrue(jobParallelism() >= 4, "job used the whole cluster");
+    // The launcher writes the run report; the cluster's progress is not seen from it.
+    assertTrue(run.out().contains("kiln: report " + output.resolve("report.html")), run.out());
+    String report = Files.readString(output.resolve("report.html"));
+    assertTrue(report.contains("data-count=\"written\">" + manifest.written() + "<"), "counts in the report");
+    assertTrue(report.contains("<b>runner</b> flink") && report.contains("Not recorded: the job ran on a cluster"),
+        "the runner named, no images/s curve");
   }
 
   @Test
