@@ -53,8 +53,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class WriteShards extends PTransform<PCollection<Sample>, PCollection<Integer>> {
   /** Tar/JSON framing per sample, so the estimate tracks the file size for small images too. */
   private static final long PER_SAMPLE_OVERHEAD = 2048;
-  /** Hash buckets: a writer holds one bucket's records (1/256 of the dataset) at a time. */
-  private static final int BUCKET_BITS = 8;
+  /**
+   * Hash buckets: a shard's writer holds one bucket's records, 1/4096 of the dataset's, at a
+   * time (24 MB of 100 GB). More buckets cost only references: a bundle's records are in one
+   * file whatever their buckets.
+   */
+  private static final int BUCKET_BITS = 12;
 
   private final ShardFormat format;
   private final ShardOptions options;
