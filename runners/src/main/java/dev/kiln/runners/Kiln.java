@@ -43,6 +43,8 @@ public final class Kiln {
         return new dev.kiln.runners.tools.ReportCommand(out, err).run(rest);
       case "bench-read":
         return new dev.kiln.runners.tools.BenchReadCommand(out, err).run(rest);
+      case "class-archive-training":
+        return ClassArchiveTraining.run(rest, err);
       case "run":
         return new RunPipelineCommand(out, err).run(rest);
       case "--version":
