@@ -34,6 +34,18 @@ public final class SampleCodec {
    */
   public static final String SCHEMA_JSON = AvroSchemaText.of(SampleCodec.class, "sample.avsc");
 
+  /**
+   * The sample schema of datasets written before samples had label fields ({@code label},
+   * {@code class_name}, {@code caption}, {@code extra}); their records decode with those absent.
+   */
+  public static final String SCHEMA_BEFORE_LABELS_JSON =
+      AvroSchemaText.of(SampleCodec.class, "sample-before-labels.avsc");
+
+  /** Whether records under {@code schemaJson} are samples this Kiln decodes: this schema or an earlier one. */
+  public static boolean decodes(String schemaJson) {
+    return SCHEMA_JSON.equals(schemaJson) || SCHEMA_BEFORE_LABELS_JSON.equals(schemaJson);
+  }
+
   /** The image of a sample decoded without its image. */
   private static final byte[] NO_IMAGE = new byte[0];
 
