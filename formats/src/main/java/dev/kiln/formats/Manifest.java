@@ -36,6 +36,8 @@ import java.util.TreeMap;
  * @param runId the run that wrote the dataset ({@code --run-id}), or "" when unknown
  * @param changes for an incremental run: counts of new, changed, deleted, carried-over and
  *     rejected inputs against the previous version; empty for a full run
+ * @param ignoredByReason files under the input that are not inputs, per reason ({@code
+ *     extension}, {@code hidden}; sorted by reason)
  */
 public record Manifest(
     String kilnVersion,
@@ -48,7 +50,8 @@ public record Manifest(
     String inputFingerprint,
     String schema,
     String runId,
-    Map<String, Long> changes) {
+    Map<String, Long> changes,
+    Map<String, Long> ignoredByReason) {
 
   public static final String FILE_NAME = "manifest.json";
   private static final JsonFactory JSON = new JsonFactory();
@@ -59,6 +62,24 @@ public record Manifest(
     configuration = new TreeMap<>(configuration);
     runId = runId == null ? "" : runId;
     changes = new LinkedHashMap<>(changes);
+    ignoredByReason = new TreeMap<>(ignoredByReason);
+  }
+
+  /** A manifest that ignored no file. */
+  public Manifest(
+      String kilnVersion,
+      String format,
+      long inputs,
+      long written,
+      Map<String, Long> rejectedByReason,
+      List<ShardFile> shards,
+      Map<String, String> configuration,
+      String inputFingerprint,
+      String schema,
+      String runId,
+      Map<String, Long> changes) {
+    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
+        inputFingerprint, schema, runId, changes, Map.of());
   }
 
   /** A manifest of a run without a run id or incremental counts. */
@@ -79,7 +100,18 @@ public record Manifest(
   /** This manifest with a run id and incremental counts. */
   public Manifest withRun(String id, Map<String, Long> changeCounts) {
     return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, id, changeCounts);
+        configuration, inputFingerprint, schema, id, changeCounts, ignoredByReason);
+  }
+
+  /** This manifest with the counts of files that were not inputs, per reason. */
+  public Manifest withIgnored(Map<String, Long> ignoredCounts) {
+    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
+        configuration, inputFingerprint, schema, runId, changes, ignoredCounts);
+  }
+
+  /** Total files under the input that were not inputs. */
+  public long ignored() {
+    return ignoredByReason.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Total rejected inputs over all reasons. */
@@ -106,6 +138,8 @@ public record Manifest(
       g.writeNumberField("written", written);
       g.writeNumberField("rejected", rejected());
       writeCounts(g, "rejected_by_reason", rejectedByReason);
+      g.writeNumberField("ignored", ignored());
+      writeCounts(g, "ignored_by_reason", ignoredByReason);
       g.writeEndObject();
       g.writeArrayFieldStart("shards");
       for (ShardFile f : shards) {
@@ -183,6 +217,7 @@ public record Manifest(
     String format = "";
     long[] counts = new long[2]; // inputs, written
     Map<String, Long> reasons = new TreeMap<>();
+    Map<String, Long> ignored = new TreeMap<>();
     List<ShardFile> shards = new ArrayList<>();
     Map<String, Long> changes = new LinkedHashMap<>();
     Map<String, String> conf = new TreeMap<>();
@@ -200,6 +235,7 @@ public record Manifest(
             case "inputs" -> counts[0] = number(q);
             case "written" -> counts[1] = number(q);
             case "rejected_by_reason" -> readCounts(q, reasons);
+            case "ignored_by_reason" -> readCounts(q, ignored);
             default -> q.skipChildren();
           }
         });
@@ -220,7 +256,7 @@ public record Manifest(
       }
     }
     return new Manifest(kilnVersion, format, counts[0], counts[1], reasons, shards, conf,
-        inputFingerprint, schema, runId, changes);
+        inputFingerprint, schema, runId, changes, ignored);
   }
 
   private static ShardFile shard(JsonParser p) throws IOException {

@@ -73,7 +73,8 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
           rejection -> {
             KilnCounters.inputRejected(rejection.reason());
             out.get(REJECTS).output(rejection);
-          });
+          },
+          ignored -> KilnCounters.ignored(ignored.reason()));
     }
   }
 

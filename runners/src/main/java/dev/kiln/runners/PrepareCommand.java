@@ -3,6 +3,7 @@ package dev.kiln.runners;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
+import dev.kiln.pipelines.IgnoredFile;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
@@ -65,7 +66,7 @@ public final class PrepareCommand {
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
-      inputs = InputFiles.of(options.getInput(), options.getExtensions());
+      inputs = InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension());
       settings = ImageSettings.from(options);
       framing = ImageSettings.framing(options);
       format = ShardFormat.parse(options.getFormat());
@@ -161,7 +162,10 @@ public final class PrepareCommand {
                 output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
                 previousVersion != null);
       }
-      manifest = manifest.withRun(runId, manifest.changes());
+      manifest = manifest.withRun(runId, manifest.changes()).withIgnored(listing.ignoredByReason());
+      if (options.getListIgnored()) {
+        IgnoredFile.writeAll(output.staging(), listing.ignoredFiles());
+      }
       manifest.writeTo(output.staging());
       published = output.publish();
     } catch (Exception | Error e) {
