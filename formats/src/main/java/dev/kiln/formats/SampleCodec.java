@@ -185,7 +185,8 @@ public final class SampleCodec {
     byte[] bytes = new byte[tail.remaining()];
     tail.duplicate().get(bytes);
     try {
-      checkLengths(DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null), false, bytes.length);
+      checkLengths(
+          DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null), false, bytes.length);
       Decoder in = DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null);
       return readAfterImage(in, key, NO_IMAGE);
     } catch (IOException | RuntimeException e) {

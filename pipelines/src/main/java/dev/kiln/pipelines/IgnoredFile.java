@@ -33,7 +33,10 @@ public record IgnoredFile(String path, String reason) implements Serializable {
   /** Writes {@code files}, sorted by path, as {@code dir/ignored.jsonl}. */
   public static void writeAll(Path dir, List<IgnoredFile> files) throws IOException {
     List<String> lines =
-        files.stream().sorted(Comparator.comparing(IgnoredFile::path)).map(IgnoredFile::toJsonLine).toList();
+        files.stream()
+            .sorted(Comparator.comparing(IgnoredFile::path))
+            .map(IgnoredFile::toJsonLine)
+            .toList();
     StagingLayout.writeAtomically(dir.resolve(FILE_NAME), lines);
   }
 }

@@ -143,7 +143,8 @@ public final class InputFiles implements Serializable {
     }
     String name = relative.substring(relative.lastIndexOf('/') + 1);
     int dot = name.lastIndexOf('.');
-    boolean selected = dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    boolean selected =
+        dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     return selected ? null : IgnoredFile.EXTENSION;
   }
 

@@ -35,7 +35,8 @@ public record InputListing(
     List<Rejection> rejects = new ArrayList<>();
     List<IgnoredFile> ignored = new ArrayList<>();
     if (LocalInputWalker.isLocal(inputs.glob())) {
-      LocalInputWalker.walk(inputs, found -> files.add(metadataOf(found)), rejects::add, ignored::add);
+      LocalInputWalker.walk(
+          inputs, found -> files.add(metadataOf(found)), rejects::add, ignored::add);
     } else {
       for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
         if (m.resourceId().isDirectory()) {

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * one of its own ancestors is reported once as {@code symlink-loop}, a link to nothing as
  * {@code dangling-symlink}, a directory that cannot be listed as {@code unreadable}. Beam's own
  * glob matching follows loops until paths grow too long and drops dangling links silently.
+ * Files that are not inputs (hidden, other extensions) are reported as ignored, with why.
  */
 public final class LocalInputWalker {
   /** A regular file found under the root. */
@@ -44,8 +45,8 @@ public final class LocalInputWalker {
    * not the input's and are not reported.
    */
   public static void walk(
-      InputFiles inputs, Consumer<Found> files, Consumer<Rejection> rejects, Consumer<IgnoredFile> ignored)
-      throws IOException {
+      InputFiles inputs, Consumer<Found> files, Consumer<Rejection> rejects,
+      Consumer<IgnoredFile> ignored) throws IOException {
     Path root = Path.of(inputs.root());
     // A directory input takes every file below it: no glob to test each against.
     PathMatcher matcher =

@@ -67,14 +67,15 @@ class InputFilesTest {
   @Test
   void defaultExtensionsCoverEveryDecodedFormat() {
     java.util.Set<String> defaults = java.util.Set.of(InputFiles.DEFAULT_EXTENSIONS.split(","));
-    for (String format : List.of("jpeg", "png", "gif", "webp", "tiff", "psd", "bmp", "pnm", "pam", "tga", "ico",
-        "cur", "sgi", "pcx", "icns", "iff", "pict", "hdr", "dds")) {
+    for (String format : List.of("jpeg", "png", "gif", "webp", "tiff", "psd", "bmp", "pnm", "pam",
+        "tga", "ico", "cur", "sgi", "pcx", "icns", "iff", "pict", "hdr", "dds")) {
       ImageReaderSpi spi = KilnImageIO.readerSpi(format);
       assertTrue(spi != null, "no reader for " + format);
       assertTrue(
           java.util.Arrays.stream(spi.getFileSuffixes())
               .anyMatch(suffix -> defaults.contains(suffix.toLowerCase(java.util.Locale.ROOT))),
-          format + ": none of " + java.util.Arrays.toString(spi.getFileSuffixes()) + " is a default extension");
+          format + ": none of " + java.util.Arrays.toString(spi.getFileSuffixes())
+              + " is a default extension");
     }
   }
 }

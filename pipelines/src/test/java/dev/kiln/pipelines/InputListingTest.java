@@ -47,7 +47,7 @@ class InputListingTest {
     }
   }
 
-  /** Every file under the input is an input or ignored with a reason, hidden directories included. */
+  /** Every file under the input is an input or ignored with a reason, hidden directories too. */
   @Test
   void everyFileIsAnInputOrIgnoredWithItsReason() throws Exception {
     Path in = tmp.resolve("in");
@@ -63,7 +63,8 @@ class InputListingTest {
     Files.writeString(in.resolve(".git/objects/ab"), "o");
     Files.createSymbolicLink(in.resolve("a/gone.txt"), in.resolve("missing.txt"));
 
-    InputListing listing = InputListing.of(InputFiles.of(in.toString(), InputFiles.DEFAULT_EXTENSIONS));
+    InputListing listing =
+        InputListing.of(InputFiles.of(in.toString(), InputFiles.DEFAULT_EXTENSIONS));
 
     assertEquals(2, listing.inputs());
     assertEquals(java.util.Map.of("extension", 3L, "hidden", 4L), listing.ignoredByReason());

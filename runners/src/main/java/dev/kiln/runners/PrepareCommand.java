@@ -66,7 +66,8 @@ public final class PrepareCommand {
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
-      inputs = InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension());
+      inputs =
+          InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension());
       settings = ImageSettings.from(options);
       framing = ImageSettings.framing(options);
       format = ShardFormat.parse(options.getFormat());
@@ -132,8 +133,9 @@ public final class PrepareCommand {
     }
 
     out.printf(
-        "kiln: preparing %d inputs from %s on %s -> %s%s%n",
-        listing.inputs(), inputs.root(), parsed.runner().flag(), output.target(),
+        "kiln: preparing %d inputs%s from %s on %s -> %s%s%n",
+        listing.inputs(), listing.ignored() == 0 ? "" : " (" + listing.ignored() + " files ignored)",
+        inputs.root(), parsed.runner().flag(), output.target(),
         previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     Map<String, Long> counters;

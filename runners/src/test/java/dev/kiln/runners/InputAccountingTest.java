@@ -52,13 +52,17 @@ class InputAccountingTest {
           "prepare", "--input=" + in, "--output=" + out, "--runner=" + runner,
           "--max-reject-fraction=1", "--list-ignored");
       assertEquals(0, run.code(), runner + ": " + run.err());
-      assertTrue(run.out().contains("8 inputs, 6 written, 2 rejected (duplicate-key: 2), 6 ignored (extension: 2, hidden: 4)"),
+      assertTrue(
+          run.out().contains("8 inputs, 6 written, 2 rejected (duplicate-key: 2), 6 ignored"
+              + " (extension: 2, hidden: 4)"),
           runner + ": " + run.out());
-      assertTrue(run.out().contains("ignored=6 ignored-extension=2 ignored-hidden=4"), runner + " counters: " + run.out());
+      assertTrue(run.out().contains("ignored=6 ignored-extension=2 ignored-hidden=4"),
+          runner + " counters: " + run.out());
 
       Manifest manifest = Manifest.readFrom(out);
       assertEquals(Map.of("extension", 2L, "hidden", 4L), manifest.ignoredByReason());
-      assertEquals(files, manifest.inputs() + manifest.ignored(), runner + ": inputs + ignored = files");
+      assertEquals(
+          files, manifest.inputs() + manifest.ignored(), runner + ": inputs + ignored = files");
       assertEquals(manifest.inputs(), manifest.written() + manifest.rejected());
       List<String> lines = Files.readAllLines(out.resolve("ignored.jsonl"), StandardCharsets.UTF_8);
       assertEquals(List.of(

@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
  * bytes, a reader gives annotations or says what is wrong ({@link IllegalArgumentException}); any
  * other exception, an error (stack overflow, out of memory) or a hang is a finding.
  *
- * <p>Seeds: {@code src/test/resources/dev/kiln/formats/annotations/AnnotationReadersFuzzTestInputs/};
- * {@code mvn test} runs them; {@code JAZZER_FUZZ=1} fuzzes (docs/FUZZING.md).
+ * <p>Seeds: {@code AnnotationReadersFuzzTestInputs/} beside this class in {@code
+ * src/test/resources}; {@code mvn test} runs them; {@code JAZZER_FUZZ=1} fuzzes (docs/FUZZING.md).
  */
 class AnnotationReadersFuzzTest {
   @FuzzTest(maxDuration = "2m")

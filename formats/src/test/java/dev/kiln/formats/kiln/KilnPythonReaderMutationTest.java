@@ -33,7 +33,8 @@ class KilnPythonReaderMutationTest {
     Path dataset = Files.createDirectories(dir.resolve("ds"));
     TestData.writeDataset(dataset, 0, List.of(samples.subList(0, 3), samples.subList(3, 6)));
 
-    Process p = new ProcessBuilder("python3", script.toAbsolutePath().toString(), dataset.toString(),
+    Process p = new ProcessBuilder(
+            "python3", script.toAbsolutePath().toString(), dataset.toString(),
             "--cases", "300", "--seed", "23")
         .redirectErrorStream(true)
         .start();

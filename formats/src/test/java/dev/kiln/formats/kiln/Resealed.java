@@ -27,7 +27,8 @@ final class Resealed {
     int t = n - TRAILER_SIZE;
     long footerOffset = b.getLong(t + TRL_FOOTER_OFFSET);
     long footerLength = b.getLong(t + TRL_FOOTER_LENGTH);
-    if (footerOffset >= 0 && footerLength >= 0 && footerOffset <= t && footerLength <= t - footerOffset) {
+    if (footerOffset >= 0 && footerLength >= 0 && footerOffset <= t
+        && footerLength <= t - footerOffset) {
       int fo = (int) footerOffset;
       int fl = (int) footerLength;
       for (int p = fo; p + ENT_FIXED_SIZE <= fo + fl; ) {

@@ -37,7 +37,7 @@ public final class KilnCounters {
     rejected(reason).inc();
   }
 
-  /** Counts a file that is not an input ({@code extension}, {@code hidden}): not an input either. */
+  /** Counts a file that is not an input, for its reason ({@code extension}, {@code hidden}). */
   public static void ignored(String reason) {
     counter(IGNORED).inc();
     counter(IGNORED + "-" + reason).inc();
