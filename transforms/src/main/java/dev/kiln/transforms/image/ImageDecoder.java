@@ -256,7 +256,15 @@ final class ImageDecoder {
         }
     }
 
-    private static ImageRejectedException classify(String stage, IOException e, List<String> warnings) {
+    static ImageRejectedException classify(String stage, IOException e, List<String> warnings) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // TwelveMonkeys reports a heap too full for the destination image as an IIOException
+            // ("Unable to allocate destination image of N bytes") caused by the OutOfMemoryError:
+            // memory, not damage.
+            if (t instanceof OutOfMemoryError) {
+                return new ImageRejectedException(stage, "out-of-memory", "decoder ran out of memory: " + e.getMessage(), e);
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EOFException) {
                 return new ImageRejectedException(stage, "truncated", "input ended early: " + e.getMessage(), e);
