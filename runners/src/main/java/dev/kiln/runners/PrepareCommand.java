@@ -222,7 +222,11 @@ public final class PrepareCommand {
       throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
     }
     if (listing.inputs() == 0) {
-      throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
+      StringBuilder ignored = new StringBuilder();
+      listing.ignoredByReason().forEach((reason, n) ->
+          ignored.append(ignored.length() == 0 ? "; " : ", ").append(n).append(' ').append(reason));
+      throw new UsageException("--input=" + input + ": no image files found"
+          + (ignored.length() == 0 ? "" : ignored + " ignored") + " (see --extensions)");
     }
     return listing;
   }

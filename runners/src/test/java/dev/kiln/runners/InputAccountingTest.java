@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every file under {@code --input} is accounted for: an input (written or rejected) or ignored
  * with a reason, in the summary line, the counters, the manifest and {@code --list-ignored}'s
- * {@code ignored.jsonl}, the same on the local and the direct runner; and {@code --key-extension}
- * writes inputs that differ only in extension.
+ * {@code ignored.jsonl}, the same on the local, direct and Flink runners; and {@code
+ * --key-extension} writes inputs that differ only in extension.
  */
 class InputAccountingTest {
   @TempDir Path tmp;
@@ -46,7 +46,7 @@ class InputAccountingTest {
   void everyFileIsAnInputOrIgnoredOnEveryRunner() throws Exception {
     Path in = oddFolder();
     long files = filesUnder(in);
-    for (String runner : List.of("local", "direct")) {
+    for (String runner : List.of("local", "direct", "flink-local")) {
       Path out = tmp.resolve(runner);
       PrepareCommandTest.Run run = PrepareCommandTest.kiln(
           "prepare", "--input=" + in, "--output=" + out, "--runner=" + runner,
@@ -100,5 +100,18 @@ class InputAccountingTest {
       assertEquals("food/coffee.jpg", ds.get("food/coffee.jpg").key());
       assertEquals("food/coffee.png", ds.get("food/coffee.png").key());
     }
+  }
+
+  @Test
+  void aFolderWithNoInputsSaysWhatWasIgnored() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("scan.jp2"), "not taken by default");
+    Files.writeString(in.resolve(".DS_Store"), "hidden");
+    PrepareCommandTest.Run run = PrepareCommandTest.kiln(
+        "prepare", "--input=" + in, "--output=" + tmp.resolve("out"));
+    assertEquals(2, run.code());
+    assertTrue(
+        run.err().contains("no image files found; 1 extension, 1 hidden ignored (see --extensions)"),
+        run.err());
   }
 }
