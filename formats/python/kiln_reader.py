@@ -394,6 +394,10 @@ def _read_shard_footer_bytes(path):
         _, version, hlen, align, flags, slen = HDR_FIXED.unpack_from(head, 0)
         if version != VERSION:
             raise CorruptShardError(path, "unsupported version %d" % version)
+        if hlen != 32 + slen or hlen > foff:
+            # Checked before reading: a damaged length must not ask for gigabytes.
+            raise CorruptShardError(path, "header length %d: schema length %d says %d, footer at %d"
+                                    % (hlen, slen, 32 + slen, foff))
         if hlen > len(head):
             head = os.pread(fd, hlen, 0)
         if crc32c(head[:28 + slen]) != struct.unpack_from("<I", head, 28 + slen)[0]:
