@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code formats/python/kiln_reader_mutation_test.py} on a dataset Java wrote: hundreds of
+ * Runs {@code formats/python/kiln_reader_mutation_test.py} on a dataset Java wrote: a thousand
  * damaged copies (bit flips, truncations, appended bytes, extreme length and count fields, with
  * and without recomputed checksums) must each read or raise a {@code KilnError}, within a time
  * and memory limit. Needs python3 (standard library only); fails without it.
@@ -35,13 +35,13 @@ class KilnPythonReaderMutationTest {
 
     Process p = new ProcessBuilder(
             "python3", script.toAbsolutePath().toString(), dataset.toString(),
-            "--cases", "300", "--seed", "23")
+            "--cases", "1000", "--seed", "11")
         .redirectErrorStream(true)
         .start();
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(10, TimeUnit.MINUTES), "mutation test timed out");
     String report = new String(out, StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), report);
-    assertTrue(report.contains("300 cases, 0 failures"), report);
+    assertTrue(report.contains("1000 cases, 0 failures"), report);
   }
 }
