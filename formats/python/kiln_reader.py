@@ -339,7 +339,18 @@ def _parse_entries(buf, pos, count, offsets, lengths, crcs, keys):
     return pos
 
 
+# What parsing damaged bytes that passed their CRC32C raises; reported as the KilnError it is.
+_PARSE_ERRORS = (struct.error, ValueError, IndexError, KeyError, TypeError, OverflowError)
+
+
 def _parse_index(path):
+    try:
+        return _parse_index_bytes(path)
+    except _PARSE_ERRORS as e:
+        raise CorruptIndexError("%s: unreadable layout: %s: %s" % (path, type(e).__name__, e)) from e
+
+
+def _parse_index_bytes(path):
     buf = _read_file(path)  # one read
     if len(buf) < IDX_FIXED.size + 12 or buf[:8] != INDEX_MAGIC:
         raise CorruptIndexError("%s: bad magic or too short" % path)
@@ -362,6 +373,9 @@ def _parse_index(path):
         (nlen,) = struct.unpack_from("<H", buf, pos)
         pos += 2
         name = buf[pos:pos + nlen].decode("utf-8")
+        if not name or "/" in name or "\0" in name or name in (".", ".."):
+            # A shard is a file beside the index, never a path elsewhere.
+            raise CorruptIndexError("%s: shard name %r is not a file name" % (path, name))
         pos += nlen
         size, count, file_crc, footer_crc = SHARD_ROW.unpack_from(buf, pos)
         pos += SHARD_ROW.size
@@ -393,6 +407,13 @@ def _read_trailer(fd, path, size, version):
 
 def _read_shard_footer(path):
     """Index data of one shard from its own header/trailer/footer (no index.kidx)."""
+    try:
+        return _read_shard_footer_bytes(path)
+    except _PARSE_ERRORS as e:
+        raise CorruptShardError(path, "unreadable layout: %s: %s" % (type(e).__name__, e)) from e
+
+
+def _read_shard_footer_bytes(path):
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
@@ -406,6 +427,10 @@ def _read_shard_footer(path):
         except ValueError as e:
             raise CorruptShardError(path, str(e)) from None
         foff, flen, count, fcrc = _read_trailer(fd, path, size, version)
+        if hlen != 32 + slen or hlen > foff:
+            # Checked before reading: a damaged length must not ask for gigabytes.
+            raise CorruptShardError(path, "header length %d: schema length %d says %d, footer at %d"
+                                    % (hlen, slen, 32 + slen, foff))
         if hlen > len(head):
             head = os.pread(fd, hlen, 0)
         if check(head[:28 + slen]) != struct.unpack_from("<I", head, 28 + slen)[0]:
@@ -462,7 +487,10 @@ class KilnDataset:
             acc += s["count"]
         if acc != len(self._keys):
             raise CorruptIndexError("shard record counts sum to %d, %d entries" % (acc, len(self._keys)))
-        self._decode = compile_schema(self.schema_json)
+        try:
+            self._decode = compile_schema(self.schema_json)
+        except (*_PARSE_ERRORS, RecursionError) as e:
+            raise KilnError("%s: the stored schema is not an Avro schema: %s" % (self.path, e)) from e
         self._key_to_index = None
         self._lock = threading.Lock()
         self._pid = None
@@ -592,6 +620,11 @@ class KilnDataset:
         a = self.align if self.align > 1 else 1
         start = off - off % a
         end = -(-(off + length) // a) * a
+        if off + length > self.shards[shard]["size"]:
+            # Checked before reading: a damaged entry must not ask for gigabytes.
+            raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
+                                     "extent [%d, +%d) runs past the %d-byte file"
+                                     % (off, length, self.shards[shard]["size"]))
         data = os.pread(self._fd(shard), end - start, start)
         if len(data) < off + length - start:
             raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
@@ -609,7 +642,12 @@ class KilnDataset:
         return os.path.join(self.root, self.shards[shard]["name"])
 
     def __getitem__(self, i):
-        sample = self._decode(self._read(i))
+        record = self._read(i)
+        try:
+            sample = self._decode(record)
+        except (*_PARSE_ERRORS, UnicodeDecodeError) as e:
+            raise CorruptRecordError(self.shards[self.shard_of(i)]["name"], i, self._keys[i],
+                                     "CRC matches but the record does not decode: %s" % e) from e
         if sample.get("key") != self._keys[i]:
             raise CorruptRecordError(self.shards[self.shard_of(i)]["name"], i, self._keys[i],
                                      "record holds key %r" % sample.get("key"))

@@ -38,6 +38,8 @@ import java.util.TreeMap;
  *     rejected inputs against the previous version; empty for a full run
  * @param labels the class mapping with per-class sample counts, and the metadata table's match
  *     counts; {@link LabelSummary#NONE} for a dataset without either
+ * @param ignoredByReason files under the input that are not inputs, per reason ({@code
+ *     extension}, {@code hidden}; sorted by reason)
  */
 public record Manifest(
     String kilnVersion,
@@ -51,7 +53,8 @@ public record Manifest(
     String schema,
     String runId,
     Map<String, Long> changes,
-    LabelSummary labels) {
+    LabelSummary labels,
+    Map<String, Long> ignoredByReason) {
 
   public static final String FILE_NAME = "manifest.json";
   private static final JsonFactory JSON = new JsonFactory();
@@ -63,6 +66,27 @@ public record Manifest(
     runId = runId == null ? "" : runId;
     changes = new LinkedHashMap<>(changes);
     labels = labels == null ? LabelSummary.NONE : labels;
+    ignoredByReason = new TreeMap<>(ignoredByReason);
+  }
+
+  /** A manifest without classes or metadata table, that ignored no file. */
+  public Manifest(
+      String kilnVersion, String format, long inputs, long written,
+      Map<String, Long> rejectedByReason, List<ShardFile> shards,
+      Map<String, String> configuration, String inputFingerprint, String schema, String runId,
+      Map<String, Long> changes) {
+    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
+        inputFingerprint, schema, runId, changes, LabelSummary.NONE, Map.of());
+  }
+
+  /** A manifest that ignored no file. */
+  public Manifest(
+      String kilnVersion, String format, long inputs, long written,
+      Map<String, Long> rejectedByReason, List<ShardFile> shards,
+      Map<String, String> configuration, String inputFingerprint, String schema, String runId,
+      Map<String, Long> changes, LabelSummary labels) {
+    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
+        inputFingerprint, schema, runId, changes, labels, Map.of());
   }
 
   /** A manifest without classes or metadata table. */
@@ -70,9 +94,9 @@ public record Manifest(
       String kilnVersion, String format, long inputs, long written,
       Map<String, Long> rejectedByReason, List<ShardFile> shards,
       Map<String, String> configuration, String inputFingerprint, String schema, String runId,
-      Map<String, Long> changes) {
+      Map<String, Long> changes, Map<String, Long> ignoredByReason) {
     this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
-        inputFingerprint, schema, runId, changes, LabelSummary.NONE);
+        inputFingerprint, schema, runId, changes, LabelSummary.NONE, ignoredByReason);
   }
 
   /** A manifest of a run without a run id or incremental counts. */
@@ -93,13 +117,24 @@ public record Manifest(
   /** This manifest with a run id and incremental counts. */
   public Manifest withRun(String id, Map<String, Long> changeCounts) {
     return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, id, changeCounts, labels);
+        configuration, inputFingerprint, schema, id, changeCounts, labels, ignoredByReason);
   }
 
   /** This manifest with another {@code labels} object. */
   public Manifest withLabels(LabelSummary summary) {
     return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, runId, changes, summary);
+        configuration, inputFingerprint, schema, runId, changes, summary, ignoredByReason);
+  }
+
+  /** This manifest with the counts of files that were not inputs, per reason. */
+  public Manifest withIgnored(Map<String, Long> ignoredCounts) {
+    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
+        configuration, inputFingerprint, schema, runId, changes, labels, ignoredCounts);
+  }
+
+  /** Total files under the input that were not inputs. */
+  public long ignored() {
+    return ignoredByReason.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Total rejected inputs over all reasons. */
@@ -126,6 +161,8 @@ public record Manifest(
       g.writeNumberField("written", written);
       g.writeNumberField("rejected", rejected());
       writeCounts(g, "rejected_by_reason", rejectedByReason);
+      g.writeNumberField("ignored", ignored());
+      writeCounts(g, "ignored_by_reason", ignoredByReason);
       g.writeEndObject();
       g.writeArrayFieldStart("shards");
       for (ShardFile f : shards) {
@@ -208,6 +245,7 @@ public record Manifest(
     String format = "";
     long[] counts = new long[2]; // inputs, written
     Map<String, Long> reasons = new TreeMap<>();
+    Map<String, Long> ignored = new TreeMap<>();
     List<ShardFile> shards = new ArrayList<>();
     Map<String, Long> changes = new LinkedHashMap<>();
     Map<String, String> conf = new TreeMap<>();
@@ -226,6 +264,7 @@ public record Manifest(
             case "inputs" -> counts[0] = number(q);
             case "written" -> counts[1] = number(q);
             case "rejected_by_reason" -> readCounts(q, reasons);
+            case "ignored_by_reason" -> readCounts(q, ignored);
             default -> q.skipChildren();
           }
         });
@@ -253,7 +292,7 @@ public record Manifest(
       }
     }
     return new Manifest(kilnVersion, format, counts[0], counts[1], reasons, shards, conf,
-        inputFingerprint, schema, runId, changes, labels);
+        inputFingerprint, schema, runId, changes, labels, ignored);
   }
 
   private static ShardFile shard(JsonParser p) throws IOException {

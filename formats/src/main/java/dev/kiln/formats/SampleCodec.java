@@ -296,9 +296,11 @@ public final class SampleCodec {
   /** Decodes one sample from {@code length} bytes of {@code bytes} starting at {@code offset}. */
   public static Sample decode(byte[] bytes, int offset, int length) {
     try {
+      checkLengths(DecoderFactory.get().binaryDecoder(bytes, offset, length, null), true, length);
       return read(DecoderFactory.get().binaryDecoder(bytes, offset, length, null), true);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("not a valid Kiln sample record: " + e.getMessage(), e);
+      String why = e instanceof java.io.EOFException ? "a field runs past its end" : e.getMessage();
+      throw new IllegalArgumentException("not a valid Kiln sample record: " + why, e);
     }
   }
 
@@ -353,12 +355,70 @@ public final class SampleCodec {
     byte[] bytes = new byte[tail.remaining()];
     tail.duplicate().get(bytes);
     try {
+      checkLengths(
+          DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null), false, bytes.length);
       Decoder in = DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null);
       return readAfterImage(in, key, NO_IMAGE);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "not the end of a Kiln sample record (" + key + "): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Walks a record's fields as {@link #read} does, skipping every string, byte string and array
+   * instead of reading it: a length that runs past the record's end then fails here (end of
+   * input) before Avro's decoder allocates it, so a damaged or hostile record cannot ask for
+   * gigabytes. Skipping allocates nothing and costs a varint per field. Array items are counted
+   * against the record's length too (each takes at least a byte): past its end Avro's decoder
+   * reads zeros, so a huge count of empty strings would otherwise be walked item by item.
+   */
+  private static void checkLengths(Decoder in, boolean withKeyAndImage, int length)
+      throws IOException {
+    long items = 0;
+    if (withKeyAndImage) {
+      in.skipString();
+      in.skipBytes();
+    }
+    in.skipString(); // encoding
+    in.readInt();
+    in.readInt();
+    in.readInt();
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      items = countItems(items, n, length);
+      for (long i = 0; i < n; i++) {
+        in.skipString();
+      }
+    }
+    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+      items = countItems(items, n, length);
+      for (long i = 0; i < n; i++) {
+        in.skipFixed(16); // x0, y0, x1, y1
+        in.skipString();
+        in.readInt();
+      }
+    }
+    in.skipString(); // path
+    in.readLong();
+    in.skipString(); // format
+    in.skipString(); // colour model
+    in.readInt();
+    if (in.readIndex() == 1) {
+      in.skipString(); // ICC profile description
+    }
+    for (int i = 0; i < 4; i++) {
+      in.readInt(); // orientation, source width and height, frames
+    }
+    in.skipString(); // content hash
+  }
+
+  private static long countItems(long before, long block, int recordLength) throws IOException {
+    long items = before + block;
+    if (block < 0 || items > recordLength) {
+      throw new IOException("arrays of " + items + " items cannot fit in a " + recordLength
+          + "-byte record");
+    }
+    return items;
   }
 
   /** Reads the fields {@link #write(Sample, Encoder)} writes, in the same order. */

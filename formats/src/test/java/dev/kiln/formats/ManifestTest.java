@@ -43,7 +43,8 @@ class ManifestTest {
         Map.of("size", "256", "input", "/data/fotos \"2026\"/ümlaut 🎞", "output", "/out"),
         "ef".repeat(32),
         SampleCodec.SCHEMA_JSON)
-        .withRun("night-2", changes);
+        .withRun("night-2", changes)
+        .withIgnored(Map.of("extension", 166L, "hidden", 3L));
   }
 
   /** The manifest as the tree model wrote it, field by field in the same order. */
@@ -58,6 +59,9 @@ class ManifestTest {
     counts.put("rejected", m.rejected());
     ObjectNode reasons = counts.putObject("rejected_by_reason");
     m.rejectedByReason().forEach(reasons::put);
+    counts.put("ignored", m.ignored());
+    ObjectNode ignored = counts.putObject("ignored_by_reason");
+    m.ignoredByReason().forEach(ignored::put);
     ArrayNode shards = o.putArray("shards");
     for (ShardFile s : m.shards()) {
       ObjectNode so = shards.addObject();
@@ -132,6 +136,7 @@ class ManifestTest {
     assertEquals(List.of(new ShardFile("shard-00000.kiln", 0, 10, "")), m.shards());
     assertEquals(Map.of("size", "256", "mode", "null"), m.configuration());
     assertEquals(Map.of(), m.changes());
+    assertEquals(Map.of(), m.ignoredByReason(), "a manifest from before ignored files were counted");
     assertEquals("", m.schema());
   }
 

@@ -18,26 +18,30 @@ import java.util.TreeSet;
 public final class InputFiles implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Extensions of the image formats Kiln decodes. */
+  /** Extensions of the image formats Kiln decodes (InputFilesTest checks each format has one). */
   public static final String DEFAULT_EXTENSIONS =
-      "jpg,jpeg,jpe,jfif,png,gif,bmp,dib,tif,tiff,webp,psd,psb,pnm,pbm,pgm,ppm,pam,tga";
+      "jpg,jpeg,jpe,jfif,png,gif,bmp,dib,tif,tiff,webp,psd,psb,pnm,pbm,pgm,ppm,pam,tga,ico,cur,"
+          + "sgi,rgb,rgba,bw,pcx,icns,iff,ilbm,lbm,pict,pct,hdr,rgbe,dds";
 
   private final String glob;
   private final String root;
   private final Set<String> extensions; // empty = all
+  private final boolean keyExtension;
   /** With {@code --split}: the rule, and the split whose inputs these are; else null. */
   private final SplitRule split;
   private final String splitName;
 
-  private InputFiles(String glob, String root, Set<String> extensions) {
-    this(glob, root, extensions, null, null);
+  private InputFiles(String glob, String root, Set<String> extensions, boolean keyExtension) {
+    this(glob, root, extensions, keyExtension, null, null);
   }
 
   private InputFiles(
-      String glob, String root, Set<String> extensions, SplitRule split, String splitName) {
+      String glob, String root, Set<String> extensions, boolean keyExtension, SplitRule split,
+      String splitName) {
     this.glob = glob;
     this.root = root;
     this.extensions = extensions;
+    this.keyExtension = keyExtension;
     this.split = split;
     this.splitName = splitName;
   }
@@ -47,7 +51,7 @@ public final class InputFiles implements Serializable {
    * {@code column:NAME}): the others belong to other splits' datasets, so listing leaves them out.
    */
   public InputFiles onlySplit(SplitRule rule, String name) {
-    return new InputFiles(glob, root, extensions, rule, name);
+    return new InputFiles(glob, root, extensions, keyExtension, rule, name);
   }
 
   /** Whether a listed path (a file, or what a listing rejection names) is in this run's split. */
@@ -61,6 +65,17 @@ public final class InputFiles implements Serializable {
    * @throws IllegalArgumentException naming the flag when either is unusable
    */
   public static InputFiles of(String input, String extensionList) {
+    return of(input, extensionList, false);
+  }
+
+  /**
+   * Interprets {@code --input}, {@code --extensions} and {@code --key-extension}: with {@code
+   * keyExtension}, a key keeps its file's extension ({@code cats/tom.jpg}), so inputs that differ
+   * only in extension no longer share a key.
+   *
+   * @throws IllegalArgumentException naming the flag when either is unusable
+   */
+  public static InputFiles of(String input, String extensionList, boolean keyExtension) {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("--input is required");
     }
@@ -73,7 +88,7 @@ public final class InputFiles implements Serializable {
             "--input=" + input + ": not a directory (give a directory or a glob such as 'dir/**.jpg')");
       }
       String root = dir.toString();
-      return new InputFiles(join(root, "**"), root, exts);
+      return new InputFiles(join(root, "**"), root, exts, keyExtension);
     }
     String prefix = input.substring(0, wildcard);
     int slash = prefix.lastIndexOf('/');
@@ -83,7 +98,7 @@ public final class InputFiles implements Serializable {
       throw new IllegalArgumentException("--input=" + input + ": directory " + root + " does not exist");
     }
     String rest = slash < 0 ? input : input.substring(slash + 1);
-    return new InputFiles(join(root.toString(), rest), root.toString(), exts);
+    return new InputFiles(join(root.toString(), rest), root.toString(), exts, keyExtension);
   }
 
   private static String join(String dir, String rest) {
@@ -136,16 +151,26 @@ public final class InputFiles implements Serializable {
    * '.'), and its extension is selected.
    */
   public boolean accepts(String path) {
+    return ignoreReason(path) == null;
+  }
+
+  /**
+   * Why a matched file is not an input ({@link IgnoredFile#HIDDEN} or {@link
+   * IgnoredFile#EXTENSION}), or null when it is one.
+   */
+  public String ignoreReason(String path) {
     String relative = relative(path);
     if (hiddenBelowRoot(relative)) {
-      return false;
+      return IgnoredFile.HIDDEN;
     }
     if (extensions.isEmpty()) {
-      return true;
+      return null;
     }
     String name = relative.substring(relative.lastIndexOf('/') + 1);
     int dot = name.lastIndexOf('.');
-    return dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    boolean selected =
+        dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    return selected ? null : IgnoredFile.EXTENSION;
   }
 
   /** Whether any segment of the path below the root starts with '.'. */
@@ -168,9 +193,12 @@ public final class InputFiles implements Serializable {
     return glob.equals(join(root, "**"));
   }
 
-  /** The sample key of a matched file. */
+  /** The sample key of a matched file (with its extension under {@code --key-extension}). */
   public String keyOf(String path) {
     String relative = relative(path);
+    if (keyExtension) {
+      return relative;
+    }
     int slash = relative.lastIndexOf('/');
     int dot = relative.lastIndexOf('.');
     return dot > slash + 1 ? relative.substring(0, dot) : relative;

@@ -4,6 +4,8 @@ import dev.kiln.formats.Rejection;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.LocalResources;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -17,19 +19,21 @@ import org.apache.beam.sdk.io.fs.MatchResult;
  *
  * @param files the accepted input files
  * @param rejects inputs rejected while listing
- * @param ignored matched entries that are not inputs (directories, other extensions; remote only)
+ * @param ignoredFiles files that are not inputs (hidden, other extensions), with the reason
  */
-public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rejects, long ignored) {
+public record InputListing(
+    List<MatchResult.Metadata> files, List<Rejection> rejects, List<IgnoredFile> ignoredFiles) {
   public InputListing {
     files = List.copyOf(files);
     rejects = List.copyOf(rejects);
+    ignoredFiles = List.copyOf(ignoredFiles);
   }
 
   /** Lists {@code inputs}. */
   public static InputListing of(InputFiles inputs) throws IOException {
     List<MatchResult.Metadata> files = new ArrayList<>();
     List<Rejection> rejects = new ArrayList<>();
-    long ignored = 0;
+    List<IgnoredFile> ignored = new ArrayList<>();
     if (LocalInputWalker.isLocal(inputs.glob())) {
       LocalInputWalker.walk(
           inputs,
@@ -42,17 +46,37 @@ public record InputListing(List<MatchResult.Metadata> files, List<Rejection> rej
             if (inputs.inSplit(rejection.path())) {
               rejects.add(rejection);
             }
-          });
+          },
+          ignored::add);
     } else {
       for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
-        if (m.resourceId().isDirectory() || !inputs.accepts(m.resourceId().toString())) {
-          ignored++;
-        } else if (inputs.inSplit(m.resourceId().toString())) {
+        if (m.resourceId().isDirectory()) {
+          continue; // not a file: neither an input nor ignored
+        }
+        String path = m.resourceId().toString();
+        String reason = inputs.ignoreReason(path);
+        if (reason != null) {
+          ignored.add(new IgnoredFile(path, reason));
+        } else if (inputs.inSplit(path)) {
           files.add(m);
         }
       }
     }
     return new InputListing(files, rejects, ignored);
+  }
+
+  /** How many files are not inputs. */
+  public long ignored() {
+    return ignoredFiles.size();
+  }
+
+  /** How many files are not inputs, by reason (sorted). */
+  public Map<String, Long> ignoredByReason() {
+    Map<String, Long> counts = new TreeMap<>();
+    for (IgnoredFile f : ignoredFiles) {
+      counts.merge(f.reason(), 1L, Long::sum);
+    }
+    return counts;
   }
 
   /**

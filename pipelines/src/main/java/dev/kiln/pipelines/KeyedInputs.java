@@ -95,9 +95,13 @@ public final class KeyedInputs
     public void process(
         @Element MatchResult.Metadata file,
         OutputReceiver<KV<Integer, KV<String, MatchResult.Metadata>>> out) {
+      if (file.resourceId().isDirectory()) {
+        return; // not a file: neither an input nor ignored
+      }
       String path = file.resourceId().toString();
-      if (file.resourceId().isDirectory() || !inputs.accepts(path)) {
-        KilnCounters.counter("ignored").inc();
+      String ignoreReason = inputs.ignoreReason(path);
+      if (ignoreReason != null) {
+        KilnCounters.ignored(ignoreReason);
         return;
       }
       String key = inputs.keyOf(path);

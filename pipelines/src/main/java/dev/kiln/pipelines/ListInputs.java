@@ -83,7 +83,8 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
               KilnCounters.inputRejected(rejection.reason());
               out.get(REJECTS).output(rejection);
             }
-          });
+          },
+          ignored -> KilnCounters.ignored(ignored.reason()));
     }
   }
 

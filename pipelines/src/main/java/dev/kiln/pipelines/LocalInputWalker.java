@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * one of its own ancestors is reported once as {@code symlink-loop}, a link to nothing as
  * {@code dangling-symlink}, a directory that cannot be listed as {@code unreadable}. Beam's own
  * glob matching follows loops until paths grow too long and drops dangling links silently.
+ * Files that are not inputs (hidden, other extensions) are reported as ignored, with why.
  */
 public final class LocalInputWalker {
   /** A regular file found under the root. */
@@ -29,10 +30,23 @@ public final class LocalInputWalker {
 
   /**
    * Walks {@code inputs.root()}, handing each accepted file to {@code files} and each input
-   * that cannot be read to {@code rejects}.
+   * that cannot be read to {@code rejects}; files that are not inputs are not reported.
    */
   public static void walk(InputFiles inputs, Consumer<Found> files, Consumer<Rejection> rejects)
       throws IOException {
+    walk(inputs, files, rejects, ignored -> {});
+  }
+
+  /**
+   * Walks {@code inputs.root()}, handing each accepted file to {@code files}, each input that
+   * cannot be read to {@code rejects}, and every other file the input names to {@code ignored}
+   * with its reason, so that every file is accounted for. Hidden directories are walked too
+   * (every file in them is ignored as {@code hidden}); with a glob, files it does not match are
+   * not the input's and are not reported.
+   */
+  public static void walk(
+      InputFiles inputs, Consumer<Found> files, Consumer<Rejection> rejects,
+      Consumer<IgnoredFile> ignored) throws IOException {
     Path root = Path.of(inputs.root());
     // A directory input takes every file below it: no glob to test each against.
     PathMatcher matcher =
@@ -43,26 +57,21 @@ public final class LocalInputWalker {
         Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            if (!dir.equals(root) && inputs.hidden(dir.toString())) {
-              return FileVisitResult.SKIP_SUBTREE; // hidden directory
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String path = file.toString();
-            if (!matcher.matches(file) || !inputs.accepts(path)) {
+            if (attrs.isDirectory() || !matcher.matches(file)) {
               return FileVisitResult.CONTINUE;
             }
-            if (attrs.isSymbolicLink()) {
+            String path = file.toString();
+            String ignoreReason = inputs.ignoreReason(path);
+            if (ignoreReason != null) {
+              ignored.accept(new IgnoredFile(path, ignoreReason));
+            } else if (attrs.isSymbolicLink()) {
               // FOLLOW_LINKS hands over the link itself only when its target does not exist.
               rejects.accept(rejection(inputs, file, "dangling-symlink", "symbolic link to "
                   + linkTarget(file) + ", which does not exist"));
             } else if (attrs.isRegularFile()) {
               files.accept(new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
-            } else if (!attrs.isDirectory()) {
+            } else {
               rejects.accept(rejection(inputs, file, "not-a-file", "not a regular file (device, pipe or socket)"));
             }
             return FileVisitResult.CONTINUE;
@@ -70,7 +79,10 @@ public final class LocalInputWalker {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
-            if (e instanceof FileSystemLoopException) {
+            if (!file.equals(root) && inputs.hidden(file.toString())) {
+              // Inside a hidden directory nothing is an input, not even an unreadable entry.
+              ignored.accept(new IgnoredFile(file.toString(), IgnoredFile.HIDDEN));
+            } else if (e instanceof FileSystemLoopException) {
               rejects.accept(rejection(inputs, file, "symlink-loop",
                   "symbolic link to " + linkTarget(file) + " leads back to one of its own parent directories"));
             } else if (e instanceof NoSuchFileException) {

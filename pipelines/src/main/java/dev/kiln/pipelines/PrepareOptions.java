@@ -131,6 +131,21 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setExtensions(String value);
 
+  @Description("Keys keep the file extension (cats/tom.jpg instead of cats/tom), so inputs that"
+      + " differ only in extension (a.jpg, a.png) are both written instead of both rejected as"
+      + " duplicate-key.")
+  @Default.Boolean(false)
+  boolean getKeyExtension();
+
+  void setKeyExtension(boolean value);
+
+  @Description("Also write ignored.jsonl in the output: every file under --input that is not an"
+      + " input, with its reason (extension, hidden).")
+  @Default.Boolean(false)
+  boolean getListIgnored();
+
+  void setListIgnored(boolean value);
+
   @Description("Exit with code 3 when rejected inputs exceed this fraction of all inputs.")
   @Default.Double(0.01)
   double getMaxRejectFraction();

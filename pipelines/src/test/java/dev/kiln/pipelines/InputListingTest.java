@@ -46,4 +46,57 @@ class InputListingTest {
       assertEquals(FileSystems.matchNewResource(p.toString(), false), m.resourceId());
     }
   }
+
+  /** Every file under the input is an input or ignored with a reason, hidden directories too. */
+  @Test
+  void everyFileIsAnInputOrIgnoredWithItsReason() throws Exception {
+    Path in = tmp.resolve("in");
+    Files.createDirectories(in.resolve("a/.cache"));
+    Files.createDirectories(in.resolve(".git/objects"));
+    Files.writeString(in.resolve("a/x.jpg"), "x");
+    Files.writeString(in.resolve("a/y.PNG"), "y");
+    Files.writeString(in.resolve("a/notes.txt"), "n");
+    Files.writeString(in.resolve("README"), "r");
+    Files.writeString(in.resolve(".DS_Store"), "d");
+    Files.writeString(in.resolve("a/.cache/t.jpg"), "t");
+    Files.writeString(in.resolve(".git/HEAD"), "h");
+    Files.writeString(in.resolve(".git/objects/ab"), "o");
+    Files.createSymbolicLink(in.resolve("a/gone.txt"), in.resolve("missing.txt"));
+
+    InputListing listing =
+        InputListing.of(InputFiles.of(in.toString(), InputFiles.DEFAULT_EXTENSIONS));
+
+    assertEquals(2, listing.inputs());
+    assertEquals(java.util.Map.of("extension", 3L, "hidden", 4L), listing.ignoredByReason());
+    long entries;
+    try (Stream<Path> all = Files.walk(in)) {
+      entries = all.filter(p -> !Files.isDirectory(p)).count();
+    }
+    assertEquals(entries, listing.inputs() + listing.ignored(), "inputs + ignored = files");
+    assertEquals(
+        List.of(new IgnoredFile(in + "/.git/HEAD", "hidden"), new IgnoredFile(in + "/.git/objects/ab", "hidden")),
+        listing.ignoredFiles().stream().filter(f -> f.path().contains(".git")).sorted(
+            java.util.Comparator.comparing(IgnoredFile::path)).toList());
+
+    InputListing all = InputListing.of(InputFiles.of(in.toString(), "all"));
+    assertEquals(5, all.inputs(), "every visible file, the dangling link a rejection");
+    assertEquals(java.util.Map.of("hidden", 4L), all.ignoredByReason());
+  }
+
+  @Test
+  void aGlobAccountsForTheFilesItMatches() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("x.jpg"), "x");
+    Files.writeString(in.resolve("x.txt"), "x");
+    Files.writeString(in.resolve("y.gif"), "y");
+    InputListing listing = InputListing.of(InputFiles.of(in + "/x.*", "jpg"));
+    assertEquals(1, listing.inputs());
+    assertEquals(List.of(new IgnoredFile(in + "/x.txt", "extension")), listing.ignoredFiles());
+  }
+
+  @Test
+  void ignoredLinesAreJson() {
+    assertEquals("{\"path\":\"/in/a \\\"b\\\".txt\",\"reason\":\"extension\"}",
+        new IgnoredFile("/in/a \"b\".txt", "extension").toJsonLine());
+  }
 }

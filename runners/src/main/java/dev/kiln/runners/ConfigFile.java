@@ -43,6 +43,9 @@ public final class ConfigFile {
       throw new UsageException("--config=" + file + ": expected a mapping of setting: value");
     }
     for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (e.getKey() instanceof Map<?, ?> || e.getKey() instanceof List<?>) {
+        throw new UsageException("--config=" + file + ": a setting's name must be a plain word");
+      }
       String key = String.valueOf(e.getKey());
       Object value = e.getValue();
       if (value instanceof Map<?, ?>) {
@@ -50,6 +53,12 @@ public final class ConfigFile {
             "--config=" + file + ": setting '" + key + "' must be a scalar or a list, not a mapping");
       }
       if (value instanceof List<?> list) {
+        // Nested lists are refused rather than printed: YAML aliases can make a list that
+        // contains itself, which would never finish printing.
+        if (list.stream().anyMatch(v -> v instanceof Map<?, ?> || v instanceof List<?>)) {
+          throw new UsageException(
+              "--config=" + file + ": setting '" + key + "' must be a list of scalars");
+        }
         settings.put(key, String.join(",", list.stream().map(String::valueOf).toList()));
       } else {
         settings.put(key, value == null ? "" : String.valueOf(value));

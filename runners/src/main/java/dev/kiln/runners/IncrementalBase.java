@@ -29,7 +29,7 @@ final class IncrementalBase {
       Set.of(
           "input", "output", "config", "runner", "overwrite", "versioned", "incremental",
           "keep-versions", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
-          "extensions", "shard-size", "align",
+          "extensions", "list-ignored", "shard-size", "align",
           // Label settings change no image: carried samples are relabelled without decoding.
           "labels", "classes", "metadata", "metadata-key",
           "metadata-required", "split");

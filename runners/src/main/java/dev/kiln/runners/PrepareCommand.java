@@ -3,6 +3,7 @@ package dev.kiln.runners;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
+import dev.kiln.pipelines.IgnoredFile;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
@@ -80,7 +81,8 @@ public final class PrepareCommand {
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
         return new SplitPrepare(out, err).run(args, options);
       }
-      inputs = InputFiles.of(options.getInput(), options.getExtensions());
+      inputs =
+          InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension());
       if (split != null && split.rule() != null) {
         inputs = inputs.onlySplit(split.rule(), split.name());
       }
@@ -156,8 +158,9 @@ public final class PrepareCommand {
     }
 
     out.printf(
-        "kiln: preparing %d inputs from %s on %s -> %s%s%n",
-        listing.inputs(), inputs.root(), parsed.runner().flag(), output.target(),
+        "kiln: preparing %d inputs%s from %s on %s -> %s%s%n",
+        listing.inputs(), listing.ignored() == 0 ? "" : " (" + listing.ignored() + " files ignored)",
+        inputs.root(), parsed.runner().flag(), output.target(),
         previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     Map<String, Long> counters;
@@ -192,7 +195,10 @@ public final class PrepareCommand {
                 output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
                 previousVersion != null);
       }
-      manifest = manifest.withRun(runId, manifest.changes());
+      manifest = manifest.withRun(runId, manifest.changes()).withIgnored(listing.ignoredByReason());
+      if (options.getListIgnored()) {
+        IgnoredFile.writeAll(output.staging(), listing.ignoredFiles());
+      }
       if (!labels.classes().isEmpty() || labels.metadataRows() >= 0) {
         manifest =
             manifest.withLabels(
@@ -265,7 +271,11 @@ public final class PrepareCommand {
       throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
     }
     if (listing.inputs() == 0) {
-      throw new UsageException("--input=" + input + ": no image files found (see --extensions)");
+      StringBuilder ignored = new StringBuilder();
+      listing.ignoredByReason().forEach((reason, n) ->
+          ignored.append(ignored.length() == 0 ? "; " : ", ").append(n).append(' ').append(reason));
+      throw new UsageException("--input=" + input + ": no image files found"
+          + (ignored.length() == 0 ? "" : ignored + " ignored") + " (see --extensions)");
     }
     return listing;
   }

@@ -35,11 +35,13 @@ final class RunSummary {
   void print(PrintStream out) {
     StringJoiner reasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
     manifest.rejectedByReason().forEach((reason, n) -> reasons.add(reason + ": " + n));
+    StringJoiner ignoredReasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
+    manifest.ignoredByReason().forEach((reason, n) -> ignoredReasons.add(reason + ": " + n));
     long bytes = manifest.shards().stream().mapToLong(ShardFile::bytes).sum();
     out.printf(
-        "kiln: done: %d inputs, %d written, %d rejected%s in %.1f s, %.1f images/s%n",
+        "kiln: done: %d inputs, %d written, %d rejected%s, %d ignored%s in %.1f s, %.1f images/s%n",
         manifest.inputs(), manifest.written(), manifest.rejected(), reasons,
-        seconds, manifest.inputs() / Math.max(seconds, 1e-3));
+        manifest.ignored(), ignoredReasons, seconds, manifest.inputs() / Math.max(seconds, 1e-3));
     out.printf(
         "kiln: output %s: %d %s shard(s), %.1f MB, manifest.json, rejects/%n",
         output, manifest.shards().size(), manifest.format(), bytes / 1e6);

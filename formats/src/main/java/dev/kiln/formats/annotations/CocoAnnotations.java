@@ -49,6 +49,9 @@ public final class CocoAnnotations {
       root = new ObjectMapper().readTree(in);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.CharConversionException e) {
+      // Bytes that are no Unicode text in the encoding Jackson detected (UTF-8, -16 or -32).
+      throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("not a COCO file: the top level is not a JSON object");

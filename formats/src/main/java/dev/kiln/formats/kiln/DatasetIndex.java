@@ -206,6 +206,8 @@ public final class DatasetIndex {
       return parse(bytes, indexFile.toString());
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new CorruptIndexException(indexFile, e.getMessage());
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new CorruptIndexException(indexFile, "a table runs past the end of the file");
     }
   }
 
@@ -240,6 +242,13 @@ public final class DatasetIndex {
     }
     String schema = LayoutCodec.utf8(bytes, IDX_SCHEMA, schemaLength, where);
     b.position(IDX_SCHEMA + schemaLength);
+    // Counts are checked against the bytes that could hold them before arrays of that size are
+    // made: a damaged count must not ask for gigabytes.
+    long room = end - (long) b.position();
+    if (s > room / (SHT_NAME_LENGTH_SIZE + SHT_FIXED_SIZE) || total > room / ENT_FIXED_SIZE) {
+      throw new IllegalArgumentException(s + " shards and " + total + " entries cannot fit in "
+          + room + " bytes");
+    }
     int n = (int) total;
     String[] names = new String[s];
     long[] sizes = new long[s];
@@ -250,6 +259,11 @@ public final class DatasetIndex {
     for (int i = 0; i < s; i++) {
       int nameLength = Short.toUnsignedInt(b.getShort());
       names[i] = LayoutCodec.utf8(bytes, b.position(), nameLength, where);
+      if (names[i].isEmpty() || names[i].contains("/") || names[i].indexOf('\0') >= 0
+          || names[i].equals(".") || names[i].equals("..")) {
+        // A shard is a file beside the index, never a path elsewhere.
+        throw new IllegalArgumentException("shard name '" + names[i] + "' is not a file name");
+      }
       b.position(b.position() + nameLength);
       sizes[i] = b.getLong();
       long count = b.getLong();

@@ -66,6 +66,10 @@ public final class KilnShardReader implements Closeable {
             + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(footerCrc)
             + ")");
       }
+      if (trailer.recordCount() > trailer.footerLength() / ENT_FIXED_SIZE) {
+        throw new IllegalArgumentException(trailer.recordCount() + " records cannot fit in a "
+            + trailer.footerLength() + "-byte footer");
+      }
       int n = (int) trailer.recordCount();
       offsets = new long[n];
       lengths = new int[n];
@@ -78,6 +82,8 @@ public final class KilnShardReader implements Closeable {
       }
     } catch (IllegalArgumentException e) {
       throw new CorruptShardException(file, e.getMessage().replace(where + ": ", ""));
+    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+      throw new CorruptShardException(file, "the footer's entries run past its end");
     }
   }
 
@@ -196,9 +202,19 @@ public final class KilnShardReader implements Closeable {
     return b.array();
   }
 
-  /** Record {@code i} decoded. */
+  /**
+   * Record {@code i} decoded.
+   *
+   * @throws CorruptRecordException if its bytes pass their CRC but are not a sample record
+   */
   public Sample get(int i) {
-    return SampleCodec.decode(readRecord(i));
+    byte[] record = readRecord(i);
+    try {
+      return SampleCodec.decode(record);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptRecordException(
+          file, i, keys[i], "CRC matches but the record does not decode: " + e.getMessage());
+    }
   }
 
   /**

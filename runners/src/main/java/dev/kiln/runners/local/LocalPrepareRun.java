@@ -186,9 +186,10 @@ public final class LocalPrepareRun {
       KilnCounters.inputRejected(rejection.reason());
       rejects.accept(rejection);
     }
-    if (listing.ignored() > 0) {
-      KilnCounters.counter("ignored").inc(listing.ignored());
-    }
+    listing.ignoredByReason().forEach((reason, n) -> {
+      KilnCounters.counter(KilnCounters.IGNORED).inc(n);
+      KilnCounters.counter(KilnCounters.IGNORED + "-" + reason).inc(n);
+    });
     Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
     for (MatchResult.Metadata m : listing.files()) {
       byKey.computeIfAbsent(inputs.keyOf(m.resourceId().toString()), k -> new ArrayList<>()).add(m);

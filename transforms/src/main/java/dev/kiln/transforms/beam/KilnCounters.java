@@ -13,6 +13,8 @@ public final class KilnCounters {
   public static final String WRITTEN = "written";
   public static final String BYTES_READ = "bytes-read";
   public static final String BYTES_WRITTEN = "bytes-written";
+  /** Files under the input that are not inputs; {@code ignored-<reason>} counts each reason. */
+  public static final String IGNORED = "ignored";
   /** Prefix of the per-reason rejection counters: {@code rejected-<reason>}. */
   public static final String REJECTED_PREFIX = "rejected-";
 
@@ -33,5 +35,11 @@ public final class KilnCounters {
   public static void inputRejected(String reason) {
     counter(INPUTS).inc();
     rejected(reason).inc();
+  }
+
+  /** Counts a file that is not an input, for its reason ({@code extension}, {@code hidden}). */
+  public static void ignored(String reason) {
+    counter(IGNORED).inc();
+    counter(IGNORED + "-" + reason).inc();
   }
 }

@@ -41,7 +41,7 @@ final class FormatSniffer {
             return "pnm";
         }
         if (n >= 6 && d[0] == 0 && d[1] == 0 && (d[2] == 1 || d[2] == 2) && d[3] == 0 && (d[4] != 0 || d[5] != 0)) {
-            return "ico"; // ICO (type 1) or CUR (type 2), decoded by TwelveMonkeys' BMP plugin
+            return d[2] == 1 ? "ico" : "cur"; // decoded by TwelveMonkeys' BMP plugin
         }
         if (n >= 12 && Bytes.startsWith(d, 4, "ftyp")) {
             String brand = new String(d, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -59,10 +59,48 @@ final class FormatSniffer {
         if (n >= 12 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 12 && Bytes.startsWith(d, 4, "jP  ")) {
             return "jpeg2000";
         }
+        if (Bytes.startsWith(d, 0, "DDS ")) {
+            return "dds";
+        }
+        if (Bytes.startsWith(d, 0, "icns")) {
+            return "icns";
+        }
+        if (Bytes.startsWith(d, 0, "#?RADIANCE") || Bytes.startsWith(d, 0, "#?RGBE")) {
+            return "hdr";
+        }
+        if (n >= 12 && Bytes.startsWith(d, 0, "FORM") && (Bytes.startsWith(d, 8, "ILBM")
+                || Bytes.startsWith(d, 8, "PBM ") || Bytes.startsWith(d, 8, "RGB8") || Bytes.startsWith(d, 8, "RGBN")
+                || Bytes.startsWith(d, 8, "DEEP") || Bytes.startsWith(d, 8, "TVPP"))) {
+            return "iff";
+        }
+        if (n >= 512 && (d[0] & 0xFF) == 0x01 && (d[1] & 0xFF) == 0xDA && (d[2] == 0 || d[2] == 1)
+                && (d[3] == 1 || d[3] == 2)) {
+            return "sgi"; // magic 474, then RLE flag and bytes per channel
+        }
+        if (n >= 128 && d[0] == 0x0A && (d[1] == 0 || (d[1] >= 2 && d[1] <= 5)) && (d[2] == 0 || d[2] == 1)
+                && (d[3] == 1 || d[3] == 2 || d[3] == 4 || d[3] == 8)) {
+            return "pcx"; // manufacturer 10, version, encoding, bits per plane
+        }
+        if (isPict(d, 0) || isPict(d, 512)) {
+            return "pict";
+        }
         if (looksLikeTga(d)) {
             return "tga";
         }
         return null;
+    }
+
+    /**
+     * A PICT picture (optionally after a 512-byte application header): size and frame, then the
+     * version opcode, 0x1101 for version 1 or 0x0011 0x02FF for version 2.
+     */
+    private static boolean isPict(byte[] d, int at) {
+        int v = at + 10;
+        if (d.length < v + 4) {
+            return false;
+        }
+        return ((d[v] & 0xFF) == 0x11 && (d[v + 1] & 0xFF) == 0x01)
+                || ((d[v] & 0xFF) == 0x00 && (d[v + 1] & 0xFF) == 0x11 && (d[v + 2] & 0xFF) == 0x02 && (d[v + 3] & 0xFF) == 0xFF);
     }
 
     private static boolean isPnmSpace(byte b) {

@@ -1,5 +1,7 @@
 package dev.kiln.transforms.image;
 
+import com.twelvemonkeys.imageio.plugins.hdr.HDRImageReadParam;
+import com.twelvemonkeys.imageio.plugins.hdr.tonemap.NullToneMapper;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
@@ -115,11 +117,22 @@ final class ImageDecoder {
                 checkPngChunks(input);
             } else if (format.equals("webp")) {
                 checkRiffLength(input);
+            } else {
+                DeclaredLength.check(format, input);
             }
             ImageReadParam param = reader.getDefaultReadParam();
+            if (param instanceof HDRImageReadParam hdr) {
+                // A Radiance picture holds linear light: clipped to [0, 1] and then encoded as sRGB
+                // (as image viewers show it, LinearLightSamples), not squeezed by the plugin's
+                // default curve.
+                hdr.setToneMapper(new NullToneMapper());
+            }
             ColorSpace jpegSpace = jpeg != null && jpeg.components() == 3 ? prepareJpegDestination(reader, param, width, height) : null;
             BufferedImage image = reader.read(0, param);
             checkWarnings(warnings);
+            if (param instanceof HDRImageReadParam) {
+                LinearLightSamples.encodeSrgb(image);
+            }
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw new ImageRejectedException("decode", "corrupt",
                         "decoded " + image.getWidth() + "x" + image.getHeight() + " but header said " + width + "x" + height);
@@ -243,7 +256,15 @@ final class ImageDecoder {
         }
     }
 
-    private static ImageRejectedException classify(String stage, IOException e, List<String> warnings) {
+    static ImageRejectedException classify(String stage, IOException e, List<String> warnings) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // TwelveMonkeys reports a heap too full for the destination image as an IIOException
+            // ("Unable to allocate destination image of N bytes") caused by the OutOfMemoryError:
+            // memory, not damage.
+            if (t instanceof OutOfMemoryError) {
+                return new ImageRejectedException(stage, "out-of-memory", "decoder ran out of memory: " + e.getMessage(), e);
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EOFException) {
                 return new ImageRejectedException(stage, "truncated", "input ended early: " + e.getMessage(), e);

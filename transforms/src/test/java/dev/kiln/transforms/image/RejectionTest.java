@@ -17,6 +17,18 @@ class RejectionTest {
     }
 
     @Test
+    void aDecoderOutOfMemoryIsOutOfMemoryNotCorrupt() {
+        // What TwelveMonkeys throws when the heap cannot hold the destination image.
+        javax.imageio.IIOException e = new javax.imageio.IIOException(
+                "Unable to allocate destination image of 300000000 bytes", new OutOfMemoryError("Java heap space"));
+        ImageRejectedException r = ImageDecoder.classify("decode", e, java.util.List.of());
+        assertEquals("out-of-memory", r.reason());
+        assertEquals("decode", r.stage());
+        assertEquals("corrupt", ImageDecoder.classify("decode", new javax.imageio.IIOException("bad IFD"),
+                java.util.List.of()).reason());
+    }
+
+    @Test
     void emptyFile() {
         ImageRejectedException e = reject(new byte[0]);
         assertEquals("empty-file", e.reason());
