@@ -157,7 +157,11 @@ class BadInputsTest {
     assertEquals(0, tooLarge.code(), tooLarge.err());
     assertEquals(Map.of("file-too-large", 1L), Manifest.readFrom(out).rejectedByReason());
 
-    Files.copy(SAMPLES.resolve("food/coffee.jpg"), in.resolve("other.jpg"));
+    // Large enough (25 MP) that no decode can finish before the worker starts waiting for it, even
+    // on a loaded machine; a small photo sometimes did, and was written within the 0.1 ms limit.
+    writeLargeJpeg(in.resolve("other.jpg"), 5000, 5000);
+    Files.delete(in.resolve("big.jpg"));
+    writeLargeJpeg(in.resolve("big.jpg"), 5000, 5000);
     PrepareCommandTest.Run slow =
         PrepareCommandTest.kiln("prepare", "--input=" + in, "--output=" + out, "--overwrite",
             "--max-reject-fraction=1", "--decode-timeout=0.0001");
@@ -165,6 +169,20 @@ class BadInputsTest {
     Manifest m = Manifest.readFrom(out);
     assertEquals(2, m.inputs());
     assertEquals(Map.of("decode-timeout", 2L), m.rejectedByReason(), "both timed out, neither hung the worker");
+  }
+
+  /** A {@code width} x {@code height} JPEG of a pattern that does not compress to nothing. */
+  static void writeLargeJpeg(Path file, int width, int height) throws IOException {
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, ((x * 7) ^ (y * 13)) * 0x010101 + (x * y) % 251);
+      }
+    }
+    if (!javax.imageio.ImageIO.write(image, "jpeg", file.toFile())) {
+      throw new IOException("no JPEG writer");
+    }
   }
 
   static byte[] zip() throws IOException {
