@@ -98,46 +98,8 @@ public final class ReadBenchmark {
     if (population == 0 && samples > 0) {
       throw new IllegalArgumentException("nothing to read: population is 0");
     }
-    int[] order = permutation(population, samples, seed);
-    long[] latencies = new long[samples];
-    AtomicInteger cursor = new AtomicInteger();
-    AtomicLong bytes = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CountDownLatch ready = new CountDownLatch(threads);
-    CountDownLatch go = new CountDownLatch(1);
-    Thread[] workers = new Thread[threads];
-    for (int t = 0; t < threads; t++) {
-      workers[t] = new Thread(() -> {
-        ready.countDown();
-        long mine = 0;
-        try {
-          go.await();
-          for (int k; (k = cursor.getAndIncrement()) < samples && failure.get() == null; ) {
-            long t0 = System.nanoTime();
-            mine += reader.read(order[k]);
-            latencies[k] = System.nanoTime() - t0;
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-        bytes.addAndGet(mine);
-      }, "kiln-read-bench-" + t);
-      workers[t].start();
-    }
-    ready.await();
-    long start = System.nanoTime();
-    go.countDown();
-    for (Thread w : workers) {
-      w.join();
-    }
-    double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-    if (failure.get() != null) {
-      throw new IllegalStateException("benchmark read failed", failure.get());
-    }
-    Arrays.sort(latencies);
-    return new Result(threads, samples, bytes.get(), seconds, samples / seconds,
-        bytes.get() / (1024.0 * 1024.0) / seconds, percentile(latencies, 0.50) / 1e3,
-        percentile(latencies, 0.99) / 1e3, directIo, -1);
+    // One share, the whole permutation, that every thread pulls from.
+    return runShares(new int[][] {permutation(population, samples, seed)}, threads, directIo, reader);
   }
 
   /**
@@ -212,7 +174,7 @@ public final class ReadBenchmark {
           failure.compareAndSet(null, e);
         }
         bytes.addAndGet(mine);
-      }, "kiln-rank-bench-" + share + "-" + t % threadsPerShare);
+      }, "kiln-read-bench-" + share + "-" + t % threadsPerShare);
       workers[t].start();
     }
     ready.await();
