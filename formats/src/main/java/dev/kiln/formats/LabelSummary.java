@@ -98,9 +98,18 @@ public record LabelSummary(List<ClassCount> classes, long metadataRows, long row
       g.writeEndObject();
     }
     g.writeEndArray();
-    if (metadataRows >= 0) {
+    writeMetadata(g, metadataRows, rowsWithoutInput);
+  }
+
+  /**
+   * Writes the {@code metadata} object (a table's rows, and those matching no input) when a table
+   * was read ({@code rows >= 0}): in a dataset's manifest and in a split root's.
+   */
+  public static void writeMetadata(JsonGenerator g, long rows, long rowsWithoutInput)
+      throws IOException {
+    if (rows >= 0) {
       g.writeObjectFieldStart("metadata");
-      g.writeNumberField("rows", metadataRows);
+      g.writeNumberField("rows", rows);
       g.writeNumberField("rows_without_input", rowsWithoutInput);
       g.writeEndObject();
     }

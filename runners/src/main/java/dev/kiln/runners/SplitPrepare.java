@@ -3,6 +3,7 @@ package dev.kiln.runners;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.pipelines.InputFiles;
@@ -236,12 +237,7 @@ final class SplitPrepare {
         g.writeEndObject();
       }
       g.writeEndArray();
-      if (metadataRows >= 0) {
-        g.writeObjectFieldStart("metadata");
-        g.writeNumberField("rows", metadataRows);
-        g.writeNumberField("rows_without_input", rowsWithoutInput);
-        g.writeEndObject();
-      }
+      LabelSummary.writeMetadata(g, metadataRows, rowsWithoutInput);
       g.writeEndObject();
     }
     replace(root.resolve(ROOT_MANIFEST), bytes.toByteArray());
