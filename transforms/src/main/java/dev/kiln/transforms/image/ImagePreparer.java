@@ -146,7 +146,7 @@ public final class ImagePreparer {
                 FrameMapping mapping = new FrameMapping(orientation, sw, sh,
                         (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
                         (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
-                results.add(new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), small.channels(),
+                results.add(new PreparedImage(bytes, settings.encoding().flag(), small.width(), small.height(), small.channels(),
                         info, mapping));
             }
             return results;
@@ -174,12 +174,12 @@ public final class ImagePreparer {
 
     private byte[] encode(RgbImage img) throws IOException {
         switch (settings.encoding()) {
-            case "jpeg":
+            case JPEG:
                 if (jpegEncoder == null) {
                     jpegEncoder = new JpegEncoder(settings.quality());
                 }
                 return jpegEncoder.encode(img);
-            case "png": return PngEncoder.encode(img);
+            case PNG: return PngEncoder.encode(img);
             default: return img.rgb();
         }
     }

@@ -12,6 +12,7 @@ import dev.kiln.transforms.image.Frame;
 import dev.kiln.transforms.image.FrameMapping;
 import dev.kiln.transforms.image.ImagePreparer;
 import dev.kiln.transforms.image.ImageRejectedException;
+import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.PreparedImage;
 import dev.kiln.transforms.image.ResizeMode;
@@ -92,7 +93,7 @@ class FramingGeometryTest {
   }
 
   static PrepareSettings settings(ResizeMode mode, int w, int h) {
-    return new PrepareSettings(mode, w, h, "raw", 90, 1L << 30, 0xFFFFFF, PAD, true);
+    return new PrepareSettings(mode, w, h, Encoding.RAW, 90, 1L << 30, 0xFFFFFF, PAD, true);
   }
 
   static Framer.Preparer preparer(PrepareSettings s) {

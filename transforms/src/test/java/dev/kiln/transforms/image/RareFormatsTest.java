@@ -24,7 +24,7 @@ class RareFormatsTest {
     private static final int[][] QUADRANTS = {{220, 30, 30}, {30, 200, 40}, {30, 40, 210}, {240, 240, 240}};
 
     private final ImagePreparer preparer =
-            new ImagePreparer(PrepareSettings.defaults().withResize(ResizeMode.NONE, 256, 256).withEncoding("raw"));
+            new ImagePreparer(PrepareSettings.defaults().withResize(ResizeMode.NONE, 256, 256).withEncoding(Encoding.RAW));
 
     static byte[] fixture(String name) {
         try (InputStream in = RareFormatsTest.class.getResourceAsStream("/formats/" + name)) {

@@ -69,10 +69,10 @@ class RejectionTest {
     @Test
     void pixelLimitComesFromSettings() throws Exception {
         byte[] jpeg = JpegEncoder.encode(TestImages.photoLike(200, 100, 1), 90);
-        PrepareSettings tight = new PrepareSettings(ResizeMode.CENTER_CROP, 64, 64, "jpeg", 90, 19_999, 0xFFFFFF, 0, true);
+        PrepareSettings tight = new PrepareSettings(ResizeMode.CENTER_CROP, 64, 64, Encoding.JPEG, 90, 19_999, 0xFFFFFF, 0, true);
         ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> new ImagePreparer(tight).prepare(jpeg));
         assertEquals("too-many-pixels", e.reason());
-        PrepareSettings exact = new PrepareSettings(ResizeMode.CENTER_CROP, 64, 64, "jpeg", 90, 20_000, 0xFFFFFF, 0, true);
+        PrepareSettings exact = new PrepareSettings(ResizeMode.CENTER_CROP, 64, 64, Encoding.JPEG, 90, 20_000, 0xFFFFFF, 0, true);
         assertEquals(64, new ImagePreparer(exact).prepare(jpeg).width());
     }
 
@@ -112,22 +112,22 @@ class RejectionTest {
     @Test
     void settingsValidationNamesTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 0, 10, "jpeg", 90, 1, 0, 0, true));
+                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 0, 10, Encoding.JPEG, 90, 1, 0, 0, true));
         assertTrue(e.getMessage().startsWith("width"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 10, -1, "jpeg", 90, 1, 0, 0, true));
+                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 10, -1, Encoding.JPEG, 90, 1, 0, 0, true));
         assertTrue(e.getMessage().startsWith("height"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 10, 10, "webp", 90, 1, 0, 0, true));
+                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 10, 10, null, 90, 1, 0, 0, true));
         assertTrue(e.getMessage().startsWith("encoding"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 10, 10, "png", 101, 1, 0, 0, true));
+                () -> new PrepareSettings(ResizeMode.CENTER_CROP, 10, 10, Encoding.PNG, 101, 1, 0, 0, true));
         assertTrue(e.getMessage().startsWith("quality"), e.getMessage());
         PrepareSettings d = PrepareSettings.defaults();
         assertEquals(ResizeMode.CENTER_CROP, d.mode());
         assertEquals(256, d.width());
         assertEquals(256, d.height());
-        assertEquals("jpeg", d.encoding());
+        assertEquals(Encoding.JPEG, d.encoding());
         assertEquals(90, d.quality());
         assertEquals(100_000_000L, d.maxPixels());
         assertEquals(0xFFFFFF, d.background());
