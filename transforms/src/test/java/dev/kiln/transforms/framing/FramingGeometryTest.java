@@ -291,13 +291,13 @@ class FramingGeometryTest {
     ImageRejectedException none =
         assertThrows(ImageRejectedException.class,
             () -> Framer.frame(png, List.of(), framing(FramingMode.PER_OBJECT, FrameObject.UNION), preparer(s)));
-    assertEquals("frame", none.stage());
-    assertEquals("no-objects", none.reason());
+    assertEquals("frame", none.stage().code());
+    assertEquals("no-objects", none.reason().code());
     Annotation outside = new Annotation(500, 10, 520, 30, "ghost", 3);
     ImageRejectedException ghost =
         assertThrows(ImageRejectedException.class,
             () -> Framer.frame(png, List.of(outside), framing(FramingMode.PER_OBJECT, FrameObject.UNION), preparer(s)));
-    assertEquals("no-objects", ghost.reason());
+    assertEquals("no-objects", ghost.reason().code());
   }
 
   @Test

@@ -51,7 +51,7 @@ class JpegOddTest {
     void brokenFilesAreRejected(String name, String reason) {
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
                 () -> new ImagePreparer(PrepareSettings.defaults()).prepare(TestImages.jpegOdd(name)));
-        assertEquals(reason, e.reason(), e.getMessage());
+        assertEquals(reason, e.reason().code(), e.getMessage());
     }
 
     @Test

@@ -68,7 +68,7 @@ class PngSuiteTest {
             new ImagePreparer(PrepareSettings.defaults()).prepare(TestImages.read(file));
             fail("corrupt file was accepted: " + file.getFileName());
         } catch (ImageRejectedException e) {
-            assertTrue(CORRUPT_REASONS.contains(e.reason()), file.getFileName() + " -> " + e.getMessage());
+            assertTrue(CORRUPT_REASONS.contains(e.reason().code()), file.getFileName() + " -> " + e.getMessage());
         }
     }
 

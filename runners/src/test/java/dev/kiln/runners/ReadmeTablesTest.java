@@ -3,18 +3,19 @@ package dev.kiln.runners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.formats.RejectReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's settings table is the settings' declarations ({@link
- * dev.kiln.pipelines.PrepareOptions}) as {@link OptionsHelp#markdownTable()} renders them: a
- * setting added, changed or removed in one place and not the other fails here, with the table to
+ * The README's tables of settings and of rejection reasons are the declarations ({@link
+ * dev.kiln.pipelines.PrepareOptions}, {@link RejectReason}) as they render them: a setting or
+ * reason added, changed or removed in one place and not the other fails here, with the table to
  * paste between the markers.
  */
-class SettingsTableTest {
+class ReadmeTablesTest {
   static final Path README = Path.of("..", "README.md");
 
   /** The text of {@code file} between {@code <!-- NAME:begin -->} and {@code <!-- NAME:end -->}. */
@@ -26,6 +27,15 @@ class SettingsTableTest {
     int to = text.indexOf(end);
     assertTrue(from >= 0 && to > from, file + " has no " + begin.trim() + " ... " + end + " markers");
     return text.substring(from + begin.length(), to);
+  }
+
+  @Test
+  void readmeReasonsTableIsTheRejectReasons() throws IOException {
+    String expected = RejectReason.markdownTable();
+    assertEquals(
+        expected, between(README, "reasons"),
+        "README.md's rejection reasons table differs from RejectReason; put this between its"
+            + " markers:\n" + expected);
   }
 
   @Test
