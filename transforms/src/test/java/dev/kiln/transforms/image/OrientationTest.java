@@ -72,7 +72,7 @@ class OrientationTest {
     }
 
     static byte[] pngWithOrientation(RgbImage stored, int o) throws Exception {
-        byte[] png = PngEncoder.encode(stored);
+        byte[] png = new PngEncoder().encode(stored);
         int afterIhdr = 8 + 25;
         return TestImages.concat(java.util.Arrays.copyOf(png, afterIhdr), TestImages.pngChunk("eXIf", exifTiff(o)),
                 java.util.Arrays.copyOfRange(png, afterIhdr, png.length));
