@@ -117,6 +117,13 @@ final class Orientation {
     /**
      * EXIF orientation found in the container, or 1. Looks at JPEG APP1 "Exif", PNG eXIf, WebP EXIF
      * chunks and a TIFF file's own IFD0. Never throws: malformed metadata means "no orientation".
+     *
+     * <p>The EXIF block itself is read by TwelveMonkeys ({@link ExifOrientation}). Finding it stays
+     * here: {@code imageio-metadata} has no PNG or WebP chunk reader, and a JPEG's APP1 comes from
+     * {@link JpegMarkers}, the header scan that also gives the decoder the frame, Adobe and ICC
+     * facts. TwelveMonkeys' {@code JPEGSegmentUtil} finds the same EXIF bytes in all 9,469 JPEGs of
+     * the benchmark corpus, samples and odd JPEGs, but as a second pass over the header, at 4-23 us
+     * per file against 0.7 us ({@code ExifOrientationBenchmark}).
      */
     static int read(String format, byte[] data) {
         try {
@@ -125,7 +132,7 @@ final class Orientation {
                 case "jpeg": v = fromJpeg(data); break;
                 case "png": v = fromPng(data); break;
                 case "webp": v = fromWebp(data); break;
-                case "tiff": v = fromTiff(data, 0, data.length); break;
+                case "tiff": v = ExifOrientation.read(data, 0, data.length); break;
                 default: v = 1;
             }
             return sanitize(v);
@@ -136,7 +143,7 @@ final class Orientation {
 
     private static int fromJpeg(byte[] d) {
         JpegMarkers m = JpegMarkers.parse(d);
-        return m.exifOffset() >= 0 ? fromTiff(d, m.exifOffset(), m.exifLength()) : 1;
+        return m.exifOffset() >= 0 ? ExifOrientation.read(d, m.exifOffset(), m.exifLength()) : 1;
     }
 
     private static int fromPng(byte[] d) {
@@ -148,7 +155,7 @@ final class Orientation {
             }
             int type = Bytes.be32(d, p + 4);
             if (type == 0x65584966 /* eXIf */) {
-                return fromTiff(d, p + 8, len);
+                return ExifOrientation.read(d, p + 8, len);
             }
             if (type == 0x49444154 /* IDAT */ || type == 0x49454E44 /* IEND */) {
                 // eXIf after IDAT is allowed by the spec but rare; keep the scan short and cheap.
@@ -171,42 +178,11 @@ final class Orientation {
                 int start = p + 8;
                 // Some writers keep the JPEG-style "Exif\0\0" prefix inside the chunk.
                 if (len > 6 && d[start] == 'E' && d[start + 1] == 'x' && d[start + 2] == 'i' && d[start + 3] == 'f') {
-                    return fromTiff(d, start + 6, len - 6);
+                    return ExifOrientation.read(d, start + 6, len - 6);
                 }
-                return fromTiff(d, start, len);
+                return ExifOrientation.read(d, start, len);
             }
             p += 8 + len + (len & 1);
-        }
-        return 1;
-    }
-
-    /** Orientation tag in IFD0 of the TIFF structure at {@code [off, off+len)}, or 1. */
-    static int fromTiff(byte[] d, int off, int len) {
-        int end = Math.min(d.length, off + len);
-        if (off + 8 > end) {
-            return 1;
-        }
-        boolean le;
-        if (d[off] == 'I' && d[off + 1] == 'I') {
-            le = true;
-        } else if (d[off] == 'M' && d[off + 1] == 'M') {
-            le = false;
-        } else {
-            return 1;
-        }
-        long ifd = Integer.toUnsignedLong(le ? Bytes.le32(d, off + 4) : Bytes.be32(d, off + 4));
-        if (ifd < 8 || off + ifd + 2 > end) {
-            return 1;
-        }
-        int p = (int) (off + ifd);
-        int count = le ? Bytes.le16(d, p) : Bytes.be16(d, p);
-        p += 2;
-        for (int i = 0; i < count && p + 12 <= end; i++, p += 12) {
-            int tag = le ? Bytes.le16(d, p) : Bytes.be16(d, p);
-            if (tag == 0x0112) {
-                // SHORT value, left-justified in the 4-byte value field.
-                return le ? Bytes.le16(d, p + 8) : Bytes.be16(d, p + 8);
-            }
         }
         return 1;
     }
