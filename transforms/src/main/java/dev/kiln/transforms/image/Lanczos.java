@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Separable Lanczos-3 resampling of packed 8-bit RGB on its stored (sRGB-encoded) values.
- * Linear light and alpha need more than 8 bits per sample and go through {@link WideResampler},
+ * Linear light and alpha need more than 8 bits per sample and go through {@link WideLanczos},
  * which shares the tap tables built here.
  *
  * <p>Downscaling stretches the kernel by the scale factor (support {@code 3 / scale} source pixels),
@@ -129,7 +129,7 @@ final class Lanczos {
     static RgbImage resample(RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH) {
         if (src.hasAlpha()) {
             // Alpha must be resampled premultiplied; 8-bit premultiplied colour is too coarse where alpha is low.
-            throw new IllegalArgumentException("RGBA is resampled by WideResampler, not the byte kernels");
+            throw new IllegalArgumentException("RGBA is resampled by WideLanczos, not the byte kernels");
         }
         int sw = src.width();
         int sh = src.height();

@@ -7,7 +7,7 @@ package dev.kiln.transforms.image;
  * <p>8-bit RGB is resampled on its encoded values by {@link Lanczos} (whose passes run on a
  * {@link Resampler}: C, Vector API or scalar Java); linear light ({@code --linear-light}) and RGBA
  * (premultiplied alpha) need more than 8 bits per sample and go through the 16-bit
- * {@link WideResampler}. Nothing else depends on either option.
+ * {@link WideLanczos}. Nothing else depends on either option.
  */
 final class Resizer {
     private final PrepareSettings settings;
@@ -33,7 +33,7 @@ final class Resizer {
             // For sources still in another ICC RGB space (converted after resizing) the sRGB curve
             // stands in for theirs; the common ones (Display P3, Adobe RGB) are close to it.
             WideTransfer transfer = settings.linearLight() ? WideTransfer.LINEAR : WideTransfer.STORED;
-            return WideResampler.resample(src, window[0], window[1], window[2], window[3], w, h, transfer);
+            return WideLanczos.resample(src, window[0], window[1], window[2], window[3], w, h, transfer);
         }
         return Lanczos.resample(src, window[0], window[1], window[2], window[3], w, h);
     }

@@ -11,7 +11,7 @@
  *   <tr><td>orient</td><td>{@code Orientation} (EXIF orientation)</td></tr>
  *   <tr><td>resize</td><td>{@code Resizer}: {@code Geometry} plans, {@code Lanczos} resamples 8-bit
  *       RGB on a {@code Resampler} ({@code NativeResampler} in C, {@code JavaResampler} on the Vector
- *       API or scalar {@code RowKernel}), {@code WideResampler} 16-bit linear light and RGBA</td></tr>
+ *       API or scalar {@code RowKernel}), {@code WideLanczos} 16-bit linear light and RGBA</td></tr>
  *   <tr><td>frame</td><td>{@code dev.kiln.transforms.framing.Framer} chooses {@link
  *       dev.kiln.transforms.image.Frame}s around objects</td></tr>
  *   <tr><td>encode</td><td>{@code SampleEncoder}, one per {@link dev.kiln.transforms.image.Encoding}:

@@ -21,7 +21,7 @@ package dev.kiln.transforms.image;
  * to exactly one keep flat areas exactly flat. The byte kernels stay untouched: this path is for
  * correctness, not speed.
  */
-final class WideResampler {
+final class WideLanczos {
     private static final int PRECISION = RowKernel.PRECISION;
     private static final long HALF = 1L << (PRECISION - 1);
     private static final int MAX = WideTransfer.MAX;
@@ -30,7 +30,7 @@ final class WideResampler {
     private record Wide(int width, int height, int channels, int[] samples) {
     }
 
-    private WideResampler() {
+    private WideLanczos() {
     }
 
     /**
