@@ -1,7 +1,6 @@
 package dev.kiln.transforms.image;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,14 @@ import java.util.stream.Stream;
  * ({@link ExifOrientation}), prints where they disagree and the time each takes per EXIF block;
  * then the time to find the JPEGs' header segments with {@link JpegMarkers} and with
  * TwelveMonkeys' {@code JPEGSegmentUtil}, and whether both find the same EXIF bytes.
- * Usage: {@code java -cp ... dev.kiln.transforms.image.ExifOrientationBenchmark DIR...}
+ *
+ * <pre>{@code
+ * mvn -q -pl transforms test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp transforms/target/test-classes:transforms/target/classes:$(cat /tmp/cp.txt) \
+ *   dev.kiln.transforms.image.ExifOrientationBenchmark CORPUS samples/images ../shared/data
+ * }</pre>
+ * CORPUS is a corpus made by {@code ../shared/bench/make_corpus.py} (the figures in
+ * {@link ExifOrientation} are from its 10,000-image one).
  */
 public final class ExifOrientationBenchmark {
     private ExifOrientationBenchmark() {
