@@ -8,7 +8,7 @@
  *   <tr><td>decode</td><td>{@code ImageDecoder} (format from {@code FormatSniffer}; JPEG through
  *       {@code TurboJpeg} or ImageIO, the rest through ImageIO and TwelveMonkeys)</td></tr>
  *   <tr><td>colour</td><td>{@code ColourConverter} (ICC profiles, CMYK, alpha)</td></tr>
- *   <tr><td>orient</td><td>{@code Orientation} (EXIF orientation)</td></tr>
+ *   <tr><td>orient</td><td>{@code Orientation}, the EXIF tag read by {@code ExifOrientation}</td></tr>
  *   <tr><td>resize</td><td>{@code Resizer}: {@code Geometry} plans, {@code Lanczos} resamples 8-bit
  *       RGB on a {@code Resampler} ({@code NativeResampler} in C, {@code JavaResampler} on the Vector
  *       API or scalar {@code RowKernel}), {@code WideLanczos} 16-bit linear light and RGBA</td></tr>

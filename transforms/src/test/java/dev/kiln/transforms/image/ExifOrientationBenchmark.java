@@ -69,7 +69,7 @@ public final class ExifOrientationBenchmark {
         for (int i = 0; i < blocks.size(); i++) {
             int[] w = where.get(i);
             int kiln = Orientation.sanitize(ifd0Scan(blocks.get(i), w[0], w[1]));
-            int tm = Orientation.sanitize(ExifOrientation.read(blocks.get(i), w[0], w[1]));
+            int tm = Orientation.sanitize(ExifOrientation.fromTiff(blocks.get(i), w[0], w[1]));
             histogram[kiln]++;
             if (kiln != tm) {
                 differ++;
@@ -86,7 +86,7 @@ public final class ExifOrientationBenchmark {
             }
             long t1 = System.nanoTime();
             for (int i = 0; i < blocks.size(); i++) {
-                sum += ExifOrientation.read(blocks.get(i), where.get(i)[0], where.get(i)[1]);
+                sum += ExifOrientation.fromTiff(blocks.get(i), where.get(i)[0], where.get(i)[1]);
             }
             long t2 = System.nanoTime();
             System.out.printf("round %d: IFD0 scan %.2f us/block, TIFFReader %.2f us/block (%d)%n", round,

@@ -12,8 +12,8 @@ class ExifOrientationTest {
 
     @Test
     void readsIfd0InBothByteOrders() {
-        assertEquals(6, ExifOrientation.read(tiff(true, 0x0100, SHORT, 1, 640, 0, 6), 0, 42));
-        assertEquals(8, ExifOrientation.read(tiff(false, 0x0100, SHORT, 1, 640, 0, 8), 0, 42));
+        assertEquals(6, ExifOrientation.fromTiff(tiff(true, 0x0100, SHORT, 1, 640, 0, 6), 0, 42));
+        assertEquals(8, ExifOrientation.fromTiff(tiff(false, 0x0100, SHORT, 1, 640, 0, 8), 0, 42));
     }
 
     @Test
@@ -21,23 +21,23 @@ class ExifOrientationTest {
         byte[] tiff = tiff(true, 0x0100, SHORT, 1, 640, 0, 3);
         byte[] file = new byte[tiff.length + 20];
         System.arraycopy(tiff, 0, file, 13, tiff.length);
-        assertEquals(3, ExifOrientation.read(file, 13, tiff.length));
+        assertEquals(3, ExifOrientation.fromTiff(file, 13, tiff.length));
     }
 
     @Test
     void damagedEntriesBeforeTheTagDoNotHideIt() {
         // A count far past the block's end, a self-referencing EXIF IFD, an IFD chain that loops.
-        assertEquals(6, ExifOrientation.read(tiff(true, 0x0111, LONG, 0x7fffff00, 38, 0, 6), 0, 42));
-        assertEquals(6, ExifOrientation.read(tiff(true, 0x8769, LONG, 1, 8, 0, 6), 0, 42));
-        assertEquals(6, ExifOrientation.read(tiff(true, 0x0100, SHORT, 1, 640, 8, 6), 0, 42));
+        assertEquals(6, ExifOrientation.fromTiff(tiff(true, 0x0111, LONG, 0x7fffff00, 38, 0, 6), 0, 42));
+        assertEquals(6, ExifOrientation.fromTiff(tiff(true, 0x8769, LONG, 1, 8, 0, 6), 0, 42));
+        assertEquals(6, ExifOrientation.fromTiff(tiff(true, 0x0100, SHORT, 1, 640, 8, 6), 0, 42));
     }
 
     @Test
     void noTagTruncatedOrNotTiffGivesOne() {
-        assertEquals(1, ExifOrientation.read(tiff(true, 0x0100, SHORT, 1, 640, 0, 0), 0, 30));
-        assertEquals(1, ExifOrientation.read(tiff(true, 0x0100, SHORT, 1, 640, 0, 6), 0, 7));
-        assertEquals(1, ExifOrientation.read(new byte[] {'I', 'I', 42, 0, (byte) 0xFF, 0, 0, 0}, 0, 8));
-        assertEquals(1, ExifOrientation.read("not a TIFF block at all".getBytes(), 0, 23));
+        assertEquals(1, ExifOrientation.fromTiff(tiff(true, 0x0100, SHORT, 1, 640, 0, 0), 0, 30));
+        assertEquals(1, ExifOrientation.fromTiff(tiff(true, 0x0100, SHORT, 1, 640, 0, 6), 0, 7));
+        assertEquals(1, ExifOrientation.fromTiff(new byte[] {'I', 'I', 42, 0, (byte) 0xFF, 0, 0, 0}, 0, 8));
+        assertEquals(1, ExifOrientation.fromTiff("not a TIFF block at all".getBytes(), 0, 23));
     }
 
     /**

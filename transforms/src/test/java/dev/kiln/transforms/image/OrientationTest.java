@@ -123,7 +123,7 @@ class OrientationTest {
         PreparedImage p = new ImagePreparer(RAW_NONE).prepare(png);
         assertEquals(1, p.info().orientation());
         assertArrayEquals(PICTURE.rgb(), p.bytes());
-        assertEquals(1, ExifOrientation.read(new byte[] {'I', 'I', 42, 0, (byte) 0xFF, 0, 0, 0}, 0, 8));
+        assertEquals(1, ExifOrientation.fromTiff(new byte[] {'I', 'I', 42, 0, (byte) 0xFF, 0, 0, 0}, 0, 8));
     }
 
     @Test
