@@ -2,6 +2,7 @@ package dev.kiln.transforms.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,12 @@ class NativeResamplerTest {
     void aMachineWithACCompilerHasTheLibrary() {
         assertTrue(onPath("cc") || onPath("gcc"), "no C compiler: install gcc (runners/native-libs.sh does) and rebuild");
         assertTrue(NativeResampler.available(), "a C compiler is installed but: " + NativeResampler.unavailableReason());
+    }
+
+    @Test
+    void resamplingRunsInCWhereTheLibraryLoads() {
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
+        assertInstanceOf(NativeResampler.class, Lanczos.resampler());
     }
 
     @Test
