@@ -1,7 +1,7 @@
 /*
  * Kiln's resampler passes in C (libkilnresample.so), called through JNI by NativeResampler.
  *
- * The same integer operations as the Java resampler (Resampler, ScalarRowKernel), so the bytes
+ * The same integer operations as the Java resampler (Lanczos, JavaResampler, ScalarRowKernel), so the bytes
  * are the same: the Java side computes the tap tables (their trigonometry stays in Java) and this
  * file only sums rows with them. What it saves is not the arithmetic, which C2's code does as
  * fast once compiled, but the compiling: a run that prepares a hundred images spent most of
@@ -60,7 +60,7 @@ static void sum_rows(const uint8_t *in, size_t stride, const int32_t *w, int tap
 }
 
 /*
- * Transposes a w x h packed RGB image into h x w, as Resampler.transpose does: each pixel moves as
+ * Transposes a w x h packed RGB image into h x w, as Lanczos.transpose does: each pixel moves as
  * one 4-byte load and store, whose fourth byte is the first of the next destination pixel, written
  * next (so each destination row goes front to back); the last source row takes byte copies, where
  * the fourth byte would lie past the arrays or over a pixel already written.
@@ -141,7 +141,7 @@ static void free_taps(taps_t *t) {
 }
 
 /*
- * Resampler.lanczos's two passes: the vertical one over the source rows (only the `cols` columns
+ * JavaResampler.lanczos's two passes: the vertical one over the source rows (only the `cols` columns
  * from `colMin` that the horizontal taps read) into an outH x cols image, then the horizontal one
  * as a vertical pass over its transpose, transposed back into `out` (outW x outH, RGB). `work`
  * holds the intermediate images: at least 2 * outH * cols * 3 + outW * outH * 3 bytes.
@@ -220,7 +220,7 @@ JNIEXPORT jint JNICALL Java_dev_kiln_transforms_image_NativeResampler_lanczos(
 }
 
 /*
- * Resampler.boxReduce: averages fx x fy boxes of the region [rx, rx+rw) x [ry, ry+rh) of a
+ * JavaResampler.boxReduce: averages fx x fy boxes of the region [rx, rx+rw) x [ry, ry+rh) of a
  * sw-wide RGB image into `out` (ceil(rw/fx) x ceil(rh/fy)); boxes cut by the region's right or
  * bottom edge average the pixels they hold. Returns 0, -1 when memory ran out, -2 when the region
  * is not inside the image.

@@ -2,7 +2,7 @@ package dev.kiln.beam;
 
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;

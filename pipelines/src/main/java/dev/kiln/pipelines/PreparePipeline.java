@@ -7,7 +7,7 @@ import dev.kiln.beam.WithRejects;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.transforms.beam.CarryOverFn;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;

@@ -3,7 +3,7 @@ package dev.kiln.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.formats.Sample;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.beam.NormalizeImages;
 import dev.kiln.beam.WithRejects;
 import dev.kiln.transforms.beam.RejectionCoder;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.webdataset.WebDatasetReader;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.framing.FramingMode;
 import java.io.IOException;

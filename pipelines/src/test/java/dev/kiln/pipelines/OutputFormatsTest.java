@@ -8,7 +8,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.labels.Labeller;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.webdataset.WebDatasetReader;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

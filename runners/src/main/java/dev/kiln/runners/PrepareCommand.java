@@ -18,7 +18,7 @@ import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
 import dev.kiln.runners.report.RunRecorder;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.kiln.runners;
 
-import dev.kiln.transforms.beam.LocalProgress;
+import dev.kiln.transforms.prepare.LocalProgress;
 import java.io.PrintStream;
 
 /**

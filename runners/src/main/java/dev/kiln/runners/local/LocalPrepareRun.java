@@ -16,7 +16,7 @@ import dev.kiln.pipelines.StagedParts;
 import dev.kiln.pipelines.StagedShard;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
-import dev.kiln.transforms.beam.InputLimits;
+import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.PreviousVersion;

@@ -1,6 +1,6 @@
 package dev.kiln.runners.report;
 
-import dev.kiln.transforms.beam.LocalProgress;
+import dev.kiln.transforms.prepare.LocalProgress;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

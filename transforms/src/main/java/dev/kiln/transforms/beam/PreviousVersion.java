@@ -8,6 +8,7 @@ import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.kiln.SampleFields;
+import dev.kiln.transforms.prepare.LocalProgress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

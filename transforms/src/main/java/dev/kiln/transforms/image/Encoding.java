@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How a sample's pixels are stored ({@code --encode}): its flag spelling is also the sample's
- * {@code encoding} field.
+ * {@code encoding} field. Each has its encoder ({@code SampleEncoder.of}).
  */
 public enum Encoding {
   /** Baseline JPEG at the settings' quality (RGB only). */

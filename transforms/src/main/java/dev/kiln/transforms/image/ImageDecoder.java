@@ -112,7 +112,7 @@ final class ImageDecoder {
             }
             JpegMarkers jpeg = format.equals("jpeg") ? JpegMarkers.parse(input) : null;
             int frames = countFrames(reader, format);
-            int orientation = Orientation.read(format, input);
+            int orientation = ExifOrientation.read(format, input);
 
             stage = Stage.DECODE;
             if (format.equals("png")) {
@@ -211,7 +211,7 @@ final class ImageDecoder {
         int w = header.width();
         int h = header.height();
         ImageInfo info = new ImageInfo("jpeg", jpeg.colourModel(), jpeg.precision(), IccProfiles.description(profile),
-                Orientation.read("jpeg", input), w, h, 1);
+                ExifOrientation.read("jpeg", input), w, h, 1);
         return new Decoded(ColourConverter.wrap(rgb, w, h, ColorSpace.getInstance(ColorSpace.CS_sRGB)), info, null);
     }
 

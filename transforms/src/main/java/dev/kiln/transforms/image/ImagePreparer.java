@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Turns one raw image file into a training-ready sample:
- * decode (format sniffed from the bytes) → orient (EXIF) → colour to 8-bit sRGB RGB (alpha over the
- * background, or kept as RGBA) → resize per settings → encode.
- *
- * <p>Resizing runs on the fast 8-bit kernels for RGB on its encoded values, and through the 16-bit
- * {@link WideResampler} for linear light and for RGBA (premultiplied alpha); nothing else depends
- * on either option.
+ * Turns one raw image file into a training-ready sample by composing the stages, each a class of
+ * its own: decode ({@link ImageDecoder}, format sniffed from the bytes) → colour to 8-bit sRGB
+ * RGB, alpha over the background or kept as RGBA ({@link ColourConverter}) → orient as EXIF says
+ * ({@link Orientation}) → resize per settings or per {@link Frame} ({@link Resizer}) → encode
+ * ({@link SampleEncoder}, one per {@link Encoding}). Framing around annotated objects
+ * ({@code dev.kiln.transforms.framing.Framer}) chooses the {@link Frame}s.
  *
  * <p>Work is ordered for cost, with the same result as that sequence: the resampler reads the
  * stored (unrotated) pixels through the crop window mapped back from oriented coordinates, and
@@ -27,13 +26,15 @@ import java.util.Objects;
 public final class ImagePreparer {
     private final PrepareSettings settings;
     private final ImageDecoder decoder;
-    /** Created on first JPEG output and kept: it reuses its writer and header. */
-    private JpegEncoder jpegEncoder;
+    private final Resizer resizer;
+    /** Created on first output and kept: the JPEG one reuses its writer and header. */
+    private SampleEncoder encoder;
 
     /** @param settings what to produce */
     public ImagePreparer(PrepareSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.decoder = new ImageDecoder(settings.maxPixels());
+        this.resizer = new Resizer(settings);
     }
 
     /**
@@ -77,12 +78,7 @@ public final class ImagePreparer {
      * @throws ImageRejectedException if the input cannot become a sample (see its reason codes)
      */
     public PreparedImage prepare(byte[] input) throws ImageRejectedException {
-        Planner resize = (orientation, sw, sh) -> {
-            boolean transposed = Orientation.transposes(orientation);
-            return Geometry.plan(settings.mode(), settings.width(), settings.height(), settings.upscale(),
-                    transposed ? sh : sw, transposed ? sw : sh);
-        };
-        return prepareEach(input, List.of(resize)).get(0);
+        return prepareEach(input, List.of(resizer::plan)).get(0);
     }
 
     /**
@@ -131,7 +127,7 @@ public final class ImagePreparer {
                 stage = Stage.RESIZE;
                 Geometry.Plan plan = planner.plan(orientation, sw, sh);
                 double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
-                RgbImage small = resample(stored, window, transposed ? plan.scaledH() : plan.scaledW(),
+                RgbImage small = resizer.resample(stored, window, transposed ? plan.scaledH() : plan.scaledW(),
                         transposed ? plan.scaledW() : plan.scaledH());
                 if (converted.pending() != null) {
                     stage = Stage.COLOUR;
@@ -140,9 +136,7 @@ public final class ImagePreparer {
                 stage = Stage.ORIENT;
                 small = Orientation.apply(small, orientation);
                 stage = Stage.RESIZE;
-                if (plan.outW() != small.width() || plan.outH() != small.height()) {
-                    small = pad(small, plan.outW(), plan.outH(), plan.padX(), plan.padY(), settings.padColor());
-                }
+                small = resizer.pad(small, plan);
                 stage = Stage.ENCODE;
                 byte[] bytes = encode(small);
                 FrameMapping mapping = new FrameMapping(orientation, sw, sh,
@@ -163,52 +157,11 @@ public final class ImagePreparer {
         }
     }
 
-    /** The window {@code {x, y, w, h}} of {@code src} resampled to {@code w x h}, on the path the settings and pixels need. */
-    private RgbImage resample(RgbImage src, double[] window, int w, int h) {
-        if (settings.linearLight() || src.hasAlpha()) {
-            // For sources still in another ICC RGB space (converted after resizing) the sRGB curve
-            // stands in for theirs; the common ones (Display P3, Adobe RGB) are close to it.
-            WideTransfer transfer = settings.linearLight() ? WideTransfer.LINEAR : WideTransfer.STORED;
-            return WideResampler.resample(src, window[0], window[1], window[2], window[3], w, h, transfer);
-        }
-        return Resampler.resample(src, window[0], window[1], window[2], window[3], w, h);
-    }
-
     private byte[] encode(RgbImage img) throws IOException {
-        switch (settings.encoding()) {
-            case JPEG:
-                if (jpegEncoder == null) {
-                    jpegEncoder = new JpegEncoder(settings.quality());
-                }
-                return jpegEncoder.encode(img);
-            case PNG: return PngEncoder.encode(img);
-            default: return img.rgb();
+        if (encoder == null) {
+            encoder = SampleEncoder.of(settings.encoding(), settings.quality());
         }
-    }
-
-    /**
-     * Places {@code img} at (padX, padY) on a {@code w x h} canvas of the pad colour, or, for RGBA, of
-     * transparent pixels: an image that keeps its alpha keeps "not part of the picture" as alpha 0,
-     * which a training pipeline can tell apart from content of any colour.
-     */
-    static RgbImage pad(RgbImage img, int w, int h, int padX, int padY, int padColor) {
-        int ch = img.channels();
-        byte[] out = new byte[w * h * ch]; // zeros: transparent for RGBA
-        if (!img.hasAlpha()) {
-            byte r = (byte) (padColor >> 16);
-            byte g = (byte) (padColor >> 8);
-            byte b = (byte) padColor;
-            for (int i = 0; i < out.length; i += 3) {
-                out[i] = r;
-                out[i + 1] = g;
-                out[i + 2] = b;
-            }
-        }
-        int rowBytes = img.width() * ch;
-        for (int y = 0; y < img.height(); y++) {
-            System.arraycopy(img.rgb(), y * rowBytes, out, ((padY + y) * w + padX) * ch, rowBytes);
-        }
-        return new RgbImage(w, h, ch, out);
+        return encoder.encode(img);
     }
 
     @Override

@@ -36,7 +36,7 @@ import org.w3c.dom.Node;
  * Quality 1-100 scales the flat base tables exactly as libjpeg scales its own (50 = base, 100 = all
  * ones), so lower quality still means smaller files.
  */
-final class JpegEncoder implements AutoCloseable {
+final class JpegEncoder implements SampleEncoder {
     /** Flat luma step at quality 50 (libjpeg's scaling gives 7 at quality 90). */
     static final int LUMA_BASE = 35;
     /** Flat chroma step at quality 50 (12 at quality 90). */
@@ -116,7 +116,8 @@ final class JpegEncoder implements AutoCloseable {
     }
 
     /** Encodes packed RGB (no alpha). */
-    byte[] encode(RgbImage img) throws IOException {
+    @Override
+    public byte[] encode(RgbImage img) throws IOException {
         if (img.hasAlpha()) {
             // PrepareSettings refuses keepAlpha with JPEG; dropping alpha silently here would hide a bug.
             throw new IllegalArgumentException("JPEG has no alpha channel: " + img);

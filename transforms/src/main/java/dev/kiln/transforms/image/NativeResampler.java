@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 
 /**
- * {@link Resampler}'s two passes and its box reduction in C ({@code libkilnresample.so}, built
+ * {@link Resampler} in C: {@link Lanczos}'s two passes and its box reduction ({@code libkilnresample.so}, built
  * from {@code src/main/c/kiln_resample.c} with Kiln when a C compiler is there), called through
  * JNI.
  *
@@ -24,14 +24,15 @@ import java.security.CodeSource;
  * <p>The library is looked for in {@code -Dkiln.native.dir}, else in {@code native/} beside the
  * directory or jar this class was loaded from ({@code transforms/target/native} in a build).
  */
-final class NativeResampler {
+final class NativeResampler implements Resampler {
     static final String LIBRARY_FILE = "libkilnresample.so";
     /** The version of the C functions this class calls ({@code KILN_RESAMPLE_ABI} in the C). */
     private static final int ABI = 2;
     private static final String UNAVAILABLE = OptionalNativeLibrary.bind("kiln.resample.native", NativeResampler::load);
     private static final ThreadLocal<byte[]> WORK = ThreadLocal.withInitial(() -> new byte[0]);
 
-    private NativeResampler() {
+    /** Calls the library, which must be {@link #available()}. */
+    NativeResampler() {
     }
 
     /** Whether the C passes are used in this JVM. */
@@ -78,11 +79,8 @@ final class NativeResampler {
         }
     }
 
-    /**
-     * {@link Resampler#lanczos(RgbImage, double, double, double, double, int, int, RowKernel)} in
-     * C, given its tap tables and the columns the horizontal taps read.
-     */
-    static RgbImage lanczos(RgbImage src, Resampler.Taps hx, Resampler.Taps vy, int colMin, int cols, int outW, int outH) {
+    @Override
+    public RgbImage lanczos(RgbImage src, Lanczos.Taps hx, Lanczos.Taps vy, int colMin, int cols, int outW, int outH) {
         byte[] out = new byte[outW * outH * 3];
         check(lanczos(src.rgb(), src.width(), src.height(), colMin, cols,
                 vy.start, vy.count, vy.weights, vy.stride, outH,
@@ -105,13 +103,18 @@ final class NativeResampler {
         return work;
     }
 
-    /** {@link Resampler#boxReduce} in C. */
-    static RgbImage boxReduce(RgbImage src, int rx, int ry, int rw, int rh, int fx, int fy) {
+    @Override
+    public RgbImage boxReduce(RgbImage src, int rx, int ry, int rw, int rh, int fx, int fy) {
         int ow = (rw + fx - 1) / fx;
         int oh = (rh + fy - 1) / fy;
         byte[] out = new byte[ow * oh * 3];
         check(boxReduce(src.rgb(), src.width(), src.height(), rx, ry, rw, rh, fx, fy, out), "box reduction", src, ow, oh);
         return new RgbImage(ow, oh, out);
+    }
+
+    @Override
+    public String name() {
+        return "C (" + LIBRARY_FILE + ")";
     }
 
     private static void check(int rc, String what, RgbImage src, int outW, int outH) {

@@ -1,8 +1,8 @@
 package dev.kiln.transforms.image;
 
 /**
- * EXIF orientation (tag 0x0112): reading it from the container and applying it to pixels,
- * points and rectangles.
+ * The orient stage: EXIF orientation (tag 0x0112) applied to pixels, points and rectangles.
+ * {@link ExifOrientation} reads it from the file.
  *
  * <p>Values follow the EXIF/TIFF definition of where the stored 0th row and column belong when
  * displayed: 1 as stored, 2 mirrored horizontally, 3 rotated 180°, 4 mirrored vertically,
@@ -110,104 +110,5 @@ final class Orientation {
         int x = (int) Math.floor(p[0]);
         int y = (int) Math.floor(p[1]);
         return y * w + x;
-    }
-
-    // ---------------------------------------------------------------- reading from containers
-
-    /**
-     * EXIF orientation found in the container, or 1. Looks at JPEG APP1 "Exif", PNG eXIf, WebP EXIF
-     * chunks and a TIFF file's own IFD0. Never throws: malformed metadata means "no orientation".
-     */
-    static int read(String format, byte[] data) {
-        try {
-            int v;
-            switch (format) {
-                case "jpeg": v = fromJpeg(data); break;
-                case "png": v = fromPng(data); break;
-                case "webp": v = fromWebp(data); break;
-                case "tiff": v = fromTiff(data, 0, data.length); break;
-                default: v = 1;
-            }
-            return sanitize(v);
-        } catch (RuntimeException e) {
-            return 1;
-        }
-    }
-
-    private static int fromJpeg(byte[] d) {
-        JpegMarkers m = JpegMarkers.parse(d);
-        return m.exifOffset() >= 0 ? fromTiff(d, m.exifOffset(), m.exifLength()) : 1;
-    }
-
-    private static int fromPng(byte[] d) {
-        int p = 8;
-        while (p + 8 <= d.length) {
-            int len = Bytes.be32(d, p);
-            if (len < 0 || p + 12L + len > d.length) {
-                return 1;
-            }
-            int type = Bytes.be32(d, p + 4);
-            if (type == 0x65584966 /* eXIf */) {
-                return fromTiff(d, p + 8, len);
-            }
-            if (type == 0x49444154 /* IDAT */ || type == 0x49454E44 /* IEND */) {
-                // eXIf after IDAT is allowed by the spec but rare; keep the scan short and cheap.
-                return 1;
-            }
-            p += 12 + len;
-        }
-        return 1;
-    }
-
-    private static int fromWebp(byte[] d) {
-        int p = 12;
-        while (p + 8 <= d.length) {
-            int type = Bytes.be32(d, p);
-            int len = Bytes.le32(d, p + 4);
-            if (len < 0 || p + 8L + len > d.length) {
-                return 1;
-            }
-            if (type == 0x45584946 /* EXIF */) {
-                int start = p + 8;
-                // Some writers keep the JPEG-style "Exif\0\0" prefix inside the chunk.
-                if (len > 6 && d[start] == 'E' && d[start + 1] == 'x' && d[start + 2] == 'i' && d[start + 3] == 'f') {
-                    return fromTiff(d, start + 6, len - 6);
-                }
-                return fromTiff(d, start, len);
-            }
-            p += 8 + len + (len & 1);
-        }
-        return 1;
-    }
-
-    /** Orientation tag in IFD0 of the TIFF structure at {@code [off, off+len)}, or 1. */
-    static int fromTiff(byte[] d, int off, int len) {
-        int end = Math.min(d.length, off + len);
-        if (off + 8 > end) {
-            return 1;
-        }
-        boolean le;
-        if (d[off] == 'I' && d[off + 1] == 'I') {
-            le = true;
-        } else if (d[off] == 'M' && d[off + 1] == 'M') {
-            le = false;
-        } else {
-            return 1;
-        }
-        long ifd = Integer.toUnsignedLong(le ? Bytes.le32(d, off + 4) : Bytes.be32(d, off + 4));
-        if (ifd < 8 || off + ifd + 2 > end) {
-            return 1;
-        }
-        int p = (int) (off + ifd);
-        int count = le ? Bytes.le16(d, p) : Bytes.be16(d, p);
-        p += 2;
-        for (int i = 0; i < count && p + 12 <= end; i++, p += 12) {
-            int tag = le ? Bytes.le16(d, p) : Bytes.be16(d, p);
-            if (tag == 0x0112) {
-                // SHORT value, left-justified in the 4-byte value field.
-                return le ? Bytes.le16(d, p + 8) : Bytes.be16(d, p + 8);
-            }
-        }
-        return 1;
     }
 }

@@ -11,11 +11,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Packed RGB to an 8-bit truecolour PNG, or RGBA to truecolour with alpha (colour type 6, straight
  * alpha as PNG defines it); lossless and deterministic for the same pixels.
  */
-final class PngEncoder {
-    private PngEncoder() {
-    }
-
-    static byte[] encode(RgbImage img) throws IOException {
+final class PngEncoder implements SampleEncoder {
+    /** Takes a writer from ImageIO for every image: PNG output is not the hot path JPEG is. */
+    @Override
+    public byte[] encode(RgbImage img) throws IOException {
         ImageWriter writer = KilnImageIO.writer("png");
         if (writer == null) {
             throw new IOException("no PNG writer installed");

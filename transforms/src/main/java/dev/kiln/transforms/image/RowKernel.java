@@ -1,7 +1,7 @@
 package dev.kiln.transforms.image;
 
 /**
- * The one hot loop of {@link Resampler}: a weighted sum of whole rows.
+ * The one hot loop of {@link JavaResampler}: a weighted sum of whole rows.
  *
  * <p>For {@code x} in {@code [0, len)}:
  * {@code out[outOff + x] = clamp((2^13 + sum_k (in[inOff + k * inStride + x] & 0xFF) * weights[wOff + k]) >> 14, 0, 255)}.
@@ -11,7 +11,7 @@ package dev.kiln.transforms.image;
  *
  * <p>Implementations: {@link ScalarRowKernel} (plain Java, always available) and
  * {@code VectorRowKernel} (the incubating Vector API, only when the JVM was started with
- * {@code --add-modules jdk.incubator.vector}); {@link Resampler} picks one on first use, which a
+ * {@code --add-modules jdk.incubator.vector}); {@link Lanczos} picks one on first use, which a
  * JVM that resamples in C ({@link NativeResampler}) never makes.
  */
 interface RowKernel {

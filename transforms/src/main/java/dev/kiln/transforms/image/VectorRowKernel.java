@@ -25,13 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@link #row} is deliberately one method of more than 325 bytecodes (C2's {@code FreqInlineSize}),
  * so that C2 compiles it on its own instead of inlining it into a caller. Inlined into
- * {@code Resampler.lanczos}, the expanded Vector API calls hit C2's {@code NodeCountInliningCutoff},
+ * {@code JavaResampler.lanczos}, the expanded Vector API calls hit C2's {@code NodeCountInliningCutoff},
  * some stay un-intrinsified, and every vector is then boxed on the heap (measured: 3.5 MB of extra
  * allocation per 500x400 resize). The same happens with larger loop bodies (eight
  * accumulators, or two taps per iteration). {@code RowKernelBenchmark} prints the bytes allocated
- * per call, which must stay those of {@code Resampler}'s own arrays.
+ * per call, which must stay those of {@code JavaResampler}'s own arrays.
  *
- * <p>Only ever loaded reflectively by {@link Resampler} after checking that the
+ * <p>Only ever loaded reflectively by {@link Lanczos} after checking that the
  * {@code jdk.incubator.vector} module is in the boot layer: referencing this class on a JVM
  * without {@code --add-modules jdk.incubator.vector} would fail with {@code NoClassDefFoundError}.
  */

@@ -14,7 +14,7 @@ package dev.kiln.transforms.image;
  * <p>The warm-up starts only after the scalar kernel has served {@link #WARM_UP_AFTER_ROWS} rows
  * (about 200 images at 256x256): below that the scalar kernel's extra cost is smaller than the
  * warm-up's own, which took 0.35-1.3 s of a nightly run that prepared 100 new images on 2 cores.
- * The warm-up begins with {@link Resampler#agrees}, the self-test that both kernels give the same
+ * The warm-up begins with {@link Lanczos#agrees}, the self-test that both kernels give the same
  * bytes: run when the class was loaded, it held every resampling thread for 60 ms of interpreted
  * Vector API code, which a nightly run with a hundred new images then never used.
  */
@@ -56,7 +56,7 @@ final class WarmingKernel implements RowKernel {
      * core instead of a fixed, much longer run.
      */
     private void warmUp() {
-        if (!Resampler.agrees(vector, scalar)) {
+        if (!Lanczos.agrees(vector, scalar)) {
             disagreed = true; // stays scalar: this JVM's vector kernel gives other bytes
             return;
         }

@@ -3,7 +3,7 @@ package dev.kiln.transforms.image;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * How {@link WideResampler} turns 8-bit colour samples into its 16-bit working values and back:
+ * How {@link WideLanczos} turns 8-bit colour samples into its 16-bit working values and back:
  * two lookup tables, 256 entries in and 65536 out, each entry the exact formula rounded.
  *
  * <p>Why 16 bits: in linear light the 8-bit sRGB codes crowd into the bright end (codes 0..10

@@ -52,7 +52,7 @@ class ColourManagementTest {
         PreparedImage ours = new ImagePreparer(s).prepare(jpeg);
         // Reference order: convert at full size, then resize.
         RgbImage full = prepareNone(jpeg);
-        RgbImage ref = Resampler.resample(full, 0, 0, full.width(), full.height(), ours.width(), ours.height());
+        RgbImage ref = Lanczos.resample(full, 0, 0, full.width(), full.height(), ours.width(), ours.height());
         RgbImage got = new RgbImage(ours.width(), ours.height(), ours.bytes());
         double sum = 0;
         for (int i = 0; i < ref.rgb().length; i++) {

@@ -28,7 +28,7 @@ class ImageParsersFuzzTest {
         jpeg.colourModel();
         IccProfiles.parse(jpeg.iccProfile());
         for (String format : FORMATS) {
-            int orientation = Orientation.read(format, input);
+            int orientation = ExifOrientation.read(format, input);
             assertTrue(orientation >= 0 && orientation <= 8, format + " orientation " + orientation);
         }
         for (String format : new String[] {"icns", "pcx"}) {

@@ -2,6 +2,7 @@ package dev.kiln.transforms.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,12 @@ class NativeResamplerTest {
     }
 
     @Test
+    void resamplingRunsInCWhereTheLibraryLoads() {
+        assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
+        assertInstanceOf(NativeResampler.class, Lanczos.resampler());
+    }
+
+    @Test
     void lanczosGivesTheJavaPassesBytes() {
         assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         // {source w, h, window x0, y0, w, h, output w, h}: down- and upscales, crops, windows
@@ -46,8 +53,8 @@ class NativeResamplerTest {
         };
         for (double[] c : cases) {
             RgbImage src = TestImages.photoLike((int) c[0], (int) c[1], (long) (c[0] * 7 + c[1]));
-            byte[] inJava = Resampler.lanczos(src, c[2], c[3], c[4], c[5], (int) c[6], (int) c[7], SCALAR).rgb();
-            byte[] inC = Resampler.lanczos(src, c[2], c[3], c[4], c[5], (int) c[6], (int) c[7]).rgb();
+            byte[] inJava = Lanczos.lanczos(src, c[2], c[3], c[4], c[5], (int) c[6], (int) c[7], SCALAR).rgb();
+            byte[] inC = Lanczos.lanczos(src, c[2], c[3], c[4], c[5], (int) c[6], (int) c[7]).rgb();
             assertArrayEquals(inJava, inC, () -> "case " + Arrays.toString(c));
         }
     }
@@ -68,8 +75,8 @@ class NativeResamplerTest {
             int outW = 1 + rnd.nextInt(300);
             int outH = 1 + rnd.nextInt(300);
             String what = w + "x" + h + " window " + x0 + "," + y0 + " " + ww + "x" + wh + " to " + outW + "x" + outH;
-            assertArrayEquals(Resampler.lanczos(src, x0, y0, ww, wh, outW, outH, SCALAR).rgb(),
-                    Resampler.lanczos(src, x0, y0, ww, wh, outW, outH).rgb(), what);
+            assertArrayEquals(Lanczos.lanczos(src, x0, y0, ww, wh, outW, outH, SCALAR).rgb(),
+                    Lanczos.lanczos(src, x0, y0, ww, wh, outW, outH).rgb(), what);
         }
     }
 
@@ -87,8 +94,8 @@ class NativeResamplerTest {
             int rh = 1 + rnd.nextInt(h - ry);
             int fx = 1 + rnd.nextInt(9);
             int fy = 1 + rnd.nextInt(9);
-            RgbImage java = Resampler.boxReduce(src, rx, ry, rw, rh, fx, fy);
-            RgbImage c = NativeResampler.boxReduce(src, rx, ry, rw, rh, fx, fy);
+            RgbImage java = new JavaResampler(SCALAR).boxReduce(src, rx, ry, rw, rh, fx, fy);
+            RgbImage c = new NativeResampler().boxReduce(src, rx, ry, rw, rh, fx, fy);
             assertEquals(java.width(), c.width());
             assertEquals(java.height(), c.height());
             assertArrayEquals(java.rgb(), c.rgb(), "region " + rx + "," + ry + " " + rw + "x" + rh + " by " + fx + "x" + fy);
@@ -99,23 +106,23 @@ class NativeResamplerTest {
     void largeReductionsTakeTheBoxThenLanczosAsInJava() {
         assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         RgbImage photo = TestImages.photoLike(2400, 1600, 9);
-        RgbImage reduced = Resampler.boxReduce(photo, 0, 0, 2400, 1600, 3, 3);
-        RgbImage java = Resampler.lanczos(reduced, 0, 0, 800, 1600 / 3.0, 256, 171, SCALAR);
-        assertArrayEquals(java.rgb(), Resampler.resample(photo, 0, 0, 2400, 1600, 256, 171).rgb());
+        RgbImage reduced = new JavaResampler(SCALAR).boxReduce(photo, 0, 0, 2400, 1600, 3, 3);
+        RgbImage java = Lanczos.lanczos(reduced, 0, 0, 800, 1600 / 3.0, 256, 171, SCALAR);
+        assertArrayEquals(java.rgb(), Lanczos.resample(photo, 0, 0, 2400, 1600, 256, 171).rgb());
     }
 
     @Test
     void tablesReachingOutsideTheImageAreRefusedNotRead() {
         assertTrue(NativeResampler.available(), "no native resampler (install gcc and rebuild): " + NativeResampler.unavailableReason());
         RgbImage src = TestImages.photoLike(40, 30, 1);
-        Resampler.Taps hx = Resampler.taps(40, 0, 40, 20);
-        Resampler.Taps vy = Resampler.taps(30, 0, 30, 15);
+        Lanczos.Taps hx = Lanczos.taps(40, 0, 40, 20);
+        Lanczos.Taps vy = Lanczos.taps(30, 0, 30, 15);
         vy.start[14] = 29; // its taps now run past the last row
-        assertThrows(IllegalStateException.class, () -> NativeResampler.lanczos(src, hx, vy, 0, 40, 20, 15));
-        Resampler.Taps vyOk = Resampler.taps(30, 0, 30, 15);
+        assertThrows(IllegalStateException.class, () -> new NativeResampler().lanczos(src, hx, vy, 0, 40, 20, 15));
+        Lanczos.Taps vyOk = Lanczos.taps(30, 0, 30, 15);
         // Columns outside those the caller says the horizontal taps read.
-        assertThrows(IllegalStateException.class, () -> NativeResampler.lanczos(src, hx, vyOk, 5, 30, 20, 15));
-        assertThrows(IllegalStateException.class, () -> NativeResampler.boxReduce(src, 30, 0, 11, 30, 2, 2));
+        assertThrows(IllegalStateException.class, () -> new NativeResampler().lanczos(src, hx, vyOk, 5, 30, 20, 15));
+        assertThrows(IllegalStateException.class, () -> new NativeResampler().boxReduce(src, 30, 0, 11, 30, 2, 2));
     }
 
     /** An image of random bytes, 1 to {@code maxW} by 1 to {@code maxH} pixels. */

@@ -72,7 +72,7 @@ class OrientationTest {
     }
 
     static byte[] pngWithOrientation(RgbImage stored, int o) throws Exception {
-        byte[] png = PngEncoder.encode(stored);
+        byte[] png = new PngEncoder().encode(stored);
         int afterIhdr = 8 + 25;
         return TestImages.concat(java.util.Arrays.copyOf(png, afterIhdr), TestImages.pngChunk("eXIf", exifTiff(o)),
                 java.util.Arrays.copyOfRange(png, afterIhdr, png.length));
@@ -123,7 +123,7 @@ class OrientationTest {
         PreparedImage p = new ImagePreparer(RAW_NONE).prepare(png);
         assertEquals(1, p.info().orientation());
         assertArrayEquals(PICTURE.rgb(), p.bytes());
-        assertEquals(1, Orientation.fromTiff(new byte[] {'I', 'I', 42, 0, (byte) 0xFF, 0, 0, 0}, 0, 8));
+        assertEquals(1, ExifOrientation.fromTiff(new byte[] {'I', 'I', 42, 0, (byte) 0xFF, 0, 0, 0}, 0, 8));
     }
 
     @Test

@@ -55,39 +55,39 @@ class ResamplerKernelTest {
     void kernelInUseGivesTheScalarKernelsPixels() {
         RgbImage photo = TestImages.photoLike(517, 389, 4);
         RowKernel scalar = new ScalarRowKernel();
-        assertArrayEquals(Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, scalar).rgb(),
-                Resampler.lanczos(photo, 13.25, 0, 389, 389, 256, 256, Resampler.kernel()).rgb());
+        assertArrayEquals(Lanczos.lanczos(photo, 13.25, 0, 389, 389, 256, 256, scalar).rgb(),
+                Lanczos.lanczos(photo, 13.25, 0, 389, 389, 256, 256, Lanczos.kernel()).rgb());
     }
 
     @Test
     void transposeIsItsOwnInverse() {
         byte[] rgb = new byte[37 * 71 * 3];
         new Random(5).nextBytes(rgb);
-        byte[] t = Resampler.transpose(rgb, 37, 71);
+        byte[] t = Lanczos.transpose(rgb, 37, 71);
         RgbImage img = new RgbImage(37, 71, rgb);
         RgbImage timg = new RgbImage(71, 37, t);
         assertEquals(img.pixel(36, 70), timg.pixel(70, 36));
         assertEquals(img.pixel(5, 9), timg.pixel(9, 5));
-        assertArrayEquals(rgb, Resampler.transpose(t, 71, 37));
+        assertArrayEquals(rgb, Lanczos.transpose(t, 71, 37));
     }
 
     @Test
     void tapTablesAreReusedAndAreWhatComputingThemAnewGives() {
-        Resampler.Taps first = Resampler.taps(517, 63.25, 375.5, 256);
-        assertTrue(first == Resampler.taps(517, 63.25, 375.5, 256), "the same table again");
-        Resampler.Taps fresh = Resampler.computeTaps(517, 63.25, 375.5, 256);
+        Lanczos.Taps first = Lanczos.taps(517, 63.25, 375.5, 256);
+        assertTrue(first == Lanczos.taps(517, 63.25, 375.5, 256), "the same table again");
+        Lanczos.Taps fresh = Lanczos.computeTaps(517, 63.25, 375.5, 256);
         assertArrayEquals(fresh.start, first.start);
         assertArrayEquals(fresh.count, first.count);
         assertArrayEquals(fresh.weights, first.weights);
         assertEquals(fresh.stride, first.stride);
         // Any input that differs, even in the last bit of the window, has a table of its own.
-        assertTrue(first != Resampler.taps(517, Math.nextUp(63.25), 375.5, 256));
-        assertTrue(first != Resampler.taps(518, 63.25, 375.5, 256));
+        assertTrue(first != Lanczos.taps(517, Math.nextUp(63.25), 375.5, 256));
+        assertTrue(first != Lanczos.taps(518, 63.25, 375.5, 256));
         // Past the bound the recent tables are dropped and made again, equal to the first.
         for (int len = 300; len < 2300; len++) {
-            Resampler.taps(4000, 0, len, 1024);
+            Lanczos.taps(4000, 0, len, 1024);
         }
-        Resampler.Taps again = Resampler.taps(517, 63.25, 375.5, 256);
+        Lanczos.Taps again = Lanczos.taps(517, 63.25, 375.5, 256);
         assertArrayEquals(first.weights, again.weights);
         assertArrayEquals(first.start, again.start);
     }
@@ -99,7 +99,7 @@ class ResamplerKernelTest {
         for (double[] c : cases) {
             int srcLen = (int) c[0];
             int outLen = (int) c[3];
-            Resampler.Taps t = Resampler.taps(srcLen, c[1], c[2], outLen);
+            Lanczos.Taps t = Lanczos.taps(srcLen, c[1], c[2], outLen);
             double scale = outLen / c[2];
             double filterScale = Math.max(1.0, 1.0 / scale);
             for (int i = 0; i < outLen; i++) {
@@ -107,7 +107,7 @@ class ResamplerKernelTest {
                 double[] expected = new double[srcLen];
                 double sum = 0;
                 for (int j = (int) Math.floor(centre - 3 * filterScale); j <= Math.ceil(centre + 3 * filterScale); j++) {
-                    double v = Resampler.lanczos3((j + 0.5 - centre) / filterScale);
+                    double v = Lanczos.lanczos3((j + 0.5 - centre) / filterScale);
                     expected[Math.max(0, Math.min(srcLen - 1, j))] += v;
                     sum += v;
                 }
@@ -140,7 +140,7 @@ class ResamplerKernelTest {
             for (int h : lengths) {
                 byte[] rgb = new byte[w * h * 3];
                 rnd.nextBytes(rgb);
-                byte[] t = Resampler.transpose(rgb, w, h);
+                byte[] t = Lanczos.transpose(rgb, w, h);
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
                         for (int c = 0; c < 3; c++) {

@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * one JVM (A, B, A, B, ...) so that a busy machine slows both alike; reports the median ns of
  * thread CPU time per call (one row, or one whole image) of each and the median of the per-round
  * ratios old/new. Shapes: rows of 768 and 1500 bytes with 6, 9, 12 and 30 taps, 1131 bytes with 11,
- * then the whole {@link Resampler#lanczos} of a 500x400 RGB image to 320x256 and of its 350x350
+ * then the whole {@link Lanczos#lanczos} of a 500x400 RGB image to 320x256 and of its 350x350
  * centre to 256x256 (scale 0.73). Also prints bytes allocated per call: 0 for rows, and for whole
- * images only {@code Resampler}'s own arrays, the same for old and new (a Vector API call that C2
+ * images only {@code Lanczos}'s own arrays, the same for old and new (a Vector API call that C2
  * did not intrinsify boxes its vectors on the heap). Checks that old and new give identical bytes.
  *
  * <p>Run from the repository root (the vector pair needs the module; without it only the scalar
@@ -49,8 +49,8 @@ public final class RowKernelBenchmark {
             pairs.add(new RowKernel[] {LegacyVector.create(), vectorKernel()});
         }
         pairs.add(new RowKernel[] {new LegacyScalar(), new ScalarRowKernel()});
-        System.out.printf(Locale.ROOT, "java %s, %d cpus, Resampler.kernel()=%s, %d rounds%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Resampler.kernel().name(), rounds);
+        System.out.printf(Locale.ROOT, "java %s, %d cpus, Lanczos.kernel()=%s, %d rounds%n", System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), Lanczos.kernel().name(), rounds);
         for (RowKernel[] pair : pairs) {
             warmUp(pair);
             System.out.printf(Locale.ROOT, "%n%s (old) vs %s (new), ns per call:%n", pair[0].name(), pair[1].name());
@@ -108,14 +108,14 @@ public final class RowKernelBenchmark {
 
     private static void resample(RowKernel[] pair, RgbImage src, double x0, double y0, double ww, double wh, int outW, int outH,
             int rounds) {
-        if (!Arrays.equals(Resampler.lanczos(src, x0, y0, ww, wh, outW, outH, pair[0]).rgb(),
-                Resampler.lanczos(src, x0, y0, ww, wh, outW, outH, pair[1]).rgb())) {
+        if (!Arrays.equals(Lanczos.lanczos(src, x0, y0, ww, wh, outW, outH, pair[0]).rgb(),
+                Lanczos.lanczos(src, x0, y0, ww, wh, outW, outH, pair[1]).rgb())) {
             throw new AssertionError("old and new kernels give different images");
         }
         Runnable[] work = new Runnable[2];
         for (int v = 0; v < 2; v++) {
             RowKernel k = pair[v];
-            work[v] = () -> Resampler.lanczos(src, x0, y0, ww, wh, outW, outH, k);
+            work[v] = () -> Lanczos.lanczos(src, x0, y0, ww, wh, outW, outH, k);
         }
         report(String.format(Locale.ROOT, "resample %dx%d [%.0fx%.0f] -> %dx%d", src.width(), src.height(), ww, wh, outW, outH),
                 work, rounds);
@@ -168,7 +168,7 @@ public final class RowKernelBenchmark {
                     int taps = 6 + (i + j) % 25;
                     k.row(in, (j & 31) * stride, stride, weights, 0, taps, out, 0, len - (j & 1) * 732);
                 }
-                Resampler.lanczos(photo, 0, 0, 200, 160, 80, 64, k);
+                Lanczos.lanczos(photo, 0, 0, 200, 160, 80, 64, k);
             }
         }
     }
@@ -222,7 +222,7 @@ public final class RowKernelBenchmark {
         double[] w = new double[taps];
         double sum = 0;
         for (int k = 0; k < taps; k++) {
-            w[k] = Resampler.lanczos3((k + 0.5 - taps / 2.0) * 6.0 / taps);
+            w[k] = Lanczos.lanczos3((k + 0.5 - taps / 2.0) * 6.0 / taps);
             sum += w[k];
         }
         int[] q = new int[taps];

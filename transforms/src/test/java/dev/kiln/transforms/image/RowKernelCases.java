@@ -101,7 +101,7 @@ final class RowKernelCases {
                 default -> EXTREME_WEIGHTS[rnd.nextInt(EXTREME_WEIGHTS.length)];
             };
         }
-        if (weightKind == 0) { // realistic: exact sum ONE, as Resampler makes them
+        if (weightKind == 0) { // realistic: exact sum ONE, as Lanczos makes them
             int sum = 0;
             for (int k = 0; k < taps - 1; k++) {
                 sum += weights[wOff + k];

@@ -1,4 +1,4 @@
-package dev.kiln.transforms.beam;
+package dev.kiln.transforms.prepare;
 
 import java.io.Serializable;
 

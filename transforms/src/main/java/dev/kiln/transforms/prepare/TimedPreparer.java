@@ -1,4 +1,4 @@
-package dev.kiln.transforms.beam;
+package dev.kiln.transforms.prepare;
 
 import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Stage;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and abandoned (it ends when the decoder does) and a fresh one takes over, so the worker goes
  * on with the next image.
  */
-final class TimedPreparer implements AutoCloseable, Framer.Preparer {
+public final class TimedPreparer implements AutoCloseable, Framer.Preparer {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final PrepareSettings settings;
@@ -35,7 +35,11 @@ final class TimedPreparer implements AutoCloseable, Framer.Preparer {
   private ExecutorService executor;
   private ImagePreparer preparer;
 
-  TimedPreparer(PrepareSettings settings, long timeoutNanos) {
+  /**
+   * @param settings what to produce
+   * @param timeoutNanos how long one image may take before it is rejected
+   */
+  public TimedPreparer(PrepareSettings settings, long timeoutNanos) {
     this.settings = settings;
     this.timeoutNanos = timeoutNanos;
     start();

@@ -1,4 +1,4 @@
-package dev.kiln.transforms.beam;
+package dev.kiln.transforms.prepare;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,11 +13,13 @@ public final class LocalProgress {
 
   private LocalProgress() {}
 
-  static void written() {
+  /** Counts an input written (or carried over). */
+  public static void written() {
     DONE.incrementAndGet();
   }
 
-  static void rejected() {
+  /** Counts an input rejected. */
+  public static void rejected() {
     DONE.incrementAndGet();
     REJECTED.incrementAndGet();
   }

@@ -1,7 +1,7 @@
 package dev.kiln.transforms.image;
 
 /**
- * The same Lanczos-3 resampling as {@link Resampler} (same tap tables, same box pre-reduction for
+ * The same Lanczos-3 resampling as {@link Lanczos} (same tap tables, same box pre-reduction for
  * large factors), computed on 16-bit working values in plain Java, for the two cases 8 bits
  * cannot serve:
  * <ul>
@@ -21,7 +21,7 @@ package dev.kiln.transforms.image;
  * to exactly one keep flat areas exactly flat. The byte kernels stay untouched: this path is for
  * correctness, not speed.
  */
-final class WideResampler {
+final class WideLanczos {
     private static final int PRECISION = RowKernel.PRECISION;
     private static final long HALF = 1L << (PRECISION - 1);
     private static final int MAX = WideTransfer.MAX;
@@ -30,7 +30,7 @@ final class WideResampler {
     private record Wide(int width, int height, int channels, int[] samples) {
     }
 
-    private WideResampler() {
+    private WideLanczos() {
     }
 
     /**
@@ -44,12 +44,12 @@ final class WideResampler {
         if (x0 == 0 && y0 == 0 && ww == sw && wh == sh && outW == sw && outH == sh) {
             return src; // nothing is resampled, so nothing may change
         }
-        int fx = Resampler.reduceFactor(ww, outW);
-        int fy = Resampler.reduceFactor(wh, outH);
+        int fx = Lanczos.reduceFactor(ww, outW);
+        int fy = Lanczos.reduceFactor(wh, outH);
         // Reach of the Lanczos taps in source pixels (support 3 output pixels when reducing, 3
         // source pixels when enlarging), one box and one pixel of rounding beyond the window.
-        int mx = (int) Math.ceil(Resampler.SUPPORT * Math.max(1.0, ww / outW)) + fx + 1;
-        int my = (int) Math.ceil(Resampler.SUPPORT * Math.max(1.0, wh / outH)) + fy + 1;
+        int mx = (int) Math.ceil(Lanczos.SUPPORT * Math.max(1.0, ww / outW)) + fx + 1;
+        int my = (int) Math.ceil(Lanczos.SUPPORT * Math.max(1.0, wh / outH)) + fy + 1;
         int rx0 = Math.max(0, (int) Math.floor(x0) - mx);
         int ry0 = Math.max(0, (int) Math.floor(y0) - my);
         int rx1 = Math.min(sw, (int) Math.ceil(x0 + ww) + mx);
@@ -62,7 +62,7 @@ final class WideResampler {
     /**
      * The region {@code [rx, rx+rw) x [ry, ry+rh)} as working values, averaged over {@code fx x fy}
      * boxes (1 x 1: a plain conversion). Boxes cut by the region's edge average what they contain,
-     * as {@link Resampler#boxReduce} does.
+     * as {@link Lanczos#boxReduce} does.
      */
     private static Wide widen(RgbImage src, int rx, int ry, int rw, int rh, int fx, int fy, WideTransfer transfer) {
         int ch = src.channels();
@@ -115,8 +115,8 @@ final class WideResampler {
     private static Wide lanczos(Wide src, double x0, double y0, double ww, double wh, int outW, int outH) {
         int ch = src.channels();
         int sw = src.width();
-        Resampler.Taps hx = Resampler.taps(sw, x0, ww, outW);
-        Resampler.Taps vy = Resampler.taps(src.height(), y0, wh, outH);
+        Lanczos.Taps hx = Lanczos.taps(sw, x0, ww, outW);
+        Lanczos.Taps vy = Lanczos.taps(src.height(), y0, wh, outH);
         int colMin = Integer.MAX_VALUE;
         int colMax = -1;
         for (int i = 0; i < outW; i++) {
