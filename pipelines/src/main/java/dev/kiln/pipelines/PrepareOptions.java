@@ -178,6 +178,16 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setKeepVersions(int value);
 
+  // Shared shards (docs/NIGHTLY.md): when an incremental run writes the canonical layout again.
+  @Description("An incremental run writes new and changed samples into shards of their own and"
+      + " shares the rest with the version before; when the dead records and those shards reach"
+      + " this fraction of the current version's shard bytes, the run writes the canonical layout"
+      + " (as a full run). 0: every run does.")
+  @Default.Double(0.2)
+  double getCompactThreshold();
+
+  void setCompactThreshold(double value);
+
   @Description("Identifier of this run, recorded in the manifest (default: date, time and a"
       + " random suffix).")
   @Default.String("")

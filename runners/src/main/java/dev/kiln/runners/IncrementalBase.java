@@ -28,7 +28,7 @@ final class IncrementalBase {
   static final Set<String> NOT_SAMPLE_SHAPING =
       Set.of(
           "input", "output", "config", "runner", "overwrite", "versioned", "incremental",
-          "keep-versions", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
+          "keep-versions", "compact-threshold", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
           "extensions", "list-ignored", "shard-size", "align",
           // Label settings change no image: carried samples are relabelled without decoding.
           "labels", "classes", "metadata", "metadata-key",

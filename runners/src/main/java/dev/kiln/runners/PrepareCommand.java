@@ -16,6 +16,7 @@ import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
+import dev.kiln.runners.local.SharedShards;
 import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.framing.Framing;
@@ -130,6 +131,7 @@ public final class PrepareCommand {
     Publication output;
     Path previousVersion = null;
     Path comparedVersion = null;
+    SharedShards sharing = null;
     try {
       if (versioned) {
         VersionedOutput root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
@@ -139,6 +141,22 @@ public final class PrepareCommand {
           previousVersion = IncrementalBase.choose(comparedVersion, format, options, out);
           if (previousVersion != null) {
             IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
+            if (UnchangedInputs.nothingChanged(
+                inputs, listing, previousVersion, labels, settingsOf(options))) {
+              String name = previousVersion.getFileName().toString();
+              out.printf("kiln: incremental: nothing changed since %s (%d inputs as listed then);"
+                  + " nothing written, CURRENT stays at %s%n", name, listing.inputs(), name);
+              root.discard();
+              root.close();
+              return ExitCode.OK;
+            }
+            try {
+              sharing = LayoutChoice.choose(previousVersion, root, parsed.runner(), options, out);
+            } catch (IOException | UsageException | RuntimeException e) {
+              root.discard();
+              root.close();
+              throw e;
+            }
           }
         }
       } else {
@@ -174,11 +192,11 @@ public final class PrepareCommand {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
-        LocalPrepareRun.Outcome outcome =
+        LocalPrepareRun run =
             new LocalPrepareRun(
-                    inputs, listing, settings, limits, framing, format, shardOptions,
-                    output.staging(), parallelism, previous, labels.labeller())
-                .run();
+                inputs, listing, settings, limits, framing, format, shardOptions,
+                output.staging(), parallelism, previous, labels.labeller());
+        LocalPrepareRun.Outcome outcome = (sharing == null ? run : run.sharing(sharing)).run();
         counters = outcome.counters();
         localParts = outcome.parts();
         // Handed over in memory; the last shard may still be completing meanwhile.
@@ -220,6 +238,9 @@ public final class PrepareCommand {
       return ExitCode.FAILED;
     }
 
+    if (sharing != null) {
+      out.println(sharing.summary());
+    }
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);
     if (report != null) {
       out.println("kiln: report " + published.resolve(report));
