@@ -24,16 +24,11 @@ final class LayoutChoice {
   /**
    * The shards to share with {@code previous}, or null (with a line saying why) for the canonical
    * layout.
-   *
-   * @throws UsageException when {@code --compact-threshold} is not between 0 and 1
    */
   static SharedShards choose(
       Path previous, VersionedOutput root, RunnerChoice runner, PrepareOptions options,
-      PrintStream out) throws IOException, UsageException {
-    double threshold = options.getCompactThreshold();
-    if (!(threshold >= 0 && threshold <= 1)) {
-      throw new UsageException("--compact-threshold=" + threshold + ": must be between 0 and 1");
-    }
+      PrintStream out) throws IOException {
+    double threshold = options.getCompactThreshold(); // checked with the other settings
     String name = previous.getFileName().toString();
     if (threshold == 0) {
       out.println("kiln: incremental: --compact-threshold=0: writing the canonical layout");

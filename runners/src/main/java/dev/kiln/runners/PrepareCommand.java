@@ -94,6 +94,10 @@ public final class PrepareCommand {
       if (!(fraction >= 0 && fraction <= 1)) {
         throw new UsageException("--max-reject-fraction=" + fraction + ": must be between 0 and 1");
       }
+      double compactThreshold = options.getCompactThreshold();
+      if (!(compactThreshold >= 0 && compactThreshold <= 1)) {
+        throw new UsageException("--compact-threshold=" + compactThreshold + ": must be between 0 and 1");
+      }
       if (options.getShardSize() < 4096) {
         throw new UsageException("--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
       }
@@ -152,7 +156,7 @@ public final class PrepareCommand {
             }
             try {
               sharing = LayoutChoice.choose(previousVersion, root, parsed.runner(), options, out);
-            } catch (IOException | UsageException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
               root.discard();
               root.close();
               throw e;

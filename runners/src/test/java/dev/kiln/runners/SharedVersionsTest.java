@@ -1,0 +1,174 @@
+package dev.kiln.runners;
+
+import static dev.kiln.runners.NightlyRunsTest.assertSameDataset;
+import static dev.kiln.runners.NightlyRunsTest.assertSameSamples;
+import static dev.kiln.runners.NightlyRunsTest.prepare;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.Sample;
+import dev.kiln.formats.kiln.DatasetIndex;
+import dev.kiln.formats.kiln.DatasetVerifier;
+import dev.kiln.formats.kiln.KilnDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Versions that share shard files: retention by reference, readers holding an old version open
+ * while newer runs publish and retire it, runs that change nothing, and the automatic return to
+ * the canonical layout.
+ */
+class SharedVersionsTest {
+  @TempDir Path tmp;
+
+  private Path input() throws Exception {
+    return NightlyRunsTest.copyOfSamples(tmp.resolve("in"));
+  }
+
+  private static void arrive(Path in, String name) throws Exception {
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/" + name + ".jpg"));
+  }
+
+  /** Every shard file under the root's versions, by inode: what the root costs on disk. */
+  private static Set<Object> shardFiles(Path root) throws Exception {
+    Set<Object> inodes = new HashSet<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".kiln"))::iterator) {
+        inodes.add(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+      }
+    }
+    return inodes;
+  }
+
+  @Test
+  void retentionRemovesAShardOnlyWhenNoKeptVersionLinksIt() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    // The samples are few and large: a threshold that lets three nights share their shards.
+    assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=2").code());
+    int canonical = shardFiles(root).size();
+    for (int night = 2; night <= 4; night++) {
+      arrive(in, "night-" + night);
+      PrepareCommandTest.Run run =
+          prepare(in, root, "--incremental", "--keep-versions=2", "--compact-threshold=0.9");
+      assertEquals(0, run.code(), run.err());
+      assertTrue(run.out().contains("shards shared"), run.out());
+    }
+    // v000001 and v000002 are gone, but their shards are v000003's and v000004's: each file is on
+    // disk once, beside the delta shards of nights 3 and 4.
+    assertEquals(List.of(root.resolve("v000003"), root.resolve("v000004")), DatasetRoot.of(root).versions());
+    assertEquals(canonical + 3, shardFiles(root).size());
+    assertTrue(Files.isSameFile(root.resolve("v000003/shard-v000002-00000.kiln"),
+        root.resolve("v000004/shard-v000002-00000.kiln")));
+
+    // A version that no longer lists any record of a shard does not link it: compaction's
+    // version links none of the old ones, and retention then frees them.
+    assertEquals(0, NightlyRunsTest.compact(root).code());
+    assertEquals(0, NightlyRunsTest.compact(root).code()); // canonical already: nothing written
+    arrive(in, "night-5");
+    assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=2", "--compact-threshold=0.9").code());
+    assertEquals(List.of(root.resolve("v000005"), root.resolve("v000006")), DatasetRoot.of(root).versions());
+    assertEquals(shardFiles(root.resolve("v000005")).size() + 1, shardFiles(root).size());
+    for (Path version : DatasetRoot.of(root).versions()) {
+      assertEquals(List.of(), DatasetVerifier.verify(version), version.toString());
+    }
+    try (KilnDataset ds = KilnDataset.open(root)) {
+      assertEquals(11, ds.size());
+      assertTrue(ds.indexOf("food/night-2") >= 0, "night 2's sample kept in v000004 after v000002 went");
+    }
+  }
+
+  @Test
+  void aReaderWithAnOldVersionOpenKeepsReadingWhileNewerRunsPublishAndRetireIt() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=1").code());
+    try (KilnDataset old = KilnDataset.open(root)) {
+      List<Sample> before = new ArrayList<>();
+      old.forEach(before::add);
+      Files.delete(in.resolve("food/coffee.jpg"));
+      arrive(in, "espresso");
+      assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=1").code());
+      arrive(in, "ristretto");
+      assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=1").code());
+      assertEquals(0, NightlyRunsTest.compact(root).code());
+      assertFalse(Files.exists(root.resolve("v000001")), "retired");
+      for (int i = 0; i < old.size(); i++) {
+        assertEquals(before.get(i), old.get(i), "sample " + i + " of the retired version");
+      }
+      assertEquals(before.get(0), old.get(before.get(0).key()));
+    }
+    try (KilnDataset now = KilnDataset.open(root)) {
+      assertEquals(8, now.size());
+      assertEquals(-1, now.indexOf("food/coffee"));
+    }
+  }
+
+  @Test
+  void aRunThatFindsNoChangeWritesNothing() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    arrive(in, "espresso");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Path current = DatasetRoot.resolve(root);
+    long modified = Files.getLastModifiedTime(root).toMillis();
+
+    PrepareCommandTest.Run same = prepare(in, root, "--incremental", "--run-id=quiet-night");
+    assertEquals(0, same.code(), same.err());
+    assertTrue(same.out().contains("nothing changed since v000002 (8 inputs as listed then); nothing written"), same.out());
+    assertEquals(current, DatasetRoot.resolve(root));
+    assertEquals(List.of(root.resolve("v000001"), root.resolve("v000002")), DatasetRoot.of(root).versions());
+    try (Stream<Path> left = Files.list(root)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "no staging left");
+    }
+    assertTrue(Files.getLastModifiedTime(root).toMillis() >= modified);
+
+    // A touched file is listed otherwise: the run compares it and writes a version again.
+    Path touched = in.resolve("animals/chelsea.jpg");
+    Files.setLastModifiedTime(touched, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    PrepareCommandTest.Run after = prepare(in, root, "--incremental");
+    assertEquals(0, after.code(), after.err());
+    assertEquals(root.resolve("v000003"), DatasetRoot.resolve(root));
+    // Same content: the sample stays where it was; no record died, no shard was written.
+    assertFalse(DatasetIndex.read(root.resolve("v000003/index.kidx")).isShared());
+    assertFalse(Files.exists(root.resolve("v000003/shard-v000003-00000.kiln")));
+  }
+
+  @Test
+  void aVersionPastTheCompactThresholdIsWrittenInTheCanonicalLayout() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Files.delete(in.resolve("food/coffee.jpg"));
+    arrive(in, "espresso");
+    PrepareCommandTest.Run shared = prepare(in, root, "--incremental", "--compact-threshold=0.9");
+    assertEquals(0, shared.code(), shared.err());
+    assertTrue(DatasetIndex.read(DatasetRoot.resolve(root).resolve("index.kidx")).isShared());
+
+    // One shard of the seven samples dead or new is past a 10% threshold: the next run compacts.
+    arrive(in, "ristretto");
+    PrepareCommandTest.Run next = prepare(in, root, "--incremental", "--compact-threshold=0.1");
+    assertEquals(0, next.code(), next.err());
+    assertTrue(next.out().contains("of v000002's shard bytes are dead records or delta shards"
+        + " (--compact-threshold=0.1); writing the canonical layout"), next.out());
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    assertSameDataset(full, root);
+    assertSameSamples(full, root);
+
+    PrepareCommandTest.Run bad = prepare(in, root, "--incremental", "--compact-threshold=1.5");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--compact-threshold=1.5: must be between 0 and 1"), bad.err());
+  }
+}
