@@ -16,6 +16,7 @@ import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
+import dev.kiln.runners.local.PhaseClock;
 import dev.kiln.runners.local.SharedShards;
 import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.beam.InputLimits;
@@ -65,6 +66,7 @@ public final class PrepareCommand {
       return ExitCode.OK;
     }
     long started = System.nanoTime();
+    PhaseClock phases = new PhaseClock(started);
     LoggingSetup.startAside();
     PrepareArguments parsed;
     InputFiles inputs;
@@ -112,6 +114,7 @@ public final class PrepareCommand {
         FileSystems.setDefaultPipelineOptions(options);
       }
       listing = listInputs(inputs, options.getInput());
+      phases.lap("listing");
       labels =
           LabelSettings.from(
               options, inputs, listing.files(), split == null ? null : split.classes(),
@@ -147,13 +150,16 @@ public final class PrepareCommand {
             IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
             if (UnchangedInputs.nothingChanged(
                 inputs, listing, previousVersion, labels, settingsOf(options))) {
+              phases.lap("fingerprint");
               String name = previousVersion.getFileName().toString();
               out.printf("kiln: incremental: nothing changed since %s (%d inputs as listed then);"
                   + " nothing written, CURRENT stays at %s%n", name, listing.inputs(), name);
+              out.println("kiln: phases: " + phases.line());
               root.discard();
               root.close();
               return ExitCode.OK;
             }
+            phases.lap("fingerprint");
             try {
               sharing = LayoutChoice.choose(previousVersion, root, parsed.runner(), options, out);
             } catch (IOException | RuntimeException e) {
@@ -200,6 +206,7 @@ public final class PrepareCommand {
             new LocalPrepareRun(
                 inputs, listing, settings, limits, framing, format, shardOptions,
                 output.staging(), parallelism, previous, labels.labeller());
+        run.timedBy(phases);
         LocalPrepareRun.Outcome outcome = (sharing == null ? run : run.sharing(sharing)).run();
         counters = outcome.counters();
         localParts = outcome.parts();
@@ -208,6 +215,7 @@ public final class PrepareCommand {
             StagedDataset.finish(
                 output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
                 previousVersion != null, outcome.parts());
+        phases.lap("index");
       } else {
         counters =
             runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism,
@@ -232,7 +240,9 @@ public final class PrepareCommand {
       recorder.close();
       recorder.record(secondsSince(started)).writeTo(output.staging());
       report = RunReportStep.write(output.staging(), output.target(), localParts, err);
+      phases.lap("report");
       published = output.publish();
+      phases.lap("publish");
     } catch (Exception | Error e) {
       output.discard();
       err.println("kiln prepare: job failed: " + rootMessage(e));
@@ -244,6 +254,10 @@ public final class PrepareCommand {
 
     if (sharing != null) {
       out.println(sharing.summary());
+    }
+    if (parsed.runner() == RunnerChoice.LOCAL) {
+      // A Beam runner's stages overlap, so only the local runner's phases are told apart.
+      out.println("kiln: phases: " + phases.line());
     }
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);
     if (report != null) {

@@ -132,6 +132,10 @@ class NightlyRunsTest {
         m.changes());
     assertTrue(nightly.out().contains("kiln: incremental: new 1, changed 0, deleted 1, carried over 6"), nightly.out());
     assertTrue(nightly.out().contains("carried-over=6"), "only one image decoded: " + nightly.out());
+    assertTrue(
+        nightly.out().matches("(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s, prepare [0-9.]+ s,"
+            + " write [0-9.]+ s, index [0-9.]+ s, report [0-9.]+ s, publish [0-9.]+ s\\n.*"),
+        "each phase's cost: " + nightly.out());
 
     // The unchanged samples stayed where they were: v000002 links v000001's shards and lists
     // all but the deleted sample's record; the new one is in a shard of v000002's own.

@@ -126,6 +126,7 @@ class SharedVersionsTest {
     PrepareCommandTest.Run same = prepare(in, root, "--incremental", "--run-id=quiet-night");
     assertEquals(0, same.code(), same.err());
     assertTrue(same.out().contains("nothing changed since v000002 (8 inputs as listed then); nothing written"), same.out());
+    assertTrue(same.out().matches("(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s\\n.*"), same.out());
     assertEquals(current, DatasetRoot.resolve(root));
     assertEquals(List.of(root.resolve("v000001"), root.resolve("v000002")), DatasetRoot.of(root).versions());
     try (Stream<Path> left = Files.list(root)) {

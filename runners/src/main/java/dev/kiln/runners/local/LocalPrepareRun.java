@@ -87,6 +87,7 @@ public final class LocalPrepareRun {
   private final MetricsContainerImpl metrics = new MetricsContainerImpl("kiln-local");
   /** The previous version's shards when this run shares them, else null (canonical layout). */
   private SharedShards shared;
+  private PhaseClock clock = new PhaseClock(System.nanoTime());
 
   /**
    * @param listing the inputs, as the launcher listed them
@@ -138,6 +139,16 @@ public final class LocalPrepareRun {
   }
 
   /**
+   * Charges the run's phases to {@code phases} (the launcher's clock, which it prints): keying the
+   * inputs and matching them with the previous version to "fingerprint", preparing to "prepare",
+   * linking shared shards and writing shards to "write".
+   */
+  public LocalPrepareRun timedBy(PhaseClock phases) {
+    this.clock = phases;
+    return this;
+  }
+
+  /**
    * What a run gives: its Kiln counters, and the parts it staged for {@link
    * dev.kiln.pipelines.StagedDataset#finish(Path, ShardFormat, Map, String, Path, boolean,
    * StagedParts)}, whose last shard may still be completing.
@@ -167,13 +178,17 @@ public final class LocalPrepareRun {
         new SampleSpill(
             staging.resolve("_spill"), WriteShards::measure,
             previous == null ? null : previous::carried, unique.size())) {
-      prepareAll(unique, previous, spill, rejects);
+      List<KV<String, MatchResult.Metadata>> ordered = slowFirst(unique, previous);
+      clock.lap("fingerprint");
+      prepareAll(ordered, previous, spill, rejects);
+      clock.lap("prepare");
       if (shared != null) {
         shared.stage(previous, Path.of(previousVersion), staging, parts);
       }
       ShardsFromSpill.write(
           spill, parts, format, shardOptions, staging,
           shared != null ? shared.ownPrefix() : StagingLayout.SHARD_PREFIX);
+      clock.lap("write");
     }
     try {
       if (!rejects.isEmpty()) {
@@ -219,11 +234,13 @@ public final class LocalPrepareRun {
     return byKey;
   }
 
-  /** Prepares (or carries over) every unique input on {@link #workers} threads. */
+  /**
+   * Prepares (or carries over) every unique input on {@link #workers} threads, in the order of
+   * {@code inputs} ({@link #slowFirst}).
+   */
   private void prepareAll(
-      List<KV<String, MatchResult.Metadata>> unique, PreviousVersion previous, SampleSpill spill,
+      List<KV<String, MatchResult.Metadata>> inputs, PreviousVersion previous, SampleSpill spill,
       List<Rejection> rejects) throws IOException, InterruptedException {
-    List<KV<String, MatchResult.Metadata>> inputs = slowFirst(unique, previous);
     AtomicInteger next = new AtomicInteger();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
