@@ -9,8 +9,9 @@
 # version's, random reads of the fragmented version against fio (kiln bench-read), kiln compact,
 # and (BENCH_FULL=1, the default) a full run over night 4's inputs that the compacted version must
 # equal byte for byte.
-# Usage: runners/bench/bench-nightly.sh [CORPUS] [SIZE] [ADDED] [DELETED]
+# Usage: runners/bench/bench-nightly.sh [CORPUS] [ADDED] [DELETED] [SIZE]
 #   CORPUS  images, searched recursively (default /tmp/corpus10k, made by make_corpus.py if missing)
+#   ADDED, DELETED  images arriving and leaving on nights 2 and 4 (defaults 100 and 20)
 #   SIZE    images in night 1 (default: all of CORPUS but ADDED); CORPUS needs SIZE + ADDED images
 # Environment: KILN_BENCH_DIR (work directory, default /tmp/kiln-nightly-bench; emptied first),
 #   BENCH_READ_SAMPLES (samples bench-read reads, default 20000), BENCH_FULL (0 skips the full run).
@@ -18,7 +19,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 tool="$here/runners/bench/nightly_tool.py"
-corpus="${1:-/tmp/corpus10k}"; size="${2:-}"; added="${3:-100}"; deleted="${4:-20}"
+corpus="${1:-/tmp/corpus10k}"; added="${2:-100}"; deleted="${3:-20}"; size="${4:-}"
 work="${KILN_BENCH_DIR:-/tmp/kiln-nightly-bench}"
 read_samples="${BENCH_READ_SAMPLES:-20000}"
 if [ ! -d "$corpus" ]; then
@@ -90,4 +91,5 @@ if [ "${BENCH_FULL:-1}" != 0 ]; then
   [ "$(ls "$work"/full/*.kiln | wc -l)" = "$(ls "$(current)"/*.kiln | wc -l)" ] || identical=no
   echo "full run over night 4's inputs: $tf s  (load $l7)  phases: $phases"
   echo "compacted version = full run, shards and index byte for byte: $identical"
+  echo "night 4 / full run: $(python3 -c "print(round($t4 / $tf, 3))")"
 fi

@@ -411,7 +411,10 @@ class NightlyRunsTest {
   void aSecondRunOnTheSameRootIsRefusedNamingTheHolder() throws Exception {
     Path in = input();
     Path root = tmp.resolve("root");
-    Files.createDirectories(root);
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Files.delete(in.resolve("food/coffee.jpg"));
+    assertEquals(0, prepare(in, root, "--incremental").code()); // shares v000001's shards
+    Path current = DatasetRoot.resolve(root);
     // Another process holds the root's lock (fcntl, as the JVM's FileChannel locks are).
     Process holder =
         new ProcessBuilder(
@@ -427,6 +430,11 @@ class NightlyRunsTest {
       PrepareCommandTest.Run second = prepare(in, root, "--incremental");
       assertEquals(2, second.code(), second.out());
       assertTrue(second.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), second.err());
+      // A compaction takes the same lock.
+      PrepareCommandTest.Run compaction = compact(root);
+      assertEquals(2, compaction.code(), compaction.out());
+      assertTrue(compaction.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), compaction.err());
+      assertEquals(current, DatasetRoot.resolve(root));
     } finally {
       holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
