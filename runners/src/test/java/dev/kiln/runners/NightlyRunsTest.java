@@ -105,6 +105,18 @@ class NightlyRunsTest {
     }
   }
 
+  /**
+   * Every kept version of {@code root} verifies: a killed run left no shard it shares with them
+   * changed (each version's index holds its shards' sizes and checksums).
+   */
+  static void assertKeptVersionsIntact(Path root, String when) throws IOException {
+    List<Path> versions = DatasetRoot.of(root).versions();
+    assertTrue(!versions.isEmpty(), when);
+    for (Path version : versions) {
+      assertEquals(List.of(), DatasetVerifier.verify(version), version + " " + when);
+    }
+  }
+
   static PrepareCommandTest.Run compact(Path root) {
     return PrepareCommandTest.kiln("compact", root.toString());
   }
@@ -465,6 +477,7 @@ class NightlyRunsTest {
       Path current = DatasetRoot.resolve(root);
       assertTrue(Files.exists(current.resolve("manifest.json")), "CURRENT is a complete version after kill at " + delayMillis + " ms");
       assertEquals(List.of(), DatasetVerifier.verify(root), "after kill at " + delayMillis + " ms");
+      assertKeptVersionsIntact(root, "after kill at " + delayMillis + " ms");
     }
     PrepareCommandTest.Run last = prepare(in, root, "--incremental");
     assertEquals(0, last.code(), last.err());
@@ -489,6 +502,7 @@ class NightlyRunsTest {
       run.waitFor(10, TimeUnit.SECONDS);
       assertTrue(Files.exists(DatasetRoot.resolve(root).resolve("manifest.json")));
       assertEquals(List.of(), DatasetVerifier.verify(root), "after compaction killed at " + delayMillis + " ms");
+      assertKeptVersionsIntact(root, "after compaction killed at " + delayMillis + " ms");
     }
     assertEquals(0, compact(root).code());
     assertTrue(!DatasetRoot.resolve(root).equals(shared) || !DatasetIndex.read(shared.resolve("index.kidx")).isShared());

@@ -12,12 +12,15 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.DatasetIndex;
 import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,5 +174,80 @@ class SharedVersionsTest {
     PrepareCommandTest.Run bad = prepare(in, root, "--incremental", "--compact-threshold=1.5");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--compact-threshold=1.5: must be between 0 and 1"), bad.err());
+  }
+
+  /**
+   * kill -9 at each step of a run that shares shards, found by watching its staging directory:
+   * when it appears, when it holds a link to a shared shard, when the run's own shard appears,
+   * when its manifest is written (just before publishing), and once CURRENT has moved (while old
+   * versions are retired). Each leaves CURRENT at a complete version and every kept version's
+   * shards as they were.
+   */
+  @Test
+  void aRunKilledAtEachStepOfSharingLeavesEveryKeptVersionIntact() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    String[] settings = {"--incremental", "--keep-versions=2", "--compact-threshold=0.9"};
+    assertEquals(0, prepare(in, root, settings).code());
+    arrive(in, "before");
+    assertEquals(0, prepare(in, root, settings).code());
+    List<Predicate<Path>> steps = List.of(
+        staging -> true,
+        staging -> has(staging, n -> n.matches("shard-\\d+\\.kiln")),
+        staging -> has(staging, n -> n.startsWith("shard-v")),
+        staging -> has(staging, n -> n.equals("manifest.json")));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int landed = 0;
+    for (int step = 0; step <= steps.size(); step++) {
+      arrive(in, "kill-" + step);
+      Path before = DatasetRoot.resolve(root);
+      List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+          "dev.kiln.runners.Kiln", "prepare", "--input=" + in, "--output=" + root, "--shard-size=60000"));
+      command.addAll(List.of(settings));
+      Process run = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(tmp.resolve("killed-" + step + ".log").toFile()).start();
+      Predicate<Path> at = step < steps.size() ? steps.get(step) : null;
+      while (run.isAlive()) {
+        Path staging = staging(root);
+        boolean now = at == null
+            ? !DatasetRoot.resolve(root).equals(before)
+            : staging != null && at.test(staging);
+        if (now) {
+          run.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+          landed++;
+          break;
+        }
+        Thread.sleep(1);
+      }
+      run.waitFor(30, TimeUnit.SECONDS);
+      String when = "killed at step " + step;
+      assertTrue(Files.exists(DatasetRoot.resolve(root).resolve("manifest.json")), when);
+      assertEquals(List.of(), DatasetVerifier.verify(root), when);
+      NightlyRunsTest.assertKeptVersionsIntact(root, when);
+    }
+    assertTrue(landed >= 3, "only " + landed + " of the kills landed while the run was going");
+    PrepareCommandTest.Run last = prepare(in, root, settings);
+    assertEquals(0, last.code(), last.err());
+    assertEquals(null, staging(root), "the killed runs' staging is removed");
+    NightlyRunsTest.assertKeptVersionsIntact(root, "after the last run");
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    assertSameSamples(full, root);
+  }
+
+  /** The root's staging directory, or null. */
+  private static Path staging(Path root) throws IOException {
+    try (Stream<Path> files = Files.list(root)) {
+      return files.filter(p -> p.getFileName().toString().startsWith(".staging-")).findFirst().orElse(null);
+    }
+  }
+
+  /** Whether {@code dir} (which may vanish meanwhile) holds a file whose name {@code name} accepts. */
+  private static boolean has(Path dir, Predicate<String> name) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(p -> name.test(p.getFileName().toString()));
+    } catch (IOException e) {
+      return false;
+    }
   }
 }
