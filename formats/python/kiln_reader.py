@@ -48,12 +48,17 @@ INDEX_END_MAGIC = b"KILNIEND"
 VERSION_1 = 1  # every checksum CRC32C
 VERSION_2 = 2  # every checksum CRC-32 (zlib.crc32); written by default
 VERSION = VERSION_2
+# An index (never a shard) whose shard rows also say how many of the shard's records it lists:
+# shards shared by dataset versions hold records of samples a later version deleted or replaced.
+# Its shards are version 2.
+INDEX_VERSION_SHARED = 3
 HDR_FIXED = struct.Struct("<8sIIIII")  # magic, version, header_length, align, flags, schema_length
 TRAILER = struct.Struct("<QQQII8s")  # footer_offset, footer_length, record_count, footer_crc, trailer_crc, magic
 TRAILER_SIZE = TRAILER.size  # 40
 ENTRY = struct.Struct("<QIIH")  # offset, length, crc32c, key_length; key bytes follow
 IDX_FIXED = struct.Struct("<8sIIIIQ")  # magic, version, align, shard_count, schema_length, record_count
 SHARD_ROW = struct.Struct("<QQII")  # file_size, record_count, file_crc32c, footer_crc32c (after u16 name)
+LIVE_COUNT = struct.Struct("<Q")  # index version 3: live_count, after the shard row
 INDEX_FILE_NAME = "index.kidx"
 
 
@@ -359,6 +364,9 @@ def _parse_index_bytes(path):
         raise CorruptIndexError("%s: bad end magic (truncated?)" % path)
     stored = struct.unpack_from("<I", buf, end)[0]
     _, version, align, nshards, slen, nrec = IDX_FIXED.unpack_from(buf, 0)
+    shared = version == INDEX_VERSION_SHARED
+    if shared:
+        version = VERSION_2
     try:
         check, name = _checksum(version)  # the version says which checksum the file ends with
     except ValueError as e:
@@ -377,10 +385,18 @@ def _parse_index_bytes(path):
             # A shard is a file beside the index, never a path elsewhere.
             raise CorruptIndexError("%s: shard name %r is not a file name" % (path, name))
         pos += nlen
-        size, count, file_crc, footer_crc = SHARD_ROW.unpack_from(buf, pos)
+        size, file_count, file_crc, footer_crc = SHARD_ROW.unpack_from(buf, pos)
         pos += SHARD_ROW.size
-        shards.append({"name": name, "size": size, "count": count, "file_crc32c": file_crc,
-                       "footer_crc32c": footer_crc})
+        count = file_count
+        if shared:
+            (count,) = LIVE_COUNT.unpack_from(buf, pos)
+            pos += LIVE_COUNT.size
+            if count > file_count:
+                raise CorruptIndexError("%s: shard %r lists %d of its %d records"
+                                        % (path, name, count, file_count))
+        # count: the records the index lists (its entries); file_count: the shard's own.
+        shards.append({"name": name, "size": size, "count": count, "file_count": file_count,
+                       "file_crc32c": file_crc, "footer_crc32c": footer_crc})
     offsets, lengths, crcs, keys = [], [], [], []
     pos = _parse_entries(buf, pos, nrec, offsets, lengths, crcs, keys)
     if pos != end:
@@ -441,7 +457,7 @@ def _read_shard_footer_bytes(path):
             raise CorruptShardError(path, "footer %s mismatch" % name)
         offsets, lengths, crcs, keys = [], [], [], []
         _parse_entries(footer, 0, count, offsets, lengths, crcs, keys)
-        shard = {"name": os.path.basename(path), "size": size, "count": count,
+        shard = {"name": os.path.basename(path), "size": size, "count": count, "file_count": count,
                  "file_crc32c": None, "footer_crc32c": fcrc}
         return version, align, schema, shard, offsets, lengths, crcs, keys
     finally:
@@ -533,7 +549,7 @@ class KilnDataset:
                 _, _, count, fcrc = _read_trailer(fd, p, size, self.version)
             finally:
                 os.close(fd)
-            if count != s["count"] or fcrc != s["footer_crc32c"]:
+            if count != s["file_count"] or fcrc != s["footer_crc32c"]:
                 raise CorruptShardError(p, "trailer does not match the index")
 
     # -- descriptors, per process

@@ -1,58 +1,95 @@
 #!/usr/bin/env bash
-# Nightly-run benchmark: a full run over a corpus (night 1), then new images arrive and some are
-# deleted (night 2), and an incremental run over night 1's dataset is compared with a full run over
-# the same final inputs: wall time ratio, and byte-identical shards and index.
-#
-# The machine's speed drifts from minute to minute, so night 2 is run in BENCH_ROUNDS interleaved
-# rounds (default 3): each round copies night 1's dataset, runs the incremental run on the copy,
-# then the full run. The ratio is given from the median times, and as the median of the rounds'
-# ratios (each round's two runs are closest in time); each round's ratio is printed too.
-# Usage: runners/bench/bench-nightly.sh [CORPUS] [ADDED] [DELETED]   (defaults: /tmp/corpus10k 100 20)
+# Nightly runs at scale (docs/NIGHTLY.md): on a dataset of SIZE images from CORPUS, the wall time,
+# the cost of each phase (kiln: phases) and the bytes written of
+#   night 1  the first, full version;
+#   night 2  ADDED new images arrive and DELETED are deleted (an incremental run);
+#   night 3  nothing changed;
+#   night 4  ADDED more arrive (night 2's files again under new names) and DELETED more leave;
+# then the disk of the root's three versions (hard-linked files counted once, du) against one
+# version's, random reads of the fragmented version against fio (kiln bench-read), kiln compact,
+# and (BENCH_FULL=1, the default) a full run over night 4's inputs that the compacted version must
+# equal byte for byte.
+# Usage: runners/bench/bench-nightly.sh [CORPUS] [ADDED] [DELETED] [SIZE]
+#   CORPUS  images, searched recursively (default /tmp/corpus10k, made by make_corpus.py if missing)
+#   ADDED, DELETED  images arriving and leaving on nights 2 and 4 (defaults 100 and 20)
+#   SIZE    images in night 1 (default: all of CORPUS but ADDED); CORPUS needs SIZE + ADDED images
+# Environment: KILN_BENCH_DIR (work directory, default /tmp/kiln-nightly-bench; emptied first),
+#   BENCH_READ_SAMPLES (samples bench-read reads, default 20000), BENCH_FULL (0 skips the full run).
+# The machine's load (uptime) is printed beside each figure: on a shared machine it moves them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-corpus="${1:-/tmp/corpus10k}"; added="${2:-100}"; deleted="${3:-20}"
-rounds="${BENCH_ROUNDS:-3}"
+tool="$here/runners/bench/nightly_tool.py"
+corpus="${1:-/tmp/corpus10k}"; added="${2:-100}"; deleted="${3:-20}"; size="${4:-}"
 work="${KILN_BENCH_DIR:-/tmp/kiln-nightly-bench}"
+read_samples="${BENCH_READ_SAMPLES:-20000}"
 if [ ! -d "$corpus" ]; then
   /usr/bin/python3 "$here/../shared/bench/make_corpus.py" --out "$corpus" --count 10000
 fi
 rm -rf "$work"; mkdir -p "$work/in"
-mapfile -t files < <(cd "$corpus" && ls | grep -v MANIFEST.csv | sort)
-total=${#files[@]}
-# The first run sees all but the last $added images.
-for f in "${files[@]:0:$((total - added))}"; do ln "$corpus/$f" "$work/in/$f" 2>/dev/null || cp "$corpus/$f" "$work/in/$f"; done
+list="$work/corpus.txt"
+/usr/bin/python3 "$tool" list "$corpus" > "$list"
+total=$(wc -l < "$list")
+size="${size:-$((total - added))}"
+[ $((size + added)) -le "$total" ] || { echo "$corpus has $total images; SIZE $size + ADDED $added needed" >&2; exit 2; }
+root="$work/root"
 "$here/kiln" --version >/dev/null   # build outside the timed runs
 
-timed() { local start end; start=$(date +%s.%N); "$@" > "$work/last.log" 2>&1; end=$(date +%s.%N); python3 -c "print(round($end - $start, 2))"; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+# Runs "$@" into $work/last.log; sets secs (wall time) and phases (the run's kiln: phases line).
+timed() {
+  local start end
+  start=$(date +%s.%N); "$@" > "$work/last.log" 2>&1; end=$(date +%s.%N)
+  secs=$(python3 -c "print(round($end - $start, 2))")
+  phases=$(sed -n 's/^kiln: phases: //p' "$work/last.log")
+}
+night() { timed "$here/kiln" prepare --input="$work/in" --output="$root" --incremental --run-id="$1"; }
+current() { readlink -f "$root/CURRENT"; }
 
-t_first=$(timed "$here/kiln" prepare --input="$work/in" --output="$work/night1" --incremental --run-id=night-1)
-# Night 2: $added new images arrive, $deleted old ones are deleted.
-for f in "${files[@]:$((total - added))}"; do ln "$corpus/$f" "$work/in/$f" 2>/dev/null || cp "$corpus/$f" "$work/in/$f"; done
-for f in "${files[@]:0:$deleted}"; do rm "$work/in/$f"; done
+/usr/bin/python3 "$tool" link "$corpus" "$work/in" "$list" 0 "$size"
+l1=$(load); night night-1; t1=$secs; p1=$phases; v1=$(current)
+echo "night 1 (full, $size images):  $t1 s  (load $l1)  phases: $p1"
 
-incr=(); full=(); identical=yes; incr_summary=""
-for round in $(seq 1 "$rounds"); do
-  rm -rf "$work/root" "$work/full"
-  cp -a "$work/night1" "$work/root"
-  sync   # the copy reaches the disk before the timed run, as night 1's own files had
-  incr+=("$(timed "$here/kiln" prepare --input="$work/in" --output="$work/root" --incremental --run-id=night-2)")
-  incr_summary=$(grep -E "kiln: (done|incremental)" "$work/last.log" || true)
-  full+=("$(timed "$here/kiln" prepare --input="$work/in" --output="$work/full" --run-id=full)")
+/usr/bin/python3 "$tool" link "$corpus" "$work/in" "$list" "$size" $((size + added))
+/usr/bin/python3 "$tool" unlink "$work/in" "$list" 0 "$deleted"
+sync
+l2=$(load); night night-2; t2=$secs; p2=$phases; v2=$(current)
+w2=$(/usr/bin/python3 "$tool" writes "$v1" "$v2")
+echo "night 2 (+$added -$deleted):  $t2 s  (load $l2)  phases: $p2"
+echo "$w2" | sed 's/^/  /'
+
+sync
+l3=$(load); night night-3; t3=$secs; p3=$phases
+published=$([ "$(current)" = "$v2" ] && echo "no new version" || echo "a new version: $(current)")
+echo "night 3 (nothing changed):  $t3 s  (load $l3)  phases: $p3  -> $published"
+
+/usr/bin/python3 "$tool" link "$corpus" "$work/in" "$list" "$size" $((size + added)) arrivals-2
+/usr/bin/python3 "$tool" unlink "$work/in" "$list" "$deleted" $((2 * deleted))
+sync
+l4=$(load); night night-4; t4=$secs; p4=$phases; v4=$(current)
+w4=$(/usr/bin/python3 "$tool" writes "$v2" "$v4")
+echo "night 4 (+$added -$deleted):  $t4 s  (load $l4)  phases: $p4"
+echo "$w4" | sed 's/^/  /'
+
+# du counts a file linked from several versions once per invocation.
+disk_all=$(du -sk "$root" | cut -f1); disk_one=$(du -sk "$v4" | cut -f1)
+echo "disk: $(ls -d "$root"/v* | wc -l) versions $disk_all KiB, one version $disk_one KiB," \
+  "ratio $(python3 -c "print(round($disk_all / $disk_one, 3))")"
+
+l5=$(load)
+"$here/kiln" bench-read "$root" --samples "$read_samples" > "$work/read.log" 2>&1
+echo "bench-read of the fragmented version ($read_samples samples, load $l5):"
+grep -iE "kiln:|fio|ratio|samples/s" "$work/read.log" | sed 's/^/  /'
+
+l6=$(load); timed "$here/kiln" compact "$root"; tc=$secs
+echo "kiln compact: $tc s  (load $l6)  $(grep -m1 -i 'compact' "$work/last.log" || true)"
+if [ "${BENCH_FULL:-1}" != 0 ]; then
+  l7=$(load); timed "$here/kiln" prepare --input="$work/in" --output="$work/full" --run-id=full; tf=$secs
+  identical=yes
   for f in "$work"/full/*.kiln "$work/full/index.kidx"; do
-    cmp -s "$f" "$work/root/CURRENT/$(basename "$f")" || identical=no
+    cmp -s "$f" "$(current)/$(basename "$f")" || identical=no
   done
-  [ "$(ls "$work"/full/*.kiln | wc -l)" = "$(ls "$work"/root/CURRENT/*.kiln | wc -l)" ] || identical=no
-  echo "round $round: incremental ${incr[-1]} s, full ${full[-1]} s, ratio $(python3 -c "print(round(${incr[-1]} / ${full[-1]}, 3))")"
-done
-
-median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
-m_incr=$(median "${incr[@]}"); m_full=$(median "${full[@]}")
-echo "corpus: $corpus ($total images); night 2: +$added new, -$deleted deleted; $rounds rounds"
-echo "first full run (night 1):              ${t_first} s"
-echo "incremental run (night 2), median:     ${m_incr} s  (${incr[*]})"
-echo "full run over night-2 inputs, median:  ${m_full} s  (${full[*]})"
-echo "incremental / full (medians):          $(python3 -c "print(round($m_incr / $m_full, 3))")"
-# Each round's two runs are minutes apart at most, so their ratio is the least touched by the drift.
-echo "incremental / full (median of rounds):  $(python3 -c "import statistics,sys; v=sys.argv[1:]; h=len(v)//2; print(round(statistics.median(float(a)/float(b) for a,b in zip(v[:h],v[h:])), 3))" "${incr[@]}" "${full[@]}")"
-echo "byte-identical shards+index:           $identical (every round)"
-echo "$incr_summary"
+  [ "$(ls "$work"/full/*.kiln | wc -l)" = "$(ls "$(current)"/*.kiln | wc -l)" ] || identical=no
+  echo "full run over night 4's inputs: $tf s  (load $l7)  phases: $phases"
+  echo "compacted version = full run, shards and index byte for byte: $identical"
+  echo "night 4 / full run: $(python3 -c "print(round($t4 / $tf, 3))")"
+fi

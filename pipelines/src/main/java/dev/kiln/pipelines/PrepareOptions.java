@@ -208,6 +208,16 @@ public interface PrepareOptions extends PipelineOptions {
 
   void setKeepVersions(int value);
 
+  // Shared shards (docs/NIGHTLY.md): when an incremental run writes the canonical layout again.
+  @Description("An incremental run shares the previous version's shards and writes only new and"
+      + " changed samples; when its dead records and delta shards reach this fraction of the shard"
+      + " bytes, it writes the canonical layout instead, as a full run (docs/NIGHTLY.md). 0: always.")
+  @Default.Double(0.2)
+  @Setting(shapesSamples = false)
+  double getCompactThreshold();
+
+  void setCompactThreshold(double value);
+
   @Description("Identifier of this run, recorded in the manifest (default: date, time and a"
       + " random suffix).")
   @Default.String("")

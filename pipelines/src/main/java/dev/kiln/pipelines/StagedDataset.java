@@ -7,6 +7,7 @@ import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.kiln.DatasetIndexWriter;
+import dev.kiln.formats.kiln.LiveShard;
 import dev.kiln.formats.kiln.SampleFields;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.SampleCodec;
@@ -153,7 +154,17 @@ public final class StagedDataset {
           fileCrcs.put(part.file().name(), (int) part.fileCrc32c());
         }
       }
-      DatasetIndexWriter.rebuild(staging, fileCrcs);
+      List<LiveShard> shared = parts.sharedShards();
+      if (shared == null) {
+        DatasetIndexWriter.rebuild(staging, fileCrcs);
+      } else {
+        // The shared shards' records that this version keeps, then the run's own shards whole.
+        List<String> own = new ArrayList<>();
+        for (int i = shared.size(); i < shardParts.size(); i++) {
+          own.add(shardParts.get(i).file().name());
+        }
+        DatasetIndexWriter.writeShared(staging, shared, own, fileCrcs);
+      }
     }
 
     List<ShardFile> shards = new ArrayList<>();

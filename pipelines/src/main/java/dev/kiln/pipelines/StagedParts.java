@@ -2,6 +2,7 @@ package dev.kiln.pipelines;
 
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.TaskFailure;
+import dev.kiln.formats.kiln.LiveShard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,12 @@ public final class StagedParts {
   private final List<InputRecord> listing;
   private final List<ShardRows> rows = new ArrayList<>();
   private final List<Future<ShardPart>> shards = new ArrayList<>();
+  /**
+   * The shards shared with the version an incremental run built on, with the records this
+   * version keeps of each, in index order before the run's own shards; null when every shard is
+   * the run's own.
+   */
+  private List<LiveShard> shared;
 
   /** Parts with {@code listing} as the run's unique inputs, and no shard yet. */
   public StagedParts(List<InputRecord> listing) {
@@ -40,6 +47,33 @@ public final class StagedParts {
   public void addShard(ShardRows shardRows, Future<ShardPart> part) {
     rows.add(shardRows);
     shards.add(part);
+  }
+
+  /**
+   * Adds a shard shared with the version built on, as {@link #addShard}, with the records of it
+   * this version keeps (its rows are theirs). Shared shards come before the run's own.
+   */
+  public void addSharedShard(ShardRows shardRows, ShardPart part, LiveShard live) {
+    if (shared == null) {
+      if (!shards.isEmpty()) {
+        throw new IllegalStateException("shared shards come before the run's own");
+      }
+      shared = new ArrayList<>();
+    }
+    addShard(shardRows, CompletableFuture.completedFuture(part));
+    shared.add(live);
+  }
+
+  /** Marks the dataset as sharing shards even when it keeps no record of any. */
+  public void sharingShards() {
+    if (shared == null) {
+      shared = new ArrayList<>();
+    }
+  }
+
+  /** The shared shards with their kept records, or null when the run wrote every shard. */
+  List<LiveShard> sharedShards() {
+    return shared;
   }
 
   /** The parts Beam workers left in {@code staging}'s parts directory. */

@@ -47,8 +47,18 @@ public final class StagedShard {
   /** Opens shard {@code index} of {@code format} in the staging directory {@code dir}. */
   public static StagedShard open(ShardFormat format, ShardOptions options, Path dir, int index)
       throws IOException {
+    return open(format, options, dir, StagingLayout.SHARD_PREFIX, index);
+  }
+
+  /**
+   * Opens shard {@code index} named {@code <prefix>-NNNNN}: an incremental run that shares the
+   * previous version's shards names its own after the version it writes.
+   */
+  public static StagedShard open(
+      ShardFormat format, ShardOptions options, Path dir, String prefix, int index)
+      throws IOException {
     Files.createDirectories(StagingLayout.parts(dir));
-    String name = ShardNames.name(StagingLayout.SHARD_PREFIX, index, format.extension());
+    String name = ShardNames.name(prefix, index, format.extension());
     return new StagedShard(dir, index, name, format.open(dir.resolve(name), options));
   }
 

@@ -35,6 +35,8 @@ public final class Kiln {
     switch (args.get(0)) {
       case "prepare":
         return new PrepareCommand(out, err).run(rest);
+      case "compact":
+        return new CompactCommand(out, err).run(rest);
       case "verify":
         return new dev.kiln.runners.tools.VerifyCommand(out, err).run(rest);
       case "inspect":
@@ -68,6 +70,7 @@ public final class Kiln {
 
         Commands:
           prepare    read, normalize and shard images (kiln prepare --help lists its settings)
+          compact    rewrite a versioned root's current version in the canonical layout (kiln compact ROOT)
           verify     check a dataset's shards, records and checksums (kiln verify DIR)
           inspect    summarize a dataset, print a sample, extract samples (kiln inspect --help)
           report     write a dataset's HTML run report (kiln report DIR [--out FILE])

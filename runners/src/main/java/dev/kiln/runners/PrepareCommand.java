@@ -17,6 +17,8 @@ import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
+import dev.kiln.runners.local.PhaseClock;
+import dev.kiln.runners.local.SharedShards;
 import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.framing.Framing;
@@ -63,6 +65,7 @@ public final class PrepareCommand {
       return ExitCode.OK;
     }
     long started = System.nanoTime();
+    PhaseClock phases = new PhaseClock(started);
     LoggingSetup.startAside();
     PrepareArguments parsed;
     InputFiles inputs;
@@ -92,6 +95,10 @@ public final class PrepareCommand {
       if (!(fraction >= 0 && fraction <= 1)) {
         throw new UsageException("--max-reject-fraction=" + fraction + ": must be between 0 and 1");
       }
+      double compactThreshold = options.getCompactThreshold();
+      if (!(compactThreshold >= 0 && compactThreshold <= 1)) {
+        throw new UsageException("--compact-threshold=" + compactThreshold + ": must be between 0 and 1");
+      }
       if (options.getShardSize() < 4096) {
         throw new UsageException("--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
       }
@@ -106,6 +113,7 @@ public final class PrepareCommand {
         FileSystems.setDefaultPipelineOptions(options);
       }
       listing = listInputs(inputs, options.getInput());
+      phases.lap("listing");
       labels =
           LabelSettings.from(
               options, inputs, listing.files(), split == null ? null : split.classes(),
@@ -129,6 +137,7 @@ public final class PrepareCommand {
     Publication output;
     Path previousVersion = null;
     Path comparedVersion = null;
+    SharedShards sharing = null;
     try {
       if (versioned) {
         VersionedOutput root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
@@ -138,6 +147,25 @@ public final class PrepareCommand {
           previousVersion = IncrementalBase.choose(comparedVersion, format, options, out);
           if (previousVersion != null) {
             IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
+            if (UnchangedInputs.nothingChanged(
+                inputs, listing, previousVersion, labels, settingsOf(options))) {
+              phases.lap("fingerprint");
+              String name = previousVersion.getFileName().toString();
+              out.printf("kiln: incremental: nothing changed since %s (%d inputs as listed then);"
+                  + " nothing written, CURRENT stays at %s%n", name, listing.inputs(), name);
+              out.println("kiln: phases: " + phases.line());
+              root.discard();
+              root.close();
+              return ExitCode.OK;
+            }
+            phases.lap("fingerprint");
+            try {
+              sharing = LayoutChoice.choose(previousVersion, root, parsed.runner(), options, out);
+            } catch (IOException | RuntimeException e) {
+              root.discard();
+              root.close();
+              throw e;
+            }
           }
         }
       } else {
@@ -173,11 +201,12 @@ public final class PrepareCommand {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
-        LocalPrepareRun.Outcome outcome =
+        LocalPrepareRun run =
             new LocalPrepareRun(
-                    inputs, listing, settings, limits, framing, format, shardOptions,
-                    output.staging(), parallelism, previous, labels.labeller())
-                .run();
+                inputs, listing, settings, limits, framing, format, shardOptions,
+                output.staging(), parallelism, previous, labels.labeller());
+        run.timedBy(phases);
+        LocalPrepareRun.Outcome outcome = (sharing == null ? run : run.sharing(sharing)).run();
         counters = outcome.counters();
         localParts = outcome.parts();
         // Handed over in memory; the last shard may still be completing meanwhile.
@@ -185,6 +214,7 @@ public final class PrepareCommand {
             StagedDataset.finish(
                 output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
                 previousVersion != null, outcome.parts());
+        phases.lap("index");
       } else {
         counters =
             runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism,
@@ -209,7 +239,9 @@ public final class PrepareCommand {
       recorder.close();
       recorder.record(secondsSince(started)).writeTo(output.staging());
       report = RunReportStep.write(output.staging(), output.target(), localParts, err);
+      phases.lap("report");
       published = output.publish();
+      phases.lap("publish");
     } catch (Exception | Error e) {
       output.discard();
       err.println("kiln prepare: job failed: " + rootMessage(e));
@@ -219,6 +251,13 @@ public final class PrepareCommand {
       return ExitCode.FAILED;
     }
 
+    if (sharing != null) {
+      out.println(sharing.summary());
+    }
+    if (parsed.runner() == RunnerChoice.LOCAL) {
+      // A Beam runner's stages overlap, so only the local runner's phases are told apart.
+      out.println("kiln: phases: " + phases.line());
+    }
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);
     if (report != null) {
       out.println("kiln: report " + published.resolve(report));

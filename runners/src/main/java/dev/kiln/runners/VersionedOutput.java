@@ -16,6 +16,10 @@ import java.util.stream.Stream;
  * previous complete version; its staging directory is removed by the next run, which holds the
  * root's {@link RunLock} and so knows no other run is using it. Old versions beyond
  * {@code --keep-versions} are removed, never the current one.
+ *
+ * <p>Versions may share shard files (docs/NIGHTLY.md): a version directory holds a hard link to
+ * every shard its index lists, so removing an old version frees a shard only when no kept version
+ * links it any more, and a reader with an old version open keeps reading it.
  */
 final class VersionedOutput implements Publication {
   private static final String STAGING_PREFIX = ".staging-";
@@ -24,13 +28,17 @@ final class VersionedOutput implements Publication {
   private final Path staging;
   private final int keepVersions;
   private final RunLock lock;
+  /** The name the staged version is published under: fixed while the run holds the lock. */
+  private final String versionName;
   private List<Path> removed = List.of();
 
-  private VersionedOutput(DatasetRoot root, Path staging, int keepVersions, RunLock lock) {
+  private VersionedOutput(
+      DatasetRoot root, Path staging, int keepVersions, RunLock lock, String versionName) {
     this.root = root;
     this.staging = staging;
     this.keepVersions = keepVersions;
     this.lock = lock;
+    this.versionName = versionName;
   }
 
   /**
@@ -61,7 +69,7 @@ final class VersionedOutput implements Publication {
       }
       Path staging = path.resolve(STAGING_PREFIX + runId);
       Files.createDirectory(staging);
-      return new VersionedOutput(root, staging, keepVersions, lock);
+      return new VersionedOutput(root, staging, keepVersions, lock, root.nextVersionName());
     } catch (IOException e) {
       throw new UsageException("--output=" + output + ": cannot prepare: " + e.getMessage());
     }
@@ -71,6 +79,14 @@ final class VersionedOutput implements Publication {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.noneMatch(p -> !p.getFileName().toString().equals(RunLock.FILE_NAME));
     }
+  }
+
+  /**
+   * The name the staged version will have ({@code v000043}): new shards of an incremental run are
+   * named after it, so no two versions' shards share a name.
+   */
+  String versionName() {
+    return versionName;
   }
 
   /** The version CURRENT points to, or null for a new root. */
@@ -90,7 +106,7 @@ final class VersionedOutput implements Publication {
 
   @Override
   public Path publish() throws IOException {
-    Path version = root.path().resolve(root.nextVersionName());
+    Path version = root.path().resolve(versionName);
     Files.move(staging, version, StandardCopyOption.ATOMIC_MOVE);
     root.switchCurrent(version);
     removed = root.retain(keepVersions);

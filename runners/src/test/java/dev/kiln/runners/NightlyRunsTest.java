@@ -88,6 +88,39 @@ class NightlyRunsTest {
     }
   }
 
+  /**
+   * Every sample of {@code actual} is {@code expected}'s, byte for byte, and no other: what any
+   * version promises, whatever its layout.
+   */
+  static void assertSameSamples(Path expected, Path actual) throws IOException {
+    try (KilnDataset a = KilnDataset.open(expected);
+        KilnDataset b = KilnDataset.open(actual)) {
+      assertEquals(a.size(), b.size());
+      for (int i = 0; i < a.size(); i++) {
+        String key = a.index().key(i);
+        int j = b.indexOf(key);
+        assertTrue(j >= 0, key + " missing");
+        assertArrayEquals(a.readRecord(i), b.readRecord(j), key);
+      }
+    }
+  }
+
+  /**
+   * Every kept version of {@code root} verifies: a killed run left no shard it shares with them
+   * changed (each version's index holds its shards' sizes and checksums).
+   */
+  static void assertKeptVersionsIntact(Path root, String when) throws IOException {
+    List<Path> versions = DatasetRoot.of(root).versions();
+    assertTrue(!versions.isEmpty(), when);
+    for (Path version : versions) {
+      assertEquals(List.of(), DatasetVerifier.verify(version), version + " " + when);
+    }
+  }
+
+  static PrepareCommandTest.Run compact(Path root) {
+    return PrepareCommandTest.kiln("compact", root.toString());
+  }
+
   @Test
   void incrementalRunCarriesUnchangedSamplesAndEqualsAFullRun() throws Exception {
     Path in = input();
@@ -111,14 +144,45 @@ class NightlyRunsTest {
         m.changes());
     assertTrue(nightly.out().contains("kiln: incremental: new 1, changed 0, deleted 1, carried over 6"), nightly.out());
     assertTrue(nightly.out().contains("carried-over=6"), "only one image decoded: " + nightly.out());
+    assertTrue(
+        nightly.out().matches("(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s, prepare [0-9.]+ s,"
+            + " write [0-9.]+ s, index [0-9.]+ s, report [0-9.]+ s, publish [0-9.]+ s\\n.*"),
+        "each phase's cost: " + nightly.out());
+
+    // The unchanged samples stayed where they were: v000002 links v000001's shards and lists
+    // all but the deleted sample's record; the new one is in a shard of v000002's own.
+    Path v1 = root.resolve("v000001");
+    Path v2 = root.resolve("v000002");
+    try (Stream<Path> shards = Files.list(v1)) {
+      for (Path shard : (Iterable<Path>) shards.filter(p -> p.toString().endsWith(".kiln"))::iterator) {
+        assertTrue(Files.isSameFile(shard, v2.resolve(shard.getFileName())), shard + " shared");
+      }
+    }
+    assertTrue(Files.isRegularFile(v2.resolve("shard-v000002-00000.kiln")));
+    assertTrue(DatasetIndex.read(v2.resolve("index.kidx")).isShared(), "a deleted record is unlisted");
+    assertEquals(List.of(), DatasetVerifier.verify(root));
 
     Path full = tmp.resolve("full");
     assertEquals(0, prepare(in, full).code());
+    assertSameSamples(full, root);
+
+    // Compaction gives the full run's files, byte for byte, as the next version.
+    PrepareCommandTest.Run compacted = compact(root);
+    assertEquals(0, compacted.code(), compacted.err());
+    assertEquals(root.resolve("v000003"), DatasetRoot.resolve(root));
     assertSameDataset(full, root);
     assertSameSampleFields(full, root);
+    for (String file : List.of("catalog.parquet", "inputs.jsonl")) {
+      assertArrayEquals(Files.readAllBytes(full.resolve(file)),
+          Files.readAllBytes(DatasetRoot.resolve(root).resolve(file)), file);
+    }
     assertEquals(List.of(), DatasetVerifier.verify(root));
+    PrepareCommandTest.Run again = compact(root);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("v000003 is in the canonical layout; nothing written"), again.out());
+    assertEquals(root.resolve("v000003"), DatasetRoot.resolve(root));
 
-    // The Beam job carries over the same way as the local runner.
+    // The Beam job carries over the same way as the local runner, into the canonical layout.
     Path beamRoot = tmp.resolve("beam-root");
     Files.delete(in.resolve("food/espresso.jpg"));
     assertEquals(0, prepare(in, beamRoot, "--incremental", "--runner=direct").code());
@@ -160,6 +224,8 @@ class NightlyRunsTest {
 
     Path full = tmp.resolve("full");
     assertEquals(0, prepare(in, full, "--labels=folder", "--metadata=" + table).code());
+    assertSameSamples(full, root);
+    assertEquals(0, compact(root).code());
     assertSameDataset(full, root);
     assertSameSampleFields(full, root);
     try (var ds = dev.kiln.formats.kiln.KilnDataset.open(root)) {
@@ -242,7 +308,9 @@ class NightlyRunsTest {
     }
     Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
-    PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
+    // Writing the canonical layout copies the record; a run sharing the shard would not read it.
+    PrepareCommandTest.Run nightly =
+        prepare(in, root, "--incremental", "--run-id=nightly-2", "--compact-threshold=0");
     assertEquals(1, nightly.code(), nightly.out() + nightly.err());
     assertTrue(
         nightly.err().contains("job failed") && nightly.err().contains("fails its CRC-32")
@@ -280,11 +348,16 @@ class NightlyRunsTest {
       }
       Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
+      // Sharing the shards takes the kept samples' catalog rows from their records too.
       PrepareCommandTest.Run nightly = prepare(in, root, "--incremental");
       assertEquals(0, nightly.code(), nightly.err());
       assertTrue(nightly.out().contains("carried-over=7"), previous + ": " + nightly.out());
       Path full = tmp.resolve(previous).resolve("full");
       assertEquals(0, prepare(in, full).code());
+      assertSameSamples(full, root);
+      Path catalog = DatasetRoot.resolve(root).resolve(SampleFields.FILE_NAME);
+      assertEquals(8, SampleFields.readIfPresent(catalog.getParent()).size());
+      assertEquals(0, compact(root).code());
       assertSameDataset(full, root);
       assertSameSampleFields(full, root);
     }
@@ -325,10 +398,12 @@ class NightlyRunsTest {
     assertEquals(0, prepare(in, full, "--encode=png", "--keep-alpha", "--linear-light").code());
     assertSameDataset(full, root);
 
+    Path before = DatasetRoot.resolve(root);
     PrepareCommandTest.Run same =
         prepare(in, root, "--incremental", "--encode=png", "--keep-alpha", "--linear-light");
     assertEquals(0, same.code(), same.err());
-    assertEquals(7L, Manifest.readFrom(root).changes().get("carried_over"), "unchanged settings carry over");
+    assertTrue(same.out().contains("nothing changed since " + before.getFileName()), same.out());
+    assertEquals(before, DatasetRoot.resolve(root), "unchanged settings and inputs: no new version");
   }
 
   @Test
@@ -336,6 +411,7 @@ class NightlyRunsTest {
     Path in = input();
     Path root = tmp.resolve("root");
     for (int i = 0; i < 4; i++) {
+      Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/night-" + i + ".jpg"));
       assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=2").code());
     }
     assertEquals(
@@ -347,7 +423,10 @@ class NightlyRunsTest {
   void aSecondRunOnTheSameRootIsRefusedNamingTheHolder() throws Exception {
     Path in = input();
     Path root = tmp.resolve("root");
-    Files.createDirectories(root);
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Files.delete(in.resolve("food/coffee.jpg"));
+    assertEquals(0, prepare(in, root, "--incremental").code()); // shares v000001's shards
+    Path current = DatasetRoot.resolve(root);
     // Another process holds the root's lock (fcntl, as the JVM's FileChannel locks are).
     Process holder =
         new ProcessBuilder(
@@ -363,6 +442,11 @@ class NightlyRunsTest {
       PrepareCommandTest.Run second = prepare(in, root, "--incremental");
       assertEquals(2, second.code(), second.out());
       assertTrue(second.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), second.err());
+      // A compaction takes the same lock.
+      PrepareCommandTest.Run compaction = compact(root);
+      assertEquals(2, compaction.code(), compaction.out());
+      assertTrue(compaction.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), compaction.err());
+      assertEquals(current, DatasetRoot.resolve(root));
     } finally {
       holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
@@ -393,12 +477,38 @@ class NightlyRunsTest {
       Path current = DatasetRoot.resolve(root);
       assertTrue(Files.exists(current.resolve("manifest.json")), "CURRENT is a complete version after kill at " + delayMillis + " ms");
       assertEquals(List.of(), DatasetVerifier.verify(root), "after kill at " + delayMillis + " ms");
+      assertKeptVersionsIntact(root, "after kill at " + delayMillis + " ms");
     }
     PrepareCommandTest.Run last = prepare(in, root, "--incremental");
     assertEquals(0, last.code(), last.err());
     Path full = tmp.resolve("full");
     assertEquals(0, prepare(in, full).code());
-    assertSameDataset(full, root);
+    assertSameSamples(full, root);
+    // Compactions killed while writing or publishing leave CURRENT as it was too.
+    Files.delete(in.resolve("food/coffee.jpg"));
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    Path shared = DatasetRoot.resolve(root);
+    for (long delayMillis : new long[] {300, 1200, 2500}) {
+      Process run =
+          new ProcessBuilder(
+                  java, "-cp", System.getProperty("java.class.path"), "dev.kiln.runners.Kiln",
+                  "compact", root.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("killed-compaction.log").toFile())
+              .start();
+      if (!run.waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
+        run.destroyForcibly();
+      }
+      run.waitFor(10, TimeUnit.SECONDS);
+      assertTrue(Files.exists(DatasetRoot.resolve(root).resolve("manifest.json")));
+      assertEquals(List.of(), DatasetVerifier.verify(root), "after compaction killed at " + delayMillis + " ms");
+      assertKeptVersionsIntact(root, "after compaction killed at " + delayMillis + " ms");
+    }
+    assertEquals(0, compact(root).code());
+    assertTrue(!DatasetRoot.resolve(root).equals(shared) || !DatasetIndex.read(shared.resolve("index.kidx")).isShared());
+    Path fullAfter = tmp.resolve("full-after");
+    assertEquals(0, prepare(in, fullAfter).code());
+    assertSameDataset(fullAfter, root);
     try (Stream<Path> left = Files.list(root)) {
       assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "stale staging removed");
     }

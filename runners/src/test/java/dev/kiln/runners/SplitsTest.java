@@ -125,13 +125,21 @@ class SplitsTest {
     assertTrue(after.containsValue("train") && after.containsValue("val") && after.containsValue("test"), after.toString());
     assertCountsAddUp(second, 19);
 
-    // Versioned split roots: a nightly run carries every sample over in each split.
+    // Versioned split roots: a nightly run carries every sample over in each split, and one that
+    // finds nothing changed writes nothing.
     Path nightly = tmp.resolve("nightly");
     assertEquals(0, prepare(in, nightly, "--split=hash:train=0.6,val=0.2,test=0.2", "--incremental").code());
+    PrepareCommandTest.Run same = prepare(in, nightly, "--split=hash:train=0.6,val=0.2,test=0.2", "--incremental");
+    assertEquals(0, same.code(), same.err());
+    assertTrue(same.out().contains("nothing changed since v000001"), same.out());
+    assertEquals(after, splitOfEachKey(nightly));
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("more/c12.jpg"));
     PrepareCommandTest.Run again = prepare(in, nightly, "--split=hash:train=0.6,val=0.2,test=0.2", "--incremental");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("carried-over=") && !again.out().contains("decoded"), again.out());
-    assertEquals(after, splitOfEachKey(nightly));
+    Map<String, String> nightlySplits = splitOfEachKey(nightly);
+    assertEquals(20, nightlySplits.size());
+    after.forEach((key, split) -> assertEquals(split, nightlySplits.get(key), key));
   }
 
   @Test

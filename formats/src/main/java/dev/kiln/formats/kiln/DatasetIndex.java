@@ -30,13 +30,20 @@ import java.util.stream.Stream;
  * by position never needs it. Immutable and safe to share between threads.
  */
 public final class DatasetIndex {
+  /** The shards' format version, whose checksum every record, footer and trailer carries. */
   private final int version;
+  /**
+   * The version of the index file: {@link #version}, or {@link
+   * ShardLayout#INDEX_VERSION_SHARED} when a shard holds records the index does not list.
+   */
+  private final int indexVersion;
   private final LayoutChecksum checksum;
   private final int align;
   private final String schemaJson;
   private final String[] shardNames;
   private final long[] shardSizes;
   private final long[] shardStarts; // first record of shard s; shardStarts[S] = size
+  private final long[] shardFileRecords; // records in shard s's file, listed or not
   private final int[] shardFileCrcs;
   private final int[] shardFooterCrcs;
   private final long[] offsets;
@@ -46,9 +53,15 @@ public final class DatasetIndex {
   private volatile int[] keyTable; // open addressing: record index + 1, 0 = empty
 
   private DatasetIndex(int version, int align, String schemaJson, String[] shardNames, long[] shardSizes,
-      long[] shardStarts, int[] shardFileCrcs, int[] shardFooterCrcs, long[] offsets,
-      int[] lengths, int[] crcs, String[] keys) {
+      long[] shardStarts, long[] shardFileRecords, int[] shardFileCrcs, int[] shardFooterCrcs,
+      long[] offsets, int[] lengths, int[] crcs, String[] keys) {
     this.version = version;
+    boolean shared = false;
+    for (int s = 0; s < shardNames.length; s++) {
+      shared |= shardFileRecords[s] != shardStarts[s + 1] - shardStarts[s];
+    }
+    this.indexVersion = shared ? INDEX_VERSION_SHARED : version;
+    this.shardFileRecords = shardFileRecords;
     this.checksum = LayoutChecksum.forVersion(version);
     this.align = align;
     this.schemaJson = schemaJson;
@@ -129,9 +142,75 @@ public final class DatasetIndex {
       }
     }
     starts[s] = r;
-    DatasetIndex index = new DatasetIndex(version, align, schema, names, sizes, starts, fileCrcs,
-        footerCrcs, offsets, lengths, crcs, keys);
+    long[] fileRecords = new long[s];
+    for (int i = 0; i < s; i++) {
+      fileRecords[i] = starts[i + 1] - starts[i];
+    }
+    DatasetIndex index = new DatasetIndex(version, align, schema, names, sizes, starts, fileRecords,
+        fileCrcs, footerCrcs, offsets, lengths, crcs, keys);
     index.keyTable(); // builds the table and rejects duplicate keys up front
+    return index;
+  }
+
+  /**
+   * Builds the index of a dataset version from its shards in the order given (which is the
+   * dataset order), each with the records the version lists ({@link LiveShard}). Written as
+   * {@link ShardLayout#INDEX_VERSION_SHARED} when some shard holds records not listed, else as the
+   * shards' own version, byte for byte what {@link #fromSummaries} gives for the same shards.
+   *
+   * @param version the shards' format version
+   * @throws IllegalArgumentException if a name or a listed key repeats
+   */
+  public static DatasetIndex ofLiveShards(
+      int version, int align, String schemaJson, List<LiveShard> shards) {
+    if (version != VERSION_2 && shards.stream().anyMatch(sh -> sh.live().size() != sh.fileRecordCount())) {
+      throw new IllegalArgumentException("records of version " + version + " shards cannot be left unlisted");
+    }
+    LayoutChecksum.forVersion(version);
+    int s = shards.size();
+    long total = 0;
+    for (LiveShard sh : shards) {
+      total += sh.live().size();
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("too many records for one index: " + total);
+    }
+    int n = (int) total;
+    String[] names = new String[s];
+    long[] sizes = new long[s];
+    long[] starts = new long[s + 1];
+    long[] fileRecords = new long[s];
+    int[] fileCrcs = new int[s];
+    int[] footerCrcs = new int[s];
+    long[] offsets = new long[n];
+    int[] lengths = new int[n];
+    int[] crcs = new int[n];
+    String[] keys = new String[n];
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int r = 0;
+    for (int i = 0; i < s; i++) {
+      LiveShard sh = shards.get(i);
+      if (!seen.add(sh.name())) {
+        throw new IllegalArgumentException("shard listed twice: " + sh.name());
+      }
+      names[i] = sh.name();
+      sizes[i] = sh.fileSize();
+      fileRecords[i] = sh.fileRecordCount();
+      fileCrcs[i] = sh.fileCrc();
+      footerCrcs[i] = sh.footerCrc();
+      starts[i] = r;
+      for (IndexEntry e : sh.live()) {
+        offsets[r] = e.offset();
+        lengths[r] = e.length();
+        crcs[r] = e.crc32c();
+        keys[r] = e.key();
+        r++;
+      }
+    }
+    starts[s] = r;
+    DatasetIndex index = new DatasetIndex(version, align, schemaJson, names, sizes, starts,
+        fileRecords, fileCrcs, footerCrcs, offsets, lengths, crcs, keys);
+    index.keyTable(); // rejects a key listed twice
     return index;
   }
 
@@ -223,9 +302,12 @@ public final class DatasetIndex {
     if (!LayoutCodec.hasMagic(b, end + 4, INDEX_END_MAGIC)) {
       throw new IllegalArgumentException("bad end magic (truncated?)");
     }
-    // The version says which checksum the file ends with.
-    int version = b.getInt(IDX_VERSION);
+    // The version says which checksum the file ends with, and whether rows carry live counts.
+    int indexVersion = b.getInt(IDX_VERSION);
+    boolean shared = indexVersion == INDEX_VERSION_SHARED;
+    int version = shared ? VERSION_2 : indexVersion;
     LayoutChecksum checksum = LayoutChecksum.forVersion(version);
+    int rowSize = shared ? SHT_FIXED_SIZE_SHARED : SHT_FIXED_SIZE;
     int stored = b.getInt(end);
     int actual = checksum.of(bytes, 0, end);
     if (stored != actual) {
@@ -245,7 +327,7 @@ public final class DatasetIndex {
     // Counts are checked against the bytes that could hold them before arrays of that size are
     // made: a damaged count must not ask for gigabytes.
     long room = end - (long) b.position();
-    if (s > room / (SHT_NAME_LENGTH_SIZE + SHT_FIXED_SIZE) || total > room / ENT_FIXED_SIZE) {
+    if (s > room / (SHT_NAME_LENGTH_SIZE + rowSize) || total > room / ENT_FIXED_SIZE) {
       throw new IllegalArgumentException(s + " shards and " + total + " entries cannot fit in "
           + room + " bytes");
     }
@@ -253,6 +335,7 @@ public final class DatasetIndex {
     String[] names = new String[s];
     long[] sizes = new long[s];
     long[] starts = new long[s + 1];
+    long[] fileRecords = new long[s];
     int[] fileCrcs = new int[s];
     int[] footerCrcs = new int[s];
     long acc = 0;
@@ -266,9 +349,14 @@ public final class DatasetIndex {
       }
       b.position(b.position() + nameLength);
       sizes[i] = b.getLong();
-      long count = b.getLong();
+      fileRecords[i] = b.getLong();
       fileCrcs[i] = b.getInt();
       footerCrcs[i] = b.getInt();
+      long count = shared ? b.getLong() : fileRecords[i];
+      if (count < 0 || count > fileRecords[i]) {
+        throw new IllegalArgumentException("shard '" + names[i] + "' lists " + count + " of its "
+            + fileRecords[i] + " records");
+      }
       starts[i] = acc;
       acc += count;
       if (count < 0 || acc > n) {
@@ -288,8 +376,8 @@ public final class DatasetIndex {
     if (b.hasRemaining()) {
       throw new IllegalArgumentException(b.remaining() + " unexpected bytes after the entries");
     }
-    return new DatasetIndex(version, align, schema, names, sizes, starts, fileCrcs, footerCrcs,
-        offsets, lengths, crcs, keys);
+    return new DatasetIndex(version, align, schema, names, sizes, starts, fileRecords, fileCrcs,
+        footerCrcs, offsets, lengths, crcs, keys);
   }
 
   /** Serializes to the {@code index.kidx} encoding. */
@@ -297,7 +385,8 @@ public final class DatasetIndex {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + keys.length * 48);
     byte[] schema = schemaJson.getBytes(StandardCharsets.UTF_8);
     ByteBuffer h = LayoutCodec.le(IDX_FIXED_SIZE);
-    h.put(magicBytes(INDEX_MAGIC)).putInt(version).putInt(align).putInt(shardNames.length)
+    boolean shared = indexVersion == INDEX_VERSION_SHARED;
+    h.put(magicBytes(INDEX_MAGIC)).putInt(indexVersion).putInt(align).putInt(shardNames.length)
         .putInt(schema.length).putLong(keys.length);
     out.write(h.array(), 0, IDX_FIXED_SIZE);
     out.write(schema, 0, schema.length);
@@ -306,10 +395,13 @@ public final class DatasetIndex {
       if (name.length > 0xFFFF) {
         throw new IllegalArgumentException("shard file name too long: " + shardNames[i]);
       }
-      ByteBuffer sh = LayoutCodec.le(SHT_NAME_LENGTH_SIZE + name.length + SHT_FIXED_SIZE);
+      ByteBuffer sh = LayoutCodec.le(SHT_NAME_LENGTH_SIZE + name.length
+          + (shared ? SHT_FIXED_SIZE_SHARED : SHT_FIXED_SIZE));
       sh.putShort((short) name.length).put(name).putLong(shardSizes[i])
-          .putLong(shardStarts[i + 1] - shardStarts[i]).putInt(shardFileCrcs[i])
-          .putInt(shardFooterCrcs[i]);
+          .putLong(shardFileRecords[i]).putInt(shardFileCrcs[i]).putInt(shardFooterCrcs[i]);
+      if (shared) {
+        sh.putLong(shardStarts[i + 1] - shardStarts[i]);
+      }
       out.write(sh.array(), 0, sh.capacity());
     }
     for (int r = 0; r < keys.length; r++) {
@@ -349,9 +441,22 @@ public final class DatasetIndex {
     return keys.length;
   }
 
-  /** The format version of the index and of every shard. */
+  /** The format version of every shard (and of the index, unless {@link #isShared()}). */
   public int version() {
     return version;
+  }
+
+  /**
+   * The version of the index file: {@link #version()}, or {@link
+   * ShardLayout#INDEX_VERSION_SHARED} when some shard holds records this index does not list.
+   */
+  public int indexVersion() {
+    return indexVersion;
+  }
+
+  /** Whether some shard holds records this index does not list (see {@link #indexVersion()}). */
+  public boolean isShared() {
+    return indexVersion == INDEX_VERSION_SHARED;
   }
 
   /** The checksum of the format version: of the index, the shards and every record. */
@@ -381,8 +486,18 @@ public final class DatasetIndex {
     return shardSizes[shard];
   }
 
+  /** How many of the shard's records the index lists (its live records). */
   public int shardRecordCount(int shard) {
     return (int) (shardStarts[shard + 1] - shardStarts[shard]);
+  }
+
+  /**
+   * How many records the shard's file holds, as its trailer says: more than {@link
+   * #shardRecordCount} when the shard also holds records of samples this version deleted or
+   * replaced.
+   */
+  public long shardFileRecordCount(int shard) {
+    return shardFileRecords[shard];
   }
 
   /** Dataset position of the shard's first record. */

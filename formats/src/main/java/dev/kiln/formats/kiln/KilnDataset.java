@@ -264,10 +264,10 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
         throw new CorruptShardException(path, e.getMessage());
       }
       if (trailer.footerCrc() != index.shardFooterCrc32c(s)
-          || trailer.recordCount() != index.shardRecordCount(s)) {
+          || trailer.recordCount() != index.shardFileRecordCount(s)) {
         throw new CorruptShardException(path, "trailer (" + trailer.recordCount()
             + " records, footer CRC " + LayoutCodec.hex(trailer.footerCrc())
-            + ") does not match " + INDEX_FILE_NAME + " (" + index.shardRecordCount(s)
+            + ") does not match " + INDEX_FILE_NAME + " (" + index.shardFileRecordCount(s)
             + " records, footer CRC " + LayoutCodec.hex(index.shardFooterCrc32c(s)) + ")");
       }
       if (footer) {
@@ -279,19 +279,31 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
               + " mismatch (stored "
               + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(crc) + ")");
         }
+        // The index lists the shard's records, or (a shard shared by versions) some of them,
+        // in footer order: each listed entry must be the next footer entry at its offset.
         int first = index.shardFirstRecord(s);
-        for (int r = 0; r < index.shardRecordCount(s); r++) {
+        int listed = index.shardRecordCount(s);
+        int r = 0;
+        for (long k = 0; k < trailer.recordCount() && r < listed; k++) {
           IndexEntry e = index.entry(first + r);
           long off = f.getLong();
           int len = f.getInt();
           int rc = f.getInt();
           byte[] key = new byte[Short.toUnsignedInt(f.getShort())];
           f.get(key);
-          if (off != e.offset() || len != e.length() || rc != e.crc32c()
+          if (off != e.offset()) {
+            continue;
+          }
+          if (len != e.length() || rc != e.crc32c()
               || !new String(key, java.nio.charset.StandardCharsets.UTF_8).equals(e.key())) {
-            throw new CorruptShardException(path, "footer entry " + r + " differs from "
+            throw new CorruptShardException(path, "footer entry " + k + " differs from "
                 + INDEX_FILE_NAME);
           }
+          r++;
+        }
+        if (r < listed) {
+          throw new CorruptShardException(path, INDEX_FILE_NAME + " entry " + (first + r)
+              + " is no record of the shard's footer");
         }
       }
       return ch;

@@ -28,6 +28,15 @@ public final class ShardLayout {
   /** Layout version written by default; readers take {@link #VERSION_1} too, and reject others. */
   public static final int VERSION = VERSION_2;
 
+  /**
+   * The index version of a dataset whose shards hold records its index does not list (records of
+   * deleted or replaced samples in shards that several dataset versions share): its shard table
+   * rows end with {@code live_count} ({@link #SHT_LIVE_COUNT}), and each shard's run of entries
+   * lists only those records. Its shards are of {@link #VERSION_2}; checksums are CRC-32. An index
+   * whose shards are all live is written as {@link #VERSION_2}, as it always was.
+   */
+  public static final int INDEX_VERSION_SHARED = 3;
+
   /** Default record alignment: the page/NVMe logical-block size, so each record is one aligned I/O. */
   public static final int DEFAULT_ALIGN = 4096;
 
@@ -104,6 +113,9 @@ public final class ShardLayout {
   public static final int SHT_FILE_CRC = 16; // u32: checksum of the whole shard file
   public static final int SHT_FOOTER_CRC = 20; // u32: the shard trailer's footer_crc
   public static final int SHT_FIXED_SIZE = 24; // bytes after the name
+  // Index version 3 (INDEX_VERSION_SHARED) only: how many of the shard's records the index lists.
+  public static final int SHT_LIVE_COUNT = 24; // u64
+  public static final int SHT_FIXED_SIZE_SHARED = 32; // bytes after the name, index version 3
 
   // End of index: u32 checksum of every preceding byte, then magic "KILNIEND".
   public static final int IDX_END_SIZE = 12;

@@ -8,12 +8,10 @@ import dev.kiln.formats.TaskFailure;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KeyedInputs;
-import dev.kiln.pipelines.SampleOrder;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
-import dev.kiln.pipelines.ShardPart;
 import dev.kiln.pipelines.StagedParts;
-import dev.kiln.pipelines.StagedShard;
+import dev.kiln.pipelines.StagingLayout;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
 import dev.kiln.transforms.prepare.InputLimits;
@@ -53,7 +51,7 @@ import org.apache.beam.sdk.values.KV;
  * Kiln's {@code local} runner: the prepare job's steps on worker threads in this JVM, without a
  * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
  * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link
- * InputPreparer}, {@link StagedShard}, {@link
+ * InputPreparer}, {@link dev.kiln.pipelines.StagedShard}, {@link
  * WriteRejects#write}), so it stages the same dataset, byte for byte, as the Beam job on any
  * runner; {@code StagedDataset.finish} and publishing then run as for the others. What the Beam
  * job's workers leave in the staging directory as part files for finishing to read (the listing,
@@ -87,6 +85,9 @@ public final class LocalPrepareRun {
   private final int workers;
   private final String previousVersion;
   private final MetricsContainerImpl metrics = new MetricsContainerImpl("kiln-local");
+  /** The previous version's shards when this run shares them, else null (canonical layout). */
+  private SharedShards shared;
+  private PhaseClock clock = new PhaseClock(System.nanoTime());
 
   /**
    * @param listing the inputs, as the launcher listed them
@@ -124,6 +125,30 @@ public final class LocalPrepareRun {
   }
 
   /**
+   * Makes this incremental run share the previous version's shards ({@link SharedShards}):
+   * unchanged samples stay where they are, and only new and changed ones are written, into
+   * shards of this run's own. Without it the run writes the canonical layout, carried records
+   * copied into it, byte for byte what a full run writes.
+   */
+  public LocalPrepareRun sharing(SharedShards shards) {
+    if (previousVersion == null) {
+      throw new IllegalStateException("only an incremental run shares a previous version's shards");
+    }
+    this.shared = shards;
+    return this;
+  }
+
+  /**
+   * Charges the run's phases to {@code phases} (the launcher's clock, which it prints): keying the
+   * inputs and matching them with the previous version to "fingerprint", preparing to "prepare",
+   * linking shared shards and writing shards to "write".
+   */
+  public LocalPrepareRun timedBy(PhaseClock phases) {
+    this.clock = phases;
+    return this;
+  }
+
+  /**
    * What a run gives: its Kiln counters, and the parts it staged for {@link
    * dev.kiln.pipelines.StagedDataset#finish(Path, ShardFormat, Map, String, Path, boolean,
    * StagedParts)}, whose last shard may still be completing.
@@ -146,12 +171,24 @@ public final class LocalPrepareRun {
         new StagedParts(KeyedInputs.splitDuplicates(byKey, unique::add, rejects::add));
 
     PreviousVersion previous = opened(opening);
+    if (shared != null) {
+      shared.begin(previous);
+    }
     try (SampleSpill spill =
         new SampleSpill(
             staging.resolve("_spill"), WriteShards::measure,
             previous == null ? null : previous::carried, unique.size())) {
-      prepareAll(unique, previous, spill, rejects);
-      writeShards(spill, parts);
+      List<KV<String, MatchResult.Metadata>> ordered = slowFirst(unique, previous);
+      clock.lap("fingerprint");
+      prepareAll(ordered, previous, spill, rejects);
+      clock.lap("prepare");
+      if (shared != null) {
+        shared.stage(previous, Path.of(previousVersion), staging, parts);
+      }
+      ShardsFromSpill.write(
+          spill, parts, format, shardOptions, staging,
+          shared != null ? shared.ownPrefix() : StagingLayout.SHARD_PREFIX);
+      clock.lap("write");
     }
     try {
       if (!rejects.isEmpty()) {
@@ -197,11 +234,13 @@ public final class LocalPrepareRun {
     return byKey;
   }
 
-  /** Prepares (or carries over) every unique input on {@link #workers} threads. */
+  /**
+   * Prepares (or carries over) every unique input on {@link #workers} threads, in the order of
+   * {@code inputs} ({@link #slowFirst}).
+   */
   private void prepareAll(
-      List<KV<String, MatchResult.Metadata>> unique, PreviousVersion previous, SampleSpill spill,
+      List<KV<String, MatchResult.Metadata>> inputs, PreviousVersion previous, SampleSpill spill,
       List<Rejection> rejects) throws IOException, InterruptedException {
-    List<KV<String, MatchResult.Metadata>> inputs = slowFirst(unique, previous);
     AtomicInteger next = new AtomicInteger();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
@@ -278,7 +317,9 @@ public final class LocalPrepareRun {
             previous.carriedRecord(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
         if (carried >= 0) {
           Sample relabelled = previous.relabelled(carried, labelled.fields());
-          if (relabelled == null) {
+          if (relabelled == null && shared != null) {
+            shared.keep(carried); // it stays where it is, in a shard the new version shares
+          } else if (relabelled == null) {
             // Its record goes into the new shard as it is, copied from the previous version then.
             spill.addCarried(key, carried, previous.imageLength(carried));
           } else {
@@ -312,75 +353,6 @@ public final class LocalPrepareRun {
     try (InputStream in = Channels.newInputStream(FileSystems.open(file.resourceId()))) {
       return in.readAllBytes();
     }
-  }
-
-  /**
-   * Writes the parked samples into shards, one shard at a time, in shard order, into {@code
-   * parts}. The spill hands them over in their final order, so each goes into its shard as it
-   * comes: the copying of carried records then overlaps the reading of the next ones.
-   *
-   * <p>A shard whose samples are all placed is completed (the rest of its copying, checksums
-   * and sync) on a thread of its own while the next shard, or the finishing of the dataset, goes
-   * on: its catalog rows are known already.
-   */
-  private void writeShards(SampleSpill spill, StagedParts parts) throws IOException {
-    if (spill.count() == 0) {
-      return;
-    }
-    int shards = WriteShards.shardCount(spill.measured(), shardOptions.targetBytes());
-    ExecutorService completing =
-        Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-shard-completion"));
-    StagedShard[] current = {null};
-    // The completion of the shard last handed over, which the next one waits for.
-    @SuppressWarnings("unchecked")
-    Future<ShardPart>[] lastCompletion = new Future[1];
-    try {
-      spill.drainInOrder(
-          (samples, keyHashes) -> {
-            for (int i = 0; i < samples.size(); i++) {
-              EncodedSample s = samples.get(i);
-              int shard = SampleOrder.shardOfHash(keyHashes[i], shards);
-              if (current[0] != null && current[0].index() != shard) {
-                lastCompletion[0] = complete(current[0], lastCompletion[0], completing, parts);
-                current[0] = null;
-              }
-              if (current[0] == null) {
-                current[0] = StagedShard.open(format, shardOptions, staging, shard);
-              }
-              current[0].add(s);
-            }
-          });
-      if (current[0] != null) {
-        lastCompletion[0] = complete(current[0], lastCompletion[0], completing, parts);
-        current[0] = null;
-      }
-    } catch (IOException | RuntimeException e) {
-      if (current[0] != null) {
-        current[0].abort();
-      }
-      parts.awaitShardsQuietly();
-      throw e;
-    } finally {
-      completing.shutdown(); // its thread ends once the shards handed to it are complete
-    }
-  }
-
-  /**
-   * Has {@code shard}, whose samples are all placed, completed on {@code completing} once the
-   * shard before it ({@code before}'s, null for the first) is complete, and returns its completion:
-   * at most one shard completes while the next is written, so the open files and buffers of
-   * shards in flight stay those of two (copies are queued without waiting, and the writing could
-   * otherwise run ahead of the checksums by any number of shards).
-   */
-  private static Future<ShardPart> complete(
-      StagedShard shard, Future<ShardPart> before, ExecutorService completing, StagedParts parts)
-      throws IOException {
-    if (before != null) {
-      TaskFailure.await(before, "completing a shard");
-    }
-    Future<ShardPart> completion = completing.submit(shard::complete);
-    parts.addShard(shard.rows(), completion);
-    return completion;
   }
 
   private Map<String, Long> counters() {

@@ -6,6 +6,7 @@ import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.Sample;
+import dev.kiln.formats.kiln.DatasetIndex;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.kiln.SampleFields;
 import dev.kiln.transforms.prepare.LocalProgress;
@@ -77,6 +78,11 @@ public final class PreviousVersion {
   public static Map<String, InputRecord> inputsOf(Path dir) throws IOException {
     PreviousVersion open = OPEN.get(dir.toString());
     return open != null ? Collections.unmodifiableMap(open.inputs) : InputRecord.readAll(dir);
+  }
+
+  /** The previous version's index: its shards and the records it lists. */
+  public DatasetIndex index() {
+    return samples.index();
   }
 
   /** The input with this key as the previous version saw it, or null. */
