@@ -3,6 +3,8 @@ package dev.kiln.runners;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.objectstore.S3Location;
+import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.IgnoredFile;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
@@ -75,9 +77,11 @@ public final class PrepareCommand {
     InputLimits limits;
     InputListing listing;
     LabelSettings labels;
+    S3Objects store = null;
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
+      store = ObjectStoreChecks.storeFor(options, parsed.runner());
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
         return new SplitPrepare(out, err).run(args, options);
       }
@@ -106,12 +110,21 @@ public final class PrepareCommand {
         // has Beam's default, the local file system, which is where its inputs are.
         FileSystems.setDefaultPipelineOptions(options);
       }
+      for (String[] location : new String[][] {
+          {"--input", options.getInput()}, {"--output", options.getOutput()}}) {
+        if (store != null && S3Location.isS3(location[1])) {
+          ObjectStoreChecks.checkReachable(store, location[0], location[1]);
+        }
+      }
       listing = listInputs(inputs, options.getInput());
       labels =
           LabelSettings.from(
               options, inputs, listing.files(), split == null ? null : split.classes(),
               split == null || split.rule() != null ? "" : split.name());
     } catch (UsageException | IllegalArgumentException e) {
+      if (store != null) {
+        store.close();
+      }
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
     }
@@ -123,15 +136,16 @@ public final class PrepareCommand {
       err.println("kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
       return ExitCode.USAGE;
     }
-    boolean versioned =
-        options.getVersioned()
-            || options.getIncremental()
-            || DatasetRoot.of(Path.of(options.getOutput())).isVersioned();
+    boolean s3Output = S3Location.isS3(options.getOutput());
     Publication output;
     Path previousVersion = null;
     Path comparedVersion = null;
     try {
-      if (versioned) {
+      if (s3Output) {
+        output = ObjectStoreChecks.output(store, options, runId);
+      } else if (options.getVersioned()
+          || options.getIncremental()
+          || DatasetRoot.of(Path.of(options.getOutput())).isVersioned()) {
         VersionedOutput root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
         output = root;
         if (options.getIncremental()) {
@@ -145,9 +159,11 @@ public final class PrepareCommand {
         output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
       }
     } catch (UsageException e) {
+      closeQuietly(store);
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
     } catch (IOException e) {
+      closeQuietly(store);
       err.println("kiln prepare: --output=" + options.getOutput() + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
@@ -164,7 +180,7 @@ public final class PrepareCommand {
         previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     Map<String, Long> counters;
-    Path published;
+    String published;
     String report;
     StagedParts localParts = null; // the local runner's catalog rows, for the report
     try (Publication held = output;
@@ -218,11 +234,16 @@ public final class PrepareCommand {
         e.printStackTrace(err);
       }
       return ExitCode.FAILED;
+    } finally {
+      closeQuietly(store);
+    }
+    if (store != null && store.retries() > 0) {
+      out.printf("kiln: %d S3 requests retried after transient errors%n", store.retries());
     }
 
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);
     if (report != null) {
-      out.println("kiln: report " + published.resolve(report));
+      out.println("kiln: report " + published + "/" + report);
     }
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
@@ -314,6 +335,12 @@ public final class PrepareCommand {
       }
     }
     return conf;
+  }
+
+  private static void closeQuietly(S3Objects store) {
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static String newRunId() {
