@@ -6,6 +6,7 @@ import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.runners.objectstore.BeamObjectStore;
 import java.io.IOException;
+import java.io.PrintStream;
 
 /**
  * What {@code prepare} checks and sets up before any work when a location is {@code s3://}: one
@@ -60,7 +61,7 @@ final class ObjectStoreChecks {
   }
 
   /** The S3 output of the run: a versioned root, or a plain prefix. */
-  static Publication output(S3Objects store, PrepareOptions options, String runId)
+  static Publication output(S3Objects store, PrepareOptions options, String runId, PrintStream err)
       throws UsageException {
     String output = options.getOutput();
     boolean versioned;
@@ -70,7 +71,7 @@ final class ObjectStoreChecks {
       throw new UsageException("--output=" + output + ": " + e.getMessage());
     }
     return versioned
-        ? ObjectStoreVersions.prepare(store, output, runId, options.getKeepVersions())
+        ? ObjectStoreVersions.prepare(store, output, runId, options.getKeepVersions(), err)
         : ObjectStoreOutput.prepare(store, output, options.getOverwrite(), runId);
   }
 }

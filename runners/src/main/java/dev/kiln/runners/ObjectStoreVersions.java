@@ -6,6 +6,7 @@ import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.runners.objectstore.StagedUpload;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +64,11 @@ final class ObjectStoreVersions implements Publication {
   }
 
   /**
-   * Checks the root, removes versions that failed runs left and reserves the next version and a
+   * Checks the root, removes versions that failed runs left (saying so on {@code err}) and reserves the next version and a
    * local staging directory for run {@code runId}.
    */
-  static ObjectStoreVersions prepare(S3Objects store, String output, String runId, int keepVersions)
+  static ObjectStoreVersions prepare(
+      S3Objects store, String output, String runId, int keepVersions, PrintStream err)
       throws UsageException {
     if (keepVersions < 1) {
       throw new UsageException("--keep-versions=" + keepVersions + ": must be at least 1");
@@ -85,7 +87,7 @@ final class ObjectStoreVersions implements Publication {
         if (current == null || v.compareTo(current) > 0) {
           // Newer than CURRENT: a run that was killed before publishing.
           int n = store.deleteAll(root.resolve(v));
-          System.err.println("kiln: removed " + n + " objects of the incomplete version " + root.resolve(v));
+          err.println("kiln: removed " + n + " objects of the incomplete version " + root.resolve(v));
         } else {
           last = Math.max(last, Integer.parseInt(v.substring(1)));
         }

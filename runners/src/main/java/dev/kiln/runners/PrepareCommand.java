@@ -142,7 +142,7 @@ public final class PrepareCommand {
     Path comparedVersion = null;
     try {
       if (s3Output) {
-        output = ObjectStoreChecks.output(store, options, runId);
+        output = ObjectStoreChecks.output(store, options, runId, err);
       } else if (options.getVersioned()
           || options.getIncremental()
           || DatasetRoot.of(Path.of(options.getOutput())).isVersioned()) {

@@ -82,7 +82,7 @@ public record S3Access(URI endpoint, Region region, RetryCounter retries) {
     var builder =
         S3Client.builder()
             .region(region)
-            .credentialsProvider(DefaultCredentialsProvider.create())
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
             .httpClientBuilder(
                 ApacheHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(5))
@@ -113,7 +113,8 @@ public record S3Access(URI endpoint, Region region, RetryCounter retries) {
   public String explain(SdkException e, S3Location location) {
     if (e instanceof S3Exception s3) {
       int status = s3.statusCode();
-      String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
+      String code = s3.awsErrorDetails() == null || s3.awsErrorDetails().errorCode() == null
+          ? "" : s3.awsErrorDetails().errorCode();
       if ("NoSuchBucket".equals(code) || (status == 404 && location.key().isEmpty())) {
         return "bucket '" + location.bucket() + "' does not exist at " + describeEndpoint();
       }
