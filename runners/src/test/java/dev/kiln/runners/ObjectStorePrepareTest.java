@@ -45,9 +45,15 @@ class ObjectStorePrepareTest {
   }
 
   static PrepareCommandTest.Run prepare(String input, String output, String... extra) {
+    return prepare(S3, input, output, extra);
+  }
+
+  /** {@code kiln prepare} with small shards, reaching {@code server} for s3:// locations. */
+  static PrepareCommandTest.Run prepare(
+      S3ProxyServer server, String input, String output, String... extra) {
     List<String> args = new ArrayList<>(List.of(
         "prepare", "--input=" + input, "--output=" + output, "--shard-size=60000",
-        "--run-id=test", S3.endpointFlag()));
+        "--run-id=test", server.endpointFlag()));
     args.addAll(List.of(extra));
     return PrepareCommandTest.kiln(args.toArray(String[]::new));
   }
