@@ -18,6 +18,7 @@ import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
+import dev.kiln.runners.objectstore.S3RetryMetrics;
 import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.beam.InputLimits;
 import dev.kiln.transforms.framing.Framing;
@@ -237,8 +238,12 @@ public final class PrepareCommand {
     } finally {
       closeQuietly(store);
     }
-    if (store != null && store.retries() > 0) {
-      out.printf("kiln: %d S3 requests retried after transient errors%n", store.retries());
+    long jobRetries = counters.getOrDefault(S3RetryMetrics.COUNTER, 0L);
+    long launcherRetries = store == null ? 0 : store.retries();
+    if (jobRetries + launcherRetries > 0) {
+      // The SDK retried them with backoff; the count says how often the store faltered.
+      out.printf("kiln: %d S3 requests retried after transient errors (%d by the job's reads,"
+          + " %d by checks and publishing)%n", jobRetries + launcherRetries, jobRetries, launcherRetries);
     }
 
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);

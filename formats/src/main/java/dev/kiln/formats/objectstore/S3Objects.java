@@ -197,7 +197,11 @@ public final class S3Objects implements Closeable {
   }
 
   private IOException failure(SdkException e, S3Location location) {
-    return new IOException(location + ": " + access.explain(e, location), e);
+    // Suppressed rather than the cause: a run's one-line error is its innermost cause, and
+    // this message names the object and explains the SDK's exception.
+    IOException failure = new IOException(location + ": " + access.explain(e, location));
+    failure.addSuppressed(e);
+    return failure;
   }
 
   @Override

@@ -8,7 +8,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * Points Beam's S3 file system (used to list and read {@code s3://} inputs, metadata tables and
  * annotations, on the launcher and every worker) at the same store as Kiln's own client: the
  * endpoint from {@code --endpoint} or {@code AWS_ENDPOINT_URL}, with path-style addressing, and a
- * region even where none is configured.
+ * region even where none is configured; its retries are counted ({@link S3RetryMetrics}).
  */
 public final class BeamObjectStore {
   private BeamObjectStore() {}
@@ -22,11 +22,11 @@ public final class BeamObjectStore {
   /** Sets Beam's S3 options from {@code access} where the user did not set them. */
   public static void configure(PipelineOptions options, S3Access access) {
     S3Options s3 = options.as(S3Options.class);
+    s3.setS3ClientFactoryClass(KilnS3ClientBuilderFactory.class);
     if (access.endpoint() != null) {
       // Beam's default region would probe the instance metadata service, seconds of timeouts.
       s3.setAwsRegion(access.region());
       s3.setEndpoint(access.endpoint());
-      s3.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     } else if (s3.getAwsRegion() == null) {
       s3.setAwsRegion(access.region());
     }

@@ -59,15 +59,20 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     start();
   }
 
-  /** Starts the server (again) and waits until it answers. */
+  /** Starts the server (again, unless it runs) and waits until it answers. */
   public void start() throws IOException, InterruptedException {
+    if (process != null && process.isAlive()) {
+      return;
+    }
     String jar = System.getProperty("kiln.s3proxy.jar", "target/s3proxy/s3proxy.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("s3proxy jar missing at " + jar
           + " (the build copies it in process-test-resources: run the tests through Maven)");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    process = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", jar,
+    process = new ProcessBuilder(java.toString(), "-Xmx256m",
+            // A short-lived test server: quick start-up matters more than peak speed.
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar,
             "--properties", dir.resolve("s3proxy.conf").toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("s3proxy.log").toFile())
@@ -107,6 +112,11 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** The loopback port the server listens on (the same after a restart). */
+  public int port() {
+    return port;
   }
 
   public String endpoint() {
