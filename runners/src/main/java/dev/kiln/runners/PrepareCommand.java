@@ -117,7 +117,7 @@ public final class PrepareCommand {
           ObjectStoreChecks.checkReachable(store, location[0], location[1]);
         }
       }
-      listing = listInputs(inputs, options.getInput());
+      listing = listInputs(inputs, options.getInput(), store);
       labels =
           LabelSettings.from(
               options, inputs, listing.files(), split == null ? null : split.classes(),
@@ -289,10 +289,13 @@ public final class PrepareCommand {
   }
 
   /** Lists the inputs the job will see, the same way it lists them; none is a usage error. */
-  private static InputListing listInputs(InputFiles inputs, String input) throws UsageException {
+  private static InputListing listInputs(InputFiles inputs, String input, S3Objects store)
+      throws UsageException {
     InputListing listing;
     try {
-      listing = InputListing.of(inputs);
+      listing = store != null && S3Location.isS3(inputs.root())
+          ? ObjectStoreInputs.list(store, inputs)
+          : InputListing.of(inputs);
     } catch (IOException e) {
       throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
     }
