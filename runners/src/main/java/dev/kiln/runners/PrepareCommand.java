@@ -195,6 +195,7 @@ public final class PrepareCommand {
             new LocalPrepareRun(
                     inputs, listing, settings, limits, framing, format, shardOptions,
                     output.staging(), parallelism, previous, labels.labeller())
+                .readingObjectsWith(store)
                 .run();
         counters = outcome.counters();
         localParts = outcome.parts();
@@ -238,12 +239,13 @@ public final class PrepareCommand {
     } finally {
       closeQuietly(store);
     }
-    long jobRetries = counters.getOrDefault(S3RetryMetrics.COUNTER, 0L);
-    long launcherRetries = store == null ? 0 : store.retries();
-    if (jobRetries + launcherRetries > 0) {
+    // Beam's clients (the job's) count into the kiln counters, Kiln's own client (checks, the
+    // local runner's reads, publishing) in the store.
+    long retries =
+        counters.getOrDefault(S3RetryMetrics.COUNTER, 0L) + (store == null ? 0 : store.retries());
+    if (retries > 0) {
       // The SDK retried them with backoff; the count says how often the store faltered.
-      out.printf("kiln: %d S3 requests retried after transient errors (%d by the job's reads,"
-          + " %d by checks and publishing)%n", jobRetries + launcherRetries, jobRetries, launcherRetries);
+      out.printf("kiln: %d S3 requests retried after transient errors%n", retries);
     }
 
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);

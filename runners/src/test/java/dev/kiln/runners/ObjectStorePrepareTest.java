@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -139,6 +140,14 @@ class ObjectStorePrepareTest {
     assertEquals(Map.of("camera-gray", expected.get("misc/camera-gray").length,
             "coffee-cutout-alpha", expected.get("misc/coffee-cutout-alpha").length),
         lengths(images(pngs)));
+    // '**' crosses '/', '*' does not: the same two PNGs, now keyed below photos/.
+    Path deep = tmp.resolve("deep-pngs");
+    PrepareCommandTest.Run anyDepth = prepare("s3://" + bucket + "/raw/photos/**/*.png", deep.toString());
+    assertEquals(0, anyDepth.code(), anyDepth.err());
+    assertEquals(Set.of("misc/camera-gray", "misc/coffee-cutout-alpha"), images(deep).keySet());
+    PrepareCommandTest.Run none = prepare("s3://" + bucket + "/raw/photos/*.png", tmp.resolve("none").toString());
+    assertEquals(ExitCode.USAGE, none.code(), none.out());
+    assertTrue(none.err().contains("no image files found"), none.err());
   }
 
   private static Map<String, Integer> lengths(Map<String, byte[]> images) {
