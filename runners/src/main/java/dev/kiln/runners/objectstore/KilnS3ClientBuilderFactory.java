@@ -3,6 +3,7 @@ package dev.kiln.runners.objectstore;
 import org.apache.beam.sdk.io.aws2.options.S3ClientBuilderFactory;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
@@ -19,8 +20,10 @@ public final class KilnS3ClientBuilderFactory implements S3ClientBuilderFactory 
       builder.forcePathStyle(true);
     }
     // Beam's retry policy and settings stay; only the counting interceptor is added to them.
-    var configured = builder.overrideConfiguration();
+    ClientOverrideConfiguration configured = builder.overrideConfiguration();
     return builder.overrideConfiguration(
-        configured.toBuilder().addExecutionInterceptor(new S3RetryMetrics()).build());
+        (configured == null ? ClientOverrideConfiguration.builder() : configured.toBuilder())
+            .addExecutionInterceptor(new S3RetryMetrics())
+            .build());
   }
 }
