@@ -23,6 +23,14 @@ final class ObjectStoreChecks {
    * configured for it.
    */
   static S3Objects storeFor(PrepareOptions options, RunnerChoice runner) throws UsageException {
+    for (String[] table : new String[][] {
+        {"--metadata", options.getMetadata()}, {"--annotations", options.getAnnotations()}}) {
+      if (S3Location.isS3(table[1])) {
+        // Both are read once by the launcher as local files; copy the object first.
+        throw new UsageException(table[0] + "=" + table[1]
+            + ": s3:// is not supported here yet; copy the object to a local file and give its path");
+      }
+    }
     boolean output = S3Location.isS3(options.getOutput());
     if (!output && !S3Location.isS3(options.getInput())
         && !S3Location.isS3(options.getMetadata()) && !S3Location.isS3(options.getAnnotations())) {

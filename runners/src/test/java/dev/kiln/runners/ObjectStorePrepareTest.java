@@ -145,6 +145,11 @@ class ObjectStorePrepareTest {
     PrepareCommandTest.Run anyDepth = prepare("s3://" + bucket + "/raw/photos/**/*.png", deep.toString());
     assertEquals(0, anyDepth.code(), anyDepth.err());
     assertEquals(Set.of("misc/camera-gray", "misc/coffee-cutout-alpha"), images(deep).keySet());
+    PrepareCommandTest.Run table = prepare("s3://" + bucket + "/raw/photos", tmp.resolve("t").toString(),
+        "--metadata=s3://" + bucket + "/labels.csv");
+    assertEquals(ExitCode.USAGE, table.code(), table.out());
+    assertTrue(table.err().contains("--metadata=s3://" + bucket + "/labels.csv: s3:// is not supported"
+        + " here yet"), table.err());
     PrepareCommandTest.Run none = prepare("s3://" + bucket + "/raw/photos/*.png", tmp.resolve("none").toString());
     assertEquals(ExitCode.USAGE, none.code(), none.out());
     assertTrue(none.err().contains("no image files found"), none.err());
