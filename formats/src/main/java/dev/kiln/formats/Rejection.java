@@ -12,9 +12,9 @@ import java.io.UncheckedIOException;
  *
  * @param key the sample key the input would have had
  * @param path the input path as matched
- * @param stage where it was rejected: read, probe, decode, colour, orient, resize, frame,
- *     encode, write (or "match" for key collisions)
- * @param reason a stable kebab-case code, documented in the README
+ * @param stage where it was rejected: a {@link Stage}'s code (kept as text, as read back from
+ *     datasets of any version)
+ * @param reason a {@link RejectReason}'s code, documented in the README
  * @param message a human-readable explanation
  * @param size the input's size in bytes, or -1 when unknown
  */
@@ -23,6 +23,12 @@ public record Rejection(
     implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** A rejection by {@code stage} for {@code reason}. */
+  public Rejection(
+      String key, String path, Stage stage, RejectReason reason, String message, long size) {
+    this(key, path, stage.code(), reason.code(), message, size);
+  }
 
   /** One JSON line (no trailing newline), fields in a fixed order. */
   public String toJsonLine() {

@@ -7,6 +7,7 @@ import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.ResizeMode;
 import dev.kiln.transforms.labels.Labeller;
@@ -99,7 +100,7 @@ public final class NormalizeImages<InputT>
 
   /** The sample encoding: {@code jpeg} (default), {@code png} or {@code raw}. */
   public NormalizeImages<InputT> withEncoding(String encoding) {
-    return withSettings(settings.withEncoding(encoding));
+    return withSettings(settings.withEncoding(Encoding.parse(encoding)));
   }
 
   /** JPEG quality, 1-100 (default 90). */

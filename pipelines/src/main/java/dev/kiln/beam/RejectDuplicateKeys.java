@@ -1,6 +1,8 @@
 package dev.kiln.beam;
 
+import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
+import dev.kiln.formats.Stage;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.RejectionCoder;
 import java.util.ArrayList;
@@ -64,9 +66,9 @@ public final class RejectDuplicateKeys
         return;
       }
       for (byte[] image : images) {
-        KilnCounters.inputRejected("duplicate-key");
+        KilnCounters.inputRejected(RejectReason.DUPLICATE_KEY.code());
         out.get(DUPLICATES)
-            .output(new Rejection(key, key, "match", "duplicate-key",
+            .output(new Rejection(key, key, Stage.MATCH, RejectReason.DUPLICATE_KEY,
                 "key '" + key + "' is given " + images.size() + " times", image.length));
       }
     }

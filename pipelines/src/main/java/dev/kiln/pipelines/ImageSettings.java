@@ -5,21 +5,19 @@ import dev.kiln.transforms.framing.AnnotationSource;
 import dev.kiln.transforms.framing.FrameObject;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.framing.FramingMode;
+import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.ResizeMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Turns {@link PrepareOptions} into the pure image code's {@link PrepareSettings}, and the
  * annotation options into {@link Framing}.
  */
 public final class ImageSettings {
-  private static final Set<String> ENCODINGS = Set.of("jpeg", "png", "raw");
-
   private ImageSettings() {}
 
   /**
@@ -33,15 +31,11 @@ public final class ImageSettings {
     if (o.getQuality() < 1 || o.getQuality() > 100) {
       throw new IllegalArgumentException("--quality=" + o.getQuality() + ": must be 1-100");
     }
-    String encoding = o.getEncode().toLowerCase(Locale.ROOT);
-    if (!ENCODINGS.contains(encoding)) {
-      throw new IllegalArgumentException(
-          "--encode=" + o.getEncode() + ": must be one of jpeg, png, raw");
-    }
+    Encoding encoding = Encoding.parse(o.getEncode());
     if (o.getMaxPixels() < 1) {
       throw new IllegalArgumentException("--max-pixels=" + o.getMaxPixels() + ": must be positive");
     }
-    if (o.getKeepAlpha() && encoding.equals("jpeg")) {
+    if (o.getKeepAlpha() && encoding == Encoding.JPEG) {
       throw new IllegalArgumentException(
           "--keep-alpha cannot be used with --encode=jpeg (JPEG has no alpha channel): use --encode=png or --encode=raw");
     }

@@ -1,7 +1,9 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.InputRecord;
+import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
+import dev.kiln.formats.Stage;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.RejectionCoder;
 import java.io.IOException;
@@ -182,13 +184,13 @@ public final class KeyedInputs
     sorted.sort(Comparator.comparing(f -> f.resourceId().toString()));
     List<String> names = sorted.stream().map(f -> f.resourceId().getFilename()).toList();
     for (MatchResult.Metadata f : sorted) {
-      KilnCounters.inputRejected("duplicate-key");
+      KilnCounters.inputRejected(RejectReason.DUPLICATE_KEY.code());
       duplicates.accept(
           new Rejection(
               key,
               f.resourceId().toString(),
-              "match",
-              "duplicate-key",
+              Stage.MATCH,
+              RejectReason.DUPLICATE_KEY,
               "key '" + key + "' is shared by " + String.join(", ", names),
               f.sizeBytes()));
     }

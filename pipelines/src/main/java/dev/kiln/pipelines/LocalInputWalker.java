@@ -1,6 +1,8 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
+import dev.kiln.formats.Stage;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -67,12 +69,12 @@ public final class LocalInputWalker {
               ignored.accept(new IgnoredFile(path, ignoreReason));
             } else if (attrs.isSymbolicLink()) {
               // FOLLOW_LINKS hands over the link itself only when its target does not exist.
-              rejects.accept(rejection(inputs, file, "dangling-symlink", "symbolic link to "
+              rejects.accept(rejection(inputs, file, RejectReason.DANGLING_SYMLINK, "symbolic link to "
                   + linkTarget(file) + ", which does not exist"));
             } else if (attrs.isRegularFile()) {
               files.accept(new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
             } else {
-              rejects.accept(rejection(inputs, file, "not-a-file", "not a regular file (device, pipe or socket)"));
+              rejects.accept(rejection(inputs, file, RejectReason.NOT_A_FILE, "not a regular file (device, pipe or socket)"));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -83,20 +85,20 @@ public final class LocalInputWalker {
               // Inside a hidden directory nothing is an input, not even an unreadable entry.
               ignored.accept(new IgnoredFile(file.toString(), IgnoredFile.HIDDEN));
             } else if (e instanceof FileSystemLoopException) {
-              rejects.accept(rejection(inputs, file, "symlink-loop",
+              rejects.accept(rejection(inputs, file, RejectReason.SYMLINK_LOOP,
                   "symbolic link to " + linkTarget(file) + " leads back to one of its own parent directories"));
             } else if (e instanceof NoSuchFileException) {
-              rejects.accept(rejection(inputs, file, "vanished", "removed while the input was being listed"));
+              rejects.accept(rejection(inputs, file, RejectReason.VANISHED, "removed while the input was being listed"));
             } else {
-              rejects.accept(rejection(inputs, file, "unreadable", "cannot be listed or read: " + e));
+              rejects.accept(rejection(inputs, file, RejectReason.UNREADABLE, "cannot be listed or read: " + e));
             }
             return FileVisitResult.CONTINUE;
           }
         });
   }
 
-  private static Rejection rejection(InputFiles inputs, Path file, String reason, String message) {
-    return new Rejection(inputs.keyOf(file.toString()), file.toString(), "read", reason, message, -1);
+  private static Rejection rejection(InputFiles inputs, Path file, RejectReason reason, String message) {
+    return new Rejection(inputs.keyOf(file.toString()), file.toString(), Stage.READ, reason, message, -1);
   }
 
   private static String linkTarget(Path link) {

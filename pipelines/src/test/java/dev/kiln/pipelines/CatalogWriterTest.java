@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * catalog.parquet is written by Kiln's own Parquet writer: Parquet readers must read from it the
- * very rows, schema and Avro schema they read from the file Beam's ParquetIO writes from generic
- * records of the catalog schema.
+ * catalog.parquet: Parquet readers must read from it the very rows, schema and Avro schema they
+ * read from a file Beam's ParquetIO writes from generic records of the catalog schema built here,
+ * field by field, independently of {@link CatalogWriter#record}.
  */
 class CatalogWriterTest {
   @TempDir Path tmp;

@@ -2,6 +2,7 @@ package dev.kiln.runners;
 
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.SampleCodec;
+import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.ShardFormat;
@@ -20,20 +21,6 @@ import java.util.TreeMap;
  * Kiln version invalidates every carried sample and the run rebuilds in full.
  */
 final class IncrementalBase {
-  /**
-   * Settings that do not change any sample's bytes: where inputs and outputs are, how the run is
-   * executed, limits and thresholds, and how samples are grouped into shards (shards are always
-   * rewritten).
-   */
-  static final Set<String> NOT_SAMPLE_SHAPING =
-      Set.of(
-          "input", "output", "config", "runner", "overwrite", "versioned", "incremental",
-          "keep-versions", "run-id", "max-reject-fraction", "decode-timeout", "max-file-bytes",
-          "extensions", "list-ignored", "shard-size", "align",
-          // Label settings change no image: carried samples are relabelled without decoding.
-          "labels", "classes", "metadata", "metadata-key",
-          "metadata-required", "split");
-
   private IncrementalBase() {}
 
   /** The version to build on, or null (with a line saying why) for a full rebuild. */
@@ -105,8 +92,10 @@ final class IncrementalBase {
   }
 
   private static Map<String, String> shaping(Map<String, String> configuration) {
+    // Kept unless declared not to shape samples: so are values derived from a setting (the
+    // annotation file's digest) and settings of older versions.
     Map<String, String> shaping = new TreeMap<>(configuration);
-    shaping.keySet().removeAll(NOT_SAMPLE_SHAPING);
+    shaping.keySet().removeIf(k -> DeclaredSetting.byFlag(k).map(s -> !s.shapesSamples()).orElse(false));
     return shaping;
   }
 

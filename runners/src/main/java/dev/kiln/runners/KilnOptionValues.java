@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.PrepareOptions;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -12,8 +13,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.Validation;
 
 /**
  * Kiln's settings ({@link PrepareOptions}) read without Beam's PipelineOptionsFactory, for runs on
@@ -73,7 +72,7 @@ final class KilnOptionValues implements InvocationHandler {
       values.put(e.getKey(), value);
     }
     for (Map.Entry<String, Method> g : GETTERS.entrySet()) {
-      if (g.getValue().isAnnotationPresent(Validation.Required.class) && !values.containsKey(g.getKey())) {
+      if (DeclaredSetting.byProperty(g.getKey()).orElseThrow().required() && !values.containsKey(g.getKey())) {
         return Optional.empty();
       }
     }
@@ -93,7 +92,7 @@ final class KilnOptionValues implements InvocationHandler {
       return text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE : null;
     }
     try {
-      if (type == int.class && INTEGER.matcher(text).matches()) {
+      if ((type == int.class || type == Integer.class) && INTEGER.matcher(text).matches()) {
         return Integer.parseInt(text);
       }
       if (type == long.class && INTEGER.matcher(text).matches()) {
@@ -125,7 +124,9 @@ final class KilnOptionValues implements InvocationHandler {
         return null;
       }
       String property = property(name);
-      return values.containsKey(property) ? values.get(property) : defaultOf(method);
+      return values.containsKey(property)
+          ? values.get(property)
+          : DeclaredSetting.byProperty(property).orElseThrow().defaultObject();
     }
     try {
       return method.invoke(beamOptions(), args);
@@ -154,45 +155,10 @@ final class KilnOptionValues implements InvocationHandler {
     return Character.toLowerCase(accessor.charAt(3)) + accessor.substring(4);
   }
 
-  /** The value a getter returns when its setting is not given, as Beam would return it. */
-  static Object defaultOf(Method getter) {
-    if (getter.getAnnotation(Default.String.class) != null) {
-      return getter.getAnnotation(Default.String.class).value();
-    }
-    if (getter.getAnnotation(Default.Integer.class) != null) {
-      return getter.getAnnotation(Default.Integer.class).value();
-    }
-    if (getter.getAnnotation(Default.Long.class) != null) {
-      return getter.getAnnotation(Default.Long.class).value();
-    }
-    if (getter.getAnnotation(Default.Double.class) != null) {
-      return getter.getAnnotation(Default.Double.class).value();
-    }
-    if (getter.getAnnotation(Default.Boolean.class) != null) {
-      return getter.getAnnotation(Default.Boolean.class).value();
-    }
-    Class<?> type = getter.getReturnType();
-    if (type == boolean.class) {
-      return false;
-    }
-    if (type == int.class) {
-      return 0;
-    }
-    if (type == long.class) {
-      return 0L;
-    }
-    if (type == double.class) {
-      return 0.0;
-    }
-    return null;
-  }
-
   private static Map<String, Method> getters() {
     Map<String, Method> getters = new HashMap<>();
-    for (Method m : PrepareOptions.class.getDeclaredMethods()) {
-      if (m.getName().startsWith("get") && m.getParameterCount() == 0) {
-        getters.put(property(m.getName()), m);
-      }
+    for (DeclaredSetting s : DeclaredSetting.all()) {
+      getters.put(s.property(), s.getter());
     }
     return Collections.unmodifiableMap(getters);
   }

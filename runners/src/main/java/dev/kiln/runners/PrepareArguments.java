@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.PrepareOptions;
 import java.nio.file.Path;
@@ -76,19 +77,15 @@ public final class PrepareArguments {
    * run (so tests can compare the two readings).
    */
   static PrepareArguments parse(List<String> args, boolean withoutBeam) throws UsageException {
+    List<String> canonical = canonical(args);
     Map<String, String> flags = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new UsageException(
-            "unexpected argument '" + arg + "': settings are written --name=value (see kiln prepare --help)");
-      }
+    for (String arg : canonical) {
       int eq = arg.indexOf('=');
-      String name = OptionNames.toCamel(eq < 0 ? arg.substring(2) : arg.substring(2, eq));
-      String value = eq < 0 ? "true" : arg.substring(eq + 1);
+      String name = OptionNames.toCamel(arg.substring(2, eq));
       if (flags.containsKey(name)) {
         throw new UsageException("--" + OptionNames.toKebab(name) + " is given twice");
       }
-      flags.put(name, value);
+      flags.put(name, arg.substring(eq + 1));
     }
 
     Map<String, String> merged = new LinkedHashMap<>();
@@ -128,6 +125,41 @@ public final class PrepareArguments {
     }
     PrepareOptions options = beamOptions(beamArgs, origin);
     return new PrepareArguments(options, false, runner, runner.parallelism(options), settings);
+  }
+
+  /**
+   * The arguments each written {@code --name=value}: {@code --name value} (the value is the next
+   * argument unless that is a flag) and a switch alone ({@code --keep-alpha}, a declared boolean
+   * setting, or a flag with no value after it) mean the same as {@code --name=value} and
+   * {@code --keep-alpha=true}.
+   *
+   * @throws UsageException for an argument that is not a flag nor the value of one
+   */
+  public static List<String> canonical(List<String> args) throws UsageException {
+    List<String> canonical = new ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new UsageException(
+            "unexpected argument '" + arg + "': settings are written --name=value (see kiln prepare --help)");
+      }
+      if (arg.indexOf('=') >= 0) {
+        canonical.add(arg);
+        continue;
+      }
+      String flag = arg.substring(2);
+      boolean isSwitch =
+          DeclaredSetting.byProperty(OptionNames.toCamel(flag))
+              .or(() -> DeclaredSetting.byFlag(flag))
+              .map(DeclaredSetting::isSwitch)
+              .orElse(false);
+      if (!isSwitch && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+        canonical.add(arg + "=" + args.get(++i));
+      } else {
+        canonical.add(arg + "=true");
+      }
+    }
+    return canonical;
   }
 
   /** Beam's reading of the arguments. */

@@ -5,6 +5,7 @@ import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
+import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.IgnoredFile;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
@@ -25,7 +26,6 @@ import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -37,7 +37,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.options.Description;
 
 /**
  * {@code kiln prepare}: validates the settings, runs the prepare pipeline into a staging
@@ -84,7 +83,8 @@ public final class PrepareCommand {
       options = parsed.options();
       store = ObjectStoreChecks.storeFor(options, parsed.runner());
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
-        return new SplitPrepare(out, err).run(args, options);
+        closeQuietly(store); // each split's run makes its own
+        return new SplitPrepare(out, err).run(PrepareArguments.canonical(args), options);
       }
       inputs =
           InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension());
@@ -321,18 +321,15 @@ public final class PrepareCommand {
   /** Every Kiln setting's effective value by its flag name. */
   static Map<String, String> settingsOf(PrepareOptions options) {
     Map<String, String> conf = new TreeMap<>();
-    for (Method m : PrepareOptions.class.getDeclaredMethods()) {
-      if (m.getAnnotation(Description.class) == null || !m.getName().startsWith("get")) {
+    for (DeclaredSetting s : DeclaredSetting.all()) {
+      if (!s.recorded()) {
         continue;
       }
-      String property = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
       try {
-        Object value = m.invoke(options);
-        conf.put(
-            property.equals("kilnRunner") ? "runner" : OptionNames.toKebab(property),
-            value == null ? "" : String.valueOf(value));
+        Object value = s.getter().invoke(options);
+        conf.put(s.flag(), value == null ? "" : String.valueOf(value));
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read option " + property, e);
+        throw new IllegalStateException("cannot read option " + s.property(), e);
       }
     }
     String annotations = options.getAnnotations();

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
+import dev.kiln.formats.Stage;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
@@ -83,7 +85,7 @@ final class SplitPrepare {
       String relative = all.relativePathOf(path);
       String split = rule.splitOf(relative, all.keyOf(path));
       if (split == null) {
-        unassigned.add(new Rejection(all.keyOf(path), path, "split", "no-split",
+        unassigned.add(new Rejection(all.keyOf(path), path, Stage.SPLIT, RejectReason.NO_SPLIT,
             rule.kind() == SplitRule.Kind.FOLDER
                 ? "not inside a split folder of the input root (--split=folder)"
                 : "no value in the split column (--split=" + spec + ")",

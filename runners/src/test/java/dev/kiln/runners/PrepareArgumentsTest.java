@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.PrepareOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -153,6 +154,70 @@ class PrepareArgumentsTest {
     assertTrue(
         assertThrows(UsageException.class, () -> PrepareArguments.parse(args("--sizee=256")))
             .getMessage().startsWith("unknown setting --sizee"));
+  }
+
+  /** A value of the setting's type other than its default, as a user would write it. */
+  private static String otherValue(DeclaredSetting s) {
+    Class<?> t = s.type();
+    if (s.isSwitch()) {
+      return "true";
+    } else if (t == int.class || t == Integer.class) {
+      return "7";
+    } else if (t == long.class) {
+      return "123456789012";
+    } else if (t == double.class) {
+      return "0.25";
+    }
+    return s.property().equals("kilnRunner") ? "local" : "x-" + s.flag();
+  }
+
+  @Test
+  void everyDeclaredSettingReadsTheSameWithAndWithoutBeam() throws Exception {
+    for (DeclaredSetting s : DeclaredSetting.all()) {
+      if (s.required() || s.property().equals("config")) {
+        continue; // given in every case below; --config names a file, read in its own test
+      }
+      String value = otherValue(s);
+      for (List<String> c : List.of(args("--" + s.flag() + "=" + value), args("--" + s.flag(), value))) {
+        if (s.isSwitch() && c.size() == 4) {
+          c = args("--" + s.flag());
+        }
+        PrepareArguments parsed = parsedBothWays(c);
+        assertTrue(parsed.readWithoutBeam(), "read without Beam: " + c);
+        if (s.recorded()) {
+          assertEquals(
+              s.property().equals("kilnRunner") ? "local" : value,
+              PrepareCommand.settingsOf(parsed.options()).get(s.flag()).replace(".0", ""),
+              "value of " + c);
+        }
+      }
+    }
+  }
+
+  @Test
+  void bothFlagFormsMeanTheSame() throws Exception {
+    PrepareArguments spaced =
+        PrepareArguments.parse(
+            List.of("--input", "/in", "--output", "/out", "--quality", "70", "--keep-alpha",
+                "--encode", "png", "--size", "32x48"));
+    PrepareArguments joined =
+        PrepareArguments.parse(
+            List.of("--input=/in", "--output=/out", "--quality=70", "--keep-alpha=true",
+                "--encode=png", "--size=32x48"));
+    assertEquals(PrepareCommand.settingsOf(joined.options()), PrepareCommand.settingsOf(spaced.options()));
+    assertEquals(70, spaced.options().getQuality());
+    // Read by Beam, where PrepareOptions and FlinkPipelineOptions share the one property.
+    PrepareArguments flink = PrepareArguments.parse(args("--runner", "flink-local", "--parallelism", "2"));
+    assertEquals(2, flink.parallelism());
+    assertEquals(2, flink.options().getParallelism());
+    assertEquals(
+        List.of("--input=/in", "--keep-alpha=true", "--overwrite=true", "--max-parallelism=4"),
+        PrepareArguments.canonical(
+            List.of("--input", "/in", "--keep-alpha", "--overwrite", "--max-parallelism", "4")));
+    assertEquals(
+        "unexpected argument 'true': settings are written --name=value (see kiln prepare --help)",
+        assertThrows(UsageException.class, () -> PrepareArguments.canonical(List.of("--keep-alpha", "true")))
+            .getMessage());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kiln.runners.report;
 
+import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A few rejected inputs per reason, from {@code rejects/rejects.jsonl}, each with a thumbnail of
@@ -31,10 +34,15 @@ final class RejectExamples {
    * Reasons whose inputs are not opened again: nothing of them decodes (not images, empty,
    * links, gone), or decoding them is what went wrong (too large, too slow, out of memory).
    */
-  private static final Set<String> NOT_OPENED = Set.of(
-      "file-too-large", "too-many-pixels", "decode-timeout", "out-of-memory", "not-an-image",
-      "empty-file", "dangling-symlink", "symlink-loop", "not-a-file", "vanished", "unreadable",
-      "unsupported-format");
+  private static final Set<String> NOT_OPENED =
+      Stream.of(
+              RejectReason.FILE_TOO_LARGE, RejectReason.TOO_MANY_PIXELS,
+              RejectReason.DECODE_TIMEOUT, RejectReason.OUT_OF_MEMORY, RejectReason.NOT_AN_IMAGE,
+              RejectReason.EMPTY_FILE, RejectReason.DANGLING_SYMLINK, RejectReason.SYMLINK_LOOP,
+              RejectReason.NOT_A_FILE, RejectReason.VANISHED, RejectReason.UNREADABLE,
+              RejectReason.UNSUPPORTED_FORMAT)
+          .map(RejectReason::code)
+          .collect(Collectors.toUnmodifiableSet());
   /** How long one thumbnail may take before it is given up. */
   private static final long THUMBNAIL_SECONDS = 10;
 

@@ -3,9 +3,17 @@ package dev.kiln.runners.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.formats.Manifest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkSessionClusterIT {
-  @RegisterExtension static final FlinkSessionCluster CLUSTER = new FlinkSessionCluster("session", 2, 2);
+  @RegisterExtension static final FlinkSessionCluster CLUSTER = new FlinkSessionCluster("session", 2, 2)
+      // The web UI's metrics refresh every 10 s by default; 1 s lets a short job show them.
+      .with("metrics.fetcher.update-interval", "1000");
 
   @TempDir static Path tmp;
 
@@ -94,6 +104,84 @@ class FlinkSessionClusterIT {
     for (Process tm : CLUSTER.taskManagers()) {
       assertTrue(tm.isAlive(), "the same TaskManagers served every job");
     }
+  }
+
+  /**
+   * What Flink's web UI shows while a Kiln job runs comes from the REST API it is drawn from: the
+   * job's vertices carry Kiln's step names, and Kiln's Beam counters (namespace {@code kiln}) are
+   * Flink metrics of the vertex that counts them, growing before the job ends. Live counters need
+   * Beam's DataStream translation of batch jobs ({@code --useDataStreamForBatch=true}); the default
+   * DataSet translation reports them only as an accumulator when the job ends (RUNNING_ON_FLINK.md).
+   */
+  @Test
+  @Order(3)
+  void webUiShowsStepNamesAndKilnCountersWhileTheJobRuns() throws Exception {
+    // Enough images that the job runs for several seconds, longer than the JobManager's metric
+    // fetch interval (1 s on this cluster).
+    Path input = tmp.resolve("many");
+    int copies = 60;
+    int total = 0;
+    try (var photos = Files.walk(samples)) {
+      List<Path> files = photos.filter(Files::isRegularFile).toList();
+      for (int c = 0; c < copies; c++) {
+        for (Path f : files) {
+          Path target = input.resolve("copy-" + c).resolve(samples.relativize(f));
+          Files.createDirectories(target.getParent());
+          Files.createLink(target, f);
+          total++;
+        }
+      }
+    }
+    Set<String> before = jobIds();
+    CompletableFuture<KilnRuns.Run> run = CompletableFuture.supplyAsync(() -> KilnRuns.prepare(input,
+        tmp.resolve("flink-ui"), "--runner=flink", "--flink-master=" + CLUSTER.restAddress(),
+        "--parallelism=2", "--size=512", "--encode=png", "--useDataStreamForBatch=true"));
+
+    String job = null;
+    String vertexNames = "";
+    long writtenWhileRunning = 0;
+    Set<String> kilnMetrics = new HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!run.isDone() && System.nanoTime() < deadline && writtenWhileRunning == 0) {
+      if (job == null) {
+        job = jobIds().stream().filter(id -> !before.contains(id)).findFirst().orElse(null);
+      } else {
+        JsonNode detail = CLUSTER.get("/jobs/" + job);
+        vertexNames = String.join(" | ", detail.path("vertices").findValuesAsText("name"));
+        for (JsonNode vertex : detail.path("vertices")) {
+          String metrics = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+          List<String> ids = CLUSTER.get(metrics).findValuesAsText("id");
+          ids.stream().filter(m -> m.contains("kiln")).forEach(kilnMetrics::add);
+          for (String id : ids) {
+            if (id.contains("kiln") && id.endsWith("written") && !id.contains("bytes")) {
+              long sum = CLUSTER.get(metrics + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
+                  .path(0).path("sum").asLong();
+              if (detail.path("state").asText().equals("RUNNING") && sum > 0 && sum < total) {
+                writtenWhileRunning = sum;
+              }
+            }
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    KilnRuns.Run finished = run.get(5, TimeUnit.MINUTES);
+    assertEquals(0, finished.code(), finished.describe());
+    assertTrue(job != null, "the job appeared in /jobs/overview");
+    for (String step : List.of("List images", "Normalize images", "Write dataset")) {
+      assertTrue(vertexNames.contains(step), step + " among the vertex names: " + vertexNames);
+    }
+    assertTrue(writtenWhileRunning > 0,
+        "a kiln 'written' counter between 0 and the total while the job was RUNNING; kiln metrics seen: "
+            + kilnMetrics);
+  }
+
+  private static Set<String> jobIds() throws Exception {
+    Set<String> ids = new HashSet<>();
+    for (JsonNode job : CLUSTER.get("/jobs/overview").path("jobs")) {
+      ids.add(job.path("jid").asText());
+    }
+    return ids;
   }
 
   /** The largest vertex parallelism of the latest finished job. */

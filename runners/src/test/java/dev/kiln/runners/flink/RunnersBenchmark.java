@@ -222,7 +222,7 @@ public final class RunnersBenchmark {
     return ticks;
   }
 
-  private static long taskManagerPeakRssKb(FlinkSessionCluster cluster) throws IOException {
+  static long taskManagerPeakRssKb(FlinkSessionCluster cluster) throws IOException {
     long max = 0;
     for (Process tm : cluster.taskManagers()) {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(tm.pid()), "status"))) {

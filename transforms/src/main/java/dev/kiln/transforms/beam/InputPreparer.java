@@ -1,9 +1,11 @@
 package dev.kiln.transforms.beam;
 
 import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SourceInfo;
+import dev.kiln.formats.Stage;
 import dev.kiln.formats.annotations.Annotation;
 import dev.kiln.formats.objectstore.StoreOutage;
 import dev.kiln.transforms.framing.Framer;
@@ -69,11 +71,11 @@ public final class InputPreparer implements AutoCloseable {
     // Decided before the file is read: an input that cannot be labelled is not decoded.
     Labeller.Outcome labelled = labeller.label(key, relativePath(key, path));
     if (labelled.rejected()) {
-      reject(rejects, new Rejection(key, path, "label", labelled.reason(), labelled.message(), size));
+      reject(rejects, new Rejection(key, path, Stage.LABEL, labelled.reason(), labelled.message(), size));
       return;
     }
     if (size > limits.maxFileBytes()) {
-      reject(rejects, new Rejection(key, path, "read", "file-too-large",
+      reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.FILE_TOO_LARGE,
           size + " bytes, more than --max-file-bytes=" + limits.maxFileBytes(), size));
       return;
     }
@@ -92,16 +94,16 @@ public final class InputPreparer implements AutoCloseable {
         throw new UncheckedIOException(failure);
       }
       if (vanished(path, e)) {
-        reject(rejects, new Rejection(key, path, "read", "vanished", "removed after it was listed", size));
+        reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.VANISHED, "removed after it was listed", size));
       } else {
-        reject(rejects, new Rejection(key, path, "read", "unreadable", describe(e), size));
+        reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.UNREADABLE, describe(e), size));
       }
       return;
     }
     if (bytes.length != size) {
       // Everything below uses this one snapshot of the bytes, so a half-written file is never
       // mixed with its final version; but a file still changing is not a finished input.
-      reject(rejects, new Rejection(key, path, "read", "changed-during-run",
+      reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.CHANGED_DURING_RUN,
           "was " + size + " bytes when listed and " + bytes.length + " when read", bytes.length));
       return;
     }
@@ -110,7 +112,7 @@ public final class InputPreparer implements AutoCloseable {
     try {
       annotations = framing.annotations().forImage(relativePath(key, path), path);
     } catch (IOException | RuntimeException e) {
-      reject(rejects, new Rejection(key, path, "frame", "bad-annotations", describe(e), bytes.length));
+      reject(rejects, new Rejection(key, path, Stage.FRAME, RejectReason.BAD_ANNOTATIONS, describe(e), bytes.length));
       return;
     }
     try {

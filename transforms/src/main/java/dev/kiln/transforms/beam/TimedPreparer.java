@@ -1,5 +1,7 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.RejectReason;
+import dev.kiln.formats.Stage;
 import dev.kiln.transforms.framing.Framer;
 import dev.kiln.transforms.image.Frame;
 import dev.kiln.transforms.image.ImagePreparer;
@@ -72,8 +74,7 @@ final class TimedPreparer implements AutoCloseable, Framer.Preparer {
       result.cancel(true);
       executor.shutdownNow();
       start();
-      throw new ImageRejectedException(
-          "decode", "decode-timeout", "not finished after " + timeoutNanos / 1e9 + " s (--decode-timeout)");
+      throw new ImageRejectedException(Stage.DECODE, RejectReason.DECODE_TIMEOUT, "not finished after " + timeoutNanos / 1e9 + " s (--decode-timeout)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.cancel(true);
@@ -84,11 +85,9 @@ final class TimedPreparer implements AutoCloseable, Framer.Preparer {
         throw rejected;
       }
       if (cause instanceof OutOfMemoryError) {
-        throw new ImageRejectedException(
-            "decode", "out-of-memory", "decoding exhausted the heap: " + cause.getMessage(), cause);
+        throw new ImageRejectedException(Stage.DECODE, RejectReason.OUT_OF_MEMORY, "decoding exhausted the heap: " + cause.getMessage(), cause);
       }
-      throw new ImageRejectedException(
-          "decode", "decode-failed", "decoder failed: " + cause, cause);
+      throw new ImageRejectedException(Stage.DECODE, RejectReason.DECODE_FAILED, "decoder failed: " + cause, cause);
     }
   }
 

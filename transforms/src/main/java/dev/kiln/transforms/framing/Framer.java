@@ -1,6 +1,8 @@
 package dev.kiln.transforms.framing;
 
 import dev.kiln.formats.Box;
+import dev.kiln.formats.RejectReason;
+import dev.kiln.formats.Stage;
 import dev.kiln.formats.annotations.Annotation;
 import dev.kiln.transforms.image.Frame;
 import dev.kiln.transforms.image.FrameMapping;
@@ -65,7 +67,7 @@ public final class Framer {
           }
         }
         if (frames.isEmpty()) {
-          throw new ImageRejectedException("frame", "no-objects",
+          throw new ImageRejectedException(Stage.FRAME, RejectReason.NO_OBJECTS,
               annotations.isEmpty() ? "the image has no annotated objects"
                   : "none of the image's " + annotations.size() + " boxes has an area");
         }
@@ -91,7 +93,7 @@ public final class Framer {
           out.add(new Framed("/" + n, image, boxes, labels));
         }
         if (out.isEmpty()) {
-          throw new ImageRejectedException("frame", "no-objects",
+          throw new ImageRejectedException(Stage.FRAME, RejectReason.NO_OBJECTS,
               "all " + objects.size() + " boxes lie outside the image");
         }
         return out;

@@ -1,5 +1,8 @@
 package dev.kiln.transforms.image;
 
+import dev.kiln.formats.RejectReason;
+import dev.kiln.formats.Stage;
+
 /**
  * Checks that a file holds as many bytes as its own header says it needs, for formats whose
  * decoders render a cut-off file without complaint (the missing rows come out black): ICNS
@@ -25,7 +28,7 @@ final class DeclaredLength {
     private static void checkIcns(byte[] d) throws ImageRejectedException {
         long declared = d.length < 8 ? Long.MAX_VALUE : Integer.toUnsignedLong(Bytes.be32(d, 4));
         if (declared > d.length) {
-            throw new ImageRejectedException("decode", "truncated",
+            throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED,
                     "ICNS header declares " + declared + " bytes, file ends at " + d.length);
         }
     }
@@ -33,7 +36,7 @@ final class DeclaredLength {
     /** Walks the run-length data of every row and plane; then, for 8-bit single-plane files, the palette. */
     private static void checkPcx(byte[] d) throws ImageRejectedException {
         if (d.length < PCX_HEADER) {
-            throw new ImageRejectedException("decode", "truncated", "PCX ends at byte " + d.length + " inside its header");
+            throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED, "PCX ends at byte " + d.length + " inside its header");
         }
         int width = Bytes.le16(d, 8) - Bytes.le16(d, 4) + 1;
         int height = Bytes.le16(d, 10) - Bytes.le16(d, 6) + 1;
@@ -48,7 +51,7 @@ final class DeclaredLength {
         boolean rle = d[2] == 1;
         while (produced < needed) {
             if (p >= d.length) {
-                throw new ImageRejectedException("decode", "truncated",
+                throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED,
                         "PCX image data ends at byte " + d.length + " after " + produced + " of " + needed + " bytes");
             }
             int b = d[p++] & 0xFF;
@@ -64,7 +67,7 @@ final class DeclaredLength {
         }
         boolean palette256 = (d[3] & 0xFF) == 8 && planes == 1 && (d[1] & 0xFF) == 5;
         if (palette256 && (d.length < 769 || d[d.length - 769] != 0x0C)) {
-            throw new ImageRejectedException("decode", "truncated",
+            throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED,
                     "256-colour PCX ends at byte " + d.length + " without its palette");
         }
     }

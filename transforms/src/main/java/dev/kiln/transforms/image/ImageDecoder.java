@@ -3,6 +3,8 @@ package dev.kiln.transforms.image;
 import com.twelvemonkeys.imageio.plugins.hdr.HDRImageReadParam;
 import com.twelvemonkeys.imageio.plugins.hdr.tonemap.NullToneMapper;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import dev.kiln.formats.RejectReason;
+import dev.kiln.formats.Stage;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -65,11 +67,11 @@ final class ImageDecoder {
 
     Decoded decode(byte[] input) throws ImageRejectedException {
         if (input == null || input.length == 0) {
-            throw new ImageRejectedException("read", "empty-file", "input has no bytes");
+            throw new ImageRejectedException(Stage.READ, RejectReason.EMPTY_FILE, "input has no bytes");
         }
         String format = FormatSniffer.sniff(input);
         if (format == null) {
-            throw new ImageRejectedException("read", "not-an-image",
+            throw new ImageRejectedException(Stage.READ, RejectReason.NOT_AN_IMAGE,
                     "bytes do not start with any known image signature (" + input.length + " bytes)");
         }
         if (turbo != null && format.equals("jpeg")) {
@@ -89,10 +91,10 @@ final class ImageDecoder {
     private Decoded decodeWithImageIO(byte[] input, String format) throws ImageRejectedException {
         ImageReaderSpi spi = KilnImageIO.readerSpi(format);
         if (spi == null) {
-            throw new ImageRejectedException("read", "unsupported-format", "no decoder installed for " + format);
+            throw new ImageRejectedException(Stage.READ, RejectReason.UNSUPPORTED_FORMAT, "no decoder installed for " + format);
         }
         ImageReader reader = null;
-        String stage = "probe";
+        Stage stage = Stage.PROBE;
         List<String> warnings = new ArrayList<>();
         try {
             reader = spi.createReaderInstance();
@@ -102,17 +104,17 @@ final class ImageDecoder {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             if (width <= 0 || height <= 0) {
-                throw new ImageRejectedException("probe", "corrupt", "header declares " + width + "x" + height);
+                throw new ImageRejectedException(Stage.PROBE, RejectReason.CORRUPT, "header declares " + width + "x" + height);
             }
             if ((long) width * height > maxPixels) {
-                throw new ImageRejectedException("probe", "too-many-pixels",
+                throw new ImageRejectedException(Stage.PROBE, RejectReason.TOO_MANY_PIXELS,
                         width + "x" + height + " = " + (long) width * height + " pixels > limit " + maxPixels);
             }
             JpegMarkers jpeg = format.equals("jpeg") ? JpegMarkers.parse(input) : null;
             int frames = countFrames(reader, format);
             int orientation = Orientation.read(format, input);
 
-            stage = "decode";
+            stage = Stage.DECODE;
             if (format.equals("png")) {
                 checkPngChunks(input);
             } else if (format.equals("webp")) {
@@ -134,7 +136,7 @@ final class ImageDecoder {
                 LinearLightSamples.encodeSrgb(image);
             }
             if (image.getWidth() != width || image.getHeight() != height) {
-                throw new ImageRejectedException("decode", "corrupt",
+                throw new ImageRejectedException(Stage.DECODE, RejectReason.CORRUPT,
                         "decoded " + image.getWidth() + "x" + image.getHeight() + " but header said " + width + "x" + height);
             }
 
@@ -150,14 +152,14 @@ final class ImageDecoder {
         } catch (ImageRejectedException e) {
             throw e;
         } catch (OutOfMemoryError e) {
-            throw new ImageRejectedException(stage, "out-of-memory", "decoder ran out of memory", e);
+            throw new ImageRejectedException(stage, RejectReason.OUT_OF_MEMORY, "decoder ran out of memory", e);
         } catch (IIOException e) {
             throw classify(stage, e, warnings);
         } catch (IOException e) {
             throw classify(stage, e, warnings);
         } catch (RuntimeException | StackOverflowError | NoClassDefFoundError e) {
             // Decoders signal malformed input with all sorts of unchecked exceptions.
-            throw new ImageRejectedException(stage, "decode-failed", format + " decoder failed: " + e, e);
+            throw new ImageRejectedException(stage, RejectReason.DECODE_FAILED, format + " decoder failed: " + e, e);
         } finally {
             if (reader != null) {
                 reader.dispose();
@@ -251,36 +253,36 @@ final class ImageDecoder {
             // libjpeg keeps going after running out of data and fills the rest with gray; a sample
             // that is half gray is worse than no sample.
             if (lw.contains("premature end")) {
-                throw new ImageRejectedException("decode", "truncated", "decoder warned: " + w);
+                throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED, "decoder warned: " + w);
             }
         }
     }
 
-    static ImageRejectedException classify(String stage, IOException e, List<String> warnings) {
+    static ImageRejectedException classify(Stage stage, IOException e, List<String> warnings) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             // TwelveMonkeys reports a heap too full for the destination image as an IIOException
             // ("Unable to allocate destination image of N bytes") caused by the OutOfMemoryError:
             // memory, not damage.
             if (t instanceof OutOfMemoryError) {
-                return new ImageRejectedException(stage, "out-of-memory", "decoder ran out of memory: " + e.getMessage(), e);
+                return new ImageRejectedException(stage, RejectReason.OUT_OF_MEMORY, "decoder ran out of memory: " + e.getMessage(), e);
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EOFException) {
-                return new ImageRejectedException(stage, "truncated", "input ended early: " + e.getMessage(), e);
+                return new ImageRejectedException(stage, RejectReason.TRUNCATED, "input ended early: " + e.getMessage(), e);
             }
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (m.contains("premature end") || m.contains("unexpected end") || m.contains("end of stream")
                     || m.contains("truncated")) {
-                return new ImageRejectedException(stage, "truncated", "input ended early: " + e.getMessage(), e);
+                return new ImageRejectedException(stage, RejectReason.TRUNCATED, "input ended early: " + e.getMessage(), e);
             }
         }
         for (String w : warnings) {
             if (w.toLowerCase(Locale.ROOT).contains("premature end")) {
-                return new ImageRejectedException(stage, "truncated", "decoder warned: " + w + "; then " + e.getMessage(), e);
+                return new ImageRejectedException(stage, RejectReason.TRUNCATED, "decoder warned: " + w + "; then " + e.getMessage(), e);
             }
         }
-        return new ImageRejectedException(stage, "corrupt", "decoder rejected the data: " + e.getMessage(), e);
+        return new ImageRejectedException(stage, RejectReason.CORRUPT, "decoder rejected the data: " + e.getMessage(), e);
     }
 
     private static int countFrames(ImageReader reader, String format) {
@@ -372,11 +374,11 @@ final class ImageDecoder {
      */
     private static void checkRiffLength(byte[] d) throws ImageRejectedException {
         if (d.length < 12) {
-            throw new ImageRejectedException("decode", "truncated", "WebP ends at byte " + d.length + " inside its header");
+            throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED, "WebP ends at byte " + d.length + " inside its header");
         }
         long declared = (d[4] & 0xffL) | (d[5] & 0xffL) << 8 | (d[6] & 0xffL) << 16 | (d[7] & 0xffL) << 24;
         if (declared + 8 > d.length) {
-            throw new ImageRejectedException("decode", "truncated",
+            throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED,
                     "WebP header declares " + (declared + 8) + " bytes, file ends at " + d.length);
         }
     }
@@ -392,11 +394,11 @@ final class ImageDecoder {
         int p = 8;
         while (true) {
             if (p + 8 > d.length) {
-                throw new ImageRejectedException("decode", "truncated", "PNG ends at byte " + d.length + " before IEND");
+                throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED, "PNG ends at byte " + d.length + " before IEND");
             }
             long len = Integer.toUnsignedLong(Bytes.be32(d, p));
             if (len > Integer.MAX_VALUE || p + 12L + len > d.length) {
-                throw new ImageRejectedException("decode", "truncated",
+                throw new ImageRejectedException(Stage.DECODE, RejectReason.TRUNCATED,
                         "PNG chunk at byte " + p + " needs " + len + " bytes, file ends at " + d.length);
             }
             crc.reset();
@@ -404,7 +406,7 @@ final class ImageDecoder {
             int stored = Bytes.be32(d, p + 8 + (int) len);
             String type = new String(d, p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
             if ((int) crc.getValue() != stored) {
-                throw new ImageRejectedException("decode", "corrupt", "PNG chunk " + type + " at byte " + p + " has a bad CRC");
+                throw new ImageRejectedException(Stage.DECODE, RejectReason.CORRUPT, "PNG chunk " + type + " at byte " + p + " has a bad CRC");
             }
             if (type.equals("IEND")) {
                 return;

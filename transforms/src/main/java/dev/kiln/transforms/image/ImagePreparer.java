@@ -1,5 +1,7 @@
 package dev.kiln.transforms.image;
 
+import dev.kiln.formats.RejectReason;
+import dev.kiln.formats.Stage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +117,7 @@ public final class ImagePreparer {
     private List<PreparedImage> prepareEach(byte[] input, List<Planner> planners) throws ImageRejectedException {
         ImageDecoder.Decoded decoded = decoder.decode(input);
         ImageInfo info = decoded.info();
-        String stage = "colour";
+        Stage stage = Stage.COLOUR;
         try {
             ColourConverter.Converted converted = ColourConverter.toRgb(decoded.image(), settings.background(), settings.keepAlpha());
             decoded = null; // let the decoder's raster go before allocating more
@@ -126,37 +128,37 @@ public final class ImagePreparer {
             boolean transposed = Orientation.transposes(orientation);
             List<PreparedImage> results = new ArrayList<>(planners.size());
             for (Planner planner : planners) {
-                stage = "resize";
+                stage = Stage.RESIZE;
                 Geometry.Plan plan = planner.plan(orientation, sw, sh);
                 double[] window = Orientation.unmapRect(orientation, sw, sh, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
                 RgbImage small = resample(stored, window, transposed ? plan.scaledH() : plan.scaledW(),
                         transposed ? plan.scaledW() : plan.scaledH());
                 if (converted.pending() != null) {
-                    stage = "colour";
+                    stage = Stage.COLOUR;
                     small = ColourConverter.toSrgb(small, converted.pending());
                 }
-                stage = "orient";
+                stage = Stage.ORIENT;
                 small = Orientation.apply(small, orientation);
-                stage = "resize";
+                stage = Stage.RESIZE;
                 if (plan.outW() != small.width() || plan.outH() != small.height()) {
                     small = pad(small, plan.outW(), plan.outH(), plan.padX(), plan.padY(), settings.padColor());
                 }
-                stage = "encode";
+                stage = Stage.ENCODE;
                 byte[] bytes = encode(small);
                 FrameMapping mapping = new FrameMapping(orientation, sw, sh,
                         (float) plan.cropX(), (float) plan.cropY(), (float) plan.cropW(), (float) plan.cropH(),
                         (float) plan.scaleX(), (float) plan.scaleY(), plan.padX(), plan.padY(), plan.outW(), plan.outH());
-                results.add(new PreparedImage(bytes, settings.encoding(), small.width(), small.height(), small.channels(),
+                results.add(new PreparedImage(bytes, settings.encoding().flag(), small.width(), small.height(), small.channels(),
                         info, mapping));
             }
             return results;
         } catch (OutOfMemoryError e) {
-            throw new ImageRejectedException(stage, "out-of-memory", "ran out of memory preparing "
+            throw new ImageRejectedException(stage, RejectReason.OUT_OF_MEMORY, "ran out of memory preparing "
                     + info.width() + "x" + info.height() + " " + info.format(), e);
         } catch (IOException e) {
-            throw new ImageRejectedException(stage, "encode-failed", "encoder failed: " + e.getMessage(), e);
+            throw new ImageRejectedException(stage, RejectReason.ENCODE_FAILED, "encoder failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            String reason = stage.equals("encode") ? "encode-failed" : "decode-failed";
+            RejectReason reason = stage == Stage.ENCODE ? RejectReason.ENCODE_FAILED : RejectReason.DECODE_FAILED;
             throw new ImageRejectedException(stage, reason, stage + " failed on " + info.format() + ": " + e, e);
         }
     }
@@ -174,12 +176,12 @@ public final class ImagePreparer {
 
     private byte[] encode(RgbImage img) throws IOException {
         switch (settings.encoding()) {
-            case "jpeg":
+            case JPEG:
                 if (jpegEncoder == null) {
                     jpegEncoder = new JpegEncoder(settings.quality());
                 }
                 return jpegEncoder.encode(img);
-            case "png": return PngEncoder.encode(img);
+            case PNG: return PngEncoder.encode(img);
             default: return img.rgb();
         }
     }

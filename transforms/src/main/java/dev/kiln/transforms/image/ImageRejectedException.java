@@ -1,5 +1,8 @@
 package dev.kiln.transforms.image;
 
+import dev.kiln.formats.RejectReason;
+import dev.kiln.formats.Stage;
+
 /**
  * An input that cannot become a training sample. Carries a pipeline stage and a stable reason code
  * so rejections can be counted and reported per cause; the message is for humans and may change.
@@ -7,35 +10,34 @@ package dev.kiln.transforms.image;
 public final class ImageRejectedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final String stage;
-    private final String reason;
+    private final Stage stage;
+    private final RejectReason reason;
 
     /**
-     * @param stage   read, probe, decode, colour, orient, resize or encode
-     * @param reason  stable kebab-case code: empty-file, not-an-image, unsupported-format, truncated,
-     *                corrupt, too-many-pixels, decode-failed, out-of-memory, encode-failed
+     * @param stage   the stage that failed
+     * @param reason  why
      * @param message human-readable detail
      */
-    public ImageRejectedException(String stage, String reason, String message) {
-        super(stage + "/" + reason + ": " + message);
+    public ImageRejectedException(Stage stage, RejectReason reason, String message) {
+        super(stage.code() + "/" + reason.code() + ": " + message);
         this.stage = stage;
         this.reason = reason;
     }
 
-    /** Same as {@link #ImageRejectedException(String, String, String)} keeping the underlying failure. */
-    public ImageRejectedException(String stage, String reason, String message, Throwable cause) {
-        super(stage + "/" + reason + ": " + message, cause);
+    /** Same as {@link #ImageRejectedException(Stage, RejectReason, String)} keeping the underlying failure. */
+    public ImageRejectedException(Stage stage, RejectReason reason, String message, Throwable cause) {
+        super(stage.code() + "/" + reason.code() + ": " + message, cause);
         this.stage = stage;
         this.reason = reason;
     }
 
     /** The stage that rejected the input. */
-    public String stage() {
+    public Stage stage() {
         return stage;
     }
 
-    /** Stable reason code (kebab-case). */
-    public String reason() {
+    /** Why it was rejected. */
+    public RejectReason reason() {
         return reason;
     }
 }

@@ -2,7 +2,6 @@ package dev.kiln.transforms.image;
 
 import java.io.Serializable;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What {@link ImagePreparer} produces: geometry, output encoding and the limits it enforces.
@@ -11,8 +10,7 @@ import java.util.Set;
  * @param mode       how the image is fitted to {@code width x height}
  * @param width      target box width in pixels, {@code > 0}
  * @param height     target box height in pixels, {@code > 0}
- * @param encoding   {@code "jpeg"}, {@code "png"} or {@code "raw"} (packed 8-bit RGB, or RGBA with
- *                   {@code keepAlpha}, row-major)
+ * @param encoding   how the sample's pixels are stored
  * @param quality    JPEG quality 1..100 (validated for every encoding so settings stay portable)
  * @param maxPixels  images whose stored {@code width * height} exceeds this are rejected before any
  *                   pixel memory is allocated; {@code > 0}
@@ -22,18 +20,15 @@ import java.util.Set;
  * @param upscale    whether images smaller than the box may be enlarged; when false they keep
  *                   their size (letterbox still pads to the full box)
  * @param keepAlpha  images with alpha keep it (RGBA output, resampled premultiplied) instead of
- *                   being composited over the background; needs {@code "png"} or {@code "raw"}
+ *                   being composited over the background; needs {@link Encoding#PNG} or {@link Encoding#RAW}
  * @param linearLight resample in linear light (16-bit) instead of on sRGB-encoded values
  */
-public record PrepareSettings(ResizeMode mode, int width, int height, String encoding, int quality,
+public record PrepareSettings(ResizeMode mode, int width, int height, Encoding encoding, int quality,
                               long maxPixels, int background, int padColor, boolean upscale,
                               boolean keepAlpha, boolean linearLight)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
-
-    /** Output encodings understood by {@link ImagePreparer}. */
-    public static final Set<String> ENCODINGS = Set.of("jpeg", "png", "raw");
 
     /** Validates every field; the message names the offending field. */
     public PrepareSettings {
@@ -44,8 +39,8 @@ public record PrepareSettings(ResizeMode mode, int width, int height, String enc
         if (height <= 0) {
             throw new IllegalArgumentException("height must be > 0, got " + height);
         }
-        if (encoding == null || !ENCODINGS.contains(encoding)) {
-            throw new IllegalArgumentException("encoding must be one of " + ENCODINGS + ", got " + encoding);
+        if (encoding == null) {
+            throw new IllegalArgumentException("encoding must be one of jpeg, png, raw, got null");
         }
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("quality must be in 1..100, got " + quality);
@@ -59,13 +54,13 @@ public record PrepareSettings(ResizeMode mode, int width, int height, String enc
         if ((padColor & ~0xFFFFFF) != 0) {
             throw new IllegalArgumentException("padColor must be 0xRRGGBB, got 0x" + Integer.toHexString(padColor));
         }
-        if (keepAlpha && encoding.equals("jpeg")) {
+        if (keepAlpha && encoding == Encoding.JPEG) {
             throw new IllegalArgumentException("keepAlpha needs encoding png or raw: JPEG has no alpha channel");
         }
     }
 
     /** Alpha composited over the background and resizing on sRGB-encoded values, as before either option existed. */
-    public PrepareSettings(ResizeMode mode, int width, int height, String encoding, int quality,
+    public PrepareSettings(ResizeMode mode, int width, int height, Encoding encoding, int quality,
                            long maxPixels, int background, int padColor, boolean upscale) {
         this(mode, width, height, encoding, quality, maxPixels, background, padColor, upscale, false, false);
     }
@@ -75,7 +70,7 @@ public record PrepareSettings(ResizeMode mode, int width, int height, String enc
      * alpha composited, resizing on sRGB-encoded values.
      */
     public static PrepareSettings defaults() {
-        return new PrepareSettings(ResizeMode.CENTER_CROP, 256, 256, "jpeg", 90, 100_000_000L,
+        return new PrepareSettings(ResizeMode.CENTER_CROP, 256, 256, Encoding.JPEG, 90, 100_000_000L,
                 0xFFFFFF, 0x000000, true);
     }
 
@@ -86,7 +81,7 @@ public record PrepareSettings(ResizeMode mode, int width, int height, String enc
     }
 
     /** Copy with another encoding. */
-    public PrepareSettings withEncoding(String newEncoding) {
+    public PrepareSettings withEncoding(Encoding newEncoding) {
         return new PrepareSettings(mode, width, height, newEncoding, quality, maxPixels, background, padColor, upscale,
                 keepAlpha, linearLight);
     }

@@ -1,6 +1,7 @@
 package dev.kiln.transforms.labels;
 
 import dev.kiln.formats.LabelFields;
+import dev.kiln.formats.RejectReason;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
@@ -15,12 +16,12 @@ public final class Labeller implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What an input is labelled with, or why it is rejected ({@code reason} non-null). */
-  public record Outcome(LabelFields fields, String reason, String message) {
+  public record Outcome(LabelFields fields, RejectReason reason, String message) {
     static Outcome of(LabelFields fields) {
       return new Outcome(fields, null, null);
     }
 
-    static Outcome rejected(String reason, String message) {
+    static Outcome rejected(RejectReason reason, String message) {
       return new Outcome(null, reason, message);
     }
 
@@ -101,8 +102,7 @@ public final class Labeller implements Serializable {
         row = metadata.find(relativePath, key);
       }
       if (row == null && metadataRequired) {
-        return Outcome.rejected(
-            "no-metadata", "no row of " + metadata.source() + " has " + metadata.keyColumn() + " "
+        return Outcome.rejected(RejectReason.NO_METADATA, "no row of " + metadata.source() + " has " + metadata.keyColumn() + " "
                 + relativePath + " (--metadata-required)");
       }
       if (row != null) {
@@ -112,14 +112,12 @@ public final class Labeller implements Serializable {
     if (folderClasses != null) {
       int slash = relativePath.indexOf('/');
       if (slash < 0) {
-        return Outcome.rejected(
-            "no-label", "not inside a class folder of the input root (--labels=folder)");
+        return Outcome.rejected(RejectReason.NO_LABEL, "not inside a class folder of the input root (--labels=folder)");
       }
       String className = relativePath.substring(0, slash);
       Integer id = folderClasses.get(className);
       if (id == null) {
-        return Outcome.rejected(
-            "no-label", "class folder " + className + " is not in --classes");
+        return Outcome.rejected(RejectReason.NO_LABEL, "class folder " + className + " is not in --classes");
       }
       fields = fields.withClass(id, className);
     }

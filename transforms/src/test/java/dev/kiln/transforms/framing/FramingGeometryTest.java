@@ -12,6 +12,7 @@ import dev.kiln.transforms.image.Frame;
 import dev.kiln.transforms.image.FrameMapping;
 import dev.kiln.transforms.image.ImagePreparer;
 import dev.kiln.transforms.image.ImageRejectedException;
+import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.PreparedImage;
 import dev.kiln.transforms.image.ResizeMode;
@@ -92,7 +93,7 @@ class FramingGeometryTest {
   }
 
   static PrepareSettings settings(ResizeMode mode, int w, int h) {
-    return new PrepareSettings(mode, w, h, "raw", 90, 1L << 30, 0xFFFFFF, PAD, true);
+    return new PrepareSettings(mode, w, h, Encoding.RAW, 90, 1L << 30, 0xFFFFFF, PAD, true);
   }
 
   static Framer.Preparer preparer(PrepareSettings s) {
@@ -290,13 +291,13 @@ class FramingGeometryTest {
     ImageRejectedException none =
         assertThrows(ImageRejectedException.class,
             () -> Framer.frame(png, List.of(), framing(FramingMode.PER_OBJECT, FrameObject.UNION), preparer(s)));
-    assertEquals("frame", none.stage());
-    assertEquals("no-objects", none.reason());
+    assertEquals("frame", none.stage().code());
+    assertEquals("no-objects", none.reason().code());
     Annotation outside = new Annotation(500, 10, 520, 30, "ghost", 3);
     ImageRejectedException ghost =
         assertThrows(ImageRejectedException.class,
             () -> Framer.frame(png, List.of(outside), framing(FramingMode.PER_OBJECT, FrameObject.UNION), preparer(s)));
-    assertEquals("no-objects", ghost.reason());
+    assertEquals("no-objects", ghost.reason().code());
   }
 
   @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ColourManagementTest {
     private static final PrepareSettings RAW_NONE =
-            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding("raw");
+            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding(Encoding.RAW);
 
     private static RgbImage prepareNone(byte[] input) throws Exception {
         PreparedImage p = new ImagePreparer(RAW_NONE).prepare(input);
@@ -48,7 +48,7 @@ class ColourManagementTest {
     @Test
     void adobeRgbConvertedAfterDownscaleMatchesConvertingFirst() throws Exception {
         byte[] jpeg = TestImages.jpegOdd("cmm-exception-adobe-rgb.jpg");
-        PrepareSettings s = PrepareSettings.defaults().withResize(ResizeMode.LONGER_SIDE, 313, 313).withEncoding("raw");
+        PrepareSettings s = PrepareSettings.defaults().withResize(ResizeMode.LONGER_SIDE, 313, 313).withEncoding(Encoding.RAW);
         PreparedImage ours = new ImagePreparer(s).prepare(jpeg);
         // Reference order: convert at full size, then resize.
         RgbImage full = prepareNone(jpeg);

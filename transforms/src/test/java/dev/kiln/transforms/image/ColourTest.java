@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /** Colour stage: alpha over background, 16-bit rounding, palette transparency. */
 class ColourTest {
     private static final PrepareSettings RAW_NONE =
-            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding("raw");
+            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding(Encoding.RAW);
 
     private static RgbImage prepare(PrepareSettings s, byte[] input) throws Exception {
         PreparedImage p = new ImagePreparer(s).prepare(input);
@@ -30,7 +30,7 @@ class ColourTest {
         assertEquals(0x7F7FFF, white.pixel(2, 0));
         assertEquals(0xFFFFFF, white.pixel(3, 0));
 
-        PrepareSettings green = new PrepareSettings(ResizeMode.NONE, 1, 1, "raw", 90, 1_000_000, 0x00FF00, 0, true);
+        PrepareSettings green = new PrepareSettings(ResizeMode.NONE, 1, 1, Encoding.RAW, 90, 1_000_000, 0x00FF00, 0, true);
         RgbImage onGreen = prepare(green, png);
         assertEquals(0x00FF00, onGreen.pixel(1, 0));
         assertEquals(0x007F80, onGreen.pixel(2, 0));

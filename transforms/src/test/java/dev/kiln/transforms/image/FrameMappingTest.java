@@ -38,7 +38,7 @@ class FrameMappingTest {
             byte[] png = OrientationTest.pngWithOrientation(pic, o);
             for (ResizeMode mode : ResizeMode.values()) {
                 for (int[] box : new int[][] {{128, 128}, {200, 90}, {600, 500}}) {
-                    PrepareSettings s = new PrepareSettings(mode, box[0], box[1], "raw", 90, 1 << 30, 0xFFFFFF, 0x0000FF, true);
+                    PrepareSettings s = new PrepareSettings(mode, box[0], box[1], Encoding.RAW, 90, 1 << 30, 0xFFFFFF, 0x0000FF, true);
                     PreparedImage p = new ImagePreparer(s).prepare(png);
                     check(p, mode + " " + box[0] + "x" + box[1] + " o=" + o);
                 }

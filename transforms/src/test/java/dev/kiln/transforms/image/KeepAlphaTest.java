@@ -21,7 +21,7 @@ class KeepAlphaTest {
     static final Path COFFEE_JPEG = Path.of("../samples/images/food/coffee.jpg");
 
     private static final PrepareSettings RAW_NONE =
-            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding("raw").withKeepAlpha(true);
+            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding(Encoding.RAW).withKeepAlpha(true);
 
     /** Decodes PNG bytes keeping alpha (Kiln's own reader registry). */
     static RgbImage decodeKeepingAlpha(byte[] encoded) throws ImageRejectedException {
@@ -39,7 +39,7 @@ class KeepAlphaTest {
         assertEquals(4, src.channels());
 
         PrepareSettings third = PrepareSettings.defaults().withResize(ResizeMode.LONGER_SIDE, 136, 136)
-                .withEncoding("png").withKeepAlpha(true);
+                .withEncoding(Encoding.PNG).withKeepAlpha(true);
         PreparedImage p = new ImagePreparer(third).prepare(input);
         assertEquals(136, p.width());
         assertEquals(125, p.height());
@@ -148,20 +148,20 @@ class KeepAlphaTest {
     @Test
     void rgbInputsStayRgbAndUnchanged() throws Exception {
         byte[] jpeg = TestImages.read(COFFEE_JPEG);
-        for (String encoding : new String[] {"png", "raw"}) {
+        for (Encoding encoding : new Encoding[] {Encoding.PNG, Encoding.RAW}) {
             PrepareSettings plain = PrepareSettings.defaults().withEncoding(encoding);
             PreparedImage kept = new ImagePreparer(plain.withKeepAlpha(true)).prepare(jpeg);
             PreparedImage composited = new ImagePreparer(plain).prepare(jpeg);
-            assertEquals(3, kept.channels(), encoding);
-            assertArrayEquals(composited.bytes(), kept.bytes(), encoding + ": RGB input, same bytes with or without keepAlpha");
+            assertEquals(3, kept.channels(), encoding.flag());
+            assertArrayEquals(composited.bytes(), kept.bytes(), encoding.flag() + ": RGB input, same bytes with or without keepAlpha");
         }
-        PreparedImage png = new ImagePreparer(PrepareSettings.defaults().withEncoding("png").withKeepAlpha(true)).prepare(jpeg);
+        PreparedImage png = new ImagePreparer(PrepareSettings.defaults().withEncoding(Encoding.PNG).withKeepAlpha(true)).prepare(jpeg);
         assertEquals(2, pngColourType(png.bytes()), "truecolour PNG without alpha");
     }
 
     @Test
     void letterboxPaddingIsTransparentForRgbaAndPadColouredForRgb() throws Exception {
-        PrepareSettings box = new PrepareSettings(ResizeMode.LETTERBOX, 100, 100, "raw", 90, 1 << 30, 0xFFFFFF, 0x102030,
+        PrepareSettings box = new PrepareSettings(ResizeMode.LETTERBOX, 100, 100, Encoding.RAW, 90, 1 << 30, 0xFFFFFF, 0x102030,
                 true, true, false);
         PreparedImage rgba = new ImagePreparer(box).prepare(TestImages.read(CUTOUT));
         assertEquals(4, rgba.channels());
@@ -206,7 +206,7 @@ class KeepAlphaTest {
                 }
             }
         }
-        PreparedImage resized = new ImagePreparer(PrepareSettings.defaults().withEncoding("png").withKeepAlpha(true)).prepare(png);
+        PreparedImage resized = new ImagePreparer(PrepareSettings.defaults().withEncoding(Encoding.PNG).withKeepAlpha(true)).prepare(png);
         assertEquals(alpha ? 6 : 2, pngColourType(resized.bytes()), name);
     }
 

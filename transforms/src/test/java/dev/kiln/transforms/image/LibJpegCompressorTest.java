@@ -51,7 +51,7 @@ class LibJpegCompressorTest {
         }
         assertTrue(files.size() >= 5, "expected the sample images, found " + files);
         // The images Kiln actually encodes: each sample prepared at the default size, kept raw.
-        ImagePreparer preparer = new ImagePreparer(PrepareSettings.defaults().withEncoding("raw"));
+        ImagePreparer preparer = new ImagePreparer(PrepareSettings.defaults().withEncoding(Encoding.RAW));
         try (JpegEncoder direct = new JpegEncoder(90, true); JpegEncoder imageIo = new JpegEncoder(90, false)) {
             int compared = 0;
             for (Path f : files) {

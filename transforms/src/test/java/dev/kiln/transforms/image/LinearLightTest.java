@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code linearLight}: resampling in 16-bit linear light; everything else as without it. */
 class LinearLightTest {
-    private static final PrepareSettings RAW = PrepareSettings.defaults().withEncoding("raw");
+    private static final PrepareSettings RAW = PrepareSettings.defaults().withEncoding(Encoding.RAW);
 
     /** An RGB PNG of a 1-pixel black/white checkerboard. */
     static byte[] checkerboard(int n) {

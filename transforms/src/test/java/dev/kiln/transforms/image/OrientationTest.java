@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class OrientationTest {
     private static final PrepareSettings RAW_NONE =
-            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding("raw");
+            PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding(Encoding.RAW);
 
     /**
      * The stored pixels that a viewer shows as {@code d} when tagged with {@code o}, written from the
@@ -103,7 +103,7 @@ class OrientationTest {
         assertMeanDiff(big.rgb(), p.bytes(), 4.0, "orientation " + o);
 
         // Through crop and resize as well: compare with the upright original prepared the same way.
-        PrepareSettings crop = PrepareSettings.defaults().withResize(ResizeMode.CENTER_CROP, 40, 40).withEncoding("raw");
+        PrepareSettings crop = PrepareSettings.defaults().withResize(ResizeMode.CENTER_CROP, 40, 40).withEncoding(Encoding.RAW);
         byte[] upright = new ImagePreparer(crop).prepare(jpegWithOrientation(big, 1)).bytes();
         assertMeanDiff(upright, new ImagePreparer(crop).prepare(jpeg).bytes(), 3.0, "cropped orientation " + o);
     }

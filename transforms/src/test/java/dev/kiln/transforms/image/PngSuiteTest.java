@@ -44,7 +44,7 @@ class PngSuiteTest {
         byte[] png = TestImages.read(file);
         int w = Bytes.be32(png, 16);
         int h = Bytes.be32(png, 20);
-        PrepareSettings raw = PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding("raw");
+        PrepareSettings raw = PrepareSettings.defaults().withResize(ResizeMode.NONE, 1, 1).withEncoding(Encoding.RAW);
         PreparedImage none = new ImagePreparer(raw).prepare(png);
         assertEquals(w, none.info().width());
         assertEquals(h, none.info().height());
@@ -68,13 +68,13 @@ class PngSuiteTest {
             new ImagePreparer(PrepareSettings.defaults()).prepare(TestImages.read(file));
             fail("corrupt file was accepted: " + file.getFileName());
         } catch (ImageRejectedException e) {
-            assertTrue(CORRUPT_REASONS.contains(e.reason()), file.getFileName() + " -> " + e.getMessage());
+            assertTrue(CORRUPT_REASONS.contains(e.reason().code()), file.getFileName() + " -> " + e.getMessage());
         }
     }
 
     @Test
     void colourModelsAndDepthsComeFromTheHeader() throws Exception {
-        ImagePreparer p = new ImagePreparer(PrepareSettings.defaults().withEncoding("raw"));
+        ImagePreparer p = new ImagePreparer(PrepareSettings.defaults().withEncoding(Encoding.RAW));
         Path dir = TestImages.sharedDir("pngsuite");
         assertInfo(p, dir, "basn0g01", "gray", 1);
         assertInfo(p, dir, "basn0g16", "gray", 16);

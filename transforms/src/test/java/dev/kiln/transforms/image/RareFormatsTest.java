@@ -24,7 +24,7 @@ class RareFormatsTest {
     private static final int[][] QUADRANTS = {{220, 30, 30}, {30, 200, 40}, {30, 40, 210}, {240, 240, 240}};
 
     private final ImagePreparer preparer =
-            new ImagePreparer(PrepareSettings.defaults().withResize(ResizeMode.NONE, 256, 256).withEncoding("raw"));
+            new ImagePreparer(PrepareSettings.defaults().withResize(ResizeMode.NONE, 256, 256).withEncoding(Encoding.RAW));
 
     static byte[] fixture(String name) {
         try (InputStream in = RareFormatsTest.class.getResourceAsStream("/formats/" + name)) {
@@ -91,13 +91,13 @@ class RareFormatsTest {
         byte[] whole = fixture(name);
         ImageRejectedException e = assertThrows(ImageRejectedException.class,
                 () -> preparer.prepare(Arrays.copyOf(whole, whole.length / 2)), name);
-        assertTrue(Set.of("truncated", "corrupt", "decode-failed").contains(e.reason()), name + ": " + e.getMessage());
+        assertTrue(Set.of("truncated", "corrupt", "decode-failed").contains(e.reason().code()), name + ": " + e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jpeg2000-rgb.jp2"})
     void jpeg2000IsRecognisedButUnsupported(String name) {
         ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> preparer.prepare(fixture(name)));
-        assertEquals("unsupported-format", e.reason(), e.getMessage());
+        assertEquals("unsupported-format", e.reason().code(), e.getMessage());
     }
 }

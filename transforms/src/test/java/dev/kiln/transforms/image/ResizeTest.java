@@ -71,13 +71,13 @@ class ResizeTest {
             {400, 300}, // NONE
         };
         for (ResizeMode m : ResizeMode.values()) {
-            PreparedImage p = new ImagePreparer(PrepareSettings.defaults().withResize(m, 256, 256).withEncoding("raw")).prepare(png);
+            PreparedImage p = new ImagePreparer(PrepareSettings.defaults().withResize(m, 256, 256).withEncoding(Encoding.RAW)).prepare(png);
             assertEquals(expected[m.ordinal()][0], p.width(), m.name());
             assertEquals(expected[m.ordinal()][1], p.height(), m.name());
             assertEquals(p.width() * p.height() * 3, p.bytes().length, m.name());
         }
         // Non-square box.
-        PreparedImage r = new ImagePreparer(PrepareSettings.defaults().withResize(ResizeMode.LONGER_SIDE, 100, 200).withEncoding("raw")).prepare(png);
+        PreparedImage r = new ImagePreparer(PrepareSettings.defaults().withResize(ResizeMode.LONGER_SIDE, 100, 200).withEncoding(Encoding.RAW)).prepare(png);
         assertEquals(100, r.width());
         assertEquals(75, r.height());
     }
@@ -85,7 +85,7 @@ class ResizeTest {
     @Test
     void letterboxPadsWithThePadColour() throws Exception {
         byte[] png = PngEncoder.encode(TestImages.photoLike(400, 200, 9));
-        PrepareSettings s = new PrepareSettings(ResizeMode.LETTERBOX, 100, 100, "raw", 90, 1 << 30, 0xFFFFFF, 0x102030, true);
+        PrepareSettings s = new PrepareSettings(ResizeMode.LETTERBOX, 100, 100, Encoding.RAW, 90, 1 << 30, 0xFFFFFF, 0x102030, true);
         PreparedImage p = new ImagePreparer(s).prepare(png);
         RgbImage img = new RgbImage(p.width(), p.height(), p.bytes());
         assertEquals(0x102030, img.pixel(0, 0));
@@ -97,14 +97,14 @@ class ResizeTest {
     @Test
     void noUpscaleKeepsSmallImagesSmall() throws Exception {
         byte[] png = PngEncoder.encode(TestImages.photoLike(100, 50, 2));
-        PrepareSettings s = new PrepareSettings(ResizeMode.CENTER_CROP, 256, 256, "raw", 90, 1 << 30, 0xFFFFFF, 0, false);
+        PrepareSettings s = new PrepareSettings(ResizeMode.CENTER_CROP, 256, 256, Encoding.RAW, 90, 1 << 30, 0xFFFFFF, 0, false);
         PreparedImage p = new ImagePreparer(s).prepare(png);
         assertEquals(100, p.width());
         assertEquals(50, p.height());
-        PreparedImage lb = new ImagePreparer(new PrepareSettings(ResizeMode.LETTERBOX, 256, 256, "raw", 90, 1 << 30, 0, 0, false)).prepare(png);
+        PreparedImage lb = new ImagePreparer(new PrepareSettings(ResizeMode.LETTERBOX, 256, 256, Encoding.RAW, 90, 1 << 30, 0, 0, false)).prepare(png);
         assertEquals(256, lb.width());
         assertEquals(256, lb.height());
-        PreparedImage up = new ImagePreparer(s.withResize(ResizeMode.CENTER_CROP, 256, 256).withEncoding("raw")).prepare(png);
+        PreparedImage up = new ImagePreparer(s.withResize(ResizeMode.CENTER_CROP, 256, 256).withEncoding(Encoding.RAW)).prepare(png);
         assertEquals(100, up.width());
     }
 
@@ -190,14 +190,14 @@ class ResizeTest {
     @Test
     void identicalInputGivesIdenticalBytes() throws Exception {
         byte[] jpeg = JpegEncoder.encode(TestImages.photoLike(640, 480, 11), 92);
-        for (String enc : new String[] {"jpeg", "png", "raw"}) {
+        for (Encoding enc : Encoding.values()) {
             PrepareSettings s = PrepareSettings.defaults().withEncoding(enc);
             byte[] a = new ImagePreparer(s).prepare(jpeg).bytes();
             ImagePreparer reused = new ImagePreparer(s);
             byte[] b = reused.prepare(jpeg).bytes();
             byte[] c = reused.prepare(jpeg).bytes();
-            assertArrayEquals(a, b, enc);
-            assertArrayEquals(a, c, enc);
+            assertArrayEquals(a, b, enc.flag());
+            assertArrayEquals(a, c, enc.flag());
         }
     }
 

@@ -1,6 +1,0 @@
-/**
- * Kiln's writer of catalog.parquet.
- *
- * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without notice.
- */
-package dev.kiln.formats.parquet;
