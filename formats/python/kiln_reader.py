@@ -355,8 +355,9 @@ def _parse_index(path):
         raise CorruptIndexError("%s: unreadable layout: %s: %s" % (path, type(e).__name__, e)) from e
 
 
-def _parse_index_bytes(path):
-    buf = _read_file(path)  # one read
+def _parse_index_bytes(path, buf=None):
+    if buf is None:
+        buf = _read_file(path)  # one read
     if len(buf) < IDX_FIXED.size + 12 or buf[:8] != INDEX_MAGIC:
         raise CorruptIndexError("%s: bad magic or too short" % path)
     end = len(buf) - 12
@@ -408,7 +409,11 @@ def _read_trailer(fd, path, size, version):
     """The trailer, whose checksum is the one of the shard's version (its header or index says)."""
     if size < 32 + TRAILER_SIZE:
         raise CorruptShardError(path, "only %d bytes (truncated?)" % size)
-    raw = os.pread(fd, TRAILER_SIZE, size - TRAILER_SIZE)
+    return _check_trailer(os.pread(fd, TRAILER_SIZE, size - TRAILER_SIZE), path, size, version)
+
+
+def _check_trailer(raw, path, size, version):
+    """Parses and checks a shard's last TRAILER_SIZE bytes."""
     foff, flen, count, fcrc, tcrc, magic = TRAILER.unpack(raw)
     if magic != TRAILER_MAGIC:
         raise CorruptShardError(path, "bad trailer magic (truncated or incompletely written)")
@@ -476,12 +481,21 @@ class KilnDataset:
 
     def __init__(self, path, verify=True):
         self.path = os.fspath(path)
-        # A versioned output root (v000001/, ... and a CURRENT link) opens its current version.
-        current = os.path.join(self.path, "CURRENT")
-        if os.path.islink(current):
-            self.path = os.path.realpath(current)
+        self._s3 = None
         self.verify = verify
-        if os.path.isdir(self.path):
+        if self.path.startswith("s3://"):
+            # On S3 (boto3): the index in one GET, then one ranged GET per sample.
+            self._s3 = _S3Dataset(self.path)
+            self.path = self.root = self._s3.location
+            parsed = _parse_index_s3(self._s3)
+        else:
+            # A versioned output root (v000001/, ... and a CURRENT link) opens its current version.
+            current = os.path.join(self.path, "CURRENT")
+            if os.path.islink(current):
+                self.path = os.path.realpath(current)
+        if self._s3 is not None:
+            pass
+        elif os.path.isdir(self.path):
             self.root = self.path
             index = os.path.join(self.path, INDEX_FILE_NAME)
             if os.path.exists(index):
@@ -535,6 +549,23 @@ class KilnDataset:
 
     def _check_shards(self):
         """Size and trailer of every shard against the index: truncation fails here, not mid-epoch."""
+        if self._s3 is not None:
+            sizes = self._s3.sizes()
+            for s in self.shards:
+                p = self._s3.location + "/" + s["name"]
+                size = sizes.get(s["name"])
+                if size is None:
+                    raise CorruptShardError(p, "missing (listed in the index)")
+                if size != s["size"]:
+                    raise CorruptShardError(p, "object is %d bytes but the index says %d%s" % (
+                        size, s["size"], " (truncated)" if size < s["size"] else ""))
+                if size < 32 + TRAILER_SIZE:
+                    raise CorruptShardError(p, "only %d bytes (truncated?)" % size)
+                raw = self._s3.read_range(s["name"], size - TRAILER_SIZE, TRAILER_SIZE)
+                _, _, count, fcrc = _check_trailer(raw, p, size, self.version)
+                if count != s["count"] or fcrc != s["footer_crc32c"]:
+                    raise CorruptShardError(p, "trailer does not match the index")
+            return
         for s in self.shards:
             p = os.path.join(self.root, s["name"])
             try:
@@ -593,10 +624,14 @@ class KilnDataset:
         state = self.__dict__.copy()
         state["_fds"], state["_pid"], state["_lock"], state["_decode"] = {}, None, None, None
         state["_check"] = None
+        if self._s3 is not None:
+            state["_s3"] = self._s3.location  # a client per process, made on first read
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if isinstance(self._s3, str):
+            self._s3 = _S3Dataset(self._s3, resolved=True)
         self._lock = threading.Lock()
         self._decode = compile_schema(self.schema_json)
         self._check = _checksum(self.version)[0]
@@ -633,7 +668,8 @@ class KilnDataset:
             raise IndexError("record %d of %d" % (i, n))
         shard = self.shard_of(i)
         off, length = self._offsets[i], self._lengths[i]
-        a = self.align if self.align > 1 else 1
+        # A ranged GET costs per request, not per block: it takes exactly the record's bytes.
+        a = self.align if self.align > 1 and self._s3 is None else 1
         start = off - off % a
         end = -(-(off + length) // a) * a
         if off + length > self.shards[shard]["size"]:
@@ -641,7 +677,10 @@ class KilnDataset:
             raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
                                      "extent [%d, +%d) runs past the %d-byte file"
                                      % (off, length, self.shards[shard]["size"]))
-        data = os.pread(self._fd(shard), end - start, start)
+        if self._s3 is not None:
+            data = self._s3.read_range(self.shards[shard]["name"], start, end - start)
+        else:
+            data = os.pread(self._fd(shard), end - start, start)
         if len(data) < off + length - start:
             raise CorruptRecordError(self._shard_path(shard), i, self._keys[i],
                                      "short read (truncated file?)")
@@ -655,6 +694,8 @@ class KilnDataset:
         return rec
 
     def _shard_path(self, shard):
+        if self._s3 is not None:
+            return self._s3.location + "/" + self.shards[shard]["name"]
         return os.path.join(self.root, self.shards[shard]["name"])
 
     def __getitem__(self, i):
@@ -683,6 +724,98 @@ class KilnDataset:
     def __iter__(self):
         for i in range(len(self._keys)):
             yield self[i]
+
+
+class _S3Dataset:
+    """A dataset's objects on S3 through boto3, configured as the AWS tools are (credentials and
+    region from the environment or profile, the endpoint from ``AWS_ENDPOINT_URL``, path-style
+    addressing then). A versioned root's ``CURRENT`` object names the version read. One client per
+    process (boto3 clients are thread-safe but not fork-safe)."""
+
+    def __init__(self, location, resolved=False):
+        try:
+            import boto3  # noqa: F401  (optional: only s3:// datasets need it)
+        except ImportError:
+            raise KilnError("%s: reading s3:// datasets needs boto3 (Debian: python3-boto3)"
+                            % location) from None
+        rest = location[len("s3://"):].rstrip("/")
+        self.bucket, _, self.prefix = rest.partition("/")
+        if not self.bucket:
+            raise KilnError("%s: no bucket (write s3://BUCKET/PREFIX)" % location)
+        self._pid, self._client = None, None
+        if not resolved:
+            current = self._get(self._key("CURRENT"), missing_ok=True)
+            if current is not None:
+                self.prefix = self._key(current.decode("utf-8").strip())
+            if self._get(self._key("manifest.json"), missing_ok=True, head=True) is None:
+                raise KilnError("%s: no published dataset there (its manifest.json is written last)"
+                                % self._url(self._key("manifest.json")))
+        self.location = self._url(self.prefix)
+
+    def _key(self, name):
+        return self.prefix + "/" + name if self.prefix else name
+
+    def _url(self, key):
+        return "s3://%s/%s" % (self.bucket, key) if key else "s3://" + self.bucket
+
+    def client(self):
+        pid = os.getpid()
+        if self._pid != pid:
+            import boto3
+            from botocore.config import Config
+            endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+            region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            config = Config(retries={"mode": "standard", "max_attempts": 6},
+                            s3={"addressing_style": "path"} if endpoint else {})
+            self._client = boto3.session.Session().client(
+                "s3", endpoint_url=endpoint, region_name=region or ("us-east-1" if endpoint else None),
+                config=config)
+            self._pid = pid
+        return self._client
+
+    def _get(self, key, missing_ok=False, head=False, byte_range=None):
+        from botocore.exceptions import BotoCoreError, ClientError
+        try:
+            if head:
+                return self.client().head_object(Bucket=self.bucket, Key=key)
+            args = {"Bucket": self.bucket, "Key": key}
+            if byte_range is not None:
+                args["Range"] = byte_range
+            return self.client().get_object(**args)["Body"].read()
+        except ClientError as e:
+            code = e.response.get("Error", {}).get("Code", "")
+            if missing_ok and code in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise KilnError("%s: %s" % (self._url(key), e)) from e
+        except BotoCoreError as e:
+            raise KilnError("%s: %s" % (self._url(key), e)) from e
+
+    def read(self, name):
+        return self._get(self._key(name))
+
+    def read_range(self, name, start, length):
+        """``length`` bytes from ``start`` of object ``name``, with one ranged GET."""
+        if length <= 0:
+            return b""
+        return self._get(self._key(name), byte_range="bytes=%d-%d" % (start, start + length - 1))
+
+    def sizes(self):
+        """Every object directly in the dataset prefix, by name: its size."""
+        out = {}
+        paginator = self.client().get_paginator("list_objects_v2")
+        prefix = self._key("")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for o in page.get("Contents", []):
+                out[o["Key"][len(prefix):]] = o["Size"]
+        return out
+
+
+def _parse_index_s3(s3):
+    where = s3.location + "/" + INDEX_FILE_NAME
+    try:
+        return _parse_index_bytes(where, s3.read(INDEX_FILE_NAME))
+    except _PARSE_ERRORS as e:
+        raise CorruptIndexError("%s: unreadable layout: %s: %s" % (where, type(e).__name__, e)) from e
 
 
 def _shard_sort_key(name):

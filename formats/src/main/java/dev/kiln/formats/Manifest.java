@@ -238,6 +238,16 @@ public record Manifest(
     }
   }
 
+  /** Reads a manifest from {@code in} (an object on S3, say), {@code where} naming it. */
+  public static Manifest readFrom(InputStream in, String where) throws IOException {
+    try (JsonParser p = JSON.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(where + " is not a JSON object");
+      }
+      return read(p);
+    }
+  }
+
   /** The fields of the manifest object the parser is at (past its start). */
   private static Manifest read(JsonParser p) throws IOException {
     String kilnVersion = "";

@@ -23,6 +23,8 @@ public final class InputFiles implements Serializable {
       "jpg,jpeg,jpe,jfif,png,gif,bmp,dib,tif,tiff,webp,psd,psb,pnm,pbm,pgm,ppm,pam,tga,ico,cur,"
           + "sgi,rgb,rgba,bw,pcx,icns,iff,ilbm,lbm,pict,pct,hdr,rgbe,dds";
 
+  private static final String S3_SCHEME = "s3://";
+
   private final String glob;
   private final String root;
   private final Set<String> extensions; // empty = all
@@ -81,6 +83,9 @@ public final class InputFiles implements Serializable {
     }
     Set<String> exts = parseExtensions(extensionList);
     int wildcard = firstWildcard(input);
+    if (input.startsWith(S3_SCHEME)) {
+      return onObjectStore(input, wildcard, exts, keyExtension);
+    }
     if (wildcard < 0) {
       Path dir = Path.of(input).toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
@@ -99,6 +104,33 @@ public final class InputFiles implements Serializable {
     }
     String rest = slash < 0 ? input : input.substring(slash + 1);
     return new InputFiles(join(root.toString(), rest), root.toString(), exts, keyExtension);
+  }
+
+  /**
+   * Inputs on S3: a prefix (every object below it) or a glob. The root is the prefix, or the
+   * glob's part before the '/' that precedes its first wildcard; whether the bucket exists is
+   * checked by the launcher, and listing pages through Beam's S3 file system.
+   */
+  private static InputFiles onObjectStore(
+      String input, int wildcard, Set<String> exts, boolean keyExtension) {
+    String bucketAndKey = input.substring(S3_SCHEME.length());
+    if (bucketAndKey.isEmpty() || bucketAndKey.startsWith("/")) {
+      throw new IllegalArgumentException("--input=" + input + ": no bucket (write s3://BUCKET/PREFIX)");
+    }
+    if (wildcard < 0) {
+      String root = input;
+      while (root.endsWith("/") && root.length() > S3_SCHEME.length()) {
+        root = root.substring(0, root.length() - 1);
+      }
+      return new InputFiles(join(root, "**"), root, exts, keyExtension);
+    }
+    String prefix = input.substring(0, wildcard);
+    int slash = prefix.lastIndexOf('/');
+    if (slash < S3_SCHEME.length()) {
+      throw new IllegalArgumentException(
+          "--input=" + input + ": a glob needs a bucket before its first wildcard");
+    }
+    return new InputFiles(input, input.substring(0, slash), exts, keyExtension);
   }
 
   private static String join(String dir, String rest) {

@@ -14,7 +14,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 /**
  * Every input of a run, listed once by the launcher the same way the job lists them: local
  * inputs with {@link LocalInputWalker} (symlink loops, dangling links and unreadable entries are
- * rejections), others with Beam's {@link FileSystems#match}. The launcher counts it for progress
+ * rejections), others with Beam's {@link FileSystems#match} or, for an object store, its own
+ * listing ({@link #ofMatched}). The launcher counts it for progress
  * and for the "no inputs" error; the local runner then works from it instead of listing again.
  *
  * @param files the accepted input files
@@ -48,21 +49,31 @@ public record InputListing(
             }
           },
           ignored::add);
-    } else {
-      for (MatchResult.Metadata m : FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata()) {
-        if (m.resourceId().isDirectory()) {
-          continue; // not a file: neither an input nor ignored
-        }
-        String path = m.resourceId().toString();
-        String reason = inputs.ignoreReason(path);
-        if (reason != null) {
-          ignored.add(new IgnoredFile(path, reason));
-        } else if (inputs.inSplit(path)) {
-          files.add(m);
-        }
+      return new InputListing(files, rejects, ignored);
+    }
+    return ofMatched(inputs, FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata());
+  }
+
+  /**
+   * The listing of {@code inputs} from the files a file system matched for their glob (Beam's
+   * {@link FileSystems#match}, or an object store's own listing): each is an input or ignored.
+   */
+  public static InputListing ofMatched(InputFiles inputs, Iterable<MatchResult.Metadata> matched) {
+    List<MatchResult.Metadata> files = new ArrayList<>();
+    List<IgnoredFile> ignored = new ArrayList<>();
+    for (MatchResult.Metadata m : matched) {
+      if (m.resourceId().isDirectory()) {
+        continue; // not a file: neither an input nor ignored
+      }
+      String path = m.resourceId().toString();
+      String reason = inputs.ignoreReason(path);
+      if (reason != null) {
+        ignored.add(new IgnoredFile(path, reason));
+      } else if (inputs.inSplit(path)) {
+        files.add(m);
       }
     }
-    return new InputListing(files, rejects, ignored);
+    return new InputListing(files, List.of(), ignored);
   }
 
   /** How many files are not inputs. */

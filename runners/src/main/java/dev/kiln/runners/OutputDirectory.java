@@ -53,8 +53,8 @@ public final class OutputDirectory implements Publication {
   }
 
   @Override
-  public Path target() {
-    return target;
+  public String target() {
+    return target.toString();
   }
 
   @Override
@@ -67,11 +67,11 @@ public final class OutputDirectory implements Publication {
    * and removed only after the new one is in place.
    */
   @Override
-  public Path publish() throws IOException {
+  public String publish() throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
       throw new IOException(target + " appeared during the run; not replacing it without --overwrite");
     }
-    return DirectorySwap.publish(staging, target, overwrite);
+    return DirectorySwap.publish(staging, target, overwrite).toString();
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.kiln.runners;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.objectstore.S3Location;
+import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.IgnoredFile;
 import dev.kiln.pipelines.ImageSettings;
@@ -19,6 +21,7 @@ import dev.kiln.pipelines.StagedParts;
 import dev.kiln.runners.local.LocalPrepareRun;
 import dev.kiln.runners.local.PhaseClock;
 import dev.kiln.runners.local.SharedShards;
+import dev.kiln.runners.objectstore.S3RetryMetrics;
 import dev.kiln.runners.report.RunRecorder;
 import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.framing.Framing;
@@ -77,10 +80,13 @@ public final class PrepareCommand {
     InputLimits limits;
     InputListing listing;
     LabelSettings labels;
+    S3Objects store = null;
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
+      store = ObjectStoreChecks.storeFor(options, parsed.runner());
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
+        closeQuietly(store); // each split's run makes its own
         return new SplitPrepare(out, err).run(PrepareArguments.canonical(args), options);
       }
       inputs =
@@ -112,13 +118,22 @@ public final class PrepareCommand {
         // has Beam's default, the local file system, which is where its inputs are.
         FileSystems.setDefaultPipelineOptions(options);
       }
-      listing = listInputs(inputs, options.getInput());
+      for (String[] location : new String[][] {
+          {"--input", options.getInput()}, {"--output", options.getOutput()}}) {
+        if (store != null && S3Location.isS3(location[1])) {
+          ObjectStoreChecks.checkReachable(store, location[0], location[1]);
+        }
+      }
+      listing = listInputs(inputs, options.getInput(), store);
       phases.lap("listing");
       labels =
           LabelSettings.from(
               options, inputs, listing.files(), split == null ? null : split.classes(),
               split == null || split.rule() != null ? "" : split.name());
     } catch (UsageException | IllegalArgumentException e) {
+      if (store != null) {
+        store.close();
+      }
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
     }
@@ -130,16 +145,17 @@ public final class PrepareCommand {
       err.println("kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
       return ExitCode.USAGE;
     }
-    boolean versioned =
-        options.getVersioned()
-            || options.getIncremental()
-            || DatasetRoot.of(Path.of(options.getOutput())).isVersioned();
+    boolean s3Output = S3Location.isS3(options.getOutput());
     Publication output;
     Path previousVersion = null;
     Path comparedVersion = null;
     SharedShards sharing = null;
     try {
-      if (versioned) {
+      if (s3Output) {
+        output = ObjectStoreChecks.output(store, options, runId, err);
+      } else if (options.getVersioned()
+          || options.getIncremental()
+          || DatasetRoot.of(Path.of(options.getOutput())).isVersioned()) {
         VersionedOutput root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
         output = root;
         if (options.getIncremental()) {
@@ -172,9 +188,11 @@ public final class PrepareCommand {
         output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
       }
     } catch (UsageException e) {
+      closeQuietly(store);
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
     } catch (IOException e) {
+      closeQuietly(store);
       err.println("kiln prepare: --output=" + options.getOutput() + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
@@ -191,7 +209,7 @@ public final class PrepareCommand {
         previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     Map<String, Long> counters;
-    Path published;
+    String published;
     String report;
     StagedParts localParts = null; // the local runner's catalog rows, for the report
     try (Publication held = output;
@@ -203,8 +221,9 @@ public final class PrepareCommand {
       if (parsed.runner() == RunnerChoice.LOCAL) {
         LocalPrepareRun run =
             new LocalPrepareRun(
-                inputs, listing, settings, limits, framing, format, shardOptions,
-                output.staging(), parallelism, previous, labels.labeller());
+                    inputs, listing, settings, limits, framing, format, shardOptions,
+                    output.staging(), parallelism, previous, labels.labeller())
+                .readingObjectsWith(store);
         run.timedBy(phases);
         LocalPrepareRun.Outcome outcome = (sharing == null ? run : run.sharing(sharing)).run();
         counters = outcome.counters();
@@ -249,6 +268,16 @@ public final class PrepareCommand {
         e.printStackTrace(err);
       }
       return ExitCode.FAILED;
+    } finally {
+      closeQuietly(store);
+    }
+    // Beam's clients (the job's) count into the kiln counters, Kiln's own client (checks, the
+    // local runner's reads, publishing) in the store.
+    long retries =
+        counters.getOrDefault(S3RetryMetrics.COUNTER, 0L) + (store == null ? 0 : store.retries());
+    if (retries > 0) {
+      // The SDK retried them with backoff; the count says how often the store faltered.
+      out.printf("kiln: %d S3 requests retried after transient errors%n", retries);
     }
 
     if (sharing != null) {
@@ -260,7 +289,7 @@ public final class PrepareCommand {
     }
     new RunSummary(manifest, published, secondsSince(started), counters).print(out);
     if (report != null) {
-      out.println("kiln: report " + published.resolve(report));
+      out.println("kiln: report " + published + "/" + report);
     }
     double rejectedFraction =
         manifest.inputs() == 0 ? 0 : (double) manifest.rejected() / manifest.inputs();
@@ -301,10 +330,13 @@ public final class PrepareCommand {
   }
 
   /** Lists the inputs the job will see, the same way it lists them; none is a usage error. */
-  private static InputListing listInputs(InputFiles inputs, String input) throws UsageException {
+  private static InputListing listInputs(InputFiles inputs, String input, S3Objects store)
+      throws UsageException {
     InputListing listing;
     try {
-      listing = InputListing.of(inputs);
+      listing = store != null && S3Location.isS3(inputs.root())
+          ? ObjectStoreInputs.list(store, inputs)
+          : InputListing.of(inputs);
     } catch (IOException e) {
       throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
     }
@@ -349,6 +381,12 @@ public final class PrepareCommand {
       }
     }
     return conf;
+  }
+
+  private static void closeQuietly(S3Objects store) {
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static String newRunId() {

@@ -9,11 +9,14 @@ interface Publication extends AutoCloseable {
   /** The directory the job's workers write into. */
   Path staging();
 
-  /** What the user named with --output. */
-  Path target();
+  /** What the user named with --output: a directory, or an {@code s3://} location. */
+  String target();
 
-  /** Makes the complete staging directory the output; returns the published dataset directory. */
-  Path publish() throws IOException;
+  /**
+   * Makes the complete staging directory the output; returns where the published dataset is (a
+   * directory, or an {@code s3://} location).
+   */
+  String publish() throws IOException;
 
   /** Removes the staging directory of a failed run. */
   default void discard() {

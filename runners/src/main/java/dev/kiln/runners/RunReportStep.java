@@ -18,9 +18,9 @@ final class RunReportStep {
    * in {@code parts} when the run handed them over in memory (else null); returns its name, or
    * null (with a warning) on failure.
    */
-  static String write(Path staging, Path target, StagedParts parts, PrintStream err) {
+  static String write(Path staging, String target, StagedParts parts, PrintStream err) {
     try {
-      DatasetReport.write(staging, staging.resolve(DatasetReport.FILE_NAME), target.toString(),
+      DatasetReport.write(staging, staging.resolve(DatasetReport.FILE_NAME), target,
           parts == null ? null : parts.rows());
       return DatasetReport.FILE_NAME;
     } catch (Exception | OutOfMemoryError e) {

@@ -5,7 +5,6 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.formats.ShardFile;
 import dev.kiln.transforms.beam.KilnCounters;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -21,11 +20,11 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  */
 final class RunSummary {
   private final Manifest manifest;
-  private final Path output;
+  private final String output;
   private final double seconds;
   private final Map<String, Long> counters;
 
-  RunSummary(Manifest manifest, Path output, double seconds, Map<String, Long> counters) {
+  RunSummary(Manifest manifest, String output, double seconds, Map<String, Long> counters) {
     this.manifest = manifest;
     this.output = output;
     this.seconds = seconds;

@@ -100,17 +100,17 @@ final class VersionedOutput implements Publication {
   }
 
   @Override
-  public Path target() {
-    return root.path();
+  public String target() {
+    return root.path().toString();
   }
 
   @Override
-  public Path publish() throws IOException {
+  public String publish() throws IOException {
     Path version = root.path().resolve(versionName);
     Files.move(staging, version, StandardCopyOption.ATOMIC_MOVE);
     root.switchCurrent(version);
     removed = root.retain(keepVersions);
-    return version;
+    return version.toString();
   }
 
   /** Versions removed by retention when the run was published. */

@@ -290,6 +290,21 @@ public final class DatasetIndex {
     }
   }
 
+  /**
+   * Parses an index held in memory (read from object storage), {@code where} naming it.
+   *
+   * @throws CorruptIndexException when it is damaged
+   */
+  public static DatasetIndex parse(byte[] bytes, Path where) throws CorruptIndexException {
+    try {
+      return parse(bytes, where.toString());
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new CorruptIndexException(where, e.getMessage());
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new CorruptIndexException(where, "a table runs past the end of the file");
+    }
+  }
+
   private static DatasetIndex parse(byte[] bytes, String where) {
     if (bytes.length < IDX_FIXED_SIZE + IDX_END_SIZE) {
       throw new IllegalArgumentException("too short (" + bytes.length + " bytes)");

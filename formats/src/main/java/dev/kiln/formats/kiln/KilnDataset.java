@@ -11,6 +11,9 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.ShardFile;
 import dev.kiln.formats.StoredRecord;
+import dev.kiln.formats.objectstore.S3Access;
+import dev.kiln.formats.objectstore.S3Location;
+import dev.kiln.formats.objectstore.S3Objects;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +64,12 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static final int MAX_RETAINED_BUFFER = 64 << 20;
   private static final int MIN_BUFFER = 256 << 10;
 
+  /** The local dataset directory; null for a dataset on object storage. */
   private final Path dir;
+  /** Where the dataset is, for messages: the directory or its s3:// location. */
+  private final String location;
+  /** The object-store client a remote dataset owns; else null. */
+  private final Closeable store;
   private final DatasetIndex index;
   /** The index's checksum, which every record read is checked with. */
   private final LayoutChecksum checksum;
@@ -85,13 +93,23 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static final class Shard {
     final Path path;
     final boolean direct;
+    /** For a shard on object storage: its ranged reads (no channels then); else null. */
+    final RangeSource remote;
     private final AtomicReferenceArray<FileChannel> stripes;
 
     Shard(Path path, boolean direct, FileChannel channel, int channels) {
       this.path = path;
       this.direct = direct;
+      this.remote = null;
       this.stripes = new AtomicReferenceArray<>(channels);
       stripes.set(0, channel);
+    }
+
+    Shard(Path path, RangeSource remote) {
+      this.path = path;
+      this.direct = false;
+      this.remote = remote;
+      this.stripes = new AtomicReferenceArray<>(1);
     }
 
     /** The calling thread's channel. */
@@ -131,6 +149,15 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
   }
 
+  /**
+   * Byte ranges of a shard that is not a local file (an object on S3): each call is one request.
+   * Must be thread-safe.
+   */
+  interface RangeSource {
+    /** Reads {@code length} bytes at {@code position} into {@code into}, at its position. */
+    void read(ByteBuffer into, long position, int length) throws IOException;
+  }
+
   /** Opens a shard for O_DIRECT reads. */
   interface DirectOpener {
     FileChannel open(Path shard) throws IOException;
@@ -143,11 +170,101 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   static volatile DirectOpener directOpener = KilnDataset::openDirect;
 
   private KilnDataset(Path dir, DatasetIndex index, Shard[] shards, String directFallback) {
+    this(dir, dir.toString(), index, shards, directFallback, null);
+  }
+
+  private KilnDataset(Path dir, String location, DatasetIndex index, Shard[] shards,
+      String directFallback, Closeable store) {
     this.dir = dir;
+    this.location = location;
     this.index = index;
     this.checksum = index.checksum();
     this.shards = shards;
     this.directFallback = directFallback;
+    this.store = store;
+  }
+
+  /**
+   * Opens a dataset by location: a local directory, or {@code s3://bucket/prefix} (a dataset or
+   * a versioned root, whose {@code CURRENT} object names the version to open), reached with the
+   * standard AWS settings ({@link S3Access#fromEnvironment}). On S3, opening reads the index
+   * once and checks every shard's size and trailer; each sample is then one ranged GET.
+   */
+  public static KilnDataset open(String location) throws IOException {
+    if (!S3Location.isS3(location)) {
+      return open(Path.of(location));
+    }
+    S3Objects store = new S3Objects(S3Access.fromEnvironment());
+    try {
+      return openRemote(S3Location.parse(location), store);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the dataset at {@code location} on object storage through {@code store}, which the
+   * dataset then owns and closes.
+   */
+  public static KilnDataset open(S3Location location, S3Objects store) throws IOException {
+    return openRemote(location, store);
+  }
+
+  private static KilnDataset openRemote(S3Location given, S3Objects store) throws IOException {
+    S3Location dir = given;
+    S3Location current = given.resolve(DatasetRoot.CURRENT);
+    if (store.exists(current)) {
+      dir = given.resolve(store.readString(current).trim());
+    }
+    if (!store.exists(dir.resolve(Manifest.FILE_NAME))) {
+      // manifest.json is written last: without it the dataset is not (yet) published.
+      throw new NoSuchFileException(dir.resolve(Manifest.FILE_NAME).toString(), null,
+          "no published dataset there (its manifest.json is written last)");
+    }
+    S3Location indexObject = dir.resolve(INDEX_FILE_NAME);
+    DatasetIndex index = DatasetIndex.parse(store.read(indexObject), Path.of(indexObject.toString()));
+    Map<String, Long> sizes = new HashMap<>();
+    for (var o : store.list(dir)) {
+      sizes.put(o.key().substring(dir.prefix().length()), o.size());
+    }
+    Shard[] shards = new Shard[index.shardCount()];
+    for (int s = 0; s < shards.length; s++) {
+      S3Location object = dir.resolve(index.shardFileName(s));
+      Path name = Path.of(object.toString());
+      Long size = sizes.get(index.shardFileName(s));
+      if (size == null) {
+        throw new CorruptShardException(name, "missing (listed in " + INDEX_FILE_NAME + ")");
+      }
+      RangeSource source = (into, position, length) -> into.put(store.readRange(object, position, length));
+      checkTrailer(name, size, index, s, source);
+      shards[s] = new Shard(name, source);
+    }
+    return new KilnDataset(null, dir.toString(), index, shards, null, store);
+  }
+
+  /** Checks a remote shard's size and trailer against the index (one ranged read). */
+  private static void checkTrailer(Path path, long size, DatasetIndex index, int s, RangeSource source)
+      throws IOException {
+    if (size != index.shardFileSize(s)) {
+      throw new CorruptShardException(path, "object is " + size + " bytes but the index says "
+          + index.shardFileSize(s) + (size < index.shardFileSize(s) ? " (truncated)" : ""));
+    }
+    if (size < HDR_FIXED_SIZE + TRAILER_SIZE) {
+      throw new CorruptShardException(path, "only " + size + " bytes");
+    }
+    ByteBuffer t = LayoutCodec.le(TRAILER_SIZE);
+    source.read(t, size - TRAILER_SIZE, TRAILER_SIZE);
+    LayoutCodec.Trailer trailer;
+    try {
+      trailer = LayoutCodec.parseTrailer(t.flip(), size, path.toString(), index.checksum());
+    } catch (IllegalArgumentException e) {
+      throw new CorruptShardException(path, e.getMessage());
+    }
+    if (trailer.footerCrc() != index.shardFooterCrc32c(s)
+        || trailer.recordCount() != index.shardRecordCount(s)) {
+      throw new CorruptShardException(path, "trailer does not match " + INDEX_FILE_NAME);
+    }
   }
 
   /** Opens a dataset directory with {@link ReadOptions#defaults()}. */
@@ -329,9 +446,19 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     return index.size();
   }
 
-  /** The dataset directory. */
+  /** The dataset directory; null for a dataset on object storage ({@link #location()}). */
   public Path directory() {
     return dir;
+  }
+
+  /** Where the dataset is: its directory, or its {@code s3://} location. */
+  public String location() {
+    return location;
+  }
+
+  /** Whether the dataset is read from object storage (ranged GETs) rather than local files. */
+  public boolean remote() {
+    return store != null;
   }
 
   /** The in-memory index (shards, keys, offsets, lengths, CRCs). */
@@ -398,7 +525,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   public Sample get(String key) {
     int i = index.indexOf(key);
     if (i < 0) {
-      throw new NoSuchElementException("no sample with key '" + key + "' in " + dir);
+      throw new NoSuchElementException("no sample with key '" + key + "' in " + location);
     }
     return get(i);
   }
@@ -468,7 +595,7 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     if (listed == null) {
       listed = new HashMap<>();
       try {
-        if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {
+        if (dir != null && Files.exists(dir.resolve(Manifest.FILE_NAME))) {
           for (ShardFile f : Manifest.readFrom(dir).shards()) {
             listed.put(f.name(), f);
           }
@@ -533,10 +660,12 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
    */
   private ByteBuffer read(int i, long offset, int length, boolean wholeBlocks) {
     if (closed) {
-      throw new IllegalStateException("dataset " + dir + " is closed");
+      throw new IllegalStateException("dataset " + location + " is closed");
     }
     Shard shard = shards[index.shardOf(i)];
-    long block = shard.direct ? DIRECT_IO_ALIGN : wholeBlocks ? Math.max(1, index.align()) : 1;
+    // A ranged GET costs per request, not per block: it takes exactly the bytes.
+    long block = shard.remote != null ? 1
+        : shard.direct ? DIRECT_IO_ALIGN : wholeBlocks ? Math.max(1, index.align()) : 1;
     long start = alignDown(offset, block);
     long end = alignUp(offset + length, block);
     if (end - start > Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN) {
@@ -556,6 +685,16 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   }
 
   private int readWindow(Shard shard, ByteBuffer buf, long start, int window, int need, int i) {
+    if (shard.remote != null) {
+      buf.clear().limit(window);
+      try {
+        shard.remote.read(buf, start, need);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading record " + i + " from " + shard.path, e);
+      }
+      readCalls.increment();
+      return buf.position();
+    }
     for (int attempt = 0; ; attempt++) {
       FileChannel ch;
       try {
@@ -658,6 +797,9 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   public void close() throws IOException {
     closed = true;
     closeAll(shards);
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static void closeAll(Shard[] shards) throws IOException {

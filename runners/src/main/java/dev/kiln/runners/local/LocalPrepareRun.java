@@ -5,6 +5,8 @@ import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.TaskFailure;
+import dev.kiln.formats.objectstore.S3Location;
+import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KeyedInputs;
@@ -83,7 +85,16 @@ public final class LocalPrepareRun {
   private final ShardOptions shardOptions;
   private final Path staging;
   private final int workers;
+  /** Kiln's client for {@code s3://} inputs (one GET each), or null: Beam's file systems. */
+  private S3Objects objects;
   private final String previousVersion;
+  /**
+   * Fetches of object-storage inputs in flight ahead of the workers, and the bytes they may hold:
+   * enough to hide a loopback or in-region GET's latency behind two to eight decoding cores.
+   */
+  private static final int READ_AHEAD_THREADS = 16;
+  private static final long READ_AHEAD_BYTES = 64L << 20;
+
   private final MetricsContainerImpl metrics = new MetricsContainerImpl("kiln-local");
   /** The previous version's shards when this run shares them, else null (canonical layout). */
   private SharedShards shared;
@@ -154,6 +165,15 @@ public final class LocalPrepareRun {
    * StagedParts)}, whose last shard may still be completing.
    */
   public record Outcome(Map<String, Long> counters, StagedParts parts) {}
+
+  /**
+   * Reads {@code s3://} inputs through {@code store} with one GET each; Beam's S3 file system
+   * sends a HEAD before every GET, and against a server on the same cores that doubles its work.
+   */
+  public LocalPrepareRun readingObjectsWith(S3Objects store) {
+    this.objects = store;
+    return this;
+  }
 
   /** Runs the job into the staging directory. */
   public Outcome run() throws IOException, InterruptedException {
@@ -245,6 +265,14 @@ public final class LocalPrepareRun {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(workers, r -> new Thread(r, "kiln-worker-" + threads.incrementAndGet()));
+    // Inputs on object storage are fetched ahead of the workers; an incremental run, which may
+    // carry an input over without reading it, reads its own.
+    RemoteReadAhead readAhead =
+        previous != null || inputs.isEmpty() || isLocal(inputs.get(0).getValue())
+            ? null
+            : new RemoteReadAhead(
+                inputs.stream().map(kv -> kv.getValue().sizeBytes()).toList(), limits.maxFileBytes(),
+                READ_AHEAD_THREADS, READ_AHEAD_BYTES, metrics, i -> read(inputs.get(i).getValue()));
     try {
       List<Future<?>> running = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
@@ -254,7 +282,17 @@ public final class LocalPrepareRun {
                   MetricsEnvironment.setCurrentContainer(metrics);
                   try (InputPreparer preparer = new InputPreparer(settings, limits, framing, labeller)) {
                     for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
-                      prepareOne(inputs.get(i), previous, preparer, spill, rejects);
+                      KV<String, MatchResult.Metadata> input = inputs.get(i);
+                      if (readAhead == null) {
+                        prepareOne(input, () -> read(input.getValue()), previous, preparer, spill, rejects);
+                      } else {
+                        int index = i;
+                        try {
+                          prepareOne(input, () -> readAhead.take(index), previous, preparer, spill, rejects);
+                        } finally {
+                          readAhead.release(index);
+                        }
+                      }
                     }
                   }
                   return null;
@@ -269,10 +307,17 @@ public final class LocalPrepareRun {
       throw new IllegalStateException("a worker failed: " + cause, cause);
     } finally {
       pool.shutdownNow();
+      if (readAhead != null) {
+        readAhead.close();
+      }
       // The spill is closed next: no worker may still be writing into it. Each finishes its
       // current image, which the decode timeout bounds.
       pool.awaitTermination(5, TimeUnit.MINUTES);
     }
+  }
+
+  private static boolean isLocal(MatchResult.Metadata file) {
+    return file.resourceId().toString().startsWith("/");
   }
 
   /**
@@ -303,12 +348,11 @@ public final class LocalPrepareRun {
   }
 
   private void prepareOne(
-      KV<String, MatchResult.Metadata> input, PreviousVersion previous, InputPreparer preparer,
-      SampleSpill spill, List<Rejection> rejects) {
+      KV<String, MatchResult.Metadata> input, InputPreparer.InputBytes read,
+      PreviousVersion previous, InputPreparer preparer, SampleSpill spill, List<Rejection> rejects) {
     String key = input.getKey();
     MatchResult.Metadata file = input.getValue();
     String path = file.resourceId().toString();
-    InputPreparer.InputBytes read = () -> readAll(file);
     try {
       Labeller.Outcome labelled =
           previous == null ? null : labeller.label(key, InputPreparer.relativePath(key, path));
@@ -343,6 +387,14 @@ public final class LocalPrepareRun {
         throw new UncheckedIOException("cannot park a prepared sample in " + staging, e);
       }
     };
+  }
+
+  private byte[] read(MatchResult.Metadata file) throws IOException {
+    String path = file.resourceId().toString();
+    if (objects != null && S3Location.isS3(path)) {
+      return objects.read(S3Location.parse(path));
+    }
+    return readAll(file);
   }
 
   private static byte[] readAll(MatchResult.Metadata file) throws IOException {

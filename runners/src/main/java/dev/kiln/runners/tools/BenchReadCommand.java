@@ -76,6 +76,9 @@ public final class BenchReadCommand {
       out.print(help());
       return ExitCode.OK;
     }
+    if (ObjectStoreDatasetTools.locationIn(args) != null) {
+      return ObjectStoreDatasetTools.benchRead(args, out, err);
+    }
     Path dir;
     int threads;
     int samples;

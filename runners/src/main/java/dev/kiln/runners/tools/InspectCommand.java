@@ -65,6 +65,9 @@ public final class InspectCommand {
           + " --to DIR2 writes the first N samples as <key>.<ext> and <key>.json files.");
       return ExitCode.OK;
     }
+    if (ObjectStoreDatasetTools.locationIn(args) != null) {
+      return ObjectStoreDatasetTools.inspect(args, out, err);
+    }
     Path dir;
     ToolArguments a;
     int extract;

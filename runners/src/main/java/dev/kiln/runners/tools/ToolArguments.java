@@ -65,6 +65,17 @@ final class ToolArguments {
     return new ToolArguments(positional, values);
   }
 
+  /** The one positional argument (a dataset location), as given. */
+  String positional(String usage) throws UsageException {
+    if (positional.isEmpty()) {
+      throw new UsageException("DIR missing (" + usage + ")");
+    }
+    if (positional.size() > 1) {
+      throw new UsageException(positional.get(1) + ": unexpected argument (" + usage + ")");
+    }
+    return positional.get(0);
+  }
+
   /** The one dataset directory argument; it must exist. */
   Path directory(String usage) throws UsageException {
     if (positional.isEmpty()) {

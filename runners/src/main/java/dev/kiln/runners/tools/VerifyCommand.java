@@ -50,6 +50,9 @@ public final class VerifyCommand {
           + " manifest.json; prints one line per problem. Exit 0 ok, 1 problems, 2 bad usage.");
       return ExitCode.OK;
     }
+    if (ObjectStoreDatasetTools.locationIn(args) != null) {
+      return ObjectStoreDatasetTools.verify(args, out, err);
+    }
     Path dir;
     try {
       dir = ToolArguments.parse(args, Set.of(), Set.of()).directory(USAGE);

@@ -7,6 +7,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SourceInfo;
 import dev.kiln.formats.Stage;
 import dev.kiln.formats.annotations.Annotation;
+import dev.kiln.formats.objectstore.StoreOutage;
 import dev.kiln.transforms.framing.Framer;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.ImageInfo;
@@ -18,6 +19,7 @@ import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.prepare.LocalProgress;
 import dev.kiln.transforms.prepare.TimedPreparer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -84,6 +86,16 @@ public final class InputPreparer implements AutoCloseable {
     try {
       bytes = read.read();
     } catch (IOException | RuntimeException e) {
+      if (StoreOutage.causedBy(e)) {
+        // The store, not this input, failed: rejecting would turn an outage into a dataset
+        // missing every input read meanwhile.
+        // The store's exception is kept as suppressed, not as the cause, so that the run's
+        // one-line error (the innermost cause) names the input.
+        IOException failure =
+            new IOException(path + ": the object store failed: " + describe(rootCause(e)));
+        failure.addSuppressed(e);
+        throw new UncheckedIOException(failure);
+      }
       if (vanished(path, e)) {
         reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.VANISHED, "removed after it was listed", size));
       } else {
@@ -175,6 +187,14 @@ public final class InputPreparer implements AutoCloseable {
     // Beam's local filesystem reports a missing file as FileNotFoundException, which it also
     // uses for permission errors: ask the filesystem which it is.
     return path.startsWith("/") && Files.notExists(Path.of(path));
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static String describe(Throwable e) {

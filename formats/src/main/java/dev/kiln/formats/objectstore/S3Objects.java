@@ -1,0 +1,211 @@
+package dev.kiln.formats.objectstore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The object operations Kiln uses on one S3 endpoint: small whole objects (manifest, index,
+ * {@code CURRENT}), ranged reads, uploads of local files, paged listings and batched deletes.
+ * Every failure is an {@link IOException} whose message names the object and the cause ({@link
+ * S3Access#explain}). Thread-safe.
+ */
+public final class S3Objects implements Closeable {
+  /** Keys one DeleteObjects request takes at most. */
+  private static final int DELETE_BATCH = 1000;
+
+  private final S3Access access;
+  private final S3Client client;
+
+  public S3Objects(S3Access access) {
+    this.access = access;
+    this.client = access.client();
+  }
+
+  /** The settings this client was made with. */
+  public S3Access access() {
+    return access;
+  }
+
+  /** Requests retried so far (transient errors, throttling). */
+  public long retries() {
+    return access.retries().retries();
+  }
+
+  /** Checks that the bucket of {@code location} exists and these credentials may use it. */
+  public void checkBucket(S3Location location) throws IOException {
+    try {
+      client.headBucket(b -> b.bucket(location.bucket()));
+    } catch (SdkException e) {
+      throw new IOException(access.explain(e, new S3Location(location.bucket(), "")), e);
+    }
+  }
+
+  /** Whether the object exists. */
+  public boolean exists(S3Location object) throws IOException {
+    try {
+      client.headObject(b -> b.bucket(object.bucket()).key(object.key()));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw failure(e, object);
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
+  /** The object's size in bytes. */
+  public long size(S3Location object) throws IOException {
+    try {
+      return client.headObject(b -> b.bucket(object.bucket()).key(object.key())).contentLength();
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
+  /** The whole object. */
+  public byte[] read(S3Location object) throws IOException {
+    try {
+      return client.getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key())).asByteArray();
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
+  /** The whole object as UTF-8 text. */
+  public String readString(S3Location object) throws IOException {
+    return new String(read(object), StandardCharsets.UTF_8);
+  }
+
+  /** {@code length} bytes from {@code offset} of the object, with one ranged GET. */
+  public byte[] readRange(S3Location object, long offset, int length) throws IOException {
+    if (length == 0) {
+      return new byte[0];
+    }
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    try {
+      ResponseBytes<GetObjectResponse> bytes =
+          client.getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key()).range(range));
+      return bytes.asByteArray();
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
+  /** Uploads a local file as the object. */
+  public void put(S3Location object, Path file) throws IOException {
+    try {
+      client.putObject(b -> b.bucket(object.bucket()).key(object.key()), RequestBody.fromFile(file));
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
+  /** Writes UTF-8 text as the object. */
+  public void putString(S3Location object, String text) throws IOException {
+    try {
+      client.putObject(b -> b.bucket(object.bucket()).key(object.key()),
+          RequestBody.fromString(text, StandardCharsets.UTF_8));
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
+  /** Every object below {@code prefix} (paged through however many there are), in key order. */
+  public List<S3Object> list(S3Location prefix) throws IOException {
+    List<S3Object> objects = new ArrayList<>();
+    try {
+      ListObjectsV2Request request =
+          ListObjectsV2Request.builder().bucket(prefix.bucket()).prefix(prefix.prefix()).build();
+      for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
+        objects.addAll(page.contents());
+      }
+    } catch (SdkException e) {
+      throw failure(e, prefix);
+    }
+    return objects;
+  }
+
+  /** The names of the "directories" directly below {@code prefix} (common prefixes, no '/'). */
+  public List<String> listChildren(S3Location prefix) throws IOException {
+    List<String> names = new ArrayList<>();
+    try {
+      ListObjectsV2Request request =
+          ListObjectsV2Request.builder()
+              .bucket(prefix.bucket()).prefix(prefix.prefix()).delimiter("/").build();
+      for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
+        for (CommonPrefix p : page.commonPrefixes()) {
+          String name = p.prefix().substring(prefix.prefix().length());
+          names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+        }
+      }
+    } catch (SdkException e) {
+      throw failure(e, prefix);
+    }
+    return names;
+  }
+
+  /** Deletes these keys of {@code bucket}, a thousand per request. */
+  public void delete(String bucket, List<String> keys) throws IOException {
+    for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
+      List<ObjectIdentifier> batch = new ArrayList<>();
+      for (String k : keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH))) {
+        batch.add(ObjectIdentifier.builder().key(k).build());
+      }
+      try {
+        var response =
+            client.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).build()));
+        if (!response.errors().isEmpty()) {
+          var first = response.errors().get(0);
+          throw new IOException("s3://" + bucket + "/" + first.key() + ": not deleted: "
+              + first.code() + " " + first.message());
+        }
+      } catch (SdkException e) {
+        throw failure(e, new S3Location(bucket, keys.get(i)));
+      }
+    }
+  }
+
+  /** Deletes every object below {@code prefix}; returns how many. */
+  public int deleteAll(S3Location prefix) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (S3Object o : list(prefix)) {
+      keys.add(o.key());
+    }
+    delete(prefix.bucket(), keys);
+    return keys.size();
+  }
+
+  private IOException failure(SdkException e, S3Location location) {
+    // Suppressed rather than the cause: a run's one-line error is its innermost cause, and
+    // this message names the object and explains the SDK's exception.
+    IOException failure = new IOException(location + ": " + access.explain(e, location));
+    failure.addSuppressed(e);
+    return failure;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.kiln.runners.objectstore;
+
+import dev.kiln.formats.objectstore.S3Access;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Points Beam's S3 file system (used to list and read {@code s3://} inputs, metadata tables and
+ * annotations, on the launcher and every worker) at the same store as Kiln's own client: the
+ * endpoint from {@code --endpoint} or {@code AWS_ENDPOINT_URL}, with path-style addressing, and a
+ * region even where none is configured; its retries are counted ({@link S3RetryMetrics}).
+ */
+public final class BeamObjectStore {
+  private BeamObjectStore() {}
+
+  /** The store settings the options name: Beam's {@code --endpoint}, else the environment. */
+  public static S3Access accessOf(PipelineOptions options) {
+    S3Options s3 = options.as(S3Options.class);
+    return S3Access.of(s3.getEndpoint() == null ? null : s3.getEndpoint().toString(), System.getenv());
+  }
+
+  /** Sets Beam's S3 options from {@code access} where the user did not set them. */
+  public static void configure(PipelineOptions options, S3Access access) {
+    S3Options s3 = options.as(S3Options.class);
+    s3.setS3ClientFactoryClass(KilnS3ClientBuilderFactory.class);
+    if (access.endpoint() != null) {
+      // Beam's default region would probe the instance metadata service, seconds of timeouts.
+      s3.setAwsRegion(access.region());
+      s3.setEndpoint(access.endpoint());
+    } else if (s3.getAwsRegion() == null) {
+      s3.setAwsRegion(access.region());
+    }
+  }
+}
