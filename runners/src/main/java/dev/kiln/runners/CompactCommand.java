@@ -136,7 +136,7 @@ final class CompactCommand {
       if (Files.exists(ignored)) {
         Files.copy(ignored, root.staging().resolve(IgnoredFile.FILE_NAME));
       }
-      Path published = root.publish();
+      Path published = Path.of(root.publish());
       out.printf("kiln compact: %s -> %s: %d samples in %d shards, %d MB, in %.1f s%n", name,
           published.getFileName(), manifest.written(), manifest.shards().size(),
           manifest.shards().stream().mapToLong(f -> f.bytes()).sum() >> 20,
