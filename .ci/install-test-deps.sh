@@ -4,11 +4,11 @@
 #   fio                     bench-read's reference reader
 #   python3 + python3-*     the Python reader's tests under Debian's interpreter (/usr/bin/python3):
 #                           torch and torchvision for the loaders and ImageFolder's class ids,
-#                           numpy and PIL for decoded samples
+#                           numpy and PIL for decoded samples, boto3 for s3:// datasets
 #   chromium                the HTML report, loaded in a real browser
 set -euo pipefail
 packages=(libturbojpeg0 gcc fio python3 python3-numpy python3-pil python3-torch python3-torchvision
-  chromium)
+  python3-boto3 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
