@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A file output stream whose SHA-256 and writes happen on a background thread: the caller fills
- * one buffer while the previous one is hashed and written.
+ * A file output stream whose SHA-256 and writes happen on a background thread: the caller fills one
+ * buffer while the previous one is hashed and written.
  *
  * <p>Why: a shard is written after the last sample is prepared, by one thread, while the other
  * cores have nothing left to do; hashing (for the manifest) and the write calls are about half of
@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
  */
 public final class BackgroundFileOutput extends OutputStream {
   private static final int BUFFER_SIZE = 1 << 20;
+
   /** Runs the background hashing and writing of every instance. */
   private static final ExecutorService BACKGROUND =
       Executors.newCachedThreadPool(DaemonThreads.named("kiln-file-output"));
@@ -45,7 +46,10 @@ public final class BackgroundFileOutput extends OutputStream {
     this.file = file;
     this.channel =
         FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.kiln.formats;
 
 /**
- * An annotated object in output pixel coordinates: the half-open rectangle
- * {@code [x0, x1) x [y0, y1)}, with its category.
+ * An annotated object in output pixel coordinates: the half-open rectangle {@code [x0, x1) x [y0,
+ * y1)}, with its category.
  */
 public record Box(float x0, float y0, float x1, float y1, String label, int categoryId) {
 

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One row of a dataset's {@code catalog.parquet}: where a sample is stored and what it is, so
- * the dataset can be queried from DuckDB, Spark or pandas without opening shards.
+ * One row of a dataset's {@code catalog.parquet}: where a sample is stored and what it is, so the
+ * dataset can be queried from DuckDB, Spark or pandas without opening shards.
  *
  * @param key the sample key
  * @param shard shard file name
- * @param offset byte offset of the sample's record (kiln) or image member data (webdataset) in
- *     the shard; -1 for formats without addressable records (avro, parquet)
+ * @param offset byte offset of the sample's record (kiln) or image member data (webdataset) in the
+ *     shard; -1 for formats without addressable records (avro, parquet)
  * @param length byte length at {@code offset}; -1 when {@code offset} is -1
  * @param labelFields the sample's class, caption and extra fields
  */
@@ -42,17 +42,44 @@ public record CatalogEntry(
 
   /** A row of a sample without class, caption or extra fields. */
   public CatalogEntry(
-      String key, String shard, long offset, long length, List<String> labels, int width,
-      int height, List<Box> boxes, String sourcePath, String contentHash) {
-    this(key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
+      String key,
+      String shard,
+      long offset,
+      long length,
+      List<String> labels,
+      int width,
+      int height,
+      List<Box> boxes,
+      String sourcePath,
+      String contentHash) {
+    this(
+        key,
+        shard,
+        offset,
+        length,
+        labels,
+        width,
+        height,
+        boxes,
+        sourcePath,
+        contentHash,
         LabelFields.NONE);
   }
 
   /** The catalog row of a sample stored at {@code offset}/{@code length} of {@code shard}. */
   public static CatalogEntry of(Sample s, String shard, long offset, long length) {
     return new CatalogEntry(
-        s.key(), shard, offset, length, s.labels(), s.width(), s.height(), s.boxes(),
-        s.source().path(), s.contentHash(), s.labelFields());
+        s.key(),
+        shard,
+        offset,
+        length,
+        s.labels(),
+        s.width(),
+        s.height(),
+        s.boxes(),
+        s.source().path(),
+        s.contentHash(),
+        s.labelFields());
   }
 
   /** The longest string {@link #readFrom} accepts. */
@@ -61,7 +88,16 @@ public record CatalogEntry(
   /** This row for a sample stored at {@code offset}/{@code length} of {@code shard}. */
   public CatalogEntry at(String shard, long offset, long length) {
     return new CatalogEntry(
-        key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
+        key,
+        shard,
+        offset,
+        length,
+        labels,
+        width,
+        height,
+        boxes,
+        sourcePath,
+        contentHash,
         labelFields);
   }
 
@@ -135,12 +171,24 @@ public record CatalogEntry(
     try {
       fields =
           new LabelFields(
-              label, className, caption, extra.isEmpty() ? Map.of() : LabelFields.parseExtra(extra));
+              label,
+              className,
+              caption,
+              extra.isEmpty() ? Map.of() : LabelFields.parseExtra(extra));
     } catch (IllegalArgumentException e) {
       throw new IOException("a catalog row's extra fields are damaged: " + e.getMessage(), e);
     }
     return new CatalogEntry(
-        key, shard, offset, length, labels, width, height, boxes, sourcePath, contentHash,
+        key,
+        shard,
+        offset,
+        length,
+        labels,
+        width,
+        height,
+        boxes,
+        sourcePath,
+        contentHash,
         fields.isEmpty() ? LabelFields.NONE : fields);
   }
 
@@ -223,15 +271,27 @@ public record CatalogEntry(
               case "height" -> numbers[3] = p.getValueAsInt();
               case "labels" -> readLabels(p, labels);
               case "boxes" -> readBoxes(p, boxes);
-              case "label" -> fields[0] = fields[0].withClass(
-                  p.currentToken() == JsonToken.VALUE_NULL ? null : p.getValueAsInt(),
-                  fields[0].className());
-              case "class_name" -> fields[0] = fields[0].withClass(fields[0].label(), nullableText(p));
-              case "caption" -> fields[0] = new LabelFields(
-                  fields[0].label(), fields[0].className(), nullableText(p), fields[0].extra());
-              case "extra" -> fields[0] = new LabelFields(
-                  fields[0].label(), fields[0].className(), fields[0].caption(),
-                  LabelFields.readExtra(p));
+              case "label" ->
+                  fields[0] =
+                      fields[0].withClass(
+                          p.currentToken() == JsonToken.VALUE_NULL ? null : p.getValueAsInt(),
+                          fields[0].className());
+              case "class_name" ->
+                  fields[0] = fields[0].withClass(fields[0].label(), nullableText(p));
+              case "caption" ->
+                  fields[0] =
+                      new LabelFields(
+                          fields[0].label(),
+                          fields[0].className(),
+                          nullableText(p),
+                          fields[0].extra());
+              case "extra" ->
+                  fields[0] =
+                      new LabelFields(
+                          fields[0].label(),
+                          fields[0].className(),
+                          fields[0].caption(),
+                          LabelFields.readExtra(p));
               default -> p.skipChildren();
             }
           });
@@ -239,13 +299,22 @@ public record CatalogEntry(
       throw new UncheckedIOException("not a catalog line: " + line, e);
     }
     return new CatalogEntry(
-        text[0], text[1], numbers[0], numbers[1], labels, (int) numbers[2], (int) numbers[3], boxes,
-        text[2], text[3], fields[0].isEmpty() ? LabelFields.NONE : fields[0]);
+        text[0],
+        text[1],
+        numbers[0],
+        numbers[1],
+        labels,
+        (int) numbers[2],
+        (int) numbers[3],
+        boxes,
+        text[2],
+        text[3],
+        fields[0].isEmpty() ? LabelFields.NONE : fields[0]);
   }
 
   /**
-   * Writes a sample's label, class_name, caption (when present) and extra (when not empty)
-   * fields: the catalog's JSON lines and WebDataset's {@code <key>.json} members.
+   * Writes a sample's label, class_name, caption (when present) and extra (when not empty) fields:
+   * the catalog's JSON lines and WebDataset's {@code <key>.json} members.
    */
   static void writeLabelFields(JsonGenerator g, LabelFields f) throws IOException {
     if (f.label() != null) {

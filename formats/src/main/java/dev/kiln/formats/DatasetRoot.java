@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * An output root that holds dataset versions ({@code v000001/}, {@code v000002/}, ...) and a
- * {@code CURRENT} symbolic link to the newest complete one. {@code CURRENT} is replaced with a
- * rename, which is atomic, so a reader that opens the root sees either the previous version or
- * the new one, never a half-published dataset.
+ * An output root that holds dataset versions ({@code v000001/}, {@code v000002/}, ...) and a {@code
+ * CURRENT} symbolic link to the newest complete one. {@code CURRENT} is replaced with a rename,
+ * which is atomic, so a reader that opens the root sees either the previous version or the new one,
+ * never a half-published dataset.
  */
 public final class DatasetRoot {
   public static final String CURRENT = "CURRENT";
@@ -31,8 +31,8 @@ public final class DatasetRoot {
   }
 
   /**
-   * The dataset directory a reader should open for {@code path}: the version {@code CURRENT}
-   * points to when {@code path} is a versioned root, else {@code path} itself.
+   * The dataset directory a reader should open for {@code path}: the version {@code CURRENT} points
+   * to when {@code path} is a versioned root, else {@code path} itself.
    */
   public static Path resolve(Path path) {
     Path current = path.resolve(CURRENT);
@@ -86,7 +86,8 @@ public final class DatasetRoot {
     int last =
         versions.isEmpty()
             ? 0
-            : Integer.parseInt(versions.get(versions.size() - 1).getFileName().toString().substring(1));
+            : Integer.parseInt(
+                versions.get(versions.size() - 1).getFileName().toString().substring(1));
     return String.format("v%06d", last + 1);
   }
 

@@ -6,11 +6,11 @@ import java.util.function.Supplier;
 
 /**
  * A sample in its canonical binary form: the exact record bytes {@link SampleCodec} writes for it,
- * with the fields that writing a shard needs besides the record (key, image length, catalog
- * fields) read from them without copying the image.
+ * with the fields that writing a shard needs besides the record (key, image length, catalog fields)
+ * read from them without copying the image.
  *
- * <p>Kiln shards store records as they are, so a sample that is already encoded (parked on disk
- * by the local runner, or carried over from the previous version of a dataset) goes into a shard
+ * <p>Kiln shards store records as they are, so a sample that is already encoded (parked on disk by
+ * the local runner, or carried over from the previous version of a dataset) goes into a shard
  * without being decoded and encoded again: for an unchanged input with the same settings those
  * bytes are exactly what preparing it again would write.
  *
@@ -23,20 +23,29 @@ import java.util.function.Supplier;
 public final class EncodedSample {
   /** The record bytes; null for a stored record, read by {@link #load} when asked for. */
   private final byte[] record;
+
   /**
-   * The sample's catalog fields (its row, without a place in a shard yet): all that writing it
-   * into a shard needs besides the record. Its image's length is {@link #imageLength}.
+   * The sample's catalog fields (its row, without a place in a shard yet): all that writing it into
+   * a shard needs besides the record. Its image's length is {@link #imageLength}.
    */
   private final CatalogEntry row;
+
   private final int imageLength;
+
   /** The whole sample when this was made from one (formats other than kiln store it decoded). */
   private final Sample sample;
+
   /** Where the record lies, when it is already in a file; else null. */
   private final StoredRecord stored;
+
   private final Supplier<byte[]> load;
 
   private EncodedSample(
-      byte[] record, CatalogEntry row, int imageLength, Sample sample, StoredRecord stored,
+      byte[] record,
+      CatalogEntry row,
+      int imageLength,
+      Sample sample,
+      StoredRecord stored,
       Supplier<byte[]> load) {
     this.record = record;
     this.row = row;
@@ -73,8 +82,12 @@ public final class EncodedSample {
   public static EncodedSample stored(
       CatalogEntry row, int imageLength, StoredRecord stored, Supplier<byte[]> load) {
     return new EncodedSample(
-        null, Objects.requireNonNull(row, "row"), imageLength, null,
-        Objects.requireNonNull(stored, "stored"), Objects.requireNonNull(load, "load"));
+        null,
+        Objects.requireNonNull(row, "row"),
+        imageLength,
+        null,
+        Objects.requireNonNull(stored, "stored"),
+        Objects.requireNonNull(load, "load"));
   }
 
   private static CatalogEntry rowOf(Sample fields) {

@@ -12,8 +12,8 @@ public final class FileTrees {
   private FileTrees() {}
 
   /**
-   * Deletes {@code root} and everything under it, deepest first; a missing root is fine.
-   * Symbolic links are deleted, never followed.
+   * Deletes {@code root} and everything under it, deepest first; a missing root is fine. Symbolic
+   * links are deleted, never followed.
    */
   public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {

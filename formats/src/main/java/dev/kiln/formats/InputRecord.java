@@ -16,16 +16,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One input of a dataset version as it was when the version was made, one JSON object per line
- * of the version's {@value #FILE_NAME}. The next incremental run compares its inputs with these:
- * same path, size and modification time (or, when those differ, same content hash) means the
- * input is unchanged and its sample is carried over without decoding.
+ * One input of a dataset version as it was when the version was made, one JSON object per line of
+ * the version's {@value #FILE_NAME}. The next incremental run compares its inputs with these: same
+ * path, size and modification time (or, when those differ, same content hash) means the input is
+ * unchanged and its sample is carried over without decoding.
  *
  * @param contentHash SHA-256 of the input's bytes, or "" when it was rejected
  * @param written whether the input became a sample
  */
 public record InputRecord(
-    String key, String path, long size, long lastModifiedMillis, String contentHash, boolean written) {
+    String key,
+    String path,
+    long size,
+    long lastModifiedMillis,
+    String contentHash,
+    boolean written) {
   public static final String FILE_NAME = "inputs.jsonl";
 
   public String toJsonLine() {
@@ -54,10 +59,10 @@ public record InputRecord(
   }
 
   /**
-   * Reads the fields of the object the parser is at (past its start): unknown fields are
-   * skipped, missing ones are empty, as the tree model's {@code path(...).asText()} gave them.
-   * One plain loop, because an incremental run reads a record per input of the version it builds
-   * on, and the JIT compiles what runs that often.
+   * Reads the fields of the object the parser is at (past its start): unknown fields are skipped,
+   * missing ones are empty, as the tree model's {@code path(...).asText()} gave them. One plain
+   * loop, because an incremental run reads a record per input of the version it builds on, and the
+   * JIT compiles what runs that often.
    */
   private static InputRecord read(JsonParser p) throws IOException {
     String key = "";

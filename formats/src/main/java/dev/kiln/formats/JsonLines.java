@@ -11,10 +11,10 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * One JSON object per line, written and read with Jackson's streaming API: a dataset has a line
- * per input and per sample in several files, and building a tree of nodes for each (Jackson's
- * {@code ObjectMapper.readTree}) cost a run more than the lines' content. The text is what the
- * tree model writes: compact, fields in the order given.
+ * One JSON object per line, written and read with Jackson's streaming API: a dataset has a line per
+ * input and per sample in several files, and building a tree of nodes for each (Jackson's {@code
+ * ObjectMapper.readTree}) cost a run more than the lines' content. The text is what the tree model
+ * writes: compact, fields in the order given.
  */
 final class JsonLines {
   /** Writes no separator between root-level objects: each line adds its own newline. */
@@ -83,8 +83,8 @@ final class JsonLines {
   }
 
   /**
-   * A parser of a UTF-8 file of lines, reading them as a sequence of root-level objects. Bytes,
-   * not a {@code Reader}: Jackson then parses UTF-8 as it is, rather than decoding it to chars first.
+   * A parser of a UTF-8 file of lines, reading them as a sequence of root-level objects. Bytes, not
+   * a {@code Reader}: Jackson then parses UTF-8 as it is, rather than decoding it to chars first.
    */
   static JsonParser parser(InputStream lines) throws IOException {
     return JSON.createParser(lines);

@@ -16,20 +16,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a sample is labelled with besides its boxes: a class id and name (from class folders,
- * {@code --classes} or a metadata table), a caption, and the metadata table's other columns
- * ({@code extra}), each with its type.
+ * What a sample is labelled with besides its boxes: a class id and name (from class folders, {@code
+ * --classes} or a metadata table), a caption, and the metadata table's other columns ({@code
+ * extra}), each with its type.
  *
  * <p>An extra value is a {@link String}, {@link Long}, {@link Double}, {@link Boolean}, null (an
- * empty cell), or a {@link List} of non-null values of those four types. The map keeps the
- * table's column order, so a sample's bytes are the same on every run.
+ * empty cell), or a {@link List} of non-null values of those four types. The map keeps the table's
+ * column order, so a sample's bytes are the same on every run.
  *
  * @param label class id, or null when the sample has no class
  * @param className class name, or null
  * @param caption caption text, or null
  * @param extra the other fields, in column order
  */
-public record LabelFields(Integer label, String className, String caption, Map<String, Object> extra)
+public record LabelFields(
+    Integer label, String className, String caption, Map<String, Object> extra)
     implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final JsonFactory JSON = new JsonFactory();
@@ -40,7 +41,9 @@ public record LabelFields(Integer label, String className, String caption, Map<S
   public LabelFields {
     Map<String, Object> copy = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : extra.entrySet()) {
-      copy.put(Objects.requireNonNull(e.getKey(), "extra field name"), checked(e.getKey(), e.getValue()));
+      copy.put(
+          Objects.requireNonNull(e.getKey(), "extra field name"),
+          checked(e.getKey(), e.getValue()));
     }
     extra = Collections.unmodifiableMap(copy);
   }
@@ -61,7 +64,9 @@ public record LabelFields(Integer label, String className, String caption, Map<S
       for (Object item : list) {
         if (!scalar(item) || item == null) {
           throw new IllegalArgumentException(
-              "extra field " + name + ": a list item must be a string, integer, float or boolean, not "
+              "extra field "
+                  + name
+                  + ": a list item must be a string, integer, float or boolean, not "
                   + (item == null ? "null" : item.getClass().getSimpleName()));
         }
         items.add(item);
@@ -76,11 +81,16 @@ public record LabelFields(Integer label, String className, String caption, Map<S
   }
 
   private static boolean scalar(Object v) {
-    return v == null || v instanceof String || v instanceof Long || v instanceof Double
+    return v == null
+        || v instanceof String
+        || v instanceof Long
+        || v instanceof Double
         || v instanceof Boolean;
   }
 
-  /** The extra fields as one compact JSON object, in column order ({@link #parseExtra} reads it). */
+  /**
+   * The extra fields as one compact JSON object, in column order ({@link #parseExtra} reads it).
+   */
   public String extraJson() {
     StringWriter text = new StringWriter(64);
     try (JsonGenerator g = JSON.createGenerator(text)) {
@@ -91,7 +101,9 @@ public record LabelFields(Integer label, String className, String caption, Map<S
     return text.toString();
   }
 
-  /** Writes extra fields as a JSON object; floats keep a decimal point, so they read back as floats. */
+  /**
+   * Writes extra fields as a JSON object; floats keep a decimal point, so they read back as floats.
+   */
   public static void writeExtra(JsonGenerator g, Map<String, Object> extra) throws IOException {
     g.writeStartObject();
     for (Map.Entry<String, Object> e : extra.entrySet()) {

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The manifest's {@code labels} object: the class mapping with each class's sample count, and
- * how the metadata table matched the inputs.
+ * The manifest's {@code labels} object: the class mapping with each class's sample count, and how
+ * the metadata table matched the inputs.
  *
- * @param classes every class, by id: those the class list or folders name (with 0 samples when
- *     none has it) and those samples have
+ * @param classes every class, by id: those the class list or folders name (with 0 samples when none
+ *     has it) and those samples have
  * @param metadataRows rows of the metadata table, or -1 without one
  * @param rowsWithoutInput rows that describe no input
  */
@@ -54,7 +54,9 @@ public record LabelSummary(List<ClassCount> classes, long metadataRows, long row
     return new LabelSummary(classes, -1, 0);
   }
 
-  /** These counts over every class of {@code mapping} (name to id), classes without samples at 0. */
+  /**
+   * These counts over every class of {@code mapping} (name to id), classes without samples at 0.
+   */
   public LabelSummary withClasses(Map<String, Integer> mapping) {
     Map<Integer, ClassCount> byId = new TreeMap<>();
     for (ClassCount c : classes) {
@@ -62,7 +64,9 @@ public record LabelSummary(List<ClassCount> classes, long metadataRows, long row
     }
     for (Map.Entry<String, Integer> e : mapping.entrySet()) {
       ClassCount seen = byId.get(e.getValue());
-      byId.put(e.getValue(), new ClassCount(e.getValue(), e.getKey(), seen == null ? 0 : seen.samples()));
+      byId.put(
+          e.getValue(),
+          new ClassCount(e.getValue(), e.getKey(), seen == null ? 0 : seen.samples()));
     }
     return new LabelSummary(new ArrayList<>(byId.values()), metadataRows, rowsWithoutInput);
   }
@@ -119,32 +123,40 @@ public record LabelSummary(List<ClassCount> classes, long metadataRows, long row
   static LabelSummary read(JsonParser p) throws IOException {
     List<ClassCount> classes = new ArrayList<>();
     long[] metadata = {-1, 0};
-    JsonLines.readFields(p, (name, q) -> {
-      switch (name) {
-        case "classes" -> {
-          while (q.nextToken() == JsonToken.START_OBJECT) {
-            Object[] c = {0, null, 0L};
-            JsonLines.readFields(q, (field, r) -> {
-              switch (field) {
-                case "id" -> c[0] = r.getValueAsInt();
-                case "name" -> c[1] = r.currentToken() == JsonToken.VALUE_NULL ? null : r.getText();
-                case "samples" -> c[2] = r.getValueAsLong();
-                default -> r.skipChildren();
+    JsonLines.readFields(
+        p,
+        (name, q) -> {
+          switch (name) {
+            case "classes" -> {
+              while (q.nextToken() == JsonToken.START_OBJECT) {
+                Object[] c = {0, null, 0L};
+                JsonLines.readFields(
+                    q,
+                    (field, r) -> {
+                      switch (field) {
+                        case "id" -> c[0] = r.getValueAsInt();
+                        case "name" ->
+                            c[1] = r.currentToken() == JsonToken.VALUE_NULL ? null : r.getText();
+                        case "samples" -> c[2] = r.getValueAsLong();
+                        default -> r.skipChildren();
+                      }
+                    });
+                classes.add(new ClassCount((Integer) c[0], (String) c[1], (Long) c[2]));
               }
-            });
-            classes.add(new ClassCount((Integer) c[0], (String) c[1], (Long) c[2]));
-          }
-        }
-        case "metadata" -> JsonLines.readFields(q, (field, r) -> {
-          switch (field) {
-            case "rows" -> metadata[0] = r.getValueAsLong();
-            case "rows_without_input" -> metadata[1] = r.getValueAsLong();
-            default -> r.skipChildren();
+            }
+            case "metadata" ->
+                JsonLines.readFields(
+                    q,
+                    (field, r) -> {
+                      switch (field) {
+                        case "rows" -> metadata[0] = r.getValueAsLong();
+                        case "rows_without_input" -> metadata[1] = r.getValueAsLong();
+                        default -> r.skipChildren();
+                      }
+                    });
+            default -> q.skipChildren();
           }
         });
-        default -> q.skipChildren();
-      }
-    });
     classes.sort(Comparator.comparingInt(ClassCount::id));
     return new LabelSummary(classes, metadata[0], metadata[1]);
   }

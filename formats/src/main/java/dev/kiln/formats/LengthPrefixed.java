@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Counts and strings in Kiln's own binary files (staging parts, {@code sample-fields.bin}): a
- * count as a big-endian int, a string as its UTF-8 length and bytes. One codec, so every such
- * file reads its strings and rejects a damaged count the same way.
+ * Counts and strings in Kiln's own binary files (staging parts, {@code sample-fields.bin}): a count
+ * as a big-endian int, a string as its UTF-8 length and bytes. One codec, so every such file reads
+ * its strings and rejects a damaged count the same way.
  */
 public final class LengthPrefixed {
   private LengthPrefixed() {}

@@ -20,9 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code manifest.json}: what a dataset directory holds and how it was made. Readers and
- * {@code kiln verify} trust it for counts and checksums; it is written last, when every shard is
- * complete.
+ * {@code manifest.json}: what a dataset directory holds and how it was made. Readers and {@code
+ * kiln verify} trust it for counts and checksums; it is written last, when every shard is complete.
  *
  * @param kilnVersion version of Kiln that wrote the dataset
  * @param format output format (webdataset, kiln, avro, parquet)
@@ -34,12 +33,12 @@ import java.util.TreeMap;
  * @param inputFingerprint SHA-256 over the sorted (key, size, content hash) of every input
  * @param schema the sample schema (Avro JSON)
  * @param runId the run that wrote the dataset ({@code --run-id}), or "" when unknown
- * @param changes for an incremental run: counts of new, changed, deleted, carried-over and
- *     rejected inputs against the previous version; empty for a full run
+ * @param changes for an incremental run: counts of new, changed, deleted, carried-over and rejected
+ *     inputs against the previous version; empty for a full run
  * @param labels the class mapping with per-class sample counts, and the metadata table's match
  *     counts; {@link LabelSummary#NONE} for a dataset without either
- * @param ignoredByReason files under the input that are not inputs, per reason ({@code
- *     extension}, {@code hidden}; sorted by reason)
+ * @param ignoredByReason files under the input that are not inputs, per reason ({@code extension},
+ *     {@code hidden}; sorted by reason)
  */
 public record Manifest(
     String kilnVersion,
@@ -71,32 +70,91 @@ public record Manifest(
 
   /** A manifest without classes or metadata table, that ignored no file. */
   public Manifest(
-      String kilnVersion, String format, long inputs, long written,
-      Map<String, Long> rejectedByReason, List<ShardFile> shards,
-      Map<String, String> configuration, String inputFingerprint, String schema, String runId,
+      String kilnVersion,
+      String format,
+      long inputs,
+      long written,
+      Map<String, Long> rejectedByReason,
+      List<ShardFile> shards,
+      Map<String, String> configuration,
+      String inputFingerprint,
+      String schema,
+      String runId,
       Map<String, Long> changes) {
-    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
-        inputFingerprint, schema, runId, changes, LabelSummary.NONE, Map.of());
+    this(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        runId,
+        changes,
+        LabelSummary.NONE,
+        Map.of());
   }
 
   /** A manifest that ignored no file. */
   public Manifest(
-      String kilnVersion, String format, long inputs, long written,
-      Map<String, Long> rejectedByReason, List<ShardFile> shards,
-      Map<String, String> configuration, String inputFingerprint, String schema, String runId,
-      Map<String, Long> changes, LabelSummary labels) {
-    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
-        inputFingerprint, schema, runId, changes, labels, Map.of());
+      String kilnVersion,
+      String format,
+      long inputs,
+      long written,
+      Map<String, Long> rejectedByReason,
+      List<ShardFile> shards,
+      Map<String, String> configuration,
+      String inputFingerprint,
+      String schema,
+      String runId,
+      Map<String, Long> changes,
+      LabelSummary labels) {
+    this(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        runId,
+        changes,
+        labels,
+        Map.of());
   }
 
   /** A manifest without classes or metadata table. */
   public Manifest(
-      String kilnVersion, String format, long inputs, long written,
-      Map<String, Long> rejectedByReason, List<ShardFile> shards,
-      Map<String, String> configuration, String inputFingerprint, String schema, String runId,
-      Map<String, Long> changes, Map<String, Long> ignoredByReason) {
-    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
-        inputFingerprint, schema, runId, changes, LabelSummary.NONE, ignoredByReason);
+      String kilnVersion,
+      String format,
+      long inputs,
+      long written,
+      Map<String, Long> rejectedByReason,
+      List<ShardFile> shards,
+      Map<String, String> configuration,
+      String inputFingerprint,
+      String schema,
+      String runId,
+      Map<String, Long> changes,
+      Map<String, Long> ignoredByReason) {
+    this(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        runId,
+        changes,
+        LabelSummary.NONE,
+        ignoredByReason);
   }
 
   /** A manifest of a run without a run id or incremental counts. */
@@ -110,26 +168,72 @@ public record Manifest(
       Map<String, String> configuration,
       String inputFingerprint,
       String schema) {
-    this(kilnVersion, format, inputs, written, rejectedByReason, shards, configuration,
-        inputFingerprint, schema, "", Map.of());
+    this(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        "",
+        Map.of());
   }
 
   /** This manifest with a run id and incremental counts. */
   public Manifest withRun(String id, Map<String, Long> changeCounts) {
-    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, id, changeCounts, labels, ignoredByReason);
+    return new Manifest(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        id,
+        changeCounts,
+        labels,
+        ignoredByReason);
   }
 
   /** This manifest with another {@code labels} object. */
   public Manifest withLabels(LabelSummary summary) {
-    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, runId, changes, summary, ignoredByReason);
+    return new Manifest(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        runId,
+        changes,
+        summary,
+        ignoredByReason);
   }
 
   /** This manifest with the counts of files that were not inputs, per reason. */
   public Manifest withIgnored(Map<String, Long> ignoredCounts) {
-    return new Manifest(kilnVersion, format, inputs, written, rejectedByReason, shards,
-        configuration, inputFingerprint, schema, runId, changes, labels, ignoredCounts);
+    return new Manifest(
+        kilnVersion,
+        format,
+        inputs,
+        written,
+        rejectedByReason,
+        shards,
+        configuration,
+        inputFingerprint,
+        schema,
+        runId,
+        changes,
+        labels,
+        ignoredCounts);
   }
 
   /** Total files under the input that were not inputs. */
@@ -143,10 +247,10 @@ public record Manifest(
   }
 
   /**
-   * The manifest's JSON, pretty-printed, fields in a fixed order: what {@code manifest.json}
-   * holds. Written with Jackson's streaming generator and its default pretty printer, which is
-   * what the tree model writes (the bytes are the same); the tree model's classes cost a nightly
-   * run a tenth of a second to load and set up, for one small file.
+   * The manifest's JSON, pretty-printed, fields in a fixed order: what {@code manifest.json} holds.
+   * Written with Jackson's streaming generator and its default pretty printer, which is what the
+   * tree model writes (the bytes are the same); the tree model's classes cost a nightly run a tenth
+   * of a second to load and set up, for one small file.
    */
   public byte[] toJsonBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
@@ -224,8 +328,8 @@ public record Manifest(
   }
 
   /**
-   * Reads {@code dir/manifest.json} (or that of the version a dataset root's {@code CURRENT} names).
-   * Fields it does not know are skipped; missing ones are empty or zero.
+   * Reads {@code dir/manifest.json} (or that of the version a dataset root's {@code CURRENT}
+   * names). Fields it does not know are skipped; missing ones are empty or zero.
    */
   public static Manifest readFrom(Path dir) throws IOException {
     Path file = DatasetRoot.resolve(dir).resolve(FILE_NAME);
@@ -269,15 +373,18 @@ public record Manifest(
         case "kiln_version" -> kilnVersion = text(p);
         case "run_id" -> runId = p.currentToken() == JsonToken.VALUE_NULL ? "" : text(p);
         case "format" -> format = text(p);
-        case "counts" -> forEachField(p, (field, q) -> {
-          switch (field) {
-            case "inputs" -> counts[0] = number(q);
-            case "written" -> counts[1] = number(q);
-            case "rejected_by_reason" -> readCounts(q, reasons);
-            case "ignored_by_reason" -> readCounts(q, ignored);
-            default -> q.skipChildren();
-          }
-        });
+        case "counts" ->
+            forEachField(
+                p,
+                (field, q) -> {
+                  switch (field) {
+                    case "inputs" -> counts[0] = number(q);
+                    case "written" -> counts[1] = number(q);
+                    case "rejected_by_reason" -> readCounts(q, reasons);
+                    case "ignored_by_reason" -> readCounts(q, ignored);
+                    default -> q.skipChildren();
+                  }
+                });
         case "shards" -> {
           if (p.currentToken() == JsonToken.START_ARRAY) {
             while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -301,22 +408,36 @@ public record Manifest(
         default -> p.skipChildren();
       }
     }
-    return new Manifest(kilnVersion, format, counts[0], counts[1], reasons, shards, conf,
-        inputFingerprint, schema, runId, changes, labels, ignored);
+    return new Manifest(
+        kilnVersion,
+        format,
+        counts[0],
+        counts[1],
+        reasons,
+        shards,
+        conf,
+        inputFingerprint,
+        schema,
+        runId,
+        changes,
+        labels,
+        ignored);
   }
 
   private static ShardFile shard(JsonParser p) throws IOException {
     String[] strings = {"", ""}; // name, sha256
     long[] numbers = new long[2]; // samples, bytes
-    forEachField(p, (field, q) -> {
-      switch (field) {
-        case "name" -> strings[0] = text(q);
-        case "samples" -> numbers[0] = number(q);
-        case "bytes" -> numbers[1] = number(q);
-        case "sha256" -> strings[1] = text(q);
-        default -> q.skipChildren();
-      }
-    });
+    forEachField(
+        p,
+        (field, q) -> {
+          switch (field) {
+            case "name" -> strings[0] = text(q);
+            case "samples" -> numbers[0] = number(q);
+            case "bytes" -> numbers[1] = number(q);
+            case "sha256" -> strings[1] = text(q);
+            default -> q.skipChildren();
+          }
+        });
     return new ShardFile(strings[0], numbers[0], numbers[1], strings[1]);
   }
 

@@ -6,9 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * Why an input did not become a sample: the stable {@link #code()} written in {@code
- * rejects.jsonl}, counted in {@code manifest.json} and documented in the README's rejection
- * reasons table, which is rendered from here ({@link #markdownTable()}; a test keeps them equal).
- * A new reason is a new constant here, with the stages that raise it and its meaning.
+ * rejects.jsonl}, counted in {@code manifest.json} and documented in the README's rejection reasons
+ * table, which is rendered from here ({@link #markdownTable()}; a test keeps them equal). A new
+ * reason is a new constant here, with the stages that raise it and its meaning.
  */
 public enum RejectReason {
   DUPLICATE_KEY("another input has the same key", Stage.MATCH),
@@ -40,10 +40,10 @@ public enum RejectReason {
   DECODE_TIMEOUT("not prepared within `--decode-timeout`; the worker goes on", Stage.DECODE),
   CORRUPT(
       "the structure is broken (bad markers, checksums, segment lengths)",
-      Stage.PROBE, Stage.DECODE),
+      Stage.PROBE,
+      Stage.DECODE),
   DECODE_FAILED("the decoder failed for another reason", Stage.DECODE),
-  OUT_OF_MEMORY(
-      "decoding this one image exhausted the heap; the worker continues", Stage.DECODE),
+  OUT_OF_MEMORY("decoding this one image exhausted the heap; the worker continues", Stage.DECODE),
   ENCODE_FAILED("the output could not be encoded", Stage.ENCODE),
   NO_OBJECTS("`--framing=per-object` and the image has no usable object", Stage.FRAME),
   BAD_ANNOTATIONS("the image's VOC XML is not VOC", Stage.FRAME),
@@ -51,8 +51,7 @@ public enum RejectReason {
       "`--labels=folder` and the image is not inside a class folder (or its folder is not in"
           + " `--classes`)",
       Stage.LABEL),
-  NO_METADATA(
-      "`--metadata-required` and no row of the table describes the image", Stage.LABEL),
+  NO_METADATA("`--metadata-required` and no row of the table describes the image", Stage.LABEL),
   NO_SPLIT(
       "`--split` and the image is in no split (outside the split folders, or no value in the"
           + " split column); in `OUTPUT/rejects/rejects.jsonl`",
@@ -85,9 +84,13 @@ public enum RejectReason {
   public static String markdownTable() {
     StringBuilder b = new StringBuilder("| reason | stage | meaning |\n|---|---|---|\n");
     for (RejectReason r : values()) {
-      b.append("| `").append(r.code()).append("` | ")
+      b.append("| `")
+          .append(r.code())
+          .append("` | ")
           .append(r.stages.stream().map(Stage::code).collect(Collectors.joining("/")))
-          .append(" | ").append(r.meaning).append(" |\n");
+          .append(" | ")
+          .append(r.meaning)
+          .append(" |\n");
     }
     return b.toString();
   }

@@ -7,8 +7,8 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 
 /**
- * An input that did not become a sample, and why. Written one JSON object per line to a
- * dataset's {@code rejects/} folder; counted by {@link #reason()} in {@code manifest.json}.
+ * An input that did not become a sample, and why. Written one JSON object per line to a dataset's
+ * {@code rejects/} folder; counted by {@link #reason()} in {@code manifest.json}.
  *
  * @param key the sample key the input would have had
  * @param path the input path as matched

@@ -6,9 +6,8 @@ import java.util.Objects;
 
 /**
  * One training sample: an encoded image with its key, geometry, labels, boxes, provenance and
- * {@link LabelFields} (class, caption, extra fields).
- * Every Kiln output format stores exactly these fields; {@link SampleCodec} is their canonical
- * binary form.
+ * {@link LabelFields} (class, caption, extra fields). Every Kiln output format stores exactly these
+ * fields; {@link SampleCodec} is their canonical binary form.
  */
 public final class Sample {
   private final String key;
@@ -35,7 +34,17 @@ public final class Sample {
       List<Box> boxes,
       SourceInfo source,
       String contentHash) {
-    this(key, image, encoding, width, height, channels, labels, boxes, source, contentHash,
+    this(
+        key,
+        image,
+        encoding,
+        width,
+        height,
+        channels,
+        labels,
+        boxes,
+        source,
+        contentHash,
         LabelFields.NONE);
   }
 
@@ -165,7 +174,16 @@ public final class Sample {
 
   @Override
   public String toString() {
-    return "Sample{" + key + ", " + encoding + " " + width + "x" + height + ", " + image.length
+    return "Sample{"
+        + key
+        + ", "
+        + encoding
+        + " "
+        + width
+        + "x"
+        + height
+        + ", "
+        + image.length
         + " bytes}";
   }
 }

@@ -35,13 +35,16 @@ public final class SampleCodec {
   public static final String SCHEMA_JSON = AvroSchemaText.of(SampleCodec.class, "sample.avsc");
 
   /**
-   * The sample schema of datasets written before samples had label fields ({@code label},
-   * {@code class_name}, {@code caption}, {@code extra}); their records decode with those absent.
+   * The sample schema of datasets written before samples had label fields ({@code label}, {@code
+   * class_name}, {@code caption}, {@code extra}); their records decode with those absent.
    */
   public static final String SCHEMA_BEFORE_LABELS_JSON =
       AvroSchemaText.of(SampleCodec.class, "sample-before-labels.avsc");
 
-  /** Whether records under {@code schemaJson} are samples this Kiln decodes: this schema or an earlier one. */
+  /**
+   * Whether records under {@code schemaJson} are samples this Kiln decodes: this schema or an
+   * earlier one.
+   */
   public static boolean decodes(String schemaJson) {
     return SCHEMA_JSON.equals(schemaJson) || SCHEMA_BEFORE_LABELS_JSON.equals(schemaJson);
   }
@@ -51,7 +54,10 @@ public final class SampleCodec {
 
   private SampleCodec() {}
 
-  /** The sample schema, parsed from {@link #SCHEMA_JSON} on first use (generic records, Avro and Parquet shards). */
+  /**
+   * The sample schema, parsed from {@link #SCHEMA_JSON} on first use (generic records, Avro and
+   * Parquet shards).
+   */
   public static Schema schema() {
     return Parsed.SCHEMA;
   }
@@ -84,8 +90,8 @@ public final class SampleCodec {
   /**
    * The sample's fields in {@link #schema()} order, through the encoder calls Avro's generic writer
    * makes for them (so the bytes are the same), without building a generic record: Avro's generic
-   * writer and reader are interpretive and cost more than the rest of writing a shard, and a
-   * run's worth of their code is also what the JIT spent most of a short run compiling.
+   * writer and reader are interpretive and cost more than the rest of writing a shard, and a run's
+   * worth of their code is also what the JIT spent most of a short run compiling.
    */
   private static void write(Sample s, Encoder out) throws IOException {
     out.writeString(s.key());
@@ -284,7 +290,8 @@ public final class SampleCodec {
       case 2 -> in.readLong();
       case 3 -> in.readDouble();
       case 4 -> in.readString();
-      default -> throw new IOException("extra value union branch " + branch + " (the schema has 6)");
+      default ->
+          throw new IOException("extra value union branch " + branch + " (the schema has 6)");
     };
   }
 
@@ -305,9 +312,9 @@ public final class SampleCodec {
   }
 
   /**
-   * Decodes every field of a record but the image, which is skipped rather than copied: what
-   * {@link EncodedSample} needs to write the record into a shard and describe it in a catalog.
-   * The returned sample's image is empty; {@link #imageLength} tells how long the real one is.
+   * Decodes every field of a record but the image, which is skipped rather than copied: what {@link
+   * EncodedSample} needs to write the record into a shard and describe it in a catalog. The
+   * returned sample's image is empty; {@link #imageLength} tells how long the real one is.
    *
    * @throws IllegalArgumentException if the bytes are not a sample record
    */
@@ -325,8 +332,8 @@ public final class SampleCodec {
   }
 
   /**
-   * Where the fields after the image begin in the record of a sample with this key and an image
-   * of {@code imageLength} bytes: the key and the image come first, each as its length (an Avro
+   * Where the fields after the image begin in the record of a sample with this key and an image of
+   * {@code imageLength} bytes: the key and the image come first, each as its length (an Avro
    * variable-length integer) and its bytes.
    */
   public static int fieldsAfterImage(String key, int imageLength) {
@@ -346,8 +353,8 @@ public final class SampleCodec {
   /**
    * Decodes the fields of a record that follow its image, from {@code tail} (the record's bytes
    * from {@link #fieldsAfterImage} on), without the key and image before them: what a carried
-   * sample's catalog row needs, read without reading its image. The returned sample has the
-   * given key and an empty image.
+   * sample's catalog row needs, read without reading its image. The returned sample has the given
+   * key and an empty image.
    *
    * @throws IllegalArgumentException if the bytes are not the end of a sample record
    */
@@ -367,11 +374,11 @@ public final class SampleCodec {
 
   /**
    * Walks a record's fields as {@link #read} does, skipping every string, byte string and array
-   * instead of reading it: a length that runs past the record's end then fails here (end of
-   * input) before Avro's decoder allocates it, so a damaged or hostile record cannot ask for
-   * gigabytes. Skipping allocates nothing and costs a varint per field. Array items are counted
-   * against the record's length too (each takes at least a byte): past its end Avro's decoder
-   * reads zeros, so a huge count of empty strings would otherwise be walked item by item.
+   * instead of reading it: a length that runs past the record's end then fails here (end of input)
+   * before Avro's decoder allocates it, so a damaged or hostile record cannot ask for gigabytes.
+   * Skipping allocates nothing and costs a varint per field. Array items are counted against the
+   * record's length too (each takes at least a byte): past its end Avro's decoder reads zeros, so a
+   * huge count of empty strings would otherwise be walked item by item.
    */
   private static void checkLengths(Decoder in, boolean withKeyAndImage, int length)
       throws IOException {
@@ -415,8 +422,8 @@ public final class SampleCodec {
   private static long countItems(long before, long block, int recordLength) throws IOException {
     long items = before + block;
     if (block < 0 || items > recordLength) {
-      throw new IOException("arrays of " + items + " items cannot fit in a " + recordLength
-          + "-byte record");
+      throw new IOException(
+          "arrays of " + items + " items cannot fit in a " + recordLength + "-byte record");
     }
     return items;
   }
@@ -428,10 +435,13 @@ public final class SampleCodec {
     if (withImage) {
       ByteBuffer buf = in.readBytes(null);
       // A fresh buffer is a heap array of exactly the image: take it rather than copy it.
-      image = buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0
-              && buf.array().length == buf.remaining()
-          ? buf.array()
-          : copyOf(buf);
+      image =
+          buf.hasArray()
+                  && buf.arrayOffset() == 0
+                  && buf.position() == 0
+                  && buf.array().length == buf.remaining()
+              ? buf.array()
+              : copyOf(buf);
     } else {
       in.skipBytes();
       image = NO_IMAGE;
@@ -483,11 +493,28 @@ public final class SampleCodec {
     int frames = in.readInt();
     SourceInfo source =
         new SourceInfo(
-            path, size, format, colourModel, bitDepth, icc, orientation, sourceWidth, sourceHeight,
+            path,
+            size,
+            format,
+            colourModel,
+            bitDepth,
+            icc,
+            orientation,
+            sourceWidth,
+            sourceHeight,
             frames);
     String contentHash = in.readString();
     return new Sample(
-        key, image, encoding, width, height, channels, labels, boxes, source, contentHash,
+        key,
+        image,
+        encoding,
+        width,
+        height,
+        channels,
+        labels,
+        boxes,
+        source,
+        contentHash,
         readLabelFields(in));
   }
 
@@ -498,9 +525,9 @@ public final class SampleCodec {
   }
 
   /**
-   * The length of the image in a record, read from its first two fields (the key, then the
-   * image's length) without reading the rest: how a sample is measured for shard sizing while
-   * its record stays where it is. {@code record}'s position is left unchanged.
+   * The length of the image in a record, read from its first two fields (the key, then the image's
+   * length) without reading the rest: how a sample is measured for shard sizing while its record
+   * stays where it is. {@code record}'s position is left unchanged.
    *
    * @throws IllegalArgumentException if the bytes do not start like a sample record
    */
@@ -510,8 +537,8 @@ public final class SampleCodec {
 
   /**
    * As {@link #imageLength(ByteBuffer)}, from the first bytes of a record of {@code recordLength}
-   * bytes ({@link #imageLengthEnd} of them, or the whole record if shorter): the image length of
-   * a record that stays where it is costs a read of a few bytes, not of the record.
+   * bytes ({@link #imageLengthEnd} of them, or the whole record if shorter): the image length of a
+   * record that stays where it is costs a read of a few bytes, not of the record.
    *
    * @throws IllegalArgumentException if the bytes do not start like a sample record of that length
    */
@@ -545,7 +572,9 @@ public final class SampleCodec {
     return size;
   }
 
-  /** An Avro {@code long}: a zig-zag variable-length integer (the Avro specification's encoding). */
+  /**
+   * An Avro {@code long}: a zig-zag variable-length integer (the Avro specification's encoding).
+   */
   private static long readVarLong(ByteBuffer b) {
     long n = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -555,7 +584,8 @@ public final class SampleCodec {
         return (n >>> 1) ^ -(n & 1);
       }
     }
-    throw new IllegalArgumentException("not a valid Kiln sample record: varint longer than 10 bytes");
+    throw new IllegalArgumentException(
+        "not a valid Kiln sample record: varint longer than 10 bytes");
   }
 
   /** The sample as an Avro generic record under {@link #schema()}. */

@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * A sample's metadata (everything but the image bytes) as a JSON object with a fixed field
- * order, so the bytes are the same for the same sample on every run. Used for WebDataset's
- * {@code <key>.json} members and the rejects/manifest files.
+ * A sample's metadata (everything but the image bytes) as a JSON object with a fixed field order,
+ * so the bytes are the same for the same sample on every run. Used for WebDataset's {@code
+ * <key>.json} members and the rejects/manifest files.
  */
 public final class SampleMetadataJson {
   private static final ObjectMapper MAPPER =

@@ -9,8 +9,8 @@ import java.util.Objects;
  * kernel, together with the records next to it) instead of reading them and writing them again.
  *
  * @param file the file holding the record
- * @param number the record's number in {@code file} (0 for the first): records numbered one
- *     after the other have nothing between them but padding, so they may be copied as one range
+ * @param number the record's number in {@code file} (0 for the first): records numbered one after
+ *     the other have nothing between them but padding, so they may be copied as one range
  * @param offset byte offset of the record in {@code file}
  * @param length record length in bytes
  * @param crc32c checksum of the record bytes (its file's format version's), as the file's index

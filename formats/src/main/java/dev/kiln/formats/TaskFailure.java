@@ -1,8 +1,8 @@
 package dev.kiln.formats;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -38,8 +38,8 @@ public final class TaskFailure {
 
   /**
    * Waits for {@code task} and returns its result; its failure is thrown as what it was ({@link
-   * #rethrowCause}), or else as an {@link IOException} naming {@code what} the task was doing
-   * (e.g. "writing /data/shard-00001.kiln").
+   * #rethrowCause}), or else as an {@link IOException} naming {@code what} the task was doing (e.g.
+   * "writing /data/shard-00001.kiln").
    *
    * @throws InterruptedIOException if the waiting thread is interrupted (its flag set again)
    */

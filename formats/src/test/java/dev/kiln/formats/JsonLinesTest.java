@@ -71,12 +71,30 @@ class JsonLinesTest {
 
   static List<CatalogEntry> entries() {
     return List.of(
-        new CatalogEntry("k", "shard-00000.kiln", 4096, 18_000, List.of(), 256, 256, List.of(),
-            "/in/k.jpg", "00".repeat(32)),
-        new CatalogEntry("p/1", "shard-00003.tar", -1, -1, List.of("cat", "猫 \"x\""), 3, 7,
-            List.of(new Box(-1.5f, 0f, 3.25f, 1e6f, "ñ", -7), new Box(0.1f, 1f / 3, Float.MAX_VALUE,
-                Float.MIN_VALUE, "", 0)),
-            "/in/日本.jpg", ""));
+        new CatalogEntry(
+            "k",
+            "shard-00000.kiln",
+            4096,
+            18_000,
+            List.of(),
+            256,
+            256,
+            List.of(),
+            "/in/k.jpg",
+            "00".repeat(32)),
+        new CatalogEntry(
+            "p/1",
+            "shard-00003.tar",
+            -1,
+            -1,
+            List.of("cat", "猫 \"x\""),
+            3,
+            7,
+            List.of(
+                new Box(-1.5f, 0f, 3.25f, 1e6f, "ñ", -7),
+                new Box(0.1f, 1f / 3, Float.MAX_VALUE, Float.MIN_VALUE, "", 0)),
+            "/in/日本.jpg",
+            ""));
   }
 
   @Test
@@ -103,7 +121,9 @@ class JsonLinesTest {
     assertEquals(2, InputRecord.readAll(dir).size());
     Files.writeString(file, treeLine(inputs().get(0)) + "\n[1]\n");
     assertThrows(IOException.class, () -> InputRecord.readAll(dir));
-    assertThrows(UncheckedIOException.class, () -> InputRecord.fromJsonLine(treeLine(inputs().get(0)) + " {}"));
+    assertThrows(
+        UncheckedIOException.class,
+        () -> InputRecord.fromJsonLine(treeLine(inputs().get(0)) + " {}"));
     assertEquals(Map.of(), InputRecord.readAll(dir.resolve("no-such-version")));
   }
 
@@ -122,7 +142,8 @@ class JsonLinesTest {
             "{\"extra\":{\"nested\":[1,{\"a\":2}]},\"key\":\"k\",\"size\":\"42\",\"written\":true,\"more\":[]}");
     assertEquals(new InputRecord("k", "", 42, 0, "", true), r);
     CatalogEntry e =
-        CatalogEntry.fromJsonLine("{\"key\":\"k\",\"boxes\":[{\"x0\":1,\"y9\":2,\"label\":\"a\"}],\"new\":{}}");
+        CatalogEntry.fromJsonLine(
+            "{\"key\":\"k\",\"boxes\":[{\"x0\":1,\"y9\":2,\"label\":\"a\"}],\"new\":{}}");
     assertEquals(List.of(new Box(1, 0, 0, 0, "a", 0)), e.boxes());
     assertEquals("", e.shard());
     assertThrows(UncheckedIOException.class, () -> InputRecord.fromJsonLine("[1, 2]"));

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what was written, whatever the text holds.
  */
 class ManifestTest {
-  private static final ObjectMapper TREES = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper TREES =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @TempDir Path dir;
 
@@ -35,14 +36,17 @@ class ManifestTest {
     changes.put("deleted", 20L);
     changes.put("carried_over", 9880L);
     return new Manifest(
-        "0.1.0", "kiln", 10_002, 9_980,
-        Map.of("undecodable", 1L, "file-too-large", 1L),
-        List.of(
-            new ShardFile("shard-00000.kiln", 5_000, 90_000_000_000L, "ab".repeat(32)),
-            new ShardFile("shard-00001.kiln", 4_980, 89_000_000, "cd".repeat(32))),
-        Map.of("size", "256", "input", "/data/fotos \"2026\"/ümlaut 🎞", "output", "/out"),
-        "ef".repeat(32),
-        SampleCodec.SCHEMA_JSON)
+            "0.1.0",
+            "kiln",
+            10_002,
+            9_980,
+            Map.of("undecodable", 1L, "file-too-large", 1L),
+            List.of(
+                new ShardFile("shard-00000.kiln", 5_000, 90_000_000_000L, "ab".repeat(32)),
+                new ShardFile("shard-00001.kiln", 4_980, 89_000_000, "cd".repeat(32))),
+            Map.of("size", "256", "input", "/data/fotos \"2026\"/ümlaut 🎞", "output", "/out"),
+            "ef".repeat(32),
+            SampleCodec.SCHEMA_JSON)
         .withRun("night-2", changes)
         .withIgnored(Map.of("extension", 166L, "hidden", 3L));
   }
@@ -83,9 +87,12 @@ class ManifestTest {
 
   @Test
   void bytesAreTheTreeModels() throws IOException {
-    Manifest full = new Manifest("0.1.0", "webdataset", 7, 7, Map.of(), List.of(), Map.of(), "", "");
+    Manifest full =
+        new Manifest("0.1.0", "webdataset", 7, 7, Map.of(), List.of(), Map.of(), "", "");
     for (Manifest m : List.of(rich(), full)) {
-      assertArrayEquals(asTheTreeModelWroteIt(m), m.toJsonBytes(),
+      assertArrayEquals(
+          asTheTreeModelWroteIt(m),
+          m.toJsonBytes(),
           () -> new String(m.toJsonBytes(), StandardCharsets.UTF_8));
     }
   }
@@ -108,7 +115,8 @@ class ManifestTest {
                 new LabelSummary.ClassCount(0, "n01440764", 1300),
                 new LabelSummary.ClassCount(1, "猫 \"cat\"", 0),
                 new LabelSummary.ClassCount(7, null, 3)),
-            12, 2);
+            12,
+            2);
     Manifest m = rich().withLabels(labels);
     m.writeTo(dir);
     Manifest read = Manifest.readFrom(dir);
@@ -120,7 +128,9 @@ class ManifestTest {
 
   @Test
   void unknownFieldsAreSkippedAndMissingOnesAreEmpty() throws IOException {
-    Files.writeString(dir.resolve(Manifest.FILE_NAME), """
+    Files.writeString(
+        dir.resolve(Manifest.FILE_NAME),
+        """
         {"added_later": {"nested": [1, {"x": 2}]}, "format": "kiln",
          "counts": {"written": 3, "later": [1, 2], "rejected_by_reason": {"undecodable": "2"}},
          "shards": [{"name": "shard-00000.kiln", "extra": {"a": 1}, "bytes": 10}],
@@ -136,7 +146,8 @@ class ManifestTest {
     assertEquals(List.of(new ShardFile("shard-00000.kiln", 0, 10, "")), m.shards());
     assertEquals(Map.of("size", "256", "mode", "null"), m.configuration());
     assertEquals(Map.of(), m.changes());
-    assertEquals(Map.of(), m.ignoredByReason(), "a manifest from before ignored files were counted");
+    assertEquals(
+        Map.of(), m.ignoredByReason(), "a manifest from before ignored files were counted");
     assertEquals("", m.schema());
   }
 

@@ -48,13 +48,28 @@ class SampleCodecTest {
       }
       SourceInfo source =
           new SourceInfo(
-              "/in/" + i + (i % 5 == 0 ? "/日本 🐱.jpg" : ".png"), i == 3 ? Long.MAX_VALUE : 1000L * i,
-              "jpeg", i % 2 == 0 ? "rgb" : "gray", 8 << (i % 2), i % 3 == 0 ? null : "sRGB IEC61966-2.1",
-              1 + i % 8, 640 + i, 480 - i, 1 + i % 2);
+              "/in/" + i + (i % 5 == 0 ? "/日本 🐱.jpg" : ".png"),
+              i == 3 ? Long.MAX_VALUE : 1000L * i,
+              "jpeg",
+              i % 2 == 0 ? "rgb" : "gray",
+              8 << (i % 2),
+              i % 3 == 0 ? null : "sRGB IEC61966-2.1",
+              1 + i % 8,
+              640 + i,
+              480 - i,
+              1 + i % 2);
       samples.add(
           new Sample(
-              "k/" + i + (i % 6 == 0 ? "/ü" : ""), image, i % 2 == 0 ? "jpeg" : "png", 256 + i,
-              -i, 3 + i % 2, labels, boxes, source, i % 9 == 0 ? "" : String.format("%064x", i),
+              "k/" + i + (i % 6 == 0 ? "/ü" : ""),
+              image,
+              i % 2 == 0 ? "jpeg" : "png",
+              256 + i,
+              -i,
+              3 + i % 2,
+              labels,
+              boxes,
+              source,
+              i % 9 == 0 ? "" : String.format("%064x", i),
               labelFields(i)));
     }
     return samples;
@@ -72,14 +87,17 @@ class SampleCodecTest {
     extra.put("note", i % 3 == 0 ? null : "a, \"b\" ü 猫");
     extra.put("tags", i % 3 == 1 ? List.of() : List.of("x", 2L, 0.5, false));
     return new LabelFields(
-        i % 3 == 0 ? null : i, i % 2 == 0 ? "class " + i : null, i % 5 == 0 ? null : "caption 🐱 " + i,
+        i % 3 == 0 ? null : i,
+        i % 2 == 0 ? "class " + i : null,
+        i % 5 == 0 ? null : "caption 🐱 " + i,
         i == 2 ? Map.of() : extra);
   }
 
   static byte[] genericEncode(Sample s) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(SampleCodec.schema()).write(SampleCodec.toRecord(s), encoder);
+    new GenericDatumWriter<GenericRecord>(SampleCodec.schema())
+        .write(SampleCodec.toRecord(s), encoder);
     encoder.flush();
     return out.toByteArray();
   }
@@ -165,7 +183,8 @@ class SampleCodecTest {
       assertEquals(s.image().length, parsed.imageLength());
       assertEquals(s.image().length, SampleCodec.imageLength(ByteBuffer.wrap(record)));
       assertEquals(s.contentHash(), parsed.contentHash());
-      assertEquals(CatalogEntry.of(s, "shard-00000.kiln", 4096, record.length),
+      assertEquals(
+          CatalogEntry.of(s, "shard-00000.kiln", 4096, record.length),
           parsed.catalogEntry("shard-00000.kiln", 4096, record.length));
       assertEquals(s, parsed.sample());
 
@@ -192,16 +211,20 @@ class SampleCodecTest {
     byte[] record = SampleCodec.encode(samples().get(12));
     for (int cut : new int[] {0, 1, 5, record.length / 2, record.length - 1}) {
       byte[] truncated = Arrays.copyOf(record, cut);
-      assertThrows(IllegalArgumentException.class, () -> SampleCodec.decode(truncated), "cut at " + cut);
-      assertThrows(IllegalArgumentException.class, () -> EncodedSample.parse(truncated), "cut at " + cut);
+      assertThrows(
+          IllegalArgumentException.class, () -> SampleCodec.decode(truncated), "cut at " + cut);
+      assertThrows(
+          IllegalArgumentException.class, () -> EncodedSample.parse(truncated), "cut at " + cut);
     }
     byte[] negativeKeyLength = {0x01, 0x00};
     assertThrows(IllegalArgumentException.class, () -> SampleCodec.decode(negativeKeyLength));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SampleCodec.imageLength(ByteBuffer.wrap(negativeKeyLength)));
     byte[] endlessVarint = new byte[12];
     Arrays.fill(endlessVarint, (byte) 0xff);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SampleCodec.imageLength(ByteBuffer.wrap(endlessVarint)));
   }
 }

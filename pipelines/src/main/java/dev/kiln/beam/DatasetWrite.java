@@ -1,5 +1,6 @@
 package dev.kiln.beam;
 
+import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.pipelines.DirectorySwap;
@@ -9,7 +10,6 @@ import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
-import dev.kiln.formats.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +28,16 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * A sink that writes {@link Sample}s as a Kiln dataset directory: deterministic shards (a salted
- * hash of each key picks its shard and its place in it, so the same samples give the same bytes
- * on every runner and parallelism), {@code index.kidx} for kiln shards, {@code catalog.parquet},
+ * hash of each key picks its shard and its place in it, so the same samples give the same bytes on
+ * every runner and parallelism), {@code index.kidx} for kiln shards, {@code catalog.parquet},
  * {@code inputs.jsonl}, {@code rejects/rejects.jsonl} and {@code manifest.json}, written last.
  * Everything is written into a hidden staging directory beside the target and renamed into place
  * when complete, so a reader never sees a partial dataset; an existing target is refused unless
  * {@link #withOverwrite()}.
  *
  * <p>Made by {@link KilnIO#write()} (kiln shards, one aligned read per sample) and {@link
- * WebDatasetIO#write()} (tar shards). Its output is the published directory's path, once,
- * when the dataset is complete.
+ * WebDatasetIO#write()} (tar shards). Its output is the published directory's path, once, when the
+ * dataset is complete.
  *
  * <pre>{@code
  * samples.apply("Write dataset", KilnIO.write()
@@ -46,8 +46,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *     .withRejects(prepared.rejects()));
  * }</pre>
  *
- * <p>The target must be on a filesystem every worker and the finishing worker share (a local
- * disk for the DirectRunner or an embedded Flink; a shared mount for a cluster).
+ * <p>The target must be on a filesystem every worker and the finishing worker share (a local disk
+ * for the DirectRunner or an embedded Flink; a shared mount for a cluster).
  */
 public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollection<String>> {
   private final ShardFormat format;
@@ -58,8 +58,12 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
   private final boolean staged;
 
   private DatasetWrite(
-      ShardFormat format, String location, ShardOptions shards, PCollection<Rejection> rejects,
-      boolean overwrite, boolean staged) {
+      ShardFormat format,
+      String location,
+      ShardOptions shards,
+      PCollection<Rejection> rejects,
+      boolean overwrite,
+      boolean staged) {
     this.format = format;
     this.location = location;
     this.shards = shards;
@@ -84,20 +88,28 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
   }
 
   /**
-   * Target shard size in bytes (default 256 MiB); the shard count is {@code ceil(total sample
-   * bytes / size)}.
+   * Target shard size in bytes (default 256 MiB); the shard count is {@code ceil(total sample bytes
+   * / size)}.
    */
   public DatasetWrite withShardSize(long bytes) {
     return new DatasetWrite(
-        format, location, new ShardOptions(bytes, shards.align(), shards.parquetRowGroupBytes()),
-        rejects, overwrite, staged);
+        format,
+        location,
+        new ShardOptions(bytes, shards.align(), shards.parquetRowGroupBytes()),
+        rejects,
+        overwrite,
+        staged);
   }
 
   /** Record alignment of kiln shards: a power of two, default 4096; 0 packs records. */
   public DatasetWrite withAlignment(int align) {
     return new DatasetWrite(
-        format, location, new ShardOptions(shards.targetBytes(), align, shards.parquetRowGroupBytes()),
-        rejects, overwrite, staged);
+        format,
+        location,
+        new ShardOptions(shards.targetBytes(), align, shards.parquetRowGroupBytes()),
+        rejects,
+        overwrite,
+        staged);
   }
 
   /**
@@ -114,9 +126,9 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
   }
 
   /**
-   * Writes the shards and rejects into the target as a staging directory and leaves finishing
-   * and publishing to the caller ({@link StagedDataset#finish}): what {@code kiln prepare} does,
-   * which publishes into versioned roots under a lock after the job.
+   * Writes the shards and rejects into the target as a staging directory and leaves finishing and
+   * publishing to the caller ({@link StagedDataset#finish}): what {@code kiln prepare} does, which
+   * publishes into versioned roots under a lock after the job.
    */
   public DatasetWrite staged() {
     return new DatasetWrite(format, location, shards, rejects, overwrite, true);
@@ -130,9 +142,13 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
     Path target = Path.of(location).toAbsolutePath().normalize();
     // Chosen once, when the pipeline is built, so every worker writes into the same directory.
     String staging =
-        staged ? target.toString() : DirectorySwap.stagingFor(target, UUID.randomUUID().toString()).toString();
+        staged
+            ? target.toString()
+            : DirectorySwap.stagingFor(target, UUID.randomUUID().toString()).toString();
     PCollection<Long> written =
-        samples.apply("Write shards", new WriteShards(format, shards, staging)).apply("Count shards", Count.globally());
+        samples
+            .apply("Write shards", new WriteShards(format, shards, staging))
+            .apply("Count shards", Count.globally());
     if (rejects != null) {
       PCollection<Long> rejectsWritten = rejects.apply("Write rejects", new WriteRejects(staging));
       written = written.apply("After rejects", Wait.on(rejectsWritten));
@@ -143,7 +159,9 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
           .setCoder(StringUtf8Coder.of());
     }
     return written
-        .apply("Finish and publish", ParDo.of(new FinishFn(format, staging, target.toString(), overwrite)))
+        .apply(
+            "Finish and publish",
+            ParDo.of(new FinishFn(format, staging, target.toString(), overwrite)))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -167,7 +185,8 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
       try {
         // No sample and no reject: no worker made the directory, and the dataset is empty.
         Files.createDirectories(dir);
-        StagedDataset.finishUnlisted(dir, format, Map.of("format", format.flagValue()), KilnVersion.get());
+        StagedDataset.finishUnlisted(
+            dir, format, Map.of("format", format.flagValue()), KilnVersion.get());
         out.output(DirectorySwap.publish(dir, Path.of(target), overwrite).toString());
       } catch (IOException | RuntimeException e) {
         FileTrees.delete(dir);

@@ -20,8 +20,8 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Beam IO for Kiln datasets (kiln shards: one aligned read per sample against an in-memory
- * index, checksums on every record).
+ * Beam IO for Kiln datasets (kiln shards: one aligned read per sample against an in-memory index,
+ * checksums on every record).
  *
  * <pre>{@code
  * // write: deterministic shards, index, catalog, manifest; staged, then published
@@ -46,9 +46,9 @@ public final class KilnIO {
   }
 
   /**
-   * Reads every sample of a kiln dataset, in no particular order. The work is split by shard,
-   * then into ranges of records (default 1024), and a runner may split a range further while it
-   * is read, so a large dataset is read by all workers at once.
+   * Reads every sample of a kiln dataset, in no particular order. The work is split by shard, then
+   * into ranges of records (default 1024), and a runner may split a range further while it is read,
+   * so a large dataset is read by all workers at once.
    */
   public static final class Read extends PTransform<PBegin, PCollection<Sample>> {
     private final String location;
@@ -78,7 +78,10 @@ public final class KilnIO {
         throw new IllegalArgumentException("KilnIO.read() needs .from(directory)");
       }
       return begin
-          .apply("Dataset", Create.of(Path.of(location).toAbsolutePath().toString()).withCoder(StringUtf8Coder.of()))
+          .apply(
+              "Dataset",
+              Create.of(Path.of(location).toAbsolutePath().toString())
+                  .withCoder(StringUtf8Coder.of()))
           .apply("Read records", ParDo.of(new ReadRecordsFn(recordsPerSplit)))
           .setCoder(SampleCoder.of());
     }
@@ -106,7 +109,8 @@ public final class KilnIO {
       DatasetIndex index = dataset(dir).index();
       for (int s = 0; s < index.shardCount(); s++) {
         long first = Math.max(range.getFrom(), index.shardFirstRecord(s));
-        long end = Math.min(range.getTo(), (long) index.shardFirstRecord(s) + index.shardRecordCount(s));
+        long end =
+            Math.min(range.getTo(), (long) index.shardFirstRecord(s) + index.shardRecordCount(s));
         for (long from = first; from < end; from += recordsPerSplit) {
           out.output(new OffsetRange(from, Math.min(end, from + recordsPerSplit)));
         }
@@ -120,7 +124,8 @@ public final class KilnIO {
 
     @ProcessElement
     public void process(
-        @Element String dir, RestrictionTracker<OffsetRange, Long> tracker,
+        @Element String dir,
+        RestrictionTracker<OffsetRange, Long> tracker,
         OutputReceiver<Sample> out) {
       KilnDataset dataset = dataset(dir);
       for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {

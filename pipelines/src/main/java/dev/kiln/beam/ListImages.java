@@ -23,12 +23,12 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Lists the image files under a directory (recursively) or matching a glob, on any filesystem
- * Beam reads, and keys each by its path relative to the input root without the extension
- * ({@code photos/cats/tom.jpg} under {@code photos} is {@code cats/tom}). Hidden files and files
- * with other extensions are not inputs (counted as {@code ignored}); broken links, link loops and
- * devices are rejected with their reason, and so is every file of a key held by several files
- * ({@code tom.jpg} and {@code tom.png}: {@code duplicate-key}), so no sample is overwritten.
+ * Lists the image files under a directory (recursively) or matching a glob, on any filesystem Beam
+ * reads, and keys each by its path relative to the input root without the extension ({@code
+ * photos/cats/tom.jpg} under {@code photos} is {@code cats/tom}). Hidden files and files with other
+ * extensions are not inputs (counted as {@code ignored}); broken links, link loops and devices are
+ * rejected with their reason, and so is every file of a key held by several files ({@code tom.jpg}
+ * and {@code tom.png}: {@code duplicate-key}), so no sample is overwritten.
  *
  * <pre>{@code
  * WithRejects<KV<String, FileIO.ReadableFile>> files =
@@ -74,8 +74,8 @@ public final class ListImages
   }
 
   /**
-   * How many groups duplicate keys are looked for in (default 16); each is handled by one
-   * worker, so use several per worker.
+   * How many groups duplicate keys are looked for in (default 16); each is handled by one worker,
+   * so use several per worker.
    */
   public ListImages withDuplicateBuckets(int n) {
     return new ListImages(input, inputs, n, listingDir);
@@ -94,7 +94,9 @@ public final class ListImages
   public WithRejects<KV<String, FileIO.ReadableFile>> expand(PBegin begin) {
     PCollectionTuple listed = begin.apply("List inputs", new ListInputs(inputs));
     PCollectionTuple keyed =
-        listed.get(ListInputs.FILES).apply("Key inputs", new KeyedInputs(inputs, buckets, listingDir));
+        listed
+            .get(ListInputs.FILES)
+            .apply("Key inputs", new KeyedInputs(inputs, buckets, listingDir));
     PCollection<KV<String, FileIO.ReadableFile>> files =
         keyed
             .get(KeyedInputs.UNIQUE)
@@ -104,7 +106,8 @@ public final class ListImages
                 "Re-key files",
                 MapElements.into(
                         TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), new TypeDescriptor<FileIO.ReadableFile>() {}))
+                            TypeDescriptors.strings(),
+                            new TypeDescriptor<FileIO.ReadableFile>() {}))
                     .via(f -> KV.of(inputs.keyOf(f.getMetadata().resourceId().toString()), f)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()));
     PCollection<Rejection> rejects =

@@ -2,7 +2,6 @@ package dev.kiln.beam;
 
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
@@ -11,6 +10,7 @@ import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.ResizeMode;
 import dev.kiln.transforms.labels.Labeller;
+import dev.kiln.transforms.prepare.InputLimits;
 import java.io.Serializable;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -23,15 +23,15 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Decodes, normalizes and encodes images into {@link Sample}s: any format Kiln reads, to 8-bit
- * sRGB (ICC profiles, CMYK, gray, 16-bit, alpha and EXIF orientation handled), resized with
- * Lanczos to the box and mode set here, framed around annotated objects when {@link
- * #withFraming} says so, encoded as JPEG, PNG or raw pixels. Inputs that cannot become a sample
- * (not an image, truncated, too many pixels, too large, a decoder that hangs past the time limit)
- * go to {@link WithRejects#rejects()} with the reason; the worker goes on.
+ * Decodes, normalizes and encodes images into {@link Sample}s: any format Kiln reads, to 8-bit sRGB
+ * (ICC profiles, CMYK, gray, 16-bit, alpha and EXIF orientation handled), resized with Lanczos to
+ * the box and mode set here, framed around annotated objects when {@link #withFraming} says so,
+ * encoded as JPEG, PNG or raw pixels. Inputs that cannot become a sample (not an image, truncated,
+ * too many pixels, too large, a decoder that hangs past the time limit) go to {@link
+ * WithRejects#rejects()} with the reason; the worker goes on.
  *
- * <p>Settings are set by name and checked when set; the defaults are {@code kiln prepare}'s
- * (center crop to 256x256, JPEG quality 90).
+ * <p>Settings are set by name and checked when set; the defaults are {@code kiln prepare}'s (center
+ * crop to 256x256, JPEG quality 90).
  *
  * <pre>{@code
  * PCollection<KV<String, byte[]>> images = ...;          // key -> the image file's bytes
@@ -42,8 +42,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  *         .withQuality(85));
  * }</pre>
  *
- * @param <InputT> what an input is: {@code KV<String, byte[]>} ({@link #fromBytes()}) or
- *     {@code KV<String, FileIO.ReadableFile>} ({@link #fromFiles()})
+ * @param <InputT> what an input is: {@code KV<String, byte[]>} ({@link #fromBytes()}) or {@code
+ *     KV<String, FileIO.ReadableFile>} ({@link #fromFiles()})
  */
 public final class NormalizeImages<InputT>
     extends PTransform<PCollection<InputT>, WithRejects<Sample>> {
@@ -57,7 +57,10 @@ public final class NormalizeImages<InputT>
   private final Labeller labeller;
 
   private NormalizeImages(
-      Input<InputT> input, PrepareSettings settings, InputLimits limits, Framing framing,
+      Input<InputT> input,
+      PrepareSettings settings,
+      InputLimits limits,
+      Framing framing,
       Labeller labeller) {
     this.input = input;
     this.settings = settings;
@@ -69,7 +72,10 @@ public final class NormalizeImages<InputT>
   /** Images given as their file's bytes, by key; a rejection names the key as the path. */
   public static NormalizeImages<KV<String, byte[]>> fromBytes() {
     return new NormalizeImages<>(
-        new BytesInput(), PrepareSettings.defaults(), InputLimits.defaults(), Framing.none(),
+        new BytesInput(),
+        PrepareSettings.defaults(),
+        InputLimits.defaults(),
+        Framing.none(),
         Labeller.none());
   }
 
@@ -79,7 +85,10 @@ public final class NormalizeImages<InputT>
    */
   public static NormalizeImages<KV<String, FileIO.ReadableFile>> fromFiles() {
     return new NormalizeImages<>(
-        new FileInput(), PrepareSettings.defaults(), InputLimits.defaults(), Framing.none(),
+        new FileInput(),
+        PrepareSettings.defaults(),
+        InputLimits.defaults(),
+        Framing.none(),
         Labeller.none());
   }
 
@@ -106,16 +115,37 @@ public final class NormalizeImages<InputT>
   /** JPEG quality, 1-100 (default 90). */
   public NormalizeImages<InputT> withQuality(int quality) {
     PrepareSettings s = settings;
-    return withSettings(new PrepareSettings(s.mode(), s.width(), s.height(), s.encoding(), quality,
-        s.maxPixels(), s.background(), s.padColor(), s.upscale(), s.keepAlpha(), s.linearLight()));
+    return withSettings(
+        new PrepareSettings(
+            s.mode(),
+            s.width(),
+            s.height(),
+            s.encoding(),
+            quality,
+            s.maxPixels(),
+            s.background(),
+            s.padColor(),
+            s.upscale(),
+            s.keepAlpha(),
+            s.linearLight()));
   }
 
   /** Images whose header declares more pixels are rejected before decoding (default 100 MP). */
   public NormalizeImages<InputT> withMaxPixels(long maxPixels) {
     PrepareSettings s = settings;
-    return withSettings(new PrepareSettings(s.mode(), s.width(), s.height(), s.encoding(),
-        s.quality(), maxPixels, s.background(), s.padColor(), s.upscale(), s.keepAlpha(),
-        s.linearLight()));
+    return withSettings(
+        new PrepareSettings(
+            s.mode(),
+            s.width(),
+            s.height(),
+            s.encoding(),
+            s.quality(),
+            maxPixels,
+            s.background(),
+            s.padColor(),
+            s.upscale(),
+            s.keepAlpha(),
+            s.linearLight()));
   }
 
   /** File size and decode-time limits (default 512 MiB, 30 s). */
@@ -129,8 +159,8 @@ public final class NormalizeImages<InputT>
   }
 
   /**
-   * Each input's class, caption and extra fields, from class folders or a metadata table
-   * ({@code kiln prepare}'s {@code --labels} and {@code --metadata}); default: none.
+   * Each input's class, caption and extra fields, from class folders or a metadata table ({@code
+   * kiln prepare}'s {@code --labels} and {@code --metadata}); default: none.
    */
   public NormalizeImages<InputT> withLabeller(Labeller newLabeller) {
     return new NormalizeImages<>(input, settings, limits, framing, newLabeller);
@@ -161,18 +191,23 @@ public final class NormalizeImages<InputT>
   private static final class BytesInput implements Input<KV<String, byte[]>> {
     @Override
     public void prepare(
-        InputPreparer preparer, KV<String, byte[]> input,
-        DoFn.MultiOutputReceiver out) {
+        InputPreparer preparer, KV<String, byte[]> input, DoFn.MultiOutputReceiver out) {
       byte[] bytes = input.getValue();
-      preparer.prepare(input.getKey(), input.getKey(), bytes.length, () -> bytes,
-          out.get(SAMPLES)::output, out.get(REJECTS)::output);
+      preparer.prepare(
+          input.getKey(),
+          input.getKey(),
+          bytes.length,
+          () -> bytes,
+          out.get(SAMPLES)::output,
+          out.get(REJECTS)::output);
     }
   }
 
   private static final class FileInput implements Input<KV<String, FileIO.ReadableFile>> {
     @Override
     public void prepare(
-        InputPreparer preparer, KV<String, FileIO.ReadableFile> input,
+        InputPreparer preparer,
+        KV<String, FileIO.ReadableFile> input,
         DoFn.MultiOutputReceiver out) {
       FileIO.ReadableFile file = input.getValue();
       preparer.prepare(
@@ -195,7 +230,10 @@ public final class NormalizeImages<InputT>
     private transient InputPreparer preparer;
 
     PrepareFn(
-        Input<T> input, PrepareSettings settings, InputLimits limits, Framing framing,
+        Input<T> input,
+        PrepareSettings settings,
+        InputLimits limits,
+        Framing framing,
         Labeller labeller) {
       this.input = input;
       this.settings = settings;

@@ -23,8 +23,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Passes on the images whose key is given once, and rejects every image of a key given more than
  * once ({@code duplicate-key}, stage {@code match}): a dataset holds one sample per key, and
- * keeping one of several would be an arbitrary, silent choice. {@link ListImages} does the same
- * for listed files.
+ * keeping one of several would be an arbitrary, silent choice. {@link ListImages} does the same for
+ * listed files.
  *
  * <pre>{@code
  * WithRejects<KV<String, byte[]>> unique = images.apply(RejectDuplicateKeys.create());
@@ -55,7 +55,8 @@ public final class RejectDuplicateKeys
     return WithRejects.of(split, UNIQUE, DUPLICATES);
   }
 
-  private static final class SplitFn extends DoFn<KV<String, Iterable<byte[]>>, KV<String, byte[]>> {
+  private static final class SplitFn
+      extends DoFn<KV<String, Iterable<byte[]>>, KV<String, byte[]>> {
     @ProcessElement
     public void process(@Element KV<String, Iterable<byte[]>> group, MultiOutputReceiver out) {
       List<byte[]> images = new ArrayList<>();
@@ -68,8 +69,14 @@ public final class RejectDuplicateKeys
       for (byte[] image : images) {
         KilnCounters.inputRejected(RejectReason.DUPLICATE_KEY.code());
         out.get(DUPLICATES)
-            .output(new Rejection(key, key, Stage.MATCH, RejectReason.DUPLICATE_KEY,
-                "key '" + key + "' is given " + images.size() + " times", image.length));
+            .output(
+                new Rejection(
+                    key,
+                    key,
+                    Stage.MATCH,
+                    RejectReason.DUPLICATE_KEY,
+                    "key '" + key + "' is given " + images.size() + " times",
+                    image.length));
       }
     }
   }

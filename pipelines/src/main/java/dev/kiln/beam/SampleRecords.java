@@ -13,8 +13,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Samples as Avro records of Kiln's sample schema ({@code sample.avsc}, the schema of every kiln
- * record and of {@code --format=avro} and {@code --format=parquet} shards), for Beam's own
- * {@code AvroIO} and {@code ParquetIO}.
+ * record and of {@code --format=avro} and {@code --format=parquet} shards), for Beam's own {@code
+ * AvroIO} and {@code ParquetIO}.
  *
  * <pre>{@code
  * samples.apply(SampleRecords.toGenericRecords())
@@ -37,7 +37,8 @@ public final class SampleRecords {
       @Override
       public PCollection<GenericRecord> expand(PCollection<Sample> samples) {
         return samples
-            .apply("To Avro records",
+            .apply(
+                "To Avro records",
                 MapElements.into(TypeDescriptor.of(GenericRecord.class)).via(SampleCodec::toRecord))
             .setCoder(AvroCoder.of(GenericRecord.class, schema()));
       }
@@ -50,7 +51,8 @@ public final class SampleRecords {
       @Override
       public PCollection<Sample> expand(PCollection<GenericRecord> records) {
         return records
-            .apply("From Avro records",
+            .apply(
+                "From Avro records",
                 MapElements.into(TypeDescriptor.of(Sample.class)).via(SampleCodec::fromRecord))
             .setCoder(SampleCoder.of());
       }

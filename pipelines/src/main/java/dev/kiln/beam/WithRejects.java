@@ -12,9 +12,9 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What a Kiln transform gives: its elements ({@link #output()}) and the dead-letter output
- * ({@link #rejects()}), in which every input that did not make it carries its key, path, the
- * stage and the reason why. Nothing is dropped silently: each input leaves through one of the two.
+ * What a Kiln transform gives: its elements ({@link #output()}) and the dead-letter output ({@link
+ * #rejects()}), in which every input that did not make it carries its key, path, the stage and the
+ * reason why. Nothing is dropped silently: each input leaves through one of the two.
  *
  * <pre>{@code
  * WithRejects<Sample> prepared = images.apply(NormalizeImages.fromBytes().withSize(128, 128));
@@ -31,8 +31,11 @@ public final class WithRejects<T> implements POutput {
   private final PCollection<Rejection> rejects;
 
   private WithRejects(
-      Pipeline pipeline, TupleTag<T> outputTag, PCollection<T> output,
-      TupleTag<Rejection> rejectsTag, PCollection<Rejection> rejects) {
+      Pipeline pipeline,
+      TupleTag<T> outputTag,
+      PCollection<T> output,
+      TupleTag<Rejection> rejectsTag,
+      PCollection<Rejection> rejects) {
     this.pipeline = pipeline;
     this.outputTag = outputTag;
     this.output = output;

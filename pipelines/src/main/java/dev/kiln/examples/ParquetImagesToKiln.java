@@ -35,10 +35,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Images stored as bytes in a Parquet table, as Hugging Face and warehouse exports keep them (a
- * key column, an image-bytes column, an integer label and a caption), normalized into a kiln
- * dataset whose samples carry their row's label and caption. Rows whose key repeats, and images
- * that do not decode, are recorded in the dataset's {@code rejects/} with the reason.
+ * Images stored as bytes in a Parquet table, as Hugging Face and warehouse exports keep them (a key
+ * column, an image-bytes column, an integer label and a caption), normalized into a kiln dataset
+ * whose samples carry their row's label and caption. Rows whose key repeats, and images that do not
+ * decode, are recorded in the dataset's {@code rejects/} with the reason.
  */
 public final class ParquetImagesToKiln {
   /** Where the table is, its column names, the output and the sample size. */
@@ -46,36 +46,43 @@ public final class ParquetImagesToKiln {
     @Description("Parquet file or glob (any filesystem Beam reads)")
     @Validation.Required
     String getInput();
+
     void setInput(String value);
 
     @Description("Dataset directory to publish")
     @Validation.Required
     String getOutput();
+
     void setOutput(String value);
 
     @Description("Column holding each row's unique key")
     @Default.String("key")
     String getKeyColumn();
+
     void setKeyColumn(String value);
 
     @Description("Column holding the image file's bytes")
     @Default.String("image")
     String getImageColumn();
+
     void setImageColumn(String value);
 
     @Description("Column holding the integer class label; empty for none")
     @Default.String("label")
     String getLabelColumn();
+
     void setLabelColumn(String value);
 
     @Description("Column holding the caption; empty for none")
     @Default.String("caption")
     String getCaptionColumn();
+
     void setCaptionColumn(String value);
 
     @Description("Side of the square samples, in pixels")
     @Default.Integer(256)
     int getSize();
+
     void setSize(int value);
   }
 
@@ -91,30 +98,46 @@ public final class ParquetImagesToKiln {
     String captionColumn = options.getCaptionColumn();
     // Each row as (key, (image bytes, label and caption)); the schema comes from the file.
     PCollection<KV<String, KV<byte[], LabelFields>>> rows =
-        pipeline.apply("Read table",
-            ParquetIO.parseGenericRecords((GenericRecord r) -> KV.of(text(r.get(keyColumn)),
-                    KV.of(bytes(r.get(imageColumn)), labelFields(r, labelColumn, captionColumn))))
-                .withCoder(KvCoder.of(StringUtf8Coder.of(),
-                    KvCoder.of(ByteArrayCoder.of(), SerializableCoder.of(LabelFields.class))))
+        pipeline.apply(
+            "Read table",
+            ParquetIO.parseGenericRecords(
+                    (GenericRecord r) ->
+                        KV.of(
+                            text(r.get(keyColumn)),
+                            KV.of(
+                                bytes(r.get(imageColumn)),
+                                labelFields(r, labelColumn, captionColumn))))
+                .withCoder(
+                    KvCoder.of(
+                        StringUtf8Coder.of(),
+                        KvCoder.of(ByteArrayCoder.of(), SerializableCoder.of(LabelFields.class))))
                 .from(options.getInput()));
     PCollection<KV<String, byte[]>> images =
-        rows.apply("Images by key",
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
+        rows.apply(
+                "Images by key",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
                     .via(r -> KV.of(r.getKey(), r.getValue().getKey())))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
     PCollection<KV<String, LabelFields>> labels =
-        rows.apply("Labels by key",
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(LabelFields.class)))
+        rows.apply(
+                "Labels by key",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(LabelFields.class)))
                     .via(r -> KV.of(r.getKey(), r.getValue().getValue())))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(LabelFields.class)));
 
     WithRejects<Sample> prepared =
         images
             .apply("Reject duplicate keys", RejectDuplicateKeys.create())
-            .then("Normalize", NormalizeImages.fromBytes().withSize(options.getSize(), options.getSize()));
+            .then(
+                "Normalize",
+                NormalizeImages.fromBytes().withSize(options.getSize(), options.getSize()));
     PCollection<Sample> labelled = withLabels(prepared.output(), labels);
-    labelled.apply("Write dataset",
-        KilnIO.write().to(options.getOutput()).withRejects(prepared.rejects()));
+    labelled.apply(
+        "Write dataset", KilnIO.write().to(options.getOutput()).withRejects(prepared.rejects()));
     return pipeline.run();
   }
 
@@ -122,34 +145,45 @@ public final class ParquetImagesToKiln {
   private static final TupleTag<LabelFields> LABELS = new TupleTag<>() {};
 
   /** Each sample with the label and caption of its key's row (a join on the key). */
-  static PCollection<Sample> withLabels(PCollection<Sample> samples, PCollection<KV<String, LabelFields>> labels) {
+  static PCollection<Sample> withLabels(
+      PCollection<Sample> samples, PCollection<KV<String, LabelFields>> labels) {
     PCollection<KV<String, Sample>> byKey =
-        samples.apply("Samples by key", WithKeys.of(Sample::key).withKeyType(TypeDescriptors.strings()))
+        samples
+            .apply(
+                "Samples by key", WithKeys.of(Sample::key).withKeyType(TypeDescriptors.strings()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), SampleCoder.of()));
     return KeyedPCollectionTuple.of(SAMPLES, byKey)
         .and(LABELS, labels)
         .apply("Join labels", CoGroupByKey.create())
-        .apply("Label samples", ParDo.of(new DoFn<KV<String, CoGbkResult>, Sample>() {
-          @ProcessElement
-          public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<Sample> out) {
-            // A key given twice has its images rejected, so a key with samples has one row.
-            java.util.Iterator<LabelFields> rows = joined.getValue().getAll(LABELS).iterator();
-            LabelFields row = rows.hasNext() ? rows.next() : LabelFields.NONE;
-            for (Sample s : joined.getValue().getAll(SAMPLES)) {
-              out.output(s.withLabelFields(row));
-            }
-          }
-        }))
+        .apply(
+            "Label samples",
+            ParDo.of(
+                new DoFn<KV<String, CoGbkResult>, Sample>() {
+                  @ProcessElement
+                  public void process(
+                      @Element KV<String, CoGbkResult> joined, OutputReceiver<Sample> out) {
+                    // A key given twice has its images rejected, so a key with samples has one row.
+                    java.util.Iterator<LabelFields> rows =
+                        joined.getValue().getAll(LABELS).iterator();
+                    LabelFields row = rows.hasNext() ? rows.next() : LabelFields.NONE;
+                    for (Sample s : joined.getValue().getAll(SAMPLES)) {
+                      out.output(s.withLabelFields(row));
+                    }
+                  }
+                }))
         .setCoder(SampleCoder.of());
   }
 
   /** The row's label (an integer column) and caption, each absent when its column is. */
-  private static LabelFields labelFields(GenericRecord row, String labelColumn, String captionColumn) {
+  private static LabelFields labelFields(
+      GenericRecord row, String labelColumn, String captionColumn) {
     Object label = labelColumn.isEmpty() ? null : row.get(labelColumn);
     Object caption = captionColumn.isEmpty() ? null : row.get(captionColumn);
     return new LabelFields(
-        label == null ? null : ((Number) label).intValue(), null,
-        caption == null ? null : caption.toString(), java.util.Map.of());
+        label == null ? null : ((Number) label).intValue(),
+        null,
+        caption == null ? null : caption.toString(),
+        java.util.Map.of());
   }
 
   private static String text(Object value) {

@@ -15,11 +15,22 @@ import org.apache.beam.sdk.options.Validation.Required;
 public final class PrepareImages {
   /** {@code --input}, {@code --output}, {@code --size}, and any runner's options. */
   public interface Options extends PipelineOptions {
-    @Description("Directory (read recursively) or glob of image files") @Required String getInput();
+    @Description("Directory (read recursively) or glob of image files")
+    @Required
+    String getInput();
+
     void setInput(String value);
-    @Description("Dataset directory to publish") @Required String getOutput();
+
+    @Description("Dataset directory to publish")
+    @Required
+    String getOutput();
+
     void setOutput(String value);
-    @Description("Side of the square samples, in pixels") @Default.Integer(256) int getSize();
+
+    @Description("Side of the square samples, in pixels")
+    @Default.Integer(256)
+    int getSize();
+
     void setSize(int value);
   }
 
@@ -29,10 +40,16 @@ public final class PrepareImages {
 
   public static PipelineResult run(Options options) {
     Pipeline pipeline = Pipeline.create(options);
-    var samples = pipeline
-        .apply("List images", ListImages.in(options.getInput()))
-        .then("Normalize", NormalizeImages.fromFiles().withSize(options.getSize(), options.getSize()));
-    samples.output().apply("Write dataset", KilnIO.write().to(options.getOutput()).withRejects(samples.rejects()));
+    var samples =
+        pipeline
+            .apply("List images", ListImages.in(options.getInput()))
+            .then(
+                "Normalize",
+                NormalizeImages.fromFiles().withSize(options.getSize(), options.getSize()));
+    samples
+        .output()
+        .apply(
+            "Write dataset", KilnIO.write().to(options.getOutput()).withRejects(samples.rejects()));
     return pipeline.run();
   }
 }

@@ -1,4 +1,5 @@
 /**
- * Example pipelines built from Kiln's public transforms; each runs on any Beam runner ({@code kiln run CLASS}).
+ * Example pipelines built from Kiln's public transforms; each runs on any Beam runner ({@code kiln
+ * run CLASS}).
  */
 package dev.kiln.examples;

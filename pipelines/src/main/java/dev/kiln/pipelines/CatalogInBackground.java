@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * starts, and the rows go in once {@link #write} hands them over.
  *
  * <p>Its code is cold in a short run, and {@link StagedDataset#finish} has other files to write
- * meanwhile. (Starting it earlier, beside the writing of shards, made nightly runs no faster:
- * that phase has no idle core to give.)
+ * meanwhile. (Starting it earlier, beside the writing of shards, made nightly runs no faster: that
+ * phase has no idle core to give.)
  */
 final class CatalogInBackground implements AutoCloseable {
   private final ExecutorService thread =

@@ -18,9 +18,9 @@ import org.apache.beam.sdk.io.parquet.ParquetIO;
 
 /**
  * Writes {@code catalog.parquet}: one row per sample (key, shard, offset, length, labels, width,
- * height, boxes, source path, content hash, class id and name, caption, and the extra fields as
- * one JSON object) in shard order, so a dataset can be queried from
- * DuckDB, Spark or pandas without opening its shards.
+ * height, boxes, source path, content hash, class id and name, caption, and the extra fields as one
+ * JSON object) in shard order, so a dataset can be queried from DuckDB, Spark or pandas without
+ * opening its shards.
  *
  * <p>Written by parquet-java's Avro writer (through Beam's {@link ParquetIO.Sink}, as {@code
  * --format=parquet} shards are): rows of {@link #schema()}, Snappy, 128 MB row groups, the Avro
@@ -115,6 +115,7 @@ public final class CatalogWriter implements AutoCloseable {
     try (FileChannel c = channel) {
       sink.flush();
     }
-    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

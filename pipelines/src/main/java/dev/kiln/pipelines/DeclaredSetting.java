@@ -14,8 +14,8 @@ import org.apache.beam.sdk.options.Validation;
 /**
  * One {@code prepare} setting as its getter in {@link PrepareOptions} declares it: Beam's
  * {@code @Description} (the help), {@code @Default} (the default), {@code @Validation.Required},
- * and Kiln's {@link Setting}. Everything that lists, reads or compares settings goes through
- * {@link #all()}, so a new getter is a new setting everywhere at once.
+ * and Kiln's {@link Setting}. Everything that lists, reads or compares settings goes through {@link
+ * #all()}, so a new getter is a new setting everywhere at once.
  *
  * @param property the camelCase name Beam uses ({@code maxRejectFraction})
  * @param flag the kebab-case name users write ({@code max-reject-fraction})
@@ -114,8 +114,16 @@ public record DeclaredSetting(
           required ? "(required)" : !s.shownDefault().isEmpty() ? s.shownDefault() : defaultValue;
       all.add(
           new DeclaredSetting(
-              property, flag, d.value(), m.getReturnType(), defaultValue,
-              shown == null ? "" : shown.trim(), required, s.shapesSamples(), s.recorded(), m));
+              property,
+              flag,
+              d.value(),
+              m.getReturnType(),
+              defaultValue,
+              shown == null ? "" : shown.trim(),
+              required,
+              s.shapesSamples(),
+              s.recorded(),
+              m));
     }
     all.sort(Comparator.comparing(DeclaredSetting::flag));
     return List.copyOf(all);

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * How a dataset directory is published: it is written into a hidden staging directory beside
- * the target and renamed into place only when complete, so a reader never sees part of it, and
- * an output it replaces is renamed aside first and removed only after the new one is in place.
+ * How a dataset directory is published: it is written into a hidden staging directory beside the
+ * target and renamed into place only when complete, so a reader never sees part of it, and an
+ * output it replaces is renamed aside first and removed only after the new one is in place.
  */
 public final class DirectorySwap {
   private DirectorySwap() {}
@@ -31,7 +31,8 @@ public final class DirectorySwap {
       if (!overwrite) {
         throw new IOException(target + " exists; not replacing it without overwrite");
       }
-      previous = target.resolveSibling("." + target.getFileName() + ".replaced-" + staging.getFileName());
+      previous =
+          target.resolveSibling("." + target.getFileName() + ".replaced-" + staging.getFileName());
       Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);

@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A file under the input root that is not an input, and why: every file is either an input or
- * one of these, so a run accounts for every file it was pointed at.
+ * A file under the input root that is not an input, and why: every file is either an input or one
+ * of these, so a run accounts for every file it was pointed at.
  *
  * @param path the file's path
  * @param reason {@link #EXTENSION} or {@link #HIDDEN}
@@ -17,6 +17,7 @@ import java.util.List;
 public record IgnoredFile(String path, String reason) implements Serializable {
   /** Its extension is not one of {@code --extensions}. */
   public static final String EXTENSION = "extension";
+
   /** Its name, or that of a directory it is in below the root, starts with '.'. */
   public static final String HIDDEN = "hidden";
 
@@ -26,8 +27,11 @@ public record IgnoredFile(String path, String reason) implements Serializable {
   /** One line of {@link #FILE_NAME}: {@code {"path": ..., "reason": ...}}. */
   public String toJsonLine() {
     JsonStringEncoder json = JsonStringEncoder.getInstance();
-    return "{\"path\":\"" + new String(json.quoteAsString(path)) + "\",\"reason\":\""
-        + new String(json.quoteAsString(reason)) + "\"}";
+    return "{\"path\":\""
+        + new String(json.quoteAsString(path))
+        + "\",\"reason\":\""
+        + new String(json.quoteAsString(reason))
+        + "\"}";
   }
 
   /** Writes {@code files}, sorted by path, as {@code dir/ignored.jsonl}. */

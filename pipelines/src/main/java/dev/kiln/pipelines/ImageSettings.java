@@ -54,8 +54,8 @@ public final class ImageSettings {
   }
 
   /**
-   * Validates the annotation and framing options and reads a COCO annotation file (once, here,
-   * so a bad file is a usage error before anything runs, and workers get the parsed boxes).
+   * Validates the annotation and framing options and reads a COCO annotation file (once, here, so a
+   * bad file is a usage error before anything runs, and workers get the parsed boxes).
    *
    * @throws IllegalArgumentException naming the flag and what is wrong with its value
    */
@@ -81,7 +81,8 @@ public final class ImageSettings {
       try {
         annotations = AnnotationSource.coco(CocoAnnotations.read(file));
       } catch (IOException e) {
-        throw new IllegalArgumentException("--annotations=" + spec + ": cannot read: " + e.getMessage());
+        throw new IllegalArgumentException(
+            "--annotations=" + spec + ": cannot read: " + e.getMessage());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--annotations=" + spec + ": " + e.getMessage());
       }
@@ -110,7 +111,8 @@ public final class ImageSettings {
       return ResizeMode.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException(
-          "--resize=" + value
+          "--resize="
+              + value
               + ": must be one of center-crop, shorter-side, longer-side, letterbox, stretch, none");
     }
   }

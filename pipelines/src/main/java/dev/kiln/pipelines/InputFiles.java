@@ -12,8 +12,8 @@ import java.util.TreeSet;
  * Which files a run takes as inputs and what each one's sample key is.
  *
  * <p>The input is a directory (read recursively) or a glob. The <em>root</em> is the directory
- * itself, or the part of the glob before its first wildcard. A key is the input's path relative
- * to the root, '/'-separated, without its extension: {@code root/cats/tom.jpg} is {@code cats/tom}.
+ * itself, or the part of the glob before its first wildcard. A key is the input's path relative to
+ * the root, '/'-separated, without its extension: {@code root/cats/tom.jpg} is {@code cats/tom}.
  */
 public final class InputFiles implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -29,8 +29,10 @@ public final class InputFiles implements Serializable {
   private final String root;
   private final Set<String> extensions; // empty = all
   private final boolean keyExtension;
+
   /** With {@code --split}: the rule, and the split whose inputs these are; else null. */
   private final SplitRule split;
+
   private final String splitName;
 
   private InputFiles(String glob, String root, Set<String> extensions, boolean keyExtension) {
@@ -38,7 +40,11 @@ public final class InputFiles implements Serializable {
   }
 
   private InputFiles(
-      String glob, String root, Set<String> extensions, boolean keyExtension, SplitRule split,
+      String glob,
+      String root,
+      Set<String> extensions,
+      boolean keyExtension,
+      SplitRule split,
       String splitName) {
     this.glob = glob;
     this.root = root;
@@ -49,8 +55,8 @@ public final class InputFiles implements Serializable {
   }
 
   /**
-   * These inputs restricted to one split of {@code rule} ({@code --split=hash:...} or
-   * {@code column:NAME}): the others belong to other splits' datasets, so listing leaves them out.
+   * These inputs restricted to one split of {@code rule} ({@code --split=hash:...} or {@code
+   * column:NAME}): the others belong to other splits' datasets, so listing leaves them out.
    */
   public InputFiles onlySplit(SplitRule rule, String name) {
     return new InputFiles(glob, root, extensions, keyExtension, rule, name);
@@ -90,7 +96,9 @@ public final class InputFiles implements Serializable {
       Path dir = Path.of(input).toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
         throw new IllegalArgumentException(
-            "--input=" + input + ": not a directory (give a directory or a glob such as 'dir/**.jpg')");
+            "--input="
+                + input
+                + ": not a directory (give a directory or a glob such as 'dir/**.jpg')");
       }
       String root = dir.toString();
       return new InputFiles(join(root, "**"), root, exts, keyExtension);
@@ -100,22 +108,24 @@ public final class InputFiles implements Serializable {
     String rootPart = slash < 0 ? "." : (slash == 0 ? "/" : prefix.substring(0, slash));
     Path root = Path.of(rootPart).toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException("--input=" + input + ": directory " + root + " does not exist");
+      throw new IllegalArgumentException(
+          "--input=" + input + ": directory " + root + " does not exist");
     }
     String rest = slash < 0 ? input : input.substring(slash + 1);
     return new InputFiles(join(root.toString(), rest), root.toString(), exts, keyExtension);
   }
 
   /**
-   * Inputs on S3: a prefix (every object below it) or a glob. The root is the prefix, or the
-   * glob's part before the '/' that precedes its first wildcard; whether the bucket exists is
-   * checked by the launcher, and listing pages through Beam's S3 file system.
+   * Inputs on S3: a prefix (every object below it) or a glob. The root is the prefix, or the glob's
+   * part before the '/' that precedes its first wildcard; whether the bucket exists is checked by
+   * the launcher, and listing pages through Beam's S3 file system.
    */
   private static InputFiles onObjectStore(
       String input, int wildcard, Set<String> exts, boolean keyExtension) {
     String bucketAndKey = input.substring(S3_SCHEME.length());
     if (bucketAndKey.isEmpty() || bucketAndKey.startsWith("/")) {
-      throw new IllegalArgumentException("--input=" + input + ": no bucket (write s3://BUCKET/PREFIX)");
+      throw new IllegalArgumentException(
+          "--input=" + input + ": no bucket (write s3://BUCKET/PREFIX)");
     }
     if (wildcard < 0) {
       String root = input;
@@ -161,7 +171,8 @@ public final class InputFiles implements Serializable {
         ext = ext.substring(1);
       }
       if (ext.isEmpty() || ext.contains("/")) {
-        throw new IllegalArgumentException("--extensions=" + list + ": '" + e + "' is not an extension");
+        throw new IllegalArgumentException(
+            "--extensions=" + list + ": '" + e + "' is not an extension");
       }
       exts.add(ext);
     }

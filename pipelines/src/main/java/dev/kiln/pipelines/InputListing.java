@@ -12,11 +12,11 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
- * Every input of a run, listed once by the launcher the same way the job lists them: local
- * inputs with {@link LocalInputWalker} (symlink loops, dangling links and unreadable entries are
+ * Every input of a run, listed once by the launcher the same way the job lists them: local inputs
+ * with {@link LocalInputWalker} (symlink loops, dangling links and unreadable entries are
  * rejections), others with Beam's {@link FileSystems#match} or, for an object store, its own
- * listing ({@link #ofMatched}). The launcher counts it for progress
- * and for the "no inputs" error; the local runner then works from it instead of listing again.
+ * listing ({@link #ofMatched}). The launcher counts it for progress and for the "no inputs" error;
+ * the local runner then works from it instead of listing again.
  *
  * @param files the accepted input files
  * @param rejects inputs rejected while listing
@@ -51,7 +51,8 @@ public record InputListing(
           ignored::add);
       return new InputListing(files, rejects, ignored);
     }
-    return ofMatched(inputs, FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata());
+    return ofMatched(
+        inputs, FileSystems.match(inputs.glob(), EmptyMatchTreatment.ALLOW).metadata());
   }
 
   /**

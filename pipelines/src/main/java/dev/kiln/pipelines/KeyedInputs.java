@@ -31,14 +31,14 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Matched files to keyed inputs: drops files that are not inputs (hidden, other extensions),
- * keys the rest by relative path, and rejects every input whose key is shared with another
- * ({@code a.jpg} and {@code a.png}) with reason {@code duplicate-key}, so no sample is silently
+ * Matched files to keyed inputs: drops files that are not inputs (hidden, other extensions), keys
+ * the rest by relative path, and rejects every input whose key is shared with another ({@code
+ * a.jpg} and {@code a.png}) with reason {@code duplicate-key}, so no sample is silently
  * overwritten.
  *
- * <p>Duplicates are found by grouping on a bucket of the key's hash rather than on the key
- * itself: the Direct runner runs every downstream step once per group, and one group per input
- * made it 10x slower than Flink; a few buckets per worker keep every runner busy.
+ * <p>Duplicates are found by grouping on a bucket of the key's hash rather than on the key itself:
+ * the Direct runner runs every downstream step once per group, and one group per input made it 10x
+ * slower than Flink; a few buckets per worker keep every runner busy.
  */
 public final class KeyedInputs
     extends PTransform<PCollection<MatchResult.Metadata>, PCollectionTuple> {
@@ -52,8 +52,8 @@ public final class KeyedInputs
   /**
    * @param buckets how many groups the inputs are checked for duplicates in; each group is then
    *     processed by one worker, so use several per worker
-   * @param staging staging directory that receives each bucket's listing ({@code _parts/}), or
-   *     null to record none (a pipeline that does not make incremental datasets)
+   * @param staging staging directory that receives each bucket's listing ({@code _parts/}), or null
+   *     to record none (a pipeline that does not make incremental datasets)
    */
   public KeyedInputs(InputFiles inputs, int buckets, String staging) {
     if (buckets < 1) {
@@ -125,7 +125,8 @@ public final class KeyedInputs
     @ProcessElement
     public void process(
         @Element KV<Integer, Iterable<KV<String, MatchResult.Metadata>>> bucket,
-        MultiOutputReceiver out) throws IOException {
+        MultiOutputReceiver out)
+        throws IOException {
       Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
       for (KV<String, MatchResult.Metadata> input : bucket.getValue()) {
         byKey.computeIfAbsent(input.getKey(), k -> new ArrayList<>()).add(input.getValue());
@@ -134,7 +135,10 @@ public final class KeyedInputs
         splitDuplicates(byKey, out.get(UNIQUE)::output, out.get(DUPLICATES)::output);
       } else {
         splitDuplicates(
-            Path.of(staging), bucket.getKey(), byKey, out.get(UNIQUE)::output,
+            Path.of(staging),
+            bucket.getKey(),
+            byKey,
+            out.get(UNIQUE)::output,
             out.get(DUPLICATES)::output);
       }
     }
@@ -142,13 +146,16 @@ public final class KeyedInputs
 
   /**
    * Passes keys held by one file to {@code unique}; rejects every file of a key held by several
-   * into {@code duplicates}. Records the bucket's unique inputs (path, size, modification time)
-   * in the staging directory's listing part {@code bucket}, from which the dataset's
-   * {@code inputs.jsonl} is made for the next incremental run.
+   * into {@code duplicates}. Records the bucket's unique inputs (path, size, modification time) in
+   * the staging directory's listing part {@code bucket}, from which the dataset's {@code
+   * inputs.jsonl} is made for the next incremental run.
    */
   public static void splitDuplicates(
-      Path staging, int bucket, Map<String, List<MatchResult.Metadata>> byKey,
-      Consumer<KV<String, MatchResult.Metadata>> unique, Consumer<Rejection> duplicates)
+      Path staging,
+      int bucket,
+      Map<String, List<MatchResult.Metadata>> byKey,
+      Consumer<KV<String, MatchResult.Metadata>> unique,
+      Consumer<Rejection> duplicates)
       throws IOException {
     List<InputRecord> listing = splitDuplicates(byKey, unique, duplicates);
     Files.createDirectories(StagingLayout.parts(staging));
@@ -156,20 +163,27 @@ public final class KeyedInputs
   }
 
   /**
-   * As {@link #splitDuplicates(Path, int, Map, Consumer, Consumer)}, but returns the listing of
-   * the unique inputs instead of staging it: for a runner that hands it to {@link StagedDataset}
-   * in memory ({@link StagedParts}).
+   * As {@link #splitDuplicates(Path, int, Map, Consumer, Consumer)}, but returns the listing of the
+   * unique inputs instead of staging it: for a runner that hands it to {@link StagedDataset} in
+   * memory ({@link StagedParts}).
    */
   public static List<InputRecord> splitDuplicates(
       Map<String, List<MatchResult.Metadata>> byKey,
-      Consumer<KV<String, MatchResult.Metadata>> unique, Consumer<Rejection> duplicates) {
+      Consumer<KV<String, MatchResult.Metadata>> unique,
+      Consumer<Rejection> duplicates) {
     List<InputRecord> listing = new ArrayList<>();
     byKey.forEach(
         (key, files) -> {
           if (files.size() == 1) {
             MatchResult.Metadata f = files.get(0);
             listing.add(
-                new InputRecord(key, f.resourceId().toString(), f.sizeBytes(), f.lastModifiedMillis(), "", false));
+                new InputRecord(
+                    key,
+                    f.resourceId().toString(),
+                    f.sizeBytes(),
+                    f.lastModifiedMillis(),
+                    "",
+                    false));
             unique.accept(KV.of(key, f));
           } else {
             rejectAll(key, files, duplicates);

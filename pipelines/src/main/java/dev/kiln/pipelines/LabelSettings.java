@@ -19,10 +19,9 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
- * Turns the label options ({@code --labels}, {@code --classes}, {@code --metadata},
- * {@code --metadata-key}, {@code --metadata-required}) into a {@link Labeller}, reading the
- * class list and the metadata table once, here, so a bad one is a usage error before anything
- * runs.
+ * Turns the label options ({@code --labels}, {@code --classes}, {@code --metadata}, {@code
+ * --metadata-key}, {@code --metadata-required}) into a {@link Labeller}, reading the class list and
+ * the metadata table once, here, so a bad one is a usage error before anything runs.
  *
  * @param labeller what the workers label each input with
  * @param classes class name to id, in id order, when samples have classes; else empty
@@ -51,36 +50,40 @@ public record LabelSettings(
 
   /**
    * As {@link #from(PrepareOptions, InputFiles, List)}; {@code splitClasses}, when not null, are
-   * the class folders' ids over every split ({@code --split}), so that each split's dataset gives
-   * a class the same id; {@code splitFolder}, when not empty, is the split folder ({@code
+   * the class folders' ids over every split ({@code --split}), so that each split's dataset gives a
+   * class the same id; {@code splitFolder}, when not empty, is the split folder ({@code
    * --split=folder}) the inputs are below, which the metadata table's paths start with.
    */
   public static LabelSettings from(
-      PrepareOptions o, InputFiles inputs, List<MatchResult.Metadata> listed,
-      Map<String, Integer> splitClasses, String splitFolder) {
+      PrepareOptions o,
+      InputFiles inputs,
+      List<MatchResult.Metadata> listed,
+      Map<String, Integer> splitClasses,
+      String splitFolder) {
     String prefix = splitFolder.isEmpty() ? "" : splitFolder + "/";
     String labels = o.getLabels() == null ? "none" : o.getLabels().trim();
     if (!labels.equals("none") && !labels.equals("folder")) {
       throw new IllegalArgumentException("--labels=" + labels + ": must be none or folder");
     }
     boolean folders = labels.equals("folder");
-    Map<String, Integer> given =
-        blank(o.getClasses()) ? splitClasses : readClasses(o.getClasses());
+    Map<String, Integer> given = blank(o.getClasses()) ? splitClasses : readClasses(o.getClasses());
     List<String[]> paths = new ArrayList<>(listed.size()); // below the input root
     List<String[]> tablePaths = new ArrayList<>(listed.size()); // as the table names them
     for (MatchResult.Metadata m : listed) {
       String path = m.resourceId().toString();
       paths.add(new String[] {inputs.relativePathOf(path), inputs.keyOf(path)});
-      tablePaths.add(new String[] {prefix + inputs.relativePathOf(path), prefix + inputs.keyOf(path)});
+      tablePaths.add(
+          new String[] {prefix + inputs.relativePathOf(path), prefix + inputs.keyOf(path)});
     }
     MetadataTable table = null;
     if (!blank(o.getMetadata())) {
       String key = blank(o.getMetadataKey()) ? "path" : o.getMetadataKey().trim();
-      table =
-          MetadataTableReader.read(o.getMetadata().trim(), key, folders ? null : given);
+      table = MetadataTableReader.read(o.getMetadata().trim(), key, folders ? null : given);
       if (folders && table.hasClasses()) {
         throw new IllegalArgumentException(
-            "--metadata=" + o.getMetadata() + ": has a label or class_name column, and --labels=folder"
+            "--metadata="
+                + o.getMetadata()
+                + ": has a label or class_name column, and --labels=folder"
                 + " gives classes too: use one of them");
       }
     } else if (o.getMetadataRequired()) {
@@ -100,7 +103,9 @@ public record LabelSettings(
     Labeller labeller =
         Labeller.of(folders ? classes : null, table, o.getMetadataRequired(), prefix);
     return new LabelSettings(
-        labeller, inIdOrder(classes), table == null ? -1 : table.size(),
+        labeller,
+        inIdOrder(classes),
+        table == null ? -1 : table.size(),
         table == null ? 0 : table.rowsWithoutInput(tablePaths));
   }
 
@@ -150,9 +155,17 @@ public record LabelSettings(
           long line = p.currentTokenLocation().getLineNr();
           long column = p.currentTokenLocation().getColumnNr();
           JsonToken t = p.nextToken();
-          if (t != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+          if (t != JsonToken.VALUE_NUMBER_INT
+              || p.getLongValue() < 0
+              || p.getLongValue() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(
-                flag + " line " + line + ", column " + column + ": the id of " + name
+                flag
+                    + " line "
+                    + line
+                    + ", column "
+                    + column
+                    + ": the id of "
+                    + name
                     + " is not a non-negative integer");
           }
           add(flag + " line " + line + ", column " + column, ids, names, name, p.getIntValue());
@@ -185,7 +198,8 @@ public record LabelSettings(
     }
     String other = names.put(id, name);
     if (other != null) {
-      throw new IllegalArgumentException(where + ": id " + id + " is both " + other + " and " + name);
+      throw new IllegalArgumentException(
+          where + ": id " + id + " is both " + other + " and " + name);
     }
     ids.put(name, id);
   }

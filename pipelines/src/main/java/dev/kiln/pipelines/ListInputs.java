@@ -39,10 +39,13 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
     if (!LocalInputWalker.isLocal(inputs.glob())) {
       InputFiles files = inputs;
       PCollection<MatchResult.Metadata> matched =
-          begin.apply(
-              "Match files",
-              FileIO.match().filepattern(inputs.glob()).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-          .apply("Keep this split", Filter.by(m -> files.inSplit(m.resourceId().toString())));
+          begin
+              .apply(
+                  "Match files",
+                  FileIO.match()
+                      .filepattern(inputs.glob())
+                      .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+              .apply("Keep this split", Filter.by(m -> files.inSplit(m.resourceId().toString())));
       PCollection<Rejection> none =
           begin.apply("No listing rejects", Create.empty(RejectionCoder.of()));
       return PCollectionTuple.of(FILES, matched).and(REJECTS, none);
@@ -87,5 +90,4 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
           ignored -> KilnCounters.ignored(ignored.reason()));
     }
   }
-
 }

@@ -38,12 +38,12 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
- * Reads a metadata table ({@code --metadata}): CSV, TSV, JSON lines or Parquet, told apart by
- * the file's extension, into a {@link MetadataTable}. Columns keep their types: JSON and Parquet
- * values have them; a CSV or TSV column is integer when every non-empty cell is an integer
- * (without leading zeros, so codes keep their text), float when every one is a number (likewise),
- * boolean when every one is {@code true} or {@code false}, and text otherwise; an empty cell is a
- * missing value (null), as pandas reads it.
+ * Reads a metadata table ({@code --metadata}): CSV, TSV, JSON lines or Parquet, told apart by the
+ * file's extension, into a {@link MetadataTable}. Columns keep their types: JSON and Parquet values
+ * have them; a CSV or TSV column is integer when every non-empty cell is an integer (without
+ * leading zeros, so codes keep their text), float when every one is a number (likewise), boolean
+ * when every one is {@code true} or {@code false}, and text otherwise; an empty cell is a missing
+ * value (null), as pandas reads it.
  *
  * <p>{@code caption} (or, without one, {@code text}) is the sample's caption, {@code label} its
  * class id (an integer) and {@code class_name} its class name; the key column is the input's; the
@@ -71,6 +71,7 @@ public final class MetadataTableReader {
 
   private final String file;
   private final String keyColumn;
+
   /** What a message calls a row's number: a line of a text table, a row of a Parquet file. */
   private final String rowWord;
 
@@ -120,7 +121,8 @@ public final class MetadataTableReader {
     InputStream in =
         isLocal(file)
             ? Files.newInputStream(Path.of(file))
-            : Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()));
+            : Channels.newInputStream(
+                FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()));
     return new BufferedReader(
         new InputStreamReader(
             in,
@@ -149,8 +151,15 @@ public final class MetadataTableReader {
         long line = parser.getCurrentLineNumber();
         if (record.size() != header.size()) {
           throw new MetadataTableException(
-              file + " line " + line + ", column " + (Math.min(record.size(), header.size()) + 1)
-                  + ": " + record.size() + " fields, the header has " + header.size());
+              file
+                  + " line "
+                  + line
+                  + ", column "
+                  + (Math.min(record.size(), header.size()) + 1)
+                  + ": "
+                  + record.size()
+                  + " fields, the header has "
+                  + header.size());
         }
         Map<String, Cell> row = new LinkedHashMap<>();
         for (int c = 0; c < header.size(); c++) {
@@ -178,7 +187,9 @@ public final class MetadataTableReader {
       return;
     }
     for (String column : rows.get(0).keySet()) {
-      if (column.equals(keyColumn) || column.equals("caption") || column.equals("text")
+      if (column.equals(keyColumn)
+          || column.equals("caption")
+          || column.equals("text")
           || column.equals("class_name")) {
         continue; // always text
       }
@@ -212,10 +223,11 @@ public final class MetadataTableReader {
         }
         String s = (String) cell.value();
         Object typed =
-            integers ? (Object) Long.parseLong(s)
-                : floats ? (Object) parseFloat(s)
-                : booleans ? (Object) Boolean.parseBoolean(s.toLowerCase(Locale.ROOT))
-                : s;
+            integers
+                ? (Object) Long.parseLong(s)
+                : floats
+                    ? (Object) parseFloat(s)
+                    : booleans ? (Object) Boolean.parseBoolean(s.toLowerCase(Locale.ROOT)) : s;
         row.put(column, new Cell(typed, cell.line(), cell.column(), column));
       }
     }
@@ -256,7 +268,10 @@ public final class MetadataTableReader {
     try (JsonParser p = json.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new MetadataTableException(
-            file + " line " + line + ", column 1: not a JSON object (JSON lines: one object per line)");
+            file
+                + " line "
+                + line
+                + ", column 1: not a JSON object (JSON lines: one object per line)");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -264,25 +279,42 @@ public final class MetadataTableReader {
         p.nextToken();
         if (row.containsKey(name)) {
           throw new MetadataTableException(
-              file + " line " + line + ", column " + at.getColumnNr() + " (" + name + "): field given twice");
+              file
+                  + " line "
+                  + line
+                  + ", column "
+                  + at.getColumnNr()
+                  + " ("
+                  + name
+                  + "): field given twice");
         }
         row.put(name, new Cell(jsonValue(p, line, name, true), line, at.getColumnNr(), name));
       }
       if (p.nextToken() != null) {
         throw new MetadataTableException(
-            file + " line " + line + ", column " + p.currentTokenLocation().getColumnNr()
+            file
+                + " line "
+                + line
+                + ", column "
+                + p.currentTokenLocation().getColumnNr()
                 + ": text after the object");
       }
     } catch (JsonParseException e) {
       // Jackson's location is past the character it stopped at.
       throw new MetadataTableException(
-          file + " line " + line + ", column " + Math.max(1, e.getLocation().getColumnNr() - 1)
-              + ": " + e.getOriginalMessage());
+          file
+              + " line "
+              + line
+              + ", column "
+              + Math.max(1, e.getLocation().getColumnNr() - 1)
+              + ": "
+              + e.getOriginalMessage());
     }
     return row;
   }
 
-  private Object jsonValue(JsonParser p, long line, String name, boolean listAllowed) throws IOException {
+  private Object jsonValue(JsonParser p, long line, String name, boolean listAllowed)
+      throws IOException {
     long column = p.currentTokenLocation().getColumnNr();
     switch (p.currentToken()) {
       case VALUE_NULL:
@@ -292,7 +324,14 @@ public final class MetadataTableReader {
       case VALUE_NUMBER_INT:
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           throw new MetadataTableException(
-              file + " line " + line + ", column " + column + " (" + name + "): integer out of the 64-bit range");
+              file
+                  + " line "
+                  + line
+                  + ", column "
+                  + column
+                  + " ("
+                  + name
+                  + "): integer out of the 64-bit range");
         }
         return p.getLongValue();
       case VALUE_NUMBER_FLOAT:
@@ -308,17 +347,30 @@ public final class MetadataTableReader {
             Object item = jsonValue(p, line, name, false);
             if (item == null) {
               throw new MetadataTableException(
-                  file + " line " + line + ", column " + p.currentTokenLocation().getColumnNr()
-                      + " (" + name + "): a list item is null (lists hold strings, numbers or booleans)");
+                  file
+                      + " line "
+                      + line
+                      + ", column "
+                      + p.currentTokenLocation().getColumnNr()
+                      + " ("
+                      + name
+                      + "): a list item is null (lists hold strings, numbers or booleans)");
             }
             items.add(item);
           }
           return items;
         }
-        // fall through: a list inside a list
+      // fall through: a list inside a list
       default:
         throw new MetadataTableException(
-            file + " line " + line + ", column " + column + " (" + name + "): "
+            file
+                + " line "
+                + line
+                + ", column "
+                + column
+                + " ("
+                + name
+                + "): "
                 + (listAllowed ? "an object" : "a nested list or object")
                 + " (fields hold strings, numbers, booleans or lists of them)");
     }
@@ -332,7 +384,8 @@ public final class MetadataTableReader {
     } else {
       copied = Files.createTempFile("kiln-metadata-", ".parquet");
       try (InputStream in =
-          Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()))) {
+          Channels.newInputStream(
+              FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()))) {
         Files.copy(in, copied, StandardCopyOption.REPLACE_EXISTING);
       }
       local = copied;
@@ -350,7 +403,9 @@ public final class MetadataTableReader {
         int c = 0;
         for (Schema.Field f : r.getSchema().getFields()) {
           c++;
-          row.put(f.name(), new Cell(parquetValue(r.get(f.pos()), line, c, f.name(), true), line, c, f.name()));
+          row.put(
+              f.name(),
+              new Cell(parquetValue(r.get(f.pos()), line, c, f.name(), true), line, c, f.name()));
         }
         rows.add(row);
       }
@@ -389,7 +444,14 @@ public final class MetadataTableReader {
       return items;
     }
     throw new MetadataTableException(
-        file + " row " + row + ", column " + column + " (" + name + "): a "
+        file
+            + " row "
+            + row
+            + ", column "
+            + column
+            + " ("
+            + name
+            + "): a "
             + v.getClass().getSimpleName()
             + " (fields hold strings, numbers, booleans or lists of them)");
   }
@@ -419,8 +481,17 @@ public final class MetadataTableReader {
       if (keyCell == null || keyCell.value() == null || text(keyCell).isEmpty()) {
         long line = any == null ? 0 : any.line();
         throw new MetadataTableException(
-            file + " " + rowWord + " " + line + ", column " + (keyCell == null ? "?" : keyCell.column())
-                + " (" + keyColumn + "): no key" + (keyCell == null
+            file
+                + " "
+                + rowWord
+                + " "
+                + line
+                + ", column "
+                + (keyCell == null ? "?" : keyCell.column())
+                + " ("
+                + keyColumn
+                + "): no key"
+                + (keyCell == null
                     ? "; the table has no column " + keyColumn + " (--metadata-key)"
                     : ""));
       }
@@ -431,8 +502,21 @@ public final class MetadataTableReader {
       Long before = firstLine.putIfAbsent(key, keyCell.line());
       if (before != null) {
         throw new MetadataTableException(
-            file + " " + rowWord + " " + keyCell.line() + ", column " + keyCell.column() + " ("
-                + keyColumn + "): duplicate row for " + key + " (first at " + rowWord + " " + before
+            file
+                + " "
+                + rowWord
+                + " "
+                + keyCell.line()
+                + ", column "
+                + keyCell.column()
+                + " ("
+                + keyColumn
+                + "): duplicate row for "
+                + key
+                + " (first at "
+                + rowWord
+                + " "
+                + before
                 + ")");
       }
       Integer label = null;
@@ -463,14 +547,33 @@ public final class MetadataTableReader {
         Cell at = row.get("class_name");
         if (id == null) {
           throw new MetadataTableException(
-              file + " " + rowWord + " " + at.line() + ", column " + at.column() + " (class_name): class "
-                  + className + " is not in --classes");
+              file
+                  + " "
+                  + rowWord
+                  + " "
+                  + at.line()
+                  + ", column "
+                  + at.column()
+                  + " (class_name): class "
+                  + className
+                  + " is not in --classes");
         }
         if (label != null && !label.equals(id)) {
           Cell l = row.get("label");
           throw new MetadataTableException(
-              file + " " + rowWord + " " + l.line() + ", column " + l.column() + " (label): " + label
-                  + ", but class " + className + " has id " + id);
+              file
+                  + " "
+                  + rowWord
+                  + " "
+                  + l.line()
+                  + ", column "
+                  + l.column()
+                  + " (label): "
+                  + label
+                  + ", but class "
+                  + className
+                  + " has id "
+                  + id);
         }
         label = id;
       }
@@ -488,7 +591,15 @@ public final class MetadataTableReader {
       return l.intValue();
     }
     throw new MetadataTableException(
-        file + " " + rowWord + " " + cell.line() + ", column " + cell.column() + " (label): " + v
+        file
+            + " "
+            + rowWord
+            + " "
+            + cell.line()
+            + ", column "
+            + cell.column()
+            + " (label): "
+            + v
             + " is not a class id (a non-negative integer); put class names in class_name");
   }
 
@@ -499,7 +610,15 @@ public final class MetadataTableReader {
     }
     if (v instanceof List<?>) {
       throw new MetadataTableException(
-          file + " " + rowWord + " " + cell.line() + ", column " + cell.column() + " (" + cell.name()
+          file
+              + " "
+              + rowWord
+              + " "
+              + cell.line()
+              + ", column "
+              + cell.column()
+              + " ("
+              + cell.name()
               + "): a list where text is expected");
     }
     return String.valueOf(v);

@@ -18,10 +18,10 @@ import java.util.List;
 
 /**
  * The listing and catalog parts a job's workers leave in the staging directory ({@link
- * StagingLayout}), as binary records: a count, then each record's fields in a fixed order
- * (strings as their UTF-8 length and bytes). They live only until the run is finished, where a
- * line of JSON for each of a run's inputs and samples, written and parsed again, cost a nightly
- * run more than all the rest of its bookkeeping. The dataset's own files stay JSON and Parquet.
+ * StagingLayout}), as binary records: a count, then each record's fields in a fixed order (strings
+ * as their UTF-8 length and bytes). They live only until the run is finished, where a line of JSON
+ * for each of a run's inputs and samples, written and parsed again, cost a nightly run more than
+ * all the rest of its bookkeeping. The dataset's own files stay JSON and Parquet.
  */
 final class PartFiles {
   /** Identifies a part file of this layout (and catches a truncated or foreign one). */
@@ -31,45 +31,56 @@ final class PartFiles {
 
   /** Writes a listing part atomically (temporary file, then rename). */
   static void writeListing(Path target, List<InputRecord> records) throws IOException {
-    write(target, records.size(), out -> {
-      for (InputRecord r : records) {
-        string(out, r.key());
-        string(out, r.path());
-        out.writeLong(r.size());
-        out.writeLong(r.lastModifiedMillis());
-        string(out, r.contentHash());
-        out.writeBoolean(r.written());
-      }
-    });
+    write(
+        target,
+        records.size(),
+        out -> {
+          for (InputRecord r : records) {
+            string(out, r.key());
+            string(out, r.path());
+            out.writeLong(r.size());
+            out.writeLong(r.lastModifiedMillis());
+            string(out, r.contentHash());
+            out.writeBoolean(r.written());
+          }
+        });
   }
 
   static List<InputRecord> readListing(Path file) throws IOException {
-    return read(file, in -> {
-      String key = string(in);
-      String path = string(in);
-      long size = in.readLong();
-      long lastModified = in.readLong();
-      return new InputRecord(key, path, size, lastModified, string(in), in.readBoolean());
-    });
+    return read(
+        file,
+        in -> {
+          String key = string(in);
+          String path = string(in);
+          long size = in.readLong();
+          long lastModified = in.readLong();
+          return new InputRecord(key, path, size, lastModified, string(in), in.readBoolean());
+        });
   }
 
   /** Writes a catalog part atomically (temporary file, then rename). */
   static void writeCatalog(Path target, ShardRows part) throws IOException {
-    write(target, part.entries().size(), out -> {
-      for (int i = 0; i < part.entries().size(); i++) {
-        part.entries().get(i).writeTo(out);
-        out.writeInt(part.imageLengths().get(i));
-      }
-    });
+    write(
+        target,
+        part.entries().size(),
+        out -> {
+          for (int i = 0; i < part.entries().size(); i++) {
+            part.entries().get(i).writeTo(out);
+            out.writeInt(part.imageLengths().get(i));
+          }
+        });
   }
 
   static ShardRows readCatalog(Path file) throws IOException {
     List<Integer> imageLengths = new ArrayList<>();
-    List<CatalogEntry> entries = read(file, in -> {
-      CatalogEntry entry = CatalogEntry.readFrom(in);
-      imageLengths.add(in.readInt());
-      return entry;
-    });
+    List<CatalogEntry> entries =
+        read(
+            file,
+            in -> {
+              CatalogEntry entry = CatalogEntry.readFrom(in);
+              imageLengths.add(in.readInt());
+              return entry;
+            });
     return new ShardRows(entries, imageLengths);
   }
 

@@ -7,12 +7,12 @@ import dev.kiln.beam.WithRejects;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.transforms.beam.CarryOverFn;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.labels.Labeller;
+import dev.kiln.transforms.prepare.InputLimits;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -27,9 +27,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * The {@code prepare} job: match input files, key them, decode and normalize each image, and
- * write shards and rejects into a staging directory ({@link PrepareOptions#getOutput()}).
- * {@link StagedDataset#finish} then turns the staging directory into a dataset.
+ * The {@code prepare} job: match input files, key them, decode and normalize each image, and write
+ * shards and rejects into a staging directory ({@link PrepareOptions#getOutput()}). {@link
+ * StagedDataset#finish} then turns the staging directory into a dataset.
  */
 public final class PreparePipeline {
   private PreparePipeline() {}
@@ -39,15 +39,30 @@ public final class PreparePipeline {
    *
    * @param staging directory the workers write into (must be visible to every worker)
    * @param parallelism the number of parallel workers the runner uses (a hint for grouping)
-   * @param previousVersion for an incremental run, the dataset version whose unchanged samples
-   *     are carried over instead of decoded again; null for a full run
+   * @param previousVersion for an incremental run, the dataset version whose unchanged samples are
+   *     carried over instead of decoded again; null for a full run
    */
   public static void build(
-      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
-      ShardFormat format, ShardOptions shards, String staging, int parallelism,
+      Pipeline pipeline,
+      InputFiles inputs,
+      PrepareSettings settings,
+      InputLimits limits,
+      ShardFormat format,
+      ShardOptions shards,
+      String staging,
+      int parallelism,
       String previousVersion) {
-    build(pipeline, inputs, settings, limits, format, shards, staging, parallelism,
-        previousVersion, Framing.none());
+    build(
+        pipeline,
+        inputs,
+        settings,
+        limits,
+        format,
+        shards,
+        staging,
+        parallelism,
+        previousVersion,
+        Framing.none());
   }
 
   /**
@@ -55,28 +70,53 @@ public final class PreparePipeline {
    *
    * @param staging directory the workers write into (must be visible to every worker)
    * @param parallelism the number of parallel workers the runner uses (a hint for grouping)
-   * @param previousVersion for an incremental run, the dataset version whose unchanged samples
-   *     are carried over instead of decoded again; null for a full run
+   * @param previousVersion for an incremental run, the dataset version whose unchanged samples are
+   *     carried over instead of decoded again; null for a full run
    * @param framing where boxes come from and what samples an image becomes ({@code --framing})
    */
   public static void build(
-      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
-      ShardFormat format, ShardOptions shards, String staging, int parallelism,
-      String previousVersion, Framing framing) {
-    build(pipeline, inputs, settings, limits, format, shards, staging, parallelism,
-        previousVersion, framing, Labeller.none());
+      Pipeline pipeline,
+      InputFiles inputs,
+      PrepareSettings settings,
+      InputLimits limits,
+      ShardFormat format,
+      ShardOptions shards,
+      String staging,
+      int parallelism,
+      String previousVersion,
+      Framing framing) {
+    build(
+        pipeline,
+        inputs,
+        settings,
+        limits,
+        format,
+        shards,
+        staging,
+        parallelism,
+        previousVersion,
+        framing,
+        Labeller.none());
   }
 
   /**
    * Adds the prepare steps to {@code pipeline}, with object annotations, framing and labels.
    *
-   * @param labeller each input's class, caption and extra fields ({@code --labels},
-   *     {@code --metadata}); also applied to samples carried over
+   * @param labeller each input's class, caption and extra fields ({@code --labels}, {@code
+   *     --metadata}); also applied to samples carried over
    */
   public static void build(
-      Pipeline pipeline, InputFiles inputs, PrepareSettings settings, InputLimits limits,
-      ShardFormat format, ShardOptions shards, String staging, int parallelism,
-      String previousVersion, Framing framing, Labeller labeller) {
+      Pipeline pipeline,
+      InputFiles inputs,
+      PrepareSettings settings,
+      InputLimits limits,
+      ShardFormat format,
+      ShardOptions shards,
+      String staging,
+      int parallelism,
+      String previousVersion,
+      Framing framing,
+      Labeller labeller) {
     WithRejects<KV<String, FileIO.ReadableFile>> listed =
         pipeline.apply(
             "List images",
@@ -94,7 +134,9 @@ public final class PreparePipeline {
                   .withOutputTags(CarryOverFn.TO_PREPARE, TupleTagList.of(CarryOverFn.CARRIED)));
       carried = carried.and(split.get(CarryOverFn.CARRIED).setCoder(SampleCoder.of()));
       opened =
-          split.get(CarryOverFn.TO_PREPARE).setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()));
+          split
+              .get(CarryOverFn.TO_PREPARE)
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()));
     }
 
     WithRejects<Sample> prepared =
@@ -117,8 +159,6 @@ public final class PreparePipeline {
             .apply("All rejects", Flatten.pCollections())
             .setCoder(RejectionCoder.of());
     samples.apply(
-        "Write dataset",
-        DatasetWrite.of(format, shards).to(staging).withRejects(rejects).staged());
+        "Write dataset", DatasetWrite.of(format, shards).to(staging).withRejects(rejects).staged());
   }
-
 }

@@ -17,6 +17,7 @@ import java.util.function.Function;
  */
 public final class SampleOrder {
   private static final byte[] SALT = "kiln-sample-order-v1\0".getBytes(StandardCharsets.UTF_8);
+
   /**
    * A digest that has taken the salt, never updated again: each hash starts from a clone of it,
    * which costs less than looking SHA-256 up and hashing the salt again (a run hashes every key

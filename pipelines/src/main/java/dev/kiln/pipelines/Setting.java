@@ -18,14 +18,16 @@ public @interface Setting {
   String NOTHING = " ";
 
   /**
-   * Whether a different value can change a sample's bytes or key (size, encoding, framing, ...):
-   * an incremental run then rebuilds every sample instead of carrying them over. Settings that
-   * say where inputs and outputs are, how the run is executed, limits, thresholds, shard layout
-   * and labels (carried samples are relabelled without decoding) do not.
+   * Whether a different value can change a sample's bytes or key (size, encoding, framing, ...): an
+   * incremental run then rebuilds every sample instead of carrying them over. Settings that say
+   * where inputs and outputs are, how the run is executed, limits, thresholds, shard layout and
+   * labels (carried samples are relabelled without decoding) do not.
    */
   boolean shapesSamples();
 
-  /** The flag when it is not the property's kebab case ({@code getKilnRunner} is {@code --runner}). */
+  /**
+   * The flag when it is not the property's kebab case ({@code getKilnRunner} is {@code --runner}).
+   */
   String flag() default "";
 
   /**
@@ -35,8 +37,8 @@ public @interface Setting {
   String shownDefault() default "";
 
   /**
-   * Whether the manifest records the setting's value. Settings of how a run is executed on a
-   * Beam runner (parallelism, Flink master) are not: the dataset does not depend on them.
+   * Whether the manifest records the setting's value. Settings of how a run is executed on a Beam
+   * runner (parallelism, Flink master) are not: the dataset does not depend on them.
    */
   boolean recorded() default true;
 }

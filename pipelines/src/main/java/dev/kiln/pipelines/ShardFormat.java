@@ -44,7 +44,8 @@ public enum ShardFormat {
         public WrittenShard finish() throws IOException {
           ShardSummary summary = writer.close();
           return new WrittenShard(
-              new ShardFile(summary.fileName(), summary.recordCount(), summary.bytes(), writer.sha256()),
+              new ShardFile(
+                  summary.fileName(), summary.recordCount(), summary.bytes(), writer.sha256()),
               Integer.toUnsignedLong(summary.fileCrc32c()));
         }
 
@@ -138,7 +139,8 @@ public enum ShardFormat {
         public WrittenShard finish() throws IOException {
           sink.flush();
           channel.close();
-          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           return new WrittenShard(
               new ShardFile(
                   file.getFileName().toString(), count, Files.size(file), FileDigest.sha256(file)),
@@ -184,8 +186,12 @@ public enum ShardFormat {
       }
     }
     throw new IllegalArgumentException(
-        "--format=" + value + ": must be one of "
-            + Arrays.stream(values()).map(ShardFormat::flagValue).collect(Collectors.joining(", ")));
+        "--format="
+            + value
+            + ": must be one of "
+            + Arrays.stream(values())
+                .map(ShardFormat::flagValue)
+                .collect(Collectors.joining(", ")));
   }
 
   /** An open shard file: samples are appended in their final order. */
@@ -215,8 +221,8 @@ public enum ShardFormat {
   /**
    * A completed shard file.
    *
-   * @param fileCrc32c the whole file's CRC32C (unsigned) when the writer computed it (kiln
-   *     shards, for the dataset index), else {@link #NO_CRC}
+   * @param fileCrc32c the whole file's CRC32C (unsigned) when the writer computed it (kiln shards,
+   *     for the dataset index), else {@link #NO_CRC}
    */
   record WrittenShard(ShardFile file, long fileCrc32c) {
     static final long NO_CRC = -1;

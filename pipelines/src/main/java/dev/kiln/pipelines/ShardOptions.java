@@ -19,7 +19,8 @@ public record ShardOptions(long targetBytes, int align, int parquetRowGroupBytes
       throw new IllegalArgumentException("--shard-size=" + targetBytes + ": must be positive");
     }
     if (align < 0 || (align != 0 && Integer.bitCount(align) != 1)) {
-      throw new IllegalArgumentException("--align=" + align + ": must be 0 (packed) or a power of two");
+      throw new IllegalArgumentException(
+          "--align=" + align + ": must be 0 (packed) or a power of two");
     }
   }
 

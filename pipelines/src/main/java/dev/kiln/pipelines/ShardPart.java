@@ -13,13 +13,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A worker's description of one shard it wrote, left in the staging directory for the launcher:
- * the shard file plus a digest of its (key, content hash) pairs for the input fingerprint. One
- * line of JSON, written and read with Jackson's streaming API (a run writes and reads one per
- * shard, and the tree model's classes cost more to load than the lines).
+ * A worker's description of one shard it wrote, left in the staging directory for the launcher: the
+ * shard file plus a digest of its (key, content hash) pairs for the input fingerprint. One line of
+ * JSON, written and read with Jackson's streaming API (a run writes and reads one per shard, and
+ * the tree model's classes cost more to load than the lines).
  *
- * @param fileCrc32c the shard file's CRC32C (unsigned) as its writer computed it, which the
- *     dataset index records (so finishing need not read the shard again), or -1 when unknown
+ * @param fileCrc32c the shard file's CRC32C (unsigned) as its writer computed it, which the dataset
+ *     index records (so finishing need not read the shard again), or -1 when unknown
  */
 public record ShardPart(int index, ShardFile file, String contentDigest, long fileCrc32c) {
   private static final JsonFactory JSON = new JsonFactory();
@@ -71,6 +71,7 @@ public record ShardPart(int index, ShardFile file, String contentDigest, long fi
         }
       }
     }
-    return new ShardPart(index, new ShardFile(name, samples, bytes, sha256), contentDigest, fileCrc32c);
+    return new ShardPart(
+        index, new ShardFile(name, samples, bytes, sha256), contentDigest, fileCrc32c);
   }
 }

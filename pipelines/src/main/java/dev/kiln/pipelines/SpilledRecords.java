@@ -19,8 +19,8 @@ import org.apache.beam.sdk.coders.AtomicCoder;
  * @param keyHashes each record's {@link SampleOrder#hash}, in file order
  * @param offsets each record's offset in the file
  * @param lengths each record's length
- * @param measured the records' measures summed ({@link WriteShards#measure(int)}), which the
- *     shard count is computed from
+ * @param measured the records' measures summed ({@link WriteShards#measure(int)}), which the shard
+ *     count is computed from
  */
 record SpilledRecords(
     String file, int bucket, long[] keyHashes, long[] offsets, int[] lengths, long measured)
@@ -49,8 +49,8 @@ record SpilledRecords(
 
   /**
    * The references' coder: plain fields, so equal references encode equally (the DirectRunner
-   * checks elements for mutation by their encoding; Java serialization of a record's arrays
-   * would compare them by identity).
+   * checks elements for mutation by their encoding; Java serialization of a record's arrays would
+   * compare them by identity).
    */
   static final class Coder extends AtomicCoder<SpilledRecords> {
     private static final Coder INSTANCE = new Coder();

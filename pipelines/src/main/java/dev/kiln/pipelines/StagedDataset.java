@@ -6,12 +6,12 @@ import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
-import dev.kiln.formats.kiln.DatasetIndexWriter;
-import dev.kiln.formats.kiln.LiveShard;
-import dev.kiln.formats.kiln.SampleFields;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.ShardFile;
+import dev.kiln.formats.kiln.DatasetIndexWriter;
+import dev.kiln.formats.kiln.LiveShard;
+import dev.kiln.formats.kiln.SampleFields;
 import dev.kiln.transforms.beam.PreviousVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,17 +23,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns a staging directory that a finished job left behind into a dataset: checks that every
- * described shard is there with the described size, writes {@code catalog.parquet} (and the
- * dataset index {@code index.kidx} for kiln shards), moves the rejects to
- * {@code rejects/rejects.jsonl}, and writes {@code manifest.json} last.
+ * described shard is there with the described size, writes {@code catalog.parquet} (and the dataset
+ * index {@code index.kidx} for kiln shards), moves the rejects to {@code rejects/rejects.jsonl},
+ * and writes {@code manifest.json} last.
  */
 public final class StagedDataset {
   public static final String REJECTS_DIR = "rejects";
@@ -53,17 +53,27 @@ public final class StagedDataset {
   }
 
   /**
-   * Finishes the dataset in {@code staging}; for an incremental run, also counts its inputs
-   * against {@code previousVersion} (new, changed, deleted, carried over or rebuilt, rejected).
+   * Finishes the dataset in {@code staging}; for an incremental run, also counts its inputs against
+   * {@code previousVersion} (new, changed, deleted, carried over or rebuilt, rejected).
    *
    * @param carriedOver whether unchanged samples were carried over from {@code previousVersion}
    *     (false when a configuration change made the run rebuild them)
    */
   public static Manifest finish(
-      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
-      Path previousVersion, boolean carriedOver) throws IOException {
+      Path staging,
+      ShardFormat format,
+      Map<String, String> configuration,
+      String kilnVersion,
+      Path previousVersion,
+      boolean carriedOver)
+      throws IOException {
     return finish(
-        staging, format, configuration, kilnVersion, previousVersion, carriedOver,
+        staging,
+        format,
+        configuration,
+        kilnVersion,
+        previousVersion,
+        carriedOver,
         StagedParts.readFrom(staging));
   }
 
@@ -73,11 +83,24 @@ public final class StagedDataset {
    * shard of {@code parts} is being completed any more.
    */
   public static Manifest finish(
-      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
-      Path previousVersion, boolean carriedOver, StagedParts parts) throws IOException {
+      Path staging,
+      ShardFormat format,
+      Map<String, String> configuration,
+      String kilnVersion,
+      Path previousVersion,
+      boolean carriedOver,
+      StagedParts parts)
+      throws IOException {
     try (CatalogInBackground catalog = CatalogInBackground.start(staging)) {
       return finish(
-          staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts, catalog);
+          staging,
+          format,
+          configuration,
+          kilnVersion,
+          previousVersion,
+          carriedOver,
+          parts,
+          catalog);
     } finally {
       parts.awaitShardsQuietly();
     }
@@ -85,8 +108,8 @@ public final class StagedDataset {
 
   /**
    * Finishes a dataset whose samples came from a pipeline that recorded no listing of input files
-   * ({@code KilnIO.write()} after any source): each written sample's source counts as one input,
-   * so {@code inputs = written + rejected} still holds in the manifest.
+   * ({@code KilnIO.write()} after any source): each written sample's source counts as one input, so
+   * {@code inputs = written + rejected} still holds in the manifest.
    */
   public static Manifest finishUnlisted(
       Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion)
@@ -110,10 +133,19 @@ public final class StagedDataset {
     return finish(staging, format, configuration, kilnVersion, null, false, parts);
   }
 
-  /** As {@link #finish(Path, ShardFormat, Map, String, Path, boolean, StagedParts)}, the catalog written by {@code catalog}. */
+  /**
+   * As {@link #finish(Path, ShardFormat, Map, String, Path, boolean, StagedParts)}, the catalog
+   * written by {@code catalog}.
+   */
   private static Manifest finish(
-      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
-      Path previousVersion, boolean carriedOver, StagedParts parts, CatalogInBackground catalog)
+      Path staging,
+      ShardFormat format,
+      Map<String, String> configuration,
+      String kilnVersion,
+      Path previousVersion,
+      boolean carriedOver,
+      StagedParts parts,
+      CatalogInBackground catalog)
       throws IOException {
     // catalog.parquet is written on its own thread (CatalogInBackground), beside the rest of
     // finishing; the rows are gathered here, once, for both.
@@ -129,14 +161,28 @@ public final class StagedDataset {
       SampleFields.write(staging, entries, imageLengths);
     }
     return finishBesideCatalog(
-        staging, format, configuration, kilnVersion, previousVersion, carriedOver, parts, entries,
+        staging,
+        format,
+        configuration,
+        kilnVersion,
+        previousVersion,
+        carriedOver,
+        parts,
+        entries,
         catalog);
   }
 
   private static Manifest finishBesideCatalog(
-      Path staging, ShardFormat format, Map<String, String> configuration, String kilnVersion,
-      Path previousVersion, boolean carriedOver, StagedParts parts, List<CatalogEntry> entries,
-      CatalogInBackground catalog) throws IOException {
+      Path staging,
+      ShardFormat format,
+      Map<String, String> configuration,
+      String kilnVersion,
+      Path previousVersion,
+      boolean carriedOver,
+      StagedParts parts,
+      List<CatalogEntry> entries,
+      CatalogInBackground catalog)
+      throws IOException {
     Map<String, String> contentHashes = new HashMap<>();
     for (CatalogEntry entry : entries) {
       contentHashes.put(entry.key(), entry.contentHash());
@@ -174,8 +220,11 @@ public final class StagedDataset {
       Path file = staging.resolve(part.file().name());
       if (!Files.isRegularFile(file) || Files.size(file) != part.file().bytes()) {
         throw new IOException(
-            "shard " + file + " is missing or not the size its writer reported ("
-                + part.file().bytes() + " bytes)");
+            "shard "
+                + file
+                + " is missing or not the size its writer reported ("
+                + part.file().bytes()
+                + " bytes)");
       }
       shards.add(part.file());
       written += part.file().samples();
@@ -231,7 +280,8 @@ public final class StagedDataset {
     if (previousVersion != null) {
       manifest =
           manifest.withRun(
-              "", changes(inputs, PreviousVersion.inputsOf(previousVersion), rejected, carriedOver));
+              "",
+              changes(inputs, PreviousVersion.inputsOf(previousVersion), rejected, carriedOver));
     }
     manifest.writeTo(staging);
     return manifest;
@@ -243,8 +293,14 @@ public final class StagedDataset {
     List<InputRecord> records = new ArrayList<>(listing.size());
     for (InputRecord r : listing) {
       String hash = contentHashes.get(r.key());
-      records.add(new InputRecord(r.key(), r.path(), r.size(), r.lastModifiedMillis(),
-          hash == null ? "" : hash, hash != null));
+      records.add(
+          new InputRecord(
+              r.key(),
+              r.path(),
+              r.size(),
+              r.lastModifiedMillis(),
+              hash == null ? "" : hash,
+              hash != null));
     }
     records.sort(Comparator.comparing(InputRecord::key));
     return records;

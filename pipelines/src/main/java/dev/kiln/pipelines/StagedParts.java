@@ -19,19 +19,20 @@ import java.util.stream.Stream;
  * inputs, each shard's catalog rows, and each shard's description.
  *
  * <p>A Beam job's workers leave these in the staging directory ({@link #readFrom}). The local
- * runner, in the launcher's JVM, hands them over in memory: nothing is written to be read back,
- * and a shard may still be completing (its checksums, its sync) when finishing starts, since its
- * rows are known once its samples are placed; finishing writes the catalog and the inputs meanwhile
- * and waits for the shards' descriptions only for the index and the manifest.
+ * runner, in the launcher's JVM, hands them over in memory: nothing is written to be read back, and
+ * a shard may still be completing (its checksums, its sync) when finishing starts, since its rows
+ * are known once its samples are placed; finishing writes the catalog and the inputs meanwhile and
+ * waits for the shards' descriptions only for the index and the manifest.
  */
 public final class StagedParts {
   private final List<InputRecord> listing;
   private final List<ShardRows> rows = new ArrayList<>();
   private final List<Future<ShardPart>> shards = new ArrayList<>();
+
   /**
-   * The shards shared with the version an incremental run built on, with the records this
-   * version keeps of each, in index order before the run's own shards; null when every shard is
-   * the run's own.
+   * The shards shared with the version an incremental run built on, with the records this version
+   * keeps of each, in index order before the run's own shards; null when every shard is the run's
+   * own.
    */
   private List<LiveShard> shared;
 
@@ -123,8 +124,8 @@ public final class StagedParts {
   }
 
   /**
-   * Waits until no shard is being completed any more, whatever became of it: called before a
-   * failed run's staging directory is deleted, which a shard's writer must be done with.
+   * Waits until no shard is being completed any more, whatever became of it: called before a failed
+   * run's staging directory is deleted, which a shard's writer must be done with.
    */
   public void awaitShardsQuietly() {
     boolean interrupted = false;

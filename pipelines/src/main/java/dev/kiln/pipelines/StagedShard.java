@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * One shard being written into the staging directory, its samples added one at a time in their
  * final ({@link SampleOrder#KEYS}) order; {@link #finish} then writes its catalog part and its
- * description. A runner that gets samples in that order (the local runner's spill does) writes
- * each as it comes, holding only its catalog row: a Kiln shard's carried records are then copied,
+ * description. A runner that gets samples in that order (the local runner's spill does) writes each
+ * as it comes, holding only its catalog row: a Kiln shard's carried records are then copied,
  * checksummed and synced while the next are still being read.
  *
  * <p>A runner in the launcher's JVM hands the shard's catalog rows ({@link #rows}) and description
@@ -30,10 +30,13 @@ public final class StagedShard {
   private final int index;
   private final String name;
   private final ShardFormat.ShardSink sink;
+
   /** The digest of every sample's key and content hash, in order: what the shard holds. */
   private final MessageDigest content = FileDigest.newSha256();
+
   private final List<CatalogEntry> catalog = new ArrayList<>();
   private final List<Integer> imageLengths = new ArrayList<>();
+
   /** Set once the shard file is complete: there is nothing to discard after that. */
   private boolean written;
 

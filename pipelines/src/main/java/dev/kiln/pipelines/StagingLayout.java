@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Where a run's workers put their results inside the staging directory, before the launcher
- * assembles {@code manifest.json} and publishes: shard files at the top; under {@value #PARTS}
- * one description and one catalog part per shard, and the sorted rejects.
+ * assembles {@code manifest.json} and publishes: shard files at the top; under {@value #PARTS} one
+ * description and one catalog part per shard, and the sorted rejects.
  */
 public final class StagingLayout {
   public static final String PARTS = "_parts";
@@ -32,7 +32,9 @@ public final class StagingLayout {
     return parts(staging).resolve(REJECTS_PART);
   }
 
-  /** The catalog rows of shard {@code index} ({@link PartFiles}): {@code _parts/catalog-NNNNN.part}. */
+  /**
+   * The catalog rows of shard {@code index} ({@link PartFiles}): {@code _parts/catalog-NNNNN.part}.
+   */
   public static Path catalogPart(Path staging, int index) {
     return parts(staging).resolve(String.format("catalog-%05d.part", index));
   }

@@ -19,8 +19,8 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Writes every rejection, sorted by key and path, as JSON lines into the staging directory's
- * {@code _parts/rejects.jsonl}; the launcher moves it to {@code rejects/} and counts reasons.
+ * Writes every rejection, sorted by key and path, as JSON lines into the staging directory's {@code
+ * _parts/rejects.jsonl}; the launcher moves it to {@code rejects/} and counts reasons.
  */
 public final class WriteRejects extends PTransform<PCollection<Rejection>, PCollection<Long>> {
   private final String staging;

@@ -5,7 +5,6 @@ import dev.kiln.formats.Sample;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -37,26 +36,27 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *
  * <p>The shard count is {@code ceil(total bytes / shard size)}, from the measured sizes of all
  * samples; each sample goes to the shard its key hash falls in ({@link SampleOrder#shardOf}) and
- * sits inside it in key-hash order. Nothing depends on which worker saw which sample, so the
- * files are byte-identical on every runner and parallelism. Emits the index of each shard written.
+ * sits inside it in key-hash order. Nothing depends on which worker saw which sample, so the files
+ * are byte-identical on every runner and parallelism. Emits the index of each shard written.
  *
  * <p>How samples get from the workers that prepare them to the workers that write shards: each
- * bundle appends its samples' records to one spill file of its own in the staging directory as
- * they come, and hands on only where they are ({@link SpilledRecords}, per hash bucket). The shard
- * count is summed from those, each bucket's references go to the shards its hashes fall in, and a
- * shard's writer reads its records back bucket by bucket, in hash order. So no image passes
- * through the runner's shuffle (grouping the samples themselves made Flink sort and spill every
- * image and then hand a whole shard, 256 MiB by default, to one worker's heap), and a writer holds
- * one bucket at a time. A retried bundle writes a new file; the references of a failed attempt are
- * never emitted, so its file is only left for finishing to delete with the staging parts.
+ * bundle appends its samples' records to one spill file of its own in the staging directory as they
+ * come, and hands on only where they are ({@link SpilledRecords}, per hash bucket). The shard count
+ * is summed from those, each bucket's references go to the shards its hashes fall in, and a shard's
+ * writer reads its records back bucket by bucket, in hash order. So no image passes through the
+ * runner's shuffle (grouping the samples themselves made Flink sort and spill every image and then
+ * hand a whole shard, 256 MiB by default, to one worker's heap), and a writer holds one bucket at a
+ * time. A retried bundle writes a new file; the references of a failed attempt are never emitted,
+ * so its file is only left for finishing to delete with the staging parts.
  */
 public final class WriteShards extends PTransform<PCollection<Sample>, PCollection<Integer>> {
   /** Tar/JSON framing per sample, so the estimate tracks the file size for small images too. */
   private static final long PER_SAMPLE_OVERHEAD = 2048;
+
   /**
-   * Hash buckets: a shard's writer holds one bucket's records, 1/4096 of the dataset's, at a
-   * time (24 MB of 100 GB). More buckets cost only references: a bundle's records are in one
-   * file whatever their buckets.
+   * Hash buckets: a shard's writer holds one bucket's records, 1/4096 of the dataset's, at a time
+   * (24 MB of 100 GB). More buckets cost only references: a bundle's records are in one file
+   * whatever their buckets.
    */
   private static final int BUCKET_BITS = 12;
 
@@ -86,12 +86,14 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     return spilled
         .apply(
             "Assign shards",
-            ParDo.of(new AssignShardFn(totalBytes, options.targetBytes())).withSideInputs(totalBytes))
+            ParDo.of(new AssignShardFn(totalBytes, options.targetBytes()))
+                .withSideInputs(totalBytes))
         .setCoder(KvCoder.of(VarIntCoder.of(), SpilledRecords.Coder.of()))
         .apply("Group by shard", GroupByKey.create())
         .apply(
             "Write shard files",
-            ParDo.of(new WriteShardFn(format, options, staging, totalBytes)).withSideInputs(totalBytes));
+            ParDo.of(new WriteShardFn(format, options, staging, totalBytes))
+                .withSideInputs(totalBytes));
   }
 
   /** The bucket of a key hash: its top {@link #BUCKET_BITS} bits. */
@@ -125,13 +127,16 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
         Path dir = StagingLayout.parts(Path.of(staging)).resolve("spill");
         Files.createDirectories(dir);
         file = dir.resolve(UUID.randomUUID() + ".spill");
-        out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), 1 << 16);
+        out =
+            new BufferedOutputStream(
+                Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), 1 << 16);
       }
       EncodedSample encoded = EncodedSample.of(sample);
       byte[] record = encoded.record();
       long hash = SampleOrder.hash(sample.key());
       out.write(record);
-      buckets.computeIfAbsent(bucketOf(hash), b -> new BucketRecords())
+      buckets
+          .computeIfAbsent(bucketOf(hash), b -> new BucketRecords())
           .add(hash, position, record.length, measure(encoded.imageLength()));
       position += record.length;
     }
@@ -175,13 +180,18 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
 
     SpilledRecords spilled(String file, int bucket) {
       return new SpilledRecords(
-          file, bucket, java.util.Arrays.copyOf(hashes, size), java.util.Arrays.copyOf(offsets, size),
-          java.util.Arrays.copyOf(lengths, size), measured);
+          file,
+          bucket,
+          java.util.Arrays.copyOf(hashes, size),
+          java.util.Arrays.copyOf(offsets, size),
+          java.util.Arrays.copyOf(lengths, size),
+          measured);
     }
   }
 
   /** Sends each bucket's references to every shard its records' hashes fall in. */
-  static final class AssignShardFn extends DoFn<KV<Integer, SpilledRecords>, KV<Integer, SpilledRecords>> {
+  static final class AssignShardFn
+      extends DoFn<KV<Integer, SpilledRecords>, KV<Integer, SpilledRecords>> {
     private final PCollectionView<Long> totalBytes;
     private final long shardSize;
 
@@ -210,7 +220,11 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     private final String staging;
     private final PCollectionView<Long> totalBytes;
 
-    WriteShardFn(ShardFormat format, ShardOptions options, String staging, PCollectionView<Long> totalBytes) {
+    WriteShardFn(
+        ShardFormat format,
+        ShardOptions options,
+        String staging,
+        PCollectionView<Long> totalBytes) {
       this.format = format;
       this.options = options;
       this.staging = staging;
@@ -245,7 +259,9 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       c.output(shard);
     }
 
-    /** The records of one bucket that belong to {@code shard}, in {@link SampleOrder#KEYS} order. */
+    /**
+     * The records of one bucket that belong to {@code shard}, in {@link SampleOrder#KEYS} order.
+     */
     private static List<EncodedSample> bucketSamples(
         List<SpilledRecords> parts, int shard, int shards, Map<String, FileChannel> files)
         throws IOException {

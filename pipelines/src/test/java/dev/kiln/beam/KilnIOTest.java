@@ -96,7 +96,8 @@ class KilnIOTest {
       ds.forEach(s -> stored.put(s.key(), s.image()));
     }
     Pipeline read = KilnTesting.directPipeline();
-    PCollection<Sample> samples = read.apply(KilnIO.read().from(out.toString()).withRecordsPerSplit(2));
+    PCollection<Sample> samples =
+        read.apply(KilnIO.read().from(out.toString()).withRecordsPerSplit(2));
     PAssert.that(samples)
         .satisfies(
             all -> {
@@ -123,10 +124,12 @@ class KilnIOTest {
     List<List<KV<String, byte[]>>> orders = List.of(images, reversed);
     for (int i = 0; i < 2; i++) {
       Pipeline p = KilnTesting.directPipeline();
-      p.apply(org.apache.beam.sdk.transforms.Create.of(orders.get(i))
-              .withCoder(org.apache.beam.sdk.coders.KvCoder.of(
-                  org.apache.beam.sdk.coders.StringUtf8Coder.of(),
-                  org.apache.beam.sdk.coders.ByteArrayCoder.of())))
+      p.apply(
+              org.apache.beam.sdk.transforms.Create.of(orders.get(i))
+                  .withCoder(
+                      org.apache.beam.sdk.coders.KvCoder.of(
+                          org.apache.beam.sdk.coders.StringUtf8Coder.of(),
+                          org.apache.beam.sdk.coders.ByteArrayCoder.of())))
           .apply(NormalizeImages.fromBytes())
           .output()
           .apply(KilnIO.write().to(outs[i].toString()).withShardSize(100_000));
@@ -134,13 +137,22 @@ class KilnIOTest {
     }
     List<String> shards = new ArrayList<>();
     try (Stream<Path> files = Files.list(outs[0])) {
-      files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".kiln")).sorted().forEach(shards::add);
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".kiln"))
+          .sorted()
+          .forEach(shards::add);
     }
     assertTrue(shards.size() > 1, "several shards: " + shards);
     for (String name : shards) {
-      assertArrayEquals(Files.readAllBytes(outs[0].resolve(name)), Files.readAllBytes(outs[1].resolve(name)), name);
+      assertArrayEquals(
+          Files.readAllBytes(outs[0].resolve(name)),
+          Files.readAllBytes(outs[1].resolve(name)),
+          name);
     }
-    assertArrayEquals(Files.readAllBytes(outs[0].resolve("index.kidx")), Files.readAllBytes(outs[1].resolve("index.kidx")));
+    assertArrayEquals(
+        Files.readAllBytes(outs[0].resolve("index.kidx")),
+        Files.readAllBytes(outs[1].resolve("index.kidx")));
   }
 
   @Test
@@ -149,17 +161,23 @@ class KilnIOTest {
     Files.createDirectories(out);
     Files.writeString(out.resolve("keep.txt"), "mine");
     Pipeline p = KilnTesting.directPipeline();
-    KilnTesting.images(p, SAMPLES.resolve("food")).apply(NormalizeImages.fromBytes()).output()
+    KilnTesting.images(p, SAMPLES.resolve("food"))
+        .apply(NormalizeImages.fromBytes())
+        .output()
         .apply(KilnIO.write().to(out.toString()));
     Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
     assertTrue(String.valueOf(e.getMessage()).contains("exists"), e.toString());
     assertEquals("mine", Files.readString(out.resolve("keep.txt")));
     try (Stream<Path> siblings = Files.list(tmp)) {
-      assertFalse(siblings.anyMatch(f -> f.getFileName().toString().contains(".staging-")), "staging removed");
+      assertFalse(
+          siblings.anyMatch(f -> f.getFileName().toString().contains(".staging-")),
+          "staging removed");
     }
 
     Pipeline again = KilnTesting.directPipeline();
-    KilnTesting.images(again, SAMPLES.resolve("food")).apply(NormalizeImages.fromBytes()).output()
+    KilnTesting.images(again, SAMPLES.resolve("food"))
+        .apply(NormalizeImages.fromBytes())
+        .output()
         .apply(KilnIO.write().to(out.toString()).withOverwrite());
     again.run().waitUntilFinish();
     assertFalse(Files.exists(out.resolve("keep.txt")));
@@ -170,19 +188,28 @@ class KilnIOTest {
   void webDatasetShardsHoldEachSamplesImageAndMetadata() throws Exception {
     Path out = tmp.resolve("wds");
     Pipeline p = KilnTesting.directPipeline();
-    KilnTesting.images(p, SAMPLES.resolve("animals")).apply(NormalizeImages.fromBytes().withEncoding("png")).output()
+    KilnTesting.images(p, SAMPLES.resolve("animals"))
+        .apply(NormalizeImages.fromBytes().withEncoding("png"))
+        .output()
         .apply(WebDatasetIO.write().to(out.toString()));
     p.run().waitUntilFinish();
     List<String> members = new ArrayList<>();
-    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-        Files.newInputStream(out.resolve("shard-00000.tar")))) {
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            Files.newInputStream(out.resolve("shard-00000.tar")))) {
       for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         members.add(e.getName());
       }
     }
     assertEquals(4, members.size(), members.toString());
-    assertTrue(members.containsAll(List.of("chelsea.png", "chelsea.json", "chelsea-exif-rotated.png",
-        "chelsea-exif-rotated.json")), members.toString());
+    assertTrue(
+        members.containsAll(
+            List.of(
+                "chelsea.png",
+                "chelsea.json",
+                "chelsea-exif-rotated.png",
+                "chelsea-exif-rotated.json")),
+        members.toString());
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     assertEquals("webdataset", manifest.get("format").asText());
   }
@@ -190,16 +217,26 @@ class KilnIOTest {
   @Test
   void samplesRoundTripThroughAvroRecordsOfKilnsSchema() throws Exception {
     Pipeline p = KilnTesting.directPipeline();
-    PCollection<Sample> samples = KilnTesting.images(p, SAMPLES.resolve("misc")).apply(NormalizeImages.fromBytes()).output();
+    PCollection<Sample> samples =
+        KilnTesting.images(p, SAMPLES.resolve("misc")).apply(NormalizeImages.fromBytes()).output();
     PCollection<Sample> back =
         samples.apply(SampleRecords.toGenericRecords()).apply(SampleRecords.fromGenericRecords());
-    PAssert.that(back).satisfies(all -> {
-      List<String> keys = new ArrayList<>();
-      all.forEach(s -> keys.add(s.key() + ":" + s.width() + "x" + s.height() + ":" + s.source().path()));
-      java.util.Collections.sort(keys);
-      assertEquals(List.of("camera-gray:256x256:camera-gray", "coffee-cutout-alpha:256x256:coffee-cutout-alpha"), keys);
-      return null;
-    });
+    PAssert.that(back)
+        .satisfies(
+            all -> {
+              List<String> keys = new ArrayList<>();
+              all.forEach(
+                  s ->
+                      keys.add(
+                          s.key() + ":" + s.width() + "x" + s.height() + ":" + s.source().path()));
+              java.util.Collections.sort(keys);
+              assertEquals(
+                  List.of(
+                      "camera-gray:256x256:camera-gray",
+                      "coffee-cutout-alpha:256x256:coffee-cutout-alpha"),
+                  keys);
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 
@@ -207,18 +244,26 @@ class KilnIOTest {
   void samplesWrittenWithBeamsParquetIoReadBackAsTheSameSamples() throws Exception {
     Path dir = tmp.resolve("parquet");
     Pipeline write = KilnTesting.directPipeline();
-    KilnTesting.images(write, SAMPLES.resolve("animals")).apply(NormalizeImages.fromBytes()).output()
+    KilnTesting.images(write, SAMPLES.resolve("animals"))
+        .apply(NormalizeImages.fromBytes())
+        .output()
         .apply(SampleRecords.toGenericRecords())
-        .apply(org.apache.beam.sdk.io.FileIO.<org.apache.avro.generic.GenericRecord>write()
-            .via(org.apache.beam.sdk.io.parquet.ParquetIO.sink(SampleRecords.schema()))
-            .to(dir.toString()).withSuffix(".parquet").withNumShards(1));
+        .apply(
+            org.apache.beam.sdk.io.FileIO.<org.apache.avro.generic.GenericRecord>write()
+                .via(org.apache.beam.sdk.io.parquet.ParquetIO.sink(SampleRecords.schema()))
+                .to(dir.toString())
+                .withSuffix(".parquet")
+                .withNumShards(1));
     write.run().waitUntilFinish();
 
     Pipeline read = KilnTesting.directPipeline();
     PCollection<Sample> back =
-        read.apply(org.apache.beam.sdk.io.parquet.ParquetIO.read(SampleRecords.schema()).from(dir + "/*.parquet"))
+        read.apply(
+                org.apache.beam.sdk.io.parquet.ParquetIO.read(SampleRecords.schema())
+                    .from(dir + "/*.parquet"))
             .apply(SampleRecords.fromGenericRecords());
-    KilnTesting.assertSamples(back, Map.of("chelsea", "256x256", "chelsea-exif-rotated", "256x256"));
+    KilnTesting.assertSamples(
+        back, Map.of("chelsea", "256x256", "chelsea-exif-rotated", "256x256"));
     read.run().waitUntilFinish();
   }
 }

@@ -52,8 +52,10 @@ class ExamplesTest {
   @Test
   void prepareImagesMakesAVerifiedDatasetOfTheFolder() throws Exception {
     Path out = tmp.resolve("photos");
-    PrepareImages.run(options(PrepareImages.Options.class,
-        "--input=" + SAMPLES, "--output=" + out, "--size=128")).waitUntilFinish();
+    PrepareImages.run(
+            options(
+                PrepareImages.Options.class, "--input=" + SAMPLES, "--output=" + out, "--size=128"))
+        .waitUntilFinish();
     assertEquals(List.of(), DatasetVerifier.verify(out));
     Map<String, String> got = samples(out);
     assertEquals(7, got.size(), got.toString());
@@ -62,9 +64,14 @@ class ExamplesTest {
 
   /** A table as a warehouse export has it: key, image bytes, label, caption. */
   private Path table() throws Exception {
-    Schema schema = SchemaBuilder.record("image").fields()
-        .requiredString("key").requiredBytes("image").requiredInt("label")
-        .optionalString("caption").endRecord();
+    Schema schema =
+        SchemaBuilder.record("image")
+            .fields()
+            .requiredString("key")
+            .requiredBytes("image")
+            .requiredInt("label")
+            .optionalString("caption")
+            .endRecord();
     Object[][] rows = {
       {"cats/chelsea", SAMPLES.resolve("animals/chelsea.jpg"), 0, "a cat, \"Chelsea\" — ελληνικά"},
       {"cats/chelsea-rotated", SAMPLES.resolve("animals/chelsea-exif-rotated.jpg"), 0, null},
@@ -74,14 +81,17 @@ class ExamplesTest {
       {"misc/notes", null, 4, "not an image"},
     };
     Path file = tmp.resolve("table.parquet");
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ParquetIO.Sink sink = ParquetIO.sink(schema);
       sink.open(channel);
       for (Object[] row : rows) {
         GenericRecord r = new GenericData.Record(schema);
         r.put("key", row[0]);
-        byte[] image = row[1] == null
-            ? "plain text".getBytes(StandardCharsets.UTF_8) : Files.readAllBytes((Path) row[1]);
+        byte[] image =
+            row[1] == null
+                ? "plain text".getBytes(StandardCharsets.UTF_8)
+                : Files.readAllBytes((Path) row[1]);
         r.put("image", ByteBuffer.wrap(image));
         r.put("label", row[2]);
         r.put("caption", row[3]);
@@ -95,12 +105,22 @@ class ExamplesTest {
   @Test
   void parquetImagesBecomeLabelledSamplesAndFilteringKeepsTheAskedClasses() throws Exception {
     Path labelled = tmp.resolve("labelled");
-    ParquetImagesToKiln.run(options(ParquetImagesToKiln.Options.class,
-        "--input=" + table(), "--output=" + labelled, "--size=64")).waitUntilFinish();
+    ParquetImagesToKiln.run(
+            options(
+                ParquetImagesToKiln.Options.class,
+                "--input=" + table(),
+                "--output=" + labelled,
+                "--size=64"))
+        .waitUntilFinish();
     assertEquals(List.of(), DatasetVerifier.verify(labelled));
     assertEquals(
-        Map.of("cats/chelsea", "64x64 0 a cat, \"Chelsea\" — ελληνικά", "cats/chelsea-rotated", "64x64 0 null",
-            "people/astronaut", "64x64 1 an astronaut"),
+        Map.of(
+            "cats/chelsea",
+            "64x64 0 a cat, \"Chelsea\" — ελληνικά",
+            "cats/chelsea-rotated",
+            "64x64 0 null",
+            "people/astronaut",
+            "64x64 1 an astronaut"),
         samples(labelled));
     Map<String, String> reasons = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
@@ -108,18 +128,35 @@ class ExamplesTest {
       JsonNode r = json.readTree(line);
       reasons.merge(r.get("key").asText(), r.get("reason").asText(), (a, b) -> a + "," + b);
     }
-    assertEquals(Map.of("misc/rocket", "duplicate-key,duplicate-key", "misc/notes", "not-an-image"), reasons);
+    assertEquals(
+        Map.of("misc/rocket", "duplicate-key,duplicate-key", "misc/notes", "not-an-image"),
+        reasons);
 
     Path cats = tmp.resolve("cats");
-    FilterKilnDataset.run(options(FilterKilnDataset.Options.class,
-        "--input=" + labelled, "--output=" + cats, "--classes=0,7")).waitUntilFinish();
+    FilterKilnDataset.run(
+            options(
+                FilterKilnDataset.Options.class,
+                "--input=" + labelled,
+                "--output=" + cats,
+                "--classes=0,7"))
+        .waitUntilFinish();
     assertEquals(List.of(), DatasetVerifier.verify(cats));
-    assertEquals(Map.of("cats/chelsea", "64x64 0 a cat, \"Chelsea\" — ελληνικά", "cats/chelsea-rotated", "64x64 0 null"),
+    assertEquals(
+        Map.of(
+            "cats/chelsea",
+            "64x64 0 a cat, \"Chelsea\" — ελληνικά",
+            "cats/chelsea-rotated",
+            "64x64 0 null"),
         samples(cats));
 
     Path none = tmp.resolve("none");
-    FilterKilnDataset.run(options(FilterKilnDataset.Options.class,
-        "--input=" + labelled, "--output=" + none, "--minSide=65")).waitUntilFinish();
+    FilterKilnDataset.run(
+            options(
+                FilterKilnDataset.Options.class,
+                "--input=" + labelled,
+                "--output=" + none,
+                "--minSide=65"))
+        .waitUntilFinish();
     assertEquals(List.of(), DatasetVerifier.verify(none));
     assertEquals(Map.of(), samples(none));
   }
@@ -132,12 +169,19 @@ class ExamplesTest {
             .apply(dev.kiln.beam.NormalizeImages.fromBytes().withSize(40, 30))
             .output();
     dev.kiln.beam.testing.KilnTesting.assertSampleKeys(
-        samples.apply("Wide enough", org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(30, ""))),
-        "chelsea", "chelsea-exif-rotated");
+        samples.apply(
+            "Wide enough",
+            org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(30, ""))),
+        "chelsea",
+        "chelsea-exif-rotated");
     dev.kiln.beam.testing.KilnTesting.assertSampleKeys(
-        samples.apply("Too narrow", org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(31, ""))));
+        samples.apply(
+            "Too narrow",
+            org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(31, ""))));
     dev.kiln.beam.testing.KilnTesting.assertSampleKeys(
-        samples.apply("No such label", org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(0, "cat"))));
+        samples.apply(
+            "No such label",
+            org.apache.beam.sdk.transforms.Filter.by(FilterKilnDataset.keep(0, "cat"))));
     p.run().waitUntilFinish();
   }
 }

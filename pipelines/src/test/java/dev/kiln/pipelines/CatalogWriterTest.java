@@ -47,13 +47,22 @@ class CatalogWriterTest {
       }
       List<Box> boxes = new ArrayList<>();
       for (int b = 0; b < i % 4; b++) {
-        boxes.add(new Box(b * 0.5f, -b, 100.25f + b, Float.MAX_VALUE, b == 2 ? "" : "obj" + b, b - 1));
+        boxes.add(
+            new Box(b * 0.5f, -b, 100.25f + b, Float.MAX_VALUE, b == 2 ? "" : "obj" + b, b - 1));
       }
       entries.add(
           new CatalogEntry(
-              "k/" + i, "shard-0000" + i % 3 + ".kiln", 4096L * (i + 1), 1000 + i, labels, 256,
-              192 + i % 2, boxes, "/in/" + i + (i % 5 == 0 ? "/ü.jpg" : ".png"),
-              String.format("%064x", i), labelFields(i)));
+              "k/" + i,
+              "shard-0000" + i % 3 + ".kiln",
+              4096L * (i + 1),
+              1000 + i,
+              labels,
+              256,
+              192 + i % 2,
+              boxes,
+              "/in/" + i + (i % 5 == 0 ? "/ü.jpg" : ".png"),
+              String.format("%064x", i),
+              labelFields(i)));
     }
     return entries;
   }
@@ -68,8 +77,10 @@ class CatalogWriterTest {
       extra.put("empty", null);
     }
     return new LabelFields(
-        (i & 1) != 0 ? i : null, (i & 2) != 0 ? "class " + i : null,
-        (i & 4) != 0 ? "a caption, \"quoted\" 猫" : null, extra);
+        (i & 1) != 0 ? i : null,
+        (i & 2) != 0 ? "class " + i : null,
+        (i & 4) != 0 ? "a caption, \"quoted\" 猫" : null,
+        extra);
   }
 
   /** The catalog as Beam's ParquetIO wrote it from generic records. */
@@ -121,7 +132,8 @@ class CatalogWriterTest {
   static ParquetMetadata footer(Path file) throws IOException {
     try (ParquetFileReader reader =
         ParquetFileReader.open(
-            HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))) {
+            HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))) {
       return reader.getFooter();
     }
   }
@@ -135,7 +147,8 @@ class CatalogWriterTest {
       }
     }
     try (var left = Files.list(dir)) {
-      assertEquals(List.of(dir.resolve(CatalogWriter.FILE_NAME)), left.toList(), "no temporary file left");
+      assertEquals(
+          List.of(dir.resolve(CatalogWriter.FILE_NAME)), left.toList(), "no temporary file left");
     }
     return dir.resolve(CatalogWriter.FILE_NAME);
   }
@@ -145,9 +158,11 @@ class CatalogWriterTest {
     // SCHEMA_JSON is catalog.avsc written compactly, never parsed by Avro: that is Avro's own text
     // only while the file keeps Avro's order of keys. Reorder the file if this fails.
     assertEquals(CatalogWriter.schema().toString(), CatalogWriter.SCHEMA_JSON);
-    ParquetMetadata footer = footer(writeCatalog("schema", entries(3), CatalogWriter.ROW_GROUP_BYTES));
+    ParquetMetadata footer =
+        footer(writeCatalog("schema", entries(3), CatalogWriter.ROW_GROUP_BYTES));
     assertEquals(
-        new AvroSchemaConverter().convert(CatalogWriter.schema()), footer.getFileMetaData().getSchema());
+        new AvroSchemaConverter().convert(CatalogWriter.schema()),
+        footer.getFileMetaData().getSchema());
     assertEquals(
         CatalogWriter.SCHEMA_JSON,
         footer.getFileMetaData().getKeyValueMetaData().get("parquet.avro.schema"));
@@ -184,7 +199,8 @@ class CatalogWriterTest {
     Path onePerGroup = writeCatalog("big-groups", entries, CatalogWriter.ROW_GROUP_BYTES);
     assertEquals(1, footer(onePerGroup).getBlocks().size());
     assertTrue(
-        footer(onePerGroup).getBlocks().get(0).getColumns().get(14).getTotalUncompressedSize() > 2 << 20,
+        footer(onePerGroup).getBlocks().get(0).getColumns().get(14).getTotalUncompressedSize()
+            > 2 << 20,
         "content_hash (2.7 MB) spans several 1 MiB pages");
     assertEquals(rows, readRows(onePerGroup));
   }
@@ -221,7 +237,8 @@ class CatalogWriterTest {
     assertEquals(e.contentHash(), r.get("content_hash").toString());
     LabelFields f = e.labelFields();
     assertEquals(f.label(), r.get("label"));
-    assertEquals(f.className(), r.get("class_name") == null ? null : r.get("class_name").toString());
+    assertEquals(
+        f.className(), r.get("class_name") == null ? null : r.get("class_name").toString());
     assertEquals(f.caption(), r.get("caption") == null ? null : r.get("caption").toString());
     Object extra = r.get("extra");
     assertEquals(f.extra(), extra == null ? Map.of() : LabelFields.parseExtra(extra.toString()));

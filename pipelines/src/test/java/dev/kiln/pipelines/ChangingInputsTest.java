@@ -2,13 +2,9 @@ package dev.kiln.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.formats.Sample;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.beam.NormalizeImages;
 import dev.kiln.beam.WithRejects;
-import dev.kiln.transforms.beam.RejectionCoder;
-import dev.kiln.transforms.beam.SampleCoder;
-import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.formats.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,18 +23,15 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Inputs that change between listing and reading: a file deleted after it was listed is rejected
- * as {@code vanished}; one whose size changed as {@code changed-during-run}; neither is written.
+ * Inputs that change between listing and reading: a file deleted after it was listed is rejected as
+ * {@code vanished}; one whose size changed as {@code changed-during-run}; neither is written.
  */
 class ChangingInputsTest {
   @TempDir Path tmp;
@@ -75,7 +68,8 @@ class ChangingInputsTest {
             .apply(
                 MapElements.into(
                         TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), new TypeDescriptor<FileIO.ReadableFile>() {}))
+                            TypeDescriptors.strings(),
+                            new TypeDescriptor<FileIO.ReadableFile>() {}))
                     .via(f -> KV.of(f.getMetadata().resourceId().getFilename(), f)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), ReadableFileCoder.of()))
             .apply(NormalizeImages.fromFiles());
@@ -92,10 +86,11 @@ class ChangingInputsTest {
             rejects -> {
               Map<String, String> reasons = new HashMap<>();
               rejects.forEach(r -> reasons.put(r.key(), r.reason()));
-              assertEquals(Map.of("deleted.jpg", "vanished", "rewritten.jpg", "changed-during-run"), reasons);
+              assertEquals(
+                  Map.of("deleted.jpg", "vanished", "rewritten.jpg", "changed-during-run"),
+                  reasons);
               return null;
             });
     p.run().waitUntilFinish();
   }
-
 }

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.webdataset.WebDatasetReader;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.framing.FramingMode;
+import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Annotations and framing end to end on the DirectRunner over the sample photographs. */
 class FramingPipelineTest {
   static final Path SAMPLES = PreparePipelineTest.SAMPLES;
-  static final Path ANNOTATIONS = Path.of("../samples/annotations.json").toAbsolutePath().normalize();
+  static final Path ANNOTATIONS =
+      Path.of("../samples/annotations.json").toAbsolutePath().normalize();
 
   /** Every annotation of samples/annotations.json: sample key and its category. */
   static final Map<String, String> PER_OBJECT =
@@ -54,7 +55,9 @@ class FramingPipelineTest {
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(PrepareOptions.class);
   }
 
-  /** Runs the pipeline with the options' image and framing settings; returns each sample's metadata. */
+  /**
+   * Runs the pipeline with the options' image and framing settings; returns each sample's metadata.
+   */
   Map<String, JsonNode> run(PrepareOptions o, Path out) throws IOException {
     Files.createDirectories(out);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
@@ -97,19 +100,23 @@ class FramingPipelineTest {
       assertEquals(256, m.path("height").asInt());
       JsonNode boxes = m.path("boxes");
       assertTrue(boxes.size() >= 1, e.getKey());
-      assertEquals(label, boxes.get(0).path("label").asText(), "the object's own box first: " + e.getKey());
+      assertEquals(
+          label, boxes.get(0).path("label").asText(), "the object's own box first: " + e.getKey());
       for (JsonNode b : boxes) {
         double x0 = b.path("x0").asDouble();
         double y0 = b.path("y0").asDouble();
         double x1 = b.path("x1").asDouble();
         double y1 = b.path("y1").asDouble();
-        assertTrue(0 <= x0 && x0 < x1 && x1 <= 256 && 0 <= y0 && y0 < y1 && y1 <= 256,
+        assertTrue(
+            0 <= x0 && x0 < x1 && x1 <= 256 && 0 <= y0 && y0 < y1 && y1 <= 256,
             e.getKey() + " box " + b);
       }
       // The object, with 10 % margin each side, spans the frame along its longer side.
       JsonNode own = boxes.get(0);
-      double span = Math.max(own.path("x1").asDouble() - own.path("x0").asDouble(),
-          own.path("y1").asDouble() - own.path("y0").asDouble());
+      double span =
+          Math.max(
+              own.path("x1").asDouble() - own.path("x0").asDouble(),
+              own.path("y1").asDouble() - own.path("y0").asDouble());
       assertEquals(256 / 1.2, span, 1.5, e.getKey());
     }
   }
@@ -118,7 +125,8 @@ class FramingPipelineTest {
   void theExifRotatedCatLandsWhereTheUprightCatDoes() throws IOException {
     for (String framing : new String[] {"none", "object-crop", "per-object"}) {
       Map<String, JsonNode> meta =
-          run(options("--annotations=" + ANNOTATIONS, "--framing=" + framing, "--resize=letterbox"),
+          run(
+              options("--annotations=" + ANNOTATIONS, "--framing=" + framing, "--resize=letterbox"),
               tmp.resolve(framing));
       String suffix = framing.equals("per-object") ? "/0" : "";
       JsonNode upright = meta.get("animals/chelsea" + suffix);
@@ -126,8 +134,11 @@ class FramingPipelineTest {
       assertEquals(1, upright.path("boxes").size(), framing);
       assertEquals(1, rotated.path("boxes").size(), framing);
       for (String c : new String[] {"x0", "y0", "x1", "y1"}) {
-        assertEquals(upright.path("boxes").get(0).path(c).asDouble(),
-            rotated.path("boxes").get(0).path(c).asDouble(), 1.0, framing + " " + c);
+        assertEquals(
+            upright.path("boxes").get(0).path(c).asDouble(),
+            rotated.path("boxes").get(0).path(c).asDouble(),
+            1.0,
+            framing + " " + c);
       }
       assertEquals(List.of("cat"), strings(rotated.path("labels")), framing);
       if (framing.equals("none")) {
@@ -137,7 +148,9 @@ class FramingPipelineTest {
         assertEquals(398 * 256 / 451.0, b.path("x1").asDouble(), 0.5);
         assertEquals(43, b.path("y0").asDouble(), 0.01);
         // The astronaut's three objects are all kept, labels sorted.
-        assertEquals(List.of("flag", "helmet", "person"), strings(meta.get("people/astronaut").path("labels")));
+        assertEquals(
+            List.of("flag", "helmet", "person"),
+            strings(meta.get("people/astronaut").path("labels")));
       }
     }
   }
@@ -146,18 +159,33 @@ class FramingPipelineTest {
   void framingOptionsAreValidated() {
     assertEquals(FramingMode.NONE, ImageSettings.framing(options()).mode());
     assertTrue(ImageSettings.framing(options()).annotations().isNone());
-    assertThrows(IllegalArgumentException.class, () -> ImageSettings.framing(options("--framing=per-object")));
-    assertThrows(IllegalArgumentException.class, () -> ImageSettings.framing(options("--framing=crop")));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ImageSettings.framing(options("--framing=per-object")));
+    assertThrows(
+        IllegalArgumentException.class, () -> ImageSettings.framing(options("--framing=crop")));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ImageSettings.framing(options("--annotations=" + ANNOTATIONS, "--margin=-1")));
-    assertThrows(IllegalArgumentException.class,
-        () -> ImageSettings.framing(options("--annotations=" + ANNOTATIONS, "--minBoxVisibility=2")));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ImageSettings.framing(options("--annotations=" + ANNOTATIONS, "--minBoxVisibility=2")));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ImageSettings.framing(options("--annotations=" + tmp.resolve("missing.json"))));
-    assertThrows(IllegalArgumentException.class,
-        () -> ImageSettings.framing(options("--annotations=" + ANNOTATIONS, "--frameObject=smallest")));
-    Framing voc = ImageSettings.framing(options("--annotations=voc", "--framing=object-crop",
-        "--frameObject=largest", "--margin=0.25"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ImageSettings.framing(
+                options("--annotations=" + ANNOTATIONS, "--frameObject=smallest")));
+    Framing voc =
+        ImageSettings.framing(
+            options(
+                "--annotations=voc",
+                "--framing=object-crop",
+                "--frameObject=largest",
+                "--margin=0.25"));
     assertEquals(FramingMode.OBJECT_CROP, voc.mode());
     assertEquals(0.25, voc.margin());
     assertEquals("voc", voc.annotations().toString());

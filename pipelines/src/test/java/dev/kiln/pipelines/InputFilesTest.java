@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.transforms.image.KilnImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.kiln.transforms.image.KilnImageIO;
 import java.util.List;
 import javax.imageio.spi.ImageReaderSpi;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,8 @@ class InputFilesTest {
     InputFiles glob = InputFiles.of(root + "/*/x*.jpg", "jpg");
     assertFalse(glob.globMatchesAll());
     assertEquals(root.toString(), glob.root());
-    assertTrue(InputFiles.of(root + "/**", "jpg").globMatchesAll(), "the same glob as the directory");
+    assertTrue(
+        InputFiles.of(root + "/**", "jpg").globMatchesAll(), "the same glob as the directory");
   }
 
   @Test
@@ -67,14 +68,18 @@ class InputFilesTest {
   @Test
   void defaultExtensionsCoverEveryDecodedFormat() {
     java.util.Set<String> defaults = java.util.Set.of(InputFiles.DEFAULT_EXTENSIONS.split(","));
-    for (String format : List.of("jpeg", "png", "gif", "webp", "tiff", "psd", "bmp", "pnm", "pam",
-        "tga", "ico", "cur", "sgi", "pcx", "icns", "iff", "pict", "hdr", "dds")) {
+    for (String format :
+        List.of(
+            "jpeg", "png", "gif", "webp", "tiff", "psd", "bmp", "pnm", "pam", "tga", "ico", "cur",
+            "sgi", "pcx", "icns", "iff", "pict", "hdr", "dds")) {
       ImageReaderSpi spi = KilnImageIO.readerSpi(format);
       assertTrue(spi != null, "no reader for " + format);
       assertTrue(
           java.util.Arrays.stream(spi.getFileSuffixes())
               .anyMatch(suffix -> defaults.contains(suffix.toLowerCase(java.util.Locale.ROOT))),
-          format + ": none of " + java.util.Arrays.toString(spi.getFileSuffixes())
+          format
+              + ": none of "
+              + java.util.Arrays.toString(spi.getFileSuffixes())
               + " is a default extension");
     }
   }

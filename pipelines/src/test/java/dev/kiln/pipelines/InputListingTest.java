@@ -33,10 +33,12 @@ class InputListingTest {
     Files.writeString(in.resolve("notes.txt"), "not an input: other extension");
     Files.createSymbolicLink(in.resolve("gone.jpg"), in.resolve("missing.jpg"));
 
-    InputListing listing = InputListing.of(InputFiles.of(in.toString(), InputFiles.DEFAULT_EXTENSIONS));
+    InputListing listing =
+        InputListing.of(InputFiles.of(in.toString(), InputFiles.DEFAULT_EXTENSIONS));
 
     assertEquals(7, listing.files().size(), listing.files().toString());
-    assertEquals(List.of("dangling-symlink"), listing.rejects().stream().map(Rejection::reason).toList());
+    assertEquals(
+        List.of("dangling-symlink"), listing.rejects().stream().map(Rejection::reason).toList());
     assertEquals(8, listing.inputs(), "files plus listing rejections");
     for (MatchResult.Metadata m : listing.files()) {
       Path p = Path.of(m.resourceId().toString());
@@ -74,9 +76,13 @@ class InputListingTest {
     }
     assertEquals(entries, listing.inputs() + listing.ignored(), "inputs + ignored = files");
     assertEquals(
-        List.of(new IgnoredFile(in + "/.git/HEAD", "hidden"), new IgnoredFile(in + "/.git/objects/ab", "hidden")),
-        listing.ignoredFiles().stream().filter(f -> f.path().contains(".git")).sorted(
-            java.util.Comparator.comparing(IgnoredFile::path)).toList());
+        List.of(
+            new IgnoredFile(in + "/.git/HEAD", "hidden"),
+            new IgnoredFile(in + "/.git/objects/ab", "hidden")),
+        listing.ignoredFiles().stream()
+            .filter(f -> f.path().contains(".git"))
+            .sorted(java.util.Comparator.comparing(IgnoredFile::path))
+            .toList());
 
     InputListing all = InputListing.of(InputFiles.of(in.toString(), "all"));
     assertEquals(5, all.inputs(), "every visible file, the dangling link a rejection");
@@ -96,7 +102,8 @@ class InputListingTest {
 
   @Test
   void ignoredLinesAreJson() {
-    assertEquals("{\"path\":\"/in/a \\\"b\\\".txt\",\"reason\":\"extension\"}",
+    assertEquals(
+        "{\"path\":\"/in/a \\\"b\\\".txt\",\"reason\":\"extension\"}",
         new IgnoredFile("/in/a \"b\".txt", "extension").toJsonLine());
   }
 }

@@ -8,10 +8,10 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
-import dev.kiln.transforms.prepare.InputLimits;
-import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.framing.Framing;
+import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.labels.Labeller;
+import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every output format holds the same samples, and every dataset gets a queryable catalog. */
 class OutputFormatsTest {
   @TempDir Path tmp;
+
   /** What samples are labelled with; none unless a test sets it. */
   private Labeller labeller = Labeller.none();
 
@@ -71,7 +72,8 @@ class OutputFormatsTest {
     org.apache.hadoop.fs.Path file =
         new org.apache.hadoop.fs.Path(dir.resolve(CatalogWriter.FILE_NAME).toUri());
     try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(file, new Configuration()))
+        AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(file, new Configuration()))
             .build()) {
       GenericRecord r;
       while ((r = reader.read()) != null) {
@@ -105,8 +107,7 @@ class OutputFormatsTest {
         assertEquals(ds.index().offset(i), (long) row.get("offset"), ds.key(i));
         assertEquals((long) ds.index().length(i), (long) row.get("length"), ds.key(i));
         assertEquals(0, (long) row.get("offset") % 4096, "records are aligned");
-        assertEquals(
-            samples.get(ds.key(i)).contentHash(), row.get("content_hash").toString());
+        assertEquals(samples.get(ds.key(i)).contentHash(), row.get("content_hash").toString());
       }
     }
   }
@@ -114,18 +115,23 @@ class OutputFormatsTest {
   @Test
   void avroAndParquetShardsHoldTheSameSamplesAsKiln() throws IOException {
     // Class, caption and extra fields of every type, lists included, in every format.
-    Path table = Files.writeString(tmp.resolve("meta.jsonl"),
-        "{\"path\": \"food/coffee.jpg\", \"caption\": \"a cup, \\\"black\\\" 猫\", \"score\": 0.5,"
-            + " \"tags\": [\"hot\", 2, 1.5, true], \"n\": 7, \"ok\": false, \"none\": null}\n"
-            + "{\"path\": \"animals/chelsea.jpg\", \"tags\": []}\n");
+    Path table =
+        Files.writeString(
+            tmp.resolve("meta.jsonl"),
+            "{\"path\": \"food/coffee.jpg\", \"caption\": \"a cup, \\\"black\\\" 猫\", \"score\": 0.5,"
+                + " \"tags\": [\"hot\", 2, 1.5, true], \"n\": 7, \"ok\": false, \"none\": null}\n"
+                + "{\"path\": \"animals/chelsea.jpg\", \"tags\": []}\n");
     labeller =
         Labeller.of(
             Map.of("animals", 0, "food", 1, "misc", 2, "people", 3, "vehicles", 4),
-            MetadataTableReader.read(table.toString(), "path", null), false);
+            MetadataTableReader.read(table.toString(), "path", null),
+            false);
     prepare(ShardFormat.KILN, tmp.resolve("k"));
     Map<String, Sample> kiln = kilnSamples(tmp.resolve("k"));
     assertEquals(1, kiln.get("food/coffee").label());
-    assertEquals(java.util.List.of("hot", 2L, 1.5, true), kiln.get("food/coffee").labelFields().extra().get("tags"));
+    assertEquals(
+        java.util.List.of("hot", 2L, 1.5, true),
+        kiln.get("food/coffee").labelFields().extra().get("tags"));
     assertEquals("a cup, \"black\" 猫", kiln.get("food/coffee").caption());
     Path avroDir = tmp.resolve("avro");
     prepare(ShardFormat.AVRO, avroDir);
@@ -147,7 +153,8 @@ class OutputFormatsTest {
     for (Path shard : shards(parquetDir, ".parquet")) {
       try (ParquetReader<GenericRecord> r =
           AvroParquetReader.<GenericRecord>builder(
-                  HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(shard.toUri()), new Configuration()))
+                  HadoopInputFile.fromPath(
+                      new org.apache.hadoop.fs.Path(shard.toUri()), new Configuration()))
               .build()) {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
@@ -164,7 +171,12 @@ class OutputFormatsTest {
   static Set<Path> shards(Path dir, String extension) throws IOException {
     Set<Path> shards = new TreeSet<>();
     try (var files = Files.list(dir)) {
-      files.filter(p -> p.getFileName().toString().startsWith("shard-") && p.getFileName().toString().endsWith(extension)).forEach(shards::add);
+      files
+          .filter(
+              p ->
+                  p.getFileName().toString().startsWith("shard-")
+                      && p.getFileName().toString().endsWith(extension))
+          .forEach(shards::add);
     }
     return shards;
   }

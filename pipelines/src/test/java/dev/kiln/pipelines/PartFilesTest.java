@@ -22,17 +22,38 @@ class PartFilesTest {
     List<InputRecord> listing =
         List.of(
             new InputRecord("a/b", "/in/a/b.jpg", 123, 1_700_000_000_123L, "", false),
-            new InputRecord("日本/🐱\n\"x\"", "/in/日本/🐱.png", Long.MAX_VALUE, -1, "ab".repeat(32), true));
+            new InputRecord(
+                "日本/🐱\n\"x\"", "/in/日本/🐱.png", Long.MAX_VALUE, -1, "ab".repeat(32), true));
     Path listingPart = tmp.resolve("listing-00000.part");
     PartFiles.writeListing(listingPart, listing);
     assertEquals(listing, PartFiles.readListing(listingPart));
 
     List<CatalogEntry> catalog =
         List.of(
-            new CatalogEntry("k", "shard-00000.kiln", 4096, 18_000, List.of(), 256, 256, List.of(), "/in/k.jpg", ""),
-            new CatalogEntry("p/1", "shard-00001.tar", -1, -1, List.of("cat", "", "猫"), 3, 7,
-                List.of(new Box(-1.5f, 0f, Float.MAX_VALUE, Float.MIN_VALUE, "ñ", -7), new Box(0, 0, 1, 1, "", 0)),
-                "/in/日本.jpg", "00".repeat(32)));
+            new CatalogEntry(
+                "k",
+                "shard-00000.kiln",
+                4096,
+                18_000,
+                List.of(),
+                256,
+                256,
+                List.of(),
+                "/in/k.jpg",
+                ""),
+            new CatalogEntry(
+                "p/1",
+                "shard-00001.tar",
+                -1,
+                -1,
+                List.of("cat", "", "猫"),
+                3,
+                7,
+                List.of(
+                    new Box(-1.5f, 0f, Float.MAX_VALUE, Float.MIN_VALUE, "ñ", -7),
+                    new Box(0, 0, 1, 1, "", 0)),
+                "/in/日本.jpg",
+                "00".repeat(32)));
     Path catalogPart = tmp.resolve("catalog-00000.part");
     ShardRows part = new ShardRows(catalog, List.of(17_000, Integer.MAX_VALUE));
     PartFiles.writeCatalog(catalogPart, part);

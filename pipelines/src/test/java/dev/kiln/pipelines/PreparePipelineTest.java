@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.webdataset.WebDatasetReader;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.prepare.InputLimits;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -119,7 +119,9 @@ class PreparePipelineTest {
     assertEquals(2, rejects.size());
     assertEquals(
         Set.of("tom.jpg", "tom.png"),
-        rejects.stream().map(r -> Path.of(r.path()).getFileName().toString()).collect(Collectors.toSet()));
+        rejects.stream()
+            .map(r -> Path.of(r.path()).getFileName().toString())
+            .collect(Collectors.toSet()));
     assertTrue(rejects.stream().allMatch(r -> r.key().equals("cats/tom")));
     assertEquals(Set.of("cup.jpg", "cup.json"), WebDatasetReader.members(out).keySet());
   }

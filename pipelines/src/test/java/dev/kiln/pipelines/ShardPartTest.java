@@ -15,10 +15,16 @@ class ShardPartTest {
 
   @Test
   void readsBackWhatItWrote() throws IOException {
-    for (ShardPart part : new ShardPart[] {
-        new ShardPart(3, new ShardFile("shard-00003.kiln", 9_980, 180_000_000_000L, "ab".repeat(32)),
-            "cd".repeat(32), 0xF0E1D2C3L), // a CRC32C above 2^31, as an unsigned value
-        new ShardPart(0, new ShardFile("shard-00000.tar", 7, 1234, "ef".repeat(32)), "01".repeat(32), -1)}) {
+    for (ShardPart part :
+        new ShardPart[] {
+          new ShardPart(
+              3,
+              new ShardFile("shard-00003.kiln", 9_980, 180_000_000_000L, "ab".repeat(32)),
+              "cd".repeat(32),
+              0xF0E1D2C3L), // a CRC32C above 2^31, as an unsigned value
+          new ShardPart(
+              0, new ShardFile("shard-00000.tar", 7, 1234, "ef".repeat(32)), "01".repeat(32), -1)
+        }) {
       Path file = dir.resolve("part-" + part.index() + ".json");
       part.writeTo(file);
       assertEquals(part, ShardPart.readFrom(file));
@@ -29,8 +35,11 @@ class ShardPartTest {
   @Test
   void unknownFieldsAreSkipped() throws IOException {
     Path file = dir.resolve("part.json");
-    Files.writeString(file, "{\"index\": 2, \"later\": {\"a\": [1]}, \"name\": \"s\", \"samples\": 1,"
-        + " \"bytes\": 2, \"sha256\": \"x\", \"content_digest\": \"y\"}\n");
-    assertEquals(new ShardPart(2, new ShardFile("s", 1, 2, "x"), "y", -1), ShardPart.readFrom(file));
+    Files.writeString(
+        file,
+        "{\"index\": 2, \"later\": {\"a\": [1]}, \"name\": \"s\", \"samples\": 1,"
+            + " \"bytes\": 2, \"sha256\": \"x\", \"content_digest\": \"y\"}\n");
+    assertEquals(
+        new ShardPart(2, new ShardFile("s", 1, 2, "x"), "y", -1), ShardPart.readFrom(file));
   }
 }

@@ -17,7 +17,8 @@ class StagedPartsTest {
   private static final ShardRows NO_ROWS = new ShardRows(List.of(), List.of());
 
   private static ShardPart part(int index) {
-    return new ShardPart(index, new ShardFile("shard-0000" + index + ".kiln", 0, 4096, "00"), "ab", 7);
+    return new ShardPart(
+        index, new ShardFile("shard-0000" + index + ".kiln", 0, 4096, "00"), "ab", 7);
   }
 
   @Test
@@ -27,13 +28,14 @@ class StagedPartsTest {
     parts.addShard(NO_ROWS, CompletableFuture.completedFuture(part(0)));
     parts.addShard(NO_ROWS, second);
     CompletableFuture<List<ShardPart>> awaited =
-        CompletableFuture.supplyAsync(() -> {
-          try {
-            return parts.shards();
-          } catch (IOException e) {
-            throw new RuntimeException(e);
-          }
-        });
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return parts.shards();
+              } catch (IOException e) {
+                throw new RuntimeException(e);
+              }
+            });
     Thread.sleep(50);
     assertTrue(!awaited.isDone(), "waits for the shard still being completed");
     second.complete(part(1));
@@ -53,14 +55,15 @@ class StagedPartsTest {
     StagedParts parts = new StagedParts(List.of());
     CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<ShardPart> slow =
-        CompletableFuture.supplyAsync(() -> {
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          throw new IllegalStateException("disk gone");
-        });
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new IllegalStateException("disk gone");
+            });
     parts.addShard(NO_ROWS, CompletableFuture.failedFuture(new IOException("first")));
     parts.addShard(NO_ROWS, slow);
     CompletableFuture<Void> waiting = CompletableFuture.runAsync(parts::awaitShardsQuietly);

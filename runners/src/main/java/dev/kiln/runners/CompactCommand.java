@@ -23,10 +23,10 @@ import java.util.Map;
 
 /**
  * {@code kiln compact ROOT}: rewrites the current version of a versioned root into the canonical
- * layout ({@link LocalCompaction}) and publishes it as the next version, under the root's lock
- * and with the same crash safety as a run. The shards, index, catalog and inputs are byte for
- * byte what a full run over the same inputs with the version's settings writes; the old
- * version's shards go when retention removes the last version that links them.
+ * layout ({@link LocalCompaction}) and publishes it as the next version, under the root's lock and
+ * with the same crash safety as a run. The shards, index, catalog and inputs are byte for byte what
+ * a full run over the same inputs with the version's settings writes; the old version's shards go
+ * when retention removes the last version that links them.
  */
 final class CompactCommand {
   static final String USAGE =
@@ -43,8 +43,8 @@ final class CompactCommand {
   int run(List<String> args) {
     long started = System.nanoTime();
     String rootArg = null;
-    String runId = "compact-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String runId =
+        "compact-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Integer keep = null;
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h")) {
@@ -71,7 +71,8 @@ final class CompactCommand {
       return ExitCode.USAGE;
     }
     if (!runId.matches("[A-Za-z0-9._-]+")) {
-      err.println("kiln compact: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
+      err.println(
+          "kiln compact: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
       return ExitCode.USAGE;
     }
     Path path = Path.of(rootArg).toAbsolutePath().normalize();
@@ -85,12 +86,17 @@ final class CompactCommand {
       current = DatasetRoot.of(path).current();
       before = Manifest.readFrom(current);
     } catch (IOException e) {
-      err.println("kiln compact: " + rootArg + ": cannot read the current version: " + e.getMessage());
+      err.println(
+          "kiln compact: " + rootArg + ": cannot read the current version: " + e.getMessage());
       return ExitCode.USAGE;
     }
     if (!before.format().equals(ShardFormat.KILN.flagValue())) {
-      err.println("kiln compact: " + current + " is in " + before.format()
-          + " format; only kiln datasets share shards between versions");
+      err.println(
+          "kiln compact: "
+              + current
+              + " is in "
+              + before.format()
+              + " format; only kiln datasets share shards between versions");
       return ExitCode.USAGE;
     }
     Map<String, String> configuration = before.configuration();
@@ -115,9 +121,14 @@ final class CompactCommand {
         root.discard();
         return ExitCode.OK;
       }
-      out.printf("kiln compact: %s: %d samples, %.1f%% of %d MB in dead records or %d delta"
-              + " shards; writing the canonical layout%n", name, index.size(),
-          100 * layout.nonCanonicalFraction(), layout.shardBytes() >> 20, layout.deltaShards());
+      out.printf(
+          "kiln compact: %s: %d samples, %.1f%% of %d MB in dead records or %d delta"
+              + " shards; writing the canonical layout%n",
+          name,
+          index.size(),
+          100 * layout.nonCanonicalFraction(),
+          layout.shardBytes() >> 20,
+          layout.deltaShards());
       ShardOptions shardOptions =
           new ShardOptions(
               Long.parseLong(configuration.get("shard-size")),
@@ -126,9 +137,16 @@ final class CompactCommand {
       StagedParts parts = LocalCompaction.stage(current, root.staging(), shardOptions);
       Manifest manifest =
           StagedDataset.finish(
-              root.staging(), ShardFormat.KILN, configuration, KilnVersion.get(), null, false, parts);
+              root.staging(),
+              ShardFormat.KILN,
+              configuration,
+              KilnVersion.get(),
+              null,
+              false,
+              parts);
       manifest =
-          manifest.withRun(runId, manifest.changes())
+          manifest
+              .withRun(runId, manifest.changes())
               .withIgnored(before.ignoredByReason())
               .withLabels(before.labels());
       manifest.writeTo(root.staging());
@@ -137,8 +155,12 @@ final class CompactCommand {
         Files.copy(ignored, root.staging().resolve(IgnoredFile.FILE_NAME));
       }
       Path published = Path.of(root.publish());
-      out.printf("kiln compact: %s -> %s: %d samples in %d shards, %d MB, in %.1f s%n", name,
-          published.getFileName(), manifest.written(), manifest.shards().size(),
+      out.printf(
+          "kiln compact: %s -> %s: %d samples in %d shards, %d MB, in %.1f s%n",
+          name,
+          published.getFileName(),
+          manifest.written(),
+          manifest.shards().size(),
           manifest.shards().stream().mapToLong(f -> f.bytes()).sum() >> 20,
           (System.nanoTime() - started) / 1e9);
       if (!root.removedVersions().isEmpty()) {

@@ -14,8 +14,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * A {@code --config} YAML file: a flat mapping of setting names (kebab or camel case, the same
- * as the flags) to scalar values. Lists become comma-separated values.
+ * A {@code --config} YAML file: a flat mapping of setting names (kebab or camel case, the same as
+ * the flags) to scalar values. Lists become comma-separated values.
  */
 public final class ConfigFile {
   private ConfigFile() {}
@@ -33,7 +33,8 @@ public final class ConfigFile {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
     } catch (IOException | YAMLException e) {
-      throw new UsageException("--config=" + file + ": not valid YAML: " + firstLine(e.getMessage()));
+      throw new UsageException(
+          "--config=" + file + ": not valid YAML: " + firstLine(e.getMessage()));
     }
     Map<String, String> settings = new LinkedHashMap<>();
     if (root == null) {
@@ -50,7 +51,11 @@ public final class ConfigFile {
       Object value = e.getValue();
       if (value instanceof Map<?, ?>) {
         throw new UsageException(
-            "--config=" + file + ": setting '" + key + "' must be a scalar or a list, not a mapping");
+            "--config="
+                + file
+                + ": setting '"
+                + key
+                + "' must be a scalar or a list, not a mapping");
       }
       if (value instanceof List<?> list) {
         // Nested lists are refused rather than printed: YAML aliases can make a list that

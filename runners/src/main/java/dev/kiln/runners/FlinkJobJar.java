@@ -15,12 +15,12 @@ import java.security.CodeSource;
  * <p>Where it is looked for, first match wins:
  *
  * <ol>
- *   <li>{@code KILN_FLINK_JAR} (environment) or {@code kiln.flink.jar} (system property), for a
- *       jar kept elsewhere;
- *   <li>the jar this class was loaded from, when that is the job jar itself (under
- *       {@code flink run -c dev.kiln.runners.Kiln kiln-<version>-flink.jar prepare ...});
- *   <li>{@code runners/target/}, beside the {@code classes/} directory or the normal jar this
- *       class was loaded from (how {@code ./kiln} and the tests run).
+ *   <li>{@code KILN_FLINK_JAR} (environment) or {@code kiln.flink.jar} (system property), for a jar
+ *       kept elsewhere;
+ *   <li>the jar this class was loaded from, when that is the job jar itself (under {@code flink run
+ *       -c dev.kiln.runners.Kiln kiln-<version>-flink.jar prepare ...});
+ *   <li>{@code runners/target/}, beside the {@code classes/} directory or the normal jar this class
+ *       was loaded from (how {@code ./kiln} and the tests run).
  * </ol>
  */
 public final class FlinkJobJar {
@@ -34,8 +34,8 @@ public final class FlinkJobJar {
   /**
    * Returns the job jar's absolute path.
    *
-   * @throws UsageException when it cannot be found, saying where it was expected and how to
-   *     build it
+   * @throws UsageException when it cannot be found, saying where it was expected and how to build
+   *     it
    */
   public static Path locate() throws UsageException {
     String configured = System.getenv("KILN_FLINK_JAR");
@@ -52,7 +52,8 @@ public final class FlinkJobJar {
     Path loadedFrom = codeSource();
     if (loadedFrom == null) {
       throw new UsageException(
-          "cannot tell where Kiln was loaded from to find " + fileName()
+          "cannot tell where Kiln was loaded from to find "
+              + fileName()
               + "; set KILN_FLINK_JAR to its path");
     }
     if (Files.isRegularFile(loadedFrom) && loadedFrom.getFileName().toString().equals(fileName())) {
@@ -62,7 +63,9 @@ public final class FlinkJobJar {
     Path jar = loadedFrom.getParent().resolve(fileName());
     if (!Files.isRegularFile(jar)) {
       throw new UsageException(
-          "--runner=flink submits the Flink job jar " + jar + ", which is not built; run"
+          "--runner=flink submits the Flink job jar "
+              + jar
+              + ", which is not built; run"
               + " `mvn -B -DskipTests package` in the Kiln checkout (./kiln does it when sources"
               + " change) or set KILN_FLINK_JAR");
     }

@@ -36,19 +36,31 @@ final class IncrementalBase {
     }
     Manifest previous = Manifest.readFrom(current);
     if (!previous.format().equals(ShardFormat.KILN.flagValue())) {
-      out.println("kiln: incremental: " + current.getFileName() + " is not in kiln format; building in full");
+      out.println(
+          "kiln: incremental: "
+              + current.getFileName()
+              + " is not in kiln format; building in full");
       return null;
     }
     if (!previous.kilnVersion().equals(KilnVersion.get())) {
-      out.println("kiln: incremental: " + current.getFileName() + " was made by Kiln "
-          + previous.kilnVersion() + ", this is " + KilnVersion.get() + "; building in full");
+      out.println(
+          "kiln: incremental: "
+              + current.getFileName()
+              + " was made by Kiln "
+              + previous.kilnVersion()
+              + ", this is "
+              + KilnVersion.get()
+              + "; building in full");
       return null;
     }
     if (!previous.schema().equals(SampleCodec.SCHEMA_JSON)) {
       // Its records are under another sample schema: carried as they are, they would not be
       // what the new shards' headers say.
-      out.println("kiln: incremental: " + current.getFileName() + " has an older sample schema;"
-          + " building in full");
+      out.println(
+          "kiln: incremental: "
+              + current.getFileName()
+              + " has an older sample schema;"
+              + " building in full");
       return null;
     }
     Map<String, String> before = shaping(previous.configuration());
@@ -58,18 +70,24 @@ final class IncrementalBase {
       for (String k : new java.util.TreeSet<>(union(before.keySet(), now.keySet()))) {
         if (!Objects.equals(before.get(k), now.get(k))) {
           diff.append(diff.length() == 0 ? "" : ", ")
-              .append("--").append(k).append(" ").append(before.get(k)).append(" -> ").append(now.get(k));
+              .append("--")
+              .append(k)
+              .append(" ")
+              .append(before.get(k))
+              .append(" -> ")
+              .append(now.get(k));
         }
       }
-      out.println("kiln: incremental: configuration changed (" + diff + "); every sample is rebuilt");
+      out.println(
+          "kiln: incremental: configuration changed (" + diff + "); every sample is rebuilt");
       return null;
     }
     return current;
   }
 
   /**
-   * Says which class ids differ between the version built on and this run ({@code classes}, name
-   * to id): the samples of those classes keep their images and get their new ids, without being
+   * Says which class ids differ between the version built on and this run ({@code classes}, name to
+   * id): the samples of those classes keep their images and get their new ids, without being
    * decoded again.
    */
   static void reportClassChanges(Path current, Map<String, Integer> classes, PrintStream out)
@@ -81,13 +99,19 @@ final class IncrementalBase {
       Integer is = classes.get(name);
       if (!Objects.equals(was, is)) {
         diff.append(diff.length() == 0 ? "" : ", ")
-            .append(name).append(" ").append(was == null ? "new" : was).append(" -> ")
+            .append(name)
+            .append(" ")
+            .append(was == null ? "new" : was)
+            .append(" -> ")
             .append(is == null ? "gone" : is);
       }
     }
     if (diff.length() > 0) {
-      out.println("kiln: incremental: class ids changed (" + diff + "); their samples are"
-          + " relabelled without decoding");
+      out.println(
+          "kiln: incremental: class ids changed ("
+              + diff
+              + "); their samples are"
+              + " relabelled without decoding");
     }
   }
 
@@ -95,7 +119,9 @@ final class IncrementalBase {
     // Kept unless declared not to shape samples: so are values derived from a setting (the
     // annotation file's digest) and settings of older versions.
     Map<String, String> shaping = new TreeMap<>(configuration);
-    shaping.keySet().removeIf(k -> DeclaredSetting.byFlag(k).map(s -> !s.shapesSamples()).orElse(false));
+    shaping
+        .keySet()
+        .removeIf(k -> DeclaredSetting.byFlag(k).map(s -> !s.shapesSamples()).orElse(false));
     return shaping;
   }
 

@@ -18,7 +18,9 @@ public final class Kiln {
 
   /** Runs a kiln command line; the exit code is returned rather than exiting (for tests). */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")
+    if (args.isEmpty()
+        || args.get(0).equals("--help")
+        || args.get(0).equals("-h")
         || args.get(0).equals("help")) {
       out.print(usage());
       return args.isEmpty() ? ExitCode.USAGE : ExitCode.OK;

@@ -16,25 +16,26 @@ import java.util.regex.Pattern;
 
 /**
  * Kiln's settings ({@link PrepareOptions}) read without Beam's PipelineOptionsFactory, for runs on
- * Kiln's local runner: the factory's first use validates every options interface on the class
- * path (Flink's, GCP's, ...) and took 1.5 s of a 6 s nightly run before Kiln did anything.
+ * Kiln's local runner: the factory's first use validates every options interface on the class path
+ * (Flink's, GCP's, ...) and took 1.5 s of a 6 s nightly run before Kiln did anything.
  *
  * <p>It takes only settings it reads exactly as Beam does: every name one of Kiln's settings
  * (declared by {@link PrepareOptions} itself), every value in a form Beam's parser gives the same
  * value for (plain decimal numbers in range, {@code true}/{@code false}), and the required ones
  * present. Anything else it leaves to Beam ({@link #parse} is empty), whose parse then gives the
- * accepted values or the error message, so a setting means the same, and a mistake reads the
- * same, with or without Beam.
+ * accepted values or the error message, so a setting means the same, and a mistake reads the same,
+ * with or without Beam.
  *
  * <p>The options are a proxy of {@link PrepareOptions}: Kiln's settings come from a map of values,
  * with the defaults their {@code @Default} annotations declare, as Beam's do. The methods only
  * Beam's options have ({@code as}, the job name, display data, ...) are answered by Beam's options
- * made from the same settings on the first such call, and from then on every call goes to those,
- * so the two never disagree; a local run makes no such call.
+ * made from the same settings on the first such call, and from then on every call goes to those, so
+ * the two never disagree; a local run makes no such call.
  */
 final class KilnOptionValues implements InvocationHandler {
   /** Numbers as JSON writes them, which Beam's parser (Jackson) reads as Java does. */
   private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
+
   private static final Pattern DECIMAL =
       Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
@@ -43,6 +44,7 @@ final class KilnOptionValues implements InvocationHandler {
 
   private final Map<String, Object> values;
   private final Supplier<PrepareOptions> beam;
+
   /** Beam's options once a method only they have was called; guarded by this. */
   private PrepareOptions delegate;
 
@@ -52,13 +54,14 @@ final class KilnOptionValues implements InvocationHandler {
   }
 
   /**
-   * The options {@code settings} (camelCase name to value) give, or empty when one of them is not
-   * a Kiln setting, a value is not in a form read here, or a required setting is missing.
+   * The options {@code settings} (camelCase name to value) give, or empty when one of them is not a
+   * Kiln setting, a value is not in a form read here, or a required setting is missing.
    *
    * @param beam makes Beam's options from the same settings, should a method only they have be
    *     called
    */
-  static Optional<PrepareOptions> parse(Map<String, String> settings, Supplier<PrepareOptions> beam) {
+  static Optional<PrepareOptions> parse(
+      Map<String, String> settings, Supplier<PrepareOptions> beam) {
     Map<String, Object> values = new HashMap<>();
     for (Map.Entry<String, String> e : settings.entrySet()) {
       Method getter = GETTERS.get(e.getKey());
@@ -72,14 +75,16 @@ final class KilnOptionValues implements InvocationHandler {
       values.put(e.getKey(), value);
     }
     for (Map.Entry<String, Method> g : GETTERS.entrySet()) {
-      if (DeclaredSetting.byProperty(g.getKey()).orElseThrow().required() && !values.containsKey(g.getKey())) {
+      if (DeclaredSetting.byProperty(g.getKey()).orElseThrow().required()
+          && !values.containsKey(g.getKey())) {
         return Optional.empty();
       }
     }
     return Optional.of(
         (PrepareOptions)
             Proxy.newProxyInstance(
-                PrepareOptions.class.getClassLoader(), new Class<?>[] {PrepareOptions.class},
+                PrepareOptions.class.getClassLoader(),
+                new Class<?>[] {PrepareOptions.class},
                 new KilnOptionValues(values, beam)));
   }
 
@@ -115,7 +120,8 @@ final class KilnOptionValues implements InvocationHandler {
       return switch (name) {
         case "equals" -> proxy == args[0];
         case "hashCode" -> System.identityHashCode(proxy);
-        default -> delegate != null ? delegate.toString() : "PrepareOptions" + new TreeMap<>(values);
+        default ->
+            delegate != null ? delegate.toString() : "PrepareOptions" + new TreeMap<>(values);
       };
     }
     if (delegate == null && method.getDeclaringClass() == PrepareOptions.class) {

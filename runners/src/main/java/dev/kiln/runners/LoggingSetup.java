@@ -5,8 +5,8 @@ import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Quiets Beam's and Flink's logging and binds SLF4J (which their classes log through), on a
- * thread of its own while the command starts.
+ * Quiets Beam's and Flink's logging and binds SLF4J (which their classes log through), on a thread
+ * of its own while the command starts.
  *
  * <p>Why aside: the first use of each logging framework looks for providers in every jar of the
  * class path (java.util.logging for a {@code System.LoggerFinder}, SLF4J for its binding), which
@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 final class LoggingSetup {
   /** Held so the level set on it is not lost when the logging framework drops unused loggers. */
   private static Logger flinkLogger;
+
   private static Logger hadoopNativeLogger;
   private static Thread setup;
 

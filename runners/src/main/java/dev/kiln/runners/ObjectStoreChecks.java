@@ -11,9 +11,9 @@ import java.io.PrintStream;
 /**
  * What {@code prepare} checks and sets up before any work when a location is {@code s3://}: one
  * store client for the run, Beam's S3 file system pointed at the same endpoint, each bucket
- * reachable with the credentials (a missing bucket, refused credentials or an unreachable
- * endpoint is exit 2 naming the location and the cause), and the settings that do not yet work
- * with an S3 output refused by name.
+ * reachable with the credentials (a missing bucket, refused credentials or an unreachable endpoint
+ * is exit 2 naming the location and the cause), and the settings that do not yet work with an S3
+ * output refused by name.
  */
 final class ObjectStoreChecks {
   private ObjectStoreChecks() {}
@@ -23,27 +23,37 @@ final class ObjectStoreChecks {
    * configured for it.
    */
   static S3Objects storeFor(PrepareOptions options, RunnerChoice runner) throws UsageException {
-    for (String[] table : new String[][] {
-        {"--metadata", options.getMetadata()}, {"--annotations", options.getAnnotations()}}) {
+    for (String[] table :
+        new String[][] {
+          {"--metadata", options.getMetadata()}, {"--annotations", options.getAnnotations()}
+        }) {
       if (S3Location.isS3(table[1])) {
         // Both are read once by the launcher as local files; copy the object first.
-        throw new UsageException(table[0] + "=" + table[1]
-            + ": s3:// is not supported here yet; copy the object to a local file and give its path");
+        throw new UsageException(
+            table[0]
+                + "="
+                + table[1]
+                + ": s3:// is not supported here yet; copy the object to a local file and give its path");
       }
     }
     boolean output = S3Location.isS3(options.getOutput());
-    if (!output && !S3Location.isS3(options.getInput())
-        && !S3Location.isS3(options.getMetadata()) && !S3Location.isS3(options.getAnnotations())) {
+    if (!output
+        && !S3Location.isS3(options.getInput())
+        && !S3Location.isS3(options.getMetadata())
+        && !S3Location.isS3(options.getAnnotations())) {
       return null;
     }
     if (output) {
       if (runner == RunnerChoice.FLINK) {
-        throw new UsageException("--output=" + options.getOutput()
-            + ": an s3:// output is written from a local staging directory, which a Flink cluster's"
-            + " TaskManagers do not share; use --runner=local, direct or flink-local");
+        throw new UsageException(
+            "--output="
+                + options.getOutput()
+                + ": an s3:// output is written from a local staging directory, which a Flink cluster's"
+                + " TaskManagers do not share; use --runner=local, direct or flink-local");
       }
       if (options.getIncremental()) {
-        throw new UsageException("--incremental: not supported with an s3:// --output (use --versioned)");
+        throw new UsageException(
+            "--incremental: not supported with an s3:// --output (use --versioned)");
       }
       if (options.getSplit() != null && !options.getSplit().isBlank()) {
         throw new UsageException("--split: not supported with an s3:// --output");

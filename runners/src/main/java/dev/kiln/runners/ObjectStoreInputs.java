@@ -14,11 +14,11 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Lists {@code s3://} inputs for the launcher from the object listing alone (ListObjectsV2 pages
- * of a thousand, with each object's size and time). Beam's S3 {@code match} of a glob also sends
- * a HEAD request per object, for its content encoding: ten thousand requests before the first
- * image is read, a minute on loopback. The glob means what it means to Beam ({@code *} within
- * one path segment, {@code **} across them).
+ * Lists {@code s3://} inputs for the launcher from the object listing alone (ListObjectsV2 pages of
+ * a thousand, with each object's size and time). Beam's S3 {@code match} of a glob also sends a
+ * HEAD request per object, for its content encoding: ten thousand requests before the first image
+ * is read, a minute on loopback. The glob means what it means to Beam ({@code *} within one path
+ * segment, {@code **} across them).
  */
 final class ObjectStoreInputs {
   private ObjectStoreInputs() {}
@@ -37,7 +37,8 @@ final class ObjectStoreInputs {
             MatchResult.Metadata.builder()
                 .setResourceId(FileSystems.matchNewResource(path, false))
                 .setSizeBytes(o.size())
-                .setLastModifiedMillis(o.lastModified() == null ? 0 : o.lastModified().toEpochMilli())
+                .setLastModifiedMillis(
+                    o.lastModified() == null ? 0 : o.lastModified().toEpochMilli())
                 .setIsReadSeekEfficient(true)
                 .build());
       }

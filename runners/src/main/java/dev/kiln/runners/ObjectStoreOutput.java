@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A dataset published to an {@code s3://bucket/prefix} output, where there is no rename: the run
- * works in a local staging directory, then uploads the files with {@code manifest.json} last, so
- * a reader (which opens a dataset through its manifest) sees no dataset until it is complete.
+ * works in a local staging directory, then uploads the files with {@code manifest.json} last, so a
+ * reader (which opens a dataset through its manifest) sees no dataset until it is complete.
  * Replacing an existing output ({@code --overwrite}) removes its manifest first, so during the
  * upload readers find no dataset rather than a mix of two runs; a versioned root ({@link
  * ObjectStoreVersions}) keeps the previous version readable instead.
@@ -68,7 +68,8 @@ final class ObjectStoreOutput implements Publication {
   public String publish() throws IOException {
     List<S3Object> before = store.list(target);
     if (!before.isEmpty() && !overwrite) {
-      throw new IOException(target + " received objects during the run; not replacing them without --overwrite");
+      throw new IOException(
+          target + " received objects during the run; not replacing them without --overwrite");
     }
     S3Location manifest = target.resolve(Manifest.FILE_NAME);
     if (store.exists(manifest)) {
@@ -94,8 +95,11 @@ final class ObjectStoreOutput implements Publication {
       // Nothing was published (no manifest); what was uploaded before the failure goes.
       store.delete(target.bucket(), List.copyOf(uploaded));
     } catch (IOException e) {
-      System.err.println("kiln: could not remove the objects of the failed run under " + target
-          + ": " + e.getMessage());
+      System.err.println(
+          "kiln: could not remove the objects of the failed run under "
+              + target
+              + ": "
+              + e.getMessage());
     }
   }
 

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The local directory a run with an {@code s3://} output stages its dataset in before uploading
- * it: {@code KILN_STAGING_DIR} when set (it must hold the whole dataset), else the JVM's
- * temporary directory.
+ * The local directory a run with an {@code s3://} output stages its dataset in before uploading it:
+ * {@code KILN_STAGING_DIR} when set (it must hold the whole dataset), else the JVM's temporary
+ * directory.
  */
 final class ObjectStoreStaging {
   static final String DIR_ENV = "KILN_STAGING_DIR";
@@ -16,7 +16,8 @@ final class ObjectStoreStaging {
 
   static Path create(String runId) throws IOException {
     String dir = System.getenv(DIR_ENV);
-    Path parent = Path.of(dir == null || dir.isBlank() ? System.getProperty("java.io.tmpdir") : dir);
+    Path parent =
+        Path.of(dir == null || dir.isBlank() ? System.getProperty("java.io.tmpdir") : dir);
     Files.createDirectories(parent);
     return Files.createTempDirectory(parent, "kiln-staging-" + runId + "-");
   }

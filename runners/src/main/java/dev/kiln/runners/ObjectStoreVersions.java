@@ -17,9 +17,8 @@ import java.util.regex.Pattern;
  * next version prefix ({@code root/v000001/}, ...), {@code manifest.json} last, and only then
  * rewrites the {@code root/CURRENT} object, which holds the name of the complete version readers
  * open (a single PUT, atomic for readers). A run that fails leaves {@code CURRENT} as it was and
- * removes what it uploaded; what a killed run left (versions newer than {@code CURRENT}) the
- * next run removes. Old versions beyond {@code --keep-versions} are removed, never the current
- * one.
+ * removes what it uploaded; what a killed run left (versions newer than {@code CURRENT}) the next
+ * run removes. Old versions beyond {@code --keep-versions} are removed, never the current one.
  *
  * <p>Unlike a local root there is no lock: two runs must not write one S3 root at once.
  */
@@ -48,9 +47,7 @@ final class ObjectStoreVersions implements Publication {
     return store.exists(S3Location.parse(output).resolve(DatasetRoot.CURRENT));
   }
 
-  /**
-   * The version {@code CURRENT} of {@code root} names, or null when it has none.
-   */
+  /** The version {@code CURRENT} of {@code root} names, or null when it has none. */
   static String currentVersion(S3Objects store, S3Location root) throws IOException {
     S3Location current = root.resolve(DatasetRoot.CURRENT);
     if (!store.exists(current)) {
@@ -64,8 +61,8 @@ final class ObjectStoreVersions implements Publication {
   }
 
   /**
-   * Checks the root, removes versions that failed runs left (saying so on {@code err}) and reserves the next version and a
-   * local staging directory for run {@code runId}.
+   * Checks the root, removes versions that failed runs left (saying so on {@code err}) and reserves
+   * the next version and a local staging directory for run {@code runId}.
    */
   static ObjectStoreVersions prepare(
       S3Objects store, String output, String runId, int keepVersions, PrintStream err)
@@ -79,21 +76,25 @@ final class ObjectStoreVersions implements Publication {
       String current = currentVersion(store, root);
       List<String> versions = versions(store, root);
       if (current == null && !store.list(root).isEmpty()) {
-        throw new UsageException("--output=" + output
-            + ": holds an unversioned dataset or other objects; give an empty prefix or a versioned root");
+        throw new UsageException(
+            "--output="
+                + output
+                + ": holds an unversioned dataset or other objects; give an empty prefix or a versioned root");
       }
       int last = 0;
       for (String v : versions) {
         if (current == null || v.compareTo(current) > 0) {
           // Newer than CURRENT: a run that was killed before publishing.
           int n = store.deleteAll(root.resolve(v));
-          err.println("kiln: removed " + n + " objects of the incomplete version " + root.resolve(v));
+          err.println(
+              "kiln: removed " + n + " objects of the incomplete version " + root.resolve(v));
         } else {
           last = Math.max(last, Integer.parseInt(v.substring(1)));
         }
       }
       String next = String.format("v%06d", last + 1);
-      return new ObjectStoreVersions(store, root, next, ObjectStoreStaging.create(runId), keepVersions);
+      return new ObjectStoreVersions(
+          store, root, next, ObjectStoreStaging.create(runId), keepVersions);
     } catch (IOException e) {
       throw new UsageException("--output=" + output + ": " + e.getMessage());
     }
@@ -155,8 +156,11 @@ final class ObjectStoreVersions implements Publication {
     try {
       store.delete(root.bucket(), List.copyOf(uploaded));
     } catch (IOException e) {
-      System.err.println("kiln: could not remove the objects of the failed run under "
-          + root.resolve(versionName) + " (the next run removes them): " + e.getMessage());
+      System.err.println(
+          "kiln: could not remove the objects of the failed run under "
+              + root.resolve(versionName)
+              + " (the next run removes them): "
+              + e.getMessage());
     }
   }
 

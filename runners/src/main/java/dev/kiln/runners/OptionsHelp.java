@@ -21,7 +21,8 @@ public final class OptionsHelp {
     for (String line : settings()) {
       b.append(line).append('\n');
     }
-    b.append("\nAny other --name=value is passed to Beam's PipelineOptions (e.g. --max-parallelism).\n");
+    b.append(
+        "\nAny other --name=value is passed to Beam's PipelineOptions (e.g. --max-parallelism).\n");
     b.append("Exit codes: 0 ok, 1 job failed, 2 bad usage or config, 3 too many rejects.\n");
     return b.toString();
   }
@@ -34,13 +35,20 @@ public final class OptionsHelp {
     StringBuilder b = new StringBuilder("| setting | default | meaning |\n|---|---|---|\n");
     for (DeclaredSetting s : DeclaredSetting.all()) {
       String shown =
-          s.required() ? s.shownDefault()
-              : s.isSwitch() ? "false"
-              : s.shownDefault().isEmpty() || !s.shownDefault().equals(s.defaultValue())
-                  ? s.shownDefault()
-                  : "`" + s.shownDefault() + "`";
-      b.append("| `--").append(s.flag()).append("` | ").append(shown)
-          .append(" | ").append(s.help().replace("|", "\\|").replace("<", "&lt;")).append(" |\n");
+          s.required()
+              ? s.shownDefault()
+              : s.isSwitch()
+                  ? "false"
+                  : s.shownDefault().isEmpty() || !s.shownDefault().equals(s.defaultValue())
+                      ? s.shownDefault()
+                      : "`" + s.shownDefault() + "`";
+      b.append("| `--")
+          .append(s.flag())
+          .append("` | ")
+          .append(shown)
+          .append(" | ")
+          .append(s.help().replace("|", "\\|").replace("<", "&lt;"))
+          .append(" |\n");
     }
     return b.toString();
   }
@@ -49,9 +57,9 @@ public final class OptionsHelp {
     List<String> lines = new ArrayList<>();
     for (DeclaredSetting s : DeclaredSetting.all()) {
       String value =
-          s.required() ? "=... (required)"
-              : s.isSwitch() ? ""
-              : "=" + (s.shownDefault().isEmpty() ? "..." : s.shownDefault());
+          s.required()
+              ? "=... (required)"
+              : s.isSwitch() ? "" : "=" + (s.shownDefault().isEmpty() ? "..." : s.shownDefault());
       lines.add(String.format("  --%-28s %s", s.flag() + value, s.help()));
     }
     lines.sort(null);

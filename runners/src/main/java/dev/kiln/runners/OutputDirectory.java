@@ -7,10 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * A run's output directory and its staging sibling. Workers write into the hidden staging
- * directory beside the output (same filesystem, so publishing is a rename); the output appears
- * only when the run is complete, and an existing output is replaced only with
- * {@code --overwrite}, never mixed with a new run's files.
+ * A run's output directory and its staging sibling. Workers write into the hidden staging directory
+ * beside the output (same filesystem, so publishing is a rename); the output appears only when the
+ * run is complete, and an existing output is replaced only with {@code --overwrite}, never mixed
+ * with a new run's files.
  */
 public final class OutputDirectory implements Publication {
   private final Path target;
@@ -24,8 +24,8 @@ public final class OutputDirectory implements Publication {
   }
 
   /**
-   * Checks that {@code output} can be written and reserves a staging directory for run
-   * {@code runId}.
+   * Checks that {@code output} can be written and reserves a staging directory for run {@code
+   * runId}.
    *
    * @throws UsageException when the output exists (without overwrite) or cannot be created
    */
@@ -63,13 +63,14 @@ public final class OutputDirectory implements Publication {
   }
 
   /**
-   * Moves the complete staging directory into place. An existing output is first renamed aside
-   * and removed only after the new one is in place.
+   * Moves the complete staging directory into place. An existing output is first renamed aside and
+   * removed only after the new one is in place.
    */
   @Override
   public String publish() throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
-      throw new IOException(target + " appeared during the run; not replacing it without --overwrite");
+      throw new IOException(
+          target + " appeared during the run; not replacing it without --overwrite");
     }
     return DirectorySwap.publish(staging, target, overwrite).toString();
   }
@@ -78,5 +79,4 @@ public final class OutputDirectory implements Publication {
   public void close() {
     // Nothing is held between preparing and publishing a plain output directory.
   }
-
 }

@@ -15,12 +15,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Turns {@code kiln prepare} arguments into {@link PrepareOptions}: flags in kebab or camel case,
- * settings from {@code --config} (flags win), the Kiln runner translated to Beam's, and every
- * other {@code --name=value} passed through to Beam's PipelineOptions. Any unknown or malformed
- * setting is a {@link UsageException} naming it and where it came from.
+ * settings from {@code --config} (flags win), the Kiln runner translated to Beam's, and every other
+ * {@code --name=value} passed through to Beam's PipelineOptions. Any unknown or malformed setting
+ * is a {@link UsageException} naming it and where it came from.
  *
- * <p>A run on the local runner whose settings are all Kiln's is read without Beam
- * ({@link KilnOptionValues}); any other is read by Beam's PipelineOptionsFactory.
+ * <p>A run on the local runner whose settings are all Kiln's is read without Beam ({@link
+ * KilnOptionValues}); any other is read by Beam's PipelineOptionsFactory.
  */
 public final class PrepareArguments {
   private static final Pattern MISSING_PROPERTY = Pattern.compile("property named '([^']+)'");
@@ -32,7 +32,10 @@ public final class PrepareArguments {
   private final Map<String, String> settings;
 
   private PrepareArguments(
-      PrepareOptions options, boolean readWithoutBeam, RunnerChoice runner, int parallelism,
+      PrepareOptions options,
+      boolean readWithoutBeam,
+      RunnerChoice runner,
+      int parallelism,
       Map<String, String> settings) {
     this.options = options;
     this.readWithoutBeam = readWithoutBeam;
@@ -46,9 +49,9 @@ public final class PrepareArguments {
   }
 
   /**
-   * Whether the settings were read without Beam ({@link KilnOptionValues}): then the run is on
-   * the local runner, every setting is Kiln's, and anything that only Beam's options answer
-   * (Beam's file system registry, a job name) would make Beam read them after all.
+   * Whether the settings were read without Beam ({@link KilnOptionValues}): then the run is on the
+   * local runner, every setting is Kiln's, and anything that only Beam's options answer (Beam's
+   * file system registry, a job name) would make Beam read them after all.
    */
   public boolean readWithoutBeam() {
     return readWithoutBeam;
@@ -107,7 +110,8 @@ public final class PrepareArguments {
     if (merged.containsKey("kilnRunner")) {
       runnerFlag = merged.remove("kilnRunner");
     }
-    RunnerChoice runner = runnerFlag == null ? RunnerChoice.DEFAULT : RunnerChoice.parse(runnerFlag);
+    RunnerChoice runner =
+        runnerFlag == null ? RunnerChoice.DEFAULT : RunnerChoice.parse(runnerFlag);
     Map<String, String> settings = new LinkedHashMap<>(merged);
     settings.put("runner", runner.flag());
 
@@ -130,8 +134,8 @@ public final class PrepareArguments {
   /**
    * The arguments each written {@code --name=value}: {@code --name value} (the value is the next
    * argument unless that is a flag) and a switch alone ({@code --keep-alpha}, a declared boolean
-   * setting, or a flag with no value after it) mean the same as {@code --name=value} and
-   * {@code --keep-alpha=true}.
+   * setting, or a flag with no value after it) mean the same as {@code --name=value} and {@code
+   * --keep-alpha=true}.
    *
    * @throws UsageException for an argument that is not a flag nor the value of one
    */
@@ -141,7 +145,9 @@ public final class PrepareArguments {
       String arg = args.get(i);
       if (!arg.startsWith("--") || arg.length() == 2) {
         throw new UsageException(
-            "unexpected argument '" + arg + "': settings are written --name=value (see kiln prepare --help)");
+            "unexpected argument '"
+                + arg
+                + "': settings are written --name=value (see kiln prepare --help)");
       }
       if (arg.indexOf('=') >= 0) {
         canonical.add(arg);
@@ -175,12 +181,14 @@ public final class PrepareArguments {
   }
 
   /**
-   * A local run's arguments read without Beam, or empty when Beam must read them: a setting that
-   * is not Kiln's, a value read only by Beam (see {@link KilnOptionValues}), or inputs or
-   * annotations on one of Beam's filesystems.
+   * A local run's arguments read without Beam, or empty when Beam must read them: a setting that is
+   * not Kiln's, a value read only by Beam (see {@link KilnOptionValues}), or inputs or annotations
+   * on one of Beam's filesystems.
    */
   private static Optional<PrepareArguments> withoutBeam(
-      Map<String, String> merged, Map<String, String> settings, List<String> beamArgs,
+      Map<String, String> merged,
+      Map<String, String> settings,
+      List<String> beamArgs,
       Map<String, String> origin) {
     Map<String, String> kiln = new LinkedHashMap<>(merged);
     for (String path : new String[] {kiln.get("input"), kiln.get("annotations")}) {
@@ -208,7 +216,8 @@ public final class PrepareArguments {
                 return beamOptions(beamArgs, origin);
               } catch (UsageException e) {
                 // Only settings Beam reads alike were read without it: it cannot refuse them.
-                throw new IllegalStateException("Beam refused settings read without it: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                    "Beam refused settings read without it: " + e.getMessage(), e);
               }
             })
         .map(options -> new PrepareArguments(options, true, RunnerChoice.LOCAL, workers, settings));
@@ -220,7 +229,9 @@ public final class PrepareArguments {
     if (m.find()) {
       String name = m.group(1);
       String where = origin.getOrDefault(name, "");
-      return "unknown setting --" + OptionNames.toKebab(name) + (where.isEmpty() ? "" : " (" + where + ")")
+      return "unknown setting --"
+          + OptionNames.toKebab(name)
+          + (where.isEmpty() ? "" : " (" + where + ")")
           + "; see kiln prepare --help";
     }
     if (message.contains("Missing required value")) {

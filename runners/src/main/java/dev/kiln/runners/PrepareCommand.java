@@ -23,9 +23,9 @@ import dev.kiln.runners.local.PhaseClock;
 import dev.kiln.runners.local.SharedShards;
 import dev.kiln.runners.objectstore.S3RetryMetrics;
 import dev.kiln.runners.report.RunRecorder;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,8 +41,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 
 /**
- * {@code kiln prepare}: validates the settings, runs the prepare pipeline into a staging
- * directory, assembles the manifest, publishes the output and prints the summary.
+ * {@code kiln prepare}: validates the settings, runs the prepare pipeline into a staging directory,
+ * assembles the manifest, publishes the output and prints the summary.
  */
 public final class PrepareCommand {
   private final PrintStream out;
@@ -103,10 +103,12 @@ public final class PrepareCommand {
       }
       double compactThreshold = options.getCompactThreshold();
       if (!(compactThreshold >= 0 && compactThreshold <= 1)) {
-        throw new UsageException("--compact-threshold=" + compactThreshold + ": must be between 0 and 1");
+        throw new UsageException(
+            "--compact-threshold=" + compactThreshold + ": must be between 0 and 1");
       }
       if (options.getShardSize() < 4096) {
-        throw new UsageException("--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
+        throw new UsageException(
+            "--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
       }
       shardOptions =
           new ShardOptions(
@@ -118,8 +120,8 @@ public final class PrepareCommand {
         // has Beam's default, the local file system, which is where its inputs are.
         FileSystems.setDefaultPipelineOptions(options);
       }
-      for (String[] location : new String[][] {
-          {"--input", options.getInput()}, {"--output", options.getOutput()}}) {
+      for (String[] location :
+          new String[][] {{"--input", options.getInput()}, {"--output", options.getOutput()}}) {
         if (store != null && S3Location.isS3(location[1])) {
           ObjectStoreChecks.checkReachable(store, location[0], location[1]);
         }
@@ -128,7 +130,10 @@ public final class PrepareCommand {
       phases.lap("listing");
       labels =
           LabelSettings.from(
-              options, inputs, listing.files(), split == null ? null : split.classes(),
+              options,
+              inputs,
+              listing.files(),
+              split == null ? null : split.classes(),
               split == null || split.rule() != null ? "" : split.name());
     } catch (UsageException | IllegalArgumentException e) {
       if (store != null) {
@@ -142,7 +147,8 @@ public final class PrepareCommand {
     LoggingSetup.awaitReady();
     String runId = options.getRunId().isBlank() ? newRunId() : options.getRunId().trim();
     if (!runId.matches("[A-Za-z0-9._-]+")) {
-      err.println("kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
+      err.println(
+          "kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
       return ExitCode.USAGE;
     }
     boolean s3Output = S3Location.isS3(options.getOutput());
@@ -156,7 +162,8 @@ public final class PrepareCommand {
       } else if (options.getVersioned()
           || options.getIncremental()
           || DatasetRoot.of(Path.of(options.getOutput())).isVersioned()) {
-        VersionedOutput root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
+        VersionedOutput root =
+            VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
         output = root;
         if (options.getIncremental()) {
           comparedVersion = root.currentVersion();
@@ -167,8 +174,10 @@ public final class PrepareCommand {
                 inputs, listing, previousVersion, labels, settingsOf(options))) {
               phases.lap("fingerprint");
               String name = previousVersion.getFileName().toString();
-              out.printf("kiln: incremental: nothing changed since %s (%d inputs as listed then);"
-                  + " nothing written, CURRENT stays at %s%n", name, listing.inputs(), name);
+              out.printf(
+                  "kiln: incremental: nothing changed since %s (%d inputs as listed then);"
+                      + " nothing written, CURRENT stays at %s%n",
+                  name, listing.inputs(), name);
               out.println("kiln: phases: " + phases.line());
               root.discard();
               root.close();
@@ -204,25 +213,45 @@ public final class PrepareCommand {
 
     out.printf(
         "kiln: preparing %d inputs%s from %s on %s -> %s%s%n",
-        listing.inputs(), listing.ignored() == 0 ? "" : " (" + listing.ignored() + " files ignored)",
-        inputs.root(), parsed.runner().flag(), output.target(),
-        previousVersion == null ? "" : " (incremental, from " + previousVersion.getFileName() + ")");
+        listing.inputs(),
+        listing.ignored() == 0 ? "" : " (" + listing.ignored() + " files ignored)",
+        inputs.root(),
+        parsed.runner().flag(),
+        output.target(),
+        previousVersion == null
+            ? ""
+            : " (incremental, from " + previousVersion.getFileName() + ")");
     Manifest manifest;
     Map<String, Long> counters;
     String published;
     String report;
     StagedParts localParts = null; // the local runner's catalog rows, for the report
     try (Publication held = output;
-        ProgressLine progress = new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000);
-        RunRecorder recorder = new RunRecorder(parsed.runner().flag(), parsed.parallelism(),
-            parsed.runner().embedded(), ProcessStart.instant(), 1000)) {
+        ProgressLine progress =
+            new ProgressLine(out, listing.inputs(), parsed.runner().embedded(), 5000);
+        RunRecorder recorder =
+            new RunRecorder(
+                parsed.runner().flag(),
+                parsed.parallelism(),
+                parsed.runner().embedded(),
+                ProcessStart.instant(),
+                1000)) {
       String previous = previousVersion == null ? null : previousVersion.toString();
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
         LocalPrepareRun run =
             new LocalPrepareRun(
-                    inputs, listing, settings, limits, framing, format, shardOptions,
-                    output.staging(), parallelism, previous, labels.labeller())
+                    inputs,
+                    listing,
+                    settings,
+                    limits,
+                    framing,
+                    format,
+                    shardOptions,
+                    output.staging(),
+                    parallelism,
+                    previous,
+                    labels.labeller())
                 .readingObjectsWith(store);
         run.timedBy(phases);
         LocalPrepareRun.Outcome outcome = (sharing == null ? run : run.sharing(sharing)).run();
@@ -231,16 +260,35 @@ public final class PrepareCommand {
         // Handed over in memory; the last shard may still be completing meanwhile.
         manifest =
             StagedDataset.finish(
-                output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
-                previousVersion != null, outcome.parts());
+                output.staging(),
+                format,
+                configuration,
+                KilnVersion.get(),
+                comparedVersion,
+                previousVersion != null,
+                outcome.parts());
         phases.lap("index");
       } else {
         counters =
-            runBeam(options, inputs, settings, limits, format, shardOptions, output, parallelism,
-                previous, framing, labels);
+            runBeam(
+                options,
+                inputs,
+                settings,
+                limits,
+                format,
+                shardOptions,
+                output,
+                parallelism,
+                previous,
+                framing,
+                labels);
         manifest =
             StagedDataset.finish(
-                output.staging(), format, configuration, KilnVersion.get(), comparedVersion,
+                output.staging(),
+                format,
+                configuration,
+                KilnVersion.get(),
+                comparedVersion,
                 previousVersion != null);
       }
       manifest = manifest.withRun(runId, manifest.changes()).withIgnored(listing.ignoredByReason());
@@ -250,7 +298,8 @@ public final class PrepareCommand {
       if (!labels.classes().isEmpty() || labels.metadataRows() >= 0) {
         manifest =
             manifest.withLabels(
-                manifest.labels()
+                manifest
+                    .labels()
                     .withClasses(labels.classes())
                     .withMetadata(labels.metadataRows(), labels.rowsWithoutInput()));
       }
@@ -296,13 +345,14 @@ public final class PrepareCommand {
     if (rejectedFraction > options.getMaxRejectFraction()) {
       err.printf(
           "kiln prepare: rejected %d of %d inputs (%.2f%%), more than --max-reject-fraction=%s%n",
-          manifest.rejected(), manifest.inputs(), 100 * rejectedFraction,
+          manifest.rejected(),
+          manifest.inputs(),
+          100 * rejectedFraction,
           options.getMaxRejectFraction());
       return ExitCode.TOO_MANY_REJECTS;
     }
     return ExitCode.OK;
   }
-
 
   /** Seconds since the JVM started, or since {@code started} (nanoTime) if that is longer. */
   private static double secondsSince(long started) {
@@ -314,13 +364,30 @@ public final class PrepareCommand {
 
   /** Runs the prepare job on the Beam runner the options name; returns its Kiln counters. */
   private static Map<String, Long> runBeam(
-      PrepareOptions options, InputFiles inputs, PrepareSettings settings, InputLimits limits,
-      ShardFormat format, ShardOptions shardOptions, Publication output, int parallelism,
-      String previousVersion, Framing framing, LabelSettings labels) {
+      PrepareOptions options,
+      InputFiles inputs,
+      PrepareSettings settings,
+      InputLimits limits,
+      ShardFormat format,
+      ShardOptions shardOptions,
+      Publication output,
+      int parallelism,
+      String previousVersion,
+      Framing framing,
+      LabelSettings labels) {
     Pipeline pipeline = Pipeline.create(options);
     PreparePipeline.build(
-        pipeline, inputs, settings, limits, format, shardOptions, output.staging().toString(),
-        parallelism, previousVersion, framing, labels.labeller());
+        pipeline,
+        inputs,
+        settings,
+        limits,
+        format,
+        shardOptions,
+        output.staging().toString(),
+        parallelism,
+        previousVersion,
+        framing,
+        labels.labeller());
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
@@ -334,18 +401,30 @@ public final class PrepareCommand {
       throws UsageException {
     InputListing listing;
     try {
-      listing = store != null && S3Location.isS3(inputs.root())
-          ? ObjectStoreInputs.list(store, inputs)
-          : InputListing.of(inputs);
+      listing =
+          store != null && S3Location.isS3(inputs.root())
+              ? ObjectStoreInputs.list(store, inputs)
+              : InputListing.of(inputs);
     } catch (IOException e) {
       throw new UsageException("--input=" + input + ": cannot list: " + e.getMessage());
     }
     if (listing.inputs() == 0) {
       StringBuilder ignored = new StringBuilder();
-      listing.ignoredByReason().forEach((reason, n) ->
-          ignored.append(ignored.length() == 0 ? "; " : ", ").append(n).append(' ').append(reason));
-      throw new UsageException("--input=" + input + ": no image files found"
-          + (ignored.length() == 0 ? "" : ignored + " ignored") + " (see --extensions)");
+      listing
+          .ignoredByReason()
+          .forEach(
+              (reason, n) ->
+                  ignored
+                      .append(ignored.length() == 0 ? "; " : ", ")
+                      .append(n)
+                      .append(' ')
+                      .append(reason));
+      throw new UsageException(
+          "--input="
+              + input
+              + ": no image files found"
+              + (ignored.length() == 0 ? "" : ignored + " ignored")
+              + " (see --extensions)");
     }
     return listing;
   }
@@ -372,7 +451,9 @@ public final class PrepareCommand {
       }
     }
     String annotations = options.getAnnotations();
-    if (annotations != null && annotations.endsWith(".json") && Files.isRegularFile(Path.of(annotations))) {
+    if (annotations != null
+        && annotations.endsWith(".json")
+        && Files.isRegularFile(Path.of(annotations))) {
       // Boxes come from the file's content: an edited file at the same path changes samples.
       try {
         conf.put("annotations-sha256", FileDigest.sha256(Path.of(annotations)));
@@ -391,7 +472,8 @@ public final class PrepareCommand {
 
   private static String newRunId() {
     return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-        + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
   }
 
   private static String rootMessage(Throwable e) {

@@ -3,13 +3,13 @@ package dev.kiln.runners;
 import java.time.Instant;
 
 /**
- * When this run started: the instant the {@code kiln} launcher started (it passes it as the
- * system property {@value #LAUNCHED}, in microseconds since the epoch), else the process start the
+ * When this run started: the instant the {@code kiln} launcher started (it passes it as the system
+ * property {@value #LAUNCHED}, in microseconds since the epoch), else the process start the
  * operating system reports, which on Linux is only as exact as the boot time it is counted from
  * (whole seconds).
  *
- * <p>Why not {@code ManagementFactory.getRuntimeMXBean().getStartTime()}: the management classes
- * it loads and initialises cost ~30 ms of a run's start, which a nightly run with little to do
+ * <p>Why not {@code ManagementFactory.getRuntimeMXBean().getStartTime()}: the management classes it
+ * loads and initialises cost ~30 ms of a run's start, which a nightly run with little to do
  * notices.
  */
 final class ProcessStart {

@@ -23,7 +23,8 @@ interface Publication extends AutoCloseable {
     try {
       FileTrees.delete(staging());
     } catch (IOException e) {
-      System.err.println("kiln: could not remove staging directory " + staging() + ": " + e.getMessage());
+      System.err.println(
+          "kiln: could not remove staging directory " + staging() + ": " + e.getMessage());
     }
   }
 

@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One run at a time per output root: an operating-system lock on {@code ROOT/.kiln.lock}, whose
- * content names the holder (run id, pid, host, start time). The operating system releases the
- * lock when its process dies, even by kill -9, so a crashed run never blocks the next one.
+ * content names the holder (run id, pid, host, start time). The operating system releases the lock
+ * when its process dies, even by kill -9, so a crashed run never blocks the next one.
  */
 final class RunLock implements AutoCloseable {
   static final String FILE_NAME = ".kiln.lock";
@@ -35,7 +35,8 @@ final class RunLock implements AutoCloseable {
     Files.createDirectories(root);
     Path file = root.resolve(FILE_NAME);
     FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -49,7 +50,10 @@ final class RunLock implements AutoCloseable {
       String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
       channel.close();
       throw new UsageException(
-          "--output=" + root + ": another Kiln run is writing it (" + (holder.isEmpty() ? "holder unknown" : holder)
+          "--output="
+              + root
+              + ": another Kiln run is writing it ("
+              + (holder.isEmpty() ? "holder unknown" : holder)
               + "); wait for it to finish");
     }
     String host;
@@ -59,7 +63,13 @@ final class RunLock implements AutoCloseable {
       host = "unknown host";
     }
     String holder =
-        "run " + runId + ", pid " + ProcessHandle.current().pid() + " on " + host + ", since "
+        "run "
+            + runId
+            + ", pid "
+            + ProcessHandle.current().pid()
+            + " on "
+            + host
+            + ", since "
             + ProcessStart.instant();
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);

@@ -23,15 +23,17 @@ final class RunPipelineCommand {
 
   int run(List<String> args) {
     if (args.isEmpty() || args.get(0).startsWith("-")) {
-      err.println("kiln run: give the pipeline's class, e.g. kiln run dev.kiln.examples.PrepareImages"
-          + " --input=DIR --output=DIR --runner=DirectRunner");
+      err.println(
+          "kiln run: give the pipeline's class, e.g. kiln run dev.kiln.examples.PrepareImages"
+              + " --input=DIR --output=DIR --runner=DirectRunner");
       return ExitCode.USAGE;
     }
     Method main;
     try {
       main = Class.forName(args.get(0)).getMethod("main", String[].class);
     } catch (ClassNotFoundException e) {
-      err.println("kiln run: class " + args.get(0) + " not found (add its jar with KILN_CLASSPATH)");
+      err.println(
+          "kiln run: class " + args.get(0) + " not found (add its jar with KILN_CLASSPATH)");
       return ExitCode.USAGE;
     } catch (NoSuchMethodException e) {
       err.println("kiln run: " + args.get(0) + " has no main(String[])");

@@ -39,8 +39,14 @@ final class RunSummary {
     long bytes = manifest.shards().stream().mapToLong(ShardFile::bytes).sum();
     out.printf(
         "kiln: done: %d inputs, %d written, %d rejected%s, %d ignored%s in %.1f s, %.1f images/s%n",
-        manifest.inputs(), manifest.written(), manifest.rejected(), reasons,
-        manifest.ignored(), ignoredReasons, seconds, manifest.inputs() / Math.max(seconds, 1e-3));
+        manifest.inputs(),
+        manifest.written(),
+        manifest.rejected(),
+        reasons,
+        manifest.ignored(),
+        ignoredReasons,
+        seconds,
+        manifest.inputs() / Math.max(seconds, 1e-3));
     out.printf(
         "kiln: output %s: %d %s shard(s), %.1f MB, manifest.json, rejects/%n",
         output, manifest.shards().size(), manifest.format(), bytes / 1e6);
@@ -51,10 +57,17 @@ final class RunSummary {
     }
     LabelSummary labels = manifest.labels();
     if (!labels.classes().isEmpty() || labels.metadataRows() >= 0) {
-      out.println("kiln: labels: " + labels.classes().size() + " classes"
-          + (labels.metadataRows() < 0 ? ""
-              : ", metadata rows " + labels.metadataRows() + " (" + labels.rowsWithoutInput()
-                  + " without an input)"));
+      out.println(
+          "kiln: labels: "
+              + labels.classes().size()
+              + " classes"
+              + (labels.metadataRows() < 0
+                  ? ""
+                  : ", metadata rows "
+                      + labels.metadataRows()
+                      + " ("
+                      + labels.rowsWithoutInput()
+                      + " without an input)"));
     }
     if (!counters.isEmpty()) {
       StringJoiner line = new StringJoiner(" ");
@@ -68,10 +81,12 @@ final class RunSummary {
     Map<String, Long> values = new TreeMap<>();
     try {
       MetricQueryResults metrics =
-          result.metrics().queryMetrics(
-              MetricsFilter.builder()
-                  .addNameFilter(MetricNameFilter.inNamespace(KilnCounters.NAMESPACE))
-                  .build());
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(MetricNameFilter.inNamespace(KilnCounters.NAMESPACE))
+                      .build());
       for (MetricResult<Long> c : metrics.getCounters()) {
         Long v;
         try {

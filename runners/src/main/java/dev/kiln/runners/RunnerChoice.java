@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Kiln's runners and the Beam options each one means. {@code local} (Kiln's own thread pool, no
- * Beam runner: {@link dev.kiln.runners.local.LocalPrepareRun}), {@code direct} and
- * {@code flink-local} run inside the launcher's JVM; {@code flink} submits to a Flink cluster.
+ * Beam runner: {@link dev.kiln.runners.local.LocalPrepareRun}), {@code direct} and {@code
+ * flink-local} run inside the launcher's JVM; {@code flink} submits to a Flink cluster.
  */
 public enum RunnerChoice {
   LOCAL("local", "DirectRunner"),
@@ -49,7 +49,8 @@ public enum RunnerChoice {
       case LOCAL, DIRECT ->
           options.as(org.apache.beam.runners.direct.DirectOptions.class).getTargetParallelism();
       case FLINK_LOCAL, FLINK -> {
-        int p = options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getParallelism();
+        int p =
+            options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getParallelism();
         yield p > 0 ? p : (this == FLINK_LOCAL ? cores : 32);
       }
     };
@@ -61,15 +62,16 @@ public enum RunnerChoice {
         return r;
       }
     }
-    throw new UsageException("--runner=" + value + ": must be one of local, direct, flink-local, flink");
+    throw new UsageException(
+        "--runner=" + value + ": must be one of local, direct, flink-local, flink");
   }
 
   /**
    * Adds the Beam options for this runner to {@code options} (camelCase name to value).
    *
-   * @throws UsageException when {@code flink} is chosen without {@code --flink-master}, without
-   *     a built job jar ({@link FlinkJobJar}), or (without {@code --parallelism}) with a master
-   *     whose REST API cannot be asked for its slot count
+   * @throws UsageException when {@code flink} is chosen without {@code --flink-master}, without a
+   *     built job jar ({@link FlinkJobJar}), or (without {@code --parallelism}) with a master whose
+   *     REST API cannot be asked for its slot count
    */
   void apply(Map<String, String> options) throws UsageException {
     options.put("runner", beamRunner);
@@ -80,7 +82,9 @@ public enum RunnerChoice {
         String parallelism = options.remove("parallelism");
         options.put(
             "targetParallelism",
-            parallelism != null ? parallelism : Integer.toString(Runtime.getRuntime().availableProcessors()));
+            parallelism != null
+                ? parallelism
+                : Integer.toString(Runtime.getRuntime().availableProcessors()));
       }
       case DIRECT -> {
         // The Direct runner re-encodes and clones every element to catch bugs in user code;
@@ -99,7 +103,8 @@ public enum RunnerChoice {
       case FLINK -> {
         String master = options.get("flinkMaster");
         if (master == null || master.isBlank() || master.startsWith("[")) {
-          throw new UsageException("--runner=flink needs --flink-master=host:port (the JobManager's REST address)");
+          throw new UsageException(
+              "--runner=flink needs --flink-master=host:port (the JobManager's REST address)");
         }
         // Without it Beam would stage every jar of the launcher's classpath, Flink's own among
         // them, which clash with the cluster's; the job jar holds exactly what the job needs.
@@ -116,7 +121,8 @@ public enum RunnerChoice {
             throw new UsageException("--flink-master=" + master + ": " + e.getMessage());
           }
           if (slots < 1) {
-            throw new UsageException("--flink-master=" + master + ": the cluster has no TaskManager slots");
+            throw new UsageException(
+                "--flink-master=" + master + ": the cluster has no TaskManager slots");
           }
           options.put("parallelism", Integer.toString(slots));
         }

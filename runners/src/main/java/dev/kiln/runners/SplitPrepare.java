@@ -31,18 +31,21 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
- * {@code kiln prepare --split=...}: one dataset per split, {@code OUTPUT/<split>/}, each made by
- * a run of {@link PrepareCommand} over that split's inputs (so each is a complete dataset,
- * versioned and incremental as the settings say), then {@code OUTPUT/manifest.json} naming the
- * splits and their counts. Inputs that no split takes (outside any split folder, or without a
- * value in the split column) are recorded in {@code OUTPUT/rejects/rejects.jsonl} as
- * {@code no-split}, so the splits' inputs and those add up to every input.
+ * {@code kiln prepare --split=...}: one dataset per split, {@code OUTPUT/<split>/}, each made by a
+ * run of {@link PrepareCommand} over that split's inputs (so each is a complete dataset, versioned
+ * and incremental as the settings say), then {@code OUTPUT/manifest.json} naming the splits and
+ * their counts. Inputs that no split takes (outside any split folder, or without a value in the
+ * split column) are recorded in {@code OUTPUT/rejects/rejects.jsonl} as {@code no-split}, so the
+ * splits' inputs and those add up to every input.
  *
- * <p>Each split is published when it is complete, the root manifest last: a failed run leaves
- * the splits it finished published and the root manifest of the previous run.
+ * <p>Each split is published when it is complete, the root manifest last: a failed run leaves the
+ * splits it finished published and the root manifest of the previous run.
  */
 final class SplitPrepare {
-  /** One split of the run: the rule (null for folder splits, whose input is the split's folder), its name, and the class ids every split shares. */
+  /**
+   * One split of the run: the rule (null for folder splits, whose input is the split's folder), its
+   * name, and the class ids every split shares.
+   */
   record Selection(SplitRule rule, String name, Map<String, Integer> classes) {}
 
   static final String ROOT_MANIFEST = Manifest.FILE_NAME;
@@ -73,7 +76,8 @@ final class SplitPrepare {
     try {
       listing = InputListing.of(all);
     } catch (IOException e) {
-      throw new UsageException("--input=" + options.getInput() + ": cannot list: " + e.getMessage());
+      throw new UsageException(
+          "--input=" + options.getInput() + ": cannot list: " + e.getMessage());
     }
 
     // Which split each input is in; those in none are rejected here, at the root.
@@ -85,16 +89,27 @@ final class SplitPrepare {
       String relative = all.relativePathOf(path);
       String split = rule.splitOf(relative, all.keyOf(path));
       if (split == null) {
-        unassigned.add(new Rejection(all.keyOf(path), path, Stage.SPLIT, RejectReason.NO_SPLIT,
-            rule.kind() == SplitRule.Kind.FOLDER
-                ? "not inside a split folder of the input root (--split=folder)"
-                : "no value in the split column (--split=" + spec + ")",
-            m.sizeBytes()));
+        unassigned.add(
+            new Rejection(
+                all.keyOf(path),
+                path,
+                Stage.SPLIT,
+                RejectReason.NO_SPLIT,
+                rule.kind() == SplitRule.Kind.FOLDER
+                    ? "not inside a split folder of the input root (--split=folder)"
+                    : "no value in the split column (--split=" + spec + ")",
+                m.sizeBytes()));
         continue;
       }
       if (!SplitRule.validName(split)) {
-        throw new UsageException("--split=" + spec + ": '" + split + "' (of " + path
-            + ") cannot be a split's directory name: use letters, digits, '.', '_' and '-'");
+        throw new UsageException(
+            "--split="
+                + spec
+                + ": '"
+                + split
+                + "' (of "
+                + path
+                + ") cannot be a split's directory name: use letters, digits, '.', '_' and '-'");
       }
       counts.merge(split, 1L, Long::sum);
       if (rule.kind() == SplitRule.Kind.FOLDER) {
@@ -138,10 +153,17 @@ final class SplitPrepare {
     boolean versioned = options.getVersioned() || options.getIncremental();
     for (String split : splits) {
       Path target = root.resolve(split);
-      if (counts.containsKey(split) && Files.exists(target) && !versioned && !options.getOverwrite()
+      if (counts.containsKey(split)
+          && Files.exists(target)
+          && !versioned
+          && !options.getOverwrite()
           && !dev.kiln.formats.DatasetRoot.of(target).isVersioned()) {
         throw new UsageException(
-            "--output=" + options.getOutput() + ": " + target + " already exists (use --overwrite)");
+            "--output="
+                + options.getOutput()
+                + ": "
+                + target
+                + " already exists (use --overwrite)");
       }
     }
 
@@ -155,8 +177,10 @@ final class SplitPrepare {
       out.println("kiln: split " + split + ": " + counts.get(split) + " inputs");
       List<String> splitArgs = new ArrayList<>();
       for (String a : args) {
-        String name = a.startsWith("--") ? OptionNames.toCamel(a.substring(2).split("=", 2)[0]) : "";
-        if (!name.equals("output") && !(name.equals("input") && rule.kind() == SplitRule.Kind.FOLDER)) {
+        String name =
+            a.startsWith("--") ? OptionNames.toCamel(a.substring(2).split("=", 2)[0]) : "";
+        if (!name.equals("output")
+            && !(name.equals("input") && rule.kind() == SplitRule.Kind.FOLDER)) {
           splitArgs.add(a);
         }
       }
@@ -166,7 +190,10 @@ final class SplitPrepare {
       }
       int splitCode =
           new PrepareCommand(out, err)
-              .run(splitArgs, new Selection(rule.kind() == SplitRule.Kind.FOLDER ? null : rule, split, classes));
+              .run(
+                  splitArgs,
+                  new Selection(
+                      rule.kind() == SplitRule.Kind.FOLDER ? null : rule, split, classes));
       if (splitCode == ExitCode.USAGE || splitCode == ExitCode.FAILED) {
         err.println("kiln prepare: split " + split + " failed; splits before it are published");
         return splitCode;
@@ -175,19 +202,26 @@ final class SplitPrepare {
       try {
         manifests.put(split, Manifest.readFrom(root.resolve(split)));
       } catch (IOException e) {
-        err.println("kiln prepare: split " + split + ": cannot read its manifest: " + e.getMessage());
+        err.println(
+            "kiln prepare: split " + split + ": cannot read its manifest: " + e.getMessage());
         return ExitCode.FAILED;
       }
     }
     try {
-      writeRoot(root, spec, manifests, unassigned, table == null ? -1 : table.size(), rowsWithoutInput);
+      writeRoot(
+          root, spec, manifests, unassigned, table == null ? -1 : table.size(), rowsWithoutInput);
     } catch (IOException e) {
-      err.println("kiln prepare: --output=" + root + ": cannot write the root manifest: " + e.getMessage());
+      err.println(
+          "kiln prepare: --output=" + root + ": cannot write the root manifest: " + e.getMessage());
       return ExitCode.FAILED;
     }
     long inputs = unassigned.size() + manifests.values().stream().mapToLong(Manifest::inputs).sum();
-    out.printf("kiln: splits: %s; %d inputs, %d in no split -> %s%n",
-        String.join(", ", manifests.keySet()), inputs, unassigned.size(), root.resolve(ROOT_MANIFEST));
+    out.printf(
+        "kiln: splits: %s; %d inputs, %d in no split -> %s%n",
+        String.join(", ", manifests.keySet()),
+        inputs,
+        unassigned.size(),
+        root.resolve(ROOT_MANIFEST));
     return code;
   }
 
@@ -196,14 +230,20 @@ final class SplitPrepare {
    * renamed; {@code metadataRows} is -1 without a metadata table.
    */
   static void writeRoot(
-      Path root, String spec, Map<String, Manifest> splits, List<Rejection> unassigned,
-      long metadataRows, long rowsWithoutInput) throws IOException {
+      Path root,
+      String spec,
+      Map<String, Manifest> splits,
+      List<Rejection> unassigned,
+      long metadataRows,
+      long rowsWithoutInput)
+      throws IOException {
     Files.createDirectories(root.resolve(StagedDataset.REJECTS_DIR));
     StringBuilder rejects = new StringBuilder();
     unassigned.stream()
         .sorted(java.util.Comparator.comparing(Rejection::key))
         .forEach(r -> rejects.append(r.toJsonLine()).append('\n'));
-    replace(root.resolve(StagedDataset.REJECTS_DIR).resolve(StagedDataset.REJECTS_FILE),
+    replace(
+        root.resolve(StagedDataset.REJECTS_DIR).resolve(StagedDataset.REJECTS_FILE),
         rejects.toString().getBytes(StandardCharsets.UTF_8));
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

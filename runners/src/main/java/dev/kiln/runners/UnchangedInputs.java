@@ -15,10 +15,10 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * Whether an incremental run would change nothing: every listed input is one the current version
- * recorded, at the same path with the same size and modification time, none is missing, and
- * every setting that decides what is written or rejected is as it was. Such a run writes nothing
- * and publishes no version (docs/NIGHTLY.md); it costs the listing and the reading of the
- * version's {@code inputs.jsonl}.
+ * recorded, at the same path with the same size and modification time, none is missing, and every
+ * setting that decides what is written or rejected is as it was. Such a run writes nothing and
+ * publishes no version (docs/NIGHTLY.md); it costs the listing and the reading of the version's
+ * {@code inputs.jsonl}.
  *
  * <p>It answers "changed" whenever it cannot tell from the listing alone: a metadata table (whose
  * rows may have been edited), class ids that differ, or inputs rejected while listing.
@@ -26,8 +26,18 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 final class UnchangedInputs {
   /** Settings that change nothing a version holds: how and where the run goes, retention. */
   private static final Set<String> RUN_ONLY =
-      Set.of("output", "config", "runner", "run-id", "keep-versions", "compact-threshold",
-          "max-reject-fraction", "overwrite", "versioned", "incremental", "parallelism",
+      Set.of(
+          "output",
+          "config",
+          "runner",
+          "run-id",
+          "keep-versions",
+          "compact-threshold",
+          "max-reject-fraction",
+          "overwrite",
+          "versioned",
+          "incremental",
+          "parallelism",
           "list-ignored");
 
   private UnchangedInputs() {}
@@ -37,8 +47,12 @@ final class UnchangedInputs {
    * {@code current} holds.
    */
   static boolean nothingChanged(
-      InputFiles inputs, InputListing listing, Path current, LabelSettings labels,
-      Map<String, String> settings) throws IOException {
+      InputFiles inputs,
+      InputListing listing,
+      Path current,
+      LabelSettings labels,
+      Map<String, String> settings)
+      throws IOException {
     if (!listing.rejects().isEmpty() || labels.metadataRows() >= 0) {
       return false;
     }
@@ -54,7 +68,9 @@ final class UnchangedInputs {
     for (MatchResult.Metadata file : listing.files()) {
       String path = file.resourceId().toString();
       InputRecord was = before.get(inputs.keyOf(path));
-      if (was == null || !was.path().equals(path) || was.size() != file.sizeBytes()
+      if (was == null
+          || !was.path().equals(path)
+          || was.size() != file.sizeBytes()
           || was.lastModifiedMillis() != file.lastModifiedMillis()) {
         return false;
       }

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * staging directory inside the root, renames it into place when complete, and only then points
  * {@code CURRENT} at it (an atomic rename). A run killed at any point leaves {@code CURRENT} at the
  * previous complete version; its staging directory is removed by the next run, which holds the
- * root's {@link RunLock} and so knows no other run is using it. Old versions beyond
- * {@code --keep-versions} are removed, never the current one.
+ * root's {@link RunLock} and so knows no other run is using it. Old versions beyond {@code
+ * --keep-versions} are removed, never the current one.
  *
  * <p>Versions may share shard files (docs/NIGHTLY.md): a version directory holds a hard link to
  * every shard its index lists, so removing an old version frees a shard only when no kept version
@@ -28,8 +28,10 @@ final class VersionedOutput implements Publication {
   private final Path staging;
   private final int keepVersions;
   private final RunLock lock;
+
   /** The name the staged version is published under: fixed while the run holds the lock. */
   private final String versionName;
+
   private List<Path> removed = List.of();
 
   private VersionedOutput(
@@ -47,7 +49,8 @@ final class VersionedOutput implements Publication {
    *
    * @throws UsageException when another run holds the root, or it cannot be created
    */
-  static VersionedOutput prepare(String output, String runId, int keepVersions) throws UsageException {
+  static VersionedOutput prepare(String output, String runId, int keepVersions)
+      throws UsageException {
     if (keepVersions < 1) {
       throw new UsageException("--keep-versions=" + keepVersions + ": must be at least 1");
     }
@@ -57,13 +60,21 @@ final class VersionedOutput implements Publication {
     }
     DatasetRoot root = DatasetRoot.of(path);
     try {
-      if (Files.isDirectory(path) && !root.isVersioned() && root.versions().isEmpty() && !isEmpty(path)) {
-        throw new UsageException("--output=" + output
-            + ": holds an unversioned dataset or other files; give an empty or versioned directory");
+      if (Files.isDirectory(path)
+          && !root.isVersioned()
+          && root.versions().isEmpty()
+          && !isEmpty(path)) {
+        throw new UsageException(
+            "--output="
+                + output
+                + ": holds an unversioned dataset or other files; give an empty or versioned directory");
       }
       RunLock lock = RunLock.acquire(path, runId);
       try (Stream<Path> entries = Files.list(path)) {
-        for (Path stale : (Iterable<Path>) entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX))::iterator) {
+        for (Path stale :
+            (Iterable<Path>)
+                entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX))
+                    ::iterator) {
           FileTrees.delete(stale);
         }
       }
@@ -118,13 +129,13 @@ final class VersionedOutput implements Publication {
     return removed;
   }
 
-
   @Override
   public void close() {
     try {
       lock.close();
     } catch (IOException e) {
-      System.err.println("kiln: could not release the lock of " + root.path() + ": " + e.getMessage());
+      System.err.println(
+          "kiln: could not release the lock of " + root.path() + ": " + e.getMessage());
     }
   }
 }

@@ -57,7 +57,8 @@ class BadInputsTest {
   @Test
   void everyBadInputIsRejectedWithItsReasonAndTheRestIsWritten() throws Exception {
     if (!Files.isDirectory(SHARED)) {
-      throw new IllegalStateException("test data missing: " + SHARED + " (../shared beside the checkout)");
+      throw new IllegalStateException(
+          "test data missing: " + SHARED + " (../shared beside the checkout)");
     }
     byte[] jpeg = Files.readAllBytes(SAMPLES.resolve("food/coffee.jpg"));
     byte[] png = Files.readAllBytes(SAMPLES.resolve("misc/camera-gray.png"));
@@ -83,9 +84,18 @@ class BadInputsTest {
     random.nextBytes(noise);
     noise[0] = 0x13; // not accidentally a known signature
     file("not-images/noise.jpg", noise, "not-an-image");
-    file("not-images/notes.jpg", "just some text\n".getBytes(StandardCharsets.UTF_8), "not-an-image");
-    file("not-images/page.png", "<!DOCTYPE html><html><body>404</body></html>".getBytes(StandardCharsets.UTF_8), "not-an-image");
-    file("not-images/doc.jpg", "%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n".getBytes(StandardCharsets.ISO_8859_1), "not-an-image");
+    file(
+        "not-images/notes.jpg",
+        "just some text\n".getBytes(StandardCharsets.UTF_8),
+        "not-an-image");
+    file(
+        "not-images/page.png",
+        "<!DOCTYPE html><html><body>404</body></html>".getBytes(StandardCharsets.UTF_8),
+        "not-an-image");
+    file(
+        "not-images/doc.jpg",
+        "%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n".getBytes(StandardCharsets.ISO_8859_1),
+        "not-an-image");
     file("not-images/archive.png", zip(), "not-an-image");
     file("bombs/huge-header.png", pngHeader(100_000, 100_000), "too-many-pixels");
     file("bombs/gif-bomb.gif", gifBomb(), "too-many-pixels");
@@ -98,11 +108,15 @@ class BadInputsTest {
       }
     }
     for (String broken : List.of("broken-bogus-segment-length.jpg", "broken-sos-before-sof.jpg")) {
-      file("jpeg-odd/" + broken, Files.readAllBytes(SHARED.resolve("jpeg-odd").resolve(broken)), "corrupt");
+      file(
+          "jpeg-odd/" + broken,
+          Files.readAllBytes(SHARED.resolve("jpeg-odd").resolve(broken)),
+          "corrupt");
     }
     Path in = tmp.resolve("in");
     Files.createDirectories(in.resolve("links"));
-    Files.createSymbolicLink(in.resolve("links/dangling.jpg"), Path.of("/nonexistent/kiln-test.jpg"));
+    Files.createSymbolicLink(
+        in.resolve("links/dangling.jpg"), Path.of("/nonexistent/kiln-test.jpg"));
     expected.put("links/dangling", "dangling-symlink");
     Files.createSymbolicLink(in.resolve("links/loop"), Path.of(".."));
     expected.put("links/loop", "symlink-loop");
@@ -111,7 +125,8 @@ class BadInputsTest {
 
     Path out = tmp.resolve("out");
     PrepareCommandTest.Run run =
-        PrepareCommandTest.kiln("prepare", "--input=" + in, "--output=" + out, "--max-reject-fraction=1");
+        PrepareCommandTest.kiln(
+            "prepare", "--input=" + in, "--output=" + out, "--max-reject-fraction=1");
     assertEquals(0, run.code(), run.out() + run.err());
 
     Manifest manifest = Manifest.readFrom(out);
@@ -152,8 +167,12 @@ class BadInputsTest {
     Files.copy(SAMPLES.resolve("people/astronaut.jpg"), in.resolve("big.jpg"));
     Path out = tmp.resolve("out");
     PrepareCommandTest.Run tooLarge =
-        PrepareCommandTest.kiln("prepare", "--input=" + in, "--output=" + out,
-            "--max-reject-fraction=1", "--max-file-bytes=1000");
+        PrepareCommandTest.kiln(
+            "prepare",
+            "--input=" + in,
+            "--output=" + out,
+            "--max-reject-fraction=1",
+            "--max-file-bytes=1000");
     assertEquals(0, tooLarge.code(), tooLarge.err());
     assertEquals(Map.of("file-too-large", 1L), Manifest.readFrom(out).rejectedByReason());
 
@@ -163,12 +182,20 @@ class BadInputsTest {
     Files.delete(in.resolve("big.jpg"));
     writeLargeJpeg(in.resolve("big.jpg"), 5000, 5000);
     PrepareCommandTest.Run slow =
-        PrepareCommandTest.kiln("prepare", "--input=" + in, "--output=" + out, "--overwrite",
-            "--max-reject-fraction=1", "--decode-timeout=0.0001");
+        PrepareCommandTest.kiln(
+            "prepare",
+            "--input=" + in,
+            "--output=" + out,
+            "--overwrite",
+            "--max-reject-fraction=1",
+            "--decode-timeout=0.0001");
     assertEquals(0, slow.code(), slow.err());
     Manifest m = Manifest.readFrom(out);
     assertEquals(2, m.inputs());
-    assertEquals(Map.of("decode-timeout", 2L), m.rejectedByReason(), "both timed out, neither hung the worker");
+    assertEquals(
+        Map.of("decode-timeout", 2L),
+        m.rejectedByReason(),
+        "both timed out, neither hung the worker");
   }
 
   /** A {@code width} x {@code height} JPEG of a pattern that does not compress to nothing. */
@@ -202,7 +229,13 @@ class BadInputsTest {
     b.putInt(13);
     int typeAt = b.position();
     b.put("IHDR".getBytes(StandardCharsets.US_ASCII));
-    b.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    b.putInt(width)
+        .putInt(height)
+        .put((byte) 8)
+        .put((byte) 2)
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0);
     CRC32 crc = new CRC32();
     crc.update(b.array(), typeAt, 17);
     b.putInt((int) crc.getValue());
@@ -213,9 +246,18 @@ class BadInputsTest {
   static byte[] gifBomb() {
     ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
     b.put("GIF89a".getBytes(StandardCharsets.US_ASCII));
-    b.putShort((short) 0xFFFF).putShort((short) 0xFFFF).put((byte) 0x80).put((byte) 0).put((byte) 0);
+    b.putShort((short) 0xFFFF)
+        .putShort((short) 0xFFFF)
+        .put((byte) 0x80)
+        .put((byte) 0)
+        .put((byte) 0);
     b.put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255}); // 2-colour table
-    b.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) 0xFFFF).putShort((short) 0xFFFF).put((byte) 0);
+    b.put((byte) 0x2C)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0xFFFF)
+        .putShort((short) 0xFFFF)
+        .put((byte) 0);
     b.put((byte) 2).put((byte) 2).put((byte) 0x4C).put((byte) 0x01).put((byte) 0).put((byte) 0x3B);
     return Arrays.copyOf(b.array(), b.position());
   }

@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * settings or a {@link UsageException} naming the file; any other exception, an error (stack
  * overflow, out of memory: alias bombs, deep nesting) or a hang is a finding.
  *
- * <p>Seeds: {@code src/test/resources/dev/kiln/runners/ConfigFileFuzzTestInputs/};
- * {@code mvn test} runs them; {@code JAZZER_FUZZ=1} fuzzes (docs/FUZZING.md).
+ * <p>Seeds: {@code src/test/resources/dev/kiln/runners/ConfigFileFuzzTestInputs/}; {@code mvn test}
+ * runs them; {@code JAZZER_FUZZ=1} fuzzes (docs/FUZZING.md).
  */
 class ConfigFileFuzzTest {
   private static final Path FILE = temporaryFile();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run that fills the disk fails with exit 1 and a clear message, the previously published
- * output stays intact, and no partial shard is visible. The disk is a real, small tmpfs.
+ * A run that fills the disk fails with exit 1 and a clear message, the previously published output
+ * stays intact, and no partial shard is visible. The disk is a real, small tmpfs.
  */
 class DiskFullTest {
   @TempDir Path tmp;
@@ -24,8 +24,10 @@ class DiskFullTest {
   boolean mountTmpfs(String size) throws Exception {
     mount = tmp.resolve("small-disk");
     Files.createDirectories(mount);
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
       System.err.println("DiskFullTest: cannot mount a tmpfs here (" + out.strip() + "); skipping");
@@ -47,22 +49,34 @@ class DiskFullTest {
     assertTrue(mountTmpfs("400k"), "needs permission to mount a tmpfs (run as root, as CI does)");
     Path small = tmp.resolve("small");
     Files.createDirectories(small);
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("animals/chelsea.jpg"), small.resolve("chelsea.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("animals/chelsea.jpg"), small.resolve("chelsea.jpg"));
     Path big = tmp.resolve("big");
     Files.createDirectories(big);
     for (int i = 0; i < 40; i++) {
-      Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), big.resolve("coffee-" + i + ".jpg"));
+      Files.copy(
+          PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"),
+          big.resolve("coffee-" + i + ".jpg"));
     }
     Path output = mount.resolve("dataset");
 
-    PrepareCommandTest.Run first = PrepareCommandTest.kiln("prepare", "--input=" + small, "--output=" + output);
+    PrepareCommandTest.Run first =
+        PrepareCommandTest.kiln("prepare", "--input=" + small, "--output=" + output);
     assertEquals(0, first.code(), first.err());
     Manifest before = Manifest.readFrom(output);
 
     PrepareCommandTest.Run full =
-        PrepareCommandTest.kiln("prepare", "--input=" + big, "--output=" + output, "--overwrite", "--size=512", "--encode=png");
+        PrepareCommandTest.kiln(
+            "prepare",
+            "--input=" + big,
+            "--output=" + output,
+            "--overwrite",
+            "--size=512",
+            "--encode=png");
     assertEquals(1, full.code(), full.out() + full.err());
-    assertTrue(full.err().contains("job failed") && full.err().contains("No space left on device"), full.err());
+    assertTrue(
+        full.err().contains("job failed") && full.err().contains("No space left on device"),
+        full.err());
 
     assertEquals(before, Manifest.readFrom(output), "previous output untouched");
     assertEquals(List.of(), DatasetVerifier.verify(output));
@@ -70,5 +84,4 @@ class DiskFullTest {
       assertEquals(List.of(output), left.toList(), "no staging directory or partial shard left");
     }
   }
-
 }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every file under {@code --input} is accounted for: an input (written or rejected) or ignored
- * with a reason, in the summary line, the counters, the manifest and {@code --list-ignored}'s
- * {@code ignored.jsonl}, the same on the local, direct and Flink runners; and {@code
- * --key-extension} writes inputs that differ only in extension.
+ * Every file under {@code --input} is accounted for: an input (written or rejected) or ignored with
+ * a reason, in the summary line, the counters, the manifest and {@code --list-ignored}'s {@code
+ * ignored.jsonl}, the same on the local, direct and Flink runners; and {@code --key-extension}
+ * writes inputs that differ only in extension.
  */
 class InputAccountingTest {
   @TempDir Path tmp;
@@ -48,15 +48,23 @@ class InputAccountingTest {
     long files = filesUnder(in);
     for (String runner : List.of("local", "direct", "flink-local")) {
       Path out = tmp.resolve(runner);
-      PrepareCommandTest.Run run = PrepareCommandTest.kiln(
-          "prepare", "--input=" + in, "--output=" + out, "--runner=" + runner,
-          "--max-reject-fraction=1", "--list-ignored");
+      PrepareCommandTest.Run run =
+          PrepareCommandTest.kiln(
+              "prepare",
+              "--input=" + in,
+              "--output=" + out,
+              "--runner=" + runner,
+              "--max-reject-fraction=1",
+              "--list-ignored");
       assertEquals(0, run.code(), runner + ": " + run.err());
       assertTrue(
-          run.out().contains("8 inputs, 6 written, 2 rejected (duplicate-key: 2), 6 ignored"
-              + " (extension: 2, hidden: 4)"),
+          run.out()
+              .contains(
+                  "8 inputs, 6 written, 2 rejected (duplicate-key: 2), 6 ignored"
+                      + " (extension: 2, hidden: 4)"),
           runner + ": " + run.out());
-      assertTrue(run.out().contains("ignored=6 ignored-extension=2 ignored-hidden=4"),
+      assertTrue(
+          run.out().contains("ignored=6 ignored-extension=2 ignored-hidden=4"),
           runner + " counters: " + run.out());
 
       Manifest manifest = Manifest.readFrom(out);
@@ -65,13 +73,15 @@ class InputAccountingTest {
           files, manifest.inputs() + manifest.ignored(), runner + ": inputs + ignored = files");
       assertEquals(manifest.inputs(), manifest.written() + manifest.rejected());
       List<String> lines = Files.readAllLines(out.resolve("ignored.jsonl"), StandardCharsets.UTF_8);
-      assertEquals(List.of(
-          "{\"path\":\"" + in + "/.DS_Store\",\"reason\":\"hidden\"}",
-          "{\"path\":\"" + in + "/.git/HEAD\",\"reason\":\"hidden\"}",
-          "{\"path\":\"" + in + "/.git/objects/ab\",\"reason\":\"hidden\"}",
-          "{\"path\":\"" + in + "/animals/.thumb.jpg\",\"reason\":\"hidden\"}",
-          "{\"path\":\"" + in + "/food/labels.csv\",\"reason\":\"extension\"}",
-          "{\"path\":\"" + in + "/notes.txt\",\"reason\":\"extension\"}"), lines);
+      assertEquals(
+          List.of(
+              "{\"path\":\"" + in + "/.DS_Store\",\"reason\":\"hidden\"}",
+              "{\"path\":\"" + in + "/.git/HEAD\",\"reason\":\"hidden\"}",
+              "{\"path\":\"" + in + "/.git/objects/ab\",\"reason\":\"hidden\"}",
+              "{\"path\":\"" + in + "/animals/.thumb.jpg\",\"reason\":\"hidden\"}",
+              "{\"path\":\"" + in + "/food/labels.csv\",\"reason\":\"extension\"}",
+              "{\"path\":\"" + in + "/notes.txt\",\"reason\":\"extension\"}"),
+          lines);
     }
   }
 
@@ -79,8 +89,9 @@ class InputAccountingTest {
   void withoutListIgnoredNoListingIsWritten() throws Exception {
     Path in = oddFolder();
     Path out = tmp.resolve("out");
-    PrepareCommandTest.Run run = PrepareCommandTest.kiln(
-        "prepare", "--input=" + in, "--output=" + out, "--max-reject-fraction=1");
+    PrepareCommandTest.Run run =
+        PrepareCommandTest.kiln(
+            "prepare", "--input=" + in, "--output=" + out, "--max-reject-fraction=1");
     assertEquals(0, run.code(), run.err());
     assertTrue(Files.notExists(out.resolve("ignored.jsonl")));
     assertEquals(6, Manifest.readFrom(out).ignored());
@@ -90,8 +101,8 @@ class InputAccountingTest {
   void keyExtensionWritesInputsThatDifferOnlyInExtension() throws Exception {
     Path in = oddFolder();
     Path out = tmp.resolve("out");
-    PrepareCommandTest.Run run = PrepareCommandTest.kiln(
-        "prepare", "--input=" + in, "--output=" + out, "--key-extension");
+    PrepareCommandTest.Run run =
+        PrepareCommandTest.kiln("prepare", "--input=" + in, "--output=" + out, "--key-extension");
     assertEquals(0, run.code(), run.err());
     Manifest manifest = Manifest.readFrom(out);
     assertEquals(8, manifest.written(), manifest.rejectedByReason().toString());
@@ -107,11 +118,12 @@ class InputAccountingTest {
     Path in = Files.createDirectories(tmp.resolve("in"));
     Files.writeString(in.resolve("scan.jp2"), "not taken by default");
     Files.writeString(in.resolve(".DS_Store"), "hidden");
-    PrepareCommandTest.Run run = PrepareCommandTest.kiln(
-        "prepare", "--input=" + in, "--output=" + tmp.resolve("out"));
+    PrepareCommandTest.Run run =
+        PrepareCommandTest.kiln("prepare", "--input=" + in, "--output=" + tmp.resolve("out"));
     assertEquals(2, run.code());
     assertTrue(
-        run.err().contains("no image files found; 1 extension, 1 hidden ignored (see --extensions)"),
+        run.err()
+            .contains("no image files found; 1 extension, 1 hidden ignored (see --extensions)"),
         run.err());
   }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.runners;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LabelsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Debian's python3 with python3-torchvision; the tests fail, not skip, without it. */
-  static final String PYTHON =
-      System.getenv().getOrDefault("KILN_PYTHON", "/usr/bin/python3");
+  static final String PYTHON = System.getenv().getOrDefault("KILN_PYTHON", "/usr/bin/python3");
 
   @TempDir Path tmp;
 
@@ -83,14 +82,21 @@ class LabelsTest {
             + "print(json.dumps({'classes': idx, 'kiln': n, 'wds': m, 'bad': bad}))\n";
     JsonNode result =
         JSON.readTree(
-            python(script, Path.of("../formats/python").toAbsolutePath().toString(),
-                PrepareCommandTest.SAMPLES.toString(), kiln.toString(), wds.toString()));
+            python(
+                script,
+                Path.of("../formats/python").toAbsolutePath().toString(),
+                PrepareCommandTest.SAMPLES.toString(),
+                kiln.toString(),
+                wds.toString()));
     assertEquals("[]", result.get("bad").toString());
     Manifest manifest = Manifest.readFrom(kiln);
     assertEquals(manifest.written(), result.get("kiln").asLong());
     assertEquals(manifest.written(), result.get("wds").asLong());
     Map<String, Integer> torchvision = new LinkedHashMap<>();
-    result.get("classes").fields().forEachRemaining(e -> torchvision.put(e.getKey(), e.getValue().asInt()));
+    result
+        .get("classes")
+        .fields()
+        .forEachRemaining(e -> torchvision.put(e.getKey(), e.getValue().asInt()));
     assertEquals(torchvision, manifest.labels().mapping());
     assertEquals(
         manifest.written(),
@@ -107,10 +113,17 @@ class LabelsTest {
   void classesFileFixesIdsAndImagesOutsideAClassFolderAreRejected() throws Exception {
     Path in = NightlyRunsTest.copyOfSamples(tmp.resolve("in"));
     Files.copy(in.resolve("food/coffee.jpg"), in.resolve("loose.jpg"));
-    Path classes = Files.writeString(tmp.resolve("classes.json"),
-        "{\"vehicles\": 0, \"people\": 1, \"misc\": 2, \"food\": 3, \"animals\": 4, \"plants\": 5}");
-    Path out = prepare("fixed", "--input=" + in, "--labels=folder", "--classes=" + classes,
-        "--max-reject-fraction=1");
+    Path classes =
+        Files.writeString(
+            tmp.resolve("classes.json"),
+            "{\"vehicles\": 0, \"people\": 1, \"misc\": 2, \"food\": 3, \"animals\": 4, \"plants\": 5}");
+    Path out =
+        prepare(
+            "fixed",
+            "--input=" + in,
+            "--labels=folder",
+            "--classes=" + classes,
+            "--max-reject-fraction=1");
     Manifest m = Manifest.readFrom(out);
     assertEquals(Map.of("no-label", 1L), m.rejectedByReason());
     assertEquals(
@@ -145,7 +158,8 @@ class LabelsTest {
   @Test
   void parquetTableRoundTripsIntoWebDatasetMembersAndBothReaders() throws Exception {
     Schema schema =
-        SchemaBuilder.record("Row").fields()
+        SchemaBuilder.record("Row")
+            .fields()
             .requiredString("path")
             .optionalString("caption")
             .optionalInt("label")
@@ -160,7 +174,8 @@ class LabelsTest {
       {"vehicles/rocket.jpg", null, 2, 1000.0, null, "plain"},
       {"nowhere/ghost.jpg", "never used", 0, 2.5, true, "x"},
     };
-    try (FileChannel channel = FileChannel.open(table, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(table, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ParquetIO.Sink sink = ParquetIO.sink(schema);
       sink.open(channel);
       for (Object[] row : rows) {
@@ -190,10 +205,13 @@ class LabelsTest {
     assertEquals(3, coffee.get("label").asInt());
     assertEquals("{\"score\":0.25,\"flag\":true,\"note\":null}", coffee.get("extra").toString());
     JsonNode chelsea = JSON.readTree(members.get("animals/chelsea.json"));
-    assertEquals("{\"score\":null,\"flag\":false,\"note\":\"line one\\nline two\"}", chelsea.get("extra").toString());
+    assertEquals(
+        "{\"score\":null,\"flag\":false,\"note\":\"line one\\nline two\"}",
+        chelsea.get("extra").toString());
     assertEquals("Chelsea die Katze – 猫 🐱", chelsea.get("caption").asText());
     JsonNode rocket = JSON.readTree(members.get("vehicles/rocket.json"));
-    assertEquals("{\"score\":1000.0,\"flag\":null,\"note\":\"plain\"}", rocket.get("extra").toString());
+    assertEquals(
+        "{\"score\":1000.0,\"flag\":null,\"note\":\"plain\"}", rocket.get("extra").toString());
     assertTrue(rocket.get("caption") == null);
 
     try (KilnDataset ds = KilnDataset.open(kiln)) {
@@ -220,13 +238,17 @@ class LabelsTest {
             + "    out[k] = [s['label'], s['class_name'], s['caption'], s['extra']]\n"
             + "print(json.dumps(out, ensure_ascii=False))\n";
     JsonNode py =
-        JSON.readTree(python(script, Path.of("../formats/python").toAbsolutePath().toString(), kiln.toString()));
-    assertEquals("[3,null,\"A cup, \\\"black\\\", no sugar\",{\"score\":0.25,\"flag\":true,\"note\":null}]",
+        JSON.readTree(
+            python(
+                script, Path.of("../formats/python").toAbsolutePath().toString(), kiln.toString()));
+    assertEquals(
+        "[3,null,\"A cup, \\\"black\\\", no sugar\",{\"score\":0.25,\"flag\":true,\"note\":null}]",
         py.get("food/coffee").toString());
     assertEquals(
         "[1,null,\"Chelsea die Katze – 猫 🐱\",{\"score\":null,\"flag\":false,\"note\":\"line one\\nline two\"}]",
         py.get("animals/chelsea").toString());
-    assertEquals("[2,null,null,{\"score\":1000.0,\"flag\":null,\"note\":\"plain\"}]",
+    assertEquals(
+        "[2,null,null,{\"score\":1000.0,\"flag\":null,\"note\":\"plain\"}]",
         py.get("vehicles/rocket").toString());
     assertEquals("[null,null,null,{}]", py.get("people/astronaut").toString());
   }
@@ -237,22 +259,29 @@ class LabelsTest {
     tables.put("dup.csv", "path,caption\nfood/coffee.jpg,a\nfood/coffee.jpg,b\n");
     tables.put("label.csv", "path,label\nfood/coffee.jpg,1\nanimals/chelsea.jpg,cat\n");
     tables.put("fields.tsv", "path\tcaption\nfood/coffee.jpg\ta\textra\n");
-    tables.put("broken.jsonl", "{\"path\": \"food/coffee.jpg\"}\n{\"path\": \"animals/chelsea.jpg\", \"caption\": }\n");
+    tables.put(
+        "broken.jsonl",
+        "{\"path\": \"food/coffee.jpg\"}\n{\"path\": \"animals/chelsea.jpg\", \"caption\": }\n");
     tables.put("nested.jsonl", "{\"path\": \"food/coffee.jpg\", \"box\": {\"x\": 1}}\n");
-    Map<String, String> expected = Map.of(
-        "dup.csv", "line 3, column 1 (path): duplicate row for food/coffee.jpg (first at line 2)",
-        "label.csv", "line 3, column 2 (label): cat is not a class id",
-        "fields.tsv", "line 2, column 3: 3 fields, the header has 2",
-        "broken.jsonl", "line 2, column 44",
-        "nested.jsonl", "line 1, column 36 (box): an object");
+    Map<String, String> expected =
+        Map.of(
+            "dup.csv",
+                "line 3, column 1 (path): duplicate row for food/coffee.jpg (first at line 2)",
+            "label.csv", "line 3, column 2 (label): cat is not a class id",
+            "fields.tsv", "line 2, column 3: 3 fields, the header has 2",
+            "broken.jsonl", "line 2, column 44",
+            "nested.jsonl", "line 1, column 36 (box): an object");
     for (Map.Entry<String, String> t : tables.entrySet()) {
       Path file = Files.writeString(tmp.resolve(t.getKey()), t.getValue());
       PrepareCommandTest.Run run =
           PrepareCommandTest.kiln(
-              "prepare", "--input=" + PrepareCommandTest.SAMPLES, "--output=" + tmp.resolve("o"),
+              "prepare",
+              "--input=" + PrepareCommandTest.SAMPLES,
+              "--output=" + tmp.resolve("o"),
               "--metadata=" + file);
       assertEquals(2, run.code(), t.getKey() + ": " + run.err());
-      assertTrue(run.err().contains(file + " " + expected.get(t.getKey())), t.getKey() + ": " + run.err());
+      assertTrue(
+          run.err().contains(file + " " + expected.get(t.getKey())), t.getKey() + ": " + run.err());
       assertTrue(Files.notExists(tmp.resolve("o")), "nothing written");
     }
   }

@@ -1,28 +1,28 @@
 package dev.kiln.runners;
 
-import dev.kiln.formats.EncodedSample;
-import dev.kiln.formats.kiln.DatasetIndex;
-import dev.kiln.formats.kiln.DatasetIndexWriter;
-import dev.kiln.formats.kiln.IndexEntry;
-import dev.kiln.formats.kiln.KilnDataset;
-import dev.kiln.formats.kiln.KilnShardReader;
-import dev.kiln.formats.kiln.KilnShardWriter;
-import dev.kiln.formats.kiln.ShardLayout;
-import dev.kiln.formats.kiln.ShardSummary;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Manifest;
+import dev.kiln.formats.kiln.DatasetIndex;
+import dev.kiln.formats.kiln.DatasetIndexWriter;
 import dev.kiln.formats.kiln.DatasetVerifier;
+import dev.kiln.formats.kiln.IndexEntry;
+import dev.kiln.formats.kiln.KilnDataset;
+import dev.kiln.formats.kiln.KilnShardReader;
+import dev.kiln.formats.kiln.KilnShardWriter;
 import dev.kiln.formats.kiln.SampleFields;
+import dev.kiln.formats.kiln.ShardLayout;
+import dev.kiln.formats.kiln.ShardSummary;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +59,9 @@ class NightlyRunsTest {
   }
 
   static PrepareCommandTest.Run prepare(Path in, Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("prepare", "--input=" + in, "--output=" + out, "--shard-size=60000"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("prepare", "--input=" + in, "--output=" + out, "--shard-size=60000"));
     args.addAll(List.of(extra));
     return PrepareCommandTest.kiln(args.toArray(String[]::new));
   }
@@ -131,22 +133,42 @@ class NightlyRunsTest {
     assertEquals(root.resolve("v000001"), DatasetRoot.resolve(root));
 
     Files.delete(in.resolve("food/coffee.jpg"));
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
     Path touched = in.resolve("animals/chelsea.jpg");
-    Files.setLastModifiedTime(touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    Files.setLastModifiedTime(
+        touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
 
     PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
     assertEquals(0, nightly.code(), nightly.err());
     Manifest m = Manifest.readFrom(root);
     assertEquals("nightly-2", m.runId());
     assertEquals(
-        Map.of("new", 1L, "changed", 0L, "deleted", 1L, "carried_over", 6L, "rebuilt", 0L, "rejected", 0L),
+        Map.of(
+            "new",
+            1L,
+            "changed",
+            0L,
+            "deleted",
+            1L,
+            "carried_over",
+            6L,
+            "rebuilt",
+            0L,
+            "rejected",
+            0L),
         m.changes());
-    assertTrue(nightly.out().contains("kiln: incremental: new 1, changed 0, deleted 1, carried over 6"), nightly.out());
-    assertTrue(nightly.out().contains("carried-over=6"), "only one image decoded: " + nightly.out());
     assertTrue(
-        nightly.out().matches("(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s, prepare [0-9.]+ s,"
-            + " write [0-9.]+ s, index [0-9.]+ s, report [0-9.]+ s, publish [0-9.]+ s\\n.*"),
+        nightly.out().contains("kiln: incremental: new 1, changed 0, deleted 1, carried over 6"),
+        nightly.out());
+    assertTrue(
+        nightly.out().contains("carried-over=6"), "only one image decoded: " + nightly.out());
+    assertTrue(
+        nightly
+            .out()
+            .matches(
+                "(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s, prepare [0-9.]+ s,"
+                    + " write [0-9.]+ s, index [0-9.]+ s, report [0-9.]+ s, publish [0-9.]+ s\\n.*"),
         "each phase's cost: " + nightly.out());
 
     // The unchanged samples stayed where they were: v000002 links v000001's shards and lists
@@ -154,12 +176,14 @@ class NightlyRunsTest {
     Path v1 = root.resolve("v000001");
     Path v2 = root.resolve("v000002");
     try (Stream<Path> shards = Files.list(v1)) {
-      for (Path shard : (Iterable<Path>) shards.filter(p -> p.toString().endsWith(".kiln"))::iterator) {
+      for (Path shard :
+          (Iterable<Path>) shards.filter(p -> p.toString().endsWith(".kiln"))::iterator) {
         assertTrue(Files.isSameFile(shard, v2.resolve(shard.getFileName())), shard + " shared");
       }
     }
     assertTrue(Files.isRegularFile(v2.resolve("shard-v000002-00000.kiln")));
-    assertTrue(DatasetIndex.read(v2.resolve("index.kidx")).isShared(), "a deleted record is unlisted");
+    assertTrue(
+        DatasetIndex.read(v2.resolve("index.kidx")).isShared(), "a deleted record is unlisted");
     assertEquals(List.of(), DatasetVerifier.verify(root));
 
     Path full = tmp.resolve("full");
@@ -173,20 +197,24 @@ class NightlyRunsTest {
     assertSameDataset(full, root);
     assertSameSampleFields(full, root);
     for (String file : List.of("catalog.parquet", "inputs.jsonl")) {
-      assertArrayEquals(Files.readAllBytes(full.resolve(file)),
-          Files.readAllBytes(DatasetRoot.resolve(root).resolve(file)), file);
+      assertArrayEquals(
+          Files.readAllBytes(full.resolve(file)),
+          Files.readAllBytes(DatasetRoot.resolve(root).resolve(file)),
+          file);
     }
     assertEquals(List.of(), DatasetVerifier.verify(root));
     PrepareCommandTest.Run again = compact(root);
     assertEquals(0, again.code(), again.err());
-    assertTrue(again.out().contains("v000003 is in the canonical layout; nothing written"), again.out());
+    assertTrue(
+        again.out().contains("v000003 is in the canonical layout; nothing written"), again.out());
     assertEquals(root.resolve("v000003"), DatasetRoot.resolve(root));
 
     // The Beam job carries over the same way as the local runner, into the canonical layout.
     Path beamRoot = tmp.resolve("beam-root");
     Files.delete(in.resolve("food/espresso.jpg"));
     assertEquals(0, prepare(in, beamRoot, "--incremental", "--runner=direct").code());
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
     PrepareCommandTest.Run beamNightly = prepare(in, beamRoot, "--incremental", "--runner=direct");
     assertEquals(0, beamNightly.code(), beamNightly.err());
     assertTrue(beamNightly.out().contains("carried-over=6"), beamNightly.out());
@@ -194,17 +222,21 @@ class NightlyRunsTest {
   }
 
   @Test
-  void metadataAndClassChangesRelabelCarriedSamplesWithoutDecodingAndEqualAFullRun() throws Exception {
+  void metadataAndClassChangesRelabelCarriedSamplesWithoutDecodingAndEqualAFullRun()
+      throws Exception {
     Path in = input();
     Path root = tmp.resolve("root");
     Path table = tmp.resolve("meta.jsonl");
-    Files.writeString(table,
+    Files.writeString(
+        table,
         "{\"path\": \"food/coffee.jpg\", \"caption\": \"coffee\", \"stars\": 4}\n"
             + "{\"path\": \"vehicles/rocket.jpg\", \"caption\": \"a rocket\"}\n");
-    assertEquals(0, prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table).code());
+    assertEquals(
+        0, prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table).code());
 
     // One caption edited, one row added; a class folder that sorts first shifts every class id.
-    Files.writeString(table,
+    Files.writeString(
+        table,
         "{\"path\": \"food/coffee.jpg\", \"caption\": \"black coffee\", \"stars\": 5}\n"
             + "{\"path\": \"vehicles/rocket.jpg\", \"caption\": \"a rocket\"}\n"
             + "{\"path\": \"people/astronaut.jpg\", \"caption\": \"in orbit\"}\n");
@@ -212,15 +244,21 @@ class NightlyRunsTest {
         prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table);
     assertEquals(0, relabelled.code(), relabelled.err());
     assertTrue(relabelled.out().contains("carried over 7"), relabelled.out());
-    assertTrue(relabelled.out().contains("relabelled=2"), "only the two edited rows: " + relabelled.out());
+    assertTrue(
+        relabelled.out().contains("relabelled=2"), "only the two edited rows: " + relabelled.out());
 
     Files.createDirectories(in.resolve("aardvarks"));
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("aardvarks/a.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("aardvarks/a.jpg"));
     PrepareCommandTest.Run shifted =
         prepare(in, root, "--incremental", "--labels=folder", "--metadata=" + table);
     assertEquals(0, shifted.code(), shifted.err());
-    assertTrue(shifted.out().contains("class ids changed (aardvarks new -> 0, animals 0 -> 1,"), shifted.out());
-    assertTrue(shifted.out().contains("carried-over=7") && shifted.out().contains("relabelled=7"), shifted.out());
+    assertTrue(
+        shifted.out().contains("class ids changed (aardvarks new -> 0, animals 0 -> 1,"),
+        shifted.out());
+    assertTrue(
+        shifted.out().contains("carried-over=7") && shifted.out().contains("relabelled=7"),
+        shifted.out());
 
     Path full = tmp.resolve("full");
     assertEquals(0, prepare(in, full, "--labels=folder", "--metadata=" + table).code());
@@ -245,7 +283,8 @@ class NightlyRunsTest {
     try (KilnDataset before = KilnDataset.open(root)) {
       assertEquals(ShardLayout.VERSION_1, before.index().version());
     }
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
     PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
     assertEquals(0, nightly.code(), nightly.err());
@@ -264,8 +303,9 @@ class NightlyRunsTest {
     try (KilnDataset ds = KilnDataset.open(dir)) {
       DatasetIndex index = ds.index();
       for (int s = 0; s < index.shardCount(); s++) {
-        KilnShardWriter w = KilnShardWriter.open(
-            old.resolve(index.shardFileName(s)), index.align(), ShardLayout.VERSION_1);
+        KilnShardWriter w =
+            KilnShardWriter.open(
+                old.resolve(index.shardFileName(s)), index.align(), ShardLayout.VERSION_1);
         try {
           int first = index.shardFirstRecord(s);
           for (int i = first; i < first + index.shardRecordCount(s); i++) {
@@ -278,7 +318,9 @@ class NightlyRunsTest {
       }
     }
     for (ShardSummary shard : shards) {
-      Files.move(old.resolve(shard.fileName()), dir.resolve(shard.fileName()),
+      Files.move(
+          old.resolve(shard.fileName()),
+          dir.resolve(shard.fileName()),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     Files.delete(old);
@@ -299,32 +341,37 @@ class NightlyRunsTest {
     try (KilnShardReader reader = KilnShardReader.open(shard)) {
       record = reader.entry(0);
     }
-    try (FileChannel file = FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel file =
+        FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       long at = record.offset() + record.length() / 2;
       file.read(b, at);
       b.put(0, (byte) ~b.get(0)).rewind();
       file.write(b, at);
     }
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
     // Writing the canonical layout copies the record; a run sharing the shard would not read it.
     PrepareCommandTest.Run nightly =
         prepare(in, root, "--incremental", "--run-id=nightly-2", "--compact-threshold=0");
     assertEquals(1, nightly.code(), nightly.out() + nightly.err());
     assertTrue(
-        nightly.err().contains("job failed") && nightly.err().contains("fails its CRC-32")
+        nightly.err().contains("job failed")
+            && nightly.err().contains("fails its CRC-32")
             && nightly.err().contains("record at " + record.offset() + " of " + shard),
         nightly.err());
     assertEquals(before, Manifest.readFrom(root), "CURRENT is the version before");
     try (Stream<Path> left = Files.list(root)) {
-      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "no staging left");
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")),
+          "no staging left");
     }
   }
 
   /**
-   * The catalog rows and image lengths the next run carries samples over with are a full run's
-   * too, in the same order.
+   * The catalog rows and image lengths the next run carries samples over with are a full run's too,
+   * in the same order.
    */
   static void assertSameSampleFields(Path expected, Path actual) throws IOException {
     assertArrayEquals(
@@ -346,7 +393,8 @@ class NightlyRunsTest {
       } else {
         Files.delete(fields);
       }
-      Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+      Files.copy(
+          PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
       // Sharing the shards takes the kept samples' catalog rows from their records too.
       PrepareCommandTest.Run nightly = prepare(in, root, "--incremental");
@@ -383,15 +431,19 @@ class NightlyRunsTest {
     Path in = input();
     Path root = tmp.resolve("root");
     assertEquals(0, prepare(in, root, "--incremental", "--encode=png").code());
-    PrepareCommandTest.Run alpha = prepare(in, root, "--incremental", "--encode=png", "--keep-alpha");
+    PrepareCommandTest.Run alpha =
+        prepare(in, root, "--incremental", "--encode=png", "--keep-alpha");
     assertEquals(0, alpha.code(), alpha.err());
-    assertTrue(alpha.out().contains("configuration changed (--keep-alpha false -> true)"), alpha.out());
+    assertTrue(
+        alpha.out().contains("configuration changed (--keep-alpha false -> true)"), alpha.out());
     assertEquals(7L, Manifest.readFrom(root).changes().get("rebuilt"));
 
     PrepareCommandTest.Run linear =
         prepare(in, root, "--incremental", "--encode=png", "--keep-alpha", "--linear-light");
     assertEquals(0, linear.code(), linear.err());
-    assertTrue(linear.out().contains("configuration changed (--linear-light false -> true)"), linear.out());
+    assertTrue(
+        linear.out().contains("configuration changed (--linear-light false -> true)"),
+        linear.out());
     assertEquals(0L, Manifest.readFrom(root).changes().get("carried_over"));
     assertEquals(7L, Manifest.readFrom(root).changes().get("rebuilt"));
     Path full = tmp.resolve("full");
@@ -403,7 +455,8 @@ class NightlyRunsTest {
         prepare(in, root, "--incremental", "--encode=png", "--keep-alpha", "--linear-light");
     assertEquals(0, same.code(), same.err());
     assertTrue(same.out().contains("nothing changed since " + before.getFileName()), same.out());
-    assertEquals(before, DatasetRoot.resolve(root), "unchanged settings and inputs: no new version");
+    assertEquals(
+        before, DatasetRoot.resolve(root), "unchanged settings and inputs: no new version");
   }
 
   @Test
@@ -411,7 +464,9 @@ class NightlyRunsTest {
     Path in = input();
     Path root = tmp.resolve("root");
     for (int i = 0; i < 4; i++) {
-      Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/night-" + i + ".jpg"));
+      Files.copy(
+          PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"),
+          in.resolve("food/night-" + i + ".jpg"));
       assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=2").code());
     }
     assertEquals(
@@ -430,7 +485,8 @@ class NightlyRunsTest {
     // Another process holds the root's lock (fcntl, as the JVM's FileChannel locks are).
     Process holder =
         new ProcessBuilder(
-                "python3", "-c",
+                "python3",
+                "-c",
                 "import fcntl,sys,time\n"
                     + "f=open(sys.argv[1],'a+'); fcntl.lockf(f, fcntl.LOCK_EX)\n"
                     + "f.truncate(0); f.write('run nightly-1, pid 4242 on other-host'); f.flush()\n"
@@ -441,11 +497,19 @@ class NightlyRunsTest {
       assertEquals("locked", new String(holder.getInputStream().readNBytes(6)));
       PrepareCommandTest.Run second = prepare(in, root, "--incremental");
       assertEquals(2, second.code(), second.out());
-      assertTrue(second.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), second.err());
+      assertTrue(
+          second
+              .err()
+              .contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"),
+          second.err());
       // A compaction takes the same lock.
       PrepareCommandTest.Run compaction = compact(root);
       assertEquals(2, compaction.code(), compaction.out());
-      assertTrue(compaction.err().contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"), compaction.err());
+      assertTrue(
+          compaction
+              .err()
+              .contains("another Kiln run is writing it (run nightly-1, pid 4242 on other-host)"),
+          compaction.err());
       assertEquals(current, DatasetRoot.resolve(root));
     } finally {
       holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -459,14 +523,22 @@ class NightlyRunsTest {
     Path in = input();
     Path root = tmp.resolve("root");
     assertEquals(0, prepare(in, root, "--incremental").code());
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (long delayMillis : new long[] {300, 1500, 3000, 5000, 8000}) {
       Process run =
           new ProcessBuilder(
-                  java, "-cp", System.getProperty("java.class.path"), "dev.kiln.runners.Kiln",
-                  "prepare", "--input=" + in, "--output=" + root, "--shard-size=60000", "--incremental")
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.kiln.runners.Kiln",
+                  "prepare",
+                  "--input=" + in,
+                  "--output=" + root,
+                  "--shard-size=60000",
+                  "--incremental")
               .redirectErrorStream(true)
               .redirectOutput(tmp.resolve("killed-run.log").toFile())
               .start();
@@ -475,7 +547,9 @@ class NightlyRunsTest {
       }
       run.waitFor(10, TimeUnit.SECONDS);
       Path current = DatasetRoot.resolve(root);
-      assertTrue(Files.exists(current.resolve("manifest.json")), "CURRENT is a complete version after kill at " + delayMillis + " ms");
+      assertTrue(
+          Files.exists(current.resolve("manifest.json")),
+          "CURRENT is a complete version after kill at " + delayMillis + " ms");
       assertEquals(List.of(), DatasetVerifier.verify(root), "after kill at " + delayMillis + " ms");
       assertKeptVersionsIntact(root, "after kill at " + delayMillis + " ms");
     }
@@ -491,8 +565,12 @@ class NightlyRunsTest {
     for (long delayMillis : new long[] {300, 1200, 2500}) {
       Process run =
           new ProcessBuilder(
-                  java, "-cp", System.getProperty("java.class.path"), "dev.kiln.runners.Kiln",
-                  "compact", root.toString())
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.kiln.runners.Kiln",
+                  "compact",
+                  root.toString())
               .redirectErrorStream(true)
               .redirectOutput(tmp.resolve("killed-compaction.log").toFile())
               .start();
@@ -501,16 +579,23 @@ class NightlyRunsTest {
       }
       run.waitFor(10, TimeUnit.SECONDS);
       assertTrue(Files.exists(DatasetRoot.resolve(root).resolve("manifest.json")));
-      assertEquals(List.of(), DatasetVerifier.verify(root), "after compaction killed at " + delayMillis + " ms");
+      assertEquals(
+          List.of(),
+          DatasetVerifier.verify(root),
+          "after compaction killed at " + delayMillis + " ms");
       assertKeptVersionsIntact(root, "after compaction killed at " + delayMillis + " ms");
     }
     assertEquals(0, compact(root).code());
-    assertTrue(!DatasetRoot.resolve(root).equals(shared) || !DatasetIndex.read(shared.resolve("index.kidx")).isShared());
+    assertTrue(
+        !DatasetRoot.resolve(root).equals(shared)
+            || !DatasetIndex.read(shared.resolve("index.kidx")).isShared());
     Path fullAfter = tmp.resolve("full-after");
     assertEquals(0, prepare(in, fullAfter).code());
     assertSameDataset(fullAfter, root);
     try (Stream<Path> left = Files.list(root)) {
-      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "stale staging removed");
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")),
+          "stale staging removed");
     }
   }
 }

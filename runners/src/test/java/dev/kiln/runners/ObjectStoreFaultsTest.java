@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The S3 server killed (SIGKILL of the s3proxy process) at an exact moment of a run into a
  * versioned S3 root: while the inputs are read, while shards are uploaded, and while the run
  * publishes (the PUT of {@code CURRENT}). Each time the run exits 1 naming the cause, the previous
- * version stays current with nothing of the new one readable, and the rerun, with the server
- * back, removes what the failed run left and succeeds. Throttling (HTTP 503 SlowDown) is retried
- * and counted. The moments are hit through {@link FaultyS3Proxy}, a relay in front of the server.
+ * version stays current with nothing of the new one readable, and the rerun, with the server back,
+ * removes what the failed run left and succeeds. Throttling (HTTP 503 SlowDown) is retried and
+ * counted. The moments are hit through {@link FaultyS3Proxy}, a relay in front of the server.
  */
 class ObjectStoreFaultsTest {
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
@@ -33,30 +33,37 @@ class ObjectStoreFaultsTest {
   private static String bucketWithFirstVersion(String bucket) {
     S3.createBucket(bucket);
     S3.upload(PrepareCommandTest.SAMPLES, S3Location.parse("s3://" + bucket + "/raw"));
-    PrepareCommandTest.Run first = ObjectStorePrepareTest.prepare(
-        S3, "s3://" + bucket + "/raw", "s3://" + bucket + "/nightly", "--versioned");
+    PrepareCommandTest.Run first =
+        ObjectStorePrepareTest.prepare(
+            S3, "s3://" + bucket + "/raw", "s3://" + bucket + "/nightly", "--versioned");
     assertEquals(0, first.code(), first.err());
     return bucket;
   }
 
   private static PrepareCommandTest.Run prepareThrough(FaultyS3Proxy proxy, String bucket) {
-    return PrepareCommandTest.kiln("prepare", "--input=s3://" + bucket + "/raw",
-        "--output=s3://" + bucket + "/nightly", "--shard-size=60000", "--max-reject-fraction=0",
+    return PrepareCommandTest.kiln(
+        "prepare",
+        "--input=s3://" + bucket + "/raw",
+        "--output=s3://" + bucket + "/nightly",
+        "--shard-size=60000",
+        "--max-reject-fraction=0",
         proxy.endpointFlag());
   }
 
   /**
-   * The run through {@code proxy} killed the server and failed; restarts the server and checks
-   * that v000001 is still the current version and the rerun publishes v000002.
+   * The run through {@code proxy} killed the server and failed; restarts the server and checks that
+   * v000001 is still the current version and the rerun publishes v000002.
    */
   private static void assertFailedAndRecovered(
       FaultyS3Proxy proxy, String bucket, PrepareCommandTest.Run failed) throws Exception {
-    assertTrue(proxy.killed(), "the server was killed during the run: " + failed.out() + failed.err());
+    assertTrue(
+        proxy.killed(), "the server was killed during the run: " + failed.out() + failed.err());
     assertEquals(ExitCode.FAILED, failed.code(), failed.out() + failed.err());
     assertTrue(failed.err().contains("kiln prepare: job failed: "), failed.err());
     // The object and the store's failure: which one the SDK's last retry met varies (a refused
     // connection, a dropped one, or one that failed to respond).
-    assertTrue(failed.err().contains("s3://" + bucket + "/")
+    assertTrue(
+        failed.err().contains("s3://" + bucket + "/")
             && (failed.err().contains("cannot reach http://127.0.0.1:")
                 || failed.err().contains("the object store failed: ")),
         "the cause is named: " + failed.err());
@@ -65,7 +72,9 @@ class ObjectStoreFaultsTest {
     S3.start();
     S3Location root = S3Location.parse("s3://" + bucket + "/nightly");
     try (S3Objects store = S3.store()) {
-      assertEquals("v000001", store.readString(root.resolve("CURRENT")).trim(),
+      assertEquals(
+          "v000001",
+          store.readString(root.resolve("CURRENT")).trim(),
           "the previous version stays current");
       assertTrue(store.exists(root.resolve("v000001/manifest.json")));
       PrepareCommandTest.Run rerun =
@@ -82,7 +91,8 @@ class ObjectStoreFaultsTest {
     String bucket = bucketWithFirstVersion("kiln-faults-read");
     try (FaultyS3Proxy proxy = new FaultyS3Proxy(S3).killOn("GET", "/" + bucket + "/raw/")) {
       PrepareCommandTest.Run failed = prepareThrough(proxy, bucket);
-      assertTrue(failed.err().contains("s3://" + bucket + "/raw/"), "names the input: " + failed.err());
+      assertTrue(
+          failed.err().contains("s3://" + bucket + "/raw/"), "names the input: " + failed.err());
       assertTrue(failed.err().contains("the object store failed"), failed.err());
       assertFailedAndRecovered(proxy, bucket, failed);
     }
@@ -102,7 +112,8 @@ class ObjectStoreFaultsTest {
   @Test
   void theServerKilledWhilePublishingKeepsThePreviousVersionCurrent() throws Exception {
     String bucket = bucketWithFirstVersion("kiln-faults-publish");
-    try (FaultyS3Proxy proxy = new FaultyS3Proxy(S3).killOn("PUT", "/" + bucket + "/nightly/CURRENT")) {
+    try (FaultyS3Proxy proxy =
+        new FaultyS3Proxy(S3).killOn("PUT", "/" + bucket + "/nightly/CURRENT")) {
       PrepareCommandTest.Run failed = prepareThrough(proxy, bucket);
       // The new version was complete; only CURRENT, which readers follow, did not move to it.
       assertTrue(existsAfterRestart(bucket, "nightly/v000002/manifest.json"));
@@ -113,16 +124,19 @@ class ObjectStoreFaultsTest {
   @Test
   void throttledRequestsAreRetriedAndCounted() throws Exception {
     String bucket = bucketWithFirstVersion("kiln-faults-throttled");
-    try (FaultyS3Proxy proxy = new FaultyS3Proxy(S3)
-        .throttle("GET", "/" + bucket + "/raw/", 3)
-        .throttle("PUT", "/" + bucket + "/nightly/CURRENT", 1)) {
+    try (FaultyS3Proxy proxy =
+        new FaultyS3Proxy(S3)
+            .throttle("GET", "/" + bucket + "/raw/", 3)
+            .throttle("PUT", "/" + bucket + "/nightly/CURRENT", 1)) {
       PrepareCommandTest.Run run = prepareThrough(proxy, bucket);
       assertEquals(0, run.code(), run.out() + run.err());
       assertEquals(4, proxy.throttled());
       assertTrue(run.out().contains("7 inputs, 7 written, 0 rejected"), run.out());
-      assertTrue(run.out().contains("kiln: 4 S3 requests retried after transient errors"), run.out());
+      assertTrue(
+          run.out().contains("kiln: 4 S3 requests retried after transient errors"), run.out());
       try (S3Objects store = S3.store()) {
-        assertEquals("v000002",
+        assertEquals(
+            "v000002",
             store.readString(S3Location.parse("s3://" + bucket + "/nightly/CURRENT")).trim());
       }
     }
@@ -132,14 +146,20 @@ class ObjectStoreFaultsTest {
   void beamsS3ClientsCountTheirRetriesAsAKilnCounter() throws Exception {
     String bucket = bucketWithFirstVersion("kiln-faults-beam");
     try (FaultyS3Proxy proxy = new FaultyS3Proxy(S3).throttle("GET", "/" + bucket + "/raw/", 2)) {
-      PrepareCommandTest.Run run = PrepareCommandTest.kiln("prepare", "--input=s3://" + bucket + "/raw",
-          "--output=s3://" + bucket + "/nightly", "--shard-size=60000", "--runner=direct",
-          proxy.endpointFlag());
+      PrepareCommandTest.Run run =
+          PrepareCommandTest.kiln(
+              "prepare",
+              "--input=s3://" + bucket + "/raw",
+              "--output=s3://" + bucket + "/nightly",
+              "--shard-size=60000",
+              "--runner=direct",
+              proxy.endpointFlag());
       assertEquals(0, run.code(), run.out() + run.err());
       assertEquals(2, proxy.throttled());
       assertTrue(run.out().contains("7 inputs, 7 written, 0 rejected"), run.out());
       assertTrue(run.out().contains(" s3-retries=2"), run.out());
-      assertTrue(run.out().contains("kiln: 2 S3 requests retried after transient errors"), run.out());
+      assertTrue(
+          run.out().contains("kiln: 2 S3 requests retried after transient errors"), run.out());
     }
   }
 

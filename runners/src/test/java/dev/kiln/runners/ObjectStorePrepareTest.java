@@ -52,9 +52,15 @@ class ObjectStorePrepareTest {
   /** {@code kiln prepare} with small shards, reaching {@code server} for s3:// locations. */
   static PrepareCommandTest.Run prepare(
       S3ProxyServer server, String input, String output, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "prepare", "--input=" + input, "--output=" + output, "--shard-size=60000",
-        "--run-id=test", server.endpointFlag()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "prepare",
+                "--input=" + input,
+                "--output=" + output,
+                "--shard-size=60000",
+                "--run-id=test",
+                server.endpointFlag()));
     args.addAll(List.of(extra));
     return PrepareCommandTest.kiln(args.toArray(String[]::new));
   }
@@ -97,7 +103,8 @@ class ObjectStorePrepareTest {
   void anS3OutputHoldsTheShardBytesOfALocalRun() throws Exception {
     String bucket = bucket();
     Path local = tmp.resolve("local");
-    PrepareCommandTest.Run localRun = prepare(PrepareCommandTest.SAMPLES.toString(), local.toString());
+    PrepareCommandTest.Run localRun =
+        prepare(PrepareCommandTest.SAMPLES.toString(), local.toString());
     assertEquals(0, localRun.code(), localRun.err());
 
     PrepareCommandTest.Run run =
@@ -109,7 +116,8 @@ class ObjectStorePrepareTest {
     try (S3Objects store = S3.store()) {
       assertTrue(store.exists(out.resolve("manifest.json")));
       assertTrue(store.exists(out.resolve("catalog.parquet")));
-      assertEquals(Files.readString(local.resolve("manifest.json")).contains("\"written\" : 7")
+      assertEquals(
+          Files.readString(local.resolve("manifest.json")).contains("\"written\" : 7")
               || Files.readString(local.resolve("manifest.json")).contains("\"written\":7"),
           store.readString(out.resolve("manifest.json")).contains("\"written\" : 7")
               || store.readString(out.resolve("manifest.json")).contains("\"written\":7"));
@@ -135,22 +143,36 @@ class ObjectStorePrepareTest {
     }
     // A glob below the bucket selects by pattern, with keys relative to the part before it.
     Path pngs = tmp.resolve("pngs");
-    PrepareCommandTest.Run glob = prepare("s3://" + bucket + "/raw/photos/misc/*.png", pngs.toString());
+    PrepareCommandTest.Run glob =
+        prepare("s3://" + bucket + "/raw/photos/misc/*.png", pngs.toString());
     assertEquals(0, glob.code(), glob.err());
-    assertEquals(Map.of("camera-gray", expected.get("misc/camera-gray").length,
-            "coffee-cutout-alpha", expected.get("misc/coffee-cutout-alpha").length),
+    assertEquals(
+        Map.of(
+            "camera-gray",
+            expected.get("misc/camera-gray").length,
+            "coffee-cutout-alpha",
+            expected.get("misc/coffee-cutout-alpha").length),
         lengths(images(pngs)));
     // '**' crosses '/', '*' does not: the same two PNGs, now keyed below photos/.
     Path deep = tmp.resolve("deep-pngs");
-    PrepareCommandTest.Run anyDepth = prepare("s3://" + bucket + "/raw/photos/**/*.png", deep.toString());
+    PrepareCommandTest.Run anyDepth =
+        prepare("s3://" + bucket + "/raw/photos/**/*.png", deep.toString());
     assertEquals(0, anyDepth.code(), anyDepth.err());
     assertEquals(Set.of("misc/camera-gray", "misc/coffee-cutout-alpha"), images(deep).keySet());
-    PrepareCommandTest.Run table = prepare("s3://" + bucket + "/raw/photos", tmp.resolve("t").toString(),
-        "--metadata=s3://" + bucket + "/labels.csv");
+    PrepareCommandTest.Run table =
+        prepare(
+            "s3://" + bucket + "/raw/photos",
+            tmp.resolve("t").toString(),
+            "--metadata=s3://" + bucket + "/labels.csv");
     assertEquals(ExitCode.USAGE, table.code(), table.out());
-    assertTrue(table.err().contains("--metadata=s3://" + bucket + "/labels.csv: s3:// is not supported"
-        + " here yet"), table.err());
-    PrepareCommandTest.Run none = prepare("s3://" + bucket + "/raw/photos/*.png", tmp.resolve("none").toString());
+    assertTrue(
+        table
+            .err()
+            .contains(
+                "--metadata=s3://" + bucket + "/labels.csv: s3:// is not supported" + " here yet"),
+        table.err());
+    PrepareCommandTest.Run none =
+        prepare("s3://" + bucket + "/raw/photos/*.png", tmp.resolve("none").toString());
     assertEquals(ExitCode.USAGE, none.code(), none.out());
     assertTrue(none.err().contains("no image files found"), none.err());
   }
@@ -204,7 +226,8 @@ class ObjectStorePrepareTest {
     assertEquals(0, prepare(PrepareCommandTest.SAMPLES.toString(), output).code());
     PrepareCommandTest.Run again = prepare(PrepareCommandTest.SAMPLES.toString(), output);
     assertEquals(ExitCode.USAGE, again.code());
-    assertTrue(again.err().contains("--output=" + output + ": already holds objects; pass --overwrite"),
+    assertTrue(
+        again.err().contains("--output=" + output + ": already holds objects; pass --overwrite"),
         again.err());
 
     try (S3Objects store = S3.store()) {
@@ -220,14 +243,22 @@ class ObjectStorePrepareTest {
 
   @Test
   void aMissingBucketIsExit2NamingIt() {
-    PrepareCommandTest.Run in = prepare("s3://no-such-bucket-kiln/raw", tmp.resolve("o").toString());
+    PrepareCommandTest.Run in =
+        prepare("s3://no-such-bucket-kiln/raw", tmp.resolve("o").toString());
     assertEquals(ExitCode.USAGE, in.code());
     assertEquals(1, in.err().lines().count(), in.err());
-    assertTrue(in.err().contains("--input=s3://no-such-bucket-kiln/raw: bucket 'no-such-bucket-kiln' does not exist"),
+    assertTrue(
+        in.err()
+            .contains(
+                "--input=s3://no-such-bucket-kiln/raw: bucket 'no-such-bucket-kiln' does not exist"),
         in.err());
-    PrepareCommandTest.Run out = prepare(PrepareCommandTest.SAMPLES.toString(), "s3://no-such-bucket-kiln/ds");
+    PrepareCommandTest.Run out =
+        prepare(PrepareCommandTest.SAMPLES.toString(), "s3://no-such-bucket-kiln/ds");
     assertEquals(ExitCode.USAGE, out.code());
-    assertTrue(out.err().contains("--output=s3://no-such-bucket-kiln/ds: bucket 'no-such-bucket-kiln' does not exist"),
+    assertTrue(
+        out.err()
+            .contains(
+                "--output=s3://no-such-bucket-kiln/ds: bucket 'no-such-bucket-kiln' does not exist"),
         out.err());
     assertFalse(Files.exists(tmp.resolve("o")));
   }
@@ -237,9 +268,11 @@ class ObjectStorePrepareTest {
     String bucket = bucket();
     System.setProperty("aws.secretAccessKey", "wrong");
     try {
-      PrepareCommandTest.Run run = prepare(PrepareCommandTest.SAMPLES.toString(), "s3://" + bucket + "/ds");
+      PrepareCommandTest.Run run =
+          prepare(PrepareCommandTest.SAMPLES.toString(), "s3://" + bucket + "/ds");
       assertEquals(ExitCode.USAGE, run.code(), run.err());
-      assertTrue(run.err().contains("--output=s3://" + bucket + "/ds: access denied by " + S3.endpoint()),
+      assertTrue(
+          run.err().contains("--output=s3://" + bucket + "/ds: access denied by " + S3.endpoint()),
           run.err());
       assertTrue(run.err().contains("AWS_SECRET_ACCESS_KEY"), run.err());
     } finally {
@@ -253,11 +286,15 @@ class ObjectStorePrepareTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    PrepareCommandTest.Run run = PrepareCommandTest.kiln("prepare",
-        "--input=" + PrepareCommandTest.SAMPLES, "--output=s3://some-bucket/ds",
-        "--endpoint=http://127.0.0.1:" + closed);
+    PrepareCommandTest.Run run =
+        PrepareCommandTest.kiln(
+            "prepare",
+            "--input=" + PrepareCommandTest.SAMPLES,
+            "--output=s3://some-bucket/ds",
+            "--endpoint=http://127.0.0.1:" + closed);
     assertEquals(ExitCode.USAGE, run.code(), run.err());
-    assertTrue(run.err().contains("--output=s3://some-bucket/ds: cannot reach http://127.0.0.1:" + closed),
+    assertTrue(
+        run.err().contains("--output=s3://some-bucket/ds: cannot reach http://127.0.0.1:" + closed),
         run.err());
   }
 }

@@ -15,14 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Reading a kiln dataset on S3 (s3proxy): the Java reader with one ranged GET per sample from
- * many threads, {@code verify}, {@code inspect} and {@code bench-read} on {@code s3://}, and the
- * Python reader through boto3, all agreeing with the same dataset read from local disk.
+ * Reading a kiln dataset on S3 (s3proxy): the Java reader with one ranged GET per sample from many
+ * threads, {@code verify}, {@code inspect} and {@code bench-read} on {@code s3://}, and the Python
+ * reader through boto3, all agreeing with the same dataset read from local disk.
  */
 class ObjectStoreReadTest {
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
@@ -46,11 +46,15 @@ class ObjectStoreReadTest {
     bucket = "kiln-read";
     S3.createBucket(bucket);
     root = "s3://" + bucket + "/nightly";
-    PrepareCommandTest.Run run = ObjectStorePrepareTest.prepare(S3,
-        PrepareCommandTest.SAMPLES.toString(), root, "--versioned");
+    PrepareCommandTest.Run run =
+        ObjectStorePrepareTest.prepare(
+            S3, PrepareCommandTest.SAMPLES.toString(), root, "--versioned");
     assertEquals(0, run.code(), run.err());
     Path local = tmp.resolve("local");
-    assertEquals(0, ObjectStorePrepareTest.prepare(S3, PrepareCommandTest.SAMPLES.toString(), local.toString()).code());
+    assertEquals(
+        0,
+        ObjectStorePrepareTest.prepare(S3, PrepareCommandTest.SAMPLES.toString(), local.toString())
+            .code());
     localImages = ObjectStorePrepareTest.images(local);
   }
 
@@ -85,18 +89,24 @@ class ObjectStoreReadTest {
     String endpoint = S3.endpointFlag();
     PrepareCommandTest.Run verify = PrepareCommandTest.kiln("verify", root, endpoint);
     assertEquals(0, verify.code(), verify.out() + verify.err());
-    assertTrue(verify.out().contains("kiln verify: " + root + ": OK (kiln, 7 samples)"), verify.out());
+    assertTrue(
+        verify.out().contains("kiln verify: " + root + ": OK (kiln, 7 samples)"), verify.out());
 
-    PrepareCommandTest.Run inspect = PrepareCommandTest.kiln("inspect", root, "--key", "food/coffee", endpoint);
+    PrepareCommandTest.Run inspect =
+        PrepareCommandTest.kiln("inspect", root, "--key", "food/coffee", endpoint);
     assertEquals(0, inspect.code(), inspect.err());
     assertTrue(inspect.out().contains("\"key\": \"food/coffee\""), inspect.out());
-    assertTrue(inspect.out().contains("\"image_bytes\": " + localImages.get("food/coffee").length),
+    assertTrue(
+        inspect.out().contains("\"image_bytes\": " + localImages.get("food/coffee").length),
         inspect.out());
 
     PrepareCommandTest.Run bench =
         PrepareCommandTest.kiln("bench-read", root, "--threads=4", "--samples=7", endpoint);
     assertEquals(0, bench.code(), bench.err());
-    assertTrue(bench.out().matches("(?s).*kiln \\(S3 ranged GET\\): \\d+ samples/s.*p50 .* ms, p99 .* ms.*"),
+    assertTrue(
+        bench
+            .out()
+            .matches("(?s).*kiln \\(S3 ranged GET\\): \\d+ samples/s.*p50 .* ms, p99 .* ms.*"),
         bench.out());
   }
 
@@ -106,7 +116,8 @@ class ObjectStoreReadTest {
     S3Location bad = S3Location.parse("s3://" + bucket + "/damaged");
     String shard;
     long offset;
-    try (S3Objects store = S3.store(); KilnDataset ds = KilnDataset.open(good, S3.store())) {
+    try (S3Objects store = S3.store();
+        KilnDataset ds = KilnDataset.open(good, S3.store())) {
       shard = ds.index().shardFileName(ds.index().shardOf(0));
       offset = ds.index().offset(0) + ds.index().length(0) / 2;
       for (S3Object o : store.list(good)) {
@@ -124,7 +135,8 @@ class ObjectStoreReadTest {
       assertTrue(e.getMessage().contains("mismatch"), e.getMessage());
       assertEquals(localImages.get(ds.key(1)).length, ds.get(1).image().length, "the others read");
     }
-    PrepareCommandTest.Run verify = PrepareCommandTest.kiln("verify", bad.toString(), S3.endpointFlag());
+    PrepareCommandTest.Run verify =
+        PrepareCommandTest.kiln("verify", bad.toString(), S3.endpointFlag());
     assertEquals(ExitCode.FAILED, verify.code(), verify.out());
     assertTrue(verify.out().contains("corrupt record 0"), verify.out());
     assertTrue(verify.out().contains(shard + ": SHA-256 differs from manifest.json"), verify.out());
@@ -133,25 +145,33 @@ class ObjectStoreReadTest {
   @Test
   void thePythonReaderReadsTheS3DatasetThroughBoto3() throws Exception {
     String python = System.getenv().getOrDefault("KILN_PYTHON", "/usr/bin/python3");
-    String script = String.join("\n",
-        "import sys, json, hashlib, pickle",
-        "sys.path.insert(0, sys.argv[1])",
-        "import kiln_reader",
-        "ds = kiln_reader.KilnDataset(sys.argv[2])",
-        "again = pickle.loads(pickle.dumps(ds))",
-        "out = {'location': ds.path}",
-        "for k in ds.keys():",
-        "    assert again.get(k)['image'] == ds.get(k)['image']",
-        "    out[k] = hashlib.sha256(ds.get(k)['image']).hexdigest()",
-        "try:",
-        "    kiln_reader.KilnDataset(sys.argv[3])",
-        "except kiln_reader.KilnError as e:",
-        "    out['missing'] = str(e)",
-        "print(json.dumps(out, sort_keys=True))",
-        "");
-    ProcessBuilder pb = new ProcessBuilder(python, "-c", script,
-        Path.of("../formats/python").toAbsolutePath().toString(), root,
-        "s3://" + bucket + "/no-dataset-here").redirectErrorStream(true);
+    String script =
+        String.join(
+            "\n",
+            "import sys, json, hashlib, pickle",
+            "sys.path.insert(0, sys.argv[1])",
+            "import kiln_reader",
+            "ds = kiln_reader.KilnDataset(sys.argv[2])",
+            "again = pickle.loads(pickle.dumps(ds))",
+            "out = {'location': ds.path}",
+            "for k in ds.keys():",
+            "    assert again.get(k)['image'] == ds.get(k)['image']",
+            "    out[k] = hashlib.sha256(ds.get(k)['image']).hexdigest()",
+            "try:",
+            "    kiln_reader.KilnDataset(sys.argv[3])",
+            "except kiln_reader.KilnError as e:",
+            "    out['missing'] = str(e)",
+            "print(json.dumps(out, sort_keys=True))",
+            "");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                python,
+                "-c",
+                script,
+                Path.of("../formats/python").toAbsolutePath().toString(),
+                root,
+                "s3://" + bucket + "/no-dataset-here")
+            .redirectErrorStream(true);
     pb.environment().put("AWS_ENDPOINT_URL", S3.endpoint());
     pb.environment().put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
@@ -162,13 +182,24 @@ class ObjectStoreReadTest {
     Map<String, String> expected = new TreeMap<>();
     expected.put("location", root + "/v000001");
     for (var e : localImages.entrySet()) {
-      expected.put(e.getKey(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(e.getValue())));
+      expected.put(
+          e.getKey(),
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(e.getValue())));
     }
-    expected.put("missing", "s3://" + bucket
-        + "/no-dataset-here/manifest.json: no published dataset there (its manifest.json is written last)");
+    expected.put(
+        "missing",
+        "s3://"
+            + bucket
+            + "/no-dataset-here/manifest.json: no published dataset there (its manifest.json is written last)");
     StringBuilder json = new StringBuilder("{");
-    expected.forEach((k, v) -> json.append(json.length() == 1 ? "" : ", ")
-        .append('"').append(k).append("\": \"").append(v).append('"'));
+    expected.forEach(
+        (k, v) ->
+            json.append(json.length() == 1 ? "" : ", ")
+                .append('"')
+                .append(k)
+                .append("\": \"")
+                .append(v)
+                .append('"'));
     assertEquals(json.append('}').toString(), printed);
   }
 }

@@ -37,7 +37,8 @@ class PrepareArgumentsTest {
     PrepareArguments beam = PrepareArguments.parse(args, false);
     assertFalse(beam.readWithoutBeam());
     assertEquals(
-        PrepareCommand.settingsOf(beam.options()), PrepareCommand.settingsOf(withoutBeam.options()),
+        PrepareCommand.settingsOf(beam.options()),
+        PrepareCommand.settingsOf(withoutBeam.options()),
         "settings of " + args);
     assertEquals(beam.parallelism(), withoutBeam.parallelism(), "parallelism of " + args);
     assertEquals(beam.runner(), withoutBeam.runner());
@@ -48,17 +49,32 @@ class PrepareArgumentsTest {
   @Test
   void localRunsOfKilnSettingsAreReadWithoutBeamAndMeanTheSame() throws Exception {
     Path config = tmp.resolve("conf.yaml");
-    Files.writeString(config, "size: 64\nquality: 80\nincremental: true\nmax-reject-fraction: 0.5\n"
-        + "extensions: [jpg, png]\nannotations: voc\n");
+    Files.writeString(
+        config,
+        "size: 64\nquality: 80\nincremental: true\nmax-reject-fraction: 0.5\n"
+            + "extensions: [jpg, png]\nannotations: voc\n");
     List<List<String>> cases =
         List.of(
             args(),
             args("--runner=local"),
-            args("--size=32x48", "--quality=75", "--encode=png", "--keep-alpha", "--linear-light=false"),
-            args("--shard-size=60000", "--align=0", "--max-pixels=12345678901", "--decode-timeout=2.5"),
+            args(
+                "--size=32x48",
+                "--quality=75",
+                "--encode=png",
+                "--keep-alpha",
+                "--linear-light=false"),
+            args(
+                "--shard-size=60000",
+                "--align=0",
+                "--max-pixels=12345678901",
+                "--decode-timeout=2.5"),
             args("--max-reject-fraction=1e-3", "--margin=0", "--min-box-visibility=-0.25"),
             args("--incremental", "--keep-versions=7", "--run-id=night-1", "--versioned=true"),
-            args("--extensions=jpg,png", "--annotations=", "--framing=per-object", "--frameObject=largest"),
+            args(
+                "--extensions=jpg,png",
+                "--annotations=",
+                "--framing=per-object",
+                "--frameObject=largest"),
             args("--config=" + config, "--quality=90"),
             args("--parallelism=3"),
             args("--maxRejectFraction=0.2", "--noUpscale"));
@@ -87,14 +103,21 @@ class PrepareArgumentsTest {
     o.setJobName("kiln-prepare-x");
     assertEquals("kiln-prepare-x", o.getJobName());
     assertEquals("/staging", o.getOutput());
-    assertEquals("/staging", o.as(PrepareOptions.class).getOutput(), "one set of values from then on");
+    assertEquals(
+        "/staging", o.as(PrepareOptions.class).getOutput(), "one set of values from then on");
     assertEquals(70, o.as(PrepareOptions.class).getQuality());
     o.setQuality(60);
     assertEquals(60, o.as(PrepareOptions.class).getQuality());
     assertEquals(
-        PrepareCommand.settingsOf(PrepareArguments.parse(args("--quality=60", "--parallelism=3"), false).options())
-            .entrySet().stream().filter(e -> !e.getKey().equals("output")).toList(),
-        PrepareCommand.settingsOf(o).entrySet().stream().filter(e -> !e.getKey().equals("output")).toList());
+        PrepareCommand.settingsOf(
+                PrepareArguments.parse(args("--quality=60", "--parallelism=3"), false).options())
+            .entrySet()
+            .stream()
+            .filter(e -> !e.getKey().equals("output"))
+            .toList(),
+        PrepareCommand.settingsOf(o).entrySet().stream()
+            .filter(e -> !e.getKey().equals("output"))
+            .toList());
   }
 
   @Test
@@ -120,7 +143,8 @@ class PrepareArgumentsTest {
       }
       PrepareArguments parsed = parsedBothWays(c);
       assertFalse(parsed.readWithoutBeam(), "read by Beam: " + c);
-      assertEquals(PrepareCommand.settingsOf(beam.options()), PrepareCommand.settingsOf(parsed.options()));
+      assertEquals(
+          PrepareCommand.settingsOf(beam.options()), PrepareCommand.settingsOf(parsed.options()));
     }
   }
 
@@ -144,16 +168,20 @@ class PrepareArgumentsTest {
             args("--size=1", "--size=2"),
             args("stray"));
     for (List<String> m : mistakes) {
-      UsageException beam = assertThrows(UsageException.class, () -> PrepareArguments.parse(m, false), m.toString());
-      UsageException local = assertThrows(UsageException.class, () -> PrepareArguments.parse(m), m.toString());
+      UsageException beam =
+          assertThrows(UsageException.class, () -> PrepareArguments.parse(m, false), m.toString());
+      UsageException local =
+          assertThrows(UsageException.class, () -> PrepareArguments.parse(m), m.toString());
       assertEquals(beam.getMessage(), local.getMessage(), "message for " + m);
     }
     assertTrue(
         assertThrows(UsageException.class, () -> PrepareArguments.parse(List.of("--output=/out")))
-            .getMessage().contains("Missing required value for [--input"));
+            .getMessage()
+            .contains("Missing required value for [--input"));
     assertTrue(
         assertThrows(UsageException.class, () -> PrepareArguments.parse(args("--sizee=256")))
-            .getMessage().startsWith("unknown setting --sizee"));
+            .getMessage()
+            .startsWith("unknown setting --sizee"));
   }
 
   /** A value of the setting's type other than its default, as a user would write it. */
@@ -178,7 +206,8 @@ class PrepareArgumentsTest {
         continue; // given in every case below; --config names a file, read in its own test
       }
       String value = otherValue(s);
-      for (List<String> c : List.of(args("--" + s.flag() + "=" + value), args("--" + s.flag(), value))) {
+      for (List<String> c :
+          List.of(args("--" + s.flag() + "=" + value), args("--" + s.flag(), value))) {
         if (s.isSwitch() && c.size() == 4) {
           c = args("--" + s.flag());
         }
@@ -198,16 +227,33 @@ class PrepareArgumentsTest {
   void bothFlagFormsMeanTheSame() throws Exception {
     PrepareArguments spaced =
         PrepareArguments.parse(
-            List.of("--input", "/in", "--output", "/out", "--quality", "70", "--keep-alpha",
-                "--encode", "png", "--size", "32x48"));
+            List.of(
+                "--input",
+                "/in",
+                "--output",
+                "/out",
+                "--quality",
+                "70",
+                "--keep-alpha",
+                "--encode",
+                "png",
+                "--size",
+                "32x48"));
     PrepareArguments joined =
         PrepareArguments.parse(
-            List.of("--input=/in", "--output=/out", "--quality=70", "--keep-alpha=true",
-                "--encode=png", "--size=32x48"));
-    assertEquals(PrepareCommand.settingsOf(joined.options()), PrepareCommand.settingsOf(spaced.options()));
+            List.of(
+                "--input=/in",
+                "--output=/out",
+                "--quality=70",
+                "--keep-alpha=true",
+                "--encode=png",
+                "--size=32x48"));
+    assertEquals(
+        PrepareCommand.settingsOf(joined.options()), PrepareCommand.settingsOf(spaced.options()));
     assertEquals(70, spaced.options().getQuality());
     // Read by Beam, where PrepareOptions and FlinkPipelineOptions share the one property.
-    PrepareArguments flink = PrepareArguments.parse(args("--runner", "flink-local", "--parallelism", "2"));
+    PrepareArguments flink =
+        PrepareArguments.parse(args("--runner", "flink-local", "--parallelism", "2"));
     assertEquals(2, flink.parallelism());
     assertEquals(2, flink.options().getParallelism());
     assertEquals(
@@ -216,7 +262,9 @@ class PrepareArgumentsTest {
             List.of("--input", "/in", "--keep-alpha", "--overwrite", "--max-parallelism", "4")));
     assertEquals(
         "unexpected argument 'true': settings are written --name=value (see kiln prepare --help)",
-        assertThrows(UsageException.class, () -> PrepareArguments.canonical(List.of("--keep-alpha", "true")))
+        assertThrows(
+                UsageException.class,
+                () -> PrepareArguments.canonical(List.of("--keep-alpha", "true")))
             .getMessage());
   }
 

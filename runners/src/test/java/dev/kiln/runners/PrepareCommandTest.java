@@ -37,7 +37,8 @@ class PrepareCommandTest {
             List.of(args),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -45,12 +46,16 @@ class PrepareCommandTest {
     Run run = kiln("--version");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().startsWith("kiln "), run.out());
-    assertTrue(run.out().contains("jpeg decoding: libturbojpeg") || run.out().contains("jpeg decoding: ImageIO (libturbojpeg not used: "),
+    assertTrue(
+        run.out().contains("jpeg decoding: libturbojpeg")
+            || run.out().contains("jpeg decoding: ImageIO (libturbojpeg not used: "),
         run.out());
-    assertTrue(run.out().contains("jpeg encoding: libjpeg (called directly)")
+    assertTrue(
+        run.out().contains("jpeg encoding: libjpeg (called directly)")
             || run.out().contains("jpeg encoding: ImageIO (libjpeg not called directly: "),
         run.out());
-    assertTrue(run.out().contains("resampling: C (libkilnresample)")
+    assertTrue(
+        run.out().contains("resampling: C (libkilnresample)")
             || run.out().contains("resampling: Java (libkilnresample not used: "),
         run.out());
   }
@@ -58,14 +63,23 @@ class PrepareCommandTest {
   @Test
   void preparesTheSamplesIntoWebDatasetTarsThatPythonTarfileReads() throws Exception {
     Path output = tmp.resolve("dataset");
-    Run run = kiln("prepare", "--input=" + SAMPLES, "--output=" + output, "--format=webdataset", "--size=256");
+    Run run =
+        kiln(
+            "prepare",
+            "--input=" + SAMPLES,
+            "--output=" + output,
+            "--format=webdataset",
+            "--size=256");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("7 inputs, 7 written, 0 rejected"), run.out());
     assertTrue(Files.exists(output.resolve("shard-00000.tar")));
     assertEquals(7, Manifest.readFrom(output).written());
 
     Process python =
-        new ProcessBuilder("python3", Path.of("src/test/resources/read_webdataset.py").toString(), output.toString())
+        new ProcessBuilder(
+                "python3",
+                Path.of("src/test/resources/read_webdataset.py").toString(),
+                output.toString())
             .redirectErrorStream(true)
             .start();
     String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -130,7 +144,8 @@ class PrepareCommandTest {
   void configFileSettingsApplyAndFlagsOverrideThem() throws IOException {
     Path output = tmp.resolve("dataset");
     Path config = tmp.resolve("conf.yaml");
-    Files.writeString(config, "input: " + SAMPLES + "\noutput: " + output + "\nsize: 64\nquality: 80\n");
+    Files.writeString(
+        config, "input: " + SAMPLES + "\noutput: " + output + "\nsize: 64\nquality: 80\n");
     Run run = kiln("prepare", "--config=" + config, "--size=32x48");
     assertEquals(0, run.code(), run.err());
     Manifest m = Manifest.readFrom(output);
@@ -150,14 +165,16 @@ class PrepareCommandTest {
     // --encode defaults to jpeg: the message names it even when it was not given.
     Run flag = kiln("prepare", "--input=" + SAMPLES, "--output=" + output, "--keep-alpha");
     assertEquals(2, flag.code(), flag.out() + flag.err());
-    assertTrue(flag.err().contains("--keep-alpha") && flag.err().contains("--encode=jpeg"), flag.err());
+    assertTrue(
+        flag.err().contains("--keep-alpha") && flag.err().contains("--encode=jpeg"), flag.err());
     assertEquals(1, flag.err().strip().lines().count(), "one clear line: " + flag.err());
 
     Path config = tmp.resolve("conf.yaml");
     Files.writeString(config, "keep-alpha: true\nencode: jpeg\n");
     Run yaml = kiln("prepare", "--config=" + config, "--input=" + SAMPLES, "--output=" + output);
     assertEquals(2, yaml.code(), yaml.out() + yaml.err());
-    assertTrue(yaml.err().contains("--keep-alpha") && yaml.err().contains("--encode=jpeg"), yaml.err());
+    assertTrue(
+        yaml.err().contains("--keep-alpha") && yaml.err().contains("--encode=jpeg"), yaml.err());
     try (Stream<Path> left = Files.list(tmp)) {
       assertEquals(List.of(config), left.toList(), "nothing written");
     }
@@ -169,7 +186,11 @@ class PrepareCommandTest {
     Path config = tmp.resolve("conf.yaml");
     Files.writeString(
         config,
-        "input: " + SAMPLES + "\noutput: " + output + "\nsize: 64\nencode: png\nkeep-alpha: true\nlinear-light: true\n");
+        "input: "
+            + SAMPLES
+            + "\noutput: "
+            + output
+            + "\nsize: 64\nencode: png\nkeep-alpha: true\nlinear-light: true\n");
     Run run = kiln("prepare", "--config=" + config);
     assertEquals(0, run.code(), run.err());
     Manifest m = Manifest.readFrom(output);
@@ -220,7 +241,8 @@ class PrepareCommandTest {
     Files.copy(SAMPLES.resolve("food/coffee.jpg"), input.resolve("coffee.jpg"));
     Files.writeString(input.resolve("notes.jpg"), "<html>not an image</html>");
     Path output = tmp.resolve("dataset");
-    Run run = kiln("prepare", "--input=" + input, "--output=" + output, "--max-reject-fraction=0.4");
+    Run run =
+        kiln("prepare", "--input=" + input, "--output=" + output, "--max-reject-fraction=0.4");
     assertEquals(3, run.code(), run.out() + run.err());
     assertTrue(run.err().contains("--max-reject-fraction"), run.err());
     Manifest m = Manifest.readFrom(output);
@@ -229,7 +251,12 @@ class PrepareCommandTest {
     assertEquals(1, m.rejected());
 
     Run tolerated =
-        kiln("prepare", "--input=" + input, "--output=" + output, "--overwrite", "--max-reject-fraction=0.5");
+        kiln(
+            "prepare",
+            "--input=" + input,
+            "--output=" + output,
+            "--overwrite",
+            "--max-reject-fraction=0.5");
     assertEquals(0, tolerated.code(), tolerated.err());
   }
 }

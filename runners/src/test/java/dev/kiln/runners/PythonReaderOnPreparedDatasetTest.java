@@ -24,12 +24,16 @@ class PythonReaderOnPreparedDatasetTest {
     String printed = runPython(script, out);
     assertTrue(printed.contains("\"n\": 7"), printed);
     assertTrue(printed.contains("\"w\": 256, \"h\": 256, \"jpeg\": true, \"orient\": 6"), printed);
-    assertTrue(printed.contains("\"animals/chelsea\", \"animals/chelsea-exif-rotated\", \"food/coffee\""), printed);
+    assertTrue(
+        printed.contains("\"animals/chelsea\", \"animals/chelsea-exif-rotated\", \"food/coffee\""),
+        printed);
   }
 
   @Test
   void rawSamplesThatKeepAlphaReadAsFourChannelArrays() throws Exception {
-    Path out = RunnerEquivalenceTest.prepare(tmp, "ds", "--format=kiln", "--encode=raw", "--keep-alpha", "--size=64");
+    Path out =
+        RunnerEquivalenceTest.prepare(
+            tmp, "ds", "--format=kiln", "--encode=raw", "--keep-alpha", "--size=64");
     String script =
         "ds = kiln_reader.KilnDataset(sys.argv[2])\n"
             // Plain Python (the test machine may lack numpy): HxWxC from the metadata, checked
@@ -44,20 +48,24 @@ class PythonReaderOnPreparedDatasetTest {
             + "print(json.dumps({'cut': shape(cut), 'rgb': shape(rgb),"
             + " 'min_a': min(a), 'max_a': max(a)}))\n";
     String printed = runPython(script, out);
-    assertEquals("{\"cut\": [64, 64, 4], \"rgb\": [64, 64, 3], \"min_a\": 0, \"max_a\": 255}", printed);
+    assertEquals(
+        "{\"cut\": [64, 64, 4], \"rgb\": [64, 64, 3], \"min_a\": 0, \"max_a\": 255}", printed);
   }
 
   /**
-   * Runs {@code script} with python3 after importing {@code kiln_reader} (and {@code sys},
-   * {@code json}); {@code sys.argv[2]} is {@code dataset}. Returns what it printed; fails the
-   * test unless it exits 0.
+   * Runs {@code script} with python3 after importing {@code kiln_reader} (and {@code sys}, {@code
+   * json}); {@code sys.argv[2]} is {@code dataset}. Returns what it printed; fails the test unless
+   * it exits 0.
    */
   private static String runPython(String script, Path dataset) throws Exception {
     String prelude = "import sys, json\nsys.path.insert(0, sys.argv[1])\nimport kiln_reader\n";
     Process p =
         new ProcessBuilder(
-                "python3", "-c", prelude + script,
-                Path.of("../formats/python").toAbsolutePath().toString(), dataset.toString())
+                "python3",
+                "-c",
+                prelude + script,
+                Path.of("../formats/python").toAbsolutePath().toString(),
+                dataset.toString())
             .redirectErrorStream(true)
             .start();
     String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -25,7 +25,8 @@ class ReadmeTablesTest {
     String end = "<!-- " + name + ":end -->";
     int from = text.indexOf(begin);
     int to = text.indexOf(end);
-    assertTrue(from >= 0 && to > from, file + " has no " + begin.trim() + " ... " + end + " markers");
+    assertTrue(
+        from >= 0 && to > from, file + " has no " + begin.trim() + " ... " + end + " markers");
     return text.substring(from + begin.length(), to);
   }
 
@@ -33,16 +34,19 @@ class ReadmeTablesTest {
   void readmeReasonsTableIsTheRejectReasons() throws IOException {
     String expected = RejectReason.markdownTable();
     assertEquals(
-        expected, between(README, "reasons"),
+        expected,
+        between(README, "reasons"),
         "README.md's rejection reasons table differs from RejectReason; put this between its"
-            + " markers:\n" + expected);
+            + " markers:\n"
+            + expected);
   }
 
   @Test
   void readmeSettingsTableIsTheDeclarations() throws IOException {
     String expected = OptionsHelp.markdownTable();
     assertEquals(
-        expected, between(README, "settings"),
+        expected,
+        between(README, "settings"),
         "README.md's settings table differs from PrepareOptions; put this between its markers:\n"
             + expected);
   }

@@ -44,9 +44,11 @@ class RunnerEquivalenceTest {
     Manifest expected = Manifest.readFrom(direct);
     assertTrue(expected.shards().size() > 1, "several shards: " + expected.shards());
     for (Path other : new Path[] {local1, local3, flink1, flink2}) {
-      assertEquals(expected.shards(), Manifest.readFrom(other).shards(), other + ": names, sizes, SHA-256");
+      assertEquals(
+          expected.shards(), Manifest.readFrom(other).shards(), other + ": names, sizes, SHA-256");
       assertArrayEquals(
-          Files.readAllBytes(direct.resolve("index.kidx")), Files.readAllBytes(other.resolve("index.kidx")));
+          Files.readAllBytes(direct.resolve("index.kidx")),
+          Files.readAllBytes(other.resolve("index.kidx")));
       assertEquals(expected.inputFingerprint(), Manifest.readFrom(other).inputFingerprint());
     }
   }
@@ -71,17 +73,37 @@ class RunnerEquivalenceTest {
 
   @Test
   void classFoldersAndMetadataGiveIdenticalBytesOnEveryRunner() throws Exception {
-    Path table = Files.writeString(tmp.resolve("meta.csv"),
-        "path,caption,score\nfood/coffee.jpg,\"A cup, \"\"black\"\"\",0.5\nanimals/chelsea.jpg,猫,\n");
+    Path table =
+        Files.writeString(
+            tmp.resolve("meta.csv"),
+            "path,caption,score\nfood/coffee.jpg,\"A cup, \"\"black\"\"\",0.5\nanimals/chelsea.jpg,猫,\n");
     String[] labels = {"--labels=folder", "--metadata=" + table};
     for (String format : new String[] {"kiln", "webdataset"}) {
-      Path direct = prepare(tmp, "direct-" + format, "--runner=direct", "--format=" + format, labels[0], labels[1]);
+      Path direct =
+          prepare(
+              tmp,
+              "direct-" + format,
+              "--runner=direct",
+              "--format=" + format,
+              labels[0],
+              labels[1]);
       for (String runner : new String[] {"local", "flink-local"}) {
-        Path other = prepare(tmp, runner + "-" + format, "--runner=" + runner, "--format=" + format, labels[0], labels[1]);
-        assertEquals(Manifest.readFrom(direct).shards(), Manifest.readFrom(other).shards(), runner + " " + format);
+        Path other =
+            prepare(
+                tmp,
+                runner + "-" + format,
+                "--runner=" + runner,
+                "--format=" + format,
+                labels[0],
+                labels[1]);
+        assertEquals(
+            Manifest.readFrom(direct).shards(),
+            Manifest.readFrom(other).shards(),
+            runner + " " + format);
         assertEquals(Manifest.readFrom(direct).labels(), Manifest.readFrom(other).labels());
         assertArrayEquals(
-            Files.readAllBytes(direct.resolve("catalog.parquet")), Files.readAllBytes(other.resolve("catalog.parquet")));
+            Files.readAllBytes(direct.resolve("catalog.parquet")),
+            Files.readAllBytes(other.resolve("catalog.parquet")));
       }
       assertEquals(5, Manifest.readFrom(direct).labels().classes().size());
     }
@@ -102,7 +124,8 @@ class RunnerEquivalenceTest {
       assertEquals(expected.labels(), Manifest.readFrom(local.resolve(name)).labels(), name);
       assertArrayEquals(
           Files.readAllBytes(direct.resolve(name).resolve("index.kidx")),
-          Files.readAllBytes(local.resolve(name).resolve("index.kidx")), name);
+          Files.readAllBytes(local.resolve(name).resolve("index.kidx")),
+          name);
     }
   }
 
@@ -113,20 +136,28 @@ class RunnerEquivalenceTest {
     Path direct = prepare(tmp, "direct", "--runner=direct", annotations, "--framing=per-object");
     Path local = prepare(tmp, "local", "--runner=local", annotations, "--framing=per-object");
     Manifest expected = Manifest.readFrom(direct);
-    assertTrue(expected.written() > expected.inputs(), "one sample per object: " + expected.written()
-        + " samples from " + expected.inputs() + " images");
+    assertTrue(
+        expected.written() > expected.inputs(),
+        "one sample per object: "
+            + expected.written()
+            + " samples from "
+            + expected.inputs()
+            + " images");
     assertEquals(expected.shards(), Manifest.readFrom(local).shards(), "names, sizes, SHA-256");
     assertEquals(expected.written(), Manifest.readFrom(local).written());
     assertArrayEquals(
-        Files.readAllBytes(direct.resolve("index.kidx")), Files.readAllBytes(local.resolve("index.kidx")));
+        Files.readAllBytes(direct.resolve("index.kidx")),
+        Files.readAllBytes(local.resolve("index.kidx")));
   }
 
   @Test
   void rejectsDuplicatesAndTheInputListingAreIdenticalOnLocalAndDirect() throws Exception {
     Path in = NightlyRunsTest.copyOfSamples(tmp.resolve("in"));
     Files.copy(in.resolve("food/coffee.jpg"), in.resolve("food/coffee.png")); // duplicate key
-    Files.write(in.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01});
-    Files.write(in.resolve("notes.png"), "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(
+        in.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01});
+    Files.write(
+        in.resolve("notes.png"), "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     Path[] outputs = new Path[2];
     String[] runners = {"local", "direct"};
@@ -134,20 +165,30 @@ class RunnerEquivalenceTest {
       outputs[i] = tmp.resolve(runners[i]);
       PrepareCommandTest.Run run =
           PrepareCommandTest.kiln(
-              "prepare", "--input=" + in, "--output=" + outputs[i], "--shard-size=60000",
-              "--runner=" + runners[i], "--max-reject-fraction=1");
+              "prepare",
+              "--input=" + in,
+              "--output=" + outputs[i],
+              "--shard-size=60000",
+              "--runner=" + runners[i],
+              "--max-reject-fraction=1");
       assertEquals(0, run.code(), runners[i] + ": " + run.err());
-      assertTrue(run.out().contains("rejected-duplicate-key=2"), runners[i] + " counters: " + run.out());
+      assertTrue(
+          run.out().contains("rejected-duplicate-key=2"), runners[i] + " counters: " + run.out());
     }
     Manifest local = Manifest.readFrom(outputs[0]);
     Manifest direct = Manifest.readFrom(outputs[1]);
     assertEquals(direct.shards(), local.shards());
     assertEquals(direct.rejectedByReason(), local.rejectedByReason());
-    assertEquals(4, local.rejected(), "two duplicates, a truncated JPEG and a text file: " + local.rejectedByReason());
+    assertEquals(
+        4,
+        local.rejected(),
+        "two duplicates, a truncated JPEG and a text file: " + local.rejectedByReason());
     assertEquals(direct.inputs(), local.inputs());
     for (String file : new String[] {"rejects/rejects.jsonl", "inputs.jsonl", "index.kidx"}) {
       assertArrayEquals(
-          Files.readAllBytes(outputs[1].resolve(file)), Files.readAllBytes(outputs[0].resolve(file)), file);
+          Files.readAllBytes(outputs[1].resolve(file)),
+          Files.readAllBytes(outputs[0].resolve(file)),
+          file);
     }
   }
 }

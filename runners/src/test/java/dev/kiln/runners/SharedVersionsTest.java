@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Versions that share shard files: retention by reference, readers holding an old version open
- * while newer runs publish and retire it, runs that change nothing, and the automatic return to
- * the canonical layout.
+ * while newer runs publish and retire it, runs that change nothing, and the automatic return to the
+ * canonical layout.
  */
 class SharedVersionsTest {
   @TempDir Path tmp;
@@ -38,7 +38,8 @@ class SharedVersionsTest {
   }
 
   private static void arrive(Path in, String name) throws Exception {
-    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/" + name + ".jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/" + name + ".jpg"));
   }
 
   /** Every shard file under the root's versions, by inode: what the root costs on disk. */
@@ -46,7 +47,8 @@ class SharedVersionsTest {
     Set<Object> inodes = new HashSet<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".kiln"))::iterator) {
-        inodes.add(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        inodes.add(
+            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
       }
     }
     return inodes;
@@ -68,25 +70,32 @@ class SharedVersionsTest {
     }
     // v000001 and v000002 are gone, but their shards are v000003's and v000004's: each file is on
     // disk once, beside the delta shards of nights 3 and 4.
-    assertEquals(List.of(root.resolve("v000003"), root.resolve("v000004")), DatasetRoot.of(root).versions());
+    assertEquals(
+        List.of(root.resolve("v000003"), root.resolve("v000004")), DatasetRoot.of(root).versions());
     assertEquals(canonical + 3, shardFiles(root).size());
-    assertTrue(Files.isSameFile(root.resolve("v000003/shard-v000002-00000.kiln"),
-        root.resolve("v000004/shard-v000002-00000.kiln")));
+    assertTrue(
+        Files.isSameFile(
+            root.resolve("v000003/shard-v000002-00000.kiln"),
+            root.resolve("v000004/shard-v000002-00000.kiln")));
 
     // A version that no longer lists any record of a shard does not link it: compaction's
     // version links none of the old ones, and retention then frees them.
     assertEquals(0, NightlyRunsTest.compact(root).code());
     assertEquals(0, NightlyRunsTest.compact(root).code()); // canonical already: nothing written
     arrive(in, "night-5");
-    assertEquals(0, prepare(in, root, "--incremental", "--keep-versions=2", "--compact-threshold=0.9").code());
-    assertEquals(List.of(root.resolve("v000005"), root.resolve("v000006")), DatasetRoot.of(root).versions());
+    assertEquals(
+        0,
+        prepare(in, root, "--incremental", "--keep-versions=2", "--compact-threshold=0.9").code());
+    assertEquals(
+        List.of(root.resolve("v000005"), root.resolve("v000006")), DatasetRoot.of(root).versions());
     assertEquals(shardFiles(root.resolve("v000005")).size() + 1, shardFiles(root).size());
     for (Path version : DatasetRoot.of(root).versions()) {
       assertEquals(List.of(), DatasetVerifier.verify(version), version.toString());
     }
     try (KilnDataset ds = KilnDataset.open(root)) {
       assertEquals(11, ds.size());
-      assertTrue(ds.indexOf("food/night-2") >= 0, "night 2's sample kept in v000004 after v000002 went");
+      assertTrue(
+          ds.indexOf("food/night-2") >= 0, "night 2's sample kept in v000004 after v000002 went");
     }
   }
 
@@ -128,19 +137,29 @@ class SharedVersionsTest {
 
     PrepareCommandTest.Run same = prepare(in, root, "--incremental", "--run-id=quiet-night");
     assertEquals(0, same.code(), same.err());
-    assertTrue(same.out().contains("nothing changed since v000002 (8 inputs as listed then); nothing written"), same.out());
-    assertTrue(same.out().matches("(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s\\n.*"), same.out());
+    assertTrue(
+        same.out()
+            .contains("nothing changed since v000002 (8 inputs as listed then); nothing written"),
+        same.out());
+    assertTrue(
+        same.out().matches("(?s).*\\nkiln: phases: listing [0-9.]+ s, fingerprint [0-9.]+ s\\n.*"),
+        same.out());
     assertEquals(current, DatasetRoot.resolve(root));
-    assertEquals(List.of(root.resolve("v000001"), root.resolve("v000002")), DatasetRoot.of(root).versions());
+    assertEquals(
+        List.of(root.resolve("v000001"), root.resolve("v000002")), DatasetRoot.of(root).versions());
     try (Stream<Path> left = Files.list(root)) {
-      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")), "no staging left");
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().startsWith(".staging-")),
+          "no staging left");
     }
     assertTrue(Files.getLastModifiedTime(root).toMillis() >= modified);
 
     // A touched file is listed otherwise: the run compares it and writes a version again.
     Path touched = in.resolve("animals/chelsea.jpg");
-    Files.setLastModifiedTime(touched, java.nio.file.attribute.FileTime.fromMillis(
-        Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    Files.setLastModifiedTime(
+        touched,
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(touched).toMillis() + 60_000));
     PrepareCommandTest.Run after = prepare(in, root, "--incremental");
     assertEquals(0, after.code(), after.err());
     assertEquals(root.resolve("v000003"), DatasetRoot.resolve(root));
@@ -164,8 +183,12 @@ class SharedVersionsTest {
     arrive(in, "ristretto");
     PrepareCommandTest.Run next = prepare(in, root, "--incremental", "--compact-threshold=0.1");
     assertEquals(0, next.code(), next.err());
-    assertTrue(next.out().contains("of v000002's shard bytes are dead records or delta shards"
-        + " (--compact-threshold=0.1); writing the canonical layout"), next.out());
+    assertTrue(
+        next.out()
+            .contains(
+                "of v000002's shard bytes are dead records or delta shards"
+                    + " (--compact-threshold=0.1); writing the canonical layout"),
+        next.out());
     Path full = tmp.resolve("full");
     assertEquals(0, prepare(in, full).code());
     assertSameDataset(full, root);
@@ -177,11 +200,11 @@ class SharedVersionsTest {
   }
 
   /**
-   * kill -9 at each step of a run that shares shards, found by watching its staging directory:
-   * when it appears, when it holds a link to a shared shard, when the run's own shard appears,
-   * when its manifest is written (just before publishing), and once CURRENT has moved (while old
-   * versions are retired). Each leaves CURRENT at a complete version and every kept version's
-   * shards as they were.
+   * kill -9 at each step of a run that shares shards, found by watching its staging directory: when
+   * it appears, when it holds a link to a shared shard, when the run's own shard appears, when its
+   * manifest is written (just before publishing), and once CURRENT has moved (while old versions
+   * are retired). Each leaves CURRENT at a complete version and every kept version's shards as they
+   * were.
    */
   @Test
   void aRunKilledAtEachStepOfSharingLeavesEveryKeptVersionIntact() throws Exception {
@@ -191,27 +214,41 @@ class SharedVersionsTest {
     assertEquals(0, prepare(in, root, settings).code());
     arrive(in, "before");
     assertEquals(0, prepare(in, root, settings).code());
-    List<Predicate<Path>> steps = List.of(
-        staging -> true,
-        staging -> has(staging, n -> n.matches("shard-\\d+\\.kiln")),
-        staging -> has(staging, n -> n.startsWith("shard-v")),
-        staging -> has(staging, n -> n.equals("manifest.json")));
+    List<Predicate<Path>> steps =
+        List.of(
+            staging -> true,
+            staging -> has(staging, n -> n.matches("shard-\\d+\\.kiln")),
+            staging -> has(staging, n -> n.startsWith("shard-v")),
+            staging -> has(staging, n -> n.equals("manifest.json")));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     int landed = 0;
     for (int step = 0; step <= steps.size(); step++) {
       arrive(in, "kill-" + step);
       Path before = DatasetRoot.resolve(root);
-      List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-          "dev.kiln.runners.Kiln", "prepare", "--input=" + in, "--output=" + root, "--shard-size=60000"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.kiln.runners.Kiln",
+                  "prepare",
+                  "--input=" + in,
+                  "--output=" + root,
+                  "--shard-size=60000"));
       command.addAll(List.of(settings));
-      Process run = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(tmp.resolve("killed-" + step + ".log").toFile()).start();
+      Process run =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("killed-" + step + ".log").toFile())
+              .start();
       Predicate<Path> at = step < steps.size() ? steps.get(step) : null;
       while (run.isAlive()) {
         Path staging = staging(root);
-        boolean now = at == null
-            ? !DatasetRoot.resolve(root).equals(before)
-            : staging != null && at.test(staging);
+        boolean now =
+            at == null
+                ? !DatasetRoot.resolve(root).equals(before)
+                : staging != null && at.test(staging);
         if (now) {
           run.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
           landed++;
@@ -238,11 +275,16 @@ class SharedVersionsTest {
   /** The root's staging directory, or null. */
   private static Path staging(Path root) throws IOException {
     try (Stream<Path> files = Files.list(root)) {
-      return files.filter(p -> p.getFileName().toString().startsWith(".staging-")).findFirst().orElse(null);
+      return files
+          .filter(p -> p.getFileName().toString().startsWith(".staging-"))
+          .findFirst()
+          .orElse(null);
     }
   }
 
-  /** Whether {@code dir} (which may vanish meanwhile) holds a file whose name {@code name} accepts. */
+  /**
+   * Whether {@code dir} (which may vanish meanwhile) holds a file whose name {@code name} accepts.
+   */
   private static boolean has(Path dir, Predicate<String> name) {
     try (Stream<Path> files = Files.list(dir)) {
       return files.anyMatch(p -> name.test(p.getFileName().toString()));

@@ -6,13 +6,13 @@ import java.io.Serializable;
  * One annotated object of a source image: the half-open rectangle {@code [x0, x1) x [y0, y1)} in
  * the STORED pixel coordinates of the file (before EXIF orientation), with its category.
  *
- * @param x0         left, stored pixels
- * @param y0         top, stored pixels
- * @param x1         right (exclusive), stored pixels
- * @param y1         bottom (exclusive), stored pixels
- * @param label      category name ({@code ""} when the source names none)
- * @param categoryId category id (COCO's {@code category_id}; for VOC the 1-based index in the
- *                   20 PASCAL VOC classes, or 0 for another name)
+ * @param x0 left, stored pixels
+ * @param y0 top, stored pixels
+ * @param x1 right (exclusive), stored pixels
+ * @param y1 bottom (exclusive), stored pixels
+ * @param label category name ({@code ""} when the source names none)
+ * @param categoryId category id (COCO's {@code category_id}; for VOC the 1-based index in the 20
+ *     PASCAL VOC classes, or 0 for another name)
  */
 public record Annotation(float x0, float y0, float x1, float y1, String label, int categoryId)
     implements Serializable {

@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * <p>An input matches the entry whose file name equals its relative path; failing that, the entry
  * whose file name has the same base name, when exactly one entry has it (COCO files often list bare
- * file names while the images sit in sub-folders). Immutable and {@link Serializable}: Beam ships it
- * to the workers inside the DoFn.
+ * file names while the images sit in sub-folders). Immutable and {@link Serializable}: Beam ships
+ * it to the workers inside the DoFn.
  */
 public final class AnnotationIndex implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -40,8 +40,8 @@ public final class AnnotationIndex implements Serializable {
   }
 
   /**
-   * The annotations of the input at {@code relativePath}, in the file's order; empty when the
-   * input is not listed or has no objects.
+   * The annotations of the input at {@code relativePath}, in the file's order; empty when the input
+   * is not listed or has no objects.
    */
   public List<Annotation> find(String relativePath) {
     String path = normalize(relativePath);

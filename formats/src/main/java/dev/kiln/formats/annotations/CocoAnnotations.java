@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads COCO object-detection annotations ({@code images}, {@code annotations},
- * {@code categories}) into an {@link AnnotationIndex}.
+ * Reads COCO object-detection annotations ({@code images}, {@code annotations}, {@code categories})
+ * into an {@link AnnotationIndex}.
  *
  * <p>A {@code bbox} is {@code [x, y, width, height]} in the stored pixels of the image file, so an
  * annotation becomes {@code [x, x + width) x [y, y + height)}. Each image's annotations keep the
@@ -77,7 +77,10 @@ public final class CocoAnnotations {
       String fileName = fileNames.get(imageId);
       if (fileName == null) {
         throw new IllegalArgumentException(
-            "annotation " + a.path("id").asText("?") + " refers to image " + imageId
+            "annotation "
+                + a.path("id").asText("?")
+                + " refers to image "
+                + imageId
                 + ", which is not in images");
       }
       JsonNode bbox = a.get("bbox");
@@ -89,7 +92,10 @@ public final class CocoAnnotations {
       String label = categories.get(categoryId);
       if (label == null) {
         throw new IllegalArgumentException(
-            "annotation " + a.path("id").asText("?") + " has category_id " + categoryId
+            "annotation "
+                + a.path("id").asText("?")
+                + " has category_id "
+                + categoryId
                 + ", which is not in categories");
       }
       float x = bbox.get(0).floatValue();
@@ -112,7 +118,8 @@ public final class CocoAnnotations {
   private static Number number(JsonNode node, String field, String where) {
     JsonNode v = node.get(field);
     if (v == null || !v.isNumber()) {
-      throw new IllegalArgumentException("an entry of " + where + " has no numeric '" + field + "'");
+      throw new IllegalArgumentException(
+          "an entry of " + where + " has no numeric '" + field + "'");
     }
     return v.numberValue();
   }

@@ -33,17 +33,34 @@ public final class VocAnnotations {
   /** The 20 PASCAL VOC classes, whose 1-based position is the category id of that name. */
   public static final List<String> VOC_CLASSES =
       List.of(
-          "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
-          "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa",
-          "train", "tvmonitor");
+          "aeroplane",
+          "bicycle",
+          "bird",
+          "boat",
+          "bottle",
+          "bus",
+          "car",
+          "cat",
+          "chair",
+          "cow",
+          "diningtable",
+          "dog",
+          "horse",
+          "motorbike",
+          "person",
+          "pottedplant",
+          "sheep",
+          "sofa",
+          "train",
+          "tvmonitor");
 
   private VocAnnotations() {}
 
   /**
-   * Where the annotation of the image at {@code imagePath} may be, in the order to try: beside
-   * the image ({@code dir/x.jpg} → {@code dir/x.xml}), then in an {@code Annotations} folder next
-   * to the image's folder, as in VOC's {@code JPEGImages}/{@code Annotations} layout
-   * ({@code voc/JPEGImages/x.jpg} → {@code voc/Annotations/x.xml}). Paths are {@code /}-separated.
+   * Where the annotation of the image at {@code imagePath} may be, in the order to try: beside the
+   * image ({@code dir/x.jpg} → {@code dir/x.xml}), then in an {@code Annotations} folder next to
+   * the image's folder, as in VOC's {@code JPEGImages}/{@code Annotations} layout ({@code
+   * voc/JPEGImages/x.jpg} → {@code voc/Annotations/x.xml}). Paths are {@code /}-separated.
    */
   public static List<String> candidates(String imagePath) {
     int slash = imagePath.lastIndexOf('/');

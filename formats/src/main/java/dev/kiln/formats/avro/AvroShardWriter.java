@@ -20,8 +20,8 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * Writes one shard as an Avro object container file of samples under {@link SampleCodec#schema()}.
  *
- * <p>Avro picks a random 16-byte sync marker per file; Kiln derives it from the shard's name so
- * the same samples give the same bytes. Images are already compressed, so blocks are stored
+ * <p>Avro picks a random 16-byte sync marker per file; Kiln derives it from the shard's name so the
+ * same samples give the same bytes. Images are already compressed, so blocks are stored
  * uncompressed. Written to a hidden temporary file and renamed into place when complete.
  */
 public final class AvroShardWriter {
@@ -37,7 +37,8 @@ public final class AvroShardWriter {
     byte[] sync =
         Arrays.copyOf(
             FileDigest.newSha256()
-                .digest(("kiln-avro-sync:" + target.getFileName()).getBytes(StandardCharsets.UTF_8)),
+                .digest(
+                    ("kiln-avro-sync:" + target.getFileName()).getBytes(StandardCharsets.UTF_8)),
             16);
     this.writer =
         new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(SampleCodec.schema()))
@@ -57,7 +58,8 @@ public final class AvroShardWriter {
   /** Finishes the file, moves it into place and describes it. */
   public ShardFile close() throws IOException {
     writer.close();
-    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new ShardFile(
         target.getFileName().toString(), samples, Files.size(target), FileDigest.sha256(target));
   }

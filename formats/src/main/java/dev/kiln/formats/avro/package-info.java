@@ -1,6 +1,7 @@
 /**
  * Avro shard writer.
  *
- * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without notice.
+ * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without
+ * notice.
  */
 package dev.kiln.formats.avro;

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.zip.Checksum;
 
 /**
- * Checks records copied as one byte range from another file, as the copy's bytes go past piece
- * by piece in file order: each record against the checksum its source's index gives it (the
- * source is of the copy's format version, so it is the same checksum), and the
- * padding between records for zeros. A record damaged in the source (or on the way) then fails
- * the shard instead of going into it under a checksum it no longer has, as reading it record by
- * record would have; and the padding copied with the records is exactly what a writer pads with.
+ * Checks records copied as one byte range from another file, as the copy's bytes go past piece by
+ * piece in file order: each record against the checksum its source's index gives it (the source is
+ * of the copy's format version, so it is the same checksum), and the padding between records for
+ * zeros. A record damaged in the source (or on the way) then fails the shard instead of going into
+ * it under a checksum it no longer has, as reading it record by record would have; and the padding
+ * copied with the records is exactly what a writer pads with.
  *
  * <p>Not thread-safe; pieces are handed over one at a time, in order.
  */
@@ -20,10 +20,13 @@ final class CopiedRecords {
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ShardLayout.DEFAULT_ALIGN);
 
   private final List<StoredRecord> records;
+
   /** What is added to a record's offset in its source to give its offset in the copy. */
   private final long shift;
+
   private final LayoutChecksum checksum;
   private final Checksum crc;
+
   /** The record the next bytes belong to (or the padding before it). */
   private int next;
 
@@ -88,17 +91,27 @@ final class CopiedRecords {
       recordDone(records.get(next));
     }
     if (next != records.size()) {
-      throw new IllegalStateException(
-          (records.size() - next) + " copied records were not checked");
+      throw new IllegalStateException((records.size() - next) + " copied records were not checked");
     }
   }
 
   private void recordDone(StoredRecord r) throws IOException {
     int computed = (int) crc.getValue();
     if (computed != r.crc32c()) {
-      throw new IOException("record at " + r.offset() + " of " + r.file() + " (" + r.length()
-          + " bytes) fails its " + checksum.label() + " (stored " + LayoutCodec.hex(r.crc32c()) + ", computed "
-          + LayoutCodec.hex(computed) + "): the file is damaged, so it is not copied");
+      throw new IOException(
+          "record at "
+              + r.offset()
+              + " of "
+              + r.file()
+              + " ("
+              + r.length()
+              + " bytes) fails its "
+              + checksum.label()
+              + " (stored "
+              + LayoutCodec.hex(r.crc32c())
+              + ", computed "
+              + LayoutCodec.hex(computed)
+              + "): the file is damaged, so it is not copied");
     }
     crc.reset();
     next++;
@@ -109,8 +122,12 @@ final class CopiedRecords {
       int n = Math.min(padding.remaining(), ZEROS.capacity());
       ByteBuffer part = padding.duplicate().limit(padding.position() + n);
       if (part.mismatch(ZEROS.duplicate().limit(n)) >= 0) {
-        throw new IOException("the padding before the record at " + before.offset() + " of "
-            + before.file() + " is not zeros: the file is damaged, so it is not copied");
+        throw new IOException(
+            "the padding before the record at "
+                + before.offset()
+                + " of "
+                + before.file()
+                + " is not zeros: the file is damaged, so it is not copied");
       }
       padding.position(padding.position() + n);
     }

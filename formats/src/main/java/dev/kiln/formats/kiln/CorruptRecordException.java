@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * One record's bytes do not match the checksum stored for them (or could not be read completely).
- * Other records of the same shard remain readable, so a training job may choose to skip the
- * sample; the message names the shard file, the record and its key so it can be repaired.
+ * Other records of the same shard remain readable, so a training job may choose to skip the sample;
+ * the message names the shard file, the record and its key so it can be repaired.
  */
 public class CorruptRecordException extends KilnFormatException {
   private static final long serialVersionUID = 1L;

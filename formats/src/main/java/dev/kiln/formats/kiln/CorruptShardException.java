@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A shard file is structurally unusable: bad magic or version, truncated (shorter than its trailer
- * or the dataset index says), or its header/footer/trailer checksum does not match. Raised when
- * the shard is opened, before any record is served from it.
+ * or the dataset index says), or its header/footer/trailer checksum does not match. Raised when the
+ * shard is opened, before any record is served from it.
  */
 public class CorruptShardException extends KilnFormatException {
   private static final long serialVersionUID = 1L;

@@ -20,23 +20,25 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole dataset's record index held in memory: per shard its file name, size, record count
- * and checksums; per record (in dataset order: shards in shard order, records in file order) its
- * shard, key, offset, length and checksum (the format version's, {@link LayoutChecksum}). This is
- * the content of {@code index.kidx}.
+ * The whole dataset's record index held in memory: per shard its file name, size, record count and
+ * checksums; per record (in dataset order: shards in shard order, records in file order) its shard,
+ * key, offset, length and checksum (the format version's, {@link LayoutChecksum}). This is the
+ * content of {@code index.kidx}.
  *
  * <p>Stored as parallel primitive arrays rather than objects, so tens of millions of records cost
- * roughly key bytes + 20 bytes each; the key lookup table is built on first use because training
- * by position never needs it. Immutable and safe to share between threads.
+ * roughly key bytes + 20 bytes each; the key lookup table is built on first use because training by
+ * position never needs it. Immutable and safe to share between threads.
  */
 public final class DatasetIndex {
   /** The shards' format version, whose checksum every record, footer and trailer carries. */
   private final int version;
+
   /**
-   * The version of the index file: {@link #version}, or {@link
-   * ShardLayout#INDEX_VERSION_SHARED} when a shard holds records the index does not list.
+   * The version of the index file: {@link #version}, or {@link ShardLayout#INDEX_VERSION_SHARED}
+   * when a shard holds records the index does not list.
    */
   private final int indexVersion;
+
   private final LayoutChecksum checksum;
   private final int align;
   private final String schemaJson;
@@ -52,9 +54,20 @@ public final class DatasetIndex {
   private final String[] keys;
   private volatile int[] keyTable; // open addressing: record index + 1, 0 = empty
 
-  private DatasetIndex(int version, int align, String schemaJson, String[] shardNames, long[] shardSizes,
-      long[] shardStarts, long[] shardFileRecords, int[] shardFileCrcs, int[] shardFooterCrcs,
-      long[] offsets, int[] lengths, int[] crcs, String[] keys) {
+  private DatasetIndex(
+      int version,
+      int align,
+      String schemaJson,
+      String[] shardNames,
+      long[] shardSizes,
+      long[] shardStarts,
+      long[] shardFileRecords,
+      int[] shardFileCrcs,
+      int[] shardFooterCrcs,
+      long[] offsets,
+      int[] lengths,
+      int[] crcs,
+      String[] keys) {
     this.version = version;
     boolean shared = false;
     for (int s = 0; s < shardNames.length; s++) {
@@ -114,16 +127,23 @@ public final class DatasetIndex {
     for (int i = 0; i < s; i++) {
       ShardSummary sh = sorted.get(i);
       if (!sh.schemaJson().equals(schema)) {
-        throw new IllegalArgumentException(sh.fileName() + " has a different sample schema than "
-            + names[0]);
+        throw new IllegalArgumentException(
+            sh.fileName() + " has a different sample schema than " + names[0]);
       }
       if (sh.version() != version) {
-        throw new IllegalArgumentException(sh.fileName() + " is of format version " + sh.version()
-            + ", " + names[0] + " of version " + version + " (one dataset, one version)");
+        throw new IllegalArgumentException(
+            sh.fileName()
+                + " is of format version "
+                + sh.version()
+                + ", "
+                + names[0]
+                + " of version "
+                + version
+                + " (one dataset, one version)");
       }
       if (sh.align() != align) {
-        throw new IllegalArgumentException(sh.fileName() + " has align " + sh.align() + ", "
-            + names[0] + " has " + align);
+        throw new IllegalArgumentException(
+            sh.fileName() + " has align " + sh.align() + ", " + names[0] + " has " + align);
       }
       if (i > 0 && sh.fileName().equals(names[i - 1])) {
         throw new IllegalArgumentException("shard listed twice: " + sh.fileName());
@@ -146,25 +166,40 @@ public final class DatasetIndex {
     for (int i = 0; i < s; i++) {
       fileRecords[i] = starts[i + 1] - starts[i];
     }
-    DatasetIndex index = new DatasetIndex(version, align, schema, names, sizes, starts, fileRecords,
-        fileCrcs, footerCrcs, offsets, lengths, crcs, keys);
+    DatasetIndex index =
+        new DatasetIndex(
+            version,
+            align,
+            schema,
+            names,
+            sizes,
+            starts,
+            fileRecords,
+            fileCrcs,
+            footerCrcs,
+            offsets,
+            lengths,
+            crcs,
+            keys);
     index.keyTable(); // builds the table and rejects duplicate keys up front
     return index;
   }
 
   /**
-   * Builds the index of a dataset version from its shards in the order given (which is the
-   * dataset order), each with the records the version lists ({@link LiveShard}). Written as
-   * {@link ShardLayout#INDEX_VERSION_SHARED} when some shard holds records not listed, else as the
-   * shards' own version, byte for byte what {@link #fromSummaries} gives for the same shards.
+   * Builds the index of a dataset version from its shards in the order given (which is the dataset
+   * order), each with the records the version lists ({@link LiveShard}). Written as {@link
+   * ShardLayout#INDEX_VERSION_SHARED} when some shard holds records not listed, else as the shards'
+   * own version, byte for byte what {@link #fromSummaries} gives for the same shards.
    *
    * @param version the shards' format version
    * @throws IllegalArgumentException if a name or a listed key repeats
    */
   public static DatasetIndex ofLiveShards(
       int version, int align, String schemaJson, List<LiveShard> shards) {
-    if (version != VERSION_2 && shards.stream().anyMatch(sh -> sh.live().size() != sh.fileRecordCount())) {
-      throw new IllegalArgumentException("records of version " + version + " shards cannot be left unlisted");
+    if (version != VERSION_2
+        && shards.stream().anyMatch(sh -> sh.live().size() != sh.fileRecordCount())) {
+      throw new IllegalArgumentException(
+          "records of version " + version + " shards cannot be left unlisted");
     }
     LayoutChecksum.forVersion(version);
     int s = shards.size();
@@ -208,8 +243,21 @@ public final class DatasetIndex {
       }
     }
     starts[s] = r;
-    DatasetIndex index = new DatasetIndex(version, align, schemaJson, names, sizes, starts,
-        fileRecords, fileCrcs, footerCrcs, offsets, lengths, crcs, keys);
+    DatasetIndex index =
+        new DatasetIndex(
+            version,
+            align,
+            schemaJson,
+            names,
+            sizes,
+            starts,
+            fileRecords,
+            fileCrcs,
+            footerCrcs,
+            offsets,
+            lengths,
+            crcs,
+            keys);
     index.keyTable(); // rejects a key listed twice
     return index;
   }
@@ -247,8 +295,16 @@ public final class DatasetIndex {
         summaries.add(
             known == null
                 ? s
-                : new ShardSummary(s.fileName(), s.recordCount(), s.bytes(), known, s.footerCrc32c(),
-                    s.align(), s.schemaJson(), s.entries(), s.version()));
+                : new ShardSummary(
+                    s.fileName(),
+                    s.recordCount(),
+                    s.bytes(),
+                    known,
+                    s.footerCrc32c(),
+                    s.align(),
+                    s.schemaJson(),
+                    s.entries(),
+                    s.version()));
       }
     }
     return fromSummaries(summaries);
@@ -258,12 +314,12 @@ public final class DatasetIndex {
   public static List<Path> listShards(Path dir) throws IOException {
     List<Path> shards = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(p -> p.getFileName().toString().endsWith(SHARD_SUFFIX)
-              && Files.isRegularFile(p))
+      files
+          .filter(p -> p.getFileName().toString().endsWith(SHARD_SUFFIX) && Files.isRegularFile(p))
           .forEach(shards::add);
     }
-    shards.sort((a, b) ->
-        compareShardNames(a.getFileName().toString(), b.getFileName().toString()));
+    shards.sort(
+        (a, b) -> compareShardNames(a.getFileName().toString(), b.getFileName().toString()));
     return shards;
   }
 
@@ -326,15 +382,24 @@ public final class DatasetIndex {
     int stored = b.getInt(end);
     int actual = checksum.of(bytes, 0, end);
     if (stored != actual) {
-      throw new IllegalArgumentException(checksum.label() + " mismatch (stored "
-          + LayoutCodec.hex(stored) + ", computed " + LayoutCodec.hex(actual) + ")");
+      throw new IllegalArgumentException(
+          checksum.label()
+              + " mismatch (stored "
+              + LayoutCodec.hex(stored)
+              + ", computed "
+              + LayoutCodec.hex(actual)
+              + ")");
     }
     int align = b.getInt(IDX_ALIGN);
     int s = b.getInt(IDX_SHARD_COUNT);
     int schemaLength = b.getInt(IDX_SCHEMA_LENGTH);
     long total = b.getLong(IDX_RECORD_COUNT);
-    if (!isValidAlign(align) || s < 0 || schemaLength < 0 || total < 0
-        || total > Integer.MAX_VALUE - 8 || schemaLength > end) {
+    if (!isValidAlign(align)
+        || s < 0
+        || schemaLength < 0
+        || total < 0
+        || total > Integer.MAX_VALUE - 8
+        || schemaLength > end) {
       throw new IllegalArgumentException("bad header fields");
     }
     String schema = LayoutCodec.utf8(bytes, IDX_SCHEMA, schemaLength, where);
@@ -343,8 +408,8 @@ public final class DatasetIndex {
     // made: a damaged count must not ask for gigabytes.
     long room = end - (long) b.position();
     if (s > room / (SHT_NAME_LENGTH_SIZE + rowSize) || total > room / ENT_FIXED_SIZE) {
-      throw new IllegalArgumentException(s + " shards and " + total + " entries cannot fit in "
-          + room + " bytes");
+      throw new IllegalArgumentException(
+          s + " shards and " + total + " entries cannot fit in " + room + " bytes");
     }
     int n = (int) total;
     String[] names = new String[s];
@@ -357,8 +422,11 @@ public final class DatasetIndex {
     for (int i = 0; i < s; i++) {
       int nameLength = Short.toUnsignedInt(b.getShort());
       names[i] = LayoutCodec.utf8(bytes, b.position(), nameLength, where);
-      if (names[i].isEmpty() || names[i].contains("/") || names[i].indexOf('\0') >= 0
-          || names[i].equals(".") || names[i].equals("..")) {
+      if (names[i].isEmpty()
+          || names[i].contains("/")
+          || names[i].indexOf('\0') >= 0
+          || names[i].equals(".")
+          || names[i].equals("..")) {
         // A shard is a file beside the index, never a path elsewhere.
         throw new IllegalArgumentException("shard name '" + names[i] + "' is not a file name");
       }
@@ -369,8 +437,8 @@ public final class DatasetIndex {
       footerCrcs[i] = b.getInt();
       long count = shared ? b.getLong() : fileRecords[i];
       if (count < 0 || count > fileRecords[i]) {
-        throw new IllegalArgumentException("shard '" + names[i] + "' lists " + count + " of its "
-            + fileRecords[i] + " records");
+        throw new IllegalArgumentException(
+            "shard '" + names[i] + "' lists " + count + " of its " + fileRecords[i] + " records");
       }
       starts[i] = acc;
       acc += count;
@@ -379,7 +447,8 @@ public final class DatasetIndex {
       }
     }
     if (acc != n) {
-      throw new IllegalArgumentException("shard record counts sum to " + acc + ", header says " + n);
+      throw new IllegalArgumentException(
+          "shard record counts sum to " + acc + ", header says " + n);
     }
     starts[s] = n;
     long[] offsets = new long[n];
@@ -391,8 +460,20 @@ public final class DatasetIndex {
     if (b.hasRemaining()) {
       throw new IllegalArgumentException(b.remaining() + " unexpected bytes after the entries");
     }
-    return new DatasetIndex(version, align, schema, names, sizes, starts, fileRecords, fileCrcs,
-        footerCrcs, offsets, lengths, crcs, keys);
+    return new DatasetIndex(
+        version,
+        align,
+        schema,
+        names,
+        sizes,
+        starts,
+        fileRecords,
+        fileCrcs,
+        footerCrcs,
+        offsets,
+        lengths,
+        crcs,
+        keys);
   }
 
   /** Serializes to the {@code index.kidx} encoding. */
@@ -401,8 +482,12 @@ public final class DatasetIndex {
     byte[] schema = schemaJson.getBytes(StandardCharsets.UTF_8);
     ByteBuffer h = LayoutCodec.le(IDX_FIXED_SIZE);
     boolean shared = indexVersion == INDEX_VERSION_SHARED;
-    h.put(magicBytes(INDEX_MAGIC)).putInt(indexVersion).putInt(align).putInt(shardNames.length)
-        .putInt(schema.length).putLong(keys.length);
+    h.put(magicBytes(INDEX_MAGIC))
+        .putInt(indexVersion)
+        .putInt(align)
+        .putInt(shardNames.length)
+        .putInt(schema.length)
+        .putLong(keys.length);
     out.write(h.array(), 0, IDX_FIXED_SIZE);
     out.write(schema, 0, schema.length);
     for (int i = 0; i < shardNames.length; i++) {
@@ -410,10 +495,17 @@ public final class DatasetIndex {
       if (name.length > 0xFFFF) {
         throw new IllegalArgumentException("shard file name too long: " + shardNames[i]);
       }
-      ByteBuffer sh = LayoutCodec.le(SHT_NAME_LENGTH_SIZE + name.length
-          + (shared ? SHT_FIXED_SIZE_SHARED : SHT_FIXED_SIZE));
-      sh.putShort((short) name.length).put(name).putLong(shardSizes[i])
-          .putLong(shardFileRecords[i]).putInt(shardFileCrcs[i]).putInt(shardFooterCrcs[i]);
+      ByteBuffer sh =
+          LayoutCodec.le(
+              SHT_NAME_LENGTH_SIZE
+                  + name.length
+                  + (shared ? SHT_FIXED_SIZE_SHARED : SHT_FIXED_SIZE));
+      sh.putShort((short) name.length)
+          .put(name)
+          .putLong(shardSizes[i])
+          .putLong(shardFileRecords[i])
+          .putInt(shardFileCrcs[i])
+          .putInt(shardFooterCrcs[i]);
       if (shared) {
         sh.putLong(shardStarts[i + 1] - shardStarts[i]);
       }
@@ -433,8 +525,12 @@ public final class DatasetIndex {
   /** Writes {@code index.kidx} atomically (temporary file, fsync, rename). */
   public void write(Path indexFile) throws IOException {
     Path tmp = indexFile.resolveSibling(indexFile.getFileName() + TMP_SUFFIX);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(toBytes());
       while (b.hasRemaining()) {
         ch.write(b);
@@ -444,8 +540,7 @@ public final class DatasetIndex {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    Files.move(tmp, indexFile, StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, indexFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     KilnShardWriter.syncDirectory(indexFile.toAbsolutePath().getParent());
   }
 
@@ -462,8 +557,8 @@ public final class DatasetIndex {
   }
 
   /**
-   * The version of the index file: {@link #version()}, or {@link
-   * ShardLayout#INDEX_VERSION_SHARED} when some shard holds records this index does not list.
+   * The version of the index file: {@link #version()}, or {@link ShardLayout#INDEX_VERSION_SHARED}
+   * when some shard holds records this index does not list.
    */
   public int indexVersion() {
     return indexVersion;
@@ -605,8 +700,8 @@ public final class DatasetIndex {
       int slot = mix(keys[i].hashCode()) & mask;
       while (table[slot] != 0) {
         if (keys[table[slot] - 1].equals(keys[i])) {
-          throw new IllegalArgumentException("duplicate key '" + keys[i] + "' at records "
-              + (table[slot] - 1) + " and " + i);
+          throw new IllegalArgumentException(
+              "duplicate key '" + keys[i] + "' at records " + (table[slot] - 1) + " and " + i);
         }
         slot = (slot + 1) & mask;
       }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a dataset's {@code index.kidx}: the last step of writing a Kiln dataset, after every
- * shard has been closed. Readers load it with one read and then serve samples without touching
- * shard footers.
+ * Writes a dataset's {@code index.kidx}: the last step of writing a Kiln dataset, after every shard
+ * has been closed. Readers load it with one read and then serve samples without touching shard
+ * footers.
  */
 public final class DatasetIndexWriter {
   private DatasetIndexWriter() {}
@@ -29,10 +29,10 @@ public final class DatasetIndexWriter {
 
   /**
    * Writes {@code datasetDir/index.kidx} of a version that shares shards with the version before:
-   * the {@code shared} shards with the records the version keeps, then the {@code own} shards
-   * (file names in {@code datasetDir}, in order) whole, their footers read and their file
-   * checksums taken from {@code fileCrcs} where known. Written as index version 3 when a shared
-   * shard holds records the version does not keep ({@link ShardLayout#INDEX_VERSION_SHARED}).
+   * the {@code shared} shards with the records the version keeps, then the {@code own} shards (file
+   * names in {@code datasetDir}, in order) whole, their footers read and their file checksums taken
+   * from {@code fileCrcs} where known. Written as index version 3 when a shared shard holds records
+   * the version does not keep ({@link ShardLayout#INDEX_VERSION_SHARED}).
    *
    * @throws IllegalArgumentException if an own shard differs from the others in format version,
    *     alignment or schema, or a key appears twice
@@ -48,32 +48,50 @@ public final class DatasetIndexWriter {
       try (KilnShardReader r = KilnShardReader.open(datasetDir.resolve(name))) {
         Integer known = fileCrcs.get(name);
         ShardSummary s = r.summary(known == null);
-        if (s.version() != version || (align != null && s.align() != align)
+        if (s.version() != version
+            || (align != null && s.align() != align)
             || (schema != null && !schema.equals(s.schemaJson()))) {
-          throw new IllegalArgumentException(name + ": format version " + s.version() + ", align "
-              + s.align() + " or schema differs from the dataset's");
+          throw new IllegalArgumentException(
+              name
+                  + ": format version "
+                  + s.version()
+                  + ", align "
+                  + s.align()
+                  + " or schema differs from the dataset's");
         }
         align = s.align();
         schema = s.schemaJson();
-        shards.add(new LiveShard(s.fileName(), s.bytes(), s.recordCount(),
-            known == null ? s.fileCrc32c() : known, s.footerCrc32c(), s.entries()));
+        shards.add(
+            new LiveShard(
+                s.fileName(),
+                s.bytes(),
+                s.recordCount(),
+                known == null ? s.fileCrc32c() : known,
+                s.footerCrc32c(),
+                s.entries()));
       }
     }
     if (!shared.isEmpty()) {
       // The shared shards' header says what the index of their records must: read one.
       try (KilnShardReader r = KilnShardReader.open(datasetDir.resolve(shared.get(0).name()))) {
-        if (r.version() != version || (align != null && r.align() != align)
+        if (r.version() != version
+            || (align != null && r.align() != align)
             || (schema != null && !schema.equals(r.schemaJson()))) {
-          throw new IllegalArgumentException(shared.get(0).name() + ": format version, align or"
-              + " schema differs from the run's own shards");
+          throw new IllegalArgumentException(
+              shared.get(0).name()
+                  + ": format version, align or"
+                  + " schema differs from the run's own shards");
         }
         align = r.align();
         schema = r.schemaJson();
       }
     }
-    DatasetIndex index = DatasetIndex.ofLiveShards(
-        version, align == null ? ShardLayout.DEFAULT_ALIGN : align,
-        schema == null ? dev.kiln.formats.SampleCodec.SCHEMA_JSON : schema, shards);
+    DatasetIndex index =
+        DatasetIndex.ofLiveShards(
+            version,
+            align == null ? ShardLayout.DEFAULT_ALIGN : align,
+            schema == null ? dev.kiln.formats.SampleCodec.SCHEMA_JSON : schema,
+            shards);
     index.write(datasetDir.resolve(ShardLayout.INDEX_FILE_NAME));
     return index;
   }

@@ -1,10 +1,10 @@
 package dev.kiln.formats.kiln;
 
-import dev.kiln.formats.DatasetRoot;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import java.io.IOException;
@@ -19,18 +19,19 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Checks a Kiln dataset directory end to end and lists what is wrong, in words a person can act
- * on. Reads every byte once (twice for records: once for the file checksum, once per record), so it
- * is a job to run after writing or copying a dataset, not at training start.
+ * Checks a Kiln dataset directory end to end and lists what is wrong, in words a person can act on.
+ * Reads every byte once (twice for records: once for the file checksum, once per record), so it is
+ * a job to run after writing or copying a dataset, not at training start.
  *
- * <p>Checked: {@code index.kidx} readable and intact; every shard listed is present and every
- * shard present is listed; no {@code .tmp} leftovers of interrupted writers; each shard's header,
- * trailer and footer (magic, version, checksums, sizes); index vs footer (format version, size,
- * file checksum, footer checksum, record count, align, schema, and every entry's key, offset,
- * length and checksum); record extents (inside the file, after the header, before the footer,
- * aligned, in order, not overlapping); every record's checksum, that it decodes under the sample schema and that its key is the indexed
- * key; keys unique across the dataset; and the record count against {@code manifest.json}
- * ({@code counts.written}, or a top-level {@code written}) when that file exists.
+ * <p>Checked: {@code index.kidx} readable and intact; every shard listed is present and every shard
+ * present is listed; no {@code .tmp} leftovers of interrupted writers; each shard's header, trailer
+ * and footer (magic, version, checksums, sizes); index vs footer (format version, size, file
+ * checksum, footer checksum, record count, align, schema, and every entry's key, offset, length and
+ * checksum); record extents (inside the file, after the header, before the footer, aligned, in
+ * order, not overlapping); every record's checksum, that it decodes under the sample schema and
+ * that its key is the indexed key; keys unique across the dataset; and the record count against
+ * {@code manifest.json} ({@code counts.written}, or a top-level {@code written}) when that file
+ * exists.
  */
 public final class DatasetVerifier {
   /** Default cap on reported problems, so a badly broken dataset gives a readable report. */
@@ -78,8 +79,10 @@ public final class DatasetVerifier {
     DatasetIndex index = null;
     Path indexFile = dir.resolve(INDEX_FILE_NAME);
     if (!Files.exists(indexFile)) {
-      problem(INDEX_FILE_NAME + " missing: readers must scan every shard footer"
-          + " (rebuild it with DatasetIndexWriter.rebuild)");
+      problem(
+          INDEX_FILE_NAME
+              + " missing: readers must scan every shard footer"
+              + " (rebuild it with DatasetIndexWriter.rebuild)");
     } else {
       try {
         index = DatasetIndex.read(indexFile);
@@ -88,7 +91,8 @@ public final class DatasetVerifier {
       }
     }
     try (Stream<Path> files = Files.list(dir)) {
-      files.map(p -> p.getFileName().toString())
+      files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(TMP_SUFFIX))
           .sorted()
           .forEach(n -> problem(n + ": temporary file left by an interrupted writer"));
@@ -176,12 +180,24 @@ public final class DatasetVerifier {
           problem(where + ": offset " + e.offset() + " is not a multiple of align " + align);
         }
         if (e.offset() < prevEnd) {
-          problem(where + ": offset " + e.offset() + " overlaps the header or previous record"
-              + " (ends at " + prevEnd + ")");
+          problem(
+              where
+                  + ": offset "
+                  + e.offset()
+                  + " overlaps the header or previous record"
+                  + " (ends at "
+                  + prevEnd
+                  + ")");
         }
         if (e.end() > r.footerOffset()) {
-          problem(where + ": extent [" + e.offset() + ", " + e.end()
-              + ") runs past the footer at " + r.footerOffset());
+          problem(
+              where
+                  + ": extent ["
+                  + e.offset()
+                  + ", "
+                  + e.end()
+                  + ") runs past the footer at "
+                  + r.footerOffset());
           continue;
         }
         prevEnd = Math.max(prevEnd, e.end());
@@ -205,8 +221,14 @@ public final class DatasetVerifier {
         }
       }
       if (next < listed) {
-        problem(name + ": " + INDEX_FILE_NAME + " lists " + (listed - next)
-            + " record(s) its footer does not hold, from entry " + (first + next));
+        problem(
+            name
+                + ": "
+                + INDEX_FILE_NAME
+                + " lists "
+                + (listed - next)
+                + " record(s) its footer does not hold, from entry "
+                + (first + next));
       }
       return listed;
     }
@@ -214,8 +236,8 @@ public final class DatasetVerifier {
 
   private void compare(String shard, String what, long expected, long actual) {
     if (expected != actual) {
-      problem(shard + ": " + what + " is " + actual + " but " + INDEX_FILE_NAME + " says "
-          + expected);
+      problem(
+          shard + ": " + what + " is " + actual + " but " + INDEX_FILE_NAME + " says " + expected);
     }
   }
 
@@ -237,8 +259,12 @@ public final class DatasetVerifier {
     }
     // Lenient by design: manifests written by other stages may not carry a count at all.
     if (written.isNumber() && written.asLong() != records) {
-      problem(MANIFEST_FILE_NAME + ": says " + written.asLong() + " samples written, dataset has "
-          + records);
+      problem(
+          MANIFEST_FILE_NAME
+              + ": says "
+              + written.asLong()
+              + " samples written, dataset has "
+              + records);
     }
   }
 }

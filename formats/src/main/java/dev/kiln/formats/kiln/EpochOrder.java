@@ -7,11 +7,11 @@ package dev.kiln.formats.kiln;
  * permutation (the algorithm is specified in {@code formats/FORMAT.md}, "Epoch order", and a test
  * compares the two).
  *
- * <p>{@link #at(long) at(p)} is the sample read at position {@code p} of the epoch, computed on
- * its own in constant time and memory: a keyed Feistel network on the smallest even power of two
- * holding {@code size}, walking the cycle until the value falls inside the dataset. A reader of
- * any share of the epoch therefore computes only the positions it reads, and a job resumed at
- * position {@code m} goes on from there without materialising the first {@code m}.
+ * <p>{@link #at(long) at(p)} is the sample read at position {@code p} of the epoch, computed on its
+ * own in constant time and memory: a keyed Feistel network on the smallest even power of two
+ * holding {@code size}, walking the cycle until the value falls inside the dataset. A reader of any
+ * share of the epoch therefore computes only the positions it reads, and a job resumed at position
+ * {@code m} goes on from there without materialising the first {@code m}.
  *
  * <p>How the positions are shared: {@link #rankPosition}. Immutable and thread-safe.
  */
@@ -124,9 +124,9 @@ public final class EpochOrder {
 
   /**
    * The epoch position of the {@code i}-th sample rank {@code rank} reads when the epoch goes on
-   * from position {@code start}: {@code start + rank + i * worldSize}. The first {@code m}
-   * samples of every rank are then exactly positions {@code [start, start + m * worldSize)}, so
-   * after every rank has read {@code m}, the epoch goes on from there at any world size.
+   * from position {@code start}: {@code start + rank + i * worldSize}. The first {@code m} samples
+   * of every rank are then exactly positions {@code [start, start + m * worldSize)}, so after every
+   * rank has read {@code m}, the epoch goes on from there at any world size.
    */
   public static long rankPosition(long start, int rank, int worldSize, long i) {
     checkRank(rank, worldSize);

@@ -1,10 +1,10 @@
 package dev.kiln.formats.kiln;
 
-import dev.kiln.formats.Closeables;
-import dev.kiln.formats.DatasetRoot;
 import static dev.kiln.formats.kiln.ShardLayout.*;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import dev.kiln.formats.Closeables;
+import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Sample;
@@ -32,11 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
 
 /**
  * Random-access reader of a Kiln dataset directory (shards plus {@code index.kidx}).
@@ -44,41 +44,50 @@ import java.util.function.Function;
  * <p>Opening reads the index in one read and checks every shard's size and trailer against it, so
  * truncated or replaced shards fail here with {@link CorruptShardException} rather than in the
  * middle of an epoch. After that, {@link #get(int)} and {@link #get(String)} are resolved from the
- * in-memory index and cost exactly one positional read each: the window {@code
- * [alignDown(offset), alignUp(offset + length))} (4096-byte granularity with O_DIRECT, the shard
- * alignment otherwise), into a per-thread reusable buffer. Every record's checksum (CRC-32, or
- * CRC32C in format version 1) is verified; a mismatch throws {@link CorruptRecordException} and
- * leaves the other records readable.
+ * in-memory index and cost exactly one positional read each: the window {@code [alignDown(offset),
+ * alignUp(offset + length))} (4096-byte granularity with O_DIRECT, the shard alignment otherwise),
+ * into a per-thread reusable buffer. Every record's checksum (CRC-32, or CRC32C in format version
+ * 1) is verified; a mismatch throws {@link CorruptRecordException} and leaves the other records
+ * readable.
  *
  * <p>Thread-safe: any number of threads may read concurrently (positional reads share no file
  * position). A thread interrupted during a read gets an exception, and the shard's channel, which
  * Java closes on interrupt, is reopened so the other threads carry on.
  *
  * <p>Record order ({@code get(i)}) is the dataset order: shards in shard order, records in file
- * order. Reads cost the same in any order; {@link
- * EpochOrder} gives the shuffled order of an epoch, the same in Java and Python.
+ * order. Reads cost the same in any order; {@link EpochOrder} gives the shuffled order of an epoch,
+ * the same in Java and Python.
  */
 public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static final System.Logger LOG = System.getLogger(KilnDataset.class.getName());
+
   /** Thread buffers above this size are not kept, so one huge record doesn't pin memory. */
   private static final int MAX_RETAINED_BUFFER = 64 << 20;
+
   private static final int MIN_BUFFER = 256 << 10;
 
   /** The local dataset directory; null for a dataset on object storage. */
   private final Path dir;
+
   /** Where the dataset is, for messages: the directory or its s3:// location. */
   private final String location;
+
   /** The object-store client a remote dataset owns; else null. */
   private final Closeable store;
+
   private final DatasetIndex index;
+
   /** The index's checksum, which every record read is checked with. */
   private final LayoutChecksum checksum;
+
   private final Shard[] shards;
   private final String directFallback;
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
   private final LongAdder readCalls = new LongAdder();
+
   /** The manifest's shard files by name, once read ({@link #shardSha256}). */
   private volatile Map<String, ShardFile> manifestShards;
+
   private volatile boolean closed;
 
   /** One shard file and its read channel; the channel is replaced if an interrupt closes it. */
@@ -93,8 +102,10 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static final class Shard {
     final Path path;
     final boolean direct;
+
     /** For a shard on object storage: its ranged reads (no channels then); else null. */
     final RangeSource remote;
+
     private final AtomicReferenceArray<FileChannel> stripes;
 
     Shard(Path path, boolean direct, FileChannel channel, int channels) {
@@ -173,8 +184,13 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     this(dir, dir.toString(), index, shards, directFallback, null);
   }
 
-  private KilnDataset(Path dir, String location, DatasetIndex index, Shard[] shards,
-      String directFallback, Closeable store) {
+  private KilnDataset(
+      Path dir,
+      String location,
+      DatasetIndex index,
+      Shard[] shards,
+      String directFallback,
+      Closeable store) {
     this.dir = dir;
     this.location = location;
     this.index = index;
@@ -185,10 +201,10 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   }
 
   /**
-   * Opens a dataset by location: a local directory, or {@code s3://bucket/prefix} (a dataset or
-   * a versioned root, whose {@code CURRENT} object names the version to open), reached with the
-   * standard AWS settings ({@link S3Access#fromEnvironment}). On S3, opening reads the index
-   * once and checks every shard's size and trailer; each sample is then one ranged GET.
+   * Opens a dataset by location: a local directory, or {@code s3://bucket/prefix} (a dataset or a
+   * versioned root, whose {@code CURRENT} object names the version to open), reached with the
+   * standard AWS settings ({@link S3Access#fromEnvironment}). On S3, opening reads the index once
+   * and checks every shard's size and trailer; each sample is then one ranged GET.
    */
   public static KilnDataset open(String location) throws IOException {
     if (!S3Location.isS3(location)) {
@@ -219,11 +235,14 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
     if (!store.exists(dir.resolve(Manifest.FILE_NAME))) {
       // manifest.json is written last: without it the dataset is not (yet) published.
-      throw new NoSuchFileException(dir.resolve(Manifest.FILE_NAME).toString(), null,
+      throw new NoSuchFileException(
+          dir.resolve(Manifest.FILE_NAME).toString(),
+          null,
           "no published dataset there (its manifest.json is written last)");
     }
     S3Location indexObject = dir.resolve(INDEX_FILE_NAME);
-    DatasetIndex index = DatasetIndex.parse(store.read(indexObject), Path.of(indexObject.toString()));
+    DatasetIndex index =
+        DatasetIndex.parse(store.read(indexObject), Path.of(indexObject.toString()));
     Map<String, Long> sizes = new HashMap<>();
     for (var o : store.list(dir)) {
       sizes.put(o.key().substring(dir.prefix().length()), o.size());
@@ -236,7 +255,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
       if (size == null) {
         throw new CorruptShardException(name, "missing (listed in " + INDEX_FILE_NAME + ")");
       }
-      RangeSource source = (into, position, length) -> into.put(store.readRange(object, position, length));
+      RangeSource source =
+          (into, position, length) -> into.put(store.readRange(object, position, length));
       checkTrailer(name, size, index, s, source);
       shards[s] = new Shard(name, source);
     }
@@ -244,11 +264,16 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   }
 
   /** Checks a remote shard's size and trailer against the index (one ranged read). */
-  private static void checkTrailer(Path path, long size, DatasetIndex index, int s, RangeSource source)
-      throws IOException {
+  private static void checkTrailer(
+      Path path, long size, DatasetIndex index, int s, RangeSource source) throws IOException {
     if (size != index.shardFileSize(s)) {
-      throw new CorruptShardException(path, "object is " + size + " bytes but the index says "
-          + index.shardFileSize(s) + (size < index.shardFileSize(s) ? " (truncated)" : ""));
+      throw new CorruptShardException(
+          path,
+          "object is "
+              + size
+              + " bytes but the index says "
+              + index.shardFileSize(s)
+              + (size < index.shardFileSize(s) ? " (truncated)" : ""));
     }
     if (size < HDR_FIXED_SIZE + TRAILER_SIZE) {
       throw new CorruptShardException(path, "only " + size + " bytes");
@@ -288,10 +313,12 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     if (Files.exists(indexFile)) {
       index = DatasetIndex.read(indexFile);
     } else if (options.requireIndex()) {
-      throw new NoSuchFileException(indexFile.toString(), null,
-          "dataset index missing (write it with DatasetIndexWriter)");
+      throw new NoSuchFileException(
+          indexFile.toString(), null, "dataset index missing (write it with DatasetIndexWriter)");
     } else {
-      LOG.log(System.Logger.Level.WARNING, "{0} missing: reading every shard footer instead",
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0} missing: reading every shard footer instead",
           indexFile);
       index = DatasetIndex.fromShardFiles(datasetDir, false);
     }
@@ -336,8 +363,12 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static Shard[] downgrade(Shard[] shards, int n, int channels) throws IOException {
     for (int s = 0; s < n; s++) {
       shards[s].close();
-      shards[s] = new Shard(shards[s].path, false,
-          FileChannel.open(shards[s].path, StandardOpenOption.READ), channels);
+      shards[s] =
+          new Shard(
+              shards[s].path,
+              false,
+              FileChannel.open(shards[s].path, StandardOpenOption.READ),
+              channels);
     }
     return shards;
   }
@@ -346,7 +377,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   private static FileChannel openDirect(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
     try {
-      ByteBuffer probe = ByteBuffer.allocateDirect(2 * DIRECT_IO_ALIGN).alignedSlice(DIRECT_IO_ALIGN);
+      ByteBuffer probe =
+          ByteBuffer.allocateDirect(2 * DIRECT_IO_ALIGN).alignedSlice(DIRECT_IO_ALIGN);
       probe.limit(DIRECT_IO_ALIGN);
       ch.read(probe, 0);
       return ch;
@@ -356,7 +388,9 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
   }
 
-  /** Opens a shard buffered and checks size and trailer (and optionally footer) against the index. */
+  /**
+   * Opens a shard buffered and checks size and trailer (and optionally footer) against the index.
+   */
   private static FileChannel openChecked(Path path, DatasetIndex index, int s, boolean footer)
       throws IOException {
     if (!Files.isRegularFile(path)) {
@@ -366,8 +400,13 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     try {
       long size = ch.size();
       if (size != index.shardFileSize(s)) {
-        throw new CorruptShardException(path, "file is " + size + " bytes but the index says "
-            + index.shardFileSize(s) + (size < index.shardFileSize(s) ? " (truncated)" : ""));
+        throw new CorruptShardException(
+            path,
+            "file is "
+                + size
+                + " bytes but the index says "
+                + index.shardFileSize(s)
+                + (size < index.shardFileSize(s) ? " (truncated)" : ""));
       }
       if (size < HDR_FIXED_SIZE + TRAILER_SIZE) {
         throw new CorruptShardException(path, "only " + size + " bytes");
@@ -382,19 +421,34 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
       }
       if (trailer.footerCrc() != index.shardFooterCrc32c(s)
           || trailer.recordCount() != index.shardFileRecordCount(s)) {
-        throw new CorruptShardException(path, "trailer (" + trailer.recordCount()
-            + " records, footer CRC " + LayoutCodec.hex(trailer.footerCrc())
-            + ") does not match " + INDEX_FILE_NAME + " (" + index.shardFileRecordCount(s)
-            + " records, footer CRC " + LayoutCodec.hex(index.shardFooterCrc32c(s)) + ")");
+        throw new CorruptShardException(
+            path,
+            "trailer ("
+                + trailer.recordCount()
+                + " records, footer CRC "
+                + LayoutCodec.hex(trailer.footerCrc())
+                + ") does not match "
+                + INDEX_FILE_NAME
+                + " ("
+                + index.shardFileRecordCount(s)
+                + " records, footer CRC "
+                + LayoutCodec.hex(index.shardFooterCrc32c(s))
+                + ")");
       }
       if (footer) {
         ByteBuffer f = LayoutCodec.le((int) trailer.footerLength());
         readFully(ch, f, trailer.footerOffset());
         int crc = index.checksum().of(f.flip());
         if (crc != trailer.footerCrc()) {
-          throw new CorruptShardException(path, "footer " + index.checksum().label()
-              + " mismatch (stored "
-              + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(crc) + ")");
+          throw new CorruptShardException(
+              path,
+              "footer "
+                  + index.checksum().label()
+                  + " mismatch (stored "
+                  + LayoutCodec.hex(trailer.footerCrc())
+                  + ", computed "
+                  + LayoutCodec.hex(crc)
+                  + ")");
         }
         // The index lists the shard's records, or (a shard shared by versions) some of them,
         // in footer order: each listed entry must be the next footer entry at its offset.
@@ -411,16 +465,18 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
           if (off != e.offset()) {
             continue;
           }
-          if (len != e.length() || rc != e.crc32c()
+          if (len != e.length()
+              || rc != e.crc32c()
               || !new String(key, java.nio.charset.StandardCharsets.UTF_8).equals(e.key())) {
-            throw new CorruptShardException(path, "footer entry " + k + " differs from "
-                + INDEX_FILE_NAME);
+            throw new CorruptShardException(
+                path, "footer entry " + k + " differs from " + INDEX_FILE_NAME);
           }
           r++;
         }
         if (r < listed) {
-          throw new CorruptShardException(path, INDEX_FILE_NAME + " entry " + (first + r)
-              + " is no record of the shard's footer");
+          throw new CorruptShardException(
+              path,
+              INDEX_FILE_NAME + " entry " + (first + r) + " is no record of the shard's footer");
         }
       }
       return ch;
@@ -491,7 +547,9 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     return Optional.ofNullable(directFallback);
   }
 
-  /** Positional read calls issued by record reads so far (one per record unless a read was short). */
+  /**
+   * Positional read calls issued by record reads so far (one per record unless a read was short).
+   */
   public long readCalls() {
     return readCalls.sum();
   }
@@ -507,11 +565,17 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     try {
       s = SampleCodec.decode(record);
     } catch (IllegalArgumentException e) {
-      throw new CorruptRecordException(shardPath(i), i, index.key(i),
+      throw new CorruptRecordException(
+          shardPath(i),
+          i,
+          index.key(i),
           "CRC matches but the record does not decode: " + e.getMessage());
     }
     if (!s.key().equals(index.key(i))) {
-      throw new CorruptRecordException(shardPath(i), i, index.key(i),
+      throw new CorruptRecordException(
+          shardPath(i),
+          i,
+          index.key(i),
           "record holds key '" + s.key() + "' (index and shard disagree)");
     }
     return s;
@@ -535,18 +599,20 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
    * positional read and checked against its checksum.
    */
   public byte[] readRecord(int i) {
-    return readRecord(i, record -> {
-      byte[] out = new byte[record.remaining()];
-      record.get(out);
-      return out;
-    });
+    return readRecord(
+        i,
+        record -> {
+          byte[] out = new byte[record.remaining()];
+          record.get(out);
+          return out;
+        });
   }
 
   /**
    * Reads sample {@code i}'s record with one positional read, verifies its checksum and hands
    * {@code reader} a read-only view of the record bytes in this thread's read buffer, without
-   * copying them out: a loader that decodes the image straight from the view saves a copy and
-   * an allocation per sample. The view is only valid during the call.
+   * copying them out: a loader that decodes the image straight from the view saves a copy and an
+   * allocation per sample. The view is only valid during the call.
    */
   public <T> T readRecord(int i, Function<ByteBuffer, T> reader) {
     Shard shard = shards[index.shardOf(i)];
@@ -555,10 +621,20 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     ByteBuffer buf = read(i, offset, length, true);
     int computed = checksum.of(buf);
     if (computed != index.crc32c(i)) {
-      throw new CorruptRecordException(shard.path, i, index.key(i), checksum.label()
-          + " mismatch (stored " + LayoutCodec.hex(index.crc32c(i)) + ", computed "
-          + LayoutCodec.hex(computed) + ") for record at offset " + offset + ", " + length
-          + " bytes");
+      throw new CorruptRecordException(
+          shard.path,
+          i,
+          index.key(i),
+          checksum.label()
+              + " mismatch (stored "
+              + LayoutCodec.hex(index.crc32c(i))
+              + ", computed "
+              + LayoutCodec.hex(computed)
+              + ") for record at offset "
+              + offset
+              + ", "
+              + length
+              + " bytes");
     }
     return reader.apply(buf.asReadOnlyBuffer());
   }
@@ -573,8 +649,16 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
    */
   public <T> T readRecordPart(int i, int from, int length, Function<ByteBuffer, T> reader) {
     if (from < 0 || length < 0 || (long) from + length > index.length(i)) {
-      throw new IllegalArgumentException("bytes [" + from + ", " + ((long) from + length)
-          + ") are not inside record " + i + " (" + index.length(i) + " bytes)");
+      throw new IllegalArgumentException(
+          "bytes ["
+              + from
+              + ", "
+              + ((long) from + length)
+              + ") are not inside record "
+              + i
+              + " ("
+              + index.length(i)
+              + " bytes)");
     }
     return reader.apply(read(i, index.offset(i) + from, length, false).asReadOnlyBuffer());
   }
@@ -582,8 +666,13 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
   /** Where sample {@code i}'s record lies: shard file, number there, offset, length, checksum. */
   public StoredRecord storedRecord(int i) {
     int shard = index.shardOf(i);
-    return new StoredRecord(shards[shard].path, i - index.shardFirstRecord(shard), index.offset(i),
-        index.length(i), index.crc32c(i), shardSha256(shard));
+    return new StoredRecord(
+        shards[shard].path,
+        i - index.shardFirstRecord(shard),
+        index.offset(i),
+        index.length(i),
+        index.crc32c(i),
+        shardSha256(shard));
   }
 
   /**
@@ -636,13 +725,17 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     int length = index.length(i);
     int fields = SampleCodec.fieldsAfterImage(key, imageLength);
     if (imageLength < 0 || fields > length) {
-      throw new CorruptRecordException(shardPath(i), i, key,
+      throw new CorruptRecordException(
+          shardPath(i),
+          i,
+          key,
           "a record of " + length + " bytes has no image of " + imageLength + " bytes");
     }
     Sample withoutImage;
     try {
-      withoutImage = readRecordPart(
-          i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
+      withoutImage =
+          readRecordPart(
+              i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
     } catch (IllegalArgumentException e) {
       throw new CorruptRecordException(shardPath(i), i, key, e.getMessage());
     }
@@ -653,10 +746,10 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
    * Reads the {@code length} bytes at {@code offset} of sample {@code i}'s shard with one
    * positional read into this thread's buffer, which it returns positioned on them.
    *
-   * @param wholeBlocks whether a buffered read takes the whole alignment blocks the bytes lie in
-   *     (a record read, one aligned I/O as the format intends) or just the bytes (a part of a
-   *     record: its first bytes or the fields after its image, a few hundred bytes that a block
-   *     read would copy 4 KiB or more for); direct I/O always reads whole blocks
+   * @param wholeBlocks whether a buffered read takes the whole alignment blocks the bytes lie in (a
+   *     record read, one aligned I/O as the format intends) or just the bytes (a part of a record:
+   *     its first bytes or the fields after its image, a few hundred bytes that a block read would
+   *     copy 4 KiB or more for); direct I/O always reads whole blocks
    */
   private ByteBuffer read(int i, long offset, int length, boolean wholeBlocks) {
     if (closed) {
@@ -664,21 +757,32 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     }
     Shard shard = shards[index.shardOf(i)];
     // A ranged GET costs per request, not per block: it takes exactly the bytes.
-    long block = shard.remote != null ? 1
-        : shard.direct ? DIRECT_IO_ALIGN : wholeBlocks ? Math.max(1, index.align()) : 1;
+    long block =
+        shard.remote != null
+            ? 1
+            : shard.direct ? DIRECT_IO_ALIGN : wholeBlocks ? Math.max(1, index.align()) : 1;
     long start = alignDown(offset, block);
     long end = alignUp(offset + length, block);
     if (end - start > Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN) {
-      throw new CorruptRecordException(shard.path, i, index.key(i), "record length " + length
-          + " too large");
+      throw new CorruptRecordException(
+          shard.path, i, index.key(i), "record length " + length + " too large");
     }
     int window = (int) (end - start);
     int need = (int) (offset + length - start);
     ByteBuffer buf = buffer(window, shard.direct);
     int got = readWindow(shard, buf, start, window, need, i);
     if (got < need) {
-      throw new CorruptRecordException(shard.path, i, index.key(i), "short read: " + got
-          + " of " + need + " bytes at " + start + " (file truncated after open?)");
+      throw new CorruptRecordException(
+          shard.path,
+          i,
+          index.key(i),
+          "short read: "
+              + got
+              + " of "
+              + need
+              + " bytes at "
+              + start
+              + " (file truncated after open?)");
     }
     int at = (int) (offset - start);
     return buf.limit(at + length).position(at);
@@ -717,8 +821,8 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
         return buf.position();
       } catch (ClosedByInterruptException e) {
         reopenQuietly(shard, ch);
-        throw new UncheckedIOException("interrupted while reading record " + i + " from "
-            + shard.path, e);
+        throw new UncheckedIOException(
+            "interrupted while reading record " + i + " from " + shard.path, e);
       } catch (ClosedChannelException e) {
         // Another thread's interrupt closed the shared channel under us: reopen and retry once.
         if (closed) {
@@ -751,11 +855,15 @@ public final class KilnDataset implements Iterable<Sample>, Closeable {
     if (b != null && b.capacity() >= n) {
       return b;
     }
-    int capacity = (int) Math.min(Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN,
-        Math.max(MIN_BUFFER, alignUp(n, 64 << 10)));
-    b = direct
-        ? ByteBuffer.allocateDirect(capacity + DIRECT_IO_ALIGN).alignedSlice(DIRECT_IO_ALIGN)
-        : ByteBuffer.allocateDirect(capacity);
+    int capacity =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE - 2L * DIRECT_IO_ALIGN,
+                Math.max(MIN_BUFFER, alignUp(n, 64 << 10)));
+    b =
+        direct
+            ? ByteBuffer.allocateDirect(capacity + DIRECT_IO_ALIGN).alignedSlice(DIRECT_IO_ALIGN)
+            : ByteBuffer.allocateDirect(capacity);
     if (capacity <= MAX_RETAINED_BUFFER) {
       buffers.set(b);
     }

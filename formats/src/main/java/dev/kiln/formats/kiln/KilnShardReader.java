@@ -15,9 +15,9 @@ import java.util.AbstractList;
 import java.util.List;
 
 /**
- * Opens a single shard through its own trailer and footer, without a dataset index. Used to
- * rebuild {@code index.kidx}, by {@link DatasetVerifier}, and for tools that look at one file.
- * Training reads go through {@link KilnDataset}, which needs no per-shard footer reads.
+ * Opens a single shard through its own trailer and footer, without a dataset index. Used to rebuild
+ * {@code index.kidx}, by {@link DatasetVerifier}, and for tools that look at one file. Training
+ * reads go through {@link KilnDataset}, which needs no per-shard footer reads.
  *
  * <p>Opening validates header (magic, version, checksum), trailer (magic, CRC, consistency with the
  * file size) and footer (CRC); any failure is a {@link CorruptShardException}. Thread-safe.
@@ -47,8 +47,8 @@ public final class KilnShardReader implements Closeable {
       ByteBuffer start = readFully(0, (int) Math.min(4096, fileSize - TRAILER_SIZE));
       int headerLength = LayoutCodec.headerLength(start, where);
       if (headerLength > fileSize - TRAILER_SIZE) {
-        throw new IllegalArgumentException("header length " + headerLength
-            + " runs past the trailer");
+        throw new IllegalArgumentException(
+            "header length " + headerLength + " runs past the trailer");
       }
       ByteBuffer h = headerLength <= start.limit() ? start : readFully(0, headerLength);
       header = LayoutCodec.parseHeader(h, where);
@@ -56,19 +56,27 @@ public final class KilnShardReader implements Closeable {
       ByteBuffer t = readFully(fileSize - TRAILER_SIZE, TRAILER_SIZE);
       trailer = LayoutCodec.parseTrailer(t, fileSize, where, checksum);
       if (headerLength > trailer.footerOffset()) {
-        throw new IllegalArgumentException("header length " + headerLength
-            + " runs past the footer");
+        throw new IllegalArgumentException(
+            "header length " + headerLength + " runs past the footer");
       }
       ByteBuffer footer = readFully(trailer.footerOffset(), (int) trailer.footerLength());
       int footerCrc = checksum.of(footer);
       if (footerCrc != trailer.footerCrc()) {
-        throw new IllegalArgumentException("footer " + checksum.label() + " mismatch (stored "
-            + LayoutCodec.hex(trailer.footerCrc()) + ", computed " + LayoutCodec.hex(footerCrc)
-            + ")");
+        throw new IllegalArgumentException(
+            "footer "
+                + checksum.label()
+                + " mismatch (stored "
+                + LayoutCodec.hex(trailer.footerCrc())
+                + ", computed "
+                + LayoutCodec.hex(footerCrc)
+                + ")");
       }
       if (trailer.recordCount() > trailer.footerLength() / ENT_FIXED_SIZE) {
-        throw new IllegalArgumentException(trailer.recordCount() + " records cannot fit in a "
-            + trailer.footerLength() + "-byte footer");
+        throw new IllegalArgumentException(
+            trailer.recordCount()
+                + " records cannot fit in a "
+                + trailer.footerLength()
+                + "-byte footer");
       }
       int n = (int) trailer.recordCount();
       offsets = new long[n];
@@ -77,8 +85,8 @@ public final class KilnShardReader implements Closeable {
       keys = new String[n];
       LayoutCodec.readEntries(footer, n, 0, offsets, lengths, crcs, keys, where);
       if (footer.hasRemaining()) {
-        throw new IllegalArgumentException("footer has " + footer.remaining()
-            + " bytes beyond its " + n + " entries");
+        throw new IllegalArgumentException(
+            "footer has " + footer.remaining() + " bytes beyond its " + n + " entries");
       }
     } catch (IllegalArgumentException e) {
       throw new CorruptShardException(file, e.getMessage().replace(where + ": ", ""));
@@ -102,8 +110,8 @@ public final class KilnShardReader implements Closeable {
     ByteBuffer b = LayoutCodec.le(length);
     while (b.hasRemaining()) {
       if (channel.read(b, position + b.position()) < 0) {
-        throw new IllegalArgumentException("unexpected end of file at "
-            + (position + b.position()) + " (truncated?)");
+        throw new IllegalArgumentException(
+            "unexpected end of file at " + (position + b.position()) + " (truncated?)");
       }
     }
     return b.flip();
@@ -185,8 +193,16 @@ public final class KilnShardReader implements Closeable {
     long off = offsets[i];
     int len = lengths[i];
     if (off + len > trailer.footerOffset()) {
-      throw new CorruptRecordException(file, i, keys[i], "extent [" + off + ", " + (off + len)
-          + ") runs past the footer at " + trailer.footerOffset());
+      throw new CorruptRecordException(
+          file,
+          i,
+          keys[i],
+          "extent ["
+              + off
+              + ", "
+              + (off + len)
+              + ") runs past the footer at "
+              + trailer.footerOffset());
     }
     ByteBuffer b;
     try {
@@ -196,8 +212,16 @@ public final class KilnShardReader implements Closeable {
     }
     int computed = checksum.of(b.array(), 0, len);
     if (computed != crcs[i]) {
-      throw new CorruptRecordException(file, i, keys[i], checksum.label() + " mismatch (stored "
-          + LayoutCodec.hex(crcs[i]) + ", computed " + LayoutCodec.hex(computed) + ")");
+      throw new CorruptRecordException(
+          file,
+          i,
+          keys[i],
+          checksum.label()
+              + " mismatch (stored "
+              + LayoutCodec.hex(crcs[i])
+              + ", computed "
+              + LayoutCodec.hex(computed)
+              + ")");
     }
     return b.array();
   }
@@ -218,8 +242,8 @@ public final class KilnShardReader implements Closeable {
   }
 
   /**
-   * The shard's summary as its writer reported it; reads the whole file once to compute the
-   * file checksum.
+   * The shard's summary as its writer reported it; reads the whole file once to compute the file
+   * checksum.
    */
   public ShardSummary summary() throws IOException {
     return summary(true);
@@ -240,9 +264,16 @@ public final class KilnShardReader implements Closeable {
       crc.update(b);
       pos += r;
     }
-    return new ShardSummary(file.getFileName().toString(), keys.length, fileSize,
-        withFileCrc ? (int) crc.getValue() : 0, trailer.footerCrc(), header.align(), header.schemaJson(),
-        entries(), header.version());
+    return new ShardSummary(
+        file.getFileName().toString(),
+        keys.length,
+        fileSize,
+        withFileCrc ? (int) crc.getValue() : 0,
+        trailer.footerCrc(),
+        header.align(),
+        header.schemaJson(),
+        entries(),
+        header.version());
   }
 
   @Override

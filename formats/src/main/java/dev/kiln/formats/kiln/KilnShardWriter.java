@@ -36,13 +36,13 @@ import java.util.Set;
  *
  * <p>A record that already lies in another file ({@link EncodedSample#stored()}, a sample carried
  * over from the previous version of a dataset) is copied from there. Records that lay one after
- * another there and follow each other here are copied as one byte range, padding included, in
- * the kernel: position-independent records and padding that depends only on the alignment make
- * those bytes exactly what writing the records one by one would give, and copying them is what
- * makes a run that carries nearly every sample over cheap. Each copied record is checked against
- * its source's checksum before the shard is finished. A record from a file of another format
- * version (a version 1 dataset carried into version 2 shards) has another checksum: it is read,
- * checked against its source's checksum and written with this shard's.
+ * another there and follow each other here are copied as one byte range, padding included, in the
+ * kernel: position-independent records and padding that depends only on the alignment make those
+ * bytes exactly what writing the records one by one would give, and copying them is what makes a
+ * run that carries nearly every sample over cheap. Each copied record is checked against its
+ * source's checksum before the shard is finished. A record from a file of another format version (a
+ * version 1 dataset carried into version 2 shards) has another checksum: it is read, checked
+ * against its source's checksum and written with this shard's.
  *
  * <p>Not thread-safe: one writer per shard, used by one thread. Typical use:
  *
@@ -58,9 +58,10 @@ import java.util.Set;
  */
 public final class KilnShardWriter {
   private static final byte[] ZEROS = new byte[4096];
+
   /**
-   * A run is copied once it is this long, rather than when it ends: a shard of carried records
-   * is one run, which would otherwise be copied, checksummed and synced only on {@link #close()},
+   * A run is copied once it is this long, rather than when it ends: a shard of carried records is
+   * one run, which would otherwise be copied, checksummed and synced only on {@link #close()},
    * after the caller has read every record's fields, instead of while it does.
    */
   private static final long RUN_LIMIT = 8L << 20;
@@ -74,33 +75,43 @@ public final class KilnShardWriter {
   private final ShardOutput out;
   private final List<IndexEntry> entries = new ArrayList<>();
   private final Set<String> keys = new HashSet<>();
+
   /** Where the next record would start: the end of what is written and of the pending run. */
   private long position;
+
   private boolean closed;
+
   /**
-   * The finished file's SHA-256 (for the manifest): taken as it was written, or that of the file
-   * it turned out to be a copy of.
+   * The finished file's SHA-256 (for the manifest): taken as it was written, or that of the file it
+   * turned out to be a copy of.
    */
   private String sha256;
+
   /**
-   * Stored records to be copied as one range: from one file, one after another there, placed
-   * here as they lay there. Copied when a record breaks the run, or on close.
+   * Stored records to be copied as one range: from one file, one after another there, placed here
+   * as they lay there. Copied when a record breaks the run, or on close.
    */
   private final List<StoredRecord> run = new ArrayList<>();
+
   /** Where the run's first record goes in this shard. */
   private long runStart;
+
   /** The files copied from, each opened once. */
   private final Map<Path, FileChannel> sources = new HashMap<>();
+
   /** The checksum of each file copied from, read from its header. */
   private final Map<Path, LayoutChecksum> sourceChecksums = new HashMap<>();
+
   /** The header as written, to compare with a file this shard may be a copy of. */
   private final byte[] header;
+
   /**
    * While this shard is, so far, a copy of one file from its first record on, each record at the
    * offset it has there: that file's record last copied. Null once the shard is no such copy (or
    * before its first record).
    */
   private StoredRecord copyOf;
+
   /** False once a record showed that this shard is no such copy. */
   private boolean maybeCopy = true;
 
@@ -137,9 +148,9 @@ public final class KilnShardWriter {
   }
 
   /**
-   * Opens a writer of a given format version: {@link ShardLayout#VERSION} (what {@link
-   * #open(Path, int)} writes) or {@link ShardLayout#VERSION_1}, which only tests of reading and
-   * carrying over datasets of earlier Kilns need.
+   * Opens a writer of a given format version: {@link ShardLayout#VERSION} (what {@link #open(Path,
+   * int)} writes) or {@link ShardLayout#VERSION_1}, which only tests of reading and carrying over
+   * datasets of earlier Kilns need.
    */
   public static KilnShardWriter open(Path file, int align, int version) throws IOException {
     LayoutChecksum.forVersion(version); // rejects unknown versions
@@ -156,8 +167,8 @@ public final class KilnShardWriter {
    * Appends a sample as the next record.
    *
    * @return where it was written
-   * @throws IllegalArgumentException if the key was already written to this shard or is longer
-   *     than {@link ShardLayout#MAX_KEY_BYTES} UTF-8 bytes
+   * @throws IllegalArgumentException if the key was already written to this shard or is longer than
+   *     {@link ShardLayout#MAX_KEY_BYTES} UTF-8 bytes
    */
   public IndexEntry write(Sample sample) throws IOException {
     checkOpen();
@@ -261,16 +272,32 @@ public final class KilnShardWriter {
     FileChannel source = source(stored.file());
     while (b.hasRemaining()) {
       if (source.read(b, stored.offset() + b.position()) < 0) {
-        throw new IOException("record at " + stored.offset() + " of " + stored.file() + " ("
-            + stored.length() + " bytes) runs past the end of the file: it is not copied");
+        throw new IOException(
+            "record at "
+                + stored.offset()
+                + " of "
+                + stored.file()
+                + " ("
+                + stored.length()
+                + " bytes) runs past the end of the file: it is not copied");
       }
     }
     int computed = theirs.of(b.array(), 0, stored.length());
     if (computed != stored.crc32c()) {
-      throw new IOException("record at " + stored.offset() + " of " + stored.file() + " ("
-          + stored.length() + " bytes) fails its " + theirs.label() + " (stored "
-          + LayoutCodec.hex(stored.crc32c()) + ", computed " + LayoutCodec.hex(computed)
-          + "): the file is damaged, so it is not copied");
+      throw new IOException(
+          "record at "
+              + stored.offset()
+              + " of "
+              + stored.file()
+              + " ("
+              + stored.length()
+              + " bytes) fails its "
+              + theirs.label()
+              + " (stored "
+              + LayoutCodec.hex(stored.crc32c())
+              + ", computed "
+              + LayoutCodec.hex(computed)
+              + "): the file is damaged, so it is not copied");
     }
     return b.array();
   }
@@ -313,11 +340,11 @@ public final class KilnShardWriter {
   }
 
   /**
-   * The SHA-256 of the file this shard turned out to be a copy of, when known: its records,
-   * copied from the first one on to the offsets they had, have been checked against their
-   * checksums and the padding between them for zeros, and here the rest of that file (header and
-   * the padding after it, footer, trailer) is compared with what this writer wrote. The shard is
-   * then that file byte for byte, whose SHA-256 its dataset's manifest states. Null otherwise.
+   * The SHA-256 of the file this shard turned out to be a copy of, when known: its records, copied
+   * from the first one on to the offsets they had, have been checked against their checksums and
+   * the padding between them for zeros, and here the rest of that file (header and the padding
+   * after it, footer, trailer) is compared with what this writer wrote. The shard is then that file
+   * byte for byte, whose SHA-256 its dataset's manifest states. Null otherwise.
    */
   private String sha256OfCopiedFile(byte[] footer, byte[] trailer) throws IOException {
     if (copyOf == null || copyOf.fileSha256() == null) {
@@ -348,12 +375,12 @@ public final class KilnShardWriter {
 
   private void checkKey(String key) {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      throw new IllegalArgumentException("key longer than " + MAX_KEY_BYTES + " bytes: "
-          + key.substring(0, 64) + "...");
+      throw new IllegalArgumentException(
+          "key longer than " + MAX_KEY_BYTES + " bytes: " + key.substring(0, 64) + "...");
     }
     if (!keys.add(key)) {
-      throw new IllegalArgumentException("duplicate key in shard " + file.getFileName() + ": "
-          + key);
+      throw new IllegalArgumentException(
+          "duplicate key in shard " + file.getFileName() + ": " + key);
     }
   }
 
@@ -381,8 +408,8 @@ public final class KilnShardWriter {
   }
 
   /**
-   * Writes footer and trailer, fsyncs, renames {@code .tmp} into place and reports the shard.
-   * On failure the temporary file is deleted and nothing appears under the final name.
+   * Writes footer and trailer, fsyncs, renames {@code .tmp} into place and reports the shard. On
+   * failure the temporary file is deleted and nothing appears under the final name.
    */
   public ShardSummary close() throws IOException {
     checkOpen();
@@ -393,8 +420,9 @@ public final class KilnShardWriter {
       byte[] footer = LayoutCodec.encodeEntries(entries);
       int footerCrc = checksum.of(footer, 0, footer.length);
       put(footer, 0, footer.length);
-      byte[] trailer = LayoutCodec.encodeTrailer(
-          checksum, footerOffset, footer.length, entries.size(), footerCrc);
+      byte[] trailer =
+          LayoutCodec.encodeTrailer(
+              checksum, footerOffset, footer.length, entries.size(), footerCrc);
       put(trailer, 0, trailer.length);
       ShardOutput.Digests digests = out.finish(sha256OfCopiedFile(footer, trailer));
       closeSources();
@@ -402,8 +430,16 @@ public final class KilnShardWriter {
       closed = true;
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory(file.toAbsolutePath().getParent());
-      return new ShardSummary(file.getFileName().toString(), entries.size(), position,
-          digests.crc32c(), footerCrc, align, schemaJson, entries, version);
+      return new ShardSummary(
+          file.getFileName().toString(),
+          entries.size(),
+          position,
+          digests.crc32c(),
+          footerCrc,
+          align,
+          schemaJson,
+          entries,
+          version);
     } catch (IOException | RuntimeException e) {
       abort();
       throw e;

@@ -87,9 +87,15 @@ public enum LayoutChecksum {
     return switch (version) {
       case ShardLayout.VERSION_1 -> CRC32C;
       case ShardLayout.VERSION_2 -> CRC32;
-      default -> throw new IllegalArgumentException("unsupported version " + version
-          + " (this Kiln reads versions " + ShardLayout.VERSION_1 + " to " + ShardLayout.VERSION
-          + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "unsupported version "
+                  + version
+                  + " (this Kiln reads versions "
+                  + ShardLayout.VERSION_1
+                  + " to "
+                  + ShardLayout.VERSION
+                  + ")");
     };
   }
 }

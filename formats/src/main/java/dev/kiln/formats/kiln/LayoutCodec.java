@@ -96,15 +96,21 @@ final class LayoutCodec {
     }
     int schemaLength = b.getInt(HDR_SCHEMA_LENGTH);
     if (schemaLength < 0 || HDR_FIXED_SIZE + (long) schemaLength != len) {
-      throw new IllegalArgumentException(where + ": schema length " + schemaLength
-          + " inconsistent with header length " + len);
+      throw new IllegalArgumentException(
+          where + ": schema length " + schemaLength + " inconsistent with header length " + len);
     }
     int stored = b.getInt(HDR_SCHEMA + schemaLength);
     int actual = checksum.of(b.array(), b.arrayOffset(), HDR_SCHEMA + schemaLength);
     if (stored != actual) {
-      throw new IllegalArgumentException(where + ": header " + checksum.label()
-          + " mismatch (stored " + hex(stored)
-          + ", computed " + hex(actual) + ")");
+      throw new IllegalArgumentException(
+          where
+              + ": header "
+              + checksum.label()
+              + " mismatch (stored "
+              + hex(stored)
+              + ", computed "
+              + hex(actual)
+              + ")");
     }
     int align = b.getInt(HDR_ALIGN);
     if (!isValidAlign(align)) {
@@ -142,7 +148,13 @@ final class LayoutCodec {
    * {@code at}; advances the position.
    */
   static void readEntries(
-      ByteBuffer b, long count, int at, long[] offsets, int[] lengths, int[] crcs, String[] keys,
+      ByteBuffer b,
+      long count,
+      int at,
+      long[] offsets,
+      int[] lengths,
+      int[] crcs,
+      String[] keys,
       String where) {
     b.order(ByteOrder.LITTLE_ENDIAN);
     try {
@@ -152,7 +164,8 @@ final class LayoutCodec {
         int crc = b.getInt();
         int keyLength = Short.toUnsignedInt(b.getShort());
         if (offset < 0 || length < 0) {
-          throw new IllegalArgumentException(where + ": entry " + i + " has negative offset/length");
+          throw new IllegalArgumentException(
+              where + ": entry " + i + " has negative offset/length");
         }
         int p = b.position();
         if (keyLength > b.remaining()) {
@@ -195,14 +208,29 @@ final class LayoutCodec {
     if (stored != actual) {
       throw new IllegalArgumentException(where + ": trailer " + checksum.label() + " mismatch");
     }
-    Trailer t = new Trailer(b.getLong(TRL_FOOTER_OFFSET), b.getLong(TRL_FOOTER_LENGTH),
-        b.getLong(TRL_RECORD_COUNT), b.getInt(TRL_FOOTER_CRC));
-    if (t.footerOffset() < HDR_FIXED_SIZE || t.footerLength() < 0 || t.recordCount() < 0
-        || t.footerLength() > Integer.MAX_VALUE || t.recordCount() > Integer.MAX_VALUE
+    Trailer t =
+        new Trailer(
+            b.getLong(TRL_FOOTER_OFFSET),
+            b.getLong(TRL_FOOTER_LENGTH),
+            b.getLong(TRL_RECORD_COUNT),
+            b.getInt(TRL_FOOTER_CRC));
+    if (t.footerOffset() < HDR_FIXED_SIZE
+        || t.footerLength() < 0
+        || t.recordCount() < 0
+        || t.footerLength() > Integer.MAX_VALUE
+        || t.recordCount() > Integer.MAX_VALUE
         || t.footerOffset() + t.footerLength() + TRAILER_SIZE != fileSize) {
-      throw new IllegalArgumentException(where + ": trailer says footer [" + t.footerOffset() + ", +"
-          + t.footerLength() + ") + " + TRAILER_SIZE + "-byte trailer, but file is " + fileSize
-          + " bytes (truncated?)");
+      throw new IllegalArgumentException(
+          where
+              + ": trailer says footer ["
+              + t.footerOffset()
+              + ", +"
+              + t.footerLength()
+              + ") + "
+              + TRAILER_SIZE
+              + "-byte trailer, but file is "
+              + fileSize
+              + " bytes (truncated?)");
     }
     return t;
   }

@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Measures random-order read throughput and latency the way training reads: N long-lived
- * threads pull positions from one shared random permutation (a fresh permutation per pass over
- * the dataset) and each read one record. No command line; call it from a harness or test.
+ * Measures random-order read throughput and latency the way training reads: N long-lived threads
+ * pull positions from one shared random permutation (a fresh permutation per pass over the dataset)
+ * and each read one record. No command line; call it from a harness or test.
  *
  * <p>Latency is per record (one positional read plus its checksum, the record left in the reader's
- * buffer as {@link KilnDataset#readRecord(int, java.util.function.Function)} hands it to a
- * loader; plus Avro decoding with {@code decode}). Throughput counts record bytes, not the aligned window actually read.
+ * buffer as {@link KilnDataset#readRecord(int, java.util.function.Function)} hands it to a loader;
+ * plus Avro decoding with {@code decode}). Throughput counts record bytes, not the aligned window
+ * actually read.
  */
 public final class ReadBenchmark {
   private ReadBenchmark() {}
@@ -34,8 +35,8 @@ public final class ReadBenchmark {
    * @param p50Micros median per-read latency in microseconds
    * @param p99Micros 99th percentile per-read latency in microseconds
    * @param directIo whether reads used O_DIRECT (false also when O_DIRECT was refused)
-   * @param readCalls positional read calls issued (equals samples when every read was one I/O),
-   *     or -1 when not counted
+   * @param readCalls positional read calls issued (equals samples when every read was one I/O), or
+   *     -1 when not counted
    */
   public record Result(
       int threads,
@@ -52,14 +53,15 @@ public final class ReadBenchmark {
   /** Opens {@code datasetDir}, reads {@code samples} raw records in random order, closes it. */
   public static Result run(Path datasetDir, int threads, int samples, boolean direct, long seed)
       throws IOException, InterruptedException {
-    try (KilnDataset ds = KilnDataset.open(datasetDir, ReadOptions.defaults().withDirectIo(direct))) {
+    try (KilnDataset ds =
+        KilnDataset.open(datasetDir, ReadOptions.defaults().withDirectIo(direct))) {
       return run(ds, threads, samples, seed, false);
     }
   }
 
   /**
-   * Reads {@code samples} records of an open dataset in random order from {@code threads}
-   * threads; with {@code decode}, each record is also decoded to a {@link dev.kiln.formats.Sample}.
+   * Reads {@code samples} records of an open dataset in random order from {@code threads} threads;
+   * with {@code decode}, each record is also decoded to a {@link dev.kiln.formats.Sample}.
    */
   public static Result run(KilnDataset ds, int threads, int samples, long seed, boolean decode)
       throws InterruptedException {
@@ -67,10 +69,24 @@ public final class ReadBenchmark {
       throw new IllegalArgumentException("dataset " + ds.directory() + " is empty");
     }
     long readsBefore = ds.readCalls();
-    Result r = run(ds.size(), threads, samples, seed, ds.directIo(),
-        decode ? i -> ds.get(i).image().length : i -> ds.readRecord(i, ByteBuffer::remaining));
-    return new Result(r.threads(), r.samples(), r.bytes(), r.seconds(), r.samplesPerSecond(),
-        r.mibPerSecond(), r.p50Micros(), r.p99Micros(), r.directIo(),
+    Result r =
+        run(
+            ds.size(),
+            threads,
+            samples,
+            seed,
+            ds.directIo(),
+            decode ? i -> ds.get(i).image().length : i -> ds.readRecord(i, ByteBuffer::remaining));
+    return new Result(
+        r.threads(),
+        r.samples(),
+        r.bytes(),
+        r.seconds(),
+        r.samplesPerSecond(),
+        r.mibPerSecond(),
+        r.p50Micros(),
+        r.p99Micros(),
+        r.directIo(),
         ds.readCalls() - readsBefore);
   }
 
@@ -82,16 +98,17 @@ public final class ReadBenchmark {
   }
 
   /**
-   * The same measurement for any storage layout: {@code threads} long-lived threads pull
-   * positions of {@code [0, population)} from one shared random permutation (same seed, same
-   * order as the Kiln run) and call {@code reader} once per position. Used to compare Kiln
-   * shards with other layouts (one file per sample, tar members) under identical conditions.
+   * The same measurement for any storage layout: {@code threads} long-lived threads pull positions
+   * of {@code [0, population)} from one shared random permutation (same seed, same order as the
+   * Kiln run) and call {@code reader} once per position. Used to compare Kiln shards with other
+   * layouts (one file per sample, tar members) under identical conditions.
    *
    * @param directIo reported as is in the result (the reader decides how it reads)
    * @return the result, with {@code readCalls} -1 (the reader's I/Os are not counted here)
    */
-  public static Result run(int population, int threads, int samples, long seed, boolean directIo,
-      ItemReader reader) throws InterruptedException {
+  public static Result run(
+      int population, int threads, int samples, long seed, boolean directIo, ItemReader reader)
+      throws InterruptedException {
     if (threads < 1 || samples < 0) {
       throw new IllegalArgumentException("threads must be >= 1 and samples >= 0");
     }
@@ -99,7 +116,8 @@ public final class ReadBenchmark {
       throw new IllegalArgumentException("nothing to read: population is 0");
     }
     // One share, the whole permutation, that every thread pulls from.
-    return runShares(new int[][] {permutation(population, samples, seed)}, threads, directIo, reader);
+    return runShares(
+        new int[][] {permutation(population, samples, seed)}, threads, directIo, reader);
   }
 
   /**
@@ -111,8 +129,9 @@ public final class ReadBenchmark {
    *
    * @return the whole epoch's result: samples / wall time from the common start to the last read
    */
-  public static Result runRanks(KilnDataset ds, int ranks, int threadsPerRank, long seed,
-      long epoch) throws InterruptedException {
+  public static Result runRanks(
+      KilnDataset ds, int ranks, int threadsPerRank, long seed, long epoch)
+      throws InterruptedException {
     if (ranks < 1 || threadsPerRank < 1) {
       throw new IllegalArgumentException("ranks and threads per rank must be >= 1");
     }
@@ -125,10 +144,19 @@ public final class ReadBenchmark {
       }
     }
     long readsBefore = ds.readCalls();
-    Result r = runShares(shares, threadsPerRank, ds.directIo(),
-        i -> ds.readRecord(i, ByteBuffer::remaining));
-    return new Result(r.threads(), r.samples(), r.bytes(), r.seconds(), r.samplesPerSecond(),
-        r.mibPerSecond(), r.p50Micros(), r.p99Micros(), r.directIo(),
+    Result r =
+        runShares(
+            shares, threadsPerRank, ds.directIo(), i -> ds.readRecord(i, ByteBuffer::remaining));
+    return new Result(
+        r.threads(),
+        r.samples(),
+        r.bytes(),
+        r.seconds(),
+        r.samplesPerSecond(),
+        r.mibPerSecond(),
+        r.p50Micros(),
+        r.p99Micros(),
+        r.directIo(),
         ds.readCalls() - readsBefore);
   }
 
@@ -136,8 +164,8 @@ public final class ReadBenchmark {
    * {@code threadsPerShare} threads for each share, pulling its positions in order; every thread
    * starts at once.
    */
-  static Result runShares(int[][] shares, int threadsPerShare, boolean directIo,
-      ItemReader reader) throws InterruptedException {
+  static Result runShares(int[][] shares, int threadsPerShare, boolean directIo, ItemReader reader)
+      throws InterruptedException {
     int threads = shares.length * threadsPerShare;
     int samples = 0;
     int[] firstLatency = new int[shares.length];
@@ -160,21 +188,26 @@ public final class ReadBenchmark {
       int[] positions = shares[share];
       AtomicInteger cursor = cursors[share];
       int latencyAt = firstLatency[share];
-      workers[t] = new Thread(() -> {
-        ready.countDown();
-        long mine = 0;
-        try {
-          go.await();
-          for (int k; (k = cursor.getAndIncrement()) < positions.length && failure.get() == null; ) {
-            long t0 = System.nanoTime();
-            mine += reader.read(positions[k]);
-            latencies[latencyAt + k] = System.nanoTime() - t0;
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-        bytes.addAndGet(mine);
-      }, "kiln-read-bench-" + share + "-" + t % threadsPerShare);
+      workers[t] =
+          new Thread(
+              () -> {
+                ready.countDown();
+                long mine = 0;
+                try {
+                  go.await();
+                  for (int k;
+                      (k = cursor.getAndIncrement()) < positions.length
+                          && failure.get() == null; ) {
+                    long t0 = System.nanoTime();
+                    mine += reader.read(positions[k]);
+                    latencies[latencyAt + k] = System.nanoTime() - t0;
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+                bytes.addAndGet(mine);
+              },
+              "kiln-read-bench-" + share + "-" + t % threadsPerShare);
       workers[t].start();
     }
     ready.await();
@@ -188,14 +221,22 @@ public final class ReadBenchmark {
       throw new IllegalStateException("benchmark read failed", failure.get());
     }
     Arrays.sort(latencies);
-    return new Result(threads, samples, bytes.get(), seconds, samples / seconds,
-        bytes.get() / (1024.0 * 1024.0) / seconds, percentile(latencies, 0.50) / 1e3,
-        percentile(latencies, 0.99) / 1e3, directIo, -1);
+    return new Result(
+        threads,
+        samples,
+        bytes.get(),
+        seconds,
+        samples / seconds,
+        bytes.get() / (1024.0 * 1024.0) / seconds,
+        percentile(latencies, 0.50) / 1e3,
+        percentile(latencies, 0.99) / 1e3,
+        directIo,
+        -1);
   }
 
   /**
-   * The read order of a run: {@code count} positions, whole shuffled passes over {@code [0,
-   * size)}, then a partial one. Public so a harness can prepare exactly the items a run will read.
+   * The read order of a run: {@code count} positions, whole shuffled passes over {@code [0, size)},
+   * then a partial one. Public so a harness can prepare exactly the items a run will read.
    */
   public static int[] permutation(int size, int count, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);

@@ -7,18 +7,19 @@ package dev.kiln.formats.kiln;
  *   <li>{@code directIo} (default false): read records with O_DIRECT into 4096-aligned buffers,
  *       bypassing the page cache. Worth it when the dataset is much larger than RAM and read in
  *       random order (the cache only evicts useful pages); if the filesystem refuses O_DIRECT the
- *       dataset falls back to buffered reads and says why in {@link KilnDataset#directIoFallback()}.
+ *       dataset falls back to buffered reads and says why in {@link
+ *       KilnDataset#directIoFallback()}.
  *   <li>{@code requireIndex} (default false): fail if {@code index.kidx} is missing instead of
  *       rebuilding the index from every shard footer (which costs a full pass over the data).
- *   <li>{@code verifyFootersOnOpen} (default false): additionally read every shard's footer on
- *       open and check it against the index. Off by default because it is one more read per
- *       shard; size and trailer checks are always done.
- *   <li>{@code channelsPerShard} (default 32): how many file descriptors a shard may have open,
- *       one per reader thread up to this many, opened as threads first need them. Each
- *       positional read registers its thread with the channel under the channel's lock, so one
- *       channel shared by 32 threads costs a fifth of the random-read rate on 2 cores; with one
- *       per thread Kiln matches fio, which opens the file once per job. Lower it for datasets of
- *       thousands of shards read by many threads: up to shards x min(threads, this) descriptors.
+ *   <li>{@code verifyFootersOnOpen} (default false): additionally read every shard's footer on open
+ *       and check it against the index. Off by default because it is one more read per shard; size
+ *       and trailer checks are always done.
+ *   <li>{@code channelsPerShard} (default 32): how many file descriptors a shard may have open, one
+ *       per reader thread up to this many, opened as threads first need them. Each positional read
+ *       registers its thread with the channel under the channel's lock, so one channel shared by 32
+ *       threads costs a fifth of the random-read rate on 2 cores; with one per thread Kiln matches
+ *       fio, which opens the file once per job. Lower it for datasets of thousands of shards read
+ *       by many threads: up to shards x min(threads, this) descriptors.
  * </ul>
  */
 public final class ReadOptions {
@@ -58,7 +59,9 @@ public final class ReadOptions {
     return new ReadOptions(directIo, requireIndex, verify, channelsPerShard);
   }
 
-  /** @throws IllegalArgumentException unless {@code 1 <= channels <= 1024} */
+  /**
+   * @throws IllegalArgumentException unless {@code 1 <= channels <= 1024}
+   */
   public ReadOptions withChannelsPerShard(int channels) {
     if (channels < 1 || channels > 1024) {
       throw new IllegalArgumentException("channels per shard must be 1-1024: " + channels);
@@ -84,8 +87,14 @@ public final class ReadOptions {
 
   @Override
   public String toString() {
-    return "ReadOptions{directIo=" + directIo + ", requireIndex=" + requireIndex
-        + ", verifyFootersOnOpen=" + verifyFootersOnOpen + ", channelsPerShard=" + channelsPerShard
+    return "ReadOptions{directIo="
+        + directIo
+        + ", requireIndex="
+        + requireIndex
+        + ", verifyFootersOnOpen="
+        + verifyFootersOnOpen
+        + ", channelsPerShard="
+        + channelsPerShard
         + "}";
   }
 }

@@ -21,11 +21,11 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * {@value #FILE_NAME}: every sample's catalog row and image length, in the order of the dataset's
- * index, in Kiln's binary form. It is what the next incremental run carries a sample over with:
- * the row goes into the new catalog and the image length into the shard sizing, while the record
- * itself is only copied, so an unchanged sample costs no read of the previous version's shards
- * (before it, two small random reads each: the image length from the record's start, the catalog
- * fields from after its image).
+ * index, in Kiln's binary form. It is what the next incremental run carries a sample over with: the
+ * row goes into the new catalog and the image length into the shard sizing, while the record itself
+ * is only copied, so an unchanged sample costs no read of the previous version's shards (before it,
+ * two small random reads each: the image length from the record's start, the catalog fields from
+ * after its image).
  *
  * <p>Layout: the magic number {@code KSF1}, the number of samples, then for each its row ({@link
  * CatalogEntry#writeTo}) and its image length, then the CRC32C of all the bytes before it. A
@@ -76,7 +76,8 @@ public final class SampleFields {
     CRC32C crc = new CRC32C();
     try (OutputStream file = Files.newOutputStream(tmp);
         DataOutputStream out =
-            new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc))) {
+            new DataOutputStream(
+                new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc))) {
       out.writeInt(MAGIC);
       out.writeInt(rows.size());
       for (int i = 0; i < rows.size(); i++) {
@@ -92,8 +93,8 @@ public final class SampleFields {
   /**
    * The file of the dataset version in {@code dir}, or null when it has none.
    *
-   * @throws IOException if it cannot be read or is not this file whole: damaged, truncated, or
-   *     with bytes after its checksum
+   * @throws IOException if it cannot be read or is not this file whole: damaged, truncated, or with
+   *     bytes after its checksum
    */
   public static SampleFields readIfPresent(Path dir) throws IOException {
     Path file = dir.resolve(FILE_NAME);

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * names here are the names used there, so the two can be read side by side.
  *
  * <p>All integers are little-endian and unsigned unless stated otherwise (lengths never exceed the
- * signed range in practice; readers reject values that do). Every checksum is the one of the
- * format version ({@link LayoutChecksum}): CRC-32 in version 2, CRC32C in version 1. Text is UTF-8.
+ * signed range in practice; readers reject values that do). Every checksum is the one of the format
+ * version ({@link LayoutChecksum}): CRC-32 in version 2, CRC32C in version 1. Text is UTF-8.
  */
 public final class ShardLayout {
   private ShardLayout() {}
@@ -37,7 +37,9 @@ public final class ShardLayout {
    */
   public static final int INDEX_VERSION_SHARED = 3;
 
-  /** Default record alignment: the page/NVMe logical-block size, so each record is one aligned I/O. */
+  /**
+   * Default record alignment: the page/NVMe logical-block size, so each record is one aligned I/O.
+   */
   public static final int DEFAULT_ALIGN = 4096;
 
   /** Alignment of O_DIRECT reads (offset, length and buffer address). */
@@ -66,6 +68,7 @@ public final class ShardLayout {
   public static final int HDR_FLAGS = 20; // u32: reserved, 0
   public static final int HDR_SCHEMA_LENGTH = 24; // u32: S
   public static final int HDR_SCHEMA = 28; // S bytes of schema JSON, then u32 header_crc
+
   /** Fixed part of the header: everything except the schema text. header_length = this + S. */
   public static final int HDR_FIXED_SIZE = 32;
 
@@ -77,8 +80,10 @@ public final class ShardLayout {
   public static final int ENT_CRC = 12; // u32: checksum of the record bytes
   public static final int ENT_KEY_LENGTH = 16; // u16: K
   public static final int ENT_KEY = 18; // K bytes of key
+
   /** Fixed part of an entry; an entry is this + K bytes. */
   public static final int ENT_FIXED_SIZE = 18;
+
   /** Keys longer than this (in UTF-8 bytes) are rejected by the writer. */
   public static final int MAX_KEY_BYTES = 0xFFFF;
 
@@ -90,6 +95,7 @@ public final class ShardLayout {
   public static final int TRL_TRAILER_CRC = 28; // u32: checksum of trailer bytes [0, 28)
   public static final int TRL_MAGIC = 32; // 8 bytes = "KILNEND1"
   public static final int TRAILER_SIZE = 40;
+
   /** {@code trailer magic[8]} = "KILNEND1". */
   public static final String TRAILER_MAGIC = "KILNEND1";
 
@@ -163,7 +169,9 @@ public final class ShardLayout {
     return align <= 1 ? x : (x + align - 1) & -align;
   }
 
-  /** {@code x} rounded down to a multiple of {@code align}; {@code x} itself when align is 0 or 1. */
+  /**
+   * {@code x} rounded down to a multiple of {@code align}; {@code x} itself when align is 0 or 1.
+   */
   public static long alignDown(long x, long align) {
     return align <= 1 ? x : x & -align;
   }

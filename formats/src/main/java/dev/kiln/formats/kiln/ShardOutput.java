@@ -27,51 +27,65 @@ import java.util.zip.Checksum;
  * #put}) and records copied as they are from another file ({@link #copy}).
  *
  * <p>Background tasks, one at a time and in file order, write the put bytes and take the whole
- * file's checksum (the format version's, for the dataset index) as it grows, so a shard costs its writer little more than
- * preparing its records. Each piece they have seen is then hashed for the file's SHA-256 (for the
- * manifest; see {@link #hashFromStart}) by tasks of a second chain, also in file order: the two
- * checksums of a piece run on two cores, and the SHA-256, the slower, is not held up by the
- * writing and checking.
- * Copied records go from file to file in the kernel ({@link FileChannel#transferTo}, no copy
- * through Java), in background tasks of their own, so the writer's thread goes on at once; the
- * checksums then read them back from the new file's page cache, once, into a few buffers that the
- * hashing takes over, checking each record against its checksum meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP}
- * bytes in the background, so the disk takes the shard while the rest of it is still being
- * written, instead of all of it in {@link #finish}'s sync.
+ * file's checksum (the format version's, for the dataset index) as it grows, so a shard costs its
+ * writer little more than preparing its records. Each piece they have seen is then hashed for the
+ * file's SHA-256 (for the manifest; see {@link #hashFromStart}) by tasks of a second chain, also in
+ * file order: the two checksums of a piece run on two cores, and the SHA-256, the slower, is not
+ * held up by the writing and checking. Copied records go from file to file in the kernel ({@link
+ * FileChannel#transferTo}, no copy through Java), in background tasks of their own, so the writer's
+ * thread goes on at once; the checksums then read them back from the new file's page cache, once,
+ * into a few buffers that the hashing takes over, checking each record against its checksum
+ * meanwhile ({@link CopiedRecords}). What is written is synced every {@link #SYNC_STEP} bytes in
+ * the background, so the disk takes the shard while the rest of it is still being written, instead
+ * of all of it in {@link #finish}'s sync.
  *
  * <p>Used by one thread, the writer's.
  */
 final class ShardOutput {
   private static final int BUFFER_SIZE = 1 << 20;
+
   /** Put bytes fewer than this are handed over in a buffer of their own ({@link #flush}). */
   private static final int SMALL_FLUSH = 64 << 10;
+
   /** How many copied pieces may be read back and checked ahead of their hashing. */
   private static final int PIECE_BUFFERS = 4;
+
   /** Copies go in steps of this many bytes, each checksummed while the next is copied. */
   private static final long COPY_STEP = 8L << 20;
+
   /** How much is written between background syncs (a 180 MB shard takes 0.2 s to sync). */
   private static final long SYNC_STEP = 32L << 20;
+
   /** Runs the background writes, checksums and syncs of every shard being written. */
   private static final ExecutorService BACKGROUND =
       Executors.newCachedThreadPool(DaemonThreads.named("kiln-shard-io"));
 
   private final Path file;
+
   /** The file, for the background's positional writes and reads and for syncing. */
   private final FileChannel channel;
+
   /**
-   * The file again, for the copies, which write at this channel's own position; opened by the
-   * first copy. Copies run one at a time, each after {@link #copying}, the one before.
+   * The file again, for the copies, which write at this channel's own position; opened by the first
+   * copy. Copies run one at a time, each after {@link #copying}, the one before.
    */
   private volatile FileChannel copies;
+
   private CompletableFuture<Void> copying = CompletableFuture.completedFuture(null);
+
   /** Bytes put so far and not yet handed to the background, and where in the file they go. */
   private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+
   private long bufferStart;
+
   /** The other buffer, which the background task {@link #spareFree} writes meanwhile. */
   private ByteBuffer spare = ByteBuffer.allocateDirect(BUFFER_SIZE);
+
   private CompletableFuture<Void> spareFree = CompletableFuture.completedFuture(null);
+
   /** The last background task: each runs after the one before, so they see the file in order. */
   private CompletableFuture<Void> tasks = CompletableFuture.completedFuture(null);
+
   /** Bytes put or copied so far: where the next ones go. */
   private long position;
 
@@ -81,11 +95,15 @@ final class ShardOutput {
   // Only the background tasks touch these, one at a time.
   private final Checksum fileCrc;
   private final LayoutChecksum checksum;
+
   /** Whether the SHA-256 is being taken: from {@link #hashFromStart} on. */
   private boolean hashing;
+
   /** The end of the bytes the background has seen (all of them, in file order). */
   private long seen;
+
   private ByteBuffer readBack;
+
   /**
    * The last hashing task: each hashes a piece the tasks above have seen, after the one before.
    * Only those tasks (one at a time) append to it, and {@link #finish} once they are done.
@@ -102,6 +120,7 @@ final class ShardOutput {
    * and copied bytes are read back once, not once for each checksum.
    */
   private final BlockingQueue<ByteBuffer> pieceBuffers = new ArrayBlockingQueue<>(PIECE_BUFFERS);
+
   /** How many piece buffers there are so far (made as needed); the background tasks' only. */
   private int pieceBuffersMade;
 
@@ -118,8 +137,13 @@ final class ShardOutput {
     this.file = file;
     this.checksum = checksum;
     this.fileCrc = checksum.create();
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    this.channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
   }
 
   /** Appends {@code len} bytes of {@code b} from {@code off}. */
@@ -137,10 +161,10 @@ final class ShardOutput {
   }
 
   /**
-   * Appends {@code records}, which lie one after another in {@code source}, as the byte range
-   * from the first one's offset to the last one's end (the padding between them included), and
-   * checks each against its checksum before the file is finished. The copy runs in the background:
-   * {@code source} must stay open until {@link #finish} or {@link #abort} returns.
+   * Appends {@code records}, which lie one after another in {@code source}, as the byte range from
+   * the first one's offset to the last one's end (the padding between them included), and checks
+   * each against its checksum before the file is finished. The copy runs in the background: {@code
+   * source} must stay open until {@link #finish} or {@link #abort} returns.
    */
   void copy(FileChannel source, List<StoredRecord> records) throws IOException {
     flush();
@@ -172,8 +196,13 @@ final class ShardOutput {
         copies.position(to + done);
         long n = source.transferTo(from + done, length - done, copies);
         if (n <= 0) {
-          throw new EOFException("copying records into " + file + ": the source ends at "
-              + (from + done) + ", before " + (from + length));
+          throw new EOFException(
+              "copying records into "
+                  + file
+                  + ": the source ends at "
+                  + (from + done)
+                  + ", before "
+                  + (from + length));
         }
         done += n;
       }
@@ -184,11 +213,11 @@ final class ShardOutput {
   }
 
   /**
-   * Takes the file's SHA-256 from here on, and of the bytes before, read back from the page
-   * cache. Until then only its checksum is taken: a shard that is a copy of a whole file whose
-   * SHA-256 is known need not be hashed again ({@link #finish}), and whether it is one shows
-   * only as it is written. A writer calls this as soon as it is not, so the hashing goes on
-   * beside the writing as before.
+   * Takes the file's SHA-256 from here on, and of the bytes before, read back from the page cache.
+   * Until then only its checksum is taken: a shard that is a copy of a whole file whose SHA-256 is
+   * known need not be hashed again ({@link #finish}), and whether it is one shows only as it is
+   * written. A writer calls this as soon as it is not, so the hashing goes on beside the writing as
+   * before.
    */
   void hashFromStart() {
     if (!sha256Asked) {
@@ -204,32 +233,35 @@ final class ShardOutput {
   }
 
   /**
-   * Has {@code length} bytes at {@code at} of the file hashed, read back from its page cache,
-   * after the pieces before; call from a background task, in file order.
+   * Has {@code length} bytes at {@code at} of the file hashed, read back from its page cache, after
+   * the pieces before; call from a background task, in file order.
    */
   private void hashFromFile(long at, long length) {
-    hashed = hashed.thenRunAsync(() -> {
-      try {
-        if (hashReadBack == null) {
-          hashReadBack = ByteBuffer.allocateDirect(BUFFER_SIZE);
-        }
-        ByteBuffer b = hashReadBack;
-        for (long done = 0; done < length; done += b.limit()) {
-          readBack(b.clear().limit((int) Math.min(b.capacity(), length - done)), at + done);
-          fileSha256.update(b);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("hashing " + file, e);
-      }
-    }, BACKGROUND);
+    hashed =
+        hashed.thenRunAsync(
+            () -> {
+              try {
+                if (hashReadBack == null) {
+                  hashReadBack = ByteBuffer.allocateDirect(BUFFER_SIZE);
+                }
+                ByteBuffer b = hashReadBack;
+                for (long done = 0; done < length; done += b.limit()) {
+                  readBack(b.clear().limit((int) Math.min(b.capacity(), length - done)), at + done);
+                  fileSha256.update(b);
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException("hashing " + file, e);
+              }
+            },
+            BACKGROUND);
   }
 
   /**
-   * Writes what is put and syncs the file, then reports its SHA-256 (hex) and checksum; the file
-   * is closed after.
+   * Writes what is put and syncs the file, then reports its SHA-256 (hex) and checksum; the file is
+   * closed after.
    *
-   * @param knownSha256 the SHA-256 of the file when the writer knows it (it wrote a copy of a
-   *     file whose SHA-256 is known), or null to take it
+   * @param knownSha256 the SHA-256 of the file when the writer knows it (it wrote a copy of a file
+   *     whose SHA-256 is known), or null to take it
    */
   Digests finish(String knownSha256) throws IOException {
     if (knownSha256 == null) {
@@ -281,7 +313,8 @@ final class ShardOutput {
   }
 
   private void closeChannels() throws IOException {
-    try (FileChannel c = channel; FileChannel d = copies) {
+    try (FileChannel c = channel;
+        FileChannel d = copies) {
       // closed in reverse order, the first failure thrown with the other suppressed
     }
   }
@@ -341,13 +374,14 @@ final class ShardOutput {
     // Hashed from the buffer itself, which the writer reuses only after hashedFrom.
     hashed = hashed.thenRunAsync(() -> fileSha256.update(toHash), BACKGROUND);
     if (hashedFrom != null) {
-      hashed.whenComplete((done, failure) -> {
-        if (failure != null) {
-          hashedFrom.completeExceptionally(failure);
-        } else {
-          hashedFrom.complete(null);
-        }
-      });
+      hashed.whenComplete(
+          (done, failure) -> {
+            if (failure != null) {
+              hashedFrom.completeExceptionally(failure);
+            } else {
+              hashedFrom.complete(null);
+            }
+          });
     }
   }
 
@@ -381,20 +415,22 @@ final class ShardOutput {
    */
   private void hashPiece(ByteBuffer piece) {
     CompletableFuture<Void> next = new CompletableFuture<>();
-    hashed.whenCompleteAsync((done, failure) -> {
-      try {
-        if (failure != null) {
-          next.completeExceptionally(failure);
-        } else {
-          fileSha256.update(piece);
-          next.complete(null);
-        }
-      } catch (RuntimeException e) {
-        next.completeExceptionally(e);
-      } finally {
-        pieceBuffers.add(piece);
-      }
-    }, BACKGROUND);
+    hashed.whenCompleteAsync(
+        (done, failure) -> {
+          try {
+            if (failure != null) {
+              next.completeExceptionally(failure);
+            } else {
+              fileSha256.update(piece);
+              next.complete(null);
+            }
+          } catch (RuntimeException e) {
+            next.completeExceptionally(e);
+          } finally {
+            pieceBuffers.add(piece);
+          }
+        },
+        BACKGROUND);
     hashed = next;
   }
 

@@ -3,9 +3,9 @@ package dev.kiln.formats.kiln;
 import java.util.regex.Pattern;
 
 /**
- * How far a dataset version is from the canonical layout a full run writes: the bytes of records
- * it no longer lists (samples deleted or replaced since its shards were written) and the bytes of
- * the shards incremental runs added beside them ({@code <prefix>-vNNNNNN-NNNNN.kiln}).
+ * How far a dataset version is from the canonical layout a full run writes: the bytes of records it
+ * no longer lists (samples deleted or replaced since its shards were written) and the bytes of the
+ * shards incremental runs added beside them ({@code <prefix>-vNNNNNN-NNNNN.kiln}).
  *
  * @param shardBytes the size of every shard the version lists
  * @param deadBytes each shard's bytes in the proportion of its records the version does not list
@@ -26,7 +26,9 @@ public record VersionLayout(long shardBytes, long deadBytes, long deltaBytes, in
       long size = index.shardFileSize(s);
       long records = index.shardFileRecordCount(s);
       long deadPart =
-          records == 0 ? 0 : Math.round(size * (double) (records - index.shardRecordCount(s)) / records);
+          records == 0
+              ? 0
+              : Math.round(size * (double) (records - index.shardRecordCount(s)) / records);
       total += size;
       dead += deadPart;
       if (isDeltaShard(index.shardFileName(s))) {
@@ -43,8 +45,8 @@ public record VersionLayout(long shardBytes, long deadBytes, long deltaBytes, in
   }
 
   /**
-   * The fraction of the shard bytes that a compaction would rewrite or drop: dead records and
-   * delta shards; 0 for the canonical layout.
+   * The fraction of the shard bytes that a compaction would rewrite or drop: dead records and delta
+   * shards; 0 for the canonical layout.
    */
   public double nonCanonicalFraction() {
     return shardBytes == 0 ? 0 : (double) (deadBytes + deltaBytes) / shardBytes;

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ({@code http://host/bucket/key}), which such servers need, and the region defaults to {@code
  * us-east-1} (it only enters the request signature there).
  *
- * <p>Transient failures (HTTP 500/503, throttling, dropped connections) are retried with the
- * SDK's exponential backoff, and counted ({@link #retries()}).
+ * <p>Transient failures (HTTP 500/503, throttling, dropped connections) are retried with the SDK's
+ * exponential backoff, and counted ({@link #retries()}).
  *
  * @param endpoint the endpoint, or null for AWS's own
  * @param region the region requests are signed for
@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public record S3Access(URI endpoint, Region region, RetryCounter retries) {
   /** Environment variable naming a non-AWS endpoint, as the AWS CLI and SDKs read it. */
   public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
+
   private static final Region DEFAULT_REGION = Region.US_EAST_1;
+
   /** Tries per request: the first and up to 5 retries with backoff. */
   private static final int MAX_RETRIES = 5;
 
@@ -42,8 +44,8 @@ public record S3Access(URI endpoint, Region region, RetryCounter retries) {
   }
 
   /**
-   * Settings with {@code endpoint} (null: from {@code env}'s {@link #ENDPOINT_ENV}) and the
-   * region from the standard chain.
+   * Settings with {@code endpoint} (null: from {@code env}'s {@link #ENDPOINT_ENV}) and the region
+   * from the standard chain.
    *
    * @throws IllegalArgumentException when the endpoint is not an http(s) URL
    */
@@ -113,20 +115,31 @@ public record S3Access(URI endpoint, Region region, RetryCounter retries) {
   public String explain(SdkException e, S3Location location) {
     if (e instanceof S3Exception s3) {
       int status = s3.statusCode();
-      String code = s3.awsErrorDetails() == null || s3.awsErrorDetails().errorCode() == null
-          ? "" : s3.awsErrorDetails().errorCode();
+      String code =
+          s3.awsErrorDetails() == null || s3.awsErrorDetails().errorCode() == null
+              ? ""
+              : s3.awsErrorDetails().errorCode();
       if ("NoSuchBucket".equals(code) || (status == 404 && location.key().isEmpty())) {
         return "bucket '" + location.bucket() + "' does not exist at " + describeEndpoint();
       }
       if ("NoSuchKey".equals(code) || status == 404) {
         return "no object " + location + " at " + describeEndpoint();
       }
-      if (status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
-        return "access denied by " + describeEndpoint() + " (" + (code.isEmpty() ? "HTTP 403" : code)
+      if (status == 403
+          || "InvalidAccessKeyId".equals(code)
+          || "SignatureDoesNotMatch".equals(code)) {
+        return "access denied by "
+            + describeEndpoint()
+            + " ("
+            + (code.isEmpty() ? "HTTP 403" : code)
             + "): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the AWS profile)";
       }
-      return describeEndpoint() + " answered HTTP " + status + (code.isEmpty() ? "" : " " + code)
-          + ": " + firstLine(s3.getMessage());
+      return describeEndpoint()
+          + " answered HTTP "
+          + status
+          + (code.isEmpty() ? "" : " " + code)
+          + ": "
+          + firstLine(s3.getMessage());
     }
     if (e instanceof SdkClientException) {
       String m = firstLine(e.getMessage());
@@ -143,7 +156,9 @@ public record S3Access(URI endpoint, Region region, RetryCounter retries) {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t == e ? firstLine(e.getMessage()) : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+    return t == e
+        ? firstLine(e.getMessage())
+        : t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
   }
 
   private static String firstLine(String s) {

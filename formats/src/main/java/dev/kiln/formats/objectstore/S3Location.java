@@ -1,8 +1,8 @@
 package dev.kiln.formats.objectstore;
 
 /**
- * An {@code s3://bucket/key} location: a bucket and a key (an object, or a prefix that stands for
- * a "directory", kept without its trailing '/').
+ * An {@code s3://bucket/key} location: a bucket and a key (an object, or a prefix that stands for a
+ * "directory", kept without its trailing '/').
  *
  * @param bucket the bucket's name
  * @param key the key or prefix below the bucket, without leading or trailing '/'; empty for the

@@ -21,9 +21,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The object operations Kiln uses on one S3 endpoint: small whole objects (manifest, index,
- * {@code CURRENT}), ranged reads, uploads of local files, paged listings and batched deletes.
- * Every failure is an {@link IOException} whose message names the object and the cause ({@link
+ * The object operations Kiln uses on one S3 endpoint: small whole objects (manifest, index, {@code
+ * CURRENT}), ranged reads, uploads of local files, paged listings and batched deletes. Every
+ * failure is an {@link IOException} whose message names the object and the cause ({@link
  * S3Access#explain}). Thread-safe.
  */
 public final class S3Objects implements Closeable {
@@ -86,7 +86,9 @@ public final class S3Objects implements Closeable {
   /** The whole object. */
   public byte[] read(S3Location object) throws IOException {
     try {
-      return client.getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key())).asByteArray();
+      return client
+          .getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key()))
+          .asByteArray();
     } catch (SdkException e) {
       throw failure(e, object);
     }
@@ -115,7 +117,8 @@ public final class S3Objects implements Closeable {
   /** Uploads a local file as the object. */
   public void put(S3Location object, Path file) throws IOException {
     try {
-      client.putObject(b -> b.bucket(object.bucket()).key(object.key()), RequestBody.fromFile(file));
+      client.putObject(
+          b -> b.bucket(object.bucket()).key(object.key()), RequestBody.fromFile(file));
     } catch (SdkException e) {
       throw failure(e, object);
     }
@@ -124,7 +127,8 @@ public final class S3Objects implements Closeable {
   /** Writes UTF-8 text as the object. */
   public void putString(S3Location object, String text) throws IOException {
     try {
-      client.putObject(b -> b.bucket(object.bucket()).key(object.key()),
+      client.putObject(
+          b -> b.bucket(object.bucket()).key(object.key()),
           RequestBody.fromString(text, StandardCharsets.UTF_8));
     } catch (SdkException e) {
       throw failure(e, object);
@@ -152,7 +156,10 @@ public final class S3Objects implements Closeable {
     try {
       ListObjectsV2Request request =
           ListObjectsV2Request.builder()
-              .bucket(prefix.bucket()).prefix(prefix.prefix()).delimiter("/").build();
+              .bucket(prefix.bucket())
+              .prefix(prefix.prefix())
+              .delimiter("/")
+              .build();
       for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
         for (CommonPrefix p : page.commonPrefixes()) {
           String name = p.prefix().substring(prefix.prefix().length());
@@ -174,11 +181,19 @@ public final class S3Objects implements Closeable {
       }
       try {
         var response =
-            client.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).build()));
+            client.deleteObjects(
+                b -> b.bucket(bucket).delete(Delete.builder().objects(batch).build()));
         if (!response.errors().isEmpty()) {
           var first = response.errors().get(0);
-          throw new IOException("s3://" + bucket + "/" + first.key() + ": not deleted: "
-              + first.code() + " " + first.message());
+          throw new IOException(
+              "s3://"
+                  + bucket
+                  + "/"
+                  + first.key()
+                  + ": not deleted: "
+                  + first.code()
+                  + " "
+                  + first.message());
         }
       } catch (SdkException e) {
         throw failure(e, new S3Location(bucket, keys.get(i)));

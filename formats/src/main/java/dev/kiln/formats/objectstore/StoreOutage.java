@@ -7,8 +7,8 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 /**
  * Tells a failure of the object store itself (unreachable, dropped connections, HTTP 5xx or
  * throttling still failing after the client's retries) from a problem of one object (missing,
- * access denied). An input that cannot be read because the store is down is not a bad input:
- * the run fails with the cause instead of rejecting every input it could not fetch.
+ * access denied). An input that cannot be read because the store is down is not a bad input: the
+ * run fails with the cause instead of rejecting every input it could not fetch.
  */
 public final class StoreOutage {
   private StoreOutage() {}

@@ -11,9 +11,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Reads a WebDataset output back: every member of every {@code .tar} shard in a dataset
- * directory. Meant for tools and checks on modest datasets (it holds all members in memory);
- * training reads tars with its own loaders.
+ * Reads a WebDataset output back: every member of every {@code .tar} shard in a dataset directory.
+ * Meant for tools and checks on modest datasets (it holds all members in memory); training reads
+ * tars with its own loaders.
  */
 public final class WebDatasetReader {
   private WebDatasetReader() {}
@@ -26,7 +26,8 @@ public final class WebDatasetReader {
   public static Map<String, byte[]> members(Path dataset) throws IOException {
     Map<String, byte[]> members = new TreeMap<>();
     try (Stream<Path> files = Files.list(dataset)) {
-      for (Path tar : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".tar")).sorted()::iterator) {
+      for (Path tar :
+          (Iterable<Path>) files.filter(p -> p.toString().endsWith(".tar")).sorted()::iterator) {
         try (InputStream in = Files.newInputStream(tar);
             TarArchiveInputStream t = new TarArchiveInputStream(in, "UTF-8")) {
           TarArchiveEntry e;

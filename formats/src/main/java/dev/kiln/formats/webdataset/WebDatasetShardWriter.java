@@ -17,9 +17,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * <key>.cls} (its class id, when it has one), {@code <key>.txt} (its caption, when it has one) and
  * {@code <key>.json} (its metadata) for each sample, in the order given.
  *
- * <p>Headers carry no time, owner or host information, so the same samples in the same order
- * give the same bytes on every machine. The shard is written to a hidden temporary file and
- * renamed into place by {@link #close()}, so a shard file only ever appears complete.
+ * <p>Headers carry no time, owner or host information, so the same samples in the same order give
+ * the same bytes on every machine. The shard is written to a hidden temporary file and renamed into
+ * place by {@link #close()}, so a shard file only ever appears complete.
  */
 public final class WebDatasetShardWriter implements AutoCloseable {
   private final Path target;
@@ -55,7 +55,8 @@ public final class WebDatasetShardWriter implements AutoCloseable {
     long imageAt = addMember(sample.key() + "." + sample.fileExtension(), sample.image());
     if (sample.label() != null) {
       // WebDataset's convention: the class id as ASCII digits, what its loaders decode to an int.
-      addMember(sample.key() + ".cls", sample.label().toString().getBytes(StandardCharsets.US_ASCII));
+      addMember(
+          sample.key() + ".cls", sample.label().toString().getBytes(StandardCharsets.US_ASCII));
     }
     if (sample.caption() != null) {
       addMember(sample.key() + ".txt", sample.caption().getBytes(StandardCharsets.UTF_8));
@@ -89,13 +90,10 @@ public final class WebDatasetShardWriter implements AutoCloseable {
     closed = true;
     tar.finish();
     tar.close();
-    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     summary =
-        new ShardFile(
-            target.getFileName().toString(),
-            samples,
-            Files.size(target),
-            file.sha256());
+        new ShardFile(target.getFileName().toString(), samples, Files.size(target), file.sha256());
   }
 
   /** The completed shard; valid after {@link #close()}. */

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Records carried over from a previous dataset version ({@link KilnDataset#storedSample}) are
  * copied into a new shard as byte ranges, and the shard is byte for byte the one writing every
- * sample afresh gives: with carried runs at its start, in its middle and at its end, records of
- * the old shards left out between them, and new records in between.
+ * sample afresh gives: with carried runs at its start, in its middle and at its end, records of the
+ * old shards left out between them, and new records in between.
  */
 class CarriedRecordCopyTest {
   @TempDir Path dir;
@@ -46,8 +46,17 @@ class CarriedRecordCopyTest {
   private static Sample big(Sample s, int seed) {
     byte[] image = new byte[5_000_000 + seed * 1237];
     new Random(seed).nextBytes(image);
-    return new Sample(s.key(), image, s.encoding(), s.width(), s.height(), s.channels(),
-        s.labels(), s.boxes(), s.source(), s.contentHash());
+    return new Sample(
+        s.key(),
+        image,
+        s.encoding(),
+        s.width(),
+        s.height(),
+        s.channels(),
+        s.labels(),
+        s.boxes(),
+        s.source(),
+        s.contentHash());
   }
 
   /** Writes the previous version: two shards and their index, with alignment {@code align}. */
@@ -58,8 +67,7 @@ class CarriedRecordCopyTest {
   /** As {@link #previous(int)}, in format version {@code version}. */
   private Path previous(int align, int version) throws IOException {
     Path old = Files.createDirectories(dir.resolve("old-" + align + "-v" + version));
-    TestData.writeDataset(
-        old, align, List.of(oldShard0(), TestData.samples("old1", 12)), version);
+    TestData.writeDataset(old, align, List.of(oldShard0(), TestData.samples("old1", 12)), version);
     return old;
   }
 
@@ -243,12 +251,15 @@ class CarriedRecordCopyTest {
     KilnShardWriter w = KilnShardWriter.open(shard, 4096);
     try {
       // Found as copied (by close) or, for a record of another format version, as read.
-      IOException e = assertThrows(IOException.class, () -> {
-        for (int i = 10; i < 20; i++) {
-          w.write(previous.storedSample(i, previous.imageLength(i)));
-        }
-        w.close();
-      });
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> {
+                for (int i = 10; i < 20; i++) {
+                  w.write(previous.storedSample(i, previous.imageLength(i)));
+                }
+                w.close();
+              });
       assertTrue(e.getMessage().contains(why), e.getMessage());
     } finally {
       w.abort();
@@ -277,7 +288,9 @@ class CarriedRecordCopyTest {
   /** A record of a written dataset, to damage its shard file in place. */
   private record StoredRecordAt(Path file, long offset, int length) {
     StoredRecordAt(KilnDataset dataset, int i) {
-      this(dataset.storedRecord(i).file(), dataset.storedRecord(i).offset(),
+      this(
+          dataset.storedRecord(i).file(),
+          dataset.storedRecord(i).offset(),
           dataset.storedRecord(i).length());
     }
 

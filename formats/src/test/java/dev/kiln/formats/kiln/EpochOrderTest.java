@@ -126,9 +126,10 @@ class EpochOrderTest {
 
   /** Runs {@code kiln_order_check.py} with the cases on its stdin; its JSON answer. */
   private static JsonNode runPython(List<long[]> cases) throws Exception {
-    Process p = new ProcessBuilder(PythonScripts.python(), PythonScripts.script("kiln_order_check.py"))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p =
+        new ProcessBuilder(PythonScripts.python(), PythonScripts.script("kiln_order_check.py"))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(new ObjectMapper().writeValueAsBytes(cases));
     }

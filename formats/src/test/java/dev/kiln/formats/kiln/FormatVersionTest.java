@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Format version 2 (CRC-32) is written by default, and version 1 datasets (CRC32C, as earlier
- * Kilns wrote them) are still read, verified and reported on by the same code.
+ * Format version 2 (CRC-32) is written by default, and version 1 datasets (CRC32C, as earlier Kilns
+ * wrote them) are still read, verified and reported on by the same code.
  */
 class FormatVersionTest {
   @TempDir Path dir;
@@ -38,8 +38,9 @@ class FormatVersionTest {
 
   @Test
   void version2IsWrittenByDefaultAndEveryChecksumIsCrc32() throws IOException {
-    List<ShardSummary> sums = TestData.writeDataset(dir, 4096,
-        List.of(TestData.samples("a", 5), TestData.samples("b", 3)));
+    List<ShardSummary> sums =
+        TestData.writeDataset(
+            dir, 4096, List.of(TestData.samples("a", 5), TestData.samples("b", 3)));
     Path shard = dir.resolve("part-00000.kiln");
     byte[] bytes = Files.readAllBytes(shard);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -60,7 +61,8 @@ class FormatVersionTest {
   void version1DatasetsAreReadAndVerified() throws IOException {
     List<Sample> a = TestData.samples("a", 6);
     List<Sample> b = TestData.samples("b", 4);
-    List<ShardSummary> sums = TestData.writeDataset(dir, 4096, List.of(a, b), ShardLayout.VERSION_1);
+    List<ShardSummary> sums =
+        TestData.writeDataset(dir, 4096, List.of(a, b), ShardLayout.VERSION_1);
     byte[] bytes = Files.readAllBytes(dir.resolve("part-00000.kiln"));
     for (IndexEntry e : sums.get(0).entries()) {
       assertEquals(LayoutChecksum.CRC32C.of(bytes, (int) e.offset(), e.length()), e.crc32c());
@@ -74,7 +76,8 @@ class FormatVersionTest {
       }
     }
     assertEquals(List.of(), DatasetVerifier.verify(dir));
-    try (KilnDataset ds = KilnDataset.open(dir, ReadOptions.defaults().withVerifyFootersOnOpen(true))) {
+    try (KilnDataset ds =
+        KilnDataset.open(dir, ReadOptions.defaults().withVerifyFootersOnOpen(true))) {
       assertEquals(all.size(), ds.size());
     }
     // Without the index, from the shard footers.
@@ -101,18 +104,22 @@ class FormatVersionTest {
       assertEquals(TestData.samples("a", 4).get(3), ds.get(3));
     }
     List<String> problems = DatasetVerifier.verify(dir);
-    assertTrue(problems.stream().anyMatch(p -> p.contains("a/img_2") && p.contains("CRC32C")),
+    assertTrue(
+        problems.stream().anyMatch(p -> p.contains("a/img_2") && p.contains("CRC32C")),
         problems.toString());
   }
 
   @Test
   void shardsOfTwoVersionsAreNotOneDataset() throws IOException {
-    ShardSummary one = TestData.writeShard(dir.resolve("part-00000.kiln"), 4096,
-        TestData.samples("a", 2), ShardLayout.VERSION_1);
-    ShardSummary two = TestData.writeShard(dir.resolve("part-00001.kiln"), 4096,
-        TestData.samples("b", 2), ShardLayout.VERSION_2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DatasetIndex.fromSummaries(List.of(one, two)));
+    ShardSummary one =
+        TestData.writeShard(
+            dir.resolve("part-00000.kiln"), 4096, TestData.samples("a", 2), ShardLayout.VERSION_1);
+    ShardSummary two =
+        TestData.writeShard(
+            dir.resolve("part-00001.kiln"), 4096, TestData.samples("b", 2), ShardLayout.VERSION_2);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DatasetIndex.fromSummaries(List.of(one, two)));
     assertTrue(e.getMessage().contains("format version"), e.getMessage());
   }
 
@@ -120,8 +127,8 @@ class FormatVersionTest {
   void anUnknownVersionIsNamedWhenOpened() throws IOException {
     Path shard = dir.resolve("part-00000.kiln");
     TestData.writeShard(shard, 4096, TestData.samples("a", 2));
-    try (var ch = java.nio.channels.FileChannel.open(shard,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(shard, java.nio.file.StandardOpenOption.WRITE)) {
       ByteBuffer v = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 7);
       ch.write(v, ShardLayout.HDR_VERSION);
     }

@@ -69,13 +69,15 @@ class KilnDatasetTest {
   void indexOrderIsShardOrderWhateverTheSummaryOrder() throws IOException {
     List<ShardSummary> sums = new ArrayList<>();
     for (int s = 11; s >= 9; s--) {
-      sums.add(TestData.writeShard(dir.resolve(ShardLayout.shardFileName("p", s)), 4096,
-          TestData.samples("s" + s, 2)));
+      sums.add(
+          TestData.writeShard(
+              dir.resolve(ShardLayout.shardFileName("p", s)), 4096, TestData.samples("s" + s, 2)));
     }
     DatasetIndexWriter.write(dir, sums);
     try (KilnDataset ds = KilnDataset.open(dir)) {
-      assertEquals(List.of("s9/img_0", "s9/img_1", "s10/img_0", "s10/img_1", "s11/img_0",
-          "s11/img_1"), ds.keys());
+      assertEquals(
+          List.of("s9/img_0", "s9/img_1", "s10/img_0", "s10/img_1", "s11/img_0", "s11/img_1"),
+          ds.keys());
       assertEquals("p-00009.kiln", ds.index().shardFileName(0));
     }
     assertEquals(ShardLayout.compareShardNames("p-99999.kiln", "p-100000.kiln") < 0, true);
@@ -83,15 +85,16 @@ class KilnDatasetTest {
 
   @Test
   void duplicateKeysAcrossShardsAreRejectedByTheIndexWriter() throws IOException {
-    ShardSummary a = TestData.writeShard(dir.resolve("x-00000.kiln"), 4096,
-        TestData.samples("same", 2));
-    ShardSummary b = TestData.writeShard(dir.resolve("x-00001.kiln"), 4096,
-        TestData.samples("same", 1));
-    assertThrows(IllegalArgumentException.class, () -> DatasetIndexWriter.write(dir, List.of(a, b)));
-    ShardSummary packed = TestData.writeShard(dir.resolve("x-00002.kiln"), 0,
-        TestData.samples("other", 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> DatasetIndexWriter.write(dir, List.of(a, packed)));
+    ShardSummary a =
+        TestData.writeShard(dir.resolve("x-00000.kiln"), 4096, TestData.samples("same", 2));
+    ShardSummary b =
+        TestData.writeShard(dir.resolve("x-00001.kiln"), 4096, TestData.samples("same", 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> DatasetIndexWriter.write(dir, List.of(a, b)));
+    ShardSummary packed =
+        TestData.writeShard(dir.resolve("x-00002.kiln"), 0, TestData.samples("other", 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> DatasetIndexWriter.write(dir, List.of(a, packed)));
   }
 
   @Test
@@ -99,7 +102,8 @@ class KilnDatasetTest {
     List<Sample> all = writeThreeShards(4096);
     byte[] original = Files.readAllBytes(dir.resolve("index.kidx"));
     Files.delete(dir.resolve("index.kidx"));
-    assertThrows(NoSuchFileException.class,
+    assertThrows(
+        NoSuchFileException.class,
         () -> KilnDataset.open(dir, ReadOptions.defaults().withRequireIndex(true)));
     try (KilnDataset ds = KilnDataset.open(dir)) {
       assertEquals(all.size(), ds.size());
@@ -142,14 +146,19 @@ class KilnDatasetTest {
     List<Sample> all = writeThreeShards(4096);
     KilnDataset.DirectOpener real = KilnDataset.directOpener;
     // What FileChannel.open(..., ExtendedOpenOption.DIRECT) throws where O_DIRECT is unsupported.
-    KilnDataset.directOpener = p -> {
-      throw new java.nio.file.FileSystemException(p.toString(), null, "Invalid argument");
-    };
+    KilnDataset.directOpener =
+        p -> {
+          throw new java.nio.file.FileSystemException(p.toString(), null, "Invalid argument");
+        };
     try (KilnDataset ds = KilnDataset.open(dir, ReadOptions.defaults().withDirectIo(true))) {
       assertFalse(ds.directIo());
       String why = ds.directIoFallback().orElseThrow();
-      assertTrue(why.startsWith("O_DIRECT refused for ") && why.contains("part-00000.kiln")
-          && why.contains("Invalid argument") && why.endsWith("using buffered reads"), why);
+      assertTrue(
+          why.startsWith("O_DIRECT refused for ")
+              && why.contains("part-00000.kiln")
+              && why.contains("Invalid argument")
+              && why.endsWith("using buffered reads"),
+          why);
       for (int i = 0; i < all.size(); i++) {
         assertEquals(all.get(i), ds.get(i));
       }
@@ -157,12 +166,13 @@ class KilnDatasetTest {
       KilnDataset.directOpener = real;
     }
     // A refusal on a later shard downgrades the shards already opened, so all read one way.
-    KilnDataset.directOpener = p -> {
-      if (p.getFileName().toString().equals("part-00002.kiln")) {
-        throw new java.nio.file.FileSystemException(p.toString(), null, "Invalid argument");
-      }
-      return real.open(p);
-    };
+    KilnDataset.directOpener =
+        p -> {
+          if (p.getFileName().toString().equals("part-00002.kiln")) {
+            throw new java.nio.file.FileSystemException(p.toString(), null, "Invalid argument");
+          }
+          return real.open(p);
+        };
     try (KilnDataset ds = KilnDataset.open(dir, ReadOptions.defaults().withDirectIo(true))) {
       assertFalse(ds.directIo());
       assertTrue(ds.directIoFallback().orElseThrow().contains("part-00002.kiln"));
@@ -181,8 +191,14 @@ class KilnDatasetTest {
     flipByte(dir.resolve("part-00002.kiln"), offset + 20);
 
     List<String> problems = DatasetVerifier.verify(dir);
-    assertTrue(problems.stream().anyMatch(p -> p.contains("part-00002.kiln record 2")
-        && p.contains("c/img_2") && p.contains("CRC-32")), problems.toString());
+    assertTrue(
+        problems.stream()
+            .anyMatch(
+                p ->
+                    p.contains("part-00002.kiln record 2")
+                        && p.contains("c/img_2")
+                        && p.contains("CRC-32")),
+        problems.toString());
     assertTrue(problems.stream().anyMatch(p -> p.contains("file CRC-32")), problems.toString());
 
     try (KilnDataset ds = KilnDataset.open(dir)) {
@@ -217,8 +233,8 @@ class KilnDatasetTest {
     try (RandomAccessFile f = new RandomAccessFile(shard.toFile(), "rw")) {
       f.setLength(f.length() - 100);
     }
-    CorruptShardException e = assertThrows(CorruptShardException.class,
-        () -> KilnDataset.open(dir));
+    CorruptShardException e =
+        assertThrows(CorruptShardException.class, () -> KilnDataset.open(dir));
     assertEquals(shard, e.shard());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     // Without the index the shard's own trailer gives it away.
@@ -236,8 +252,8 @@ class KilnDatasetTest {
     byte[] good = Files.readAllBytes(shard);
 
     flipByte(shard, 0); // header magic
-    CorruptShardException e = assertThrows(CorruptShardException.class,
-        () -> KilnShardReader.open(shard));
+    CorruptShardException e =
+        assertThrows(CorruptShardException.class, () -> KilnShardReader.open(shard));
     assertTrue(e.getMessage().contains("magic"), e.getMessage());
     Files.write(shard, good);
 
@@ -252,8 +268,10 @@ class KilnDatasetTest {
     flipByte(shard, footerOffset + 3); // footer body: only its CRC can tell
     e = assertThrows(CorruptShardException.class, () -> KilnShardReader.open(shard));
     assertTrue(e.getMessage().contains("footer CRC-32"), e.getMessage());
-    e = assertThrows(CorruptShardException.class,
-        () -> KilnDataset.open(dir, ReadOptions.defaults().withVerifyFootersOnOpen(true)));
+    e =
+        assertThrows(
+            CorruptShardException.class,
+            () -> KilnDataset.open(dir, ReadOptions.defaults().withVerifyFootersOnOpen(true)));
     assertTrue(e.getMessage().contains("footer CRC-32"), e.getMessage());
   }
 
@@ -270,60 +288,67 @@ class KilnDatasetTest {
   void concurrentReadsFromEightThreads() throws Exception {
     List<Sample> all = writeThreeShards(4096);
     for (int channels : new int[] {1, 3, ReadOptions.DEFAULT_CHANNELS_PER_SHARD})
-    for (boolean direct : new boolean[] {false, true}) {
-      ReadOptions options = ReadOptions.defaults().withDirectIo(direct).withChannelsPerShard(channels);
-      try (KilnDataset ds = KilnDataset.open(dir, options)) {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-          List<Future<Integer>> futures = new ArrayList<>();
-          for (int t = 0; t < 8; t++) {
-            long seed = t;
-            futures.add(pool.submit(() -> {
-              SplittableRandom rnd = new SplittableRandom(seed);
-              int n = 0;
-              for (int k = 0; k < 300; k++) {
-                int i = rnd.nextInt(all.size());
-                Sample got = rnd.nextBoolean() ? ds.get(i) : ds.get(all.get(i).key());
-                assertEquals(all.get(i), got);
-                n++;
-              }
-              return n;
-            }));
+      for (boolean direct : new boolean[] {false, true}) {
+        ReadOptions options =
+            ReadOptions.defaults().withDirectIo(direct).withChannelsPerShard(channels);
+        try (KilnDataset ds = KilnDataset.open(dir, options)) {
+          ExecutorService pool = Executors.newFixedThreadPool(8);
+          try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+              long seed = t;
+              futures.add(
+                  pool.submit(
+                      () -> {
+                        SplittableRandom rnd = new SplittableRandom(seed);
+                        int n = 0;
+                        for (int k = 0; k < 300; k++) {
+                          int i = rnd.nextInt(all.size());
+                          Sample got = rnd.nextBoolean() ? ds.get(i) : ds.get(all.get(i).key());
+                          assertEquals(all.get(i), got);
+                          n++;
+                        }
+                        return n;
+                      }));
+            }
+            int total = 0;
+            for (Future<Integer> f : futures) {
+              total += f.get();
+            }
+            assertEquals(2400, total);
+            assertEquals(2400, ds.readCalls());
+          } finally {
+            pool.shutdownNow();
           }
-          int total = 0;
-          for (Future<Integer> f : futures) {
-            total += f.get();
-          }
-          assertEquals(2400, total);
-          assertEquals(2400, ds.readCalls());
-        } finally {
-          pool.shutdownNow();
         }
       }
-    }
   }
 
   @Test
   void anInterruptedReaderDoesNotBreakOtherThreads() throws Exception {
     List<Sample> all = writeThreeShards(4096);
-    assertThrows(IllegalArgumentException.class, () -> ReadOptions.defaults().withChannelsPerShard(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> ReadOptions.defaults().withChannelsPerShard(0));
     // One channel per shard: the interrupted thread's channel is the one everybody reads with.
     for (int channels : new int[] {1, ReadOptions.DEFAULT_CHANNELS_PER_SHARD})
-    try (KilnDataset ds = KilnDataset.open(dir, ReadOptions.defaults().withChannelsPerShard(channels))) {
-      Thread t = new Thread(() -> {
-        Thread.currentThread().interrupt();
-        try {
-          ds.get(0);
-        } catch (RuntimeException expected) {
-          // ClosedByInterruptException wrapped: the interrupted thread's own read fails.
+      try (KilnDataset ds =
+          KilnDataset.open(dir, ReadOptions.defaults().withChannelsPerShard(channels))) {
+        Thread t =
+            new Thread(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  try {
+                    ds.get(0);
+                  } catch (RuntimeException expected) {
+                    // ClosedByInterruptException wrapped: the interrupted thread's own read fails.
+                  }
+                });
+        t.start();
+        t.join();
+        for (int i = 0; i < all.size(); i++) {
+          assertEquals(all.get(i), ds.get(i));
         }
-      });
-      t.start();
-      t.join();
-      for (int i = 0; i < all.size(); i++) {
-        assertEquals(all.get(i), ds.get(i));
       }
-    }
   }
 
   @Test
@@ -337,8 +362,9 @@ class KilnDatasetTest {
   }
 
   static void flipByte(Path file, long position) throws IOException {
-    try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
       ch.read(b, position);
       b.put(0, (byte) (b.get(0) ^ 0x5A));

@@ -33,8 +33,10 @@ class KilnPythonReaderTest {
   @BeforeAll
   static void findPython() {
     Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-    for (Path candidate : List.of(base.resolve("python/kiln_reader_check.py"),
-        base.resolve("formats/python/kiln_reader_check.py"))) {
+    for (Path candidate :
+        List.of(
+            base.resolve("python/kiln_reader_check.py"),
+            base.resolve("formats/python/kiln_reader_check.py"))) {
       if (Files.isRegularFile(candidate)) {
         script = candidate.toAbsolutePath();
       }
@@ -51,9 +53,10 @@ class KilnPythonReaderTest {
   }
 
   private static JsonNode runPython(Path datasetOrShard) throws Exception {
-    Process p = new ProcessBuilder("python3", script.toString(), datasetOrShard.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p =
+        new ProcessBuilder("python3", script.toString(), datasetOrShard.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python reader timed out");
     assertEquals(0, p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -62,10 +65,19 @@ class KilnPythonReaderTest {
 
   private static List<Sample> mixed() {
     List<Sample> s = new ArrayList<>(TestData.samples("py", 9));
-    s.add(new Sample("ünï/cødé 🐱", TestData.jpeg(33, 21, 5), "jpeg", 33, 21, 3,
-        List.of("猫", "dog"), List.of(new Box(0.1f, 0.2f, 30.5f, 20.75f, "ñ", 42)),
-        new SourceInfo("/in/ü.png", 123456789012L, "png", "palette", 8, "Display P3", 6, 21, 33,
-            1), "f".repeat(64)));
+    s.add(
+        new Sample(
+            "ünï/cødé 🐱",
+            TestData.jpeg(33, 21, 5),
+            "jpeg",
+            33,
+            21,
+            3,
+            List.of("猫", "dog"),
+            List.of(new Box(0.1f, 0.2f, 30.5f, 20.75f, "ñ", 42)),
+            new SourceInfo(
+                "/in/ü.png", 123456789012L, "png", "palette", 8, "Display P3", 6, 21, 33, 1),
+            "f".repeat(64)));
     return s;
   }
 
@@ -148,8 +160,10 @@ class KilnPythonReaderTest {
     assertTrue(got.get("by_key_ok").asBoolean(), key);
     assertEquals(key, got.get("key").asText());
     assertEquals(want.image().length, got.get("image_len").asInt(), key);
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(want.image())),
-        got.get("image_sha256").asText(), key);
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(want.image())),
+        got.get("image_sha256").asText(),
+        key);
     assertEquals(want.encoding(), got.get("encoding").asText());
     assertEquals(want.width(), got.get("width").asInt());
     assertEquals(want.height(), got.get("height").asInt());
@@ -159,18 +173,30 @@ class KilnPythonReaderTest {
     assertEquals(want.labels(), labels, key);
     List<Box> boxes = new ArrayList<>();
     for (JsonNode b : got.get("boxes")) {
-      boxes.add(new Box((float) b.get(0).asDouble(), (float) b.get(1).asDouble(),
-          (float) b.get(2).asDouble(), (float) b.get(3).asDouble(), b.get(4).asText(),
-          b.get(5).asInt()));
+      boxes.add(
+          new Box(
+              (float) b.get(0).asDouble(),
+              (float) b.get(1).asDouble(),
+              (float) b.get(2).asDouble(),
+              (float) b.get(3).asDouble(),
+              b.get(4).asText(),
+              b.get(5).asInt()));
     }
     assertEquals(want.boxes(), boxes, key);
     JsonNode src = got.get("source");
     JsonNode icc = src.get("icc_profile");
-    SourceInfo source = new SourceInfo(src.get("path").asText(), src.get("size").asLong(),
-        src.get("format").asText(), src.get("colour_model").asText(),
-        src.get("bit_depth").asInt(), icc.isNull() ? null : icc.asText(),
-        src.get("orientation").asInt(), src.get("width").asInt(), src.get("height").asInt(),
-        src.get("frames").asInt());
+    SourceInfo source =
+        new SourceInfo(
+            src.get("path").asText(),
+            src.get("size").asLong(),
+            src.get("format").asText(),
+            src.get("colour_model").asText(),
+            src.get("bit_depth").asInt(),
+            icc.isNull() ? null : icc.asText(),
+            src.get("orientation").asInt(),
+            src.get("width").asInt(),
+            src.get("height").asInt(),
+            src.get("frames").asInt());
     assertEquals(want.source(), source, key);
     assertEquals(want.contentHash(), got.get("content_hash").asText());
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzz targets for Kiln's own readers of its binary files: a shard on its own, {@code index.kidx},
  * a dataset (the seed index with a fuzzed shard) and one sample record. Whatever the bytes, a
  * reader may only report them as damaged (an {@link IOException} or a {@link KilnFormatException}
- * naming the file, or {@link IllegalArgumentException} for a lone record); any other exception,
- * an {@link OutOfMemoryError} or a hang is a finding. The first input byte says whether the
- * checksums are made right again ({@link Resealed}) so that mutations get past them.
+ * naming the file, or {@link IllegalArgumentException} for a lone record); any other exception, an
+ * {@link OutOfMemoryError} or a hang is a finding. The first input byte says whether the checksums
+ * are made right again ({@link Resealed}) so that mutations get past them.
  *
  * <p>Seeds are in {@code src/test/resources/dev/kiln/formats/kiln/KilnReadersFuzzTestInputs/};
  * {@code mvn test} runs them (regression mode); {@code JAZZER_FUZZ=1} fuzzes (docs/FUZZING.md).

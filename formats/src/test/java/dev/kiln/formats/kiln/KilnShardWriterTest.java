@@ -25,12 +25,40 @@ class KilnShardWriterTest {
   void roundTripsEveryField() throws IOException {
     List<Sample> samples = new ArrayList<>(TestData.samples("rt", 12));
     // Unicode keys (incl. a non-BMP character), null and non-null ICC, empty lists.
-    samples.add(new Sample("日本/写真 ü 🐱", TestData.jpeg(20, 10, 99), "jpeg", 20, 10, 3,
-        List.of("猫", ""), List.of(new Box(-1.5f, 0f, 3.25f, 1e6f, "ñ", -7)),
-        new SourceInfo("s3://b/日本.jpg", Long.MAX_VALUE, "jpeg", "cmyk", 16, "Adobe RGB (1998)",
-            6, 10, 20, 3), "ab".repeat(32)));
-    samples.add(new Sample("empty", new byte[0], "raw", 0, 0, 0, List.of(), List.of(),
-        new SourceInfo("p", 0, "png", "palette", 1, null, 1, 0, 0, 1), ""));
+    samples.add(
+        new Sample(
+            "日本/写真 ü 🐱",
+            TestData.jpeg(20, 10, 99),
+            "jpeg",
+            20,
+            10,
+            3,
+            List.of("猫", ""),
+            List.of(new Box(-1.5f, 0f, 3.25f, 1e6f, "ñ", -7)),
+            new SourceInfo(
+                "s3://b/日本.jpg",
+                Long.MAX_VALUE,
+                "jpeg",
+                "cmyk",
+                16,
+                "Adobe RGB (1998)",
+                6,
+                10,
+                20,
+                3),
+            "ab".repeat(32)));
+    samples.add(
+        new Sample(
+            "empty",
+            new byte[0],
+            "raw",
+            0,
+            0,
+            0,
+            List.of(),
+            List.of(),
+            new SourceInfo("p", 0, "png", "palette", 1, null, 1, 0, 0, 1),
+            ""));
     TestData.writeDataset(dir, 4096, List.of(samples));
     try (KilnDataset ds = KilnDataset.open(dir)) {
       assertEquals(samples.size(), ds.size());
@@ -82,7 +110,8 @@ class KilnShardWriterTest {
   @Test
   void indexRebuiltWithTheWritersCrcsIsTheIndexRebuiltByReadingTheShards() throws IOException {
     List<ShardSummary> written =
-        TestData.writeDataset(dir, 4096, List.of(TestData.samples("a", 9), TestData.samples("b", 4)));
+        TestData.writeDataset(
+            dir, 4096, List.of(TestData.samples("a", 9), TestData.samples("b", 4)));
     Path index = dir.resolve(ShardLayout.INDEX_FILE_NAME);
     DatasetIndexWriter.rebuild(dir);
     byte[] read = Files.readAllBytes(index);
@@ -122,15 +151,16 @@ class KilnShardWriterTest {
     assertEquals(ShardLayout.VERSION, b.getInt(ShardLayout.HDR_VERSION));
     assertEquals(4096, b.getInt(ShardLayout.HDR_ALIGN));
     int schemaLength = b.getInt(ShardLayout.HDR_SCHEMA_LENGTH);
-    assertEquals(SampleCodec.SCHEMA_JSON,
-        new String(bytes, ShardLayout.HDR_SCHEMA, schemaLength, "UTF-8"));
+    assertEquals(
+        SampleCodec.SCHEMA_JSON, new String(bytes, ShardLayout.HDR_SCHEMA, schemaLength, "UTF-8"));
     // Trailer.
     int t = bytes.length - ShardLayout.TRAILER_SIZE;
     assertEquals("KILNEND1", new String(bytes, t + ShardLayout.TRL_MAGIC, 8, "US-ASCII"));
     long footerOffset = b.getLong(t + ShardLayout.TRL_FOOTER_OFFSET);
     assertEquals(0, footerOffset % 4096);
     assertEquals(20, b.getLong(t + ShardLayout.TRL_RECORD_COUNT));
-    assertEquals(bytes.length,
+    assertEquals(
+        bytes.length,
         footerOffset + b.getLong(t + ShardLayout.TRL_FOOTER_LENGTH) + ShardLayout.TRAILER_SIZE);
   }
 
@@ -182,7 +212,8 @@ class KilnShardWriterTest {
     assertFalse(Files.exists(dir.resolve("t-00000.kiln.tmp")));
     assertEquals(1, sum.recordCount());
     assertEquals("t-00000.kiln", sum.fileName());
-    assertEquals(dev.kiln.formats.FileDigest.sha256(file), w.sha256(), "SHA-256 taken while writing");
+    assertEquals(
+        dev.kiln.formats.FileDigest.sha256(file), w.sha256(), "SHA-256 taken while writing");
     assertThrows(IllegalStateException.class, () -> w.write(TestData.sample("k2", 2)));
     w.abort(); // no-op after close
     assertTrue(Files.exists(file));

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KilnTrainingReadTest {
   /** A prime, so no world size here divides it and the ranks' shares are uneven. */
   private static final int SAMPLES = 61;
+
   private static final long SEED = 1234;
 
   @TempDir static Path dir;
@@ -42,7 +43,8 @@ class KilnTrainingReadTest {
 
   @Test
   void twoRanksWithTwoWorkersEachReadTheEpochOnceInItsOrder() throws Exception {
-    JsonNode ranks = run("epoch", "--world=2", "--workers=2", "--batch=4", "--epoch=3").get("ranks");
+    JsonNode ranks =
+        run("epoch", "--world=2", "--workers=2", "--batch=4", "--epoch=3").get("ranks");
     assertEquals(2, ranks.size());
     EpochOrder order = EpochOrder.shuffled(SAMPLES, SEED, 3);
     Set<String> all = new HashSet<>();
@@ -65,8 +67,16 @@ class KilnTrainingReadTest {
   @Test
   void aJobResumedWithThreeRanksReadsExactlyTheRestOfTheEpoch() throws Exception {
     Path state = dir.resolve("state.json");
-    JsonNode first = run("epoch", "--world=2", "--workers=2", "--batch=4", "--epoch=1",
-        "--stop-after=12", "--save-state=" + state).get("ranks");
+    JsonNode first =
+        run(
+                "epoch",
+                "--world=2",
+                "--workers=2",
+                "--batch=4",
+                "--epoch=1",
+                "--stop-after=12",
+                "--save-state=" + state)
+            .get("ranks");
     Set<String> read = new HashSet<>();
     for (JsonNode rank : first) {
       List<String> keys = keys(rank.get("keys"));
@@ -83,8 +93,9 @@ class KilnTrainingReadTest {
     }
     assertEquals(firstPositions, read, "the first run read the epoch's first 24 positions");
 
-    JsonNode rest = run("epoch", "--world=3", "--workers=2", "--batch=2", "--epoch=1",
-        "--resume=" + state).get("ranks");
+    JsonNode rest =
+        run("epoch", "--world=3", "--workers=2", "--batch=2", "--epoch=1", "--resume=" + state)
+            .get("ranks");
     assertEquals(3, rest.size());
     Set<String> restKeys = new HashSet<>();
     for (JsonNode rank : rest) {
@@ -119,17 +130,23 @@ class KilnTrainingReadTest {
     assertEquals(SAMPLES, out.get("rest").get("states").get(0).get("position").asInt());
 
     List<String> dropped = new ArrayList<>();
-    out.get("drop_last").get("keys").forEach(rank -> {
-      assertEquals(15, rank.size(), "61 // 4");
-      dropped.addAll(keys(rank));
-    });
+    out.get("drop_last")
+        .get("keys")
+        .forEach(
+            rank -> {
+              assertEquals(15, rank.size(), "61 // 4");
+              dropped.addAll(keys(rank));
+            });
     assertEquals(positions(order, 0, 60), new HashSet<>(dropped));
     assertEquals(60, dropped.size());
     List<String> padded = new ArrayList<>();
-    out.get("pad").get("keys").forEach(rank -> {
-      assertEquals(16, rank.size(), "ceil(61 / 4)");
-      padded.addAll(keys(rank));
-    });
+    out.get("pad")
+        .get("keys")
+        .forEach(
+            rank -> {
+              assertEquals(16, rank.size(), "ceil(61 / 4)");
+              padded.addAll(keys(rank));
+            });
     assertEquals(positions(order, 0, SAMPLES), new HashSet<>(padded), "every sample, and");
     assertEquals(64, padded.size(), "3 read twice");
     assertEquals(samples.stream().map(Sample::key).toList(), keys(out.get("unshuffled")));
@@ -187,8 +204,14 @@ class KilnTrainingReadTest {
   }
 
   private static JsonNode run(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(PythonScripts.python(),
-        PythonScripts.script("kiln_training_check.py"), args[0], dir.toString(), "--seed=" + SEED));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                PythonScripts.python(),
+                PythonScripts.script("kiln_training_check.py"),
+                args[0],
+                dir.toString(),
+                "--seed=" + SEED));
     command.addAll(List.of(args).subList(1, args.length));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     byte[] out = p.getInputStream().readAllBytes();

@@ -16,7 +16,8 @@ final class PythonScripts {
 
   static String python() {
     String python = System.getenv().getOrDefault("KILN_PYTHON", "/usr/bin/python3");
-    assertTrue(Files.isExecutable(Path.of(python)),
+    assertTrue(
+        Files.isExecutable(Path.of(python)),
         python + " not found: install python3 (Debian) or set KILN_PYTHON");
     return python;
   }
@@ -24,8 +25,9 @@ final class PythonScripts {
   /** The absolute path of {@code formats/python/<name>}. */
   static String script(String name) {
     Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-    for (Path candidate : List.of(base.resolve("python").resolve(name),
-        base.resolve("formats/python").resolve(name))) {
+    for (Path candidate :
+        List.of(
+            base.resolve("python").resolve(name), base.resolve("formats/python").resolve(name))) {
       if (Files.isRegularFile(candidate)) {
         return candidate.toAbsolutePath().toString();
       }

@@ -41,13 +41,18 @@ class ReadBenchmarkTest {
     }
     int[][] shares = {{0, 3, 4}, {1, 2}};
     boolean[] seen = new boolean[5];
-    ReadBenchmark.Result r = ReadBenchmark.runShares(shares, 2, false, i -> {
-      synchronized (seen) {
-        assertFalse(seen[i], "read twice: " + i);
-        seen[i] = true;
-      }
-      return 1;
-    });
+    ReadBenchmark.Result r =
+        ReadBenchmark.runShares(
+            shares,
+            2,
+            false,
+            i -> {
+              synchronized (seen) {
+                assertFalse(seen[i], "read twice: " + i);
+                seen[i] = true;
+              }
+              return 1;
+            });
     assertEquals(5, r.samples());
     assertEquals(5, r.bytes());
   }

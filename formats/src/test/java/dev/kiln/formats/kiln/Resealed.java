@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Fuzzed shard and index bytes with their checksums made right again (the checksum of the
- * version the fuzzed bytes name, CRC32C or CRC-32), wherever the (fuzzed) layout fields say they
- * are: without this nearly every mutation would stop at the first checksum, and the fuzzer would
- * never reach the parsing behind it.
+ * Fuzzed shard and index bytes with their checksums made right again (the checksum of the version
+ * the fuzzed bytes name, CRC32C or CRC-32), wherever the (fuzzed) layout fields say they are:
+ * without this nearly every mutation would stop at the first checksum, and the fuzzer would never
+ * reach the parsing behind it.
  */
 final class Resealed {
   private Resealed() {}
@@ -29,7 +29,9 @@ final class Resealed {
     int t = n - TRAILER_SIZE;
     long footerOffset = b.getLong(t + TRL_FOOTER_OFFSET);
     long footerLength = b.getLong(t + TRL_FOOTER_LENGTH);
-    if (footerOffset >= 0 && footerLength >= 0 && footerOffset <= t
+    if (footerOffset >= 0
+        && footerLength >= 0
+        && footerOffset <= t
         && footerLength <= t - footerOffset) {
       int fo = (int) footerOffset;
       int fl = (int) footerLength;
@@ -57,7 +59,9 @@ final class Resealed {
     return d;
   }
 
-  /** The checksum of layout {@code version}; an unknown one (which readers reject) gets version 2's. */
+  /**
+   * The checksum of layout {@code version}; an unknown one (which readers reject) gets version 2's.
+   */
   private static LayoutChecksum checksumOf(int version) {
     return version == VERSION_1 ? LayoutChecksum.CRC32C : LayoutChecksum.CRC32;
   }

@@ -24,10 +24,27 @@ class SampleFieldsTest {
 
   private static final List<CatalogEntry> ROWS =
       List.of(
-          new CatalogEntry("a/1", "shard-00000.kiln", 0, 17_000, List.of("a"), 256, 256, List.of(),
-              "/in/a/1.jpg", "ab".repeat(32)),
-          new CatalogEntry("日本/🐱", "shard-00001.kiln", 1L << 40, 4096, List.of("cat", "", "猫"), 3, 7,
-              List.of(new Box(-1.5f, 0f, Float.MAX_VALUE, Float.MIN_VALUE, "ñ", -7)), "/in/日本/🐱.png",
+          new CatalogEntry(
+              "a/1",
+              "shard-00000.kiln",
+              0,
+              17_000,
+              List.of("a"),
+              256,
+              256,
+              List.of(),
+              "/in/a/1.jpg",
+              "ab".repeat(32)),
+          new CatalogEntry(
+              "日本/🐱",
+              "shard-00001.kiln",
+              1L << 40,
+              4096,
+              List.of("cat", "", "猫"),
+              3,
+              7,
+              List.of(new Box(-1.5f, 0f, Float.MAX_VALUE, Float.MIN_VALUE, "ñ", -7)),
+              "/in/日本/🐱.png",
               "cd".repeat(32)));
 
   @Test
@@ -41,7 +58,8 @@ class SampleFieldsTest {
     assertEquals(16_000, read.imageLength(0));
     assertEquals(Integer.MAX_VALUE, read.imageLength(1));
     try (var files = Files.list(dir)) {
-      assertEquals(List.of(dir.resolve(SampleFields.FILE_NAME)), files.toList(), "no temporary file left");
+      assertEquals(
+          List.of(dir.resolve(SampleFields.FILE_NAME)), files.toList(), "no temporary file left");
     }
   }
 
@@ -60,8 +78,12 @@ class SampleFieldsTest {
       damaged[at] ^= 0x10;
       Files.write(file, damaged);
       int where = at;
-      IOException e = assertThrows(IOException.class, () -> SampleFields.readIfPresent(dir), () -> "byte " + where);
-      assertTrue(e.getMessage().contains(file.toString()) || e.getMessage().contains("catalog row"), e.getMessage());
+      IOException e =
+          assertThrows(
+              IOException.class, () -> SampleFields.readIfPresent(dir), () -> "byte " + where);
+      assertTrue(
+          e.getMessage().contains(file.toString()) || e.getMessage().contains("catalog row"),
+          e.getMessage());
     }
     Files.write(file, Arrays.copyOf(whole, whole.length - 1));
     assertThrows(IOException.class, () -> SampleFields.readIfPresent(dir));

@@ -43,8 +43,15 @@ class SharedShardIndexTest {
     DatasetIndex index =
         DatasetIndex.ofLiveShards(ShardLayout.VERSION, 4096, sums.get(0).schemaJson(), shards);
     index.write(dir.resolve(ShardLayout.INDEX_FILE_NAME));
-    return List.of(base.get(0), base.get(2), base.get(3), base.get(4), base.get(5), base.get(7),
-        added, replaced);
+    return List.of(
+        base.get(0),
+        base.get(2),
+        base.get(3),
+        base.get(4),
+        base.get(5),
+        base.get(7),
+        added,
+        replaced);
   }
 
   @Test
@@ -78,15 +85,17 @@ class SharedShardIndexTest {
       if (s == 0) {
         List<IndexEntry> live = new ArrayList<>(sh.live());
         live.set(0, new IndexEntry(real.key(), real.offset() + 1, real.length(), real.crc32c()));
-        sh = new LiveShard(sh.name(), sh.fileSize(), sh.fileRecordCount(), sh.fileCrc(),
-            sh.footerCrc(), live);
+        sh =
+            new LiveShard(
+                sh.name(), sh.fileSize(), sh.fileRecordCount(), sh.fileCrc(), sh.footerCrc(), live);
       }
       shards.add(sh);
     }
     DatasetIndex.ofLiveShards(ShardLayout.VERSION, 4096, index.schemaJson(), shards)
         .write(dir.resolve(ShardLayout.INDEX_FILE_NAME));
     CorruptShardException e =
-        assertThrows(CorruptShardException.class,
+        assertThrows(
+            CorruptShardException.class,
             () -> KilnDataset.open(dir, ReadOptions.defaults().withVerifyFootersOnOpen(true)));
     assertTrue(e.getMessage().contains("is no record of the shard's footer"), e.getMessage());
     assertFalse(DatasetVerifier.verify(dir).isEmpty());
@@ -95,7 +104,8 @@ class SharedShardIndexTest {
   @Test
   void anIndexOfWholeShardsIsVersion2ByteForByte() throws Exception {
     List<ShardSummary> sums =
-        TestData.writeDataset(dir, 4096, List.of(TestData.samples("w", 3), TestData.samples("x", 2)));
+        TestData.writeDataset(
+            dir, 4096, List.of(TestData.samples("w", 3), TestData.samples("x", 2)));
     byte[] written = Files.readAllBytes(dir.resolve(ShardLayout.INDEX_FILE_NAME));
     List<LiveShard> whole = sums.stream().map(LiveShard::whole).toList();
     DatasetIndex index =
@@ -109,7 +119,9 @@ class SharedShardIndexTest {
     List<Sample> live = writeSharedVersion();
     Process p =
         new ProcessBuilder(
-                PythonScripts.python(), PythonScripts.script("kiln_reader_check.py"), dir.toString())
+                PythonScripts.python(),
+                PythonScripts.script("kiln_reader_check.py"),
+                dir.toString())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     byte[] out = p.getInputStream().readAllBytes();

@@ -47,11 +47,20 @@ final class TestData {
     for (int b = 0; b < i % 4; b++) {
       boxes.add(new Box(b, b + 0.5f, w - b, h - 0.25f, "obj" + b, b + 1));
     }
-    SourceInfo src = new SourceInfo("/in/" + key + ".jpg", 1000L + i, "jpeg",
-        i % 2 == 0 ? "rgb" : "gray", 8, i % 3 == 0 ? null : "sRGB IEC61966-2.1", 1 + i % 8,
-        w, h, 1);
-    return new Sample(key, jpeg(w, h, i), "jpeg", w, h, 3, labels, boxes, src,
-        String.format("%064x", i));
+    SourceInfo src =
+        new SourceInfo(
+            "/in/" + key + ".jpg",
+            1000L + i,
+            "jpeg",
+            i % 2 == 0 ? "rgb" : "gray",
+            8,
+            i % 3 == 0 ? null : "sRGB IEC61966-2.1",
+            1 + i % 8,
+            w,
+            h,
+            1);
+    return new Sample(
+        key, jpeg(w, h, i), "jpeg", w, h, 3, labels, boxes, src, String.format("%064x", i));
   }
 
   static List<Sample> samples(String prefix, int n) {
@@ -91,8 +100,9 @@ final class TestData {
       Path dir, int align, List<List<Sample>> perShard, int version) throws IOException {
     List<ShardSummary> sums = new ArrayList<>();
     for (int s = 0; s < perShard.size(); s++) {
-      sums.add(writeShard(dir.resolve(ShardLayout.shardFileName("part", s)), align,
-          perShard.get(s), version));
+      sums.add(
+          writeShard(
+              dir.resolve(ShardLayout.shardFileName("part", s)), align, perShard.get(s), version));
     }
     DatasetIndexWriter.write(dir, sums);
     return sums;

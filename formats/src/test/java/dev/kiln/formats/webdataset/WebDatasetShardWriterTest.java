@@ -67,7 +67,9 @@ class WebDatasetShardWriterTest {
     assertArrayEquals(files[0], files[1]);
   }
 
-  /** Member name to {offset, length} of its data, from the tar headers (Commons Compress's reader). */
+  /**
+   * Member name to {offset, length} of its data, from the tar headers (Commons Compress's reader).
+   */
   private static Map<String, long[]> dataLocations(Path tar) throws IOException {
     Map<String, long[]> locations = new TreeMap<>();
     try (TarFile file = new TarFile(tar)) {
@@ -83,7 +85,18 @@ class WebDatasetShardWriterTest {
     for (int i = 0; i < image.length; i++) {
       image[i] = (byte) (i * 31 + key.length());
     }
-    SourceInfo source = new SourceInfo("/in/" + key + ".jpg", imageBytes, "jpeg", "rgb", 8, null, 1, 4, 3, 1);
-    return new Sample(key, image, "jpeg", 4, 3, 3, List.of("cat"), List.of(), source, "%064x".formatted(imageBytes));
+    SourceInfo source =
+        new SourceInfo("/in/" + key + ".jpg", imageBytes, "jpeg", "rgb", 8, null, 1, 4, 3, 1);
+    return new Sample(
+        key,
+        image,
+        "jpeg",
+        4,
+        3,
+        3,
+        List.of("cat"),
+        List.of(),
+        source,
+        "%064x".formatted(imageBytes));
   }
 }

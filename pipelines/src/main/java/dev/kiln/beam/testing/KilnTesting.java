@@ -23,10 +23,10 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Helpers for testing a pipeline built from Kiln's transforms on the DirectRunner, in a plain
- * JUnit 5 test (Beam's {@code TestPipeline} is a JUnit 4 rule): a pipeline, images from a folder
- * of test files, and {@code PAssert} checks on samples and rejects whose failures say what was
- * expected and what came.
+ * Helpers for testing a pipeline built from Kiln's transforms on the DirectRunner, in a plain JUnit
+ * 5 test (Beam's {@code TestPipeline} is a JUnit 4 rule): a pipeline, images from a folder of test
+ * files, and {@code PAssert} checks on samples and rejects whose failures say what was expected and
+ * what came.
  *
  * <pre>{@code
  * @Test
@@ -75,8 +75,8 @@ public final class KilnTesting {
   }
 
   /**
-   * Asserts that {@code samples} are exactly the keys of {@code expected}, each of the size
-   * {@code "WxH"} given for it.
+   * Asserts that {@code samples} are exactly the keys of {@code expected}, each of the size {@code
+   * "WxH"} given for it.
    */
   public static void assertSamples(PCollection<Sample> samples, Map<String, String> expected) {
     Map<String, String> wanted = new TreeMap<>(expected);
@@ -86,7 +86,8 @@ public final class KilnTesting {
               Map<String, String> got = new TreeMap<>();
               all.forEach(s -> got.put(s.key(), s.width() + "x" + s.height()));
               if (!got.equals(wanted)) {
-                throw new AssertionError("samples (key=WxH): expected " + wanted + " but got " + got);
+                throw new AssertionError(
+                    "samples (key=WxH): expected " + wanted + " but got " + got);
               }
               return null;
             });
@@ -116,7 +117,8 @@ public final class KilnTesting {
               Map<String, String> got = new TreeMap<>();
               all.forEach(r -> got.merge(r.key(), r.reason(), (a, b) -> a + "," + b));
               if (!got.equals(wanted)) {
-                throw new AssertionError("rejects (key=reason): expected " + wanted + " but got " + got);
+                throw new AssertionError(
+                    "rejects (key=reason): expected " + wanted + " but got " + got);
               }
               return null;
             });

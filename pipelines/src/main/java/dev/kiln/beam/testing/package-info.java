@@ -1,4 +1,2 @@
-/**
- * Helpers for testing pipelines built from Kiln's transforms on the DirectRunner.
- */
+/** Helpers for testing pipelines built from Kiln's transforms on the DirectRunner. */
 package dev.kiln.beam.testing;

@@ -40,8 +40,14 @@ public record ClusterOverview(int taskManagers, int slotsTotal, int slotsAvailab
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while asking " + uri, e);
     } catch (IOException | IllegalArgumentException e) {
-      throw new IOException("cannot reach " + uri + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+      throw new IOException(
+          "cannot reach "
+              + uri
+              + " ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")",
+          e);
     }
     if (response.statusCode() != 200) {
       throw new IOException(uri + " answered HTTP " + response.statusCode());
@@ -51,7 +57,8 @@ public record ClusterOverview(int taskManagers, int slotsTotal, int slotsAvailab
       throw new IOException(uri + " is not a Flink REST endpoint (no slots-total/taskmanagers)");
     }
     return new ClusterOverview(
-        json.path("taskmanagers").asInt(), json.path("slots-total").asInt(),
+        json.path("taskmanagers").asInt(),
+        json.path("slots-total").asInt(),
         json.path("slots-available").asInt());
   }
 }

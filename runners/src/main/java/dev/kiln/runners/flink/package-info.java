@@ -1,7 +1,8 @@
 /**
  * Talking to Flink clusters.
  *
- * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without notice.
+ * <p>Internal to Kiln: not part of its API (see docs/ARCHITECTURE.md), and may change without
+ * notice.
  */
 @Internal
 package dev.kiln.runners.flink;

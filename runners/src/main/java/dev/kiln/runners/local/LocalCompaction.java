@@ -20,16 +20,16 @@ import java.util.ArrayList;
  * dev.kiln.pipelines.SampleOrder}, {@code ceil(total / --shard-size)} shards), its record copied as
  * it is (in the kernel, checked against its checksum on the way), with the version's inputs and
  * rejections. Nothing is decoded and no input is read: the version alone is rewritten, so its
- * samples stay byte for byte what they were, and the shards, the index, the catalog and the
- * inputs are those of a full run.
+ * samples stay byte for byte what they were, and the shards, the index, the catalog and the inputs
+ * are those of a full run.
  */
 public final class LocalCompaction {
   private LocalCompaction() {}
 
   /**
-   * Stages the canonical layout of {@code version} in {@code staging}; returns the parts for
-   * {@link StagedDataset#finish(Path, ShardFormat, java.util.Map, String, Path, boolean,
-   * StagedParts)}, whose last shard may still be completing.
+   * Stages the canonical layout of {@code version} in {@code staging}; returns the parts for {@link
+   * StagedDataset#finish(Path, ShardFormat, java.util.Map, String, Path, boolean, StagedParts)},
+   * whose last shard may still be completing.
    */
   public static StagedParts stage(Path version, Path staging, ShardOptions shardOptions)
       throws IOException {

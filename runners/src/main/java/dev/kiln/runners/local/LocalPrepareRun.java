@@ -16,13 +16,13 @@ import dev.kiln.pipelines.StagedParts;
 import dev.kiln.pipelines.StagingLayout;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
-import dev.kiln.transforms.prepare.InputLimits;
 import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.PreviousVersion;
 import dev.kiln.transforms.framing.Framing;
-import dev.kiln.transforms.labels.Labeller;
 import dev.kiln.transforms.image.PrepareSettings;
+import dev.kiln.transforms.labels.Labeller;
+import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,26 +51,25 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * Kiln's {@code local} runner: the prepare job's steps on worker threads in this JVM, without a
- * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing,
- * {@link KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link
- * InputPreparer}, {@link dev.kiln.pipelines.StagedShard}, {@link
- * WriteRejects#write}), so it stages the same dataset, byte for byte, as the Beam job on any
- * runner; {@code StagedDataset.finish} and publishing then run as for the others. What the Beam
- * job's workers leave in the staging directory as part files for finishing to read (the listing,
- * the shards' catalog rows and descriptions) it hands over in memory ({@link StagedParts}), the
- * last shard possibly still completing.
+ * Beam runner's scheduling. It calls the very functions the Beam job's steps call (listing, {@link
+ * KeyedInputs#splitDuplicates}, {@link PreviousVersion#carriedRecord}, {@link InputPreparer},
+ * {@link dev.kiln.pipelines.StagedShard}, {@link WriteRejects#write}), so it stages the same
+ * dataset, byte for byte, as the Beam job on any runner; {@code StagedDataset.finish} and
+ * publishing then run as for the others. What the Beam job's workers leave in the staging directory
+ * as part files for finishing to read (the listing, the shards' catalog rows and descriptions) it
+ * hands over in memory ({@link StagedParts}), the last shard possibly still completing.
  *
- * <p>Samples travel as their record bytes ({@link EncodedSample}): encoded once when prepared,
- * and a sample carried over from the previous version not at all, its record going from the old
- * shard into the new one as it is (for Kiln shards, copied in the kernel with its neighbours).
+ * <p>Samples travel as their record bytes ({@link EncodedSample}): encoded once when prepared, and
+ * a sample carried over from the previous version not at all, its record going from the old shard
+ * into the new one as it is (for Kiln shards, copied in the kernel with its neighbours).
  *
  * <p>It works from the launcher's {@link InputListing} rather than listing the inputs again.
  *
  * <p>Why it exists: on one machine the Direct runner's per-bundle and watermark bookkeeping cost
- * more than a small job's images, and it holds every sample in memory. Here the workers pull
- * inputs from a shared counter, prepared samples are parked in a {@link SampleSpill} until the
- * shard count is known, and shards are then written one at a time in hash order, holding one
- * bucket of samples in memory.
+ * more than a small job's images, and it holds every sample in memory. Here the workers pull inputs
+ * from a shared counter, prepared samples are parked in a {@link SampleSpill} until the shard count
+ * is known, and shards are then written one at a time in hash order, holding one bucket of samples
+ * in memory.
  *
  * <p>Counters are Beam metrics as in the Beam job, collected in one metrics container.
  */
@@ -85,40 +84,71 @@ public final class LocalPrepareRun {
   private final ShardOptions shardOptions;
   private final Path staging;
   private final int workers;
+
   /** Kiln's client for {@code s3://} inputs (one GET each), or null: Beam's file systems. */
   private S3Objects objects;
+
   private final String previousVersion;
+
   /**
    * Fetches of object-storage inputs in flight ahead of the workers, and the bytes they may hold:
    * enough to hide a loopback or in-region GET's latency behind two to eight decoding cores.
    */
   private static final int READ_AHEAD_THREADS = 16;
+
   private static final long READ_AHEAD_BYTES = 64L << 20;
 
   private final MetricsContainerImpl metrics = new MetricsContainerImpl("kiln-local");
+
   /** The previous version's shards when this run shares them, else null (canonical layout). */
   private SharedShards shared;
+
   private PhaseClock clock = new PhaseClock(System.nanoTime());
 
   /**
    * @param listing the inputs, as the launcher listed them
    * @param workers how many images are prepared at once
-   * @param previousVersion the version an incremental run carries unchanged samples over from,
-   *     or null for a full run
+   * @param previousVersion the version an incremental run carries unchanged samples over from, or
+   *     null for a full run
    */
   public LocalPrepareRun(
-      InputFiles inputs, InputListing listing, PrepareSettings settings, InputLimits limits,
-      Framing framing, ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
+      InputFiles inputs,
+      InputListing listing,
+      PrepareSettings settings,
+      InputLimits limits,
+      Framing framing,
+      ShardFormat format,
+      ShardOptions shardOptions,
+      Path staging,
+      int workers,
       String previousVersion) {
-    this(inputs, listing, settings, limits, framing, format, shardOptions, staging, workers,
-        previousVersion, Labeller.none());
+    this(
+        inputs,
+        listing,
+        settings,
+        limits,
+        framing,
+        format,
+        shardOptions,
+        staging,
+        workers,
+        previousVersion,
+        Labeller.none());
   }
 
   /** As above, labelling each input's samples (and those carried over) with {@code labeller}. */
   public LocalPrepareRun(
-      InputFiles inputs, InputListing listing, PrepareSettings settings, InputLimits limits,
-      Framing framing, ShardFormat format, ShardOptions shardOptions, Path staging, int workers,
-      String previousVersion, Labeller labeller) {
+      InputFiles inputs,
+      InputListing listing,
+      PrepareSettings settings,
+      InputLimits limits,
+      Framing framing,
+      ShardFormat format,
+      ShardOptions shardOptions,
+      Path staging,
+      int workers,
+      String previousVersion,
+      Labeller labeller) {
     if (workers < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1: " + workers);
     }
@@ -137,9 +167,9 @@ public final class LocalPrepareRun {
 
   /**
    * Makes this incremental run share the previous version's shards ({@link SharedShards}):
-   * unchanged samples stay where they are, and only new and changed ones are written, into
-   * shards of this run's own. Without it the run writes the canonical layout, carried records
-   * copied into it, byte for byte what a full run writes.
+   * unchanged samples stay where they are, and only new and changed ones are written, into shards
+   * of this run's own. Without it the run writes the canonical layout, carried records copied into
+   * it, byte for byte what a full run writes.
    */
   public LocalPrepareRun sharing(SharedShards shards) {
     if (previousVersion == null) {
@@ -167,8 +197,8 @@ public final class LocalPrepareRun {
   public record Outcome(Map<String, Long> counters, StagedParts parts) {}
 
   /**
-   * Reads {@code s3://} inputs through {@code store} with one GET each; Beam's S3 file system
-   * sends a HEAD before every GET, and against a server on the same cores that doubles its work.
+   * Reads {@code s3://} inputs through {@code store} with one GET each; Beam's S3 file system sends
+   * a HEAD before every GET, and against a server on the same cores that doubles its work.
    */
   public LocalPrepareRun readingObjectsWith(S3Objects store) {
     this.objects = store;
@@ -183,7 +213,8 @@ public final class LocalPrepareRun {
     CompletableFuture<PreviousVersion> opening =
         previousVersion == null
             ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.supplyAsync(() -> PreviousVersion.at(previousVersion), LocalPrepareRun::daemon);
+            : CompletableFuture.supplyAsync(
+                () -> PreviousVersion.at(previousVersion), LocalPrepareRun::daemon);
     List<Rejection> rejects = Collections.synchronizedList(new ArrayList<>());
     Map<String, List<MatchResult.Metadata>> byKey = byKey(rejects::add);
     List<KV<String, MatchResult.Metadata>> unique = new ArrayList<>(byKey.size());
@@ -196,8 +227,10 @@ public final class LocalPrepareRun {
     }
     try (SampleSpill spill =
         new SampleSpill(
-            staging.resolve("_spill"), WriteShards::measure,
-            previous == null ? null : previous::carried, unique.size())) {
+            staging.resolve("_spill"),
+            WriteShards::measure,
+            previous == null ? null : previous::carried,
+            unique.size())) {
       List<KV<String, MatchResult.Metadata>> ordered = slowFirst(unique, previous);
       clock.lap("fingerprint");
       prepareAll(ordered, previous, spill, rejects);
@@ -206,7 +239,11 @@ public final class LocalPrepareRun {
         shared.stage(previous, Path.of(previousVersion), staging, parts);
       }
       ShardsFromSpill.write(
-          spill, parts, format, shardOptions, staging,
+          spill,
+          parts,
+          format,
+          shardOptions,
+          staging,
           shared != null ? shared.ownPrefix() : StagingLayout.SHARD_PREFIX);
       clock.lap("write");
     }
@@ -243,10 +280,13 @@ public final class LocalPrepareRun {
       KilnCounters.inputRejected(rejection.reason());
       rejects.accept(rejection);
     }
-    listing.ignoredByReason().forEach((reason, n) -> {
-      KilnCounters.counter(KilnCounters.IGNORED).inc(n);
-      KilnCounters.counter(KilnCounters.IGNORED + "-" + reason).inc(n);
-    });
+    listing
+        .ignoredByReason()
+        .forEach(
+            (reason, n) -> {
+              KilnCounters.counter(KilnCounters.IGNORED).inc(n);
+              KilnCounters.counter(KilnCounters.IGNORED + "-" + reason).inc(n);
+            });
     Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
     for (MatchResult.Metadata m : listing.files()) {
       byKey.computeIfAbsent(inputs.keyOf(m.resourceId().toString()), k -> new ArrayList<>()).add(m);
@@ -259,20 +299,28 @@ public final class LocalPrepareRun {
    * {@code inputs} ({@link #slowFirst}).
    */
   private void prepareAll(
-      List<KV<String, MatchResult.Metadata>> inputs, PreviousVersion previous, SampleSpill spill,
-      List<Rejection> rejects) throws IOException, InterruptedException {
+      List<KV<String, MatchResult.Metadata>> inputs,
+      PreviousVersion previous,
+      SampleSpill spill,
+      List<Rejection> rejects)
+      throws IOException, InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
-        Executors.newFixedThreadPool(workers, r -> new Thread(r, "kiln-worker-" + threads.incrementAndGet()));
+        Executors.newFixedThreadPool(
+            workers, r -> new Thread(r, "kiln-worker-" + threads.incrementAndGet()));
     // Inputs on object storage are fetched ahead of the workers; an incremental run, which may
     // carry an input over without reading it, reads its own.
     RemoteReadAhead readAhead =
         previous != null || inputs.isEmpty() || isLocal(inputs.get(0).getValue())
             ? null
             : new RemoteReadAhead(
-                inputs.stream().map(kv -> kv.getValue().sizeBytes()).toList(), limits.maxFileBytes(),
-                READ_AHEAD_THREADS, READ_AHEAD_BYTES, metrics, i -> read(inputs.get(i).getValue()));
+                inputs.stream().map(kv -> kv.getValue().sizeBytes()).toList(),
+                limits.maxFileBytes(),
+                READ_AHEAD_THREADS,
+                READ_AHEAD_BYTES,
+                metrics,
+                i -> read(inputs.get(i).getValue()));
     try {
       List<Future<?>> running = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
@@ -280,15 +328,30 @@ public final class LocalPrepareRun {
             pool.submit(
                 () -> {
                   MetricsEnvironment.setCurrentContainer(metrics);
-                  try (InputPreparer preparer = new InputPreparer(settings, limits, framing, labeller)) {
-                    for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+                  try (InputPreparer preparer =
+                      new InputPreparer(settings, limits, framing, labeller)) {
+                    for (int i = next.getAndIncrement();
+                        i < inputs.size();
+                        i = next.getAndIncrement()) {
                       KV<String, MatchResult.Metadata> input = inputs.get(i);
                       if (readAhead == null) {
-                        prepareOne(input, () -> read(input.getValue()), previous, preparer, spill, rejects);
+                        prepareOne(
+                            input,
+                            () -> read(input.getValue()),
+                            previous,
+                            preparer,
+                            spill,
+                            rejects);
                       } else {
                         int index = i;
                         try {
-                          prepareOne(input, () -> readAhead.take(index), previous, preparer, spill, rejects);
+                          prepareOne(
+                              input,
+                              () -> readAhead.take(index),
+                              previous,
+                              preparer,
+                              spill,
+                              rejects);
                         } finally {
                           readAhead.release(index);
                         }
@@ -323,11 +386,10 @@ public final class LocalPrepareRun {
   /**
    * The inputs in the order workers take them: for an incremental run, those that need preparing
    * (new, or listed otherwise than the previous version saw them) before those carried over. The
-   * cold decoding of the few new images is what an incremental run waits for, so it starts at
-   * once, and the quick carried ones fill in beside it; in key order, new images that sort
-   * after the old ones (later numbers or dates, as they often do) waited until every carried
-   * input was done. The order shows in no output: samples are sorted by key hash, rejections by
-   * key.
+   * cold decoding of the few new images is what an incremental run waits for, so it starts at once,
+   * and the quick carried ones fill in beside it; in key order, new images that sort after the old
+   * ones (later numbers or dates, as they often do) waited until every carried input was done. The
+   * order shows in no output: samples are sorted by key hash, rejections by key.
    */
   private static List<KV<String, MatchResult.Metadata>> slowFirst(
       List<KV<String, MatchResult.Metadata>> unique, PreviousVersion previous) {
@@ -340,7 +402,10 @@ public final class LocalPrepareRun {
       MatchResult.Metadata file = input.getValue();
       boolean quick =
           previous.listedAsBefore(
-              input.getKey(), file.resourceId().toString(), file.sizeBytes(), file.lastModifiedMillis());
+              input.getKey(),
+              file.resourceId().toString(),
+              file.sizeBytes(),
+              file.lastModifiedMillis());
       (quick ? carried : ordered).add(input);
     }
     ordered.addAll(carried);
@@ -348,8 +413,12 @@ public final class LocalPrepareRun {
   }
 
   private void prepareOne(
-      KV<String, MatchResult.Metadata> input, InputPreparer.InputBytes read,
-      PreviousVersion previous, InputPreparer preparer, SampleSpill spill, List<Rejection> rejects) {
+      KV<String, MatchResult.Metadata> input,
+      InputPreparer.InputBytes read,
+      PreviousVersion previous,
+      InputPreparer preparer,
+      SampleSpill spill,
+      List<Rejection> rejects) {
     String key = input.getKey();
     MatchResult.Metadata file = input.getValue();
     String path = file.resourceId().toString();

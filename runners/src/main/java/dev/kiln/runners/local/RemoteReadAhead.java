@@ -13,14 +13,14 @@ import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 
 /**
- * Fetches the bytes of inputs on object storage ahead of the workers, in the order they take
- * them, on more threads than there are workers. A GET costs milliseconds of waiting that a local
- * read does not; a worker that fetched its own input would sit idle for every one of them, so S3
- * inputs ran at half the speed of local ones. Bytes fetched but not yet taken are held within a
- * budget, so large images do not pile up in the heap.
+ * Fetches the bytes of inputs on object storage ahead of the workers, in the order they take them,
+ * on more threads than there are workers. A GET costs milliseconds of waiting that a local read
+ * does not; a worker that fetched its own input would sit idle for every one of them, so S3 inputs
+ * ran at half the speed of local ones. Bytes fetched but not yet taken are held within a budget, so
+ * large images do not pile up in the heap.
  *
- * <p>Every index must be {@link #release released} once its worker is done with it, whether it
- * took the bytes or not (an input rejected before reading), or the fetching stalls.
+ * <p>Every index must be {@link #release released} once its worker is done with it, whether it took
+ * the bytes or not (an input rejected before reading), or the fetching stalls.
  */
 final class RemoteReadAhead implements AutoCloseable {
   /** Reads one input's bytes. */
@@ -34,8 +34,10 @@ final class RemoteReadAhead implements AutoCloseable {
   private final Fetch fetch;
   private final CompletableFuture<byte[]>[] fetched;
   private final AtomicBoolean[] released;
+
   /** The budget, in KiB so that a few GiB fit the semaphore's int. */
   private final Semaphore budget;
+
   private final int budgetKib;
   private final ExecutorService pool;
   private final Thread feeder;
@@ -47,7 +49,11 @@ final class RemoteReadAhead implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   RemoteReadAhead(
-      List<Long> sizes, long maxBytes, int threads, long budgetBytes, MetricsContainerImpl metrics,
+      List<Long> sizes,
+      long maxBytes,
+      int threads,
+      long budgetBytes,
+      MetricsContainerImpl metrics,
       Fetch fetch) {
     this.sizes = sizes;
     this.maxBytes = maxBytes;
@@ -61,11 +67,17 @@ final class RemoteReadAhead implements AutoCloseable {
     this.budgetKib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budgetBytes >> 10));
     this.budget = new Semaphore(budgetKib);
     var threadFactory = DaemonThreads.named("kiln-read-ahead");
-    this.pool = Executors.newFixedThreadPool(threads, r -> threadFactory.newThread(() -> {
-      // The S3 client counts its retries (s3-retries) into the run's metrics from this thread.
-      MetricsEnvironment.setCurrentContainer(metrics);
-      r.run();
-    }));
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r ->
+                threadFactory.newThread(
+                    () -> {
+                      // The S3 client counts its retries (s3-retries) into the run's metrics from
+                      // this thread.
+                      MetricsEnvironment.setCurrentContainer(metrics);
+                      r.run();
+                    }));
     this.feeder = threadFactory.newThread(this::feed);
     feeder.start();
   }
@@ -83,13 +95,14 @@ final class RemoteReadAhead implements AutoCloseable {
         }
         budget.acquire(cost(i));
         int index = i;
-        pool.execute(() -> {
-          try {
-            fetched[index].complete(fetch.read(index));
-          } catch (IOException | RuntimeException e) {
-            fetched[index].completeExceptionally(e);
-          }
-        });
+        pool.execute(
+            () -> {
+              try {
+                fetched[index].complete(fetch.read(index));
+              } catch (IOException | RuntimeException e) {
+                fetched[index].completeExceptionally(e);
+              }
+            });
       }
     } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
       // Closed: the run is over or failed.

@@ -34,37 +34,40 @@ import java.util.function.IntToLongFunction;
  * buckets back in order therefore yields every sample in shard order while holding only a few
  * buckets in memory.
  *
- * <p>A sample is parked as its record bytes ({@link #add}), which go into a shard as they are;
- * they are appended to its bucket's file on disk. A sample carried over from the previous version
- * of the dataset is parked as a reference to its record there ({@link #addCarried}), held in
- * memory: its bytes are already on disk, so copying them into the spill and back would only double
- * the I/O of an incremental run, whose samples are nearly all carried, and a reference is a few
- * bytes beside the key the run's listing holds anyway. References become samples of the previous
- * version when the spill is drained, whose records stay where they are until a shard writer
- * copies them.
+ * <p>A sample is parked as its record bytes ({@link #add}), which go into a shard as they are; they
+ * are appended to its bucket's file on disk. A sample carried over from the previous version of the
+ * dataset is parked as a reference to its record there ({@link #addCarried}), held in memory: its
+ * bytes are already on disk, so copying them into the spill and back would only double the I/O of
+ * an incremental run, whose samples are nearly all carried, and a reference is a few bytes beside
+ * the key the run's listing holds anyway. References become samples of the previous version when
+ * the spill is drained, whose records stay where they are until a shard writer copies them.
  *
- * <p>The number of buckets follows the number of samples expected, ~{@value #SAMPLES_PER_BUCKET}
- * to a bucket (at most {@value #MAX_BUCKETS} buckets, which bounds the open files): a bucket is
- * what is held in memory while draining, and a small run does not pay for creating, reading and
- * deleting hundreds of nearly empty files.
+ * <p>The number of buckets follows the number of samples expected, ~{@value #SAMPLES_PER_BUCKET} to
+ * a bucket (at most {@value #MAX_BUCKETS} buckets, which bounds the open files): a bucket is what
+ * is held in memory while draining, and a small run does not pay for creating, reading and deleting
+ * hundreds of nearly empty files.
  *
  * <p>{@link #add} and {@link #addCarried} are safe to call from many threads.
  */
 final class SampleSpill implements AutoCloseable {
   static final int MAX_BUCKETS = 512;
   static final int SAMPLES_PER_BUCKET = 1024;
+
   /** How many buckets are read ahead of the one being consumed, each on a thread of its own. */
   private static final int READERS = 2;
 
   private final Path dir;
   private final IntToLongFunction measure;
   private final CarriedRecords previousRecords;
+
   /** How many top bits of a key hash pick its bucket (0: one bucket). */
   private final int bucketBits;
+
   private final DataOutputStream[] buckets;
   private final CarriedReferences[] carried;
   private final AtomicLong measured = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
+
   /** Set once the bucket files are closed; guarded by {@link #buckets}. */
   private boolean closed;
 
@@ -74,8 +77,8 @@ final class SampleSpill implements AutoCloseable {
    * @param measure a sample's measure from its image length
    * @param previousRecords the previous version's samples by position, for carried samples; null
    *     when nothing is carried
-   * @param expectedSamples about how many samples will be parked, which sets the number of
-   *     buckets (any number works; only memory and file counts depend on it)
+   * @param expectedSamples about how many samples will be parked, which sets the number of buckets
+   *     (any number works; only memory and file counts depend on it)
    */
   SampleSpill(
       Path dir, IntToLongFunction measure, CarriedRecords previousRecords, long expectedSamples)
@@ -153,7 +156,9 @@ final class SampleSpill implements AutoCloseable {
     requireOpen();
     DataOutputStream out = buckets[bucket];
     if (out == null) {
-      out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
+      out =
+          new DataOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(file(bucket)), 1 << 16));
       buckets[bucket] = out;
     }
     return out;
@@ -227,8 +232,8 @@ final class SampleSpill implements AutoCloseable {
    * version here. Call after the last {@link #add}.
    *
    * <p>Buckets are read on {@value #READERS} other threads while the ones before are consumed:
-   * looking up the carried samples' catalog fields in the previous version costs more than
-   * writing them into a shard, and the two then go on side by side.
+   * looking up the carried samples' catalog fields in the previous version costs more than writing
+   * them into a shard, and the two then go on side by side.
    *
    * @throws IOException if a carried record is not the sample it was parked as
    */
@@ -261,8 +266,8 @@ final class SampleSpill implements AutoCloseable {
   }
 
   /**
-   * The samples of bucket {@code b} in {@link SampleOrder#KEYS} order: those in its file (which
-   * is deleted) and its carried ones, looked up in the previous version.
+   * The samples of bucket {@code b} in {@link SampleOrder#KEYS} order: those in its file (which is
+   * deleted) and its carried ones, looked up in the previous version.
    */
   private Bucket read(int b) throws IOException {
     CarriedReferences references = carried[b];
@@ -296,7 +301,8 @@ final class SampleSpill implements AutoCloseable {
     hashes = Arrays.copyOf(hashes, samples.size() + carriedCount);
     for (int i = 0; i < carriedCount; i++) {
       hashes[samples.size()] = references.hashes[i];
-      samples.add(carriedSample(references.keys[i], references.records[i], references.imageLengths[i]));
+      samples.add(
+          carriedSample(references.keys[i], references.records[i], references.imageLengths[i]));
     }
     if (samples.isEmpty()) {
       return Bucket.EMPTY;
@@ -321,8 +327,13 @@ final class SampleSpill implements AutoCloseable {
     EncodedSample sample = previousRecords.sample(previousRecord, imageLength);
     if (!sample.key().equals(key)) {
       throw new IOException(
-          "record " + previousRecord + " of the previous version holds '" + sample.key()
-              + "', not '" + key + "' (was it replaced during the run?)");
+          "record "
+              + previousRecord
+              + " of the previous version holds '"
+              + sample.key()
+              + "', not '"
+              + key
+              + "' (was it replaced during the run?)");
     }
     return sample;
   }
@@ -332,7 +343,9 @@ final class SampleSpill implements AutoCloseable {
     return dir.resolve("bucket-" + Integer.toString(1000 + bucket).substring(1) + ".spill");
   }
 
-  /** Closes every bucket file, even when closing one fails (e.g. its last flush hits a full disk). */
+  /**
+   * Closes every bucket file, even when closing one fails (e.g. its last flush hits a full disk).
+   */
   private void closeWriters() throws IOException {
     synchronized (buckets) {
       closed = true;

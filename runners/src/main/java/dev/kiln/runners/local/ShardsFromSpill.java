@@ -23,19 +23,24 @@ import java.util.concurrent.Future;
  * carried records then overlaps the reading of the next ones.
  *
  * <p>A shard whose samples are all placed is completed (the rest of its copying, checksums and
- * sync) on a thread of its own while the next shard, or the finishing of the dataset, goes on:
- * its catalog rows are known already.
+ * sync) on a thread of its own while the next shard, or the finishing of the dataset, goes on: its
+ * catalog rows are known already.
  */
 final class ShardsFromSpill {
   private ShardsFromSpill() {}
 
   /**
-   * Writes {@code spill}'s samples into {@code ceil(measured / target bytes)} shards named
-   * {@code <prefix>-NNNNN} in {@code staging}, adding each to {@code parts}.
+   * Writes {@code spill}'s samples into {@code ceil(measured / target bytes)} shards named {@code
+   * <prefix>-NNNNN} in {@code staging}, adding each to {@code parts}.
    */
   static void write(
-      SampleSpill spill, StagedParts parts, ShardFormat format, ShardOptions shardOptions,
-      Path staging, String prefix) throws IOException {
+      SampleSpill spill,
+      StagedParts parts,
+      ShardFormat format,
+      ShardOptions shardOptions,
+      Path staging,
+      String prefix)
+      throws IOException {
     if (spill.count() == 0) {
       return;
     }
@@ -78,11 +83,11 @@ final class ShardsFromSpill {
   }
 
   /**
-   * Has {@code shard}, whose samples are all placed, completed on {@code completing} once the
-   * shard before it ({@code before}'s, null for the first) is complete, and returns its completion:
-   * at most one shard completes while the next is written, so the open files and buffers of
-   * shards in flight stay those of two (copies are queued without waiting, and the writing could
-   * otherwise run ahead of the checksums by any number of shards).
+   * Has {@code shard}, whose samples are all placed, completed on {@code completing} once the shard
+   * before it ({@code before}'s, null for the first) is complete, and returns its completion: at
+   * most one shard completes while the next is written, so the open files and buffers of shards in
+   * flight stay those of two (copies are queued without waiting, and the writing could otherwise
+   * run ahead of the checksums by any number of shards).
    */
   private static Future<ShardPart> complete(
       StagedShard shard, Future<ShardPart> before, ExecutorService completing, StagedParts parts)

@@ -32,16 +32,18 @@ import java.util.Map;
  * and changed samples go into shards of its own, named after its version ({@code
  * shard-v000043-00000.kiln}), so no two versions ever write a shard of the same name.
  *
- * <p>Shard files are never modified after they are written, so any number of versions can link
- * one; removing a version unlinks its names, and the file goes when no kept version links it.
+ * <p>Shard files are never modified after they are written, so any number of versions can link one;
+ * removing a version unlinks its names, and the file goes when no kept version links it.
  */
 public final class SharedShards {
   private final String ownPrefix;
+
   /**
    * Which records of the previous version are kept, by dataset position. Each is set by the one
    * worker that carries its input, and read after the workers are joined.
    */
   private boolean[] kept = new boolean[0];
+
   private int sharedShards;
   private long keptRecords;
   private long deadRecords;
@@ -67,10 +69,10 @@ public final class SharedShards {
   }
 
   /**
-   * Links every shard of {@code previousDir} that holds a kept record into {@code staging} and
-   * adds it to {@code parts}, in the previous version's shard order, with the catalog rows of its
-   * kept records (from the version's {@code sample-fields.bin}, or read from the records); before
-   * the run's own shards.
+   * Links every shard of {@code previousDir} that holds a kept record into {@code staging} and adds
+   * it to {@code parts}, in the previous version's shard order, with the catalog rows of its kept
+   * records (from the version's {@code sample-fields.bin}, or read from the records); before the
+   * run's own shards.
    */
   void stage(PreviousVersion previous, Path previousDir, Path staging, StagedParts parts)
       throws IOException {
@@ -89,8 +91,11 @@ public final class SharedShards {
       }
       ShardFile file = described.get(name);
       if (file == null) {
-        throw new IOException(previousDir.resolve("manifest.json") + " does not describe " + name
-            + ", which its index lists");
+        throw new IOException(
+            previousDir.resolve("manifest.json")
+                + " does not describe "
+                + name
+                + ", which its index lists");
       }
       Files.createLink(staging.resolve(name), previousDir.resolve(name));
       List<CatalogEntry> rows = new ArrayList<>(live.live().size());
@@ -105,11 +110,13 @@ public final class SharedShards {
         EncodedSample sample = previous.carried(i, imageLength);
         rows.add(sample.catalogEntry(name, index.offset(i), index.length(i)));
         imageLengths.add(imageLength);
-        content.update((sample.key() + "\0" + sample.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
+        content.update(
+            (sample.key() + "\0" + sample.contentHash() + "\n").getBytes(StandardCharsets.UTF_8));
       }
       ShardPart part =
           new ShardPart(
-              s, new ShardFile(name, rows.size(), file.bytes(), file.sha256()),
+              s,
+              new ShardFile(name, rows.size(), file.bytes(), file.sha256()),
               HexFormat.of().formatHex(content.digest()),
               Integer.toUnsignedLong(index.shardFileCrc32c(s)));
       parts.addSharedShard(new ShardRows(rows, imageLengths), part, live);
@@ -122,7 +129,7 @@ public final class SharedShards {
   public String summary() {
     return String.format(
         "kiln: incremental: %d shards shared (%d samples kept in place, %d records no longer"
-            + " listed); new and changed samples in %s-*", sharedShards, keptRecords, deadRecords,
-        ownPrefix);
+            + " listed); new and changed samples in %s-*",
+        sharedShards, keptRecords, deadRecords, ownPrefix);
   }
 }

@@ -16,7 +16,8 @@ public final class BeamObjectStore {
   /** The store settings the options name: Beam's {@code --endpoint}, else the environment. */
   public static S3Access accessOf(PipelineOptions options) {
     S3Options s3 = options.as(S3Options.class);
-    return S3Access.of(s3.getEndpoint() == null ? null : s3.getEndpoint().toString(), System.getenv());
+    return S3Access.of(
+        s3.getEndpoint() == null ? null : s3.getEndpoint().toString(), System.getenv());
   }
 
   /** Sets Beam's S3 options from {@code access} where the user did not set them. */

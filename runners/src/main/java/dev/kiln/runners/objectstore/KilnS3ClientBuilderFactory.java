@@ -7,10 +7,10 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * Beam's S3 client as Kiln wants it: path-style addressing ({@code http://host/bucket/key}) when
- * an endpoint is given, which MinIO, s3proxy and most S3-compatible servers need (Beam's default
- * client addresses buckets as host names), and its retries counted ({@link S3RetryMetrics}).
- * Named in the pipeline options, so every worker builds its clients this way.
+ * Beam's S3 client as Kiln wants it: path-style addressing ({@code http://host/bucket/key}) when an
+ * endpoint is given, which MinIO, s3proxy and most S3-compatible servers need (Beam's default
+ * client addresses buckets as host names), and its retries counted ({@link S3RetryMetrics}). Named
+ * in the pipeline options, so every worker builds its clients this way.
  */
 public final class KilnS3ClientBuilderFactory implements S3ClientBuilderFactory {
   @Override

@@ -16,9 +16,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Uploads a complete staged dataset directory to an S3 prefix, {@code manifest.json} last: a
- * reader treats a prefix without a manifest as no dataset, so until the last PUT succeeds nothing
- * is published, and after it everything the manifest lists is there. Objects are uploaded
+ * Uploads a complete staged dataset directory to an S3 prefix, {@code manifest.json} last: a reader
+ * treats a prefix without a manifest as no dataset, so until the last PUT succeeds nothing is
+ * published, and after it everything the manifest lists is there. Objects are uploaded
  * concurrently; the first failure stops the rest and is thrown.
  */
 public final class StagedUpload {
@@ -27,8 +27,8 @@ public final class StagedUpload {
   private StagedUpload() {}
 
   /**
-   * Uploads every file below {@code staging} to {@code target}, keyed by its relative path;
-   * {@code uploaded} receives each key as its PUT begins (so a failed run can remove them).
+   * Uploads every file below {@code staging} to {@code target}, keyed by its relative path; {@code
+   * uploaded} receives each key as its PUT begins (so a failed run can remove them).
    */
   public static void upload(S3Objects store, Path staging, S3Location target, List<String> uploaded)
       throws IOException {
@@ -39,11 +39,14 @@ public final class StagedUpload {
     Path manifest = staging.resolve(Manifest.FILE_NAME);
     List<Path> first = new ArrayList<>(files);
     first.remove(manifest);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "kiln-s3-upload");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "kiln-s3-upload");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> puts = new ArrayList<>();
       for (Path file : first) {
@@ -51,13 +54,15 @@ public final class StagedUpload {
         synchronized (uploaded) {
           uploaded.add(object.key());
         }
-        puts.add(pool.submit(() -> {
-          try {
-            store.put(object, file);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }));
+        puts.add(
+            pool.submit(
+                () -> {
+                  try {
+                    store.put(object, file);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }));
       }
       for (Future<?> put : puts) {
         await(put);

@@ -18,8 +18,8 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Every sample's catalog row, with its encoded image size where the dataset records it. A kiln
- * dataset's rows come from {@code sample-fields.bin} (Kiln's own file, read without Parquet's
- * and Hadoop's classes, which would cost a nightly run more than the rest of its report); other
+ * dataset's rows come from {@code sample-fields.bin} (Kiln's own file, read without Parquet's and
+ * Hadoop's classes, which would cost a nightly run more than the rest of its report); other
  * formats' from {@code catalog.parquet}.
  */
 final class CatalogRows {
@@ -36,8 +36,8 @@ final class CatalogRows {
 
   /**
    * Whether a format's catalog says each sample's encoded image size: kiln's (in {@code
-   * sample-fields.bin}) and WebDataset's (the image member's length) do; Avro's and Parquet's
-   * rows have no address in their shards.
+   * sample-fields.bin}) and WebDataset's (the image member's length) do; Avro's and Parquet's rows
+   * have no address in their shards.
    */
   static boolean recordsImageSizes(String format) {
     return format.equals("kiln") || format.equals("webdataset");
@@ -62,8 +62,9 @@ final class CatalogRows {
     // row's is its record's, which holds more than the image).
     boolean lengthIsImage = format.equals("webdataset");
     try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))
+        AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))
             .build()) {
       for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
         CatalogEntry row = entry(r);
@@ -83,12 +84,25 @@ final class CatalogRows {
     List<Box> boxes = new ArrayList<>();
     for (Object o : (List<?>) r.get("boxes")) {
       GenericRecord b = (GenericRecord) o;
-      boxes.add(new Box((Float) b.get("x0"), (Float) b.get("y0"), (Float) b.get("x1"),
-          (Float) b.get("y1"), b.get("label").toString(), (Integer) b.get("category_id")));
+      boxes.add(
+          new Box(
+              (Float) b.get("x0"),
+              (Float) b.get("y0"),
+              (Float) b.get("x1"),
+              (Float) b.get("y1"),
+              b.get("label").toString(),
+              (Integer) b.get("category_id")));
     }
-    return new CatalogEntry(r.get("key").toString(), r.get("shard").toString(),
-        (Long) r.get("offset"), (Long) r.get("length"), labels, (Integer) r.get("width"),
-        (Integer) r.get("height"), boxes, r.get("source_path").toString(),
+    return new CatalogEntry(
+        r.get("key").toString(),
+        r.get("shard").toString(),
+        (Long) r.get("offset"),
+        (Long) r.get("length"),
+        labels,
+        (Integer) r.get("width"),
+        (Integer) r.get("height"),
+        boxes,
+        r.get("source_path").toString(),
         r.get("content_hash").toString());
   }
 

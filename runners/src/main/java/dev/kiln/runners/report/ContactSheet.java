@@ -20,12 +20,19 @@ import java.util.Set;
 final class ContactSheet {
   /** Samples shown. */
   static final int SAMPLES = 64;
+
   /** With per-object framing: source images shown, and crops shown per source image. */
   static final int GROUPS = 12;
+
   static final int CROPS_PER_GROUP = 8;
 
   /** One sample as the sheet shows it. */
-  record Tile(String key, int width, int height, List<String> labels, List<Box> boxes,
+  record Tile(
+      String key,
+      int width,
+      int height,
+      List<String> labels,
+      List<Box> boxes,
       Thumbnails.Thumbnail thumbnail) {}
 
   private final boolean perObject;
@@ -115,24 +122,36 @@ final class ContactSheet {
   String tileHtml(Tile t) {
     StringBuilder b = new StringBuilder(t.thumbnail().dataUri().length() + 512);
     b.append("<figure class=\"tile\"><div class=\"frame\" style=\"aspect-ratio:")
-        .append(t.width()).append('/').append(t.height()).append("\">")
-        .append("<img loading=\"eager\" src=\"").append(t.thumbnail().dataUri()).append("\" alt=\"")
-        .append(Html.escape(t.key())).append("\">");
+        .append(t.width())
+        .append('/')
+        .append(t.height())
+        .append("\">")
+        .append("<img loading=\"eager\" src=\"")
+        .append(t.thumbnail().dataUri())
+        .append("\" alt=\"")
+        .append(Html.escape(t.key()))
+        .append("\">");
     if (!t.boxes().isEmpty()) {
       b.append(boxesSvg(t.width(), t.height(), t.boxes()));
     }
     b.append("</div><figcaption><code>").append(Html.escape(t.key())).append("</code>");
     if (!t.labels().isEmpty()) {
-      b.append("<span class=\"label\">").append(Html.escape(String.join(", ", t.labels())))
+      b.append("<span class=\"label\">")
+          .append(Html.escape(String.join(", ", t.labels())))
           .append("</span>");
     }
     String caption = captions.get(t.key());
     if (caption != null && !caption.isEmpty()) {
       b.append("<span class=\"caption\">").append(Html.escape(caption)).append("</span>");
     }
-    b.append("<span class=\"dims\">").append(t.width()).append('\u00d7').append(t.height())
-        .append(t.boxes().isEmpty() ? "" : ", " + t.boxes().size() + " box"
-            + (t.boxes().size() == 1 ? "" : "es"))
+    b.append("<span class=\"dims\">")
+        .append(t.width())
+        .append('\u00d7')
+        .append(t.height())
+        .append(
+            t.boxes().isEmpty()
+                ? ""
+                : ", " + t.boxes().size() + " box" + (t.boxes().size() == 1 ? "" : "es"))
         .append("</span></figcaption></figure>");
     return b.toString();
   }
@@ -142,21 +161,40 @@ final class ContactSheet {
     StringBuilder b = new StringBuilder();
     double stroke = Math.max(1.5, Math.max(width, height) / 128.0);
     double font = Math.max(9, Math.max(width, height) / 18.0);
-    b.append("<svg class=\"boxes\" viewBox=\"0 0 ").append(width).append(' ').append(height)
+    b.append("<svg class=\"boxes\" viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
         .append("\" preserveAspectRatio=\"none\" aria-hidden=\"true\">");
     for (Box box : boxes) {
       String colour = Svg.colour(box.label());
-      b.append("<rect x=\"").append(Svg.num(box.x0())).append("\" y=\"").append(Svg.num(box.y0()))
-          .append("\" width=\"").append(Svg.num(box.x1() - box.x0()))
-          .append("\" height=\"").append(Svg.num(box.y1() - box.y0()))
-          .append("\" fill=\"none\" stroke=\"").append(colour)
-          .append("\" stroke-width=\"").append(Svg.num(stroke)).append("\"><title>")
-          .append(Html.escape(box.label())).append("</title></rect>");
+      b.append("<rect x=\"")
+          .append(Svg.num(box.x0()))
+          .append("\" y=\"")
+          .append(Svg.num(box.y0()))
+          .append("\" width=\"")
+          .append(Svg.num(box.x1() - box.x0()))
+          .append("\" height=\"")
+          .append(Svg.num(box.y1() - box.y0()))
+          .append("\" fill=\"none\" stroke=\"")
+          .append(colour)
+          .append("\" stroke-width=\"")
+          .append(Svg.num(stroke))
+          .append("\"><title>")
+          .append(Html.escape(box.label()))
+          .append("</title></rect>");
       if (!box.label().isEmpty()) {
-        b.append("<text x=\"").append(Svg.num(box.x0() + stroke)).append("\" y=\"")
-            .append(Svg.num(Math.max(font, box.y0() + font))).append("\" font-size=\"")
-            .append(Svg.num(font)).append("\" fill=\"").append(colour)
-            .append("\" class=\"boxlabel\">").append(Html.escape(box.label())).append("</text>");
+        b.append("<text x=\"")
+            .append(Svg.num(box.x0() + stroke))
+            .append("\" y=\"")
+            .append(Svg.num(Math.max(font, box.y0() + font)))
+            .append("\" font-size=\"")
+            .append(Svg.num(font))
+            .append("\" fill=\"")
+            .append(colour)
+            .append("\" class=\"boxlabel\">")
+            .append(Html.escape(box.label()))
+            .append("</text>");
       }
     }
     return b.append("</svg>").toString();

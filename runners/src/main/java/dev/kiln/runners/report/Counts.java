@@ -32,14 +32,15 @@ final class Counts {
   }
 
   /**
-   * The {@code limit} most frequent values, most frequent first (ties by name), and when there
-   * are more, one last entry {@code "(N others)"} with their total: a page with a million classes
-   * stays a page.
+   * The {@code limit} most frequent values, most frequent first (ties by name), and when there are
+   * more, one last entry {@code "(N others)"} with their total: a page with a million classes stays
+   * a page.
    */
   Map<String, Long> top(int limit) {
     List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
-    entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
-        .thenComparing(Map.Entry.comparingByKey()));
+    entries.sort(
+        Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
     Map<String, Long> top = new LinkedHashMap<>();
     long others = 0;
     for (int i = 0; i < entries.size(); i++) {

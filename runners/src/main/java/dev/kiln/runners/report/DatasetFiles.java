@@ -15,8 +15,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The few fields the report reads from a dataset's JSON files beyond what {@link Manifest} and
- * {@link InputRecord} model, read with Jackson's streaming parser: a nightly run writes its
- * report too, and Jackson's tree model costs a run a tenth of a second to load.
+ * {@link InputRecord} model, read with Jackson's streaming parser: a nightly run writes its report
+ * too, and Jackson's tree model costs a run a tenth of a second to load.
  */
 final class DatasetFiles {
   private static final JsonFactory JSON = new JsonFactory();
@@ -24,16 +24,17 @@ final class DatasetFiles {
   private DatasetFiles() {}
 
   /**
-   * Files the run ignored, as {@code manifest.json}'s {@code counts} has them (Kiln versions
-   * that count them): {@code ignored} as a number, or counts by reason under {@code ignored} or
-   * {@code ignored_by_reason}. Returns the counts by reason (a lone number under the key
-   * "ignored"), or null when the manifest counts none.
+   * Files the run ignored, as {@code manifest.json}'s {@code counts} has them (Kiln versions that
+   * count them): {@code ignored} as a number, or counts by reason under {@code ignored} or {@code
+   * ignored_by_reason}. Returns the counts by reason (a lone number under the key "ignored"), or
+   * null when the manifest counts none.
    */
   static Map<String, Long> ignored(Path dir) throws IOException {
     Path file = dir.resolve(Manifest.FILE_NAME);
     Map<String, Long> byReason = null;
     Long total = null;
-    try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = JSON.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException(file + " is not a JSON object");
       }
@@ -47,7 +48,8 @@ final class DatasetFiles {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String field = p.currentName();
           JsonToken v = p.nextToken();
-          if ((field.equals("ignored") || field.equals("ignored_by_reason")) && v == JsonToken.START_OBJECT) {
+          if ((field.equals("ignored") || field.equals("ignored_by_reason"))
+              && v == JsonToken.START_OBJECT) {
             byReason = new LinkedHashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String reason = p.currentName();
@@ -69,8 +71,8 @@ final class DatasetFiles {
   }
 
   /**
-   * Hands the size of each input in {@code inputs.jsonl} to {@code sizes}; returns {inputs,
-   * inputs written}, or null when the dataset has no such file.
+   * Hands the size of each input in {@code inputs.jsonl} to {@code sizes}; returns {inputs, inputs
+   * written}, or null when the dataset has no such file.
    */
   static long[] inputs(Path dir, LongConsumer sizes) throws IOException {
     Path file = dir.resolve(InputRecord.FILE_NAME);
@@ -79,11 +81,17 @@ final class DatasetFiles {
     }
     long[] counts = new long[2];
     // One parser for the whole file: its lines are a sequence of JSON objects.
-    try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = JSON.createParser(in)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         if (t != JsonToken.START_OBJECT) {
-          throw new IOException(file + ": not JSON objects, one per line (found " + t + " at line "
-              + p.currentLocation().getLineNr() + ")");
+          throw new IOException(
+              file
+                  + ": not JSON objects, one per line (found "
+                  + t
+                  + " at line "
+                  + p.currentLocation().getLineNr()
+                  + ")");
         }
         long size = 0;
         boolean written = false;

@@ -14,14 +14,15 @@ import java.util.Map;
 
 /**
  * A dataset's run report, {@value #FILE_NAME}: one HTML file that opens from disk without a
- * network, showing what a run made (accounting, rejects with examples, inputs, outputs, labels,
- * a contact sheet, the run itself). Gathered from the dataset's own files: {@code
- * manifest.json}, {@code run.json}, the catalog rows, {@code inputs.jsonl}, {@code
- * rejects/rejects.jsonl} and the first samples in dataset order; holds aggregates and a bounded
- * number of thumbnails, so its size does not grow with the dataset's.
+ * network, showing what a run made (accounting, rejects with examples, inputs, outputs, labels, a
+ * contact sheet, the run itself). Gathered from the dataset's own files: {@code manifest.json},
+ * {@code run.json}, the catalog rows, {@code inputs.jsonl}, {@code rejects/rejects.jsonl} and the
+ * first samples in dataset order; holds aggregates and a bounded number of thumbnails, so its size
+ * does not grow with the dataset's.
  */
 public final class DatasetReport {
   public static final String FILE_NAME = "report.html";
+
   /** Samples read for the input statistics and the contact sheet. */
   static final int SAMPLES_READ = 2000;
 
@@ -35,9 +36,18 @@ public final class DatasetReport {
    * @param inputsListed inputs in {@code inputs.jsonl}; -1 without one
    * @param inputsWritten of those, inputs that became samples
    */
-  record Content(String name, Manifest manifest, Map<String, Long> ignored, RunRecord run,
-      OutputStats outputs, InputStats inputs, int samplesRead, long inputsListed,
-      long inputsWritten, ContactSheet sheet, Map<String, List<RejectExamples.Example>> rejects) {}
+  record Content(
+      String name,
+      Manifest manifest,
+      Map<String, Long> ignored,
+      RunRecord run,
+      OutputStats outputs,
+      InputStats inputs,
+      int samplesRead,
+      long inputsListed,
+      long inputsWritten,
+      ContactSheet sheet,
+      Map<String, List<RejectExamples.Example>> rejects) {}
 
   private DatasetReport() {}
 
@@ -56,8 +66,8 @@ public final class DatasetReport {
   }
 
   /**
-   * Writes the report of the dataset in {@code dataset} to {@code out}, calling the dataset
-   * {@code name} (a run's staging directory is reported under the output it is published as).
+   * Writes the report of the dataset in {@code dataset} to {@code out}, calling the dataset {@code
+   * name} (a run's staging directory is reported under the output it is published as).
    */
   public static Path write(Path dataset, Path out, String name) throws IOException {
     return write(dataset, out, name, null);
@@ -65,9 +75,9 @@ public final class DatasetReport {
 
   /**
    * As {@link #write(Path, Path, String)}, from the catalog rows a run still holds in memory
-   * ({@code rows}, in shard order) rather than from the dataset's catalog files; null reads them.
-   * A run that wrote no Parquet reads no Parquet: loading parquet-mr and Hadoop to read the
-   * catalog back would cost a short run more than its whole report.
+   * ({@code rows}, in shard order) rather than from the dataset's catalog files; null reads them. A
+   * run that wrote no Parquet reads no Parquet: loading parquet-mr and Hadoop to read the catalog
+   * back would cost a short run more than its whole report.
    */
   public static Path write(Path dataset, Path out, String name, List<ShardRows> rows)
       throws IOException {
@@ -98,21 +108,28 @@ public final class DatasetReport {
         new ContactSheet("per-object".equals(manifest.configuration().get("framing")));
     InputStats inputs = new InputStats();
     List<Integer> sampledImageBytes = new java.util.ArrayList<>();
-    int read = DatasetSamples.forFirst(dir, manifest, SAMPLES_READ, sheet::wants, s -> {
-      inputs.add(s.source());
-      if (s.image().length > 0) { // a kiln sample read without its image has none
-        sampledImageBytes.add(s.image().length);
-      }
-      sheet.offer(s);
-    });
+    int read =
+        DatasetSamples.forFirst(
+            dir,
+            manifest,
+            SAMPLES_READ,
+            sheet::wants,
+            s -> {
+              inputs.add(s.source());
+              if (s.image().length > 0) { // a kiln sample read without its image has none
+                sampledImageBytes.add(s.image().length);
+              }
+              sheet.offer(s);
+            });
 
     OutputStats outputs = new OutputStats();
-    CatalogRows.Row each = (row, encoded, caption) -> {
-      outputs.add(row, encoded, caption);
-      if (caption != null && sheet.shows(row.key())) {
-        sheet.caption(row.key(), caption);
-      }
-    };
+    CatalogRows.Row each =
+        (row, encoded, caption) -> {
+          outputs.add(row, encoded, caption);
+          if (caption != null && sheet.shows(row.key())) {
+            sheet.caption(row.key(), caption);
+          }
+        };
     if (rows == null) {
       CatalogRows.forEach(dir, manifest.format(), each);
     } else {
@@ -120,7 +137,8 @@ public final class DatasetReport {
       boolean sizesInCatalog = CatalogRows.recordsImageSizes(manifest.format());
       for (ShardRows shard : rows) {
         for (int i = 0; i < shard.entries().size(); i++) {
-          each.accept(shard.entries().get(i), sizesInCatalog ? shard.imageLengths().get(i) : -1, null);
+          each.accept(
+              shard.entries().get(i), sizesInCatalog ? shard.imageLengths().get(i) : -1, null);
         }
       }
     }
@@ -134,9 +152,10 @@ public final class DatasetReport {
       listed = new long[] {-1, 0};
     }
 
-    Map<String, List<RejectExamples.Example>> rejects = RejectExamples.read(
-        dir.resolve(StagedDataset.REJECTS_DIR).resolve(StagedDataset.REJECTS_FILE));
-    return new Content(name, manifest, ignored, run, outputs, inputs, read,
-        listed[0], listed[1], sheet, rejects);
+    Map<String, List<RejectExamples.Example>> rejects =
+        RejectExamples.read(
+            dir.resolve(StagedDataset.REJECTS_DIR).resolve(StagedDataset.REJECTS_FILE));
+    return new Content(
+        name, manifest, ignored, run, outputs, inputs, read, listed[0], listed[1], sheet, rejects);
   }
 }

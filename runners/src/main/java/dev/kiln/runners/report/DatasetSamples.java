@@ -29,8 +29,8 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
- * The first samples of a dataset in its order, whatever its format. A dataset's order is a
- * salted hash of the keys (the same in every format), so its first samples are a deterministic
+ * The first samples of a dataset in its order, whatever its format. A dataset's order is a salted
+ * hash of the keys (the same in every format), so its first samples are a deterministic
  * pseudo-random sample of all of them: what the report's contact sheet shows and its input
  * statistics are drawn from. Reads only as far as it needs: the first shards, not the dataset.
  */
@@ -40,13 +40,14 @@ final class DatasetSamples {
   private DatasetSamples() {}
 
   /**
-   * Hands the first {@code limit} samples of the dataset in {@code dir} to {@code each}, in
-   * dataset order; returns how many it handed. Samples {@code wantsImage} refuses (given the
-   * sample without its image) may come without their image: a kiln dataset's are then read
-   * without it (the fields after the image only), the other formats' are read whole anyway.
+   * Hands the first {@code limit} samples of the dataset in {@code dir} to {@code each}, in dataset
+   * order; returns how many it handed. Samples {@code wantsImage} refuses (given the sample without
+   * its image) may come without their image: a kiln dataset's are then read without it (the fields
+   * after the image only), the other formats' are read whole anyway.
    */
-  static int forFirst(Path dir, Manifest manifest, int limit, Predicate<Sample> wantsImage,
-      Consumer<Sample> each) throws IOException {
+  static int forFirst(
+      Path dir, Manifest manifest, int limit, Predicate<Sample> wantsImage, Consumer<Sample> each)
+      throws IOException {
     if (limit <= 0) {
       return 0;
     }
@@ -55,7 +56,8 @@ final class DatasetSamples {
       case "webdataset" -> webDataset(dir, manifest, limit, each);
       case "avro" -> avro(dir, manifest, limit, each);
       case "parquet" -> parquet(dir, manifest, limit, each);
-      default -> throw new IOException(dir + ": unknown dataset format '" + manifest.format() + "'");
+      default ->
+          throw new IOException(dir + ": unknown dataset format '" + manifest.format() + "'");
     };
   }
 
@@ -72,18 +74,19 @@ final class DatasetSamples {
   }
 
   /**
-   * Sample {@code i} without its image: two small reads (the image's length, the fields after
-   * the image) instead of the whole record, most of which is the image.
+   * Sample {@code i} without its image: two small reads (the image's length, the fields after the
+   * image) instead of the whole record, most of which is the image.
    */
   private static Sample withoutImage(KilnDataset ds, int i) {
     String key = ds.key(i);
     int length = ds.index().length(i);
     int fields = SampleCodec.fieldsAfterImage(key, ds.imageLength(i));
     if (fields > length) {
-      throw new IllegalStateException("sample " + key + ": its record of " + length
-          + " bytes is shorter than its image");
+      throw new IllegalStateException(
+          "sample " + key + ": its record of " + length + " bytes is shorter than its image");
     }
-    return ds.readRecordPart(i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
+    return ds.readRecordPart(
+        i, fields, length - fields, tail -> SampleCodec.decodeAfterImage(key, tail));
   }
 
   private static int webDataset(Path dir, Manifest manifest, int limit, Consumer<Sample> each)
@@ -121,27 +124,47 @@ final class DatasetSamples {
     o.path("labels").forEach(l -> labels.add(l.asText()));
     List<Box> boxes = new ArrayList<>();
     for (JsonNode b : o.path("boxes")) {
-      boxes.add(new Box((float) b.path("x0").asDouble(), (float) b.path("y0").asDouble(),
-          (float) b.path("x1").asDouble(), (float) b.path("y1").asDouble(),
-          b.path("label").asText(""), b.path("category_id").asInt()));
+      boxes.add(
+          new Box(
+              (float) b.path("x0").asDouble(),
+              (float) b.path("y0").asDouble(),
+              (float) b.path("x1").asDouble(),
+              (float) b.path("y1").asDouble(),
+              b.path("label").asText(""),
+              b.path("category_id").asInt()));
     }
     JsonNode s = o.path("source");
-    SourceInfo source = new SourceInfo(
-        s.path("path").asText(""), s.path("size").asLong(-1), s.path("format").asText(""),
-        s.path("colour_model").asText(""), s.path("bit_depth").asInt(),
-        s.path("icc_profile").isTextual() ? s.path("icc_profile").asText() : null,
-        s.path("orientation").asInt(1), s.path("width").asInt(), s.path("height").asInt(),
-        s.path("frames").asInt(1));
-    return new Sample(o.path("key").asText(""), image, o.path("encoding").asText(""),
-        o.path("width").asInt(), o.path("height").asInt(), o.path("channels").asInt(3), labels,
-        boxes, source, o.path("content_hash").asText(""));
+    SourceInfo source =
+        new SourceInfo(
+            s.path("path").asText(""),
+            s.path("size").asLong(-1),
+            s.path("format").asText(""),
+            s.path("colour_model").asText(""),
+            s.path("bit_depth").asInt(),
+            s.path("icc_profile").isTextual() ? s.path("icc_profile").asText() : null,
+            s.path("orientation").asInt(1),
+            s.path("width").asInt(),
+            s.path("height").asInt(),
+            s.path("frames").asInt(1));
+    return new Sample(
+        o.path("key").asText(""),
+        image,
+        o.path("encoding").asText(""),
+        o.path("width").asInt(),
+        o.path("height").asInt(),
+        o.path("channels").asInt(3),
+        labels,
+        boxes,
+        source,
+        o.path("content_hash").asText(""));
   }
 
   private static int avro(Path dir, Manifest manifest, int limit, Consumer<Sample> each)
       throws IOException {
     int n = 0;
     for (ShardFile shard : manifest.shards()) {
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(shard.name())));
+      try (InputStream in =
+              new BufferedInputStream(Files.newInputStream(dir.resolve(shard.name())));
           DataFileStream<GenericRecord> records =
               new DataFileStream<>(in, new GenericDatumReader<>(SampleCodec.schema()))) {
         while (records.hasNext()) {
@@ -161,8 +184,9 @@ final class DatasetSamples {
     for (ShardFile shard : manifest.shards()) {
       Path file = dir.resolve(shard.name());
       try (ParquetReader<GenericRecord> reader =
-          AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(
-                  new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))
+          AvroParquetReader.<GenericRecord>builder(
+                  HadoopInputFile.fromPath(
+                      new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))
               .build()) {
         for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
           each.accept(SampleCodec.fromRecord(r));

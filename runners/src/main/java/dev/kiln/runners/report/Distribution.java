@@ -1,8 +1,8 @@
 package dev.kiln.runners.report;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ArrayList;
 
 /**
  * Values of one measure (a size, a width, a length) gathered one at a time, summarized as a
@@ -52,15 +52,13 @@ final class Distribution {
     }
   }
 
-  /**
-   * One bar of a histogram: values in {@code [from, to)} ({@code to} included in the last bin).
-   */
+  /** One bar of a histogram: values in {@code [from, to)} ({@code to} included in the last bin). */
   record Bin(double from, double to, long count) {}
 
   /**
-   * The values as at most {@code maxBins} bins of equal width, or of equal width in log scale
-   * when the values span more than a factor of 32 and are all positive (file sizes); integers
-   * get bins of whole numbers. One bin when all values are equal; none when there are none.
+   * The values as at most {@code maxBins} bins of equal width, or of equal width in log scale when
+   * the values span more than a factor of 32 and are all positive (file sizes); integers get bins
+   * of whole numbers. One bin when all values are equal; none when there are none.
    */
   List<Bin> histogram(int maxBins, boolean integers) {
     List<Bin> bins = new ArrayList<>();

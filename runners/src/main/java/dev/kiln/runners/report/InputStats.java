@@ -5,10 +5,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What the report says about a dataset's inputs as they were before Kiln normalized them:
- * formats, colour models, ICC profiles, bit depths, EXIF orientations, frames and shapes, from
- * the samples read ({@link DatasetSamples}; each input once, however many samples it gave), and
- * file sizes of every listed input.
+ * What the report says about a dataset's inputs as they were before Kiln normalized them: formats,
+ * colour models, ICC profiles, bit depths, EXIF orientations, frames and shapes, from the samples
+ * read ({@link DatasetSamples}; each input once, however many samples it gave), and file sizes of
+ * every listed input.
  */
 final class InputStats {
   final Counts formats = new Counts();
@@ -17,12 +17,16 @@ final class InputStats {
   final Counts bitDepths = new Counts();
   final Counts orientations = new Counts();
   final Counts frames = new Counts();
+
   /** Width and height as displayed, after EXIF orientation. */
   final Distribution widths = new Distribution();
+
   final Distribution heights = new Distribution();
   final Distribution aspects = new Distribution();
+
   /** Bytes of every listed input ({@code inputs.jsonl}), written or rejected. */
   final Distribution fileBytes = new Distribution();
+
   private final Set<String> seen = new HashSet<>();
 
   /** Adds the input a sample came from, unless one of its other samples already added it. */

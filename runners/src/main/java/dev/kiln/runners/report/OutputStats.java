@@ -11,18 +11,25 @@ import dev.kiln.formats.CatalogEntry;
 final class OutputStats {
   final Distribution widths = new Distribution();
   final Distribution heights = new Distribution();
+
   /** Encoded image bytes per sample (only rows whose size is known). */
   final Distribution encodedBytes = new Distribution();
+
   final Distribution boxesPerSample = new Distribution();
+
   /** Caption length in characters, of samples that have one. */
   final Distribution captionLengths = new Distribution();
+
   /** Samples per class (a sample with two classes counts for both). */
   final Counts classes = new Counts();
+
   final Counts boxLabels = new Counts();
   long rows;
   long unlabelled;
+
   /** Sum of the rows' record lengths (kiln: the records the shards hold), or -1 if unknown. */
   long recordBytes;
+
   private boolean recordBytesKnown = true;
 
   /**

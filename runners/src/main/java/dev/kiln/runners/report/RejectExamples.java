@@ -28,21 +28,31 @@ import java.util.stream.Stream;
  */
 final class RejectExamples {
   static final int PER_REASON = 3;
+
   /** Reasons shown with examples (the rest are counted in the accounting chart). */
   static final int REASONS = 24;
+
   /**
-   * Reasons whose inputs are not opened again: nothing of them decodes (not images, empty,
-   * links, gone), or decoding them is what went wrong (too large, too slow, out of memory).
+   * Reasons whose inputs are not opened again: nothing of them decodes (not images, empty, links,
+   * gone), or decoding them is what went wrong (too large, too slow, out of memory).
    */
   private static final Set<String> NOT_OPENED =
       Stream.of(
-              RejectReason.FILE_TOO_LARGE, RejectReason.TOO_MANY_PIXELS,
-              RejectReason.DECODE_TIMEOUT, RejectReason.OUT_OF_MEMORY, RejectReason.NOT_AN_IMAGE,
-              RejectReason.EMPTY_FILE, RejectReason.DANGLING_SYMLINK, RejectReason.SYMLINK_LOOP,
-              RejectReason.NOT_A_FILE, RejectReason.VANISHED, RejectReason.UNREADABLE,
+              RejectReason.FILE_TOO_LARGE,
+              RejectReason.TOO_MANY_PIXELS,
+              RejectReason.DECODE_TIMEOUT,
+              RejectReason.OUT_OF_MEMORY,
+              RejectReason.NOT_AN_IMAGE,
+              RejectReason.EMPTY_FILE,
+              RejectReason.DANGLING_SYMLINK,
+              RejectReason.SYMLINK_LOOP,
+              RejectReason.NOT_A_FILE,
+              RejectReason.VANISHED,
+              RejectReason.UNREADABLE,
               RejectReason.UNSUPPORTED_FORMAT)
           .map(RejectReason::code)
           .collect(Collectors.toUnmodifiableSet());
+
   /** How long one thumbnail may take before it is given up. */
   private static final long THUMBNAIL_SECONDS = 10;
 
@@ -80,11 +90,13 @@ final class RejectExamples {
       }
     }
     Map<String, List<Example>> examples = new LinkedHashMap<>();
-    ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "kiln-report-thumbnail");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService decoder =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "kiln-report-thumbnail");
+              t.setDaemon(true);
+              return t;
+            });
     boolean[] stuck = {false}; // a decoder that did not return holds the only thread
     try {
       for (Map.Entry<String, List<Rejection>> e : chosen.entrySet()) {
@@ -102,7 +114,8 @@ final class RejectExamples {
   }
 
   /** The thumbnail of a local input, made on {@code decoder} and given up after a while. */
-  private static Thumbnails.Thumbnail thumbnail(ExecutorService decoder, String path, boolean[] stuck) {
+  private static Thumbnails.Thumbnail thumbnail(
+      ExecutorService decoder, String path, boolean[] stuck) {
     Path file;
     try {
       file = path.startsWith("file:") ? Path.of(java.net.URI.create(path)) : Path.of(path);

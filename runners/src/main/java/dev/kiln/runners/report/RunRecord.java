@@ -23,12 +23,12 @@ import java.util.List;
  * @param parallelism workers the run used
  * @param started when the launcher started (ISO-8601, UTC)
  * @param seconds from the JVM's start to the dataset being complete
- * @param peakRssBytes the launcher process's peak resident memory ({@code VmHWM}), or -1 where
- *     the system does not report it
+ * @param peakRssBytes the launcher process's peak resident memory ({@code VmHWM}), or -1 where the
+ *     system does not report it
  * @param peakHeapBytes the JVM heap's peak use, summed over its pools
  * @param heapMaxBytes the JVM's maximum heap
- * @param live whether the progress samples count images (the job ran in the launcher's JVM);
- *     false for a remote cluster
+ * @param live whether the progress samples count images (the job ran in the launcher's JVM); false
+ *     for a remote cluster
  * @param progress samples taken while the job ran, in time order
  */
 public record RunRecord(
@@ -135,7 +135,15 @@ public record RunRecord(
     } catch (JsonParseException e) {
       throw new IOException(file + ": not JSON: " + e.getOriginalMessage(), e);
     }
-    return new RunRecord(text[0], (int) numbers[0], text[1], seconds, numbers[1], numbers[2],
-        numbers[3], live, progress);
+    return new RunRecord(
+        text[0],
+        (int) numbers[0],
+        text[1],
+        seconds,
+        numbers[1],
+        numbers[2],
+        numbers[3],
+        live,
+        progress);
   }
 }

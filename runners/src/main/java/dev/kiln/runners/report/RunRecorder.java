@@ -37,7 +37,8 @@ public final class RunRecorder implements AutoCloseable {
    *
    * @param live whether the job runs in this JVM, so {@link LocalProgress} counts its images
    */
-  public RunRecorder(String runner, int parallelism, boolean live, Instant started, long intervalMillis) {
+  public RunRecorder(
+      String runner, int parallelism, boolean live, Instant started, long intervalMillis) {
     this.runner = runner;
     this.parallelism = parallelism;
     this.live = live;
@@ -60,10 +61,11 @@ public final class RunRecorder implements AutoCloseable {
   }
 
   private synchronized void sample() {
-    samples.add(new RunRecord.Progress(
-        (System.nanoTime() - startNanos) / 1e9,
-        LocalProgress.done() - baseline,
-        LocalProgress.rejectedCount() - baselineRejected));
+    samples.add(
+        new RunRecord.Progress(
+            (System.nanoTime() - startNanos) / 1e9,
+            LocalProgress.done() - baseline,
+            LocalProgress.rejectedCount() - baselineRejected));
     if (samples.size() >= MAX_SAMPLES) {
       List<RunRecord.Progress> kept = new ArrayList<>(MAX_SAMPLES / 2);
       for (int i = 1; i < samples.size(); i += 2) {
@@ -94,8 +96,15 @@ public final class RunRecorder implements AutoCloseable {
   /** What was recorded; {@code seconds} is the run's duration as the summary reports it. */
   public synchronized RunRecord record(double seconds) {
     return new RunRecord(
-        runner, parallelism, started.toString(), seconds, peakRssBytes(), peakHeapBytes(),
-        Runtime.getRuntime().maxMemory(), live, live ? samples : List.of());
+        runner,
+        parallelism,
+        started.toString(),
+        seconds,
+        peakRssBytes(),
+        peakHeapBytes(),
+        Runtime.getRuntime().maxMemory(),
+        live,
+        live ? samples : List.of());
   }
 
   /** This process's peak resident set ({@code VmHWM} of {@code /proc/self/status}), or -1. */

@@ -23,20 +23,25 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Small images for the report, as data URIs: a sample's own encoded image when it is small
- * enough to embed as it is (a 256-pixel JPEG), otherwise a downscaled JPEG; and what part of a
- * rejected input decodes, for the rejects' examples.
+ * Small images for the report, as data URIs: a sample's own encoded image when it is small enough
+ * to embed as it is (a 256-pixel JPEG), otherwise a downscaled JPEG; and what part of a rejected
+ * input decodes, for the rejects' examples.
  */
 final class Thumbnails {
   /** A sample image embedded as it is up to this size; larger ones are downscaled. */
   static final int EMBED_AS_IS_BYTES = 48 * 1024;
+
   /** The longest side of a downscaled thumbnail. */
   static final int SIDE = 240;
+
   /** A rejected input's thumbnail is shown smaller: this side, at most this size. */
   static final int REJECT_SIDE = 160;
+
   static final int REJECT_BYTES = 16 * 1024;
+
   /** Rejected inputs larger than this are not opened for a thumbnail. */
   private static final long MAX_REJECT_BYTES = 64L << 20;
+
   /** Nor those whose header declares more pixels than this. */
   private static final long MAX_REJECT_PIXELS = 400_000_000L;
 
@@ -48,15 +53,17 @@ final class Thumbnails {
   /** The sample's image as a thumbnail; null when it cannot be decoded. */
   static Thumbnail of(Sample s) throws IOException {
     byte[] image = s.image();
-    String mime = switch (s.encoding()) {
-      case "jpeg" -> "image/jpeg";
-      case "png" -> "image/png";
-      default -> null;
-    };
+    String mime =
+        switch (s.encoding()) {
+          case "jpeg" -> "image/jpeg";
+          case "png" -> "image/png";
+          default -> null;
+        };
     if (mime != null && image.length <= EMBED_AS_IS_BYTES) {
       return new Thumbnail(dataUri(mime, image), s.width(), s.height());
     }
-    BufferedImage decoded = mime == null ? fromRaw(s) : ImageIO.read(new ByteArrayInputStream(image));
+    BufferedImage decoded =
+        mime == null ? fromRaw(s) : ImageIO.read(new ByteArrayInputStream(image));
     return decoded == null ? null : jpeg(scaled(decoded, SIDE), EMBED_AS_IS_BYTES);
   }
 
@@ -71,7 +78,8 @@ final class Thumbnails {
     for (int y = 0, i = 0; y < s.height(); y++) {
       for (int x = 0; x < s.width(); x++, i += c) {
         int a = c == 4 ? px[i + 3] & 0xff : 0xff;
-        img.setRGB(x, y, a << 24 | (px[i] & 0xff) << 16 | (px[i + 1] & 0xff) << 8 | (px[i + 2] & 0xff));
+        img.setRGB(
+            x, y, a << 24 | (px[i] & 0xff) << 16 | (px[i + 1] & 0xff) << 8 | (px[i + 2] & 0xff));
       }
     }
     return img;
@@ -79,12 +87,14 @@ final class Thumbnails {
 
   /**
    * What decodes of a rejected input: the decoder writes into an image given to it, so when it
-   * stops at damage the rows before are kept. Null when the file is gone, too large, not an
-   * image format ImageIO reads, or nothing of it decodes (the image stays all zero).
+   * stops at damage the rows before are kept. Null when the file is gone, too large, not an image
+   * format ImageIO reads, or nothing of it decodes (the image stays all zero).
    */
   static Thumbnail ofDamaged(Path file) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_REJECT_BYTES || Files.size(file) == 0) {
+      if (!Files.isRegularFile(file)
+          || Files.size(file) > MAX_REJECT_BYTES
+          || Files.size(file) == 0) {
         return null;
       }
       byte[] bytes = Files.readAllBytes(file);
@@ -109,7 +119,8 @@ final class Thumbnails {
           if (!types.hasNext()) {
             return null;
           }
-          BufferedImage into = types.next().createBufferedImage((w + step - 1) / step, (h + step - 1) / step);
+          BufferedImage into =
+              types.next().createBufferedImage((w + step - 1) / step, (h + step - 1) / step);
           param.setDestination(into);
           BufferedImage read;
           try {
@@ -163,7 +174,8 @@ final class Thumbnails {
     try {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, w, h);
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(src, 0, 0, w, h, null);
     } finally {
       g.dispose();
@@ -172,8 +184,8 @@ final class Thumbnails {
   }
 
   /**
-   * The image as a JPEG of at most {@code maxBytes}: lower qualities, then smaller sizes, until
-   * it fits (noise and fine texture compress badly; the page's size must not depend on them).
+   * The image as a JPEG of at most {@code maxBytes}: lower qualities, then smaller sizes, until it
+   * fits (noise and fine texture compress badly; the page's size must not depend on them).
    */
   static Thumbnail jpeg(BufferedImage img, int maxBytes) throws IOException {
     BufferedImage current = img;
@@ -181,7 +193,8 @@ final class Thumbnails {
       for (float quality : new float[] {0.8f, 0.6f, 0.4f}) {
         byte[] bytes = jpegBytes(current, quality);
         if (bytes.length <= maxBytes || Math.max(current.getWidth(), current.getHeight()) <= 16) {
-          return new Thumbnail(dataUri("image/jpeg", bytes), current.getWidth(), current.getHeight());
+          return new Thumbnail(
+              dataUri("image/jpeg", bytes), current.getWidth(), current.getHeight());
         }
       }
       current = scaled(current, Math.max(current.getWidth(), current.getHeight()) * 3 / 4);

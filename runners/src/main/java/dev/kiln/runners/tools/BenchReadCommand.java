@@ -20,38 +20,38 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
- * {@code kiln bench-read DIR}: random-order reads of a kiln-format dataset the way training
- * reads it (N long-lived threads, a fresh random order, every sample once), measured from an
- * empty page cache, and compared with what {@code fio} gets from the same shard files with the
- * same block size and queue depth. With {@code --compare}, the same samples in the same order
- * are also read as one file per sample and as members of a WebDataset tar (positional reads
- * through an in-memory offset index), and reported as ratios to Kiln.
+ * {@code kiln bench-read DIR}: random-order reads of a kiln-format dataset the way training reads
+ * it (N long-lived threads, a fresh random order, every sample once), measured from an empty page
+ * cache, and compared with what {@code fio} gets from the same shard files with the same block size
+ * and queue depth. With {@code --compare}, the same samples in the same order are also read as one
+ * file per sample and as members of a WebDataset tar (positional reads through an in-memory offset
+ * index), and reported as ratios to Kiln.
  *
  * <p>With {@code --ranks P}, the read is shaped like training on P servers: one epoch in {@link
- * EpochOrder}, each rank reading its share with {@code --threads} threads, by Kiln's Java reader
- * (P groups of threads in this JVM) and by P processes of the Python reader ({@link
- * PythonRanks}), against fio at the same total queue depth.
+ * EpochOrder}, each rank reading its share with {@code --threads} threads, by Kiln's Java reader (P
+ * groups of threads in this JVM) and by P processes of the Python reader ({@link PythonRanks}),
+ * against fio at the same total queue depth.
  *
- * <p>Every measured run is preceded by warm-up reads (two seconds by default; JIT) and then a page-cache
- * drop, so buffered figures are device reads, not memory copies.
+ * <p>Every measured run is preceded by warm-up reads (two seconds by default; JIT) and then a
+ * page-cache drop, so buffered figures are device reads, not memory copies.
  */
 public final class BenchReadCommand {
-  static final String USAGE = "kiln bench-read DIR [--threads N] [--samples N] [--direct]"
-      + " [--seed S] [--compare] [--no-fio] [--fio-runtime SECONDS] [--work-dir DIR]"
-      + " [--warmup SECONDS] [--rounds N] [--no-drop-caches] [--ranks P [--python PYTHON]"
-      + " [--no-python]]";
+  static final String USAGE =
+      "kiln bench-read DIR [--threads N] [--samples N] [--direct]"
+          + " [--seed S] [--compare] [--no-fio] [--fio-runtime SECONDS] [--work-dir DIR]"
+          + " [--warmup SECONDS] [--rounds N] [--no-drop-caches] [--ranks P [--python PYTHON]"
+          + " [--no-python]]";
   private static final int WARMUP_SAMPLES = 2000;
+
   /**
-   * Warm-up runs repeat for at least this long (--warmup): the first tens of thousands of reads
-   * run in code C2 has not compiled yet, and a first-measured reader would otherwise look up to
-   * 40% slower than the same code measured later in the same JVM.
+   * Warm-up runs repeat for at least this long (--warmup): the first tens of thousands of reads run
+   * in code C2 has not compiled yet, and a first-measured reader would otherwise look up to 40%
+   * slower than the same code measured later in the same JVM.
    */
   private static final long DEFAULT_WARMUP_SECONDS = 2;
 
@@ -67,8 +67,13 @@ public final class BenchReadCommand {
   }
 
   /** One measured way of reading the samples. */
-  private record Row(String name, double perSecond, double mibPerSecond, double p50Micros,
-      double p99Micros, String note) {}
+  private record Row(
+      String name,
+      double perSecond,
+      double mibPerSecond,
+      double p50Micros,
+      double p99Micros,
+      String note) {}
 
   /** Runs the command and returns its exit code. */
   public int run(List<String> args) {
@@ -93,18 +98,32 @@ public final class BenchReadCommand {
     String python;
     KilnDataset ds;
     try {
-      ToolArguments a = ToolArguments.parse(args,
-          Set.of("threads", "samples", "seed", "fio-runtime", "work-dir", "warmup", "rounds",
-              "ranks", "python"),
-          Set.of("direct", "compare", "no-fio", "no-drop-caches", "no-python"));
+      ToolArguments a =
+          ToolArguments.parse(
+              args,
+              Set.of(
+                  "threads",
+                  "samples",
+                  "seed",
+                  "fio-runtime",
+                  "work-dir",
+                  "warmup",
+                  "rounds",
+                  "ranks",
+                  "python"),
+              Set.of("direct", "compare", "no-fio", "no-drop-caches", "no-python"));
       dir = a.directory(USAGE);
       ranks = a.has("ranks") ? (int) a.number("ranks", 1, 1, 1024) : 0;
       threads = (int) a.number("threads", ranks > 0 ? 8 : 32, 1, 4096);
-      python = a.flag("no-python") ? null : a.has("python") ? a.string("python", "")
-          : System.getenv().getOrDefault("KILN_PYTHON", "python3");
+      python =
+          a.flag("no-python")
+              ? null
+              : a.has("python")
+                  ? a.string("python", "")
+                  : System.getenv().getOrDefault("KILN_PYTHON", "python3");
       if (ranks > 0 && (a.has("samples") || a.flag("compare"))) {
-        throw new UsageException("--ranks reads one whole epoch: --samples and --compare do not"
-            + " apply");
+        throw new UsageException(
+            "--ranks reads one whole epoch: --samples and --compare do not" + " apply");
       }
       seed = a.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
       fioRuntime = (int) a.number("fio-runtime", 120, 1, 3600);
@@ -120,8 +139,10 @@ public final class BenchReadCommand {
       }
       DatasetDirectory d = DatasetDirectory.open(dir);
       if (!d.isKiln()) {
-        throw new UsageException(dir + ": bench-read reads kiln-format datasets, this one is "
-            + (d.format() == null ? "not a Kiln dataset" : d.format()));
+        throw new UsageException(
+            dir
+                + ": bench-read reads kiln-format datasets, this one is "
+                + (d.format() == null ? "not a Kiln dataset" : d.format()));
       }
       ds = KilnDataset.open(dir, ReadOptions.defaults().withDirectIo(direct));
       samples = (int) a.number("samples", ds.size(), 1, Integer.MAX_VALUE);
@@ -133,15 +154,20 @@ public final class BenchReadCommand {
       err.println("kiln bench-read: " + e.getMessage());
       return ExitCode.USAGE;
     } catch (IOException | RuntimeException e) {
-      err.println("kiln bench-read: " + dir(args) + ": " + e.getMessage()
-          + " (kiln verify lists every problem)");
+      err.println(
+          "kiln bench-read: "
+              + dir(args)
+              + ": "
+              + e.getMessage()
+              + " (kiln verify lists every problem)");
       return ExitCode.FAILED;
     }
     try (ds) {
       if (ranks > 0) {
         return benchRanks(ds, ranks, threads, seed, direct, fio, fioRuntime, rounds, python);
       }
-      return bench(ds, threads, samples, seed, direct, compare, fio, fioRuntime, rounds, workParent);
+      return bench(
+          ds, threads, samples, seed, direct, compare, fio, fioRuntime, rounds, workParent);
     } catch (IOException | RuntimeException e) {
       err.println("kiln bench-read: " + dir + ": " + e.getMessage());
       return ExitCode.FAILED;
@@ -156,19 +182,37 @@ public final class BenchReadCommand {
     return args.stream().filter(s -> !s.startsWith("--")).findFirst().orElse("");
   }
 
-  private int bench(KilnDataset ds, int threads, int samples, long seed, boolean direct,
-      boolean compare, boolean fio, int fioRuntime, int rounds, Path workParent)
+  private int bench(
+      KilnDataset ds,
+      int threads,
+      int samples,
+      long seed,
+      boolean direct,
+      boolean compare,
+      boolean fio,
+      int fioRuntime,
+      int rounds,
+      Path workParent)
       throws IOException, InterruptedException {
     DatasetIndex ix = ds.index();
     InspectCommand.KilnSpace space = InspectCommand.KilnSpace.of(ix);
     boolean reallyDirect = ds.directIo();
-    out.printf("kiln bench-read %s: %d of %d samples in random order (seed %d), %d thread%s"
-            + " (queue depth %d), %s%n", ds.directory(), samples, ds.size(), seed, threads,
-        threads == 1 ? "" : "s", threads, reallyDirect ? "O_DIRECT" : "buffered");
+    out.printf(
+        "kiln bench-read %s: %d of %d samples in random order (seed %d), %d thread%s"
+            + " (queue depth %d), %s%n",
+        ds.directory(),
+        samples,
+        ds.size(),
+        seed,
+        threads,
+        threads == 1 ? "" : "s",
+        threads,
+        reallyDirect ? "O_DIRECT" : "buffered");
     ds.directIoFallback().ifPresent(f -> out.println("note: " + f));
     if (samples > ds.size() && !reallyDirect) {
-      out.println("note: --samples exceeds the dataset; repeated samples may come from the page"
-          + " cache");
+      out.println(
+          "note: --samples exceeds the dataset; repeated samples may come from the page"
+              + " cache");
     }
     List<Row> rows = new ArrayList<>();
     boolean failed = false;
@@ -186,8 +230,9 @@ public final class BenchReadCommand {
       }
       fioCommand = Fio.command(shards, blockSizes, threads, reallyDirect, samples, fioRuntime);
       if (!Fio.available()) {
-        out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
-            + " comparison (--no-fio skips it)");
+        out.println(
+            "fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
+                + " comparison (--no-fio skips it)");
         failed = true;
         fioCommand = null;
       }
@@ -210,8 +255,10 @@ public final class BenchReadCommand {
       String device = "";
       if (before.isPresent() && after.isPresent()) {
         DiskStats.Snapshot d = after.get().minus(before.get());
-        device = String.format("; device: %.2f reads, %s per sample", (double) d.reads() / samples,
-            DatasetDirectory.bytes(d.bytes() / samples));
+        device =
+            String.format(
+                "; device: %.2f reads, %s per sample",
+                (double) d.reads() / samples, DatasetDirectory.bytes(d.bytes() / samples));
       }
       devices.add(device);
       String line = String.format("round %d: kiln %.0f samples/s", round, k.samplesPerSecond());
@@ -221,7 +268,9 @@ public final class BenchReadCommand {
           Fio.Result f = Fio.run(fioCommand);
           fioRuns.add(f);
           ratios.add(k.samplesPerSecond() / f.iops());
-          line += String.format(", fio %.0f IOPS, kiln/fio %.2f", f.iops(), ratios.get(ratios.size() - 1));
+          line +=
+              String.format(
+                  ", fio %.0f IOPS, kiln/fio %.2f", f.iops(), ratios.get(ratios.size() - 1));
         } catch (IOException e) {
           out.println("fio: failed: " + e.getMessage());
           failed = true;
@@ -232,33 +281,68 @@ public final class BenchReadCommand {
         out.println(line);
       }
     }
-    int middle = medianIndex(kilnRuns.stream().mapToDouble(ReadBenchmark.Result::samplesPerSecond).toArray());
+    int middle =
+        medianIndex(
+            kilnRuns.stream().mapToDouble(ReadBenchmark.Result::samplesPerSecond).toArray());
     ReadBenchmark.Result kiln = kilnRuns.get(middle);
-    rows.add(row("kiln", kiln, String.format("%.2f preads/sample%s%s", (double) kiln.readCalls()
-        / Math.max(1, kiln.samples()), devices.get(middle), rounds > 1 ? "; median round" : "")));
+    rows.add(
+        row(
+            "kiln",
+            kiln,
+            String.format(
+                "%.2f preads/sample%s%s",
+                (double) kiln.readCalls() / Math.max(1, kiln.samples()),
+                devices.get(middle),
+                rounds > 1 ? "; median round" : "")));
     if (!fioRuns.isEmpty()) {
-      Fio.Result f = fioRuns.get(medianIndex(fioRuns.stream().mapToDouble(Fio.Result::iops).toArray()));
-      rows.add(new Row("fio", f.iops(), f.mibPerSecond(), f.p50Micros(), f.p99Micros(),
-          "IOPS; " + Fio.describe(fioCommand) + String.format("; mean block %s",
-              DatasetDirectory.bytes((long) Fio.meanBlockSize(blockSizes)))));
+      Fio.Result f =
+          fioRuns.get(medianIndex(fioRuns.stream().mapToDouble(Fio.Result::iops).toArray()));
+      rows.add(
+          new Row(
+              "fio",
+              f.iops(),
+              f.mibPerSecond(),
+              f.p50Micros(),
+              f.p99Micros(),
+              "IOPS; "
+                  + Fio.describe(fioCommand)
+                  + String.format(
+                      "; mean block %s",
+                      DatasetDirectory.bytes((long) Fio.meanBlockSize(blockSizes)))));
     }
 
     // One file per sample and tar members, same samples, same order.
     Comparison cmp = null;
     if (compare) {
-      Path parent = workParent != null ? workParent
-          : ds.directory().toAbsolutePath().normalize().getParent();
-      Path work = Files.createTempDirectory(parent,
-          "." + ds.directory().getFileName() + ".bench-");
+      Path parent =
+          workParent != null ? workParent : ds.directory().toAbsolutePath().normalize().getParent();
+      Path work = Files.createTempDirectory(parent, "." + ds.directory().getFileName() + ".bench-");
       try {
         out.println("compare: writing the samples as files and as a tar under " + work);
-        Comparison c = Comparison.build(ds, ReadBenchmark.permutation(ds.size(), samples, seed),
-            work, reallyDirect);
+        Comparison c =
+            Comparison.build(
+                ds, ReadBenchmark.permutation(ds.size(), samples, seed), work, reallyDirect);
         try (c) {
-          rows.add(measure("files", ds.size(), threads, samples, seed, reallyDirect,
-              c::readFile, "one file per sample"));
-          rows.add(measure("tar members", ds.size(), threads, samples, seed, reallyDirect,
-              c::readMember, "positional reads, in-memory offset index"));
+          rows.add(
+              measure(
+                  "files",
+                  ds.size(),
+                  threads,
+                  samples,
+                  seed,
+                  reallyDirect,
+                  c::readFile,
+                  "one file per sample"));
+          rows.add(
+              measure(
+                  "tar members",
+                  ds.size(),
+                  threads,
+                  samples,
+                  seed,
+                  reallyDirect,
+                  c::readMember,
+                  "positional reads, in-memory offset index"));
         }
         cmp = c;
       } finally {
@@ -266,46 +350,66 @@ public final class BenchReadCommand {
       }
     }
 
-    out.println(dropRefused == null
-        ? (dropCaches ? "page cache: dropped before every run (" + PageCache.COMMAND + ")"
-            : "page cache: not dropped (--no-drop-caches)")
-        : "page cache: NOT dropped (" + dropRefused + "); buffered figures may include cached"
-            + " reads");
-    out.printf("%-12s %11s %10s %10s %10s  %s%n", "", "samples/s", "MiB/s", "p50 ms", "p99 ms",
-        "");
+    out.println(
+        dropRefused == null
+            ? (dropCaches
+                ? "page cache: dropped before every run (" + PageCache.COMMAND + ")"
+                : "page cache: not dropped (--no-drop-caches)")
+            : "page cache: NOT dropped ("
+                + dropRefused
+                + "); buffered figures may include cached"
+                + " reads");
+    out.printf("%-12s %11s %10s %10s %10s  %s%n", "", "samples/s", "MiB/s", "p50 ms", "p99 ms", "");
     for (Row r : rows) {
-      out.printf("%-12s %11.0f %10.1f %10.3f %10.3f  %s%n", r.name(), r.perSecond(),
-          r.mibPerSecond(), r.p50Micros() / 1e3, r.p99Micros() / 1e3, r.note());
+      out.printf(
+          "%-12s %11.0f %10.1f %10.3f %10.3f  %s%n",
+          r.name(),
+          r.perSecond(),
+          r.mibPerSecond(),
+          r.p50Micros() / 1e3,
+          r.p99Micros() / 1e3,
+          r.note());
     }
     StringBuilder summary = new StringBuilder();
     if (!ratios.isEmpty()) {
       double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
       summary.append(String.format("kiln/fio IOPS %.2f", r[medianIndex(r)]));
       if (r.length > 1) {
-        summary.append(String.format(" (median of %d interleaved rounds, range %.2f-%.2f)", r.length,
-            Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0)));
+        summary.append(
+            String.format(
+                " (median of %d interleaved rounds, range %.2f-%.2f)",
+                r.length, Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0)));
       }
     }
     for (Row r : rows) {
       if (r.name().equals("files") || r.name().equals("tar members")) {
-        summary.append(summary.length() > 0 ? "; " : "").append(String.format("%s/kiln %.2f",
-            r.name().replace(' ', '-'), r.perSecond() / kiln.samplesPerSecond()));
+        summary
+            .append(summary.length() > 0 ? "; " : "")
+            .append(
+                String.format(
+                    "%s/kiln %.2f",
+                    r.name().replace(' ', '-'), r.perSecond() / kiln.samplesPerSecond()));
       }
     }
     if (summary.length() > 0) {
       out.println("ratios       " + summary);
     }
-    long indexBytes = Files.exists(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME))
-        ? Files.size(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME)) : 0;
-    out.printf("space        kiln: shards+index / records %.3f (%s + %s index for %s of records;"
+    long indexBytes =
+        Files.exists(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME))
+            ? Files.size(ds.directory().resolve(ShardLayout.INDEX_FILE_NAME))
+            : 0;
+    out.printf(
+        "space        kiln: shards+index / records %.3f (%s + %s index for %s of records;"
             + " alignment padding %.1f%%); aligned read median %s%n",
         (double) (space.shardBytes() + indexBytes) / Math.max(1, space.recordBytes()),
-        DatasetDirectory.bytes(space.shardBytes()), DatasetDirectory.bytes(indexBytes),
+        DatasetDirectory.bytes(space.shardBytes()),
+        DatasetDirectory.bytes(indexBytes),
         DatasetDirectory.bytes(space.recordBytes()),
         100.0 * space.paddingBytes() / Math.max(1, space.recordBytes()),
         DatasetDirectory.bytes(space.windowPercentile(0.5)));
     if (cmp != null) {
-      out.printf("             files: 4 KiB blocks / image bytes %.3f (inodes not counted);"
+      out.printf(
+          "             files: 4 KiB blocks / image bytes %.3f (inodes not counted);"
               + " tar: file / image bytes %.3f (with <key>.json members)%n",
           (double) cmp.fileBlockBytes / Math.max(1, cmp.imageBytes),
           (double) cmp.tarBytes / Math.max(1, cmp.imageBytes));
@@ -318,17 +422,32 @@ public final class BenchReadCommand {
 
   /**
    * {@code --ranks}: one epoch in epoch order read by {@code ranks} ranks of {@code threads}
-   * threads, Java, Python and fio (total queue depth {@code ranks x threads}) in interleaved
-   * rounds from an empty page cache; round {@code r} reads epoch {@code r - 1}.
+   * threads, Java, Python and fio (total queue depth {@code ranks x threads}) in interleaved rounds
+   * from an empty page cache; round {@code r} reads epoch {@code r - 1}.
    */
-  private int benchRanks(KilnDataset ds, int ranks, int threads, long seed, boolean direct,
-      boolean fio, int fioRuntime, int rounds, String python)
+  private int benchRanks(
+      KilnDataset ds,
+      int ranks,
+      int threads,
+      long seed,
+      boolean direct,
+      boolean fio,
+      int fioRuntime,
+      int rounds,
+      String python)
       throws IOException, InterruptedException {
     DatasetIndex ix = ds.index();
     int depth = ranks * threads;
-    out.printf("kiln bench-read %s: one epoch of %d samples in epoch order (seed %d), %d ranks x"
-            + " %d threads (queue depth %d), %s, checksums (%s) verified%n", ds.directory(),
-        ds.size(), seed, ranks, threads, depth, ds.directIo() ? "O_DIRECT" : "buffered",
+    out.printf(
+        "kiln bench-read %s: one epoch of %d samples in epoch order (seed %d), %d ranks x"
+            + " %d threads (queue depth %d), %s, checksums (%s) verified%n",
+        ds.directory(),
+        ds.size(),
+        seed,
+        ranks,
+        threads,
+        depth,
+        ds.directIo() ? "O_DIRECT" : "buffered",
         ix.checksum().label());
     ds.directIoFallback().ifPresent(f -> out.println("note: " + f));
     boolean failed = false;
@@ -336,8 +455,9 @@ public final class BenchReadCommand {
     if (python != null) {
       script = PythonRanks.script().orElse(null);
       if (script == null) {
-        out.println("python: formats/python/bench_reader.py not found beside this Kiln; no"
-            + " Python ranks (--no-python skips them)");
+        out.println(
+            "python: formats/python/bench_reader.py not found beside this Kiln; no"
+                + " Python ranks (--no-python skips them)");
         failed = true;
       } else if (direct) {
         out.println("python: kiln_reader reads buffered; with --direct only Java and fio run");
@@ -353,8 +473,9 @@ public final class BenchReadCommand {
       String blockSizes = Fio.blockSizeMix(InspectCommand.KilnSpace.of(ix).windows());
       fioCommand = Fio.command(shards, blockSizes, depth, ds.directIo(), ds.size(), fioRuntime);
       if (!Fio.available()) {
-        out.println("fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
-            + " comparison (--no-fio skips it)");
+        out.println(
+            "fio: not found on PATH (Debian/Ubuntu: apt-get install fio); no fio"
+                + " comparison (--no-fio skips it)");
         failed = true;
         fioCommand = null;
       }
@@ -377,8 +498,9 @@ public final class BenchReadCommand {
       if (script != null) {
         drop();
         try {
-          p = PythonRanks.run(python, script, ds.directory(), ranks, threads, seed, round - 1)
-              .samplesPerSecond();
+          p =
+              PythonRanks.run(python, script, ds.directory(), ranks, threads, seed, round - 1)
+                  .samplesPerSecond();
           py.add(p);
           line += String.format(", python %.0f samples/s", p);
         } catch (IOException e) {
@@ -393,8 +515,9 @@ public final class BenchReadCommand {
           Fio.Result f = Fio.run(fioCommand);
           fios.add(f.iops());
           javaRatio.add(j.samplesPerSecond() / f.iops());
-          line += String.format(", fio %.0f IOPS; java/fio %.2f", f.iops(),
-              javaRatio.get(javaRatio.size() - 1));
+          line +=
+              String.format(
+                  ", fio %.0f IOPS; java/fio %.2f", f.iops(), javaRatio.get(javaRatio.size() - 1));
           if (p != null) {
             pyRatio.add(p / f.iops());
             line += String.format(", python/fio %.2f", pyRatio.get(pyRatio.size() - 1));
@@ -407,12 +530,14 @@ public final class BenchReadCommand {
       }
       out.println(line);
     }
-    out.println(dropRefused == null
-        ? (dropCaches ? "page cache: dropped before every run (" + PageCache.COMMAND + ")"
-            : "page cache: not dropped (--no-drop-caches)")
-        : "page cache: NOT dropped (" + dropRefused + "); figures may include cached reads");
-    StringBuilder medians = new StringBuilder(String.format("median       java %.0f samples/s",
-        median(java)));
+    out.println(
+        dropRefused == null
+            ? (dropCaches
+                ? "page cache: dropped before every run (" + PageCache.COMMAND + ")"
+                : "page cache: not dropped (--no-drop-caches)")
+            : "page cache: NOT dropped (" + dropRefused + "); figures may include cached reads");
+    StringBuilder medians =
+        new StringBuilder(String.format("median       java %.0f samples/s", median(java)));
     if (!py.isEmpty()) {
       medians.append(String.format(", python %.0f samples/s", median(py)));
     }
@@ -439,7 +564,9 @@ public final class BenchReadCommand {
   }
 
   private static String spread(List<Double> values) {
-    return String.format("%.2f (%.2f-%.2f)", median(values),
+    return String.format(
+        "%.2f (%.2f-%.2f)",
+        median(values),
         values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
         values.stream().mapToDouble(Double::doubleValue).max().orElse(0));
   }
@@ -454,22 +581,29 @@ public final class BenchReadCommand {
     return order[(order.length - 1) / 2];
   }
 
-  private Row measure(String name, int population, int threads, int samples, long seed,
-      boolean direct, ReadBenchmark.ItemReader reader, String note)
+  private Row measure(
+      String name,
+      int population,
+      int threads,
+      int samples,
+      long seed,
+      boolean direct,
+      ReadBenchmark.ItemReader reader,
+      String note)
       throws InterruptedException {
     // Same seed: the warm-up reads a prefix of the measured order, i.e. only prepared samples.
     long until = System.nanoTime() + warmupNanos;
     do {
-      ReadBenchmark.run(population, threads, Math.min(samples, WARMUP_SAMPLES), seed, direct,
-          reader);
+      ReadBenchmark.run(
+          population, threads, Math.min(samples, WARMUP_SAMPLES), seed, direct, reader);
     } while (System.nanoTime() < until);
     drop();
     return row(name, ReadBenchmark.run(population, threads, samples, seed, direct, reader), note);
   }
 
   private static Row row(String name, ReadBenchmark.Result r, String note) {
-    return new Row(name, r.samplesPerSecond(), r.mibPerSecond(), r.p50Micros(), r.p99Micros(),
-        note);
+    return new Row(
+        name, r.samplesPerSecond(), r.mibPerSecond(), r.p50Micros(), r.p99Micros(), note);
   }
 
   /** Drops the page cache unless told not to; after one refusal, stops trying and says so. */
@@ -481,7 +615,9 @@ public final class BenchReadCommand {
   }
 
   private static String help() {
-    return "Usage: " + USAGE + "\n"
+    return "Usage: "
+        + USAGE
+        + "\n"
         + "Random-order reads of a kiln-format dataset (every sample once, fresh order) from an\n"
         + "empty page cache; prints samples/s, MiB/s, p50/p99 latency, then fio on the same\n"
         + "shards (the same mix of block sizes as Kiln's aligned reads, queue depth = threads)\n"
@@ -508,9 +644,9 @@ public final class BenchReadCommand {
   }
 
   /**
-   * The same samples laid out as one file per sample and as one WebDataset tar, with readers
-   * that mirror Kiln's: one positional read per sample into a reused per-thread buffer (4096-
-   * aligned, whole blocks, for O_DIRECT), copied out to a fresh array.
+   * The same samples laid out as one file per sample and as one WebDataset tar, with readers that
+   * mirror Kiln's: one positional read per sample into a reused per-thread buffer (4096- aligned,
+   * whole blocks, for O_DIRECT), copied out to a fresh array.
    */
   private static final class Comparison implements AutoCloseable {
     private final boolean direct;
@@ -558,9 +694,10 @@ public final class BenchReadCommand {
       } finally {
         w.abort();
       }
-      FileChannel ch = direct
-          ? FileChannel.open(tarFile, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
-          : FileChannel.open(tarFile, StandardOpenOption.READ);
+      FileChannel ch =
+          direct
+              ? FileChannel.open(tarFile, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)
+              : FileChannel.open(tarFile, StandardOpenOption.READ);
       Comparison c = new Comparison(direct, ds.size(), ch);
       try {
         java.util.Map<String, TarMembers.Member> members = new java.util.HashMap<>();
@@ -592,8 +729,8 @@ public final class BenchReadCommand {
       if (!direct) {
         return Files.readAllBytes(files[i]).length;
       }
-      try (FileChannel ch = FileChannel.open(files[i], StandardOpenOption.READ,
-          ExtendedOpenOption.DIRECT)) {
+      try (FileChannel ch =
+          FileChannel.open(files[i], StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
         int window = (int) ShardLayout.alignUp(sizes[i], ShardLayout.DIRECT_IO_ALIGN);
         return copyOut(read(ch, 0, window, sizes[i]), 0, sizes[i]);
       }
@@ -603,13 +740,18 @@ public final class BenchReadCommand {
     long readMember(int i) throws IOException {
       long off = memberOffsets[i];
       long start = direct ? ShardLayout.alignDown(off, ShardLayout.DIRECT_IO_ALIGN) : off;
-      long end = direct ? ShardLayout.alignUp(off + sizes[i], ShardLayout.DIRECT_IO_ALIGN)
-          : off + sizes[i];
+      long end =
+          direct
+              ? ShardLayout.alignUp(off + sizes[i], ShardLayout.DIRECT_IO_ALIGN)
+              : off + sizes[i];
       ByteBuffer b = read(tar, start, (int) (end - start), (int) (off + sizes[i] - start));
       return copyOut(b, (int) (off - start), sizes[i]);
     }
 
-    /** Reads {@code [start, start + window)}, stopping at end of file once {@code need} bytes are in. */
+    /**
+     * Reads {@code [start, start + window)}, stopping at end of file once {@code need} bytes are
+     * in.
+     */
     private ByteBuffer read(FileChannel ch, long start, int window, int need) throws IOException {
       ByteBuffer b = buffer(window);
       b.clear().limit(window);
@@ -632,10 +774,11 @@ public final class BenchReadCommand {
       ByteBuffer b = buffers.get();
       if (b == null || b.capacity() < n) {
         int cap = (int) ShardLayout.alignUp(Math.max(n, 256 << 10), 64 << 10);
-        b = direct
-            ? ByteBuffer.allocateDirect(cap + ShardLayout.DIRECT_IO_ALIGN)
-                .alignedSlice(ShardLayout.DIRECT_IO_ALIGN)
-            : ByteBuffer.allocateDirect(cap);
+        b =
+            direct
+                ? ByteBuffer.allocateDirect(cap + ShardLayout.DIRECT_IO_ALIGN)
+                    .alignedSlice(ShardLayout.DIRECT_IO_ALIGN)
+                : ByteBuffer.allocateDirect(cap);
         buffers.set(b);
       }
       return b;

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A dataset directory as the tools see it: its {@code manifest.json} (if readable) and its
- * format, taken from the manifest or, without one, from the files present ({@code index.kidx}
- * or {@code *.kiln} means kiln, {@code *.tar} means webdataset), so a dataset whose manifest was
- * lost can still be inspected and verified.
+ * A dataset directory as the tools see it: its {@code manifest.json} (if readable) and its format,
+ * taken from the manifest or, without one, from the files present ({@code index.kidx} or {@code
+ * *.kiln} means kiln, {@code *.tar} means webdataset), so a dataset whose manifest was lost can
+ * still be inspected and verified.
  */
 final class DatasetDirectory {
   static final String KILN = "kiln";
@@ -52,7 +52,8 @@ final class DatasetDirectory {
     }
     String format = manifest != null && !manifest.format().isEmpty() ? manifest.format() : null;
     if (format == null) {
-      if (Files.exists(dir.resolve(ShardLayout.INDEX_FILE_NAME)) || !files(dir, ".kiln").isEmpty()) {
+      if (Files.exists(dir.resolve(ShardLayout.INDEX_FILE_NAME))
+          || !files(dir, ".kiln").isEmpty()) {
         format = KILN;
       } else if (!files(dir, ".tar").isEmpty()) {
         format = WEBDATASET;
@@ -100,8 +101,8 @@ final class DatasetDirectory {
 
   /**
    * Writes {@code to/name}, creating subdirectories ({@code name} is a sample key plus an
-   * extension, which may contain {@code /}), and refusing names that would land outside {@code
-   * to} (absolute, or climbing out with {@code ..}): keys come from the data, not from the user.
+   * extension, which may contain {@code /}), and refusing names that would land outside {@code to}
+   * (absolute, or climbing out with {@code ..}): keys come from the data, not from the user.
    */
   static Path writeInside(Path to, String name, byte[] bytes) throws IOException {
     Path root = to.toAbsolutePath().normalize();

@@ -33,8 +33,11 @@ final class DiskStats {
         }
         String name = f[2];
         // Partitions have no /sys/block entry; virtual devices would count the same I/O twice.
-        if (!Files.isDirectory(Path.of("/sys/block", name)) || name.startsWith("loop")
-            || name.startsWith("ram") || name.startsWith("zram") || name.startsWith("dm-")) {
+        if (!Files.isDirectory(Path.of("/sys/block", name))
+            || name.startsWith("loop")
+            || name.startsWith("ram")
+            || name.startsWith("zram")
+            || name.startsWith("dm-")) {
           continue;
         }
         reads += Long.parseLong(f[3]);

@@ -18,22 +18,22 @@ import java.util.stream.Collectors;
  * queue depth, so Kiln's reader can be judged against what the device and kernel deliver to a C
  * program doing the same I/O.
  *
- * <p>O_DIRECT: {@code psync} with {@code numjobs} = threads (the same model as Kiln's reader:
- * N threads in blocking {@code pread}) making as many reads in all as Kiln does
- * ({@code number_ios} per job), at random offsets. Equal counts matter on a virtual disk: a
- * time-based run re-read each block a dozen times where Kiln read it twice, and a host that
- * caches the disk image serves re-reads faster.
+ * <p>O_DIRECT: {@code psync} with {@code numjobs} = threads (the same model as Kiln's reader: N
+ * threads in blocking {@code pread}) making as many reads in all as Kiln does ({@code number_ios}
+ * per job), at random offsets. Equal counts matter on a virtual disk: a time-based run re-read each
+ * block a dozen times where Kiln read it twice, and a host that caches the disk image serves
+ * re-reads faster.
  *
- * <p>Buffered: one job making exactly one random pass over the files (fio's random map reads
- * every block once), {@code io_uring} at {@code iodepth} = threads (psync at 1), started with an
- * empty cache. A time-based run would re-read blocks already cached and report memory speed,
- * and N independent psync jobs would re-read each other's blocks; a single pass is what Kiln's
- * run does too (every sample once).
+ * <p>Buffered: one job making exactly one random pass over the files (fio's random map reads every
+ * block once), {@code io_uring} at {@code iodepth} = threads (psync at 1), started with an empty
+ * cache. A time-based run would re-read blocks already cached and report memory speed, and N
+ * independent psync jobs would re-read each other's blocks; a single pass is what Kiln's run does
+ * too (every sample once).
  */
 final class Fio {
   /** What fio measured. */
-  record Result(double iops, double mibPerSecond, double p50Micros, double p99Micros,
-      String command) {}
+  record Result(
+      double iops, double mibPerSecond, double p50Micros, double p99Micros, String command) {}
 
   private Fio() {}
 
@@ -53,9 +53,9 @@ final class Fio {
   /**
    * The block sizes Kiln reads, as fio's {@code bssplit} value ({@code size/percent:...}): Kiln
    * reads each record's whole aligned window, so its reads are not one size. With the whole
-   * distribution fio moves the same bytes per I/O; with only the median it would read less per
-   * I/O than Kiln on a device limited by bandwidth. Percentages are whole numbers (largest
-   * remainders), so sizes under half a percent are dropped, which favours fio slightly.
+   * distribution fio moves the same bytes per I/O; with only the median it would read less per I/O
+   * than Kiln on a device limited by bandwidth. Percentages are whole numbers (largest remainders),
+   * so sizes under half a percent are dropped, which favours fio slightly.
    *
    * @param windows every record's aligned read window in bytes, sorted ascending
    */
@@ -123,23 +123,46 @@ final class Fio {
    * @param reads how many reads Kiln makes (O_DIRECT: fio makes as many, split over its jobs)
    * @param runtimeSeconds upper bound on the O_DIRECT run's time
    */
-  static List<String> command(List<Path> files, String blockSizes, int queueDepth, boolean direct,
-      long reads, int runtimeSeconds) {
-    List<String> cmd = new ArrayList<>(List.of("fio", "--name=kiln-randread",
-        "--filename=" + files.stream()
-            // fio separates file names with ':'; a ':' inside a name is written '\:'.
-            .map(p -> p.toString().replace(":", "\\:")).collect(Collectors.joining(":")),
-        "--rw=randread", "--bssplit=" + blockSizes, "--direct=" + (direct ? 1 : 0),
-        "--randrepeat=0", "--invalidate=1", "--group_reporting", "--output-format=json",
-        // fio would otherwise fadvise(RANDOM) and so switch off the kernel readahead that Kiln's
-        // buffered reads get; the comparison is of the same system calls.
-        "--fadvise_hint=0"));
+  static List<String> command(
+      List<Path> files,
+      String blockSizes,
+      int queueDepth,
+      boolean direct,
+      long reads,
+      int runtimeSeconds) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "fio",
+                "--name=kiln-randread",
+                "--filename="
+                    + files.stream()
+                        // fio separates file names with ':'; a ':' inside a name is written '\:'.
+                        .map(p -> p.toString().replace(":", "\\:"))
+                        .collect(Collectors.joining(":")),
+                "--rw=randread",
+                "--bssplit=" + blockSizes,
+                "--direct=" + (direct ? 1 : 0),
+                "--randrepeat=0",
+                "--invalidate=1",
+                "--group_reporting",
+                "--output-format=json",
+                // fio would otherwise fadvise(RANDOM) and so switch off the kernel readahead that
+                // Kiln's
+                // buffered reads get; the comparison is of the same system calls.
+                "--fadvise_hint=0"));
     if (direct) {
       long perJob = Math.max(1, (reads + queueDepth - 1) / queueDepth);
       // io_size far beyond the files lets number_ios, not the file size, end each job.
-      cmd.addAll(List.of("--ioengine=psync", "--numjobs=" + queueDepth, "--thread",
-          "--number_ios=" + perJob, "--io_size=1T", "--runtime=" + runtimeSeconds,
-          "--norandommap"));
+      cmd.addAll(
+          List.of(
+              "--ioengine=psync",
+              "--numjobs=" + queueDepth,
+              "--thread",
+              "--number_ios=" + perJob,
+              "--io_size=1T",
+              "--runtime=" + runtimeSeconds,
+              "--norandommap"));
     } else if (queueDepth == 1) {
       cmd.add("--ioengine=psync");
     } else {
@@ -164,11 +187,14 @@ final class Fio {
       if (brace < 0) {
         throw new IOException("fio printed no JSON report: " + tail(stdout + "\n" + stderr));
       }
-      JsonNode read = new ObjectMapper().readTree(stdout.substring(brace)).path("jobs").path(0)
-          .path("read");
+      JsonNode read =
+          new ObjectMapper().readTree(stdout.substring(brace)).path("jobs").path(0).path("read");
       JsonNode pct = read.path("clat_ns").path("percentile");
-      return new Result(read.path("iops").asDouble(), read.path("bw_bytes").asDouble() / (1 << 20),
-          pct.path("50.000000").asDouble() / 1e3, pct.path("99.000000").asDouble() / 1e3,
+      return new Result(
+          read.path("iops").asDouble(),
+          read.path("bw_bytes").asDouble() / (1 << 20),
+          pct.path("50.000000").asDouble() / 1e3,
+          pct.path("99.000000").asDouble() / 1e3,
           String.join(" ", command));
     } finally {
       Files.deleteIfExists(log);
@@ -182,8 +208,15 @@ final class Fio {
 
   /** A short description of the fio setup, for the report. */
   static String describe(List<String> command) {
-    return command.stream().filter(a -> a.startsWith("--ioengine") || a.startsWith("--numjobs")
-            || a.startsWith("--iodepth") || a.startsWith("--number_ios"))
-        .map(a -> a.substring(2)).collect(Collectors.joining(" ")).toLowerCase(Locale.ROOT);
+    return command.stream()
+        .filter(
+            a ->
+                a.startsWith("--ioengine")
+                    || a.startsWith("--numjobs")
+                    || a.startsWith("--iodepth")
+                    || a.startsWith("--number_ios"))
+        .map(a -> a.substring(2))
+        .collect(Collectors.joining(" "))
+        .toLowerCase(Locale.ROOT);
   }
 }

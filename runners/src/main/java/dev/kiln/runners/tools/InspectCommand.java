@@ -36,18 +36,31 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *       highlights; for kiln shards the alignment, the space it costs and the aligned read size);
  *   <li>{@code --key K}: that sample's metadata as JSON (the same object as WebDataset's {@code
  *       <key>.json});
- *   <li>{@code --extract N --to DIR2}: the first N samples in dataset order as image files
- *       {@code DIR2/<key>.<ext>} (keys with {@code /} become subdirectories) plus {@code
- *       <key>.json}.
+ *   <li>{@code --extract N --to DIR2}: the first N samples in dataset order as image files {@code
+ *       DIR2/<key>.<ext>} (keys with {@code /} become subdirectories) plus {@code <key>.json}.
  * </ul>
  */
 public final class InspectCommand {
   static final String USAGE = "kiln inspect DIR [--key K] [--extract N --to DIR2]";
+
   /** Configuration entries worth a glance; the manifest has all of them. */
-  private static final List<String> HIGHLIGHTS = List.of("input", "size", "resize", "encode",
-      "quality", "format", "shard-size", "no-upscale", "keep-alpha", "linear-light", "runner");
+  private static final List<String> HIGHLIGHTS =
+      List.of(
+          "input",
+          "size",
+          "resize",
+          "encode",
+          "quality",
+          "format",
+          "shard-size",
+          "no-upscale",
+          "keep-alpha",
+          "linear-light",
+          "runner");
+
   private static final int SHARDS_LISTED = 8;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final PrintStream out;
   private final PrintStream err;
@@ -61,8 +74,9 @@ public final class InspectCommand {
   public int run(List<String> args) {
     if (args.contains("--help") || args.contains("-h")) {
       out.println("Usage: " + USAGE);
-      out.println("Summary of a dataset; --key prints one sample's metadata as JSON; --extract N"
-          + " --to DIR2 writes the first N samples as <key>.<ext> and <key>.json files.");
+      out.println(
+          "Summary of a dataset; --key prints one sample's metadata as JSON; --extract N"
+              + " --to DIR2 writes the first N samples as <key>.<ext> and <key>.json files.");
       return ExitCode.OK;
     }
     if (ObjectStoreDatasetTools.locationIn(args) != null) {
@@ -76,8 +90,10 @@ public final class InspectCommand {
       dir = a.directory(USAGE);
       extract = (int) a.number("extract", 0, 1, Integer.MAX_VALUE);
       if (a.has("extract") != a.has("to")) {
-        throw new UsageException(a.has("extract")
-            ? "--to: missing (--extract N needs --to DIR2)" : "--to: only with --extract N");
+        throw new UsageException(
+            a.has("extract")
+                ? "--to: missing (--extract N needs --to DIR2)"
+                : "--to: only with --extract N");
       }
       if (a.has("key") && a.has("extract")) {
         throw new UsageException("--key: cannot be combined with --extract");
@@ -89,18 +105,28 @@ public final class InspectCommand {
     try {
       DatasetDirectory d = DatasetDirectory.open(dir);
       if (d.format() == null) {
-        err.println("kiln inspect: " + dir + ": no manifest.json, " + ShardLayout.INDEX_FILE_NAME
-            + ", .kiln or .tar shards; not a Kiln dataset");
+        err.println(
+            "kiln inspect: "
+                + dir
+                + ": no manifest.json, "
+                + ShardLayout.INDEX_FILE_NAME
+                + ", .kiln or .tar shards; not a Kiln dataset");
         return ExitCode.FAILED;
       }
-      if (!d.isKiln() && !DatasetDirectory.WEBDATASET.equals(d.format()) && !a.has("key")
+      if (!d.isKiln()
+          && !DatasetDirectory.WEBDATASET.equals(d.format())
+          && !a.has("key")
           && !a.has("extract")) {
         summary(d, null);
         return ExitCode.OK;
       }
       if (!d.isKiln() && !DatasetDirectory.WEBDATASET.equals(d.format())) {
-        err.println("kiln inspect: " + dir + ": --key and --extract read kiln and webdataset"
-            + " datasets, this one is " + d.format());
+        err.println(
+            "kiln inspect: "
+                + dir
+                + ": --key and --extract read kiln and webdataset"
+                + " datasets, this one is "
+                + d.format());
         return ExitCode.FAILED;
       }
       if (a.has("key")) {
@@ -121,8 +147,14 @@ public final class InspectCommand {
       }
       return ExitCode.OK;
     } catch (IOException | RuntimeException e) {
-      err.println("kiln inspect: " + dir + ": " + e.getMessage()
-          + " (kiln verify " + dir + " lists every problem)");
+      err.println(
+          "kiln inspect: "
+              + dir
+              + ": "
+              + e.getMessage()
+              + " (kiln verify "
+              + dir
+              + " lists every problem)");
       return ExitCode.FAILED;
     }
   }
@@ -132,14 +164,22 @@ public final class InspectCommand {
   private void summary(DatasetDirectory d, KilnDataset ds) throws IOException {
     Manifest m = d.manifest().orElse(null);
     out.println("dataset      " + d.path().toAbsolutePath().normalize());
-    out.println("format       " + d.format()
-        + (m != null && !m.kilnVersion().isEmpty() ? " (written by kiln " + m.kilnVersion() + ")" : ""));
+    out.println(
+        "format       "
+            + d.format()
+            + (m != null && !m.kilnVersion().isEmpty()
+                ? " (written by kiln " + m.kilnVersion() + ")"
+                : ""));
     if (m != null) {
-      out.printf("samples      %d written of %d inputs, %d rejected%n", m.written(), m.inputs(),
-          m.rejected());
+      out.printf(
+          "samples      %d written of %d inputs, %d rejected%n",
+          m.written(), m.inputs(), m.rejected());
       if (!m.rejectedByReason().isEmpty()) {
-        out.println("rejected     " + m.rejectedByReason().entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+        out.println(
+            "rejected     "
+                + m.rejectedByReason().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", ")));
       }
     } else {
       out.println("manifest     " + d.manifestProblem());
@@ -147,20 +187,28 @@ public final class InspectCommand {
     List<ShardFile> shards = shardFiles(d, ds);
     long total = shards.stream().mapToLong(ShardFile::bytes).sum();
     long samples = ds != null ? ds.size() : shards.stream().mapToLong(ShardFile::samples).sum();
-    out.printf("shards       %d, %s%s%n", shards.size(), DatasetDirectory.bytes(total),
-        samples > 0 ? String.format(" (%s per sample)", DatasetDirectory.bytes(total / samples)) : "");
+    out.printf(
+        "shards       %d, %s%s%n",
+        shards.size(),
+        DatasetDirectory.bytes(total),
+        samples > 0
+            ? String.format(" (%s per sample)", DatasetDirectory.bytes(total / samples))
+            : "");
     for (int i = 0; i < shards.size() && i < SHARDS_LISTED; i++) {
       ShardFile s = shards.get(i);
-      out.printf("  %-24s %8d samples  %s%n", s.name(), s.samples(),
-          DatasetDirectory.bytes(s.bytes()));
+      out.printf(
+          "  %-24s %8d samples  %s%n", s.name(), s.samples(), DatasetDirectory.bytes(s.bytes()));
     }
     if (shards.size() > SHARDS_LISTED) {
       out.printf("  ... and %d more%n", shards.size() - SHARDS_LISTED);
     }
     if (m != null) {
       Map<String, String> conf = m.configuration();
-      String highlights = HIGHLIGHTS.stream().filter(conf::containsKey)
-          .map(k -> k + "=" + conf.get(k)).collect(Collectors.joining(" "));
+      String highlights =
+          HIGHLIGHTS.stream()
+              .filter(conf::containsKey)
+              .map(k -> k + "=" + conf.get(k))
+              .collect(Collectors.joining(" "));
       if (!highlights.isEmpty()) {
         out.println("config       " + highlights);
       }
@@ -178,8 +226,8 @@ public final class InspectCommand {
     if (ds != null) {
       DatasetIndex ix = ds.index();
       for (int s = 0; s < ix.shardCount(); s++) {
-        shards.add(new ShardFile(ix.shardFileName(s), ix.shardRecordCount(s), ix.shardFileSize(s),
-            ""));
+        shards.add(
+            new ShardFile(ix.shardFileName(s), ix.shardRecordCount(s), ix.shardFileSize(s), ""));
       }
     } else if (d.manifest().isPresent()) {
       shards.addAll(d.manifest().get().shards());
@@ -194,18 +242,26 @@ public final class InspectCommand {
   private void kilnLayout(Path dir, DatasetIndex ix) throws IOException {
     KilnSpace space = KilnSpace.of(ix);
     Path indexFile = dir.resolve(ShardLayout.INDEX_FILE_NAME);
-    out.printf("layout       format version %d (%s); align %d; records %s; shards / records %.3f"
+    out.printf(
+        "layout       format version %d (%s); align %d; records %s; shards / records %.3f"
             + " (alignment padding %.1f%%, headers+footers %.2f%%)%n",
-        ix.version(), ix.checksum().label(), ix.align(), DatasetDirectory.bytes(space.recordBytes()), space.overhead(),
+        ix.version(),
+        ix.checksum().label(),
+        ix.align(),
+        DatasetDirectory.bytes(space.recordBytes()),
+        space.overhead(),
         100.0 * space.paddingBytes() / Math.max(1, space.recordBytes()),
         100.0 * space.framingBytes() / Math.max(1, space.recordBytes()));
-    out.printf("reads        one aligned read per sample: median %s, p90 %s, max %s (4 KiB blocks)%n",
+    out.printf(
+        "reads        one aligned read per sample: median %s, p90 %s, max %s (4 KiB blocks)%n",
         DatasetDirectory.bytes(space.windowPercentile(0.5)),
         DatasetDirectory.bytes(space.windowPercentile(0.9)),
         DatasetDirectory.bytes(space.windowPercentile(1.0)));
-    out.println("index        " + (Files.exists(indexFile)
-        ? ShardLayout.INDEX_FILE_NAME + " " + DatasetDirectory.bytes(Files.size(indexFile))
-        : ShardLayout.INDEX_FILE_NAME + " missing (readers scan every footer)"));
+    out.println(
+        "index        "
+            + (Files.exists(indexFile)
+                ? ShardLayout.INDEX_FILE_NAME + " " + DatasetDirectory.bytes(Files.size(indexFile))
+                : ShardLayout.INDEX_FILE_NAME + " missing (readers scan every footer)"));
   }
 
   private void tarLayout(Path dir, List<ShardFile> shards) throws IOException {
@@ -223,8 +279,9 @@ public final class InspectCommand {
       }
       tarBytes += Files.size(tar);
     }
-    out.printf("layout       %d tar members, %s of member data; tar / member data %.3f%n", members,
-        DatasetDirectory.bytes(payload), payload == 0 ? 0.0 : (double) tarBytes / payload);
+    out.printf(
+        "layout       %d tar members, %s of member data; tar / member data %.3f%n",
+        members, DatasetDirectory.bytes(payload), payload == 0 ? 0.0 : (double) tarBytes / payload);
   }
 
   // ------------------------------------------------------------------ --key
@@ -306,8 +363,8 @@ public final class InspectCommand {
   }
 
   /** Space a Kiln dataset's layout costs, from its index alone (no shard I/O). */
-  record KilnSpace(long shardBytes, long recordBytes, long paddingBytes, long framingBytes,
-      int[] windows) {
+  record KilnSpace(
+      long shardBytes, long recordBytes, long paddingBytes, long framingBytes, int[] windows) {
     static KilnSpace of(DatasetIndex ix) {
       long shardBytes = 0;
       long recordBytes = 0;
@@ -322,12 +379,14 @@ public final class InspectCommand {
         recordBytes += len;
         long alignedEnd = ShardLayout.alignUp(off + len, Math.max(1, ix.align()));
         padding += alignedEnd - (off + len);
-        windows[i] = (int) (ShardLayout.alignUp(off + len, ShardLayout.DIRECT_IO_ALIGN)
-            - ShardLayout.alignDown(off, ShardLayout.DIRECT_IO_ALIGN));
+        windows[i] =
+            (int)
+                (ShardLayout.alignUp(off + len, ShardLayout.DIRECT_IO_ALIGN)
+                    - ShardLayout.alignDown(off, ShardLayout.DIRECT_IO_ALIGN));
       }
       Arrays.sort(windows);
-      return new KilnSpace(shardBytes, recordBytes, padding,
-          shardBytes - recordBytes - padding, windows);
+      return new KilnSpace(
+          shardBytes, recordBytes, padding, shardBytes - recordBytes - padding, windows);
     }
 
     /** Shard bytes on disk per record byte. */

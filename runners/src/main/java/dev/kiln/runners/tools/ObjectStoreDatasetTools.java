@@ -22,9 +22,9 @@ import java.util.Set;
 
 /**
  * {@code verify}, {@code inspect} and {@code bench-read} of a kiln dataset on S3 ({@code
- * s3://bucket/prefix}, or a versioned root whose {@code CURRENT} object is followed), read
- * through {@link KilnDataset} with one ranged GET per sample. The store is reached with the
- * standard AWS settings, or {@code --endpoint=URL}.
+ * s3://bucket/prefix}, or a versioned root whose {@code CURRENT} object is followed), read through
+ * {@link KilnDataset} with one ranged GET per sample. The store is reached with the standard AWS
+ * settings, or {@code --endpoint=URL}.
  */
 final class ObjectStoreDatasetTools {
   private ObjectStoreDatasetTools() {}
@@ -76,12 +76,17 @@ final class ObjectStoreDatasetTools {
         }
       }
       S3Location dir = S3Location.parse(ds.location());
-      Manifest manifest = Manifest.readFrom(
-          new ByteArrayInputStream(store.read(dir.resolve(Manifest.FILE_NAME))),
-          dir.resolve(Manifest.FILE_NAME).toString());
+      Manifest manifest =
+          Manifest.readFrom(
+              new ByteArrayInputStream(store.read(dir.resolve(Manifest.FILE_NAME))),
+              dir.resolve(Manifest.FILE_NAME).toString());
       if (manifest.written() != size) {
-        problems.add(dir + ": manifest.json counts " + manifest.written() + " written samples, the index "
-            + size);
+        problems.add(
+            dir
+                + ": manifest.json counts "
+                + manifest.written()
+                + " written samples, the index "
+                + size);
       }
       for (ShardFile f : manifest.shards()) {
         S3Location object = dir.resolve(f.name());
@@ -97,13 +102,15 @@ final class ObjectStoreDatasetTools {
       return ExitCode.FAILED;
     }
     if (problems.isEmpty()) {
-      out.printf("kiln verify: %s: OK (kiln, %d samples) in %.1f s%n", location, size,
-          (System.nanoTime() - started) / 1e9);
+      out.printf(
+          "kiln verify: %s: OK (kiln, %d samples) in %.1f s%n",
+          location, size, (System.nanoTime() - started) / 1e9);
       return ExitCode.OK;
     }
     problems.forEach(out::println);
-    out.printf("kiln verify: %s: %d problem%s found%n", location, problems.size(),
-        problems.size() == 1 ? "" : "s");
+    out.printf(
+        "kiln verify: %s: %d problem%s found%n",
+        location, problems.size(), problems.size() == 1 ? "" : "s");
     return ExitCode.FAILED;
   }
 
@@ -128,9 +135,15 @@ final class ObjectStoreDatasetTools {
           return ExitCode.FAILED;
         }
         Sample s = ds.get(key);
-        out.printf("{\"key\": \"%s\", \"encoding\": \"%s\", \"width\": %d, \"height\": %d, "
+        out.printf(
+            "{\"key\": \"%s\", \"encoding\": \"%s\", \"width\": %d, \"height\": %d, "
                 + "\"channels\": %d, \"image_bytes\": %d, \"labels\": %s}%n",
-            s.key(), s.encoding(), s.width(), s.height(), s.channels(), s.image().length,
+            s.key(),
+            s.encoding(),
+            s.width(),
+            s.height(),
+            s.channels(),
+            s.image().length,
             s.labels().stream().map(l -> "\"" + l + "\"").toList());
         return ExitCode.OK;
       }
@@ -153,7 +166,8 @@ final class ObjectStoreDatasetTools {
     long samplesWanted;
     long seed;
     try {
-      ToolArguments a = ToolArguments.parse(args, Set.of("endpoint", "threads", "samples", "seed"), Set.of());
+      ToolArguments a =
+          ToolArguments.parse(args, Set.of("endpoint", "threads", "samples", "seed"), Set.of());
       location = only(a, BenchReadCommand.USAGE);
       threads = (int) a.number("threads", 32, 1, 4096);
       samplesWanted = a.number("samples", -1, 1, Integer.MAX_VALUE);
@@ -165,13 +179,20 @@ final class ObjectStoreDatasetTools {
     }
     try (KilnDataset ds = KilnDataset.open(S3Location.parse(location), store)) {
       int samples = samplesWanted < 0 ? ds.size() : (int) samplesWanted;
-      out.printf("kiln bench-read: %s: %d of %d samples, random order (seed %d), %d threads,"
-          + " one ranged GET each, checksums verified%n", ds.location(), samples, ds.size(), seed, threads);
+      out.printf(
+          "kiln bench-read: %s: %d of %d samples, random order (seed %d), %d threads,"
+              + " one ranged GET each, checksums verified%n",
+          ds.location(), samples, ds.size(), seed, threads);
       ReadBenchmark.Result r = ReadBenchmark.run(ds, threads, samples, seed, false);
-      out.printf("  kiln (S3 ranged GET): %.0f samples/s, %.1f MiB/s, p50 %.2f ms, p99 %.2f ms,"
+      out.printf(
+          "  kiln (S3 ranged GET): %.0f samples/s, %.1f MiB/s, p50 %.2f ms, p99 %.2f ms,"
               + " %d requests, %d retried%n",
-          r.samplesPerSecond(), r.mibPerSecond(), r.p50Micros() / 1000, r.p99Micros() / 1000,
-          r.readCalls(), store.retries());
+          r.samplesPerSecond(),
+          r.mibPerSecond(),
+          r.p50Micros() / 1000,
+          r.p99Micros() / 1000,
+          r.readCalls(),
+          store.retries());
       return ExitCode.OK;
     } catch (IOException | RuntimeException e) {
       err.println("kiln bench-read: " + location + ": " + e.getMessage());

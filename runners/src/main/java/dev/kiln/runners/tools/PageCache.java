@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Empties the Linux page cache ({@code sync; echo 3 > /proc/sys/vm/drop_caches}) so that a read
- * benchmark measures the device rather than memory. Needs root; containers often refuse it even
- * to root (read-only {@code /proc/sys}), which the caller must then report next to its figures.
+ * benchmark measures the device rather than memory. Needs root; containers often refuse it even to
+ * root (read-only {@code /proc/sys}), which the caller must then report next to its figures.
  */
 final class PageCache {
   static final String COMMAND = "sync; echo 3 > /proc/sys/vm/drop_caches";

@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * Python reader processes as the ranks of one epoch, for {@code kiln bench-read --ranks}: each runs
  * {@code formats/python/bench_reader.py rank} (kiln_reader, checksums verified, T threads), loads
- * the dataset index, says it is ready, and reads its share of the epoch when told to go; the
- * time is counted from the go to the last rank's report, so starting Python is not measured.
+ * the dataset index, says it is ready, and reads its share of the epoch when told to go; the time
+ * is counted from the go to the last rank's report, so starting Python is not measured.
  */
 final class PythonRanks {
   private static final String SCRIPT = "formats/python/bench_reader.py";
@@ -37,14 +37,15 @@ final class PythonRanks {
   private PythonRanks() {}
 
   /**
-   * {@code formats/python/bench_reader.py} of the Kiln this code was built from (found from its
-   * jar or classes directory upwards), or from the working directory.
+   * {@code formats/python/bench_reader.py} of the Kiln this code was built from (found from its jar
+   * or classes directory upwards), or from the working directory.
    */
   static Optional<Path> script() {
     List<Path> starts = new ArrayList<>();
     try {
-      starts.add(Path.of(PythonRanks.class.getProtectionDomain().getCodeSource().getLocation()
-          .toURI()).toAbsolutePath());
+      starts.add(
+          Path.of(PythonRanks.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toAbsolutePath());
     } catch (URISyntaxException | SecurityException | NullPointerException e) {
       // No code source: only the working directory is looked in.
     }
@@ -60,25 +61,41 @@ final class PythonRanks {
   }
 
   /** Runs {@code ranks} processes of {@code threads} threads over one epoch of {@code dataset}. */
-  static Result run(String python, Path script, Path dataset, int ranks, int threads, long seed,
-      long epoch) throws IOException, InterruptedException {
+  static Result run(
+      String python, Path script, Path dataset, int ranks, int threads, long seed, long epoch)
+      throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
     try {
       for (int r = 0; r < ranks; r++) {
-        processes.add(new ProcessBuilder(python, script.toString(), "rank", dataset.toString(),
-            "--rank=" + r, "--world=" + ranks, "--threads=" + threads, "--seed=" + seed,
-            "--epoch=" + epoch)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start());
+        processes.add(
+            new ProcessBuilder(
+                    python,
+                    script.toString(),
+                    "rank",
+                    dataset.toString(),
+                    "--rank=" + r,
+                    "--world=" + ranks,
+                    "--threads=" + threads,
+                    "--seed=" + seed,
+                    "--epoch=" + epoch)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
       }
       List<BufferedReader> answers = new ArrayList<>();
       for (Process p : processes) {
-        BufferedReader in = new BufferedReader(
-            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = in.readLine();
         if (!"ready".equals(line)) {
-          throw new IOException(python + " " + script + " rank: did not start (said " + line
-              + "; exit " + (p.waitFor() == 0 ? 0 : p.exitValue()) + ")");
+          throw new IOException(
+              python
+                  + " "
+                  + script
+                  + " rank: did not start (said "
+                  + line
+                  + "; exit "
+                  + (p.waitFor() == 0 ? 0 : p.exitValue())
+                  + ")");
         }
         answers.add(in);
       }
@@ -92,8 +109,12 @@ final class PythonRanks {
       for (int r = 0; r < ranks; r++) {
         String line = answers.get(r).readLine();
         if (line == null) {
-          throw new IOException("python rank " + r + " failed (exit "
-              + processes.get(r).waitFor() + "; its error is above)");
+          throw new IOException(
+              "python rank "
+                  + r
+                  + " failed (exit "
+                  + processes.get(r).waitFor()
+                  + "; its error is above)");
         }
         reports.add(line);
       }

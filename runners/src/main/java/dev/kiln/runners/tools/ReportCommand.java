@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code kiln report DIR [--out FILE]}: writes a dataset's run report ({@code DIR/report.html},
- * or FILE), for datasets made before {@code kiln prepare} wrote one or to write it again. Given
- * a versioned root, the report is of its {@code CURRENT} version and goes inside that version.
+ * {@code kiln report DIR [--out FILE]}: writes a dataset's run report ({@code DIR/report.html}, or
+ * FILE), for datasets made before {@code kiln prepare} wrote one or to write it again. Given a
+ * versioned root, the report is of its {@code CURRENT} version and goes inside that version.
  */
 public final class ReportCommand {
   static final String USAGE = "kiln report DIR [--out FILE]";
@@ -30,9 +30,11 @@ public final class ReportCommand {
   public int run(List<String> args) {
     if (args.contains("--help") || args.contains("-h")) {
       out.println("Usage: " + USAGE);
-      out.println("Writes the dataset's HTML run report: accounting, rejects, inputs, outputs,"
-          + " labels, a contact sheet and the run; DIR/" + DatasetReport.FILE_NAME
-          + " unless --out names another file.");
+      out.println(
+          "Writes the dataset's HTML run report: accounting, rejects, inputs, outputs,"
+              + " labels, a contact sheet and the run; DIR/"
+              + DatasetReport.FILE_NAME
+              + " unless --out names another file.");
       return ExitCode.OK;
     }
     Path dir;
@@ -49,9 +51,10 @@ public final class ReportCommand {
       return ExitCode.USAGE;
     }
     try {
-      Path written = file == null
-          ? DatasetReport.write(dir)
-          : DatasetReport.write(DatasetRoot.resolve(dir), file);
+      Path written =
+          file == null
+              ? DatasetReport.write(dir)
+              : DatasetReport.write(DatasetRoot.resolve(dir), file);
       out.println("kiln report: wrote " + written);
       return ExitCode.OK;
     } catch (IOException | RuntimeException e) {

@@ -12,8 +12,8 @@ import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * An in-memory offset index of a tar file's regular members (name, data offset, size), read from
- * the headers alone (PAX and GNU long names resolved by commons-compress). With it a member is
- * one positional read, which is how a random-access WebDataset reader would have to work.
+ * the headers alone (PAX and GNU long names resolved by commons-compress). With it a member is one
+ * positional read, which is how a random-access WebDataset reader would have to work.
  */
 final class TarMembers {
   /** One regular member: its data lies at {@code [offset, offset + size)}. */
@@ -43,8 +43,12 @@ final class TarMembers {
   static byte[] read(Path tar, Member m) throws IOException {
     try (FileChannel ch = FileChannel.open(tar, StandardOpenOption.READ)) {
       if (m.offset() + m.size() > ch.size()) {
-        throw new IOException(tar.getFileName() + ": member " + m.name() + " runs past the end"
-            + " of the file (truncated)");
+        throw new IOException(
+            tar.getFileName()
+                + ": member "
+                + m.name()
+                + " runs past the end"
+                + " of the file (truncated)");
       }
       ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(m.size()));
       while (b.hasRemaining()) {
@@ -56,7 +60,10 @@ final class TarMembers {
     }
   }
 
-  /** The sample key of a member: its name without the last extension ({@code a/b.v2.jpg} → {@code a/b.v2}). */
+  /**
+   * The sample key of a member: its name without the last extension ({@code a/b.v2.jpg} → {@code
+   * a/b.v2}).
+   */
   static String key(String memberName) {
     int slash = memberName.lastIndexOf('/');
     int dot = memberName.lastIndexOf('.');

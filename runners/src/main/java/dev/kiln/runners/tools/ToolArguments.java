@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Command line of the dataset tools ({@code verify}, {@code inspect}, {@code bench-read}): one
- * positional dataset directory plus flags, written {@code --name=value} (as {@code prepare}
- * takes them) or {@code --name value} (as people type them). Every mistake is a {@link
- * UsageException} whose message names the flag, so the command prints one line and exits 2.
+ * positional dataset directory plus flags, written {@code --name=value} (as {@code prepare} takes
+ * them) or {@code --name value} (as people type them). Every mistake is a {@link UsageException}
+ * whose message names the flag, so the command prints one line and exits 2.
  */
 final class ToolArguments {
   private final List<String> positional;

@@ -25,8 +25,8 @@ import java.util.Set;
  *       footers vs records, layout, unique keys, {@code counts.written}), plus each shard the
  *       manifest lists: present, its size, its SHA-256 when listed, and its sample count.
  *   <li>webdataset, and any format whose manifest lists shards: every listed shard's size and
- *       SHA-256; for tar shards the {@code <key>.json} members are counted against the shard's
- *       and the dataset's sample counts; tar files the manifest does not list are reported.
+ *       SHA-256; for tar shards the {@code <key>.json} members are counted against the shard's and
+ *       the dataset's sample counts; tar files the manifest does not list are reported.
  * </ul>
  *
  * <p>Exit 0 when nothing is wrong, 1 with the problems printed, 2 on bad usage.
@@ -46,8 +46,9 @@ public final class VerifyCommand {
   public int run(List<String> args) {
     if (args.contains("--help") || args.contains("-h")) {
       out.println("Usage: " + USAGE);
-      out.println("Checks every shard (and, for kiln shards, every record) against the index and"
-          + " manifest.json; prints one line per problem. Exit 0 ok, 1 problems, 2 bad usage.");
+      out.println(
+          "Checks every shard (and, for kiln shards, every record) against the index and"
+              + " manifest.json; prints one line per problem. Exit 0 ok, 1 problems, 2 bad usage.");
       return ExitCode.OK;
     }
     if (ObjectStoreDatasetTools.locationIn(args) != null) {
@@ -76,15 +77,21 @@ public final class VerifyCommand {
       return ExitCode.OK;
     }
     problems.forEach(out::println);
-    out.printf("kiln verify: %s: %d problem%s found%n", dir, problems.size(),
-        problems.size() == 1 ? "" : "s");
+    out.printf(
+        "kiln verify: %s: %d problem%s found%n",
+        dir, problems.size(), problems.size() == 1 ? "" : "s");
     return ExitCode.FAILED;
   }
 
   private static String describe(DatasetDirectory d) {
     return d.manifest()
-        .map(m -> m.written() + " samples in " + m.shards().size() + " shard"
-            + (m.shards().size() == 1 ? "" : "s"))
+        .map(
+            m ->
+                m.written()
+                    + " samples in "
+                    + m.shards().size()
+                    + " shard"
+                    + (m.shards().size() == 1 ? "" : "s"))
         .orElse("no manifest.json");
   }
 
@@ -92,8 +99,11 @@ public final class VerifyCommand {
   static List<String> problems(DatasetDirectory d) throws IOException {
     List<String> problems = new ArrayList<>();
     if (d.format() == null) {
-      problems.add(d.path() + ": no manifest.json, " + ShardLayout.INDEX_FILE_NAME
-          + ", .kiln or .tar shards; not a Kiln dataset");
+      problems.add(
+          d.path()
+              + ": no manifest.json, "
+              + ShardLayout.INDEX_FILE_NAME
+              + ", .kiln or .tar shards; not a Kiln dataset");
       return problems;
     }
     if (d.isKiln()) {
@@ -103,8 +113,8 @@ public final class VerifyCommand {
       return problems;
     }
     if (d.manifest().isEmpty()) {
-      problems.add(d.manifestProblem() + ": nothing to check the " + d.format()
-          + " shards against");
+      problems.add(
+          d.manifestProblem() + ": nothing to check the " + d.format() + " shards against");
       return problems;
     }
     Manifest m = d.manifest().get();
@@ -120,12 +130,17 @@ public final class VerifyCommand {
       }
       if (s.name().endsWith(".tar")) {
         try {
-          long samples = TarMembers.list(file).stream().filter(x -> x.name().endsWith(".json"))
-              .count();
+          long samples =
+              TarMembers.list(file).stream().filter(x -> x.name().endsWith(".json")).count();
           counted += samples;
           if (samples != s.samples()) {
-            problems.add(s.name() + ": holds " + samples + " samples (<key>.json members),"
-                + " manifest.json says " + s.samples());
+            problems.add(
+                s.name()
+                    + ": holds "
+                    + samples
+                    + " samples (<key>.json members),"
+                    + " manifest.json says "
+                    + s.samples());
           }
         } catch (IOException | RuntimeException e) {
           countable = false;
@@ -136,8 +151,13 @@ public final class VerifyCommand {
       }
     }
     if (countable && counted != m.written()) {
-      problems.add(Manifest.FILE_NAME + ": says " + m.written() + " samples written, the shards"
-          + " hold " + counted);
+      problems.add(
+          Manifest.FILE_NAME
+              + ": says "
+              + m.written()
+              + " samples written, the shards"
+              + " hold "
+              + counted);
     }
     for (Path tar : DatasetDirectory.files(d.path(), ".tar")) {
       if (!listed.contains(tar.getFileName().toString())) {
@@ -156,14 +176,28 @@ public final class VerifyCommand {
     try {
       long size = Files.size(file);
       if (size != s.bytes()) {
-        problems.add(s.name() + ": file is " + size + " bytes, " + Manifest.FILE_NAME + " says "
-            + s.bytes() + (size < s.bytes() ? " (truncated)" : ""));
+        problems.add(
+            s.name()
+                + ": file is "
+                + size
+                + " bytes, "
+                + Manifest.FILE_NAME
+                + " says "
+                + s.bytes()
+                + (size < s.bytes() ? " (truncated)" : ""));
       }
       if (s.sha256() != null && !s.sha256().isEmpty()) {
         String sha = DatasetDirectory.sha256(file);
         if (!sha.equalsIgnoreCase(s.sha256())) {
-          problems.add(s.name() + ": SHA-256 is " + sha + ", " + Manifest.FILE_NAME + " says "
-              + s.sha256() + " (contents changed)");
+          problems.add(
+              s.name()
+                  + ": SHA-256 is "
+                  + sha
+                  + ", "
+                  + Manifest.FILE_NAME
+                  + " says "
+                  + s.sha256()
+                  + " (contents changed)");
         }
       }
       return true;
@@ -191,8 +225,14 @@ public final class VerifyCommand {
       }
       for (int i = 0; i < index.shardCount(); i++) {
         if (index.shardFileName(i).equals(s.name()) && index.shardRecordCount(i) != s.samples()) {
-          problems.add(s.name() + ": holds " + index.shardRecordCount(i) + " records, "
-              + Manifest.FILE_NAME + " says " + s.samples());
+          problems.add(
+              s.name()
+                  + ": holds "
+                  + index.shardRecordCount(i)
+                  + " records, "
+                  + Manifest.FILE_NAME
+                  + " says "
+                  + s.samples());
         }
       }
     }

@@ -28,16 +28,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A TaskManager killed with SIGKILL in the middle of a Kiln job: the cluster's fixed-delay
- * restart strategy reruns the job on a replacement TaskManager, and the published dataset holds
- * every input exactly once - the same bytes a DirectRunner run of the same input writes.
+ * A TaskManager killed with SIGKILL in the middle of a Kiln job: the cluster's fixed-delay restart
+ * strategy reruns the job on a replacement TaskManager, and the published dataset holds every input
+ * exactly once - the same bytes a DirectRunner run of the same input writes.
  */
 class FlinkFailoverIT {
   /** Inputs: enough large JPEGs that the job runs well past the kill on two cores. */
   private static final int INPUTS = 900;
+
   private static final int DISTINCT = 12;
 
-  @RegisterExtension static final FlinkSessionCluster CLUSTER = new FlinkSessionCluster("failover", 2, 1);
+  @RegisterExtension
+  static final FlinkSessionCluster CLUSTER = new FlinkSessionCluster("failover", 2, 1);
 
   @TempDir Path tmp;
 
@@ -50,8 +52,13 @@ class FlinkFailoverIT {
     CompletableFuture<KilnRuns.Run> job =
         CompletableFuture.supplyAsync(
             () ->
-                KilnRuns.prepare(input, output, "--runner=flink", "--flink-master=" + CLUSTER.restAddress(),
-                    "--parallelism=2", "--shard-size=4000000"));
+                KilnRuns.prepare(
+                    input,
+                    output,
+                    "--runner=flink",
+                    "--flink-master=" + CLUSTER.restAddress(),
+                    "--parallelism=2",
+                    "--shard-size=4000000"));
 
     String jid = awaitDecodingRunning(job, Duration.ofMinutes(3));
     Thread.sleep(4000);
@@ -78,7 +85,9 @@ class FlinkFailoverIT {
     // members() fails on a member that appears twice, so this also proves no duplicates.
     Set<String> members = WebDatasetReader.members(output).keySet();
     Set<String> written =
-        members.stream().map(m -> m.substring(0, m.lastIndexOf('.'))).collect(Collectors.toCollection(TreeSet::new));
+        members.stream()
+            .map(m -> m.substring(0, m.lastIndexOf('.')))
+            .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(keys, written, "every input key exactly once");
     assertEquals(2L * INPUTS, members.size(), "a .jpg and a .json per sample");
     for (ShardFile shard : manifest.shards()) {
@@ -89,15 +98,21 @@ class FlinkFailoverIT {
       assertTrue(
           names.stream()
               .allMatch(
-                  n -> n.endsWith(".tar") || n.equals("manifest.json") || n.equals("rejects")
-                      || n.equals("catalog.parquet") || n.equals("inputs.jsonl")
-                      || n.equals("run.json") || n.equals("report.html")),
+                  n ->
+                      n.endsWith(".tar")
+                          || n.equals("manifest.json")
+                          || n.equals("rejects")
+                          || n.equals("catalog.parquet")
+                          || n.equals("inputs.jsonl")
+                          || n.equals("run.json")
+                          || n.equals("report.html")),
           "nothing left over from the failed attempt: " + names);
     }
 
     // A restarted job is the same job: byte-identical to an undisturbed DirectRunner run.
     Path direct = tmp.resolve("direct");
-    KilnRuns.Run reference = KilnRuns.prepare(input, direct, "--runner=direct", "--shard-size=4000000");
+    KilnRuns.Run reference =
+        KilnRuns.prepare(input, direct, "--runner=direct", "--shard-size=4000000");
     assertEquals(0, reference.code(), reference.describe());
     KilnRuns.assertSameDataset(direct, output);
   }
@@ -108,7 +123,8 @@ class FlinkFailoverIT {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (job.isDone()) {
-        throw new AssertionError("the job ended before it could be disturbed: " + job.get().describe());
+        throw new AssertionError(
+            "the job ended before it could be disturbed: " + job.get().describe());
       }
       for (JsonNode j : CLUSTER.get("/jobs/overview").path("jobs")) {
         if (!j.path("state").asText().equals("RUNNING")) {
@@ -116,7 +132,8 @@ class FlinkFailoverIT {
         }
         String jid = j.path("jid").asText();
         for (JsonNode v : CLUSTER.get("/jobs/" + jid).path("vertices")) {
-          if (v.path("name").asText().contains("Decode") && v.path("status").asText().equals("RUNNING")) {
+          if (v.path("name").asText().contains("Decode")
+              && v.path("status").asText().equals("RUNNING")) {
             return jid;
           }
         }

@@ -33,20 +33,20 @@ import org.yaml.snakeyaml.Yaml;
  * JVMs on loopback, started the way Flink's own scripts start them.
  *
  * <p>It is a stock cluster. Its classpath is Flink's jars only ({@code conf/flink/cluster/pom.xml},
- * resolved at build time into the file named by system property
- * {@code kiln.flink.clusterClasspath}); its configuration is Kiln's shipped
- * {@code conf/flink/config.yaml}, whose {@code env.java.opts.all} is applied to every JVM as
- * {@code flink-daemon.sh} does, with test-only overrides for ports, sizes and heartbeat speed
- * given as {@code -D} dynamic properties. Heap and {@code -D} memory settings come from Flink's
- * {@code BashJavaUtils}, exactly as in {@code jobmanager.sh}/{@code taskmanager.sh}. Kiln's code
- * reaches the cluster only inside submitted job jars.
+ * resolved at build time into the file named by system property {@code
+ * kiln.flink.clusterClasspath}); its configuration is Kiln's shipped {@code
+ * conf/flink/config.yaml}, whose {@code env.java.opts.all} is applied to every JVM as {@code
+ * flink-daemon.sh} does, with test-only overrides for ports, sizes and heartbeat speed given as
+ * {@code -D} dynamic properties. Heap and {@code -D} memory settings come from Flink's {@code
+ * BashJavaUtils}, exactly as in {@code jobmanager.sh}/{@code taskmanager.sh}. Kiln's code reaches
+ * the cluster only inside submitted job jars.
  *
  * <p>Every process is destroyed by {@link #close()} (also called by {@code afterAll}) and, should
- * the test JVM die first, by a shutdown hook. Each cluster's configuration and logs stay in
- * {@code target/flink-it/<name>-<time>/} ({@code *.log} from Log4j, {@code *.out} from stdout
- * and stderr).
+ * the test JVM die first, by a shutdown hook. Each cluster's configuration and logs stay in {@code
+ * target/flink-it/<name>-<time>/} ({@code *.log} from Log4j, {@code *.out} from stdout and stderr).
  */
-public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class FlinkSessionCluster
+    implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,8 +55,10 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
   private final int taskManagers;
   private final int slotsPerTaskManager;
   private final Map<String, String> overrides = new LinkedHashMap<>();
+
   /** CPU lists TaskManager i is pinned to with {@code taskset}, by start order; empty: none. */
   private final List<String> taskManagerCpus = new ArrayList<>();
+
   private final List<Process> taskManagerProcesses = new ArrayList<>();
   private Process jobManager;
   private Path home;
@@ -67,8 +69,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
   private int started;
 
   /**
-   * A cluster named {@code name} (for its log directory) of {@code taskManagers} TaskManagers
-   * with {@code slotsPerTaskManager} slots each; nothing runs until {@link #start()}.
+   * A cluster named {@code name} (for its log directory) of {@code taskManagers} TaskManagers with
+   * {@code slotsPerTaskManager} slots each; nothing runs until {@link #start()}.
    */
   public FlinkSessionCluster(String name, int taskManagers, int slotsPerTaskManager) {
     this.name = name;
@@ -90,8 +92,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
 
   /**
    * Pins the TaskManagers, in start order, to the CPUs of {@code cpuLists} ({@code taskset -c},
-   * e.g. {@code "0"}, {@code "1"}): on one machine, TaskManagers pinned to cores of their own
-   * stand in for machines of their own.
+   * e.g. {@code "0"}, {@code "1"}): on one machine, TaskManagers pinned to cores of their own stand
+   * in for machines of their own.
    */
   public FlinkSessionCluster pinTaskManagers(String... cpuLists) {
     taskManagerCpus.addAll(List.of(cpuLists));
@@ -138,8 +140,11 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
       jobManager =
-          launch("jobmanager", "GET_JM_RESOURCE_PARAMS",
-              "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", Map.of(),
+          launch(
+              "jobmanager",
+              "GET_JM_RESOURCE_PARAMS",
+              "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+              Map.of(),
               List.of());
       for (int i = 0; i < taskManagers; i++) {
         startTaskManager();
@@ -172,11 +177,16 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     String role = "taskmanager-" + index;
     Path tmp = Files.createDirectories(home.resolve("tmp-" + role));
     List<String> prefix =
-        index < taskManagerCpus.size() ? List.of("taskset", "-c", taskManagerCpus.get(index)) : List.of();
+        index < taskManagerCpus.size()
+            ? List.of("taskset", "-c", taskManagerCpus.get(index))
+            : List.of();
     Process tm =
-        launch(role, "GET_TM_RESOURCE_PARAMS",
+        launch(
+            role,
+            "GET_TM_RESOURCE_PARAMS",
             "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-            Map.of("io.tmp.dirs", tmp.toString()), prefix);
+            Map.of("io.tmp.dirs", tmp.toString()),
+            prefix);
     taskManagerProcesses.add(tm);
     return tm;
   }
@@ -186,7 +196,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     Process tm = taskManagerProcesses.get(index);
     tm.destroyForcibly();
     if (!tm.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("TaskManager " + index + " (pid " + tm.pid() + ") did not die");
+      throw new IllegalStateException(
+          "TaskManager " + index + " (pid " + tm.pid() + ") did not die");
     }
   }
 
@@ -211,8 +222,14 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
       Thread.sleep(500);
     }
     throw new IllegalStateException(
-        "no " + count + " TaskManagers registered within " + timeout + " (last /overview: " + last
-            + "); logs in " + home);
+        "no "
+            + count
+            + " TaskManagers registered within "
+            + timeout
+            + " (last /overview: "
+            + last
+            + "); logs in "
+            + home);
   }
 
   /** A GET on the REST API, e.g. {@code /overview} or {@code /jobs/overview}. */
@@ -224,7 +241,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
             .build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
+      throw new IOException(
+          "GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
     }
     return JSON.readTree(response.body());
   }
@@ -262,19 +280,24 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
   }
 
   /**
-   * Starts one Flink JVM: heap and memory {@code -D}s from BashJavaUtils, then the entry point
-   * with {@code --configDir} and the overrides, as {@code flink-daemon.sh} does.
+   * Starts one Flink JVM: heap and memory {@code -D}s from BashJavaUtils, then the entry point with
+   * {@code --configDir} and the overrides, as {@code flink-daemon.sh} does.
    */
   private Process launch(
-      String role, String resourceCommand, String mainClass, Map<String, String> own,
-      List<String> commandPrefix) throws IOException, InterruptedException {
+      String role,
+      String resourceCommand,
+      String mainClass,
+      Map<String, String> own,
+      List<String> commandPrefix)
+      throws IOException, InterruptedException {
     Map<String, String> settings = new LinkedHashMap<>(overrides);
     settings.putAll(own);
     List<String> dynamic = new ArrayList<>();
-    settings.forEach((k, v) -> {
-      dynamic.add("-D");
-      dynamic.add(k + "=" + v);
-    });
+    settings.forEach(
+        (k, v) -> {
+          dynamic.add("-D");
+          dynamic.add(k + "=" + v);
+        });
     List<String> resources = resourceParams(role, resourceCommand, dynamic);
     List<String> jvmParams = Arrays.asList(resources.get(0).trim().split("\\s+"));
     List<String> resourceDynamic =
@@ -298,7 +321,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     // Shell-quoted, so the file can be pasted into a shell to start the same JVM by hand.
     Files.writeString(
         home.resolve(role + ".cmd"),
-        command.stream().map(FlinkSessionCluster::shellQuote).collect(Collectors.joining(" ")) + "\n");
+        command.stream().map(FlinkSessionCluster::shellQuote).collect(Collectors.joining(" "))
+            + "\n");
     return new ProcessBuilder(command)
         .directory(home.toFile())
         .redirectErrorStream(true)
@@ -322,13 +346,19 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("BashJavaUtils " + command + " for " + role + " failed:\n" + output);
+      throw new IllegalStateException(
+          "BashJavaUtils " + command + " for " + role + " failed:\n" + output);
     }
     String prefix = "BASH_JAVA_UTILS_EXEC_RESULT:";
     List<String> results =
-        output.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+        output
+            .lines()
+            .filter(l -> l.startsWith(prefix))
+            .map(l -> l.substring(prefix.length()))
+            .toList();
     if (results.isEmpty()) {
-      throw new IllegalStateException("BashJavaUtils " + command + " printed no result:\n" + output);
+      throw new IllegalStateException(
+          "BashJavaUtils " + command + " printed no result:\n" + output);
     }
     return results;
   }
@@ -338,7 +368,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
     Map<String, Object> yaml = new Yaml().load(Files.readString(config));
     Object opts = yaml.get("env.java.opts.all");
     if (opts == null || opts.toString().isBlank()) {
-      throw new IllegalStateException(config + " sets no env.java.opts.all; Flink 1.19 on Java 17 needs it");
+      throw new IllegalStateException(
+          config + " sets no env.java.opts.all; Flink 1.19 on Java 17 needs it");
     }
     return Arrays.asList(opts.toString().trim().split("\\s+"));
   }
@@ -351,7 +382,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback, AfterAllCal
   private static String requiredProperty(String key) {
     String value = System.getProperty(key);
     if (value == null || value.isBlank()) {
-      throw new IllegalStateException("system property " + key + " is not set (set by failsafe in runners/pom.xml)");
+      throw new IllegalStateException(
+          "system property " + key + " is not set (set by failsafe in runners/pom.xml)");
     }
     return value;
   }

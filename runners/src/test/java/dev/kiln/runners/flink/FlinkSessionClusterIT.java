@@ -32,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkSessionClusterIT {
-  @RegisterExtension static final FlinkSessionCluster CLUSTER = new FlinkSessionCluster("session", 2, 2)
-      // The web UI's metrics refresh every 10 s by default; 1 s lets a short job show them.
-      .with("metrics.fetcher.update-interval", "1000");
+  @RegisterExtension
+  static final FlinkSessionCluster CLUSTER =
+      new FlinkSessionCluster("session", 2, 2)
+          // The web UI's metrics refresh every 10 s by default; 1 s lets a short job show them.
+          .with("metrics.fetcher.update-interval", "1000");
 
   @TempDir static Path tmp;
 
@@ -50,7 +52,13 @@ class FlinkSessionClusterIT {
     KilnRuns.Run a = KilnRuns.prepare(samples, direct, "--runner=direct", "--shard-size=60000");
     assertEquals(0, a.code(), a.describe());
     KilnRuns.Run b =
-        KilnRuns.prepare(samples, directPng, "--runner=direct", "--shard-size=60000", "--encode=png", "--size=128");
+        KilnRuns.prepare(
+            samples,
+            directPng,
+            "--runner=direct",
+            "--shard-size=60000",
+            "--encode=png",
+            "--size=128");
     assertEquals(0, b.code(), b.describe());
   }
 
@@ -59,7 +67,11 @@ class FlinkSessionClusterIT {
   void sessionClusterWritesWhatTheDirectRunnerWritesAndReportsCounters() throws Exception {
     Path output = tmp.resolve("flink-1");
     KilnRuns.Run run =
-        KilnRuns.prepare(samples, output, "--runner=flink", "--flink-master=" + CLUSTER.restAddress(),
+        KilnRuns.prepare(
+            samples,
+            output,
+            "--runner=flink",
+            "--flink-master=" + CLUSTER.restAddress(),
             "--shard-size=60000");
     assertEquals(0, run.code(), run.describe());
     KilnRuns.assertSameDataset(direct, output);
@@ -75,8 +87,12 @@ class FlinkSessionClusterIT {
     // The launcher writes the run report; the cluster's progress is not seen from it.
     assertTrue(run.out().contains("kiln: report " + output.resolve("report.html")), run.out());
     String report = Files.readString(output.resolve("report.html"));
-    assertTrue(report.contains("data-count=\"written\">" + manifest.written() + "<"), "counts in the report");
-    assertTrue(report.contains("<b>runner</b> flink") && report.contains("Not recorded: the job ran on a cluster"),
+    assertTrue(
+        report.contains("data-count=\"written\">" + manifest.written() + "<"),
+        "counts in the report");
+    assertTrue(
+        report.contains("<b>runner</b> flink")
+            && report.contains("Not recorded: the job ran on a cluster"),
         "the runner named, no images/s curve");
   }
 
@@ -85,16 +101,28 @@ class FlinkSessionClusterIT {
   void secondAndThirdJobOnTheSameTaskManagersSucceed() throws Exception {
     Path second = tmp.resolve("flink-2");
     KilnRuns.Run two =
-        KilnRuns.prepare(samples, second, "--runner=flink", "--flink-master=" + CLUSTER.restAddress(),
-            "--parallelism=4", "--shard-size=60000");
+        KilnRuns.prepare(
+            samples,
+            second,
+            "--runner=flink",
+            "--flink-master=" + CLUSTER.restAddress(),
+            "--parallelism=4",
+            "--shard-size=60000");
     assertEquals(0, two.code(), two.describe());
     KilnRuns.assertSameDataset(direct, second);
 
     // A different encoder (PNG) and size: other ImageIO providers, in yet another classloader.
     Path third = tmp.resolve("flink-3");
     KilnRuns.Run three =
-        KilnRuns.prepare(samples, third, "--runner=flink", "--flink-master=" + CLUSTER.restAddress(),
-            "--parallelism=3", "--shard-size=60000", "--encode=png", "--size=128");
+        KilnRuns.prepare(
+            samples,
+            third,
+            "--runner=flink",
+            "--flink-master=" + CLUSTER.restAddress(),
+            "--parallelism=3",
+            "--shard-size=60000",
+            "--encode=png",
+            "--size=128");
     assertEquals(0, three.code(), three.describe());
     KilnRuns.assertSameDataset(directPng, third);
 
@@ -111,7 +139,8 @@ class FlinkSessionClusterIT {
    * job's vertices carry Kiln's step names, and Kiln's Beam counters (namespace {@code kiln}) are
    * Flink metrics of the vertex that counts them, growing before the job ends. Live counters need
    * Beam's DataStream translation of batch jobs ({@code --useDataStreamForBatch=true}); the default
-   * DataSet translation reports them only as an accumulator when the job ends (RUNNING_ON_FLINK.md).
+   * DataSet translation reports them only as an accumulator when the job ends
+   * (RUNNING_ON_FLINK.md).
    */
   @Test
   @Order(3)
@@ -133,9 +162,18 @@ class FlinkSessionClusterIT {
       }
     }
     Set<String> before = jobIds();
-    CompletableFuture<KilnRuns.Run> run = CompletableFuture.supplyAsync(() -> KilnRuns.prepare(input,
-        tmp.resolve("flink-ui"), "--runner=flink", "--flink-master=" + CLUSTER.restAddress(),
-        "--parallelism=2", "--size=512", "--encode=png", "--useDataStreamForBatch=true"));
+    CompletableFuture<KilnRuns.Run> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                KilnRuns.prepare(
+                    input,
+                    tmp.resolve("flink-ui"),
+                    "--runner=flink",
+                    "--flink-master=" + CLUSTER.restAddress(),
+                    "--parallelism=2",
+                    "--size=512",
+                    "--encode=png",
+                    "--useDataStreamForBatch=true"));
 
     String job = null;
     String vertexNames = "";
@@ -149,13 +187,18 @@ class FlinkSessionClusterIT {
         JsonNode detail = CLUSTER.get("/jobs/" + job);
         vertexNames = String.join(" | ", detail.path("vertices").findValuesAsText("name"));
         for (JsonNode vertex : detail.path("vertices")) {
-          String metrics = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+          String metrics =
+              "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
           List<String> ids = CLUSTER.get(metrics).findValuesAsText("id");
           ids.stream().filter(m -> m.contains("kiln")).forEach(kilnMetrics::add);
           for (String id : ids) {
             if (id.contains("kiln") && id.endsWith("written") && !id.contains("bytes")) {
-              long sum = CLUSTER.get(metrics + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
-                  .path(0).path("sum").asLong();
+              long sum =
+                  CLUSTER
+                      .get(metrics + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
+                      .path(0)
+                      .path("sum")
+                      .asLong();
               if (detail.path("state").asText().equals("RUNNING") && sum > 0 && sum < total) {
                 writtenWhileRunning = sum;
               }
@@ -171,7 +214,8 @@ class FlinkSessionClusterIT {
     for (String step : List.of("List images", "Normalize images", "Write dataset")) {
       assertTrue(vertexNames.contains(step), step + " among the vertex names: " + vertexNames);
     }
-    assertTrue(writtenWhileRunning > 0,
+    assertTrue(
+        writtenWhileRunning > 0,
         "a kiln 'written' counter between 0 and the total while the job was RUNNING; kiln metrics seen: "
             + kilnMetrics);
   }

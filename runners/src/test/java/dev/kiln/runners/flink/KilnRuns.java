@@ -37,12 +37,14 @@ final class KilnRuns {
             new PrintStream(tee(out, System.out), true, StandardCharsets.UTF_8),
             new PrintStream(tee(err, System.err), true, StandardCharsets.UTF_8));
     double seconds = (System.nanoTime() - started) / 1e9;
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), seconds);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), seconds);
   }
 
   /** {@code kiln prepare} on {@code input} into {@code output} with the given extra flags. */
   static Run prepare(Path input, Path output, String... flags) {
-    List<String> args = new ArrayList<>(List.of("prepare", "--input=" + input, "--output=" + output));
+    List<String> args =
+        new ArrayList<>(List.of("prepare", "--input=" + input, "--output=" + output));
     if (java.util.Arrays.stream(flags).noneMatch(f -> f.startsWith("--format="))) {
       // The cluster tests compare tar members one by one, which names any differing sample.
       args.add("--format=webdataset");

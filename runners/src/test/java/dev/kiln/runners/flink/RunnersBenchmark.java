@@ -17,15 +17,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The runner benchmark behind {@code runners/bench/bench-runners.sh}: the same {@code kiln
- * prepare} job on {@code local}, {@code direct}, {@code flink-local} and a Flink session cluster
- * (one TaskManager with 2 slots), in interleaved rounds, each run a fresh {@code ./kiln} process
+ * The runner benchmark behind {@code runners/bench/bench-runners.sh}: the same {@code kiln prepare}
+ * job on {@code local}, {@code direct}, {@code flink-local} and a Flink session cluster (one
+ * TaskManager with 2 slots), in interleaved rounds, each run a fresh {@code ./kiln} process
  * (start-up and, for the cluster, submission included); then the scale-out pair: a cluster of one
- * TaskManager pinned to core 0 against one of two TaskManagers pinned to cores 0 and 1, each with
- * a slot and private temporary directories. Prints per run the wall time, images/s, CPU time
- * (the launcher's, plus the TaskManagers' for cluster runs), peak RSS (the launcher's; the
- * TaskManager's for cluster runs), the steady-state rate where the run shows progress, and a
- * digest of the shards and index; then medians and ratios to {@code local}.
+ * TaskManager pinned to core 0 against one of two TaskManagers pinned to cores 0 and 1, each with a
+ * slot and private temporary directories. Prints per run the wall time, images/s, CPU time (the
+ * launcher's, plus the TaskManagers' for cluster runs), peak RSS (the launcher's; the TaskManager's
+ * for cluster runs), the steady-state rate where the run shows progress, and a digest of the shards
+ * and index; then medians and ratios to {@code local}.
  *
  * <p>A main, not a test: figures belong in benchmarks, run on a quiet machine.
  */
@@ -45,7 +45,14 @@ public final class RunnersBenchmark {
   }
 
   /** One run's figures. */
-  record Run(String runner, double wall, int inputs, double cpu, long rssKb, double steady, String digest) {
+  record Run(
+      String runner,
+      double wall,
+      int inputs,
+      double cpu,
+      long rssKb,
+      double steady,
+      String digest) {
     double rate() {
       return inputs / wall;
     }
@@ -58,7 +65,9 @@ public final class RunnersBenchmark {
     }
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     RunnersBenchmark bench =
-        new RunnersBenchmark(FlinkSessionCluster.repoRoot(), Path.of(args[0]).toAbsolutePath(),
+        new RunnersBenchmark(
+            FlinkSessionCluster.repoRoot(),
+            Path.of(args[0]).toAbsolutePath(),
             Files.createDirectories(Path.of(args[1]).toAbsolutePath()));
     bench.warmUp();
     bench.runners(rounds);
@@ -70,11 +79,19 @@ public final class RunnersBenchmark {
    * class-data archive, which the first run after it writes (a second or so of its time).
    */
   private void warmUp() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(repo.resolve("kiln").toString(), "prepare",
-            "--input=" + repo.resolve("samples/images"), "--output=" + work.resolve("warm-up"), "--overwrite")
-        .redirectErrorStream(true).redirectOutput(work.resolve("log-warm-up.txt").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                repo.resolve("kiln").toString(),
+                "prepare",
+                "--input=" + repo.resolve("samples/images"),
+                "--output=" + work.resolve("warm-up"),
+                "--overwrite")
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("log-warm-up.txt").toFile())
+            .start();
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("the warm-up run failed; see " + work.resolve("log-warm-up.txt"));
+      throw new IllegalStateException(
+          "the warm-up run failed; see " + work.resolve("log-warm-up.txt"));
     }
   }
 
@@ -84,10 +101,16 @@ public final class RunnersBenchmark {
       cluster.start();
       for (int round = 1; round <= rounds; round++) {
         for (String runner : List.of("local", "direct", "flink-local", "cluster")) {
-          Run run = runner.equals("cluster")
-              ? prepare("cluster", List.of("--runner=flink", "--flink-master=" + cluster.restAddress(),
-                  "--parallelism=2"), cluster)
-              : prepare(runner, List.of("--runner=" + runner, "--parallelism=2"), null);
+          Run run =
+              runner.equals("cluster")
+                  ? prepare(
+                      "cluster",
+                      List.of(
+                          "--runner=flink",
+                          "--flink-master=" + cluster.restAddress(),
+                          "--parallelism=2"),
+                      cluster)
+                  : prepare(runner, List.of("--runner=" + runner, "--parallelism=2"), null);
           runs.computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
           print(round, run);
         }
@@ -96,16 +119,23 @@ public final class RunnersBenchmark {
     double local = median(runs.get("local").stream().mapToDouble(Run::rate).toArray());
     String localDigest = runs.get("local").get(0).digest();
     System.out.println();
-    System.out.println("runner        median wall  median images/s  vs local  median CPU  max RSS  steady images/s  same shards");
+    System.out.println(
+        "runner        median wall  median images/s  vs local  median CPU  max RSS  steady images/s  same shards");
     for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
       List<Run> r = e.getValue();
       double rate = median(r.stream().mapToDouble(Run::rate).toArray());
-      System.out.printf(Locale.ROOT, "%-12s  %9.1f s  %15.1f  %7.2fx  %8.1f s  %5d MB  %15s  %s%n",
-          e.getKey(), median(r.stream().mapToDouble(Run::wall).toArray()), rate, rate / local,
+      System.out.printf(
+          Locale.ROOT,
+          "%-12s  %9.1f s  %15.1f  %7.2fx  %8.1f s  %5d MB  %15s  %s%n",
+          e.getKey(),
+          median(r.stream().mapToDouble(Run::wall).toArray()),
+          rate,
+          rate / local,
           median(r.stream().mapToDouble(Run::cpu).toArray()),
           r.stream().mapToLong(Run::rssKb).max().orElse(0) / 1024,
           r.get(0).steady() > 0
-              ? String.format(Locale.ROOT, "%.1f", median(r.stream().mapToDouble(Run::steady).toArray()))
+              ? String.format(
+                  Locale.ROOT, "%.1f", median(r.stream().mapToDouble(Run::steady).toArray()))
               : "n/a",
           r.stream().allMatch(x -> x.digest().equals(localDigest)) ? "yes" : "NO");
     }
@@ -115,31 +145,44 @@ public final class RunnersBenchmark {
     List<Run> one = new ArrayList<>();
     List<Run> two = new ArrayList<>();
     try (FlinkSessionCluster single = cluster("bench-1tm-core0", 1, 1).pinTaskManagers("0");
-        FlinkSessionCluster pair = cluster("bench-2tm-core0-core1", 1, 2).pinTaskManagers("0", "1")) {
+        FlinkSessionCluster pair =
+            cluster("bench-2tm-core0-core1", 1, 2).pinTaskManagers("0", "1")) {
       single.start();
       pair.start();
       System.out.println();
-      System.out.println("scale-out: 1 TaskManager pinned to core 0 vs 2 pinned to cores 0 and 1, 1 slot each");
+      System.out.println(
+          "scale-out: 1 TaskManager pinned to core 0 vs 2 pinned to cores 0 and 1, 1 slot each");
       for (int round = 1; round <= rounds; round++) {
-        Run a = prepare("1tm-1core", List.of("--runner=flink", "--flink-master=" + single.restAddress(),
-            "--parallelism=1"), single);
+        Run a =
+            prepare(
+                "1tm-1core",
+                List.of(
+                    "--runner=flink", "--flink-master=" + single.restAddress(), "--parallelism=1"),
+                single);
         print(round, a);
         one.add(a);
-        Run b = prepare("2tm-2cores", List.of("--runner=flink", "--flink-master=" + pair.restAddress(),
-            "--parallelism=2"), pair);
+        Run b =
+            prepare(
+                "2tm-2cores",
+                List.of(
+                    "--runner=flink", "--flink-master=" + pair.restAddress(), "--parallelism=2"),
+                pair);
         print(round, b);
         two.add(b);
       }
     }
-    double ratio = median(two.stream().mapToDouble(Run::rate).toArray())
-        / median(one.stream().mapToDouble(Run::rate).toArray());
+    double ratio =
+        median(two.stream().mapToDouble(Run::rate).toArray())
+            / median(one.stream().mapToDouble(Run::rate).toArray());
     double[] perRound = new double[rounds];
     for (int i = 0; i < rounds; i++) {
       perRound[i] = two.get(i).rate() / one.get(i).rate();
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "scale-out: 2 TaskManagers / 1 = %.2fx (ratio of medians), %.2fx (median of rounds), same shards: %s%n",
-        ratio, median(perRound),
+        ratio,
+        median(perRound),
         one.get(0).digest().equals(two.get(0).digest()) ? "yes" : "NO");
   }
 
@@ -156,13 +199,23 @@ public final class RunnersBenchmark {
     Path out = work.resolve("out-" + label);
     Path timing = work.resolve("time-" + label + ".txt");
     Path log = work.resolve("log-" + label + ".txt");
-    List<String> command = new ArrayList<>(List.of(
-        "/usr/bin/time", "-f", "%e %U %S %M", "-o", timing.toString(),
-        repo.resolve("kiln").toString(), "prepare", "--input=" + corpus, "--output=" + out,
-        "--overwrite"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/time",
+                "-f",
+                "%e %U %S %M",
+                "-o",
+                timing.toString(),
+                repo.resolve("kiln").toString(),
+                "prepare",
+                "--input=" + corpus,
+                "--output=" + out,
+                "--overwrite"));
     command.addAll(runnerArgs);
     long tmTicks = cluster == null ? 0 : taskManagerTicks(cluster);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int code = p.waitFor();
     String output = Files.readString(log, StandardCharsets.UTF_8);
     if (code != 0) {
@@ -175,7 +228,8 @@ public final class RunnersBenchmark {
       cpu += (taskManagerTicks(cluster) - tmTicks) / 100.0; // USER_HZ
       rss = taskManagerPeakRssKb(cluster);
     }
-    return new Run(label, Double.parseDouble(t[0]), inputs(output), cpu, rss, steadyRate(output), digest(out));
+    return new Run(
+        label, Double.parseDouble(t[0]), inputs(output), cpu, rss, steadyRate(output), digest(out));
   }
 
   private static int inputs(String output) {
@@ -243,8 +297,11 @@ public final class RunnersBenchmark {
       throw new IllegalStateException(e);
     }
     try (Stream<Path> files = Files.list(dataset)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().matches("shard-\\d+\\..*|index\\.kidx"))
-          .sorted().toList()) {
+      for (Path f :
+          files
+              .filter(f -> f.getFileName().toString().matches("shard-\\d+\\..*|index\\.kidx"))
+              .sorted()
+              .toList()) {
         sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
         sha.update(Files.readAllBytes(f));
       }
@@ -253,10 +310,17 @@ public final class RunnersBenchmark {
   }
 
   private static void print(int round, Run r) {
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "round %d  %-11s  %6.1f s  %6.1f images/s  CPU %6.1f s  RSS %5d MB  steady %6s  shards %s%n",
-        round, r.runner(), r.wall(), r.rate(), r.cpu(), r.rssKb() / 1024,
-        r.steady() > 0 ? String.format(Locale.ROOT, "%.1f", r.steady()) : "n/a", r.digest());
+        round,
+        r.runner(),
+        r.wall(),
+        r.rate(),
+        r.cpu(),
+        r.rssKb() / 1024,
+        r.steady() > 0 ? String.format(Locale.ROOT, "%.1f", r.steady()) : "n/a",
+        r.digest());
     System.out.flush();
   }
 

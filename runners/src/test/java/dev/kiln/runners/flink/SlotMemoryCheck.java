@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The memory-per-slot check behind {@code runners/bench/bench-slot-memory.sh}: a Flink session
  * cluster of one TaskManager with 2 slots and 1 GB of task heap per slot (the rule in
  * docs/RUNNING_ON_FLINK.md) prepares an input folder that holds very large images beside a whole
- * corpus. The check passes when the job succeeds, every input is written, and no image is
- * rejected {@code out-of-memory}; it prints the TaskManager's peak heap use (polled from Flink's
- * REST metrics every 500 ms) and peak RSS.
+ * corpus. The check passes when the job succeeds, every input is written, and no image is rejected
+ * {@code out-of-memory}; it prints the TaskManager's peak heap use (polled from Flink's REST
+ * metrics every 500 ms) and peak RSS.
  *
  * <p>A main, not a test: it needs the benchmark corpus and minutes of a cluster.
  */
@@ -33,11 +33,13 @@ public final class SlotMemoryCheck {
     Path work = Files.createDirectories(Path.of(args[1]).toAbsolutePath());
     Path repo = FlinkSessionCluster.repoRoot();
     int slots = 2;
-    try (FlinkSessionCluster cluster = new FlinkSessionCluster("slot-memory", 1, slots)
-        .with("taskmanager.memory.task.heap.size", slots + "g")
-        .with("taskmanager.memory.process.size", (slots * 1024 + 1600) + "m")) {
+    try (FlinkSessionCluster cluster =
+        new FlinkSessionCluster("slot-memory", 1, slots)
+            .with("taskmanager.memory.task.heap.size", slots + "g")
+            .with("taskmanager.memory.process.size", (slots * 1024 + 1600) + "m")) {
       cluster.start();
-      String taskManager = cluster.get("/taskmanagers").path("taskmanagers").get(0).path("id").asText();
+      String taskManager =
+          cluster.get("/taskmanagers").path("taskmanagers").get(0).path("id").asText();
       AtomicLong peakHeap = new AtomicLong();
       Thread poller = new Thread(() -> pollHeap(cluster, taskManager, peakHeap), "heap-poller");
       poller.setDaemon(true);
@@ -45,35 +47,61 @@ public final class SlotMemoryCheck {
 
       Path out = work.resolve("out");
       Path log = work.resolve("log.txt");
-      List<String> command = new ArrayList<>(List.of(repo.resolve("kiln").toString(), "prepare",
-          "--input=" + input, "--output=" + out, "--overwrite", "--runner=flink",
-          "--flink-master=" + cluster.restAddress(), "--parallelism=" + slots));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  repo.resolve("kiln").toString(),
+                  "prepare",
+                  "--input=" + input,
+                  "--output=" + out,
+                  "--overwrite",
+                  "--runner=flink",
+                  "--flink-master=" + cluster.restAddress(),
+                  "--parallelism=" + slots));
       long start = System.nanoTime();
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       int code = p.waitFor();
       double seconds = (System.nanoTime() - start) / 1e9;
       poller.interrupt();
       String output = Files.readString(log, StandardCharsets.UTF_8);
       JsonNode heap = cluster.get("/taskmanagers/" + taskManager);
-      long heapMax = heap.path("memoryConfiguration").path("taskHeap").asLong()
-          + heap.path("memoryConfiguration").path("frameworkHeap").asLong();
+      long heapMax =
+          heap.path("memoryConfiguration").path("taskHeap").asLong()
+              + heap.path("memoryConfiguration").path("frameworkHeap").asLong();
       long rssKb = RunnersBenchmark.taskManagerPeakRssKb(cluster);
 
       System.out.printf(Locale.ROOT, "job: exit %d in %.1f s (log %s)%n", code, seconds, log);
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "TaskManager: %d slots, heap %d MB (task + framework), peak heap used %d MB, peak RSS %d MB%n",
-          slots, heapMax >> 20, peakHeap.get() >> 20, rssKb / 1024);
+          slots,
+          heapMax >> 20,
+          peakHeap.get() >> 20,
+          rssKb / 1024);
       if (code != 0) {
         throw new IllegalStateException("FAILED: the job exited " + code + ":\n" + output);
       }
       Manifest manifest = Manifest.readFrom(out);
       long oom = manifest.rejectedByReason().getOrDefault("out-of-memory", 0L);
-      System.out.printf(Locale.ROOT, "inputs %d, written %d, rejected %d (by reason %s)%n",
-          manifest.inputs(), manifest.written(), manifest.rejected(), manifest.rejectedByReason());
+      System.out.printf(
+          Locale.ROOT,
+          "inputs %d, written %d, rejected %d (by reason %s)%n",
+          manifest.inputs(),
+          manifest.written(),
+          manifest.rejected(),
+          manifest.rejectedByReason());
       boolean ok = oom == 0 && manifest.written() == manifest.inputs();
       if (!ok) {
-        throw new IllegalStateException("FAILED: " + oom + " out-of-memory rejects, "
-            + manifest.rejected() + " rejects in all");
+        throw new IllegalStateException(
+            "FAILED: "
+                + oom
+                + " out-of-memory rejects, "
+                + manifest.rejected()
+                + " rejects in all");
       }
       System.out.println("OK: every input written, no out-of-memory reject");
     }

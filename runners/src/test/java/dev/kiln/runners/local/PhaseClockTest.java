@@ -30,6 +30,7 @@ class PhaseClockTest {
     clock.lap("fingerprint");
     assertTrue(clock.nanos("fingerprint") >= first + TimeUnit.MILLISECONDS.toNanos(5));
     assertTrue(clock.line().startsWith("fingerprint "), clock.line());
-    assertTrue(clock.line().matches("fingerprint \\d+\\.\\d\\d s, prepare \\d+\\.\\d\\d s"), clock.line());
+    assertTrue(
+        clock.line().matches("fingerprint \\d+\\.\\d\\d s, prepare \\d+\\.\\d\\d s"), clock.line());
   }
 }

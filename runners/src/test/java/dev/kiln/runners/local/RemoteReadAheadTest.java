@@ -32,13 +32,21 @@ class RemoteReadAheadTest {
     AtomicInteger most = new AtomicInteger();
     List<Integer> fetchedLarge = Collections.synchronizedList(new ArrayList<>());
     long budget = 64 * 1024; // a handful of inputs
-    try (RemoteReadAhead ahead = new RemoteReadAhead(sizes, 1_000_000, 8, budget, METRICS, i -> {
-      if (sizes.get(i) > 1_000_000 && Thread.currentThread().getName().startsWith("kiln-read-ahead")) {
-        fetchedLarge.add(i);
-      }
-      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      return bytesOf(i, sizes.get(i));
-    })) {
+    try (RemoteReadAhead ahead =
+        new RemoteReadAhead(
+            sizes,
+            1_000_000,
+            8,
+            budget,
+            METRICS,
+            i -> {
+              if (sizes.get(i) > 1_000_000
+                  && Thread.currentThread().getName().startsWith("kiln-read-ahead")) {
+                fetchedLarge.add(i);
+              }
+              most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              return bytesOf(i, sizes.get(i));
+            })) {
       for (int i = 0; i < sizes.size(); i++) {
         if (i % 3 == 0) {
           ahead.release(i); // rejected before its bytes were read
@@ -52,19 +60,27 @@ class RemoteReadAheadTest {
     }
     // 9 KiB each: 7 fit the budget, and one more while a release is being counted here.
     assertTrue(most.get() <= 8, "fetched ahead within the 64 KiB budget: " + most.get());
-    assertEquals(List.of(), fetchedLarge, "an input above the size limit is read when taken, not ahead");
+    assertEquals(
+        List.of(), fetchedLarge, "an input above the size limit is read when taken, not ahead");
   }
 
   @Test
   @Timeout(30)
   void aFailedFetchIsThrownByTake() throws Exception {
     List<Long> sizes = List.of(10L, 10L, 10L);
-    try (RemoteReadAhead ahead = new RemoteReadAhead(sizes, 100, 2, 1 << 20, METRICS, i -> {
-      if (i == 1) {
-        throw new IOException("s3://b/raw/1.jpg: cannot reach http://127.0.0.1:1");
-      }
-      return bytesOf(i, 10);
-    })) {
+    try (RemoteReadAhead ahead =
+        new RemoteReadAhead(
+            sizes,
+            100,
+            2,
+            1 << 20,
+            METRICS,
+            i -> {
+              if (i == 1) {
+                throw new IOException("s3://b/raw/1.jpg: cannot reach http://127.0.0.1:1");
+              }
+              return bytesOf(i, 10);
+            })) {
       assertArrayEquals(bytesOf(0, 10), ahead.take(0));
       IOException e = assertThrows(IOException.class, () -> ahead.take(1));
       assertEquals("s3://b/raw/1.jpg: cannot reach http://127.0.0.1:1", e.getMessage());

@@ -32,8 +32,18 @@ class SampleSpillTest {
     byte[] image = new byte[100 + i % 50];
     image[0] = (byte) i;
     image[1] = (byte) (i >> 8);
-    SourceInfo src = new SourceInfo("/in/" + i + ".jpg", image.length, "jpeg", "rgb", 8, null, 1, 10, 10, 1);
-    return new Sample("k/" + i, image, "jpeg", 10, 10, 3, List.of("c" + i % 3), List.of(), src,
+    SourceInfo src =
+        new SourceInfo("/in/" + i + ".jpg", image.length, "jpeg", "rgb", 8, null, 1, 10, 10, 1);
+    return new Sample(
+        "k/" + i,
+        image,
+        "jpeg",
+        10,
+        10,
+        3,
+        List.of("c" + i % 3),
+        List.of(),
+        src,
         String.format("%064x", i));
   }
 
@@ -47,12 +57,14 @@ class SampleSpillTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int first = t;
-        done.add(pool.submit(() -> {
-          for (int i = first; i < n; i += 4) {
-            spill.add(EncodedSample.of(sample(i)));
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < n; i += 4) {
+                    spill.add(EncodedSample.of(sample(i)));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -69,7 +81,9 @@ class SampleSpillTest {
           (samples, keyHashes) -> {
             assertEquals(samples.size(), keyHashes.length);
             for (int i = 0; i < samples.size(); i++) {
-              assertEquals(SampleOrder.hash(samples.get(i).key()), keyHashes[i],
+              assertEquals(
+                  SampleOrder.hash(samples.get(i).key()),
+                  keyHashes[i],
                   "each sample comes with its own key's hash");
             }
             drained.addAll(samples);
@@ -106,11 +120,15 @@ class SampleSpillTest {
     List<Integer> reads = java.util.Collections.synchronizedList(new ArrayList<>());
     List<EncodedSample> drained = new ArrayList<>();
     try (SampleSpill spill =
-        new SampleSpill(dir, imageLength -> imageLength, (r, imageLength) -> {
-          reads.add(r);
-          assertEquals(sample(r).image().length, imageLength, "parked with its image length");
-          return EncodedSample.parse(previous.get(r));
-        }, expectedSamples)) {
+        new SampleSpill(
+            dir,
+            imageLength -> imageLength,
+            (r, imageLength) -> {
+              reads.add(r);
+              assertEquals(sample(r).image().length, imageLength, "parked with its image length");
+              return EncodedSample.parse(previous.get(r));
+            },
+            expectedSamples)) {
       assertEquals(expectedSamples > 1024 ? 256 : 1, spill.bucketCount());
       for (int i = 0; i < 500; i++) {
         if (i % 5 == 0) {
@@ -129,7 +147,8 @@ class SampleSpillTest {
       try (var files = Files.list(dir)) {
         spilled = files.mapToLong(p -> p.toFile().length()).sum();
       }
-      assertTrue(spilled < 100 * 200 + 400 * 40, "carried records are not copied: " + spilled + " bytes");
+      assertTrue(
+          spilled < 100 * 200 + 400 * 40, "carried records are not copied: " + spilled + " bytes");
       assertEquals(0, reads.size(), "nothing read from the previous version before draining");
       spill.drainInOrder((samples, keyHashes) -> drained.addAll(samples));
     }
@@ -161,7 +180,11 @@ class SampleSpillTest {
   void aCarriedRecordThatIsNotTheParkedSampleFailsTheDrain() throws Exception {
     byte[] other = SampleCodec.encode(sample(2));
     try (SampleSpill spill =
-        new SampleSpill(tmp.resolve("_spill"), imageLength -> 1, (r, length) -> EncodedSample.parse(other), 1)) {
+        new SampleSpill(
+            tmp.resolve("_spill"),
+            imageLength -> 1,
+            (r, length) -> EncodedSample.parse(other),
+            1)) {
       spill.addCarried("k/1", 0, 10);
       IOException e =
           assertThrows(IOException.class, () -> spill.drainInOrder((samples, keyHashes) -> {}));

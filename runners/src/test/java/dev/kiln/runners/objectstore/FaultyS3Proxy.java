@@ -16,17 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback HTTP relay in front of a real {@link S3ProxyServer} that turns chosen requests into
  * faults, so a test can hit an exact moment of a run: kill the server when a request for a key
- * arrives (before it is forwarded), or answer a number of them {@code 503 SlowDown} as a
- * throttled S3 would. Everything else goes to the server unchanged. Requests on a connection come
- * one after another (HTTP/1.1 without pipelining), so the relay reads each request's head and
- * {@code Content-Length} body before it looks at the next; responses are copied through as they
- * come.
+ * arrives (before it is forwarded), or answer a number of them {@code 503 SlowDown} as a throttled
+ * S3 would. Everything else goes to the server unchanged. Requests on a connection come one after
+ * another (HTTP/1.1 without pipelining), so the relay reads each request's head and {@code
+ * Content-Length} body before it looks at the next; responses are copied through as they come.
  *
  * <p>A real server cannot be made to throttle or crash at a chosen request; the server behind the
  * relay is real and really killed.
  */
 public final class FaultyS3Proxy implements AutoCloseable {
-  /** A request that the relay acts on: its method and a prefix of its path ({@code /bucket/key}). */
+  /**
+   * A request that the relay acts on: its method and a prefix of its path ({@code /bucket/key}).
+   */
   private record Rule(String method, String pathPrefix, AtomicInteger remaining, boolean kill) {
     boolean matches(String m, String path) {
       return method.equals(m) && path.startsWith(pathPrefix) && remaining.get() > 0;
@@ -49,7 +50,10 @@ public final class FaultyS3Proxy implements AutoCloseable {
     accept.start();
   }
 
-  /** Kills the server when the first {@code method} request for a path below {@code pathPrefix} arrives. */
+  /**
+   * Kills the server when the first {@code method} request for a path below {@code pathPrefix}
+   * arrives.
+   */
   public FaultyS3Proxy killOn(String method, String pathPrefix) {
     rules.add(new Rule(method, pathPrefix, new AtomicInteger(1), true));
     return this;
@@ -91,7 +95,8 @@ public final class FaultyS3Proxy implements AutoCloseable {
   }
 
   private void relay(Socket client) {
-    try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+    try (client;
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       open.add(upstream);
       Thread back = new Thread(() -> copy(upstream, client), "faulty-s3-back");
       back.setDaemon(true);
@@ -114,12 +119,16 @@ public final class FaultyS3Proxy implements AutoCloseable {
         }
         if (rule != null) {
           throttled.incrementAndGet();
-          byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-              + "<Message>Please reduce your request rate.</Message></Error>")
-              .getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                      + "<Message>Please reduce your request rate.</Message></Error>")
+                  .getBytes(StandardCharsets.UTF_8);
           OutputStream down = client.getOutputStream();
-          down.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
-              + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          down.write(
+              ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
+                      + body.length
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
           down.write(body);
           down.flush();
           return;

@@ -22,14 +22,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 server for tests: s3proxy (its jar-with-dependencies, copied into {@code
- * target/s3proxy} by the build) with its filesystem backend in a temporary directory, started
- * as a separate JVM on a free loopback port and always stopped after the test class. It checks
- * AWS signatures, so tests of refused credentials are real. The test JVM's AWS credentials are
- * set as system properties ({@code aws.accessKeyId}, read first by the SDK's default chain);
- * a kiln run reaches the server through {@code --endpoint} ({@link #endpointFlag()}).
+ * target/s3proxy} by the build) with its filesystem backend in a temporary directory, started as a
+ * separate JVM on a free loopback port and always stopped after the test class. It checks AWS
+ * signatures, so tests of refused credentials are real. The test JVM's AWS credentials are set as
+ * system properties ({@code aws.accessKeyId}, read first by the SDK's default chain); a kiln run
+ * reaches the server through {@code --endpoint} ({@link #endpointFlag()}).
  *
- * <p>{@link #kill()} and {@link #start()} stop and restart it on the same port and data, for
- * fault tests.
+ * <p>{@link #kill()} and {@link #start()} stop and restart it on the same port and data, for fault
+ * tests.
  */
 public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback {
   public static final String ACCESS_KEY = "kiln-test";
@@ -46,14 +46,17 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n",
-        "s3proxy.endpoint=http://127.0.0.1:" + port,
-        "s3proxy.authorization=aws-v2-or-v4",
-        "s3proxy.identity=" + ACCESS_KEY,
-        "s3proxy.credential=" + SECRET_KEY,
-        "jclouds.provider=filesystem",
-        "jclouds.filesystem.basedir=" + dir.resolve("data"),
-        ""));
+    Files.writeString(
+        dir.resolve("s3proxy.conf"),
+        String.join(
+            "\n",
+            "s3proxy.endpoint=http://127.0.0.1:" + port,
+            "s3proxy.authorization=aws-v2-or-v4",
+            "s3proxy.identity=" + ACCESS_KEY,
+            "s3proxy.credential=" + SECRET_KEY,
+            "jclouds.provider=filesystem",
+            "jclouds.filesystem.basedir=" + dir.resolve("data"),
+            ""));
     System.setProperty("aws.accessKeyId", ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", SECRET_KEY);
     start();
@@ -66,22 +69,35 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     }
     String jar = System.getProperty("kiln.s3proxy.jar", "target/s3proxy/s3proxy.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("s3proxy jar missing at " + jar
-          + " (the build copies it in process-test-resources: run the tests through Maven)");
+      throw new IllegalStateException(
+          "s3proxy jar missing at "
+              + jar
+              + " (the build copies it in process-test-resources: run the tests through Maven)");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    process = new ProcessBuilder(java.toString(), "-Xmx256m",
-            // A short-lived test server: quick start-up matters more than peak speed.
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar,
-            "--properties", dir.resolve("s3proxy.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("s3proxy.log").toFile())
-        .start();
+    process =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx256m",
+                // A short-lived test server: quick start-up matters more than peak speed.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-jar",
+                jar,
+                "--properties",
+                dir.resolve("s3proxy.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("s3proxy.log").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("s3proxy exited with " + process.exitValue() + ": "
-            + Files.readString(dir.resolve("s3proxy.log")));
+        throw new IllegalStateException(
+            "s3proxy exited with "
+                + process.exitValue()
+                + ": "
+                + Files.readString(dir.resolve("s3proxy.log")));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -147,7 +163,8 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
 
   /** Uploads every file below {@code dir} to {@code target}, keyed by relative path. */
   public void upload(Path dir, S3Location target) {
-    try (S3Client client = access().client(); Stream<Path> walk = Files.walk(dir)) {
+    try (S3Client client = access().client();
+        Stream<Path> walk = Files.walk(dir)) {
       List<Path> files = walk.filter(Files::isRegularFile).toList();
       for (Path f : files) {
         String key = target.resolve(dir.relativize(f).toString().replace('\\', '/')).key();

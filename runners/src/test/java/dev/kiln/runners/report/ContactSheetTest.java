@@ -22,14 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
 /** The contact sheet draws each sample's boxes in its output pixel coordinates. */
 class ContactSheetTest {
   private static final Pattern VIEW_BOX = Pattern.compile("viewBox=\"0 0 (\\d+) (\\d+)\"");
-  private static final Pattern RECT = Pattern.compile(
-      "<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([-0-9.]+)\" height=\"([-0-9.]+)\"");
+  private static final Pattern RECT =
+      Pattern.compile(
+          "<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([-0-9.]+)\" height=\"([-0-9.]+)\"");
 
   @TempDir Path tmp;
 
-  static Sample sample(String key, int width, int height, byte[] image, String encoding, List<Box> boxes) {
-    return new Sample(key, image, encoding, width, height, 3, List.of("cat"), boxes,
-        new SourceInfo("/in/" + key + ".jpg", 1000, "jpeg", "rgb", 8, null, 1, 640, 480, 1), "ab");
+  static Sample sample(
+      String key, int width, int height, byte[] image, String encoding, List<Box> boxes) {
+    return new Sample(
+        key,
+        image,
+        encoding,
+        width,
+        height,
+        3,
+        List.of("cat"),
+        boxes,
+        new SourceInfo("/in/" + key + ".jpg", 1000, "jpeg", "rgb", 8, null, 1, 640, 480, 1),
+        "ab");
   }
 
   /** The boxes a tile draws, as {x0, y0, x1, y1}, and the view box they are drawn in. */
@@ -43,7 +54,8 @@ class ContactSheetTest {
     while (r.find()) {
       float x = Float.parseFloat(r.group(1));
       float y = Float.parseFloat(r.group(2));
-      boxes.add(new float[] {x, y, x + Float.parseFloat(r.group(3)), y + Float.parseFloat(r.group(4))});
+      boxes.add(
+          new float[] {x, y, x + Float.parseFloat(r.group(3)), y + Float.parseFloat(r.group(4))});
     }
     return boxes;
   }
@@ -55,8 +67,14 @@ class ContactSheetTest {
     for (int i = 0; i < raw.length; i++) {
       raw[i] = (byte) (i * 31);
     }
-    Sample s = sample("a/b", 320, 200, raw, "raw",
-        List.of(new Box(10.5f, 20f, 110f, 60f, "cat", 17), new Box(0, 0, 320, 200, "", 3)));
+    Sample s =
+        sample(
+            "a/b",
+            320,
+            200,
+            raw,
+            "raw",
+            List.of(new Box(10.5f, 20f, 110f, 60f, "cat", 17), new Box(0, 0, 320, 200, "", 3)));
     ContactSheet sheet = new ContactSheet(false);
     sheet.offer(s);
     ContactSheet.Tile tile = sheet.tiles().get(0);
@@ -69,7 +87,9 @@ class ContactSheetTest {
     assertEquals(320, viewBox[0]);
     assertEquals(200, viewBox[1]);
     assertEquals(2, drawn.size());
-    assertEquals(List.of(0f, 0f, 320f, 200f), List.of(drawn.get(1)[0], drawn.get(1)[1], drawn.get(1)[2], drawn.get(1)[3]));
+    assertEquals(
+        List.of(0f, 0f, 320f, 200f),
+        List.of(drawn.get(1)[0], drawn.get(1)[1], drawn.get(1)[2], drawn.get(1)[3]));
     assertTrue(html.contains(">cat</text>"), "the labelled box is named");
     assertTrue(html.contains("aspect-ratio:320/200"), "the frame keeps the sample's shape");
   }
@@ -78,10 +98,17 @@ class ContactSheetTest {
   void theSheetOfAPreparedDatasetDrawsEachSamplesStoredBoxes() throws Exception {
     Path out = tmp.resolve("ds");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Kiln.run(List.of("prepare", "--input=" + ReportInBrowserTest.SAMPLES,
-            "--output=" + out, "--annotations=" + ReportInBrowserTest.ANNOTATIONS,
-            "--size=200x150", "--resize=letterbox"),
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Kiln.run(
+            List.of(
+                "prepare",
+                "--input=" + ReportInBrowserTest.SAMPLES,
+                "--output=" + out,
+                "--annotations=" + ReportInBrowserTest.ANNOTATIONS,
+                "--size=200x150",
+                "--resize=letterbox"),
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     DatasetReport.Content content = DatasetReport.collect(out, "ds");
     ContactSheet sheet = content.sheet();
@@ -102,7 +129,9 @@ class ContactSheetTest {
           assertEquals(b.y0(), d[1], 0.006, t.key());
           assertEquals(b.x1(), d[2], 0.011, t.key());
           assertEquals(b.y1(), d[3], 0.011, t.key());
-          assertTrue(d[0] >= 0 && d[1] >= 0 && d[2] <= 200 && d[3] <= 150, "inside the output: " + t.key());
+          assertTrue(
+              d[0] >= 0 && d[1] >= 0 && d[2] <= 200 && d[3] <= 150,
+              "inside the output: " + t.key());
         }
         boxes += drawn.size();
       }

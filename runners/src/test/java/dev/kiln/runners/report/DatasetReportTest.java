@@ -27,7 +27,8 @@ class DatasetReportTest {
 
   /** A box on the contact sheet: an unfilled rectangle named by its label. */
   static final java.util.regex.Pattern BOX =
-      java.util.regex.Pattern.compile("<rect [^>]*fill=\"none\" stroke=\"#[0-9a-f]{6}\" stroke-width=\"[0-9.]+\"><title>");
+      java.util.regex.Pattern.compile(
+          "<rect [^>]*fill=\"none\" stroke=\"#[0-9a-f]{6}\" stroke-width=\"[0-9.]+\"><title>");
 
   @TempDir Path tmp;
 
@@ -36,9 +37,13 @@ class DatasetReportTest {
   static Run kiln(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Kiln.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Kiln.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static int count(String html, String needle) {
@@ -47,10 +52,16 @@ class DatasetReportTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"webdataset", "avro", "parquet"})
-  void everyFormatsDatasetHasItsReportAndKilnReportWritesTheSamePage(String format) throws Exception {
+  void everyFormatsDatasetHasItsReportAndKilnReportWritesTheSamePage(String format)
+      throws Exception {
     Path out = tmp.resolve(format);
-    Run run = kiln("prepare", "--input=" + SAMPLES, "--output=" + out, "--format=" + format,
-        "--annotations=" + ANNOTATIONS);
+    Run run =
+        kiln(
+            "prepare",
+            "--input=" + SAMPLES,
+            "--output=" + out,
+            "--format=" + format,
+            "--annotations=" + ANNOTATIONS);
     assertEquals(0, run.code(), run.err());
     Path report = out.resolve(DatasetReport.FILE_NAME);
     assertTrue(run.out().contains("kiln: report " + report + "\n"), run.out());
@@ -59,8 +70,10 @@ class DatasetReportTest {
     assertEquals(7, count(html, "<figure class=\"tile\">"), "7 samples on the sheet");
     assertEquals(13, BOX.matcher(html).results().count(), "13 boxes drawn");
     assertTrue(html.contains("<b>format</b> " + format), "the format named");
-    assertTrue(html.contains("Adobe RGB (1998)"), "the ICC profile of an input, read from its sample");
-    assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<script"),
+    assertTrue(
+        html.contains("Adobe RGB (1998)"), "the ICC profile of an input, read from its sample");
+    assertFalse(
+        html.contains("http://") || html.contains("https://") || html.contains("<script"),
         "nothing from a network, no script");
 
     Path again = tmp.resolve("again/" + format + ".html");
@@ -78,8 +91,12 @@ class DatasetReportTest {
     RunRecord record = RunRecord.readIfPresent(out);
     assertEquals("direct", record.runner());
     assertTrue(record.live());
-    assertTrue(record.seconds() > 0 && record.peakRssBytes() > 0 && record.peakHeapBytes() > 0, record.toString());
-    assertEquals(7, record.progress().get(record.progress().size() - 1).done(),
+    assertTrue(
+        record.seconds() > 0 && record.peakRssBytes() > 0 && record.peakHeapBytes() > 0,
+        record.toString());
+    assertEquals(
+        7,
+        record.progress().get(record.progress().size() - 1).done(),
         "the last sample, taken at the end, counts every input");
     String html = Files.readString(out.resolve(DatasetReport.FILE_NAME));
     assertTrue(html.contains("<b>runner</b> direct"), "runner in the header");
@@ -104,7 +121,9 @@ class DatasetReportTest {
     assertFalse(Files.exists(root.resolve(DatasetReport.FILE_NAME)), "nothing beside the versions");
     String html = Files.readString(report);
     assertTrue(html.contains("Incremental run, against the previous version"), "incremental chart");
-    assertTrue(html.contains("<title>deleted: 1</title>") && html.contains("<title>carried over: 6</title>"),
+    assertTrue(
+        html.contains("<title>deleted: 1</title>")
+            && html.contains("<title>carried over: 6</title>"),
         "one deleted, six carried over");
 
     // kiln report ROOT: the current version's report, written into that version.
@@ -127,7 +146,8 @@ class DatasetReportTest {
     assertTrue(outIsDir.err().contains("--out=" + tmp + ": must name a file"), outIsDir.err());
     Run notADataset = kiln("report", tmp.toString());
     assertEquals(1, notADataset.code());
-    assertTrue(notADataset.err().contains("no manifest.json; not a Kiln dataset"), notADataset.err());
+    assertTrue(
+        notADataset.err().contains("no manifest.json; not a Kiln dataset"), notADataset.err());
     Run unknown = kiln("report", tmp.toString(), "--colour=red");
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("--colour"), unknown.err());

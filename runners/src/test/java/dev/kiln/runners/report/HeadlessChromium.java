@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Debian's headless Chromium driven over the DevTools protocol (a WebSocket from {@code
  * java.net.http}): opens a page from disk, collects its console errors, evaluates expressions in
- * it, measures its load and takes full-page screenshots. A missing browser is an error, not a
- * skip: the report's tests need a real one.
+ * it, measures its load and takes full-page screenshots. A missing browser is an error, not a skip:
+ * the report's tests need a real one.
  */
 final class HeadlessChromium implements AutoCloseable {
   static final Path BINARY =
@@ -49,18 +49,31 @@ final class HeadlessChromium implements AutoCloseable {
   /** Starts the browser with a fresh profile and connects to it. */
   static HeadlessChromium start() throws Exception {
     if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " not found: the report's browser tests need"
-          + " Debian's chromium (apt-get install chromium), or KILN_CHROMIUM naming another");
+      throw new IllegalStateException(
+          BINARY
+              + " not found: the report's browser tests need"
+              + " Debian's chromium (apt-get install chromium), or KILN_CHROMIUM naming another");
     }
     Path profile = Files.createTempDirectory("kiln-chromium-");
-    Process p = new ProcessBuilder(
-            BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1",
-            "--remote-debugging-port=0", "--window-size=1400,1000", "about:blank")
-        .redirectErrorStream(true)
-        .redirectOutput(profile.resolve("chromium.log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "--window-size=1400,1000",
+                "about:blank")
+            .redirectErrorStream(true)
+            .redirectOutput(profile.resolve("chromium.log").toFile())
+            .start();
     // Port 0: Chromium picks a free port and writes it, with the browser's endpoint, here.
     Path portFile = profile.resolve("DevToolsActivePort");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
@@ -78,30 +91,36 @@ final class HeadlessChromium implements AutoCloseable {
       Thread.sleep(50);
     }
     if (lines.size() < 2) {
-      String log = Files.exists(profile.resolve("chromium.log"))
-          ? Files.readString(profile.resolve("chromium.log")) : "";
+      String log =
+          Files.exists(profile.resolve("chromium.log"))
+              ? Files.readString(profile.resolve("chromium.log"))
+              : "";
       p.destroyForcibly();
       throw new IllegalStateException("chromium did not open its DevTools port: " + log);
     }
     URI endpoint = URI.create("ws://127.0.0.1:" + lines.get(0).trim() + lines.get(1).trim());
     HeadlessChromium[] self = new HeadlessChromium[1];
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(endpoint, new WebSocket.Listener() {
-          private final StringBuilder message = new StringBuilder();
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                endpoint,
+                new WebSocket.Listener() {
+                  private final StringBuilder message = new StringBuilder();
 
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            message.append(data);
-            if (last) {
-              String text = message.toString();
-              message.setLength(0);
-              self[0].received(text);
-            }
-            w.request(1);
-            return null;
-          }
-        })
-        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    message.append(data);
+                    if (last) {
+                      String text = message.toString();
+                      message.setLength(0);
+                      self[0].received(text);
+                    }
+                    w.request(1);
+                    return null;
+                  }
+                })
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     self[0] = new HeadlessChromium(p, profile, ws);
     return self[0];
   }
@@ -152,8 +171,11 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Evaluates a JavaScript expression in the page; its value (JSON-serializable). */
     JsonNode evaluate(String expression) throws Exception {
-      JsonNode r = send(session, "Runtime.evaluate",
-          Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+      JsonNode r =
+          send(
+              session,
+              "Runtime.evaluate",
+              Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
       if (r.has("exceptionDetails")) {
         throw new IllegalStateException(expression + ": " + r.get("exceptionDetails"));
       }
@@ -161,8 +183,8 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /**
-     * Console errors, uncaught exceptions and browser log errors (resources that failed to
-     * load, blocked requests) of this page so far.
+     * Console errors, uncaught exceptions and browser log errors (resources that failed to load,
+     * blocked requests) of this page so far.
      */
     List<String> errors() {
       List<String> errors = new ArrayList<>();
@@ -173,18 +195,22 @@ final class HeadlessChromium implements AutoCloseable {
         JsonNode p = e.path("params");
         switch (e.path("method").asText()) {
           case "Runtime.consoleAPICalled" -> {
-            if (p.path("type").asText().equals("error") || p.path("type").asText().equals("assert")) {
+            if (p.path("type").asText().equals("error")
+                || p.path("type").asText().equals("assert")) {
               errors.add("console: " + p.path("args"));
             }
           }
           case "Runtime.exceptionThrown" -> errors.add("exception: " + p.path("exceptionDetails"));
           case "Log.entryAdded" -> {
             if (p.path("entry").path("level").asText().equals("error")) {
-              errors.add("log: " + p.path("entry").path("text").asText() + " "
-                  + p.path("entry").path("url").asText());
+              errors.add(
+                  "log: "
+                      + p.path("entry").path("text").asText()
+                      + " "
+                      + p.path("entry").path("url").asText());
             }
           }
-          default -> { }
+          default -> {}
         }
       }
       return errors;
@@ -194,24 +220,31 @@ final class HeadlessChromium implements AutoCloseable {
     void screenshot(Path png, int width) throws Exception {
       JsonNode metrics = send(session, "Page.getLayoutMetrics", Map.of());
       int height = (int) Math.ceil(metrics.path("cssContentSize").path("height").asDouble(1000));
-      send(session, "Emulation.setDeviceMetricsOverride",
+      send(
+          session,
+          "Emulation.setDeviceMetricsOverride",
           Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
-      JsonNode shot = send(session, "Page.captureScreenshot",
-          Map.of("format", "png", "captureBeyondViewport", true));
+      JsonNode shot =
+          send(
+              session,
+              "Page.captureScreenshot",
+              Map.of("format", "png", "captureBeyondViewport", true));
       Files.createDirectories(png.toAbsolutePath().getParent());
       Files.write(png, Base64.getDecoder().decode(shot.path("data").asText()));
     }
   }
 
   /**
-   * Opens {@code url} in a new tab with the console, runtime and log watched from before it
-   * loads; returns once its load event fired.
+   * Opens {@code url} in a new tab with the console, runtime and log watched from before it loads;
+   * returns once its load event fired.
    */
   Page open(URI url) throws Exception {
-    String target = send(null, "Target.createTarget", Map.of("url", "about:blank"))
-        .path("targetId").asText();
-    String session = send(null, "Target.attachToTarget", Map.of("targetId", target, "flatten", true))
-        .path("sessionId").asText();
+    String target =
+        send(null, "Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
+    String session =
+        send(null, "Target.attachToTarget", Map.of("targetId", target, "flatten", true))
+            .path("sessionId")
+            .asText();
     for (String domain : List.of("Page.enable", "Runtime.enable", "Log.enable")) {
       send(session, domain, Map.of());
     }

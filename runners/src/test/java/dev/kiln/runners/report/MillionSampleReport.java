@@ -20,9 +20,9 @@ import javax.imageio.ImageIO;
 
 /**
  * A report's content for a million samples, made up but shaped like a real one: the rows'
- * aggregates with 1,000 classes, captions and boxes, 2,000 inputs' properties, 64 noise samples
- * on the contact sheet (noise compresses worst) and 24 reasons' rejects with thumbnails. For
- * {@link ReportSizeTest} and {@link ReportBenchmark}.
+ * aggregates with 1,000 classes, captions and boxes, 2,000 inputs' properties, 64 noise samples on
+ * the contact sheet (noise compresses worst) and 24 reasons' rejects with thumbnails. For {@link
+ * ReportSizeTest} and {@link ReportBenchmark}.
  */
 final class MillionSampleReport {
   static final int ROWS = 1_000_000;
@@ -37,8 +37,11 @@ final class MillionSampleReport {
     SplittableRandom random = new SplittableRandom(7);
     OutputStats outputs = new OutputStats();
     InputStats inputs = new InputStats();
-    String[] captions = {"a cat", "a photograph of a red car parked in a narrow street at night",
-        "two dogs playing with a ball on a beach, waves behind them"};
+    String[] captions = {
+      "a cat",
+      "a photograph of a red car parked in a narrow street at night",
+      "two dogs playing with a ball on a beach, waves behind them"
+    };
     for (int i = 0; i < ROWS; i++) {
       String label = "class-" + random.nextInt(1000);
       List<Box> boxes = new ArrayList<>();
@@ -48,21 +51,49 @@ final class MillionSampleReport {
         boxes.add(new Box(x, y, x + 40, y + 50, label, 1));
       }
       long length = 12_000 + random.nextInt(40_000);
-      CatalogEntry row = new CatalogEntry("k/" + i, "shard-" + (i / 10_000) + ".kiln", 0, length,
-          List.of(label), 256, 256, boxes, "/in/" + i + ".jpg", "");
+      CatalogEntry row =
+          new CatalogEntry(
+              "k/" + i,
+              "shard-" + (i / 10_000) + ".kiln",
+              0,
+              length,
+              List.of(label),
+              256,
+              256,
+              boxes,
+              "/in/" + i + ".jpg",
+              "");
       outputs.add(row, length - 300, captions[i % 3]);
       inputs.fileBytes.add(20_000 + random.nextInt(5_000_000));
     }
     for (int i = 0; i < DatasetReport.SAMPLES_READ; i++) {
-      inputs.add(new SourceInfo("/in/" + i + ".jpg", 1, i % 5 == 0 ? "png" : "jpeg",
-          i % 7 == 0 ? "cmyk" : "rgb", i % 9 == 0 ? 16 : 8, i % 3 == 0 ? "sRGB IEC61966-2.1" : null,
-          1 + i % 8, 400 + random.nextInt(4000), 300 + random.nextInt(3000), i % 50 == 0 ? 12 : 1));
+      inputs.add(
+          new SourceInfo(
+              "/in/" + i + ".jpg",
+              1,
+              i % 5 == 0 ? "png" : "jpeg",
+              i % 7 == 0 ? "cmyk" : "rgb",
+              i % 9 == 0 ? 16 : 8,
+              i % 3 == 0 ? "sRGB IEC61966-2.1" : null,
+              1 + i % 8,
+              400 + random.nextInt(4000),
+              300 + random.nextInt(3000),
+              i % 50 == 0 ? 12 : 1));
     }
     ContactSheet sheet = new ContactSheet(false);
     for (int i = 0; i < ContactSheet.SAMPLES; i++) {
-      sheet.offer(new Sample("k/" + i, noiseJpeg(random, 256, 256), "jpeg", 256, 256, 3,
-          List.of("class-" + i), List.of(new Box(10, 10, 100, 120, "class-" + i, 1)),
-          new SourceInfo("/in/" + i + ".jpg", 1, "jpeg", "rgb", 8, null, 1, 256, 256, 1), ""));
+      sheet.offer(
+          new Sample(
+              "k/" + i,
+              noiseJpeg(random, 256, 256),
+              "jpeg",
+              256,
+              256,
+              3,
+              List.of("class-" + i),
+              List.of(new Box(10, 10, 100, 120, "class-" + i, 1)),
+              new SourceInfo("/in/" + i + ".jpg", 1, "jpeg", "rgb", 8, null, 1, 256, 256, 1),
+              ""));
     }
     // Every reason's examples are the top half of a noise JPEG: the largest thumbnails there are.
     byte[] noise = noiseJpeg(random, 1024, 768);
@@ -73,31 +104,50 @@ final class MillionSampleReport {
     Map<String, Long> byReason = new TreeMap<>();
     for (int r = 0; r < 30; r++) {
       for (int n = 0; n < 5; n++) {
-        lines.add(new Rejection("broken/" + r + "-" + n, cut.toString(), "decode", "reason-" + (100 + r),
-            "decoder warned: premature end of data segment", noise.length / 2).toJsonLine());
+        lines.add(
+            new Rejection(
+                    "broken/" + r + "-" + n,
+                    cut.toString(),
+                    "decode",
+                    "reason-" + (100 + r),
+                    "decoder warned: premature end of data segment",
+                    noise.length / 2)
+                .toJsonLine());
         byReason.merge("reason-" + (100 + r), 1L, Long::sum);
       }
     }
     Files.write(rejectsFile, lines);
     List<ShardFile> shards = new ArrayList<>();
     for (int s = 0; s < 100; s++) {
-      shards.add(new ShardFile(String.format("shard-%05d.kiln", s), ROWS / 100, 268_000_000L, "00"));
+      shards.add(
+          new ShardFile(String.format("shard-%05d.kiln", s), ROWS / 100, 268_000_000L, "00"));
     }
     Map<String, String> conf = new TreeMap<>();
     for (int i = 0; i < 30; i++) {
       conf.put("setting-" + i, "value-" + i);
     }
-    Manifest manifest = new Manifest("0.1.0", "kiln", ROWS + 150, ROWS, byReason, shards, conf,
-        "ff", "{}").withRun("bench", Map.of());
+    Manifest manifest =
+        new Manifest("0.1.0", "kiln", ROWS + 150, ROWS, byReason, shards, conf, "ff", "{}")
+            .withRun("bench", Map.of());
     List<RunRecord.Progress> progress = new ArrayList<>();
     for (int i = 1; i < RunRecorder.MAX_SAMPLES; i++) {
       progress.add(new RunRecord.Progress(i * 8.0, i * 1950L, i / 4));
     }
-    RunRecord run = new RunRecord("local", 2, "2026-01-01T00:00:00Z", 4100, 3L << 30, 2L << 30,
-        3L << 30, true, progress);
-    return new DatasetReport.Content("/data/million", manifest,
-        Map.of("hidden", 1200L, "extension", 311L), run, outputs, inputs,
-        DatasetReport.SAMPLES_READ, ROWS + 150, ROWS, sheet, RejectExamples.read(rejectsFile));
+    RunRecord run =
+        new RunRecord(
+            "local", 2, "2026-01-01T00:00:00Z", 4100, 3L << 30, 2L << 30, 3L << 30, true, progress);
+    return new DatasetReport.Content(
+        "/data/million",
+        manifest,
+        Map.of("hidden", 1200L, "extension", 311L),
+        run,
+        outputs,
+        inputs,
+        DatasetReport.SAMPLES_READ,
+        ROWS + 150,
+        ROWS,
+        sheet,
+        RejectExamples.read(rejectsFile));
   }
 
   /** A JPEG of random pixels: the image that compresses worst. */

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The report's figures, printed ({@code runners/bench/bench-report.sh}): a million-sample
- * report's size and the time to build it from its rows, the time headless Chromium takes to
- * load and paint it from disk, and the time {@code kiln report} takes on each dataset named.
+ * The report's figures, printed ({@code runners/bench/bench-report.sh}): a million-sample report's
+ * size and the time to build it from its rows, the time headless Chromium takes to load and paint
+ * it from disk, and the time {@code kiln report} takes on each dataset named.
  *
  * <p>Usage: {@code ReportBenchmark WORK_DIR ROUNDS [DATASET ...]}.
  */
@@ -30,9 +30,13 @@ public final class ReportBenchmark {
     long t2 = System.nanoTime();
     Path page = work.resolve("million.html");
     Files.writeString(page, html);
-    System.out.printf(Locale.ROOT, "1M-sample report: %.2f MB; content built in %.2f s (1M rows"
+    System.out.printf(
+        Locale.ROOT,
+        "1M-sample report: %.2f MB; content built in %.2f s (1M rows"
             + " aggregated, 64 noise thumbnails, 72 reject thumbnails), rendered in %.3f s%n",
-        Files.size(page) / 1e6, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        Files.size(page) / 1e6,
+        (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9);
 
     List<Double> loads = new ArrayList<>();
     List<Double> paints = new ArrayList<>();
@@ -40,7 +44,9 @@ public final class ReportBenchmark {
       for (int r = 0; r < rounds + 1; r++) {
         HeadlessChromium.Page p = browser.open(page.toUri());
         // Two animation frames after the load event: the page has been laid out and painted.
-        JsonNode timing = p.evaluate("""
+        JsonNode timing =
+            p.evaluate(
+                """
             new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done({
               load: performance.getEntriesByType('navigation')[0].loadEventEnd,
               paint: performance.now()}))))""");
@@ -53,8 +59,14 @@ public final class ReportBenchmark {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "chromium, from navigation: load event median %.3f s %s;"
-        + " painted (two frames later) median %.3f s %s%n", median(loads), loads, median(paints), paints);
+    System.out.printf(
+        Locale.ROOT,
+        "chromium, from navigation: load event median %.3f s %s;"
+            + " painted (two frames later) median %.3f s %s%n",
+        median(loads),
+        loads,
+        median(paints),
+        paints);
 
     for (int i = 2; i < args.length; i++) {
       Path dataset = Path.of(args[i]);
@@ -64,8 +76,13 @@ public final class ReportBenchmark {
         DatasetReport.write(dataset, work.resolve("dataset-" + i + ".html"));
         times.add((System.nanoTime() - s) / 1e9);
       }
-      System.out.printf(Locale.ROOT, "report of %s: first %.3f s (with class loading), then median"
-          + " %.3f s %s%n", dataset, times.get(0), median(times.subList(Math.min(1, times.size() - 1), times.size())), times);
+      System.out.printf(
+          Locale.ROOT,
+          "report of %s: first %.3f s (with class loading), then median" + " %.3f s %s%n",
+          dataset,
+          times.get(0),
+          median(times.subList(Math.min(1, times.size() - 1), times.size())),
+          times);
     }
   }
 

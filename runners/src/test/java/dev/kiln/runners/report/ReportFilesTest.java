@@ -21,15 +21,24 @@ class ReportFilesTest {
 
   @Test
   void runJsonReadsBackWhatWasWritten() throws Exception {
-    RunRecord r = new RunRecord("flink-local", 4, "2026-01-02T03:04:05Z", 12.345, 1L << 30,
-        1L << 29, 3L << 30, true,
-        List.of(new RunRecord.Progress(1.0, 10, 0), new RunRecord.Progress(2.5, 35, 2)));
+    RunRecord r =
+        new RunRecord(
+            "flink-local",
+            4,
+            "2026-01-02T03:04:05Z",
+            12.345,
+            1L << 30,
+            1L << 29,
+            3L << 30,
+            true,
+            List.of(new RunRecord.Progress(1.0, 10, 0), new RunRecord.Progress(2.5, 35, 2)));
     r.writeTo(tmp);
     assertEquals(r, RunRecord.readIfPresent(tmp));
     assertNull(RunRecord.readIfPresent(tmp.resolve("none")));
     Files.writeString(tmp.resolve(RunRecord.FILE_NAME), "{\"runner\": ");
     IOException e = assertThrows(IOException.class, () -> RunRecord.readIfPresent(tmp));
-    assertTrue(e.getMessage().startsWith(tmp.resolve(RunRecord.FILE_NAME) + ": not JSON"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(tmp.resolve(RunRecord.FILE_NAME) + ": not JSON"), e.getMessage());
   }
 
   @Test
@@ -38,7 +47,9 @@ class ReportFilesTest {
       Thread.sleep(1500); // ~1,000 samples at 1 ms, then 2 ms, ...: halved at least once
       recorder.close();
       List<RunRecord.Progress> samples = recorder.record(1.5).progress();
-      assertTrue(samples.size() < RunRecorder.MAX_SAMPLES && samples.size() > 10, samples.size() + " samples");
+      assertTrue(
+          samples.size() < RunRecorder.MAX_SAMPLES && samples.size() > 10,
+          samples.size() + " samples");
       assertTrue(samples.get(samples.size() - 1).seconds() > 1.4, "the last sample is at the end");
       for (int i = 1; i < samples.size(); i++) {
         assertTrue(samples.get(i).seconds() > samples.get(i - 1).seconds(), "in time order");
@@ -48,19 +59,24 @@ class ReportFilesTest {
 
   @Test
   void ignoredCountsAreReadWhenTheManifestHasThem() throws Exception {
-    Files.writeString(tmp.resolve("manifest.json"), "{\"counts\": {\"inputs\": 3, \"ignored\": 5}}");
+    Files.writeString(
+        tmp.resolve("manifest.json"), "{\"counts\": {\"inputs\": 3, \"ignored\": 5}}");
     assertEquals(Map.of("ignored", 5L), DatasetFiles.ignored(tmp));
-    Files.writeString(tmp.resolve("manifest.json"),
+    Files.writeString(
+        tmp.resolve("manifest.json"),
         "{\"counts\": {\"ignored\": 3, \"ignored_by_reason\": {\"hidden\": 2, \"extension\": 1}}}");
     assertEquals(Map.of("hidden", 2L, "extension", 1L), DatasetFiles.ignored(tmp));
-    Files.writeString(tmp.resolve("manifest.json"), "{\"counts\": {\"inputs\": 3}, \"shards\": []}");
+    Files.writeString(
+        tmp.resolve("manifest.json"), "{\"counts\": {\"inputs\": 3}, \"shards\": []}");
     assertNull(DatasetFiles.ignored(tmp));
   }
 
   @Test
   void inputsJsonlGivesEverySizeAndTheWrittenCount() throws Exception {
-    assertNull(DatasetFiles.inputs(tmp, v -> { }));
-    Files.writeString(tmp.resolve("inputs.jsonl"), """
+    assertNull(DatasetFiles.inputs(tmp, v -> {}));
+    Files.writeString(
+        tmp.resolve("inputs.jsonl"),
+        """
         {"key":"a","path":"/i/a.jpg","size":10,"mtime":1,"content_hash":"x","written":true}
         {"key":"b","path":"/i/b.jpg","size":20,"mtime":1,"content_hash":"","written":false}
         """);
@@ -68,7 +84,7 @@ class ReportFilesTest {
     assertArrayEquals(new long[] {2, 1}, DatasetFiles.inputs(tmp, sizes::add));
     assertEquals(List.of(10L, 20L), sizes);
     Files.writeString(tmp.resolve("inputs.jsonl"), "[1]\n");
-    IOException e = assertThrows(IOException.class, () -> DatasetFiles.inputs(tmp, v -> { }));
+    IOException e = assertThrows(IOException.class, () -> DatasetFiles.inputs(tmp, v -> {}));
     assertTrue(e.getMessage().contains("inputs.jsonl: not JSON objects"), e.getMessage());
   }
 }

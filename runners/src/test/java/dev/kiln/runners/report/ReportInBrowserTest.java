@@ -20,16 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The run report in a real browser: headless Chromium loads {@code report.html} from disk with
- * no console error, every image on it decodes, its counts are the manifest's, and a screenshot
- * of the whole page is kept in {@code target/report-test/}.
+ * The run report in a real browser: headless Chromium loads {@code report.html} from disk with no
+ * console error, every image on it decodes, its counts are the manifest's, and a screenshot of the
+ * whole page is kept in {@code target/report-test/}.
  */
 class ReportInBrowserTest {
   static final Path SAMPLES = Path.of("../samples/images").toAbsolutePath().normalize();
-  static final Path ANNOTATIONS = Path.of("../samples/annotations.json").toAbsolutePath().normalize();
+  static final Path ANNOTATIONS =
+      Path.of("../samples/annotations.json").toAbsolutePath().normalize();
   static final Path ARTEFACTS = Path.of("target/report-test");
+
   /** What the page says, gathered in the page. */
-  static final String PAGE_FACTS = """
+  static final String PAGE_FACTS =
+      """
       (() => {
         const counts = {};
         document.querySelectorAll('[data-count]').forEach(e => counts[e.dataset.count] = Number(e.textContent));
@@ -57,8 +60,11 @@ class ReportInBrowserTest {
   static String kiln(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Kiln.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Kiln.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, printed);
     return printed;
@@ -74,7 +80,8 @@ class ReportInBrowserTest {
     }
     byte[] jpeg = Files.readAllBytes(SAMPLES.resolve("animals/chelsea.jpg"));
     Files.createDirectories(in.resolve("broken"));
-    Files.write(in.resolve("broken/chelsea-cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+    Files.write(
+        in.resolve("broken/chelsea-cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
     Files.writeString(in.resolve("broken/notes.jpg"), "not an image, a note\n");
     return in;
   }
@@ -82,8 +89,13 @@ class ReportInBrowserTest {
   @Test
   void reportOfARunWithRejectsAndBoxesLoadsCleanlyAndShowsTheManifestsCounts() throws Exception {
     Path out = tmp.resolve("dataset");
-    String printed = kiln("prepare", "--input=" + inputsWithRejects(tmp), "--output=" + out,
-        "--annotations=" + ANNOTATIONS, "--max-reject-fraction=1");
+    String printed =
+        kiln(
+            "prepare",
+            "--input=" + inputsWithRejects(tmp),
+            "--output=" + out,
+            "--annotations=" + ANNOTATIONS,
+            "--max-reject-fraction=1");
     Path report = out.resolve(DatasetReport.FILE_NAME);
     assertTrue(printed.contains("kiln: report " + report), printed);
 
@@ -94,17 +106,21 @@ class ReportInBrowserTest {
 
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     JsonNode counts = facts.path("counts");
-    assertEquals(manifest.at("/counts/inputs").asLong(), counts.path("inputs").asLong(), facts.toString());
+    assertEquals(
+        manifest.at("/counts/inputs").asLong(), counts.path("inputs").asLong(), facts.toString());
     assertEquals(manifest.at("/counts/written").asLong(), counts.path("written").asLong());
     assertEquals(manifest.at("/counts/rejected").asLong(), counts.path("rejected").asLong());
     assertEquals(manifest.at("/counts/written").asLong(), counts.path("samples").asLong());
     assertEquals(manifest.path("shards").size(), counts.path("shards").asInt());
     Map<String, Long> reasons = new HashMap<>();
-    manifest.at("/counts/rejected_by_reason").fields()
+    manifest
+        .at("/counts/rejected_by_reason")
+        .fields()
         .forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
     assertEquals(Map.of("not-an-image", 1L, "truncated", 1L), reasons);
-    reasons.forEach((reason, n) ->
-        assertEquals(n, counts.path("rejected-" + reason).asLong(), reason + " in " + facts));
+    reasons.forEach(
+        (reason, n) ->
+            assertEquals(n, counts.path("rejected-" + reason).asLong(), reason + " in " + facts));
     assertEquals(9, counts.path("inputs").asLong());
 
     // 7 contact-sheet samples and the cut JPEG's top; every one decoded by the browser.
@@ -113,27 +129,39 @@ class ReportInBrowserTest {
     for (JsonNode image : images) {
       assertTrue(image.path("ok").asBoolean(), "image not rendered: " + image);
     }
-    assertTrue(images.stream().anyMatch(i -> i.path("alt").asText().startsWith("broken/chelsea-cut")),
+    assertTrue(
+        images.stream().anyMatch(i -> i.path("alt").asText().startsWith("broken/chelsea-cut")),
         facts.toString());
     assertEquals(13, facts.path("boxes").asInt(), "the 13 boxes of the sample annotations");
-    assertEquals(List.of("accounting", "rejects", "inputs", "outputs", "labels", "samples", "run"),
+    assertEquals(
+        List.of("accounting", "rejects", "inputs", "outputs", "labels", "samples", "run"),
         toList(facts.path("sections")).stream().map(JsonNode::asText).toList());
   }
 
   @Test
   void reportOfPerObjectCropsGroupsThemBySourceImage() throws Exception {
     Path out = tmp.resolve("crops");
-    kiln("prepare", "--input=" + SAMPLES, "--output=" + out, "--annotations=" + ANNOTATIONS,
-        "--framing=per-object", "--size=128", "--format=webdataset", "--max-reject-fraction=1");
+    kiln(
+        "prepare",
+        "--input=" + SAMPLES,
+        "--output=" + out,
+        "--annotations=" + ANNOTATIONS,
+        "--framing=per-object",
+        "--size=128",
+        "--format=webdataset",
+        "--max-reject-fraction=1");
     HeadlessChromium.Page page = browser.open(out.resolve(DatasetReport.FILE_NAME).toUri());
     JsonNode facts = page.evaluate(PAGE_FACTS);
-    JsonNode groups = page.evaluate(
-        "[...document.querySelectorAll('h3.source')].map(h => h.querySelector('code').textContent)");
+    JsonNode groups =
+        page.evaluate(
+            "[...document.querySelectorAll('h3.source')].map(h => h.querySelector('code').textContent)");
     page.screenshot(ARTEFACTS.resolve("report-per-object.png"), 1400);
     assertEquals(List.of(), page.errors());
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     assertEquals(manifest.at("/counts/written").asLong(), facts.at("/counts/written").asLong());
-    assertEquals(manifest.at("/counts/written").asLong(), facts.path("images").size(),
+    assertEquals(
+        manifest.at("/counts/written").asLong(),
+        facts.path("images").size(),
         "every crop of this small dataset is on the sheet");
     for (JsonNode image : facts.path("images")) {
       assertTrue(image.path("ok").asBoolean(), "image not rendered: " + image);

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A report of a million samples stays a page: aggregates, not rows, and a bounded number of
- * thumbnails of bounded size, even when every image is noise (which compresses worst). How fast
- * a browser renders it is measured by {@code runners/bench/bench-report.sh}, not here.
+ * thumbnails of bounded size, even when every image is noise (which compresses worst). How fast a
+ * browser renders it is measured by {@code runners/bench/bench-report.sh}, not here.
  */
 class ReportSizeTest {
   static final int ROWS = MillionSampleReport.ROWS;
@@ -27,9 +27,11 @@ class ReportSizeTest {
     assertTrue(bytes < MAX_PAGE_BYTES, "report of " + ROWS + " samples: " + bytes + " bytes");
     assertEquals(ContactSheet.SAMPLES, content.sheet().tiles().size());
     assertTrue(html.contains("data-count=\"samples\">" + ROWS + "<"), "every row counted");
-    assertTrue(html.contains("(960 others)"), "the 40 largest of 1,000 classes drawn, the rest summed");
+    assertTrue(
+        html.contains("(960 others)"), "the 40 largest of 1,000 classes drawn, the rest summed");
     // Every reason's examples, each with its thumbnail.
-    assertEquals(RejectExamples.REASONS * RejectExamples.PER_REASON,
+    assertEquals(
+        RejectExamples.REASONS * RejectExamples.PER_REASON,
         html.split("alt=\"broken/", -1).length - 1);
   }
 }

@@ -20,8 +20,8 @@ class BenchReadCommandTest {
 
   private Path dataset() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("ds"));
-    ToolsTestData.kilnDataset(dir, List.of(ToolsTestData.samples("a", 0, 20),
-        ToolsTestData.samples("b/c", 20, 15)));
+    ToolsTestData.kilnDataset(
+        dir, List.of(ToolsTestData.samples("a", 0, 20), ToolsTestData.samples("b/c", 20, 15)));
     return dir;
   }
 
@@ -29,13 +29,25 @@ class BenchReadCommandTest {
   void readsComparesAndCleansUp() throws Exception {
     Path dir = dataset();
     for (String mode : List.of("--direct=false", "--direct")) {
-      ToolsTestData.Run run = kiln("bench-read", dir.toString(), "--threads", "4", "--seed=7",
-          "--compare", "--no-fio", "--no-drop-caches", "--warmup=0", mode, "--work-dir",
-          tmp.toString());
+      ToolsTestData.Run run =
+          kiln(
+              "bench-read",
+              dir.toString(),
+              "--threads",
+              "4",
+              "--seed=7",
+              "--compare",
+              "--no-fio",
+              "--no-drop-caches",
+              "--warmup=0",
+              mode,
+              "--work-dir",
+              tmp.toString());
       assertEquals(0, run.code(), run.out() + run.err());
       String o = run.out();
       assertTrue(o.contains("35 of 35 samples"), o);
-      assertTrue(o.lines().anyMatch(l -> l.startsWith("kiln ") && l.contains("1.00 preads/sample")), o);
+      assertTrue(
+          o.lines().anyMatch(l -> l.startsWith("kiln ") && l.contains("1.00 preads/sample")), o);
       assertTrue(o.lines().anyMatch(l -> l.startsWith("files ")), o);
       assertTrue(o.lines().anyMatch(l -> l.startsWith("tar members ")), o);
       assertTrue(o.contains("files/kiln") && o.contains("tar-members/kiln"), o);
@@ -49,8 +61,17 @@ class BenchReadCommandTest {
 
   @Test
   void fewerSamplesThanTheDataset() throws Exception {
-    ToolsTestData.Run run = kiln("bench-read", dataset().toString(), "--samples=10",
-        "--threads=1", "--no-fio", "--no-drop-caches", "--warmup=0", "--compare", "--work-dir=" + tmp);
+    ToolsTestData.Run run =
+        kiln(
+            "bench-read",
+            dataset().toString(),
+            "--samples=10",
+            "--threads=1",
+            "--no-fio",
+            "--no-drop-caches",
+            "--warmup=0",
+            "--compare",
+            "--work-dir=" + tmp);
     assertEquals(0, run.code(), run.out() + run.err());
     assertTrue(run.out().contains("10 of 35 samples"), run.out());
   }
@@ -62,14 +83,32 @@ class BenchReadCommandTest {
     assertTrue(Files.isExecutable(Path.of(python)), python + " is needed for the Python ranks");
     assertTrue(Fio.available(), "fio is needed (apt-get install fio)");
     Path dir = dataset();
-    ToolsTestData.Run run = kiln("bench-read", dir.toString(), "--ranks=3", "--threads=2",
-        "--no-drop-caches", "--warmup=0", "--rounds=1", "--python=" + python);
+    ToolsTestData.Run run =
+        kiln(
+            "bench-read",
+            dir.toString(),
+            "--ranks=3",
+            "--threads=2",
+            "--no-drop-caches",
+            "--warmup=0",
+            "--rounds=1",
+            "--python=" + python);
     assertEquals(0, run.code(), run.out() + run.err());
     String o = run.out();
-    assertTrue(o.contains("one epoch of 35 samples") && o.contains("3 ranks x 2 threads (queue"
-        + " depth 6)") && o.contains("checksums (CRC-32) verified"), o);
-    assertTrue(o.lines().anyMatch(l -> l.startsWith("round 1: java ") && l.contains(", python ")
-        && l.contains("java/fio") && l.contains("python/fio")), o);
+    assertTrue(
+        o.contains("one epoch of 35 samples")
+            && o.contains("3 ranks x 2 threads (queue" + " depth 6)")
+            && o.contains("checksums (CRC-32) verified"),
+        o);
+    assertTrue(
+        o.lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("round 1: java ")
+                        && l.contains(", python ")
+                        && l.contains("java/fio")
+                        && l.contains("python/fio")),
+        o);
     assertTrue(o.contains("--iodepth=6"), o);
     assertEquals(2, kiln("bench-read", dir.toString(), "--ranks=2", "--samples=5").code());
   }
@@ -77,10 +116,19 @@ class BenchReadCommandTest {
   @Test
   void comparesWithFioWhenInstalled() throws Exception {
     assertTrue(Fio.available(), "fio not installed (apt-get install fio)");
-    ToolsTestData.Run run = kiln("bench-read", dataset().toString(), "--threads=2",
-        "--no-drop-caches", "--direct", "--fio-runtime=1", "--warmup=0", "--rounds=2");
+    ToolsTestData.Run run =
+        kiln(
+            "bench-read",
+            dataset().toString(),
+            "--threads=2",
+            "--no-drop-caches",
+            "--direct",
+            "--fio-runtime=1",
+            "--warmup=0",
+            "--rounds=2");
     assertEquals(0, run.code(), run.out() + run.err());
-    assertTrue(run.out().contains("round 1: kiln ") && run.out().contains("round 2: kiln "), run.out());
+    assertTrue(
+        run.out().contains("round 1: kiln ") && run.out().contains("round 2: kiln "), run.out());
     assertTrue(run.out().contains("median of 2 interleaved rounds"), run.out());
     assertTrue(run.out().contains("kiln/fio IOPS"), run.out());
     assertTrue(run.out().contains("--bssplit="), run.out());
@@ -89,13 +137,30 @@ class BenchReadCommandTest {
 
   @Test
   void fioCommandMatchesBlockSizeAndQueueDepth() {
-    List<String> direct = Fio.command(List.of(Path.of("/d/shard-00000.kiln"),
-        Path.of("/d/a:b.kiln")), "20480/100", 32, true, 50_000, 5);
+    List<String> direct =
+        Fio.command(
+            List.of(Path.of("/d/shard-00000.kiln"), Path.of("/d/a:b.kiln")),
+            "20480/100",
+            32,
+            true,
+            50_000,
+            5);
     assertTrue(direct.contains("--filename=/d/shard-00000.kiln:/d/a\\:b.kiln"), direct.toString());
-    assertTrue(direct.containsAll(List.of("--bssplit=20480/100", "--direct=1", "--ioengine=psync",
-        "--numjobs=32", "--number_ios=1563", "--io_size=1T", "--runtime=5")), direct.toString());
-    List<String> buffered = Fio.command(List.of(Path.of("/d/s.kiln")), "4096/100", 8, false, 10_000, 5);
-    assertTrue(buffered.containsAll(List.of("--direct=0", "--ioengine=io_uring", "--iodepth=8")),
+    assertTrue(
+        direct.containsAll(
+            List.of(
+                "--bssplit=20480/100",
+                "--direct=1",
+                "--ioengine=psync",
+                "--numjobs=32",
+                "--number_ios=1563",
+                "--io_size=1T",
+                "--runtime=5")),
+        direct.toString());
+    List<String> buffered =
+        Fio.command(List.of(Path.of("/d/s.kiln")), "4096/100", 8, false, 10_000, 5);
+    assertTrue(
+        buffered.containsAll(List.of("--direct=0", "--ioengine=io_uring", "--iodepth=8")),
         buffered.toString());
     assertTrue(!buffered.contains("--time_based"), "buffered fio makes one pass");
   }
@@ -114,7 +179,10 @@ class BenchReadCommandTest {
       total += Integer.parseInt(part.split("/")[1]);
     }
     assertEquals(100, total, mix);
-    assertEquals(16384 * 0.6 + 20480 * 0.3 + 24576 * 0.1, Fio.meanBlockSize("16384/60:20480/30:24576/10"), 1e-6);
+    assertEquals(
+        16384 * 0.6 + 20480 * 0.3 + 24576 * 0.1,
+        Fio.meanBlockSize("16384/60:20480/30:24576/10"),
+        1e-6);
 
     int[] many = new int[1000];
     for (int i = 0; i < many.length; i++) {
@@ -122,7 +190,11 @@ class BenchReadCommandTest {
     }
     String folded = Fio.blockSizeMix(many);
     assertTrue(folded.split(":").length <= 64, folded);
-    assertEquals(100, java.util.Arrays.stream(folded.split(":")).mapToInt(p -> Integer.parseInt(p.split("/")[1])).sum());
+    assertEquals(
+        100,
+        java.util.Arrays.stream(folded.split(":"))
+            .mapToInt(p -> Integer.parseInt(p.split("/")[1]))
+            .sum());
   }
 
   @Test

@@ -22,8 +22,8 @@ class InspectCommandTest {
 
   private Path dataset(String format) throws Exception {
     Path dir = Files.createDirectory(tmp.resolve(format));
-    List<List<dev.kiln.formats.Sample>> shards = List.of(ToolsTestData.samples("cats", 0, 4),
-        ToolsTestData.samples("dogs/big", 4, 3));
+    List<List<dev.kiln.formats.Sample>> shards =
+        List.of(ToolsTestData.samples("cats", 0, 4), ToolsTestData.samples("dogs/big", 4, 3));
     if (format.equals("kiln")) {
       ToolsTestData.kilnDataset(dir, shards);
     } else {
@@ -57,7 +57,8 @@ class InspectCommandTest {
   @Test
   void keyPrintsMetadataJson() throws Exception {
     for (String format : List.of("kiln", "webdataset")) {
-      ToolsTestData.Run run = kiln("inspect", dataset(format).toString(), "--key", "dogs/big/img_5");
+      ToolsTestData.Run run =
+          kiln("inspect", dataset(format).toString(), "--key", "dogs/big/img_5");
       assertEquals(0, run.code(), format + run.err());
       JsonNode json = new ObjectMapper().readTree(run.out());
       assertEquals("dogs/big/img_5", json.path("key").asText(), format);
@@ -70,8 +71,8 @@ class InspectCommandTest {
   void extractWritesDecodableImagesAndMetadata() throws Exception {
     for (String format : List.of("kiln", "webdataset")) {
       Path to = tmp.resolve("out-" + format);
-      ToolsTestData.Run run = kiln("inspect", dataset(format).toString(), "--extract", "5",
-          "--to", to.toString());
+      ToolsTestData.Run run =
+          kiln("inspect", dataset(format).toString(), "--extract", "5", "--to", to.toString());
       assertEquals(0, run.code(), format + run.err());
       assertTrue(run.out().contains("extracted 5 samples"), run.out());
       List<Path> images;
@@ -95,6 +96,7 @@ class InspectCommandTest {
     ToolsTestData.Run run = kiln("inspect", dataset("kiln").toString(), "--extract=2");
     assertEquals(2, run.code());
     assertTrue(run.err().contains("--to"), run.err());
-    assertEquals(2, kiln("inspect", tmp.resolve("kiln").toString(), "--extract=0", "--to=x").code());
+    assertEquals(
+        2, kiln("inspect", tmp.resolve("kiln").toString(), "--extract=0", "--to=x").code());
   }
 }

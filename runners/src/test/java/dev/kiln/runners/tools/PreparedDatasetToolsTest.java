@@ -17,8 +17,8 @@ class PreparedDatasetToolsTest {
   @Test
   void verifyInspectAndBenchAPreparedKilnDataset() {
     Path out = tmp.resolve("kiln");
-    ToolsTestData.Run prepare = kiln("prepare", "--input=" + SAMPLES, "--output=" + out,
-        "--format=kiln", "--size=64");
+    ToolsTestData.Run prepare =
+        kiln("prepare", "--input=" + SAMPLES, "--output=" + out, "--format=kiln", "--size=64");
     assertEquals(0, prepare.code(), prepare.err());
 
     ToolTexts tools = verifyInspectAndBench(out);
@@ -30,9 +30,15 @@ class PreparedDatasetToolsTest {
     Path root = tmp.resolve("nightly");
     // The second night's quality differs: a run that changes nothing would publish no version.
     for (String night : new String[] {"night-1", "night-2"}) {
-      ToolsTestData.Run prepare = kiln("prepare", "--input=" + SAMPLES, "--output=" + root,
-          "--incremental", "--run-id=" + night, "--size=64",
-          "--quality=" + (night.equals("night-1") ? 90 : 85));
+      ToolsTestData.Run prepare =
+          kiln(
+              "prepare",
+              "--input=" + SAMPLES,
+              "--output=" + root,
+              "--incremental",
+              "--run-id=" + night,
+              "--size=64",
+              "--quality=" + (night.equals("night-1") ? 90 : 85));
       assertEquals(0, prepare.code(), prepare.err());
     }
 
@@ -50,8 +56,14 @@ class PreparedDatasetToolsTest {
     assertEquals(0, verify.code(), verify.out() + verify.err());
     ToolsTestData.Run inspect = kiln("inspect", dir.toString());
     assertEquals(0, inspect.code(), inspect.err());
-    ToolsTestData.Run bench = kiln("bench-read", dir.toString(), "--threads=2", "--no-fio",
-        "--no-drop-caches", "--warmup=0");
+    ToolsTestData.Run bench =
+        kiln(
+            "bench-read",
+            dir.toString(),
+            "--threads=2",
+            "--no-fio",
+            "--no-drop-caches",
+            "--warmup=0");
     assertEquals(0, bench.code(), bench.out() + bench.err());
     return new ToolTexts(verify.out(), inspect.out());
   }
@@ -59,8 +71,9 @@ class PreparedDatasetToolsTest {
   @Test
   void verifyAPreparedWebDataset() {
     Path out = tmp.resolve("wds");
-    ToolsTestData.Run prepare = kiln("prepare", "--input=" + SAMPLES, "--output=" + out,
-        "--format=webdataset", "--size=64");
+    ToolsTestData.Run prepare =
+        kiln(
+            "prepare", "--input=" + SAMPLES, "--output=" + out, "--format=webdataset", "--size=64");
     assertEquals(0, prepare.code(), prepare.err());
     ToolsTestData.Run verify = kiln("verify", out.toString());
     assertEquals(0, verify.code(), verify.out() + verify.err());

@@ -26,9 +26,9 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * Small real datasets for the tool tests: samples carry decodable JPEGs, keys with
- * subdirectories, and each dataset has a manifest like {@code kiln prepare} writes (until the
- * kiln format is wired into prepare, tests build kiln datasets directly with the writers).
+ * Small real datasets for the tool tests: samples carry decodable JPEGs, keys with subdirectories,
+ * and each dataset has a manifest like {@code kiln prepare} writes (until the kiln format is wired
+ * into prepare, tests build kiln datasets directly with the writers).
  */
 final class ToolsTestData {
   private ToolsTestData() {}
@@ -39,9 +39,13 @@ final class ToolsTestData {
   static Run kiln(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Kiln.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Kiln.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static byte[] jpeg(int width, int height, int seed) {
@@ -66,10 +70,19 @@ final class ToolsTestData {
     int w = 24 + (i * 13) % 90;
     int h = 20 + (i * 7) % 70;
     String key = dir + "/img_" + i;
-    SourceInfo src = new SourceInfo("/in/" + key + ".jpg", 1000L + i, "jpeg", "rgb", 8, null, 1,
-        w, h, 1);
-    return new Sample(key, jpeg(w, h, i), "jpeg", w, h, 3, List.of("label-" + (i % 3)),
-        List.of(), src, String.format("%064x", i));
+    SourceInfo src =
+        new SourceInfo("/in/" + key + ".jpg", 1000L + i, "jpeg", "rgb", 8, null, 1, w, h, 1);
+    return new Sample(
+        key,
+        jpeg(w, h, i),
+        "jpeg",
+        w,
+        h,
+        3,
+        List.of("label-" + (i % 3)),
+        List.of(),
+        src,
+        String.format("%064x", i));
   }
 
   static List<Sample> samples(String dir, int from, int n) {
@@ -96,8 +109,12 @@ final class ToolsTestData {
       } finally {
         w.abort();
       }
-      files.add(new ShardFile(file.getFileName().toString(), perShard.get(s).size(),
-          java.nio.file.Files.size(file), DatasetDirectory.sha256(file)));
+      files.add(
+          new ShardFile(
+              file.getFileName().toString(),
+              perShard.get(s).size(),
+              java.nio.file.Files.size(file),
+              DatasetDirectory.sha256(file)));
       written += perShard.get(s).size();
     }
     DatasetIndexWriter.write(dir, sums);
@@ -109,8 +126,8 @@ final class ToolsTestData {
     List<ShardFile> files = new ArrayList<>();
     long written = 0;
     for (int s = 0; s < perShard.size(); s++) {
-      WebDatasetShardWriter w = WebDatasetShardWriter.open(dir.resolve(
-          String.format("shard-%05d.tar", s)));
+      WebDatasetShardWriter w =
+          WebDatasetShardWriter.open(dir.resolve(String.format("shard-%05d.tar", s)));
       try {
         for (Sample x : perShard.get(s)) {
           w.write(x);
@@ -126,7 +143,15 @@ final class ToolsTestData {
   }
 
   private static Manifest manifest(String format, long written, List<ShardFile> shards) {
-    return new Manifest("test", format, written + 2, written, Map.of("corrupt", 2L), shards,
-        Map.of("format", format, "size", "256", "quality", "90", "input", "/in"), "", SampleCodec.SCHEMA_JSON);
+    return new Manifest(
+        "test",
+        format,
+        written + 2,
+        written,
+        Map.of("corrupt", 2L),
+        shards,
+        Map.of("format", format, "size", "256", "quality", "90", "input", "/in"),
+        "",
+        SampleCodec.SCHEMA_JSON);
   }
 }

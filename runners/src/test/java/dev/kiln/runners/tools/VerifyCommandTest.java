@@ -17,21 +17,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kiln verify} on real datasets, intact and damaged the ways disks and copies damage them. */
+/**
+ * {@code kiln verify} on real datasets, intact and damaged the ways disks and copies damage them.
+ */
 class VerifyCommandTest {
   @TempDir Path tmp;
 
   private Path kilnDataset() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("ds"));
-    ToolsTestData.kilnDataset(dir, List.of(ToolsTestData.samples("cats", 0, 7),
-        ToolsTestData.samples("dogs", 7, 6)));
+    ToolsTestData.kilnDataset(
+        dir, List.of(ToolsTestData.samples("cats", 0, 7), ToolsTestData.samples("dogs", 7, 6)));
     return dir;
   }
 
   private Path webDataset() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("wds"));
-    ToolsTestData.webDataset(dir, List.of(ToolsTestData.samples("cats", 0, 5),
-        ToolsTestData.samples("dogs", 5, 4)));
+    ToolsTestData.webDataset(
+        dir, List.of(ToolsTestData.samples("cats", 0, 5), ToolsTestData.samples("dogs", 5, 4)));
     return dir;
   }
 
@@ -67,12 +69,13 @@ class VerifyCommandTest {
 
     ToolsTestData.Run run = kiln("verify", dir.toString());
     assertEquals(1, run.code(), run.out());
-    assertTrue(run.out().contains("shard-00001.kiln record 3 (key 'dogs/img_10'): CRC-32 mismatch"),
+    assertTrue(
+        run.out().contains("shard-00001.kiln record 3 (key 'dogs/img_10'): CRC-32 mismatch"),
         run.out());
     assertTrue(run.out().contains("problems found"), run.out());
     try (KilnDataset ds = KilnDataset.open(dir)) {
-      CorruptRecordException e = assertThrows(CorruptRecordException.class,
-          () -> ds.readRecord(target));
+      CorruptRecordException e =
+          assertThrows(CorruptRecordException.class, () -> ds.readRecord(target));
       assertTrue(e.getMessage().contains("dogs/img_10"), e.getMessage());
       ds.readRecord(target - 1); // neighbours stay readable
     }
@@ -87,8 +90,9 @@ class VerifyCommandTest {
     }
     ToolsTestData.Run run = kiln("verify", dir.toString());
     assertEquals(1, run.code(), run.out());
-    assertTrue(run.out().lines().anyMatch(l -> l.contains("shard-00000.kiln")
-        && l.contains("truncated")), run.out());
+    assertTrue(
+        run.out().lines().anyMatch(l -> l.contains("shard-00000.kiln") && l.contains("truncated")),
+        run.out());
     assertThrows(CorruptShardException.class, () -> KilnDataset.open(dir));
   }
 
@@ -105,8 +109,8 @@ class VerifyCommandTest {
     flipByte(dir.resolve("shard-00001.tar"), 2000);
     ToolsTestData.Run run = kiln("verify", dir.toString());
     assertEquals(1, run.code(), run.out());
-    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("shard-00001.tar: SHA-256 is")),
-        run.out());
+    assertTrue(
+        run.out().lines().anyMatch(l -> l.startsWith("shard-00001.tar: SHA-256 is")), run.out());
   }
 
   @Test
@@ -116,7 +120,8 @@ class VerifyCommandTest {
     Files.delete(dir.resolve("shard-00001.tar"));
     ToolsTestData.Run run = kiln("verify", dir.toString());
     assertEquals(1, run.code(), run.out());
-    assertTrue(run.out().contains("shard-00001.tar: listed in manifest.json but missing"), run.out());
+    assertTrue(
+        run.out().contains("shard-00001.tar: listed in manifest.json but missing"), run.out());
     assertTrue(run.out().contains("shard-00002.tar: shard not listed in manifest.json"), run.out());
   }
 

@@ -10,8 +10,8 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * For an incremental run: passes unchanged inputs' samples straight from the previous version
- * ({@link #CARRIED}) and everything else on to decoding (main output). What counts as unchanged
- * is {@link PreviousVersion#carryOver}'s rule.
+ * ({@link #CARRIED}) and everything else on to decoding (main output). What counts as unchanged is
+ * {@link PreviousVersion#carryOver}'s rule.
  */
 public final class CarryOverFn
     extends DoFn<KV<String, FileIO.ReadableFile>, KV<String, FileIO.ReadableFile>> {
@@ -44,8 +44,11 @@ public final class CarryOverFn
     Sample carried =
         PreviousVersion.at(previousVersion)
             .carryOver(
-                input.getKey(), now.resourceId().toString(), now.sizeBytes(),
-                now.lastModifiedMillis(), input.getValue()::readFullyAsBytes);
+                input.getKey(),
+                now.resourceId().toString(),
+                now.sizeBytes(),
+                now.lastModifiedMillis(),
+                input.getValue()::readFullyAsBytes);
     if (carried != null) {
       out.get(CARRIED).output(PreviousVersion.relabel(carried, labelled.fields()));
     } else {

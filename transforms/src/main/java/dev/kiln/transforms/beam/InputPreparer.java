@@ -27,14 +27,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Turns one listed input file into {@link Sample}s or one {@link Rejection}: reads its bytes
- * within the limits, looks up its annotations, decodes, normalizes and encodes it. Nothing is
- * lost: every input leaves through exactly one of the two consumers. Without framing an input is
- * one sample; with {@code --framing=per-object} it is one sample per object, keyed
- * {@code <key>/<n>}.
+ * Turns one listed input file into {@link Sample}s or one {@link Rejection}: reads its bytes within
+ * the limits, looks up its annotations, decodes, normalizes and encodes it. Nothing is lost: every
+ * input leaves through exactly one of the two consumers. Without framing an input is one sample;
+ * with {@code --framing=per-object} it is one sample per object, keyed {@code <key>/<n>}.
  *
- * <p>Shared by the Beam transform ({@code dev.kiln.beam.NormalizeImages}) and Kiln's local runner, so both make the
- * same samples from the same bytes. Not thread-safe: one per worker thread.
+ * <p>Shared by the Beam transform ({@code dev.kiln.beam.NormalizeImages}) and Kiln's local runner,
+ * so both make the same samples from the same bytes. Not thread-safe: one per worker thread.
  */
 public final class InputPreparer implements AutoCloseable {
   /** Reads an input's bytes; where they come from is the caller's business. */
@@ -68,18 +67,31 @@ public final class InputPreparer implements AutoCloseable {
    * @param rejects receives the rejection, when the input becomes none
    */
   public void prepare(
-      String key, String path, long size, InputBytes read, Consumer<Sample> samples,
+      String key,
+      String path,
+      long size,
+      InputBytes read,
+      Consumer<Sample> samples,
       Consumer<Rejection> rejects) {
     KilnCounters.counter(KilnCounters.INPUTS).inc();
     // Decided before the file is read: an input that cannot be labelled is not decoded.
     Labeller.Outcome labelled = labeller.label(key, relativePath(key, path));
     if (labelled.rejected()) {
-      reject(rejects, new Rejection(key, path, Stage.LABEL, labelled.reason(), labelled.message(), size));
+      reject(
+          rejects,
+          new Rejection(key, path, Stage.LABEL, labelled.reason(), labelled.message(), size));
       return;
     }
     if (size > limits.maxFileBytes()) {
-      reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.FILE_TOO_LARGE,
-          size + " bytes, more than --max-file-bytes=" + limits.maxFileBytes(), size));
+      reject(
+          rejects,
+          new Rejection(
+              key,
+              path,
+              Stage.READ,
+              RejectReason.FILE_TOO_LARGE,
+              size + " bytes, more than --max-file-bytes=" + limits.maxFileBytes(),
+              size));
       return;
     }
     byte[] bytes;
@@ -97,17 +109,29 @@ public final class InputPreparer implements AutoCloseable {
         throw new UncheckedIOException(failure);
       }
       if (vanished(path, e)) {
-        reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.VANISHED, "removed after it was listed", size));
+        reject(
+            rejects,
+            new Rejection(
+                key, path, Stage.READ, RejectReason.VANISHED, "removed after it was listed", size));
       } else {
-        reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.UNREADABLE, describe(e), size));
+        reject(
+            rejects,
+            new Rejection(key, path, Stage.READ, RejectReason.UNREADABLE, describe(e), size));
       }
       return;
     }
     if (bytes.length != size) {
       // Everything below uses this one snapshot of the bytes, so a half-written file is never
       // mixed with its final version; but a file still changing is not a finished input.
-      reject(rejects, new Rejection(key, path, Stage.READ, RejectReason.CHANGED_DURING_RUN,
-          "was " + size + " bytes when listed and " + bytes.length + " when read", bytes.length));
+      reject(
+          rejects,
+          new Rejection(
+              key,
+              path,
+              Stage.READ,
+              RejectReason.CHANGED_DURING_RUN,
+              "was " + size + " bytes when listed and " + bytes.length + " when read",
+              bytes.length));
       return;
     }
     KilnCounters.counter(KilnCounters.BYTES_READ).inc(bytes.length);
@@ -115,7 +139,10 @@ public final class InputPreparer implements AutoCloseable {
     try {
       annotations = framing.annotations().forImage(relativePath(key, path), path);
     } catch (IOException | RuntimeException e) {
-      reject(rejects, new Rejection(key, path, Stage.FRAME, RejectReason.BAD_ANNOTATIONS, describe(e), bytes.length));
+      reject(
+          rejects,
+          new Rejection(
+              key, path, Stage.FRAME, RejectReason.BAD_ANNOTATIONS, describe(e), bytes.length));
       return;
     }
     try {
@@ -154,7 +181,8 @@ public final class InputPreparer implements AutoCloseable {
       // Progress counts inputs finished, however many samples each became.
       LocalProgress.written();
     } catch (ImageRejectedException e) {
-      reject(rejects, new Rejection(key, path, e.stage(), e.reason(), e.getMessage(), bytes.length));
+      reject(
+          rejects, new Rejection(key, path, e.stage(), e.reason(), e.getMessage(), bytes.length));
     }
   }
 
@@ -164,8 +192,8 @@ public final class InputPreparer implements AutoCloseable {
   }
 
   /**
-   * The input's path relative to the input root, which COCO file names are matched against: the
-   * key is that path without its extension, so the extension is taken back from the file name.
+   * The input's path relative to the input root, which COCO file names are matched against: the key
+   * is that path without its extension, so the extension is taken back from the file name.
    */
   public static String relativePath(String key, String path) {
     String fileName = path.substring(path.lastIndexOf('/') + 1);

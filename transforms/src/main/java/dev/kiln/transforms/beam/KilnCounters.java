@@ -4,8 +4,8 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
- * The Beam counters every Kiln job reports, under namespace {@value #NAMESPACE}. They show in
- * the Flink UI's job metrics and in Kiln's end-of-run summary.
+ * The Beam counters every Kiln job reports, under namespace {@value #NAMESPACE}. They show in the
+ * Flink UI's job metrics and in Kiln's end-of-run summary.
  */
 public final class KilnCounters {
   public static final String NAMESPACE = "kiln";
@@ -13,8 +13,10 @@ public final class KilnCounters {
   public static final String WRITTEN = "written";
   public static final String BYTES_READ = "bytes-read";
   public static final String BYTES_WRITTEN = "bytes-written";
+
   /** Files under the input that are not inputs; {@code ignored-<reason>} counts each reason. */
   public static final String IGNORED = "ignored";
+
   /** Prefix of the per-reason rejection counters: {@code rejected-<reason>}. */
   public static final String REJECTED_PREFIX = "rejected-";
 

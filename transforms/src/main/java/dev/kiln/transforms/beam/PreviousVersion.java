@@ -19,20 +19,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dataset version an incremental run builds on: its inputs as they were, and its samples,
- * read with one positional read each. Opened once per JVM and shared by every worker thread
- * (the reader is thread-safe), because every DoFn instance would otherwise load the same index.
+ * The dataset version an incremental run builds on: its inputs as they were, and its samples, read
+ * with one positional read each. Opened once per JVM and shared by every worker thread (the reader
+ * is thread-safe), because every DoFn instance would otherwise load the same index.
  */
 public final class PreviousVersion {
   private static final Map<String, PreviousVersion> OPEN = new ConcurrentHashMap<>();
 
   private final Map<String, InputRecord> inputs;
   private final KilnDataset samples;
+
   /**
-   * Every sample's catalog row and image length as the version recorded them, or null when it
-   * has none that fits its index (an earlier Kiln's version): its samples' records are read then.
-   * Read on a thread of its own from the moment the version is opened: the first carried sample
-   * needs them, while comparing the inputs needs only the two files above.
+   * Every sample's catalog row and image length as the version recorded them, or null when it has
+   * none that fits its index (an earlier Kiln's version): its samples' records are read then. Read
+   * on a thread of its own from the moment the version is opened: the first carried sample needs
+   * them, while comparing the inputs needs only the two files above.
    */
   private final CompletableFuture<SampleFields> fields;
 
@@ -93,24 +94,26 @@ public final class PreviousVersion {
   /**
    * The previous version's sample of an input, when the input is unchanged: the previous version
    * wrote it from the same path with the same size and modification time, or, when only those
-   * differ, with the same content hash. Null when it must be prepared again. Counts a carried
-   * input as an input written, as decoding it would have.
+   * differ, with the same content hash. Null when it must be prepared again. Counts a carried input
+   * as an input written, as decoding it would have.
    *
-   * <p>A carried sample is the record the previous version stored, which is what decoding the
-   * same bytes with the same settings would produce, so an incremental run writes the same
-   * shards as a full one.
+   * <p>A carried sample is the record the previous version stored, which is what decoding the same
+   * bytes with the same settings would produce, so an incremental run writes the same shards as a
+   * full one.
    */
-  public Sample carryOver(String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
+  public Sample carryOver(
+      String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
     int record = carriedRecord(key, path, size, lastModifiedMillis, read);
     return record < 0 ? null : samples.get(record);
   }
 
   /**
-   * As {@link #carryOver}, but the position of the carried sample's record in the previous
-   * version ({@link #record}, {@link #imageLength}) instead of the sample, or -1 when the input
-   * must be prepared again: a runner that stores record bytes as they are needs no decoding.
+   * As {@link #carryOver}, but the position of the carried sample's record in the previous version
+   * ({@link #record}, {@link #imageLength}) instead of the sample, or -1 when the input must be
+   * prepared again: a runner that stores record bytes as they are needs no decoding.
    */
-  public int carriedRecord(String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
+  public int carriedRecord(
+      String key, String path, long size, long lastModifiedMillis, InputPreparer.InputBytes read) {
     InputRecord before = inputs.get(key);
     if (before == null || !before.written() || !before.path().equals(path)) {
       return -1;
@@ -136,13 +139,15 @@ public final class PreviousVersion {
   }
 
   /**
-   * Whether the input is listed as the previous version wrote it (same path, size and
-   * modification time), so {@link #carriedRecord} will carry it over without reading it: what a
-   * runner can tell before any work which inputs are new or changed.
+   * Whether the input is listed as the previous version wrote it (same path, size and modification
+   * time), so {@link #carriedRecord} will carry it over without reading it: what a runner can tell
+   * before any work which inputs are new or changed.
    */
   public boolean listedAsBefore(String key, String path, long size, long lastModifiedMillis) {
     InputRecord before = inputs.get(key);
-    return before != null && before.written() && before.path().equals(path)
+    return before != null
+        && before.written()
+        && before.path().equals(path)
         && listedAsBefore(before, size, lastModifiedMillis);
   }
 
@@ -190,8 +195,8 @@ public final class PreviousVersion {
   }
 
   /**
-   * The image length of the previous version's sample at {@code record}, as the version recorded
-   * it ({@link SampleFields}) or else read from the first bytes of its record ({@link
+   * The image length of the previous version's sample at {@code record}, as the version recorded it
+   * ({@link SampleFields}) or else read from the first bytes of its record ({@link
    * KilnDataset#imageLength}).
    */
   public int imageLength(int record) {
@@ -200,10 +205,10 @@ public final class PreviousVersion {
   }
 
   /**
-   * The previous version's sample at {@code record}, whose image is {@code imageLength} bytes
-   * long, as a record that stays where it is: a Kiln shard writer copies its bytes, and other
-   * formats read them when they write it. Its catalog fields are the ones the version recorded
-   * ({@link SampleFields}), or else read from after its image ({@link KilnDataset#storedSample}).
+   * The previous version's sample at {@code record}, whose image is {@code imageLength} bytes long,
+   * as a record that stays where it is: a Kiln shard writer copies its bytes, and other formats
+   * read them when they write it. Its catalog fields are the ones the version recorded ({@link
+   * SampleFields}), or else read from after its image ({@link KilnDataset#storedSample}).
    */
   public EncodedSample carried(int record, int imageLength) {
     SampleFields recorded = fields.join();
@@ -211,7 +216,9 @@ public final class PreviousVersion {
       return samples.storedSample(record, imageLength);
     }
     return EncodedSample.stored(
-        recorded.row(record), imageLength, samples.storedRecord(record),
+        recorded.row(record),
+        imageLength,
+        samples.storedRecord(record),
         () -> samples.readRecord(record));
   }
 }

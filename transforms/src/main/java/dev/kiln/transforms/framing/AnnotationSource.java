@@ -14,9 +14,9 @@ import java.util.Objects;
 import org.apache.beam.sdk.io.FileSystems;
 
 /**
- * Where the object annotations of an input come from ({@code --annotations}): nowhere, a COCO
- * file read once by the launcher and shipped to the workers, or Pascal VOC XML files found next
- * to each image and read by the worker that prepares it.
+ * Where the object annotations of an input come from ({@code --annotations}): nowhere, a COCO file
+ * read once by the launcher and shipped to the workers, or Pascal VOC XML files found next to each
+ * image and read by the worker that prepares it.
  */
 public final class AnnotationSource implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -56,7 +56,7 @@ public final class AnnotationSource implements Serializable {
    * The annotations of one input, in their source's order; empty when it has none.
    *
    * @param relativePath the input's path relative to the input root, {@code /}-separated
-   * @param path         the input's full path (a Beam filesystem path), for VOC files beside it
+   * @param path the input's full path (a Beam filesystem path), for VOC files beside it
    * @throws IOException if a VOC file exists but cannot be read
    * @throws IllegalArgumentException if a VOC file is malformed
    */
@@ -70,7 +70,9 @@ public final class AnnotationSource implements Serializable {
     for (String candidate : VocAnnotations.candidates(path)) {
       InputStream in;
       try {
-        in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(candidate, false)));
+        in =
+            Channels.newInputStream(
+                FileSystems.open(FileSystems.matchNewResource(candidate, false)));
       } catch (FileNotFoundException | NoSuchFileException e) {
         continue;
       }

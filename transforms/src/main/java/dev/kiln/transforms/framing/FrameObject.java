@@ -2,7 +2,9 @@ package dev.kiln.transforms.framing;
 
 import java.util.Locale;
 
-/** Which objects an {@link FramingMode#OBJECT_CROP} crop is built around ({@code --frame-object}). */
+/**
+ * Which objects an {@link FramingMode#OBJECT_CROP} crop is built around ({@code --frame-object}).
+ */
 public enum FrameObject {
   /** The smallest rectangle holding every object of the image. */
   UNION,

@@ -32,11 +32,12 @@ public final class Framer {
    * One sample's worth of output.
    *
    * @param keySuffix appended to the image's key: {@code ""}, or {@code "/n"} for object n
-   * @param image     the prepared pixels and their mapping
-   * @param boxes     the boxes kept, in output pixels (for per-object, that object first)
-   * @param labels    the sample's category names, distinct and sorted
+   * @param image the prepared pixels and their mapping
+   * @param boxes the boxes kept, in output pixels (for per-object, that object first)
+   * @param labels the sample's category names, distinct and sorted
    */
-  public record Framed(String keySuffix, PreparedImage image, List<Box> boxes, List<String> labels) {
+  public record Framed(
+      String keySuffix, PreparedImage image, List<Box> boxes, List<String> labels) {
     /** Copies the lists. */
     public Framed {
       boxes = List.copyOf(boxes);
@@ -47,80 +48,92 @@ public final class Framer {
   /**
    * Frames one image.
    *
-   * @param input       the file bytes
+   * @param input the file bytes
    * @param annotations its objects in stored pixels (may be empty)
-   * @throws ImageRejectedException when preparing fails, or with reason {@code no-objects}
-   *     (stage {@code frame}) when per-object framing finds no object inside the image
+   * @throws ImageRejectedException when preparing fails, or with reason {@code no-objects} (stage
+   *     {@code frame}) when per-object framing finds no object inside the image
    */
-  public static List<Framed> frame(byte[] input, List<Annotation> annotations, Framing framing,
-      Preparer preparer) throws ImageRejectedException {
+  public static List<Framed> frame(
+      byte[] input, List<Annotation> annotations, Framing framing, Preparer preparer)
+      throws ImageRejectedException {
     double minVisibility = framing.minBoxVisibility();
     switch (framing.mode()) {
-      case PER_OBJECT: {
-        List<Integer> objects = new ArrayList<>();
-        List<Frame> frames = new ArrayList<>();
-        for (int i = 0; i < annotations.size(); i++) {
-          Annotation a = annotations.get(i);
-          if (a.hasArea()) {
-            objects.add(i);
-            frames.add(frameOf(a, framing.margin()));
-          }
-        }
-        if (frames.isEmpty()) {
-          throw new ImageRejectedException(Stage.FRAME, RejectReason.NO_OBJECTS,
-              annotations.isEmpty() ? "the image has no annotated objects"
-                  : "none of the image's " + annotations.size() + " boxes has an area");
-        }
-        List<PreparedImage> images = preparer.prepare(input, frames);
-        List<Framed> out = new ArrayList<>();
-        for (int k = 0; k < objects.size(); k++) {
-          int n = objects.get(k);
-          PreparedImage image = images.get(k);
-          Box subject = carry(annotations.get(n), image.mapping(), minVisibility);
-          if (subject == null) {
-            // The box lies wholly outside the image (an annotation error): there is no object to show.
-            continue;
-          }
-          List<Box> boxes = new ArrayList<>();
-          boxes.add(subject);
-          for (int j = 0; j < annotations.size(); j++) {
-            Box other = j == n ? null : carry(annotations.get(j), image.mapping(), minVisibility);
-            if (other != null) {
-              boxes.add(other);
+      case PER_OBJECT:
+        {
+          List<Integer> objects = new ArrayList<>();
+          List<Frame> frames = new ArrayList<>();
+          for (int i = 0; i < annotations.size(); i++) {
+            Annotation a = annotations.get(i);
+            if (a.hasArea()) {
+              objects.add(i);
+              frames.add(frameOf(a, framing.margin()));
             }
           }
-          List<String> labels = subject.label().isEmpty() ? List.of() : List.of(subject.label());
-          out.add(new Framed("/" + n, image, boxes, labels));
+          if (frames.isEmpty()) {
+            throw new ImageRejectedException(
+                Stage.FRAME,
+                RejectReason.NO_OBJECTS,
+                annotations.isEmpty()
+                    ? "the image has no annotated objects"
+                    : "none of the image's " + annotations.size() + " boxes has an area");
+          }
+          List<PreparedImage> images = preparer.prepare(input, frames);
+          List<Framed> out = new ArrayList<>();
+          for (int k = 0; k < objects.size(); k++) {
+            int n = objects.get(k);
+            PreparedImage image = images.get(k);
+            Box subject = carry(annotations.get(n), image.mapping(), minVisibility);
+            if (subject == null) {
+              // The box lies wholly outside the image (an annotation error): there is no object to
+              // show.
+              continue;
+            }
+            List<Box> boxes = new ArrayList<>();
+            boxes.add(subject);
+            for (int j = 0; j < annotations.size(); j++) {
+              Box other = j == n ? null : carry(annotations.get(j), image.mapping(), minVisibility);
+              if (other != null) {
+                boxes.add(other);
+              }
+            }
+            List<String> labels = subject.label().isEmpty() ? List.of() : List.of(subject.label());
+            out.add(new Framed("/" + n, image, boxes, labels));
+          }
+          if (out.isEmpty()) {
+            throw new ImageRejectedException(
+                Stage.FRAME,
+                RejectReason.NO_OBJECTS,
+                "all " + objects.size() + " boxes lie outside the image");
+          }
+          return out;
         }
-        if (out.isEmpty()) {
-          throw new ImageRejectedException(Stage.FRAME, RejectReason.NO_OBJECTS,
-              "all " + objects.size() + " boxes lie outside the image");
+      case OBJECT_CROP:
+        {
+          List<Annotation> objects = annotations.stream().filter(Annotation::hasArea).toList();
+          PreparedImage image =
+              objects.isEmpty()
+                  ? preparer.prepare(input)
+                  : preparer
+                      .prepare(
+                          input, List.of(objectFrame(objects, framing.object(), framing.margin())))
+                      .get(0);
+          return List.of(withBoxes("", image, annotations, minVisibility));
         }
-        return out;
-      }
-      case OBJECT_CROP: {
-        List<Annotation> objects = annotations.stream().filter(Annotation::hasArea).toList();
-        PreparedImage image = objects.isEmpty()
-            ? preparer.prepare(input)
-            : preparer.prepare(input, List.of(objectFrame(objects, framing.object(), framing.margin())))
-                .get(0);
-        return List.of(withBoxes("", image, annotations, minVisibility));
-      }
       case NONE:
       default:
         return List.of(withBoxes("", preparer.prepare(input), annotations, minVisibility));
     }
   }
 
-  private static Framed withBoxes(String suffix, PreparedImage image, List<Annotation> annotations,
-      double minVisibility) {
+  private static Framed withBoxes(
+      String suffix, PreparedImage image, List<Annotation> annotations, double minVisibility) {
     List<Box> boxes = carryAll(annotations, image.mapping(), minVisibility);
     return new Framed(suffix, image, boxes, labels(boxes));
   }
 
   /**
-   * The frame an object crop is built around: the union of the objects' boxes, or the largest
-   * box, with {@code margin} of context on each side.
+   * The frame an object crop is built around: the union of the objects' boxes, or the largest box,
+   * with {@code margin} of context on each side.
    *
    * @param objects boxes with area, at least one
    */
@@ -156,8 +169,8 @@ public final class Framer {
   }
 
   /** {@link #carry} for each annotation, keeping the ones that survive, in order. */
-  public static List<Box> carryAll(List<Annotation> annotations, FrameMapping mapping,
-      double minVisibility) {
+  public static List<Box> carryAll(
+      List<Annotation> annotations, FrameMapping mapping, double minVisibility) {
     List<Box> boxes = new ArrayList<>();
     for (Annotation a : annotations) {
       Box b = carry(a, mapping, minVisibility);
@@ -173,8 +186,8 @@ public final class Framer {
    *
    * <p>The box is first limited to the source image (an annotation overrunning the border has no
    * pixels there), then both corners are mapped (EXIF orientation may swap and mirror them, hence
-   * min/max), then it is clipped to the output. It is kept when the clipped area is positive and
-   * at least {@code minVisibility} of the mapped area.
+   * min/max), then it is clipped to the output. It is kept when the clipped area is positive and at
+   * least {@code minVisibility} of the mapped area.
    */
   public static Box carry(Annotation a, FrameMapping mapping, double minVisibility) {
     float sx0 = Math.max(0f, a.x0());

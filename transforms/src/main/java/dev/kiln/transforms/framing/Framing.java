@@ -4,18 +4,23 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * How annotated images become samples: the {@code --framing}, {@code --frame-object},
- * {@code --margin} and {@code --min-box-visibility} settings and the annotations they use.
+ * How annotated images become samples: the {@code --framing}, {@code --frame-object}, {@code
+ * --margin} and {@code --min-box-visibility} settings and the annotations they use.
  *
- * @param mode             one sample per image, a crop around its objects, or one per object
- * @param object           which objects an object crop is built around
- * @param margin           context around the framed box on each side, as a fraction of its size
- * @param minBoxVisibility a box is kept in a sample only when at least this fraction of its
- *                         area lies inside the output, 0..1
- * @param annotations      where the boxes come from
+ * @param mode one sample per image, a crop around its objects, or one per object
+ * @param object which objects an object crop is built around
+ * @param margin context around the framed box on each side, as a fraction of its size
+ * @param minBoxVisibility a box is kept in a sample only when at least this fraction of its area
+ *     lies inside the output, 0..1
+ * @param annotations where the boxes come from
  */
-public record Framing(FramingMode mode, FrameObject object, double margin, double minBoxVisibility,
-    AnnotationSource annotations) implements Serializable {
+public record Framing(
+    FramingMode mode,
+    FrameObject object,
+    double margin,
+    double minBoxVisibility,
+    AnnotationSource annotations)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 

@@ -5,8 +5,8 @@ package dev.kiln.transforms.image;
  * channels say which), without a header or a copy.
  */
 final class RawEncoder implements SampleEncoder {
-    @Override
-    public byte[] encode(RgbImage img) {
-        return img.rgb();
-    }
+  @Override
+  public byte[] encode(RgbImage img) {
+    return img.rgb();
+  }
 }

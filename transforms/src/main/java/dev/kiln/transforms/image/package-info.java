@@ -18,6 +18,8 @@
  *       {@code JpegEncoder}, {@code PngEncoder}, {@code RawEncoder}</td></tr>
  * </table>
  *
- * <p>API: {@link dev.kiln.transforms.image.PrepareSettings} and {@link dev.kiln.transforms.image.ResizeMode}. Every other type here is internal to Kiln and may change without notice.
+ * <p>API: {@link dev.kiln.transforms.image.PrepareSettings} and {@link
+ * dev.kiln.transforms.image.ResizeMode}. Every other type here is internal to Kiln and may change
+ * without notice.
  */
 package dev.kiln.transforms.image;

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * Gives each input its {@link LabelFields}: the class of its class folder ({@code --labels=folder})
  * and its row of a metadata table ({@code --metadata}), or the reason it has none when one is
- * needed. Built once by the launcher (which reads the table, so a bad table is a usage error
- * before anything runs) and sent to the workers; immutable.
+ * needed. Built once by the launcher (which reads the table, so a bad table is a usage error before
+ * anything runs) and sent to the workers; immutable.
  */
 public final class Labeller implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,16 +35,20 @@ public final class Labeller implements Serializable {
 
   /** Class name to id for {@code --labels=folder}; null when classes do not come from folders. */
   private final Map<String, Integer> folderClasses;
+
   private final MetadataTable metadata;
   private final boolean metadataRequired;
+
   /**
-   * What the metadata table's paths have before an input's path: its split folder and a slash
-   * when the input root is a split folder ({@code --split=folder}), else "".
+   * What the metadata table's paths have before an input's path: its split folder and a slash when
+   * the input root is a split folder ({@code --split=folder}), else "".
    */
   private final String tablePrefix;
 
   private Labeller(
-      Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired,
+      Map<String, Integer> folderClasses,
+      MetadataTable metadata,
+      boolean metadataRequired,
       String tablePrefix) {
     this.folderClasses = folderClasses;
     this.metadata = metadata;
@@ -60,7 +64,8 @@ public final class Labeller implements Serializable {
   /**
    * @param folderClasses class name to id when classes come from class folders, else null
    * @param metadata the metadata table, or null
-   * @param metadataRequired reject inputs without a row ({@code no-metadata}) instead of keeping them
+   * @param metadataRequired reject inputs without a row ({@code no-metadata}) instead of keeping
+   *     them
    */
   public static Labeller of(
       Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired) {
@@ -73,10 +78,14 @@ public final class Labeller implements Serializable {
    * (and, failing that, the path alone is tried).
    */
   public static Labeller of(
-      Map<String, Integer> folderClasses, MetadataTable metadata, boolean metadataRequired,
+      Map<String, Integer> folderClasses,
+      MetadataTable metadata,
+      boolean metadataRequired,
       String tablePrefix) {
     return new Labeller(
-        folderClasses == null ? null : Map.copyOf(folderClasses), metadata, metadataRequired,
+        folderClasses == null ? null : Map.copyOf(folderClasses),
+        metadata,
+        metadataRequired,
         tablePrefix);
   }
 
@@ -86,8 +95,8 @@ public final class Labeller implements Serializable {
   }
 
   /**
-   * The fields of the input whose path relative to the input root is {@code relativePath}
-   * ({@code /}-separated, with its extension) and whose key is {@code key}.
+   * The fields of the input whose path relative to the input root is {@code relativePath} ({@code
+   * /}-separated, with its extension) and whose key is {@code key}.
    */
   public Outcome label(String key, String relativePath) {
     Objects.requireNonNull(relativePath, "relativePath");
@@ -97,13 +106,22 @@ public final class Labeller implements Serializable {
     LabelFields fields = LabelFields.NONE;
     if (metadata != null) {
       LabelFields row =
-          tablePrefix.isEmpty() ? null : metadata.find(tablePrefix + relativePath, tablePrefix + key);
+          tablePrefix.isEmpty()
+              ? null
+              : metadata.find(tablePrefix + relativePath, tablePrefix + key);
       if (row == null) {
         row = metadata.find(relativePath, key);
       }
       if (row == null && metadataRequired) {
-        return Outcome.rejected(RejectReason.NO_METADATA, "no row of " + metadata.source() + " has " + metadata.keyColumn() + " "
-                + relativePath + " (--metadata-required)");
+        return Outcome.rejected(
+            RejectReason.NO_METADATA,
+            "no row of "
+                + metadata.source()
+                + " has "
+                + metadata.keyColumn()
+                + " "
+                + relativePath
+                + " (--metadata-required)");
       }
       if (row != null) {
         fields = row;
@@ -112,12 +130,14 @@ public final class Labeller implements Serializable {
     if (folderClasses != null) {
       int slash = relativePath.indexOf('/');
       if (slash < 0) {
-        return Outcome.rejected(RejectReason.NO_LABEL, "not inside a class folder of the input root (--labels=folder)");
+        return Outcome.rejected(
+            RejectReason.NO_LABEL, "not inside a class folder of the input root (--labels=folder)");
       }
       String className = relativePath.substring(0, slash);
       Integer id = folderClasses.get(className);
       if (id == null) {
-        return Outcome.rejected(RejectReason.NO_LABEL, "class folder " + className + " is not in --classes");
+        return Outcome.rejected(
+            RejectReason.NO_LABEL, "class folder " + className + " is not in --classes");
       }
       fields = fields.withClass(id, className);
     }

@@ -13,9 +13,9 @@ import java.util.Set;
 /**
  * A metadata table's rows ({@code --metadata}), each a sample's {@link LabelFields}, found by the
  * input they describe. A row's key ({@code --metadata-key}, default {@code path}) is matched to the
- * input's path relative to the input root with its extension ({@code cats/tom.jpg}); failing
- * that, to the input's key ({@code cats/tom}); failing that, to the input's file name
- * ({@code tom.jpg}) when only one row has it. Immutable once built.
+ * input's path relative to the input root with its extension ({@code cats/tom.jpg}); failing that,
+ * to the input's key ({@code cats/tom}); failing that, to the input's file name ({@code tom.jpg})
+ * when only one row has it. Immutable once built.
  */
 public final class MetadataTable implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -24,6 +24,7 @@ public final class MetadataTable implements Serializable {
   private final String keyColumn;
   private final List<LabelFields> rows;
   private final Map<String, Integer> byKey;
+
   /** Row by the file name of its key, for names only one row has. */
   private final Map<String, Integer> byFileName;
 

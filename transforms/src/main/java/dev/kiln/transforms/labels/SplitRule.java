@@ -11,15 +11,17 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Which split ({@code --split}) an input belongs to: its first folder under the input root
- * ({@code folder}), a metadata table's column ({@code column:NAME}), or a salted hash of its key
- * ({@code hash:train=0.9,val=0.1}), which keeps every image in the same split however many
- * images are added or removed. Immutable.
+ * Which split ({@code --split}) an input belongs to: its first folder under the input root ({@code
+ * folder}), a metadata table's column ({@code column:NAME}), or a salted hash of its key ({@code
+ * hash:train=0.9,val=0.1}), which keeps every image in the same split however many images are added
+ * or removed. Immutable.
  */
 public final class SplitRule implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Split names are directory names: no separators, not hidden. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+
   /** Salts the key's hash, so the split does not correlate with Kiln's shard order. */
   private static final String SALT = "kiln-split\0";
 
@@ -34,10 +36,12 @@ public final class SplitRule implements Serializable {
   private final String spec;
   private final String column;
   private final MetadataTable table;
+
   /** For hash splits: each split's upper bound in [0, 1], in the order given. */
   private final Map<String, Double> bounds;
 
-  private SplitRule(Kind kind, String spec, String column, MetadataTable table, Map<String, Double> bounds) {
+  private SplitRule(
+      Kind kind, String spec, String column, MetadataTable table, Map<String, Double> bounds) {
     this.kind = kind;
     this.spec = spec;
     this.column = column;
@@ -63,7 +67,8 @@ public final class SplitRule implements Serializable {
         throw new IllegalArgumentException(flag + ": name the column, e.g. column:split");
       }
       if (table == null) {
-        throw new IllegalArgumentException(flag + ": needs --metadata, the table with column " + column);
+        throw new IllegalArgumentException(
+            flag + ": needs --metadata, the table with column " + column);
       }
       return new SplitRule(Kind.COLUMN, s, column, table, Map.of());
     }
@@ -81,7 +86,10 @@ public final class SplitRule implements Serializable {
         }
         if (!(fraction > 0 && fraction <= 1) || !validName(name)) {
           throw new IllegalArgumentException(
-              flag + ": '" + part + "' is not NAME=FRACTION (a split name and a fraction in (0, 1])");
+              flag
+                  + ": '"
+                  + part
+                  + "' is not NAME=FRACTION (a split name and a fraction in (0, 1])");
         }
         if (bounds.containsKey(name)) {
           throw new IllegalArgumentException(flag + ": split " + name + " is named twice");
@@ -95,7 +103,8 @@ public final class SplitRule implements Serializable {
       return new SplitRule(Kind.HASH, s, null, null, bounds);
     }
     throw new IllegalArgumentException(
-        flag + ": must be folder, column:NAME or hash:NAME=FRACTION,... (e.g. hash:train=0.9,val=0.1)");
+        flag
+            + ": must be folder, column:NAME or hash:NAME=FRACTION,... (e.g. hash:train=0.9,val=0.1)");
   }
 
   /** Whether {@code name} can be a split's directory. */
@@ -118,9 +127,9 @@ public final class SplitRule implements Serializable {
   }
 
   /**
-   * The split of the input at {@code relativePath} (below the input root, with extension) with
-   * key {@code key}, or null when it has none (outside any split folder, or without a value in
-   * the split column). Folder splits' values are not checked here: see {@link #validName}.
+   * The split of the input at {@code relativePath} (below the input root, with extension) with key
+   * {@code key}, or null when it has none (outside any split folder, or without a value in the
+   * split column). Folder splits' values are not checked here: see {@link #validName}.
    */
   public String splitOf(String relativePath, String key) {
     switch (kind) {
@@ -151,7 +160,8 @@ public final class SplitRule implements Serializable {
   static double unitHash(String key) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest((SALT + key).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest((SALT + key).getBytes(StandardCharsets.UTF_8));
       return (ByteBuffer.wrap(digest).getLong() >>> 11) * 0x1.0p-53;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);

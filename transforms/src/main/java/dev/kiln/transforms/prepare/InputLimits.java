@@ -6,8 +6,8 @@ import java.io.Serializable;
  * Per-input limits that keep one bad input from stopping a worker.
  *
  * @param maxFileBytes inputs larger than this are rejected before they are read
- * @param decodeTimeoutNanos an image still not prepared after this long is rejected and the
- *     worker moves on
+ * @param decodeTimeoutNanos an image still not prepared after this long is rejected and the worker
+ *     moves on
  */
 public record InputLimits(long maxFileBytes, long decodeTimeoutNanos) implements Serializable {
   public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rejection of that one image.
  *
  * <p>Java cannot stop a thread stuck in a decoder; on a timeout the helper thread is interrupted
- * and abandoned (it ends when the decoder does) and a fresh one takes over, so the worker goes
- * on with the next image.
+ * and abandoned (it ends when the decoder does) and a fresh one takes over, so the worker goes on
+ * with the next image.
  */
 public final class TimedPreparer implements AutoCloseable, Framer.Preparer {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -65,7 +65,8 @@ public final class TimedPreparer implements AutoCloseable, Framer.Preparer {
 
   /** Several framings from one decode, all within one timeout (the decode dominates). */
   @Override
-  public List<PreparedImage> prepare(byte[] input, List<Frame> frames) throws ImageRejectedException {
+  public List<PreparedImage> prepare(byte[] input, List<Frame> frames)
+      throws ImageRejectedException {
     ImagePreparer current = preparer;
     return timed(() -> current.prepare(input, frames));
   }
@@ -78,7 +79,10 @@ public final class TimedPreparer implements AutoCloseable, Framer.Preparer {
       result.cancel(true);
       executor.shutdownNow();
       start();
-      throw new ImageRejectedException(Stage.DECODE, RejectReason.DECODE_TIMEOUT, "not finished after " + timeoutNanos / 1e9 + " s (--decode-timeout)");
+      throw new ImageRejectedException(
+          Stage.DECODE,
+          RejectReason.DECODE_TIMEOUT,
+          "not finished after " + timeoutNanos / 1e9 + " s (--decode-timeout)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.cancel(true);
@@ -89,9 +93,14 @@ public final class TimedPreparer implements AutoCloseable, Framer.Preparer {
         throw rejected;
       }
       if (cause instanceof OutOfMemoryError) {
-        throw new ImageRejectedException(Stage.DECODE, RejectReason.OUT_OF_MEMORY, "decoding exhausted the heap: " + cause.getMessage(), cause);
+        throw new ImageRejectedException(
+            Stage.DECODE,
+            RejectReason.OUT_OF_MEMORY,
+            "decoding exhausted the heap: " + cause.getMessage(),
+            cause);
       }
-      throw new ImageRejectedException(Stage.DECODE, RejectReason.DECODE_FAILED, "decoder failed: " + cause, cause);
+      throw new ImageRejectedException(
+          Stage.DECODE, RejectReason.DECODE_FAILED, "decoder failed: " + cause, cause);
     }
   }
 

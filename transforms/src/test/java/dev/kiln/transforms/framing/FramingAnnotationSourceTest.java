@@ -18,7 +18,10 @@ class FramingAnnotationSourceTest {
   @TempDir Path tmp;
 
   private static String voc(String name, int xmin) {
-    return "<annotation><object><name>" + name + "</name><bndbox><xmin>" + xmin
+    return "<annotation><object><name>"
+        + name
+        + "</name><bndbox><xmin>"
+        + xmin
         + "</xmin><ymin>1</ymin><xmax>20</xmax><ymax>20</ymax></bndbox></object></annotation>";
   }
 
@@ -31,21 +34,26 @@ class FramingAnnotationSourceTest {
     Files.writeString(tmp.resolve("VOC/Annotations/b.xml"), voc("not-me", 3));
 
     AnnotationSource source = AnnotationSource.voc();
-    assertEquals(List.of(new Annotation(4, 0, 20, 20, "dog", 12)),
+    assertEquals(
+        List.of(new Annotation(4, 0, 20, 20, "dog", 12)),
         source.forImage("a.jpg", images.resolve("a.jpg").toString()));
-    assertEquals("cat", source.forImage("b.jpg", images.resolve("b.jpg").toString()).get(0).label(),
+    assertEquals(
+        "cat",
+        source.forImage("b.jpg", images.resolve("b.jpg").toString()).get(0).label(),
         "the file beside the image wins");
     assertEquals(List.of(), source.forImage("c.jpg", images.resolve("c.jpg").toString()));
 
     Files.writeString(images.resolve("d.xml"), "<annotation><object>");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> source.forImage("d.jpg", images.resolve("d.jpg").toString()));
   }
 
   @Test
   void cocoAndNone() throws Exception {
     Annotation cat = new Annotation(0, 0, 5, 5, "cat", 2);
-    AnnotationSource coco = AnnotationSource.coco(new AnnotationIndex(Map.of("pets/tom.jpg", List.of(cat))));
+    AnnotationSource coco =
+        AnnotationSource.coco(new AnnotationIndex(Map.of("pets/tom.jpg", List.of(cat))));
     assertEquals(List.of(cat), coco.forImage("pets/tom.jpg", "/nowhere/pets/tom.jpg"));
     assertEquals(List.of(), coco.forImage("pets/jerry.jpg", "/nowhere/pets/jerry.jpg"));
     assertTrue(AnnotationSource.none().isNone());

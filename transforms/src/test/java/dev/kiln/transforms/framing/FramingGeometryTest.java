@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.Box;
 import dev.kiln.formats.annotations.Annotation;
+import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.Frame;
 import dev.kiln.transforms.image.FrameMapping;
 import dev.kiln.transforms.image.ImagePreparer;
 import dev.kiln.transforms.image.ImageRejectedException;
-import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.PreparedImage;
 import dev.kiln.transforms.image.ResizeMode;
@@ -35,17 +35,22 @@ import org.junit.jupiter.api.Test;
 class FramingGeometryTest {
   static final int W = 400;
   static final int H = 300;
+
   /** Red: the larger object. */
   static final Annotation RED = new Annotation(100, 60, 180, 140, "red", 1);
+
   /** Blue: a smaller object, so union and largest frame differently. */
   static final Annotation BLUE = new Annotation(250, 180, 300, 220, "blue", 2);
+
   static final List<Annotation> BOTH = List.of(RED, BLUE);
   static final int PAD = 0x808080;
 
   static final int RED_RGB = 0xFF0000;
   static final int BLUE_RGB = 0x0000FF;
 
-  /** White picture, {@link #RED} and {@link #BLUE} filled exactly, stored as is, tagged {@code o}. */
+  /**
+   * White picture, {@link #RED} and {@link #BLUE} filled exactly, stored as is, tagged {@code o}.
+   */
   static byte[] picture(int orientation) throws Exception {
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < H; y++) {
@@ -74,7 +79,11 @@ class FramingGeometryTest {
     ByteBuffer tiff = ByteBuffer.allocate(26).order(ByteOrder.LITTLE_ENDIAN);
     tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
     tiff.putShort((short) 1); // one entry
-    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    tiff.putShort((short) 0x0112)
+        .putShort((short) 3)
+        .putInt(1)
+        .putShort((short) orientation)
+        .putShort((short) 0);
     tiff.putInt(0); // no next IFD
     byte[] data = tiff.array();
     ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
@@ -105,7 +114,8 @@ class FramingGeometryTest {
       }
 
       @Override
-      public List<PreparedImage> prepare(byte[] input, List<Frame> frames) throws ImageRejectedException {
+      public List<PreparedImage> prepare(byte[] input, List<Frame> frames)
+          throws ImageRejectedException {
         return p.prepare(input, frames);
       }
     };
@@ -124,7 +134,10 @@ class FramingGeometryTest {
         for (int[] size : new int[][] {{128, 128}, {200, 90}, {90, 200}}) {
           String what = mode + " " + size[0] + "x" + size[1] + " o=" + o;
           List<Framer.Framed> out =
-              Framer.frame(png, BOTH, framing(FramingMode.NONE, FrameObject.UNION),
+              Framer.frame(
+                  png,
+                  BOTH,
+                  framing(FramingMode.NONE, FrameObject.UNION),
                   preparer(settings(mode, size[0], size[1])));
           assertEquals(1, out.size(), what);
           checkAll(out.get(0), what);
@@ -155,12 +168,15 @@ class FramingGeometryTest {
         assertEquals(List.of("blue", "red"), union.labels());
 
         Framer.Framed largest =
-            Framer.frame(png, BOTH, framing(FramingMode.OBJECT_CROP, FrameObject.LARGEST), p).get(0);
+            Framer.frame(png, BOTH, framing(FramingMode.OBJECT_CROP, FrameObject.LARGEST), p)
+                .get(0);
         checkAll(largest, "largest " + what);
         Box red = largest.boxes().get(0);
         assertEquals("red", red.label());
         // The largest object, with 10 % margin, spans the crop along its limiting axis.
-        double fill = Math.max(red.width() / largest.image().width(), red.height() / largest.image().height());
+        double fill =
+            Math.max(
+                red.width() / largest.image().width(), red.height() / largest.image().height());
         assertEquals(1 / 1.2, fill, 0.02, "largest fills the frame but for the margin " + what);
 
         List<Framer.Framed> perObject =
@@ -172,7 +188,8 @@ class FramingGeometryTest {
         assertEquals(List.of("blue"), perObject.get(1).labels());
         for (Framer.Framed f : perObject) {
           checkAll(f, "per-object " + f.keySuffix() + " " + what);
-          assertEquals(f.labels().get(0), f.boxes().get(0).label(), "the object's own box comes first");
+          assertEquals(
+              f.labels().get(0), f.boxes().get(0).label(), "the object's own box comes first");
           assertEquals(size[0], f.image().width());
           assertEquals(size[1], f.image().height());
         }
@@ -180,7 +197,10 @@ class FramingGeometryTest {
     }
   }
 
-  /** Every kept box covers exactly its colour's pixels (within 1 px); unkept colours are mostly gone. */
+  /**
+   * Every kept box covers exactly its colour's pixels (within 1 px); unkept colours are mostly
+   * gone.
+   */
   private static void checkAll(Framer.Framed f, String what) {
     PreparedImage img = f.image();
     for (Box b : f.boxes()) {
@@ -192,11 +212,14 @@ class FramingGeometryTest {
       assertEquals(extent[1], b.y0(), 1.0, where);
       assertEquals(extent[2], b.x1(), 1.0, where);
       assertEquals(extent[3], b.y1(), 1.0, where);
-      assertTrue(b.x0() >= 0 && b.y0() >= 0 && b.x1() <= img.width() && b.y1() <= img.height(), where);
+      assertTrue(
+          b.x0() >= 0 && b.y0() >= 0 && b.x1() <= img.width() && b.y1() <= img.height(), where);
     }
   }
 
-  /** {x0, y0, x1, y1} (half-open) of the pixels nearer {@code rgb} than white or padding, or null. */
+  /**
+   * {x0, y0, x1, y1} (half-open) of the pixels nearer {@code rgb} than white or padding, or null.
+   */
   static int[] extent(PreparedImage img, int rgb) {
     byte[] px = img.bytes();
     int x0 = Integer.MAX_VALUE;
@@ -209,7 +232,8 @@ class FramingGeometryTest {
         int r = px[i] & 0xFF;
         int g = px[i + 1] & 0xFF;
         int b = px[i + 2] & 0xFF;
-        boolean match = rgb == RED_RGB ? r > 160 && g < 128 && b < 128 : b > 160 && r < 128 && g < 128;
+        boolean match =
+            rgb == RED_RGB ? r > 160 && g < 128 && b < 128 : b > 160 && r < 128 && g < 128;
         if (match) {
           x0 = Math.min(x0, x);
           y0 = Math.min(y0, y);
@@ -224,7 +248,8 @@ class FramingGeometryTest {
   @Test
   void letterboxPaddingGeometry() throws Exception {
     // 400x300 into 200x200: scaled to 200x150, centred with 25 rows of padding above and below.
-    PreparedImage p = new ImagePreparer(settings(ResizeMode.LETTERBOX, 200, 200)).prepare(picture(1));
+    PreparedImage p =
+        new ImagePreparer(settings(ResizeMode.LETTERBOX, 200, 200)).prepare(picture(1));
     FrameMapping m = p.mapping();
     assertEquals(0, m.padX());
     assertEquals(25, m.padY());
@@ -243,7 +268,8 @@ class FramingGeometryTest {
     assertEquals(70 + 25, red.y1(), 1e-3);
 
     // Rotated 90°: 300x400 displayed becomes 150x200, with 25 columns each side.
-    PreparedImage r = new ImagePreparer(settings(ResizeMode.LETTERBOX, 200, 200)).prepare(picture(6));
+    PreparedImage r =
+        new ImagePreparer(settings(ResizeMode.LETTERBOX, 200, 200)).prepare(picture(6));
     assertEquals(25, r.mapping().padX());
     assertEquals(0, r.mapping().padY());
     assertEquals(PAD, pixel(r, 0, 100));
@@ -262,10 +288,14 @@ class FramingGeometryTest {
       }
     }
     Framer.Framed f =
-        Framer.frame(withOrientation(img, 1), List.of(corner),
-            framing(FramingMode.OBJECT_CROP, FrameObject.UNION),
-            preparer(settings(ResizeMode.CENTER_CROP, 100, 100))).get(0);
-    // Frame: [-8, 88) wide (80 + 2 * 8), 96 tall about y = 20 -> [-28, 68): 100/96 px per source px.
+        Framer.frame(
+                withOrientation(img, 1),
+                List.of(corner),
+                framing(FramingMode.OBJECT_CROP, FrameObject.UNION),
+                preparer(settings(ResizeMode.CENTER_CROP, 100, 100)))
+            .get(0);
+    // Frame: [-8, 88) wide (80 + 2 * 8), 96 tall about y = 20 -> [-28, 68): 100/96 px per source
+    // px.
     FrameMapping m = f.image().mapping();
     assertEquals(8 * 100 / 96.0, m.padX(), 1.0);
     assertEquals(28 * 100 / 96.0, m.padY(), 1.0);
@@ -283,20 +313,34 @@ class FramingGeometryTest {
     PrepareSettings s = settings(ResizeMode.CENTER_CROP, 64, 64);
     // object-crop: the plain resize, byte for byte.
     Framer.Framed plain =
-        Framer.frame(png, List.of(), framing(FramingMode.OBJECT_CROP, FrameObject.UNION), preparer(s)).get(0);
+        Framer.frame(
+                png, List.of(), framing(FramingMode.OBJECT_CROP, FrameObject.UNION), preparer(s))
+            .get(0);
     assertArrayEquals(new ImagePreparer(s).prepare(png).bytes(), plain.image().bytes());
     assertEquals(List.of(), plain.boxes());
     assertEquals(List.of(), plain.labels());
     // per-object: rejected, as it is when every box lies outside the image.
     ImageRejectedException none =
-        assertThrows(ImageRejectedException.class,
-            () -> Framer.frame(png, List.of(), framing(FramingMode.PER_OBJECT, FrameObject.UNION), preparer(s)));
+        assertThrows(
+            ImageRejectedException.class,
+            () ->
+                Framer.frame(
+                    png,
+                    List.of(),
+                    framing(FramingMode.PER_OBJECT, FrameObject.UNION),
+                    preparer(s)));
     assertEquals("frame", none.stage().code());
     assertEquals("no-objects", none.reason().code());
     Annotation outside = new Annotation(500, 10, 520, 30, "ghost", 3);
     ImageRejectedException ghost =
-        assertThrows(ImageRejectedException.class,
-            () -> Framer.frame(png, List.of(outside), framing(FramingMode.PER_OBJECT, FrameObject.UNION), preparer(s)));
+        assertThrows(
+            ImageRejectedException.class,
+            () ->
+                Framer.frame(
+                    png,
+                    List.of(outside),
+                    framing(FramingMode.PER_OBJECT, FrameObject.UNION),
+                    preparer(s)));
     assertEquals("no-objects", ghost.reason().code());
   }
 
@@ -306,8 +350,10 @@ class FramingGeometryTest {
     // its 80 columns (37.5 %, dropped at 0.5, kept at 0.3); blue [250, 300) is wholly cut away.
     byte[] png = picture(1);
     Framer.Preparer p = preparer(settings(ResizeMode.CENTER_CROP, 100, 300));
-    Framing strict = new Framing(FramingMode.NONE, FrameObject.UNION, 0.1, 0.5, AnnotationSource.none());
-    Framing loose = new Framing(FramingMode.NONE, FrameObject.UNION, 0.1, 0.3, AnnotationSource.none());
+    Framing strict =
+        new Framing(FramingMode.NONE, FrameObject.UNION, 0.1, 0.5, AnnotationSource.none());
+    Framing loose =
+        new Framing(FramingMode.NONE, FrameObject.UNION, 0.1, 0.3, AnnotationSource.none());
     assertEquals(List.of(), Framer.frame(png, BOTH, strict, p).get(0).boxes());
     List<Box> kept = Framer.frame(png, BOTH, loose, p).get(0).boxes();
     assertEquals(1, kept.size());
