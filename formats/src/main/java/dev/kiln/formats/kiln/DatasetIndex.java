@@ -102,33 +102,16 @@ public final class DatasetIndex {
   public static DatasetIndex fromSummaries(List<ShardSummary> summaries) {
     List<ShardSummary> sorted = new ArrayList<>(summaries);
     sorted.sort((a, b) -> compareShardNames(a.fileName(), b.fileName()));
-    int s = sorted.size();
-    long total = 0;
+    String schema =
+        sorted.isEmpty() ? dev.kiln.formats.SampleCodec.SCHEMA_JSON : sorted.get(0).schemaJson();
+    int align = sorted.isEmpty() ? DEFAULT_ALIGN : sorted.get(0).align();
+    int version = sorted.isEmpty() ? VERSION : sorted.get(0).version();
+    String first = sorted.isEmpty() ? null : sorted.get(0).fileName();
+    List<LiveShard> shards = new ArrayList<>(sorted.size());
     for (ShardSummary sh : sorted) {
-      total += sh.recordCount();
-    }
-    if (total > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("too many records for one index: " + total);
-    }
-    int n = (int) total;
-    String schema = s == 0 ? dev.kiln.formats.SampleCodec.SCHEMA_JSON : sorted.get(0).schemaJson();
-    int align = s == 0 ? DEFAULT_ALIGN : sorted.get(0).align();
-    int version = s == 0 ? VERSION : sorted.get(0).version();
-    String[] names = new String[s];
-    long[] sizes = new long[s];
-    long[] starts = new long[s + 1];
-    int[] fileCrcs = new int[s];
-    int[] footerCrcs = new int[s];
-    long[] offsets = new long[n];
-    int[] lengths = new int[n];
-    int[] crcs = new int[n];
-    String[] keys = new String[n];
-    int r = 0;
-    for (int i = 0; i < s; i++) {
-      ShardSummary sh = sorted.get(i);
       if (!sh.schemaJson().equals(schema)) {
         throw new IllegalArgumentException(
-            sh.fileName() + " has a different sample schema than " + names[0]);
+            sh.fileName() + " has a different sample schema than " + first);
       }
       if (sh.version() != version) {
         throw new IllegalArgumentException(
@@ -136,53 +119,19 @@ public final class DatasetIndex {
                 + " is of format version "
                 + sh.version()
                 + ", "
-                + names[0]
+                + first
                 + " of version "
                 + version
                 + " (one dataset, one version)");
       }
       if (sh.align() != align) {
         throw new IllegalArgumentException(
-            sh.fileName() + " has align " + sh.align() + ", " + names[0] + " has " + align);
+            sh.fileName() + " has align " + sh.align() + ", " + first + " has " + align);
       }
-      if (i > 0 && sh.fileName().equals(names[i - 1])) {
-        throw new IllegalArgumentException("shard listed twice: " + sh.fileName());
-      }
-      names[i] = sh.fileName();
-      sizes[i] = sh.bytes();
-      fileCrcs[i] = sh.fileCrc32c();
-      footerCrcs[i] = sh.footerCrc32c();
-      starts[i] = r;
-      for (IndexEntry e : sh.entries()) {
-        offsets[r] = e.offset();
-        lengths[r] = e.length();
-        crcs[r] = e.crc32c();
-        keys[r] = e.key();
-        r++;
-      }
+      shards.add(LiveShard.whole(sh));
     }
-    starts[s] = r;
-    long[] fileRecords = new long[s];
-    for (int i = 0; i < s; i++) {
-      fileRecords[i] = starts[i + 1] - starts[i];
-    }
-    DatasetIndex index =
-        new DatasetIndex(
-            version,
-            align,
-            schema,
-            names,
-            sizes,
-            starts,
-            fileRecords,
-            fileCrcs,
-            footerCrcs,
-            offsets,
-            lengths,
-            crcs,
-            keys);
-    index.keyTable(); // builds the table and rejects duplicate keys up front
-    return index;
+    // Every record of every shard is live: ofLiveShards writes the shards' own index version.
+    return ofLiveShards(version, align, schema, shards);
   }
 
   /**
