@@ -1,6 +1,8 @@
 package dev.kiln.transforms.image;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * How a sample's pixels are stored ({@code --encode}): its flag spelling is also the sample's
@@ -30,6 +32,11 @@ public enum Encoding {
         return e;
       }
     }
-    throw new IllegalArgumentException("--encode=" + value + ": must be one of jpeg, png, raw");
+    throw new IllegalArgumentException("--encode=" + value + ": must be one of " + flags());
+  }
+
+  /** Every encoding's flag spelling, comma-separated, for messages that list them. */
+  public static String flags() {
+    return Arrays.stream(values()).map(Encoding::flag).collect(Collectors.joining(", "));
   }
 }

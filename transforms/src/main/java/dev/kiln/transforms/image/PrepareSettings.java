@@ -49,7 +49,8 @@ public record PrepareSettings(
       throw new IllegalArgumentException("height must be > 0, got " + height);
     }
     if (encoding == null) {
-      throw new IllegalArgumentException("encoding must be one of jpeg, png, raw, got null");
+      throw new IllegalArgumentException(
+          "encoding must be one of " + Encoding.flags() + ", got null");
     }
     if (quality < 1 || quality > 100) {
       throw new IllegalArgumentException("quality must be in 1..100, got " + quality);
