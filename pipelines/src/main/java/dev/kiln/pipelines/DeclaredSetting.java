@@ -107,7 +107,7 @@ public record DeclaredSetting(
             "PrepareOptions." + m.getName() + " has no @Setting: say whether it shapes samples");
       }
       String property = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
-      String flag = s.flag().isEmpty() ? kebab(property) : s.flag();
+      String flag = s.flag().isEmpty() ? OptionNames.toKebab(property) : s.flag();
       String defaultValue = defaultValue(m);
       boolean required = m.isAnnotationPresent(Validation.Required.class);
       String shown =
@@ -150,18 +150,5 @@ public record DeclaredSetting(
       index.put(byProperty ? s.property() : s.flag(), s);
     }
     return Map.copyOf(index);
-  }
-
-  /** {@code maxRejectFraction} to {@code max-reject-fraction}. */
-  static String kebab(String name) {
-    StringBuilder b = new StringBuilder(name.length() + 4);
-    for (char c : name.toCharArray()) {
-      if (Character.isUpperCase(c)) {
-        b.append('-').append(Character.toLowerCase(c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
   }
 }

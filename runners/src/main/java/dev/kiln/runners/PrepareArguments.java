@@ -2,6 +2,7 @@ package dev.kiln.runners;
 
 import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.LocalInputWalker;
+import dev.kiln.pipelines.OptionNames;
 import dev.kiln.pipelines.PrepareOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -13,6 +13,7 @@ import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.LabelSettings;
 import dev.kiln.pipelines.MetadataTableReader;
+import dev.kiln.pipelines.OptionNames;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.transforms.labels.MetadataTable;

@@ -1,4 +1,4 @@
-package dev.kiln.runners;
+package dev.kiln.pipelines;
 
 /** Kiln's kebab-case flag names and Beam's camelCase option names, converted both ways. */
 public final class OptionNames {
