@@ -4,7 +4,6 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.KilnVersion;
-import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.ShardFormat;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,8 +22,13 @@ import java.util.TreeMap;
 final class IncrementalBase {
   private IncrementalBase() {}
 
-  /** The version to build on, or null (with a line saying why) for a full rebuild. */
-  static Path choose(Path current, ShardFormat format, PrepareOptions options, PrintStream out)
+  /**
+   * The version to build on, or null (with a line saying why) for a full rebuild.
+   *
+   * @param settings this run's recorded settings ({@link PrepareCommand#settingsOf})
+   */
+  static Path choose(
+      Path current, ShardFormat format, Map<String, String> settings, PrintStream out)
       throws IOException {
     if (current == null) {
       out.println("kiln: incremental: no current version yet, building in full");
@@ -64,7 +68,7 @@ final class IncrementalBase {
       return null;
     }
     Map<String, String> before = shaping(previous.configuration());
-    Map<String, String> now = shaping(PrepareCommand.settingsOf(options));
+    Map<String, String> now = shaping(settings);
     if (!before.equals(now)) {
       StringBuilder diff = new StringBuilder();
       for (String k : new java.util.TreeSet<>(union(before.keySet(), now.keySet()))) {

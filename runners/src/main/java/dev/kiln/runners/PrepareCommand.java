@@ -151,6 +151,8 @@ public final class PrepareCommand {
           "kiln prepare: --run-id=" + runId + ": use letters, digits, '.', '_' and '-' only");
       return ExitCode.USAGE;
     }
+    // Read once: the annotations file's digest among them may be a long read.
+    Map<String, String> recorded = settingsOf(options);
     boolean s3Output = S3Location.isS3(options.getOutput());
     Publication output;
     Path previousVersion = null;
@@ -167,11 +169,11 @@ public final class PrepareCommand {
         output = root;
         if (options.getIncremental()) {
           comparedVersion = root.currentVersion();
-          previousVersion = IncrementalBase.choose(comparedVersion, format, options, out);
+          previousVersion = IncrementalBase.choose(comparedVersion, format, recorded, out);
           if (previousVersion != null) {
             IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
             if (UnchangedInputs.nothingChanged(
-                inputs, listing, previousVersion, labels, settingsOf(options))) {
+                inputs, listing, previousVersion, labels, recorded)) {
               phases.lap("fingerprint");
               String name = previousVersion.getFileName().toString();
               out.printf(
@@ -205,7 +207,7 @@ public final class PrepareCommand {
       err.println("kiln prepare: --output=" + options.getOutput() + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
-    Map<String, String> configuration = configuration(options, output);
+    Map<String, String> configuration = configuration(recorded, output);
     options.setOutput(output.staging().toString());
     if (!parsed.readWithoutBeam()) {
       options.setJobName("kiln-prepare-" + runId); // names a Beam job; the local runner runs none
@@ -430,8 +432,9 @@ public final class PrepareCommand {
   }
 
   /** Every Kiln setting's effective value, for the manifest. */
-  private static Map<String, String> configuration(PrepareOptions options, Publication output) {
-    Map<String, String> conf = settingsOf(options);
+  private static Map<String, String> configuration(
+      Map<String, String> settings, Publication output) {
+    Map<String, String> conf = new TreeMap<>(settings);
     conf.put("output", output.target().toString());
     return conf;
   }
