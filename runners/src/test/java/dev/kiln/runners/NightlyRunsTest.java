@@ -526,22 +526,16 @@ class NightlyRunsTest {
     Files.copy(
         PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
 
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (long delayMillis : new long[] {300, 1500, 3000, 5000, 8000}) {
       Process run =
-          new ProcessBuilder(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "dev.kiln.runners.Kiln",
+          KilnProcess.start(
+              tmp.resolve("killed-run.log"),
+              List.of(
                   "prepare",
                   "--input=" + in,
                   "--output=" + root,
                   "--shard-size=60000",
-                  "--incremental")
-              .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("killed-run.log").toFile())
-              .start();
+                  "--incremental"));
       if (!run.waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
         run.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
       }
@@ -564,16 +558,8 @@ class NightlyRunsTest {
     Path shared = DatasetRoot.resolve(root);
     for (long delayMillis : new long[] {300, 1200, 2500}) {
       Process run =
-          new ProcessBuilder(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "dev.kiln.runners.Kiln",
-                  "compact",
-                  root.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("killed-compaction.log").toFile())
-              .start();
+          KilnProcess.start(
+              tmp.resolve("killed-compaction.log"), List.of("compact", root.toString()));
       if (!run.waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
         run.destroyForcibly();
       }

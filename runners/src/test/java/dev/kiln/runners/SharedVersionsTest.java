@@ -220,28 +220,15 @@ class SharedVersionsTest {
             staging -> has(staging, n -> n.matches("shard-\\d+\\.kiln")),
             staging -> has(staging, n -> n.startsWith("shard-v")),
             staging -> has(staging, n -> n.equals("manifest.json")));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     int landed = 0;
     for (int step = 0; step <= steps.size(); step++) {
       arrive(in, "kill-" + step);
       Path before = DatasetRoot.resolve(root);
       List<String> command =
           new ArrayList<>(
-              List.of(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "dev.kiln.runners.Kiln",
-                  "prepare",
-                  "--input=" + in,
-                  "--output=" + root,
-                  "--shard-size=60000"));
+              List.of("prepare", "--input=" + in, "--output=" + root, "--shard-size=60000"));
       command.addAll(List.of(settings));
-      Process run =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("killed-" + step + ".log").toFile())
-              .start();
+      Process run = KilnProcess.start(tmp.resolve("killed-" + step + ".log"), command);
       Predicate<Path> at = step < steps.size() ? steps.get(step) : null;
       while (run.isAlive()) {
         Path staging = staging(root);
