@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 public final class DatasetRoot {
   public static final String CURRENT = "CURRENT";
   private static final Pattern VERSION = Pattern.compile("v\\d{6}");
+  private static final Pattern REMOVING = Pattern.compile("\\.v\\d{6}\\.removing");
 
   private final Path root;
 
@@ -106,6 +107,13 @@ public final class DatasetRoot {
    * @return the versions removed
    */
   public List<Path> retain(int keep) throws IOException {
+    // What a run killed while removing left behind.
+    try (Stream<Path> entries = Files.list(root)) {
+      for (Path p :
+          entries.filter(e -> REMOVING.matcher(e.getFileName().toString()).matches()).toList()) {
+        FileTrees.delete(p);
+      }
+    }
     List<Path> versions = versions();
     Path current = current();
     List<Path> removed = new ArrayList<>();
@@ -114,7 +122,11 @@ public final class DatasetRoot {
       if (v.equals(current)) {
         continue;
       }
-      FileTrees.delete(v);
+      // Renamed out of the versions first (atomic), so a run killed while deleting leaves no
+      // half-removed version that readers, verify or the next run would take for a kept one.
+      Path doomed = root.resolve("." + v.getFileName() + ".removing");
+      Files.move(v, doomed, StandardCopyOption.ATOMIC_MOVE);
+      FileTrees.delete(doomed);
       removed.add(v);
     }
     return removed;
