@@ -8,6 +8,7 @@ import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
+import dev.kiln.pipelines.WorkerStaging;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
 import java.io.IOException;
@@ -139,12 +140,36 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
     if (location == null) {
       throw new IllegalArgumentException("a dataset write needs .to(directory)");
     }
+    if (staged && WorkerStaging.isRemote(location)) {
+      // An object-store prefix the workers upload into (kiln prepare on a cluster without a
+      // shared filesystem); no Path can name it.
+      return writeStaged(samples, location);
+    }
     Path target = Path.of(location).toAbsolutePath().normalize();
     // Chosen once, when the pipeline is built, so every worker writes into the same directory.
     String staging =
         staged
             ? target.toString()
             : DirectorySwap.stagingFor(target, UUID.randomUUID().toString()).toString();
+    if (staged) {
+      return writeStaged(samples, staging);
+    }
+    return written(samples, staging)
+        .apply(
+            "Finish and publish",
+            ParDo.of(new FinishFn(format, staging, target.toString(), overwrite)))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  /** Writes into {@code staging} and emits it once the shards and rejects are written. */
+  private PCollection<String> writeStaged(PCollection<Sample> samples, String staging) {
+    return written(samples, staging)
+        .apply("Staged", MapElements.into(TypeDescriptors.strings()).via(n -> staging))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  /** The shards and rejects written into {@code staging}: one element once all are. */
+  private PCollection<Long> written(PCollection<Sample> samples, String staging) {
     PCollection<Long> written =
         samples
             .apply("Write shards", new WriteShards(format, shards, staging))
@@ -153,16 +178,7 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
       PCollection<Long> rejectsWritten = rejects.apply("Write rejects", new WriteRejects(staging));
       written = written.apply("After rejects", Wait.on(rejectsWritten));
     }
-    if (staged) {
-      return written
-          .apply("Staged", MapElements.into(TypeDescriptors.strings()).via(n -> staging))
-          .setCoder(StringUtf8Coder.of());
-    }
-    return written
-        .apply(
-            "Finish and publish",
-            ParDo.of(new FinishFn(format, staging, target.toString(), overwrite)))
-        .setCoder(StringUtf8Coder.of());
+    return written;
   }
 
   /** Runs once, after every shard and the rejects are written. */

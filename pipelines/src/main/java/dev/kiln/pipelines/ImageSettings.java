@@ -9,8 +9,7 @@ import dev.kiln.transforms.image.Encoding;
 import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.image.ResizeMode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.Locale;
 
 /**
@@ -73,13 +72,16 @@ public final class ImageSettings {
     } else if (spec.equalsIgnoreCase("voc")) {
       annotations = AnnotationSource.voc();
     } else {
-      Path file = Path.of(spec);
-      if (!Files.isRegularFile(file)) {
+      if (!LocatedFiles.exists(spec)) {
         throw new IllegalArgumentException(
-            "--annotations=" + spec + ": no such file (give a COCO .json file or 'voc')");
+            "--annotations="
+                + spec
+                + ": no such "
+                + (LocatedFiles.isLocal(spec) ? "file" : "object")
+                + " (give a COCO .json file or 'voc')");
       }
-      try {
-        annotations = AnnotationSource.coco(CocoAnnotations.read(file));
+      try (InputStream in = LocatedFiles.open(spec)) {
+        annotations = AnnotationSource.coco(CocoAnnotations.parse(in));
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "--annotations=" + spec + ": cannot read: " + e.getMessage());

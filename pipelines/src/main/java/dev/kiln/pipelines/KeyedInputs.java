@@ -134,12 +134,10 @@ public final class KeyedInputs
       if (staging == null) {
         splitDuplicates(byKey, out.get(UNIQUE)::output, out.get(DUPLICATES)::output);
       } else {
+        Path dir = WorkerStaging.localDir(staging);
         splitDuplicates(
-            Path.of(staging),
-            bucket.getKey(),
-            byKey,
-            out.get(UNIQUE)::output,
-            out.get(DUPLICATES)::output);
+            dir, bucket.getKey(), byKey, out.get(UNIQUE)::output, out.get(DUPLICATES)::output);
+        WorkerStaging.deliver(dir, staging);
       }
     }
   }

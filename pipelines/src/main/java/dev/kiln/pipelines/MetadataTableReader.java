@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -118,11 +116,7 @@ public final class MetadataTableReader {
   }
 
   private Reader open() throws IOException {
-    InputStream in =
-        isLocal(file)
-            ? Files.newInputStream(Path.of(file))
-            : Channels.newInputStream(
-                FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()));
+    InputStream in = LocatedFiles.open(file);
     return new BufferedReader(
         new InputStreamReader(
             in,
@@ -130,10 +124,6 @@ public final class MetadataTableReader {
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)));
-  }
-
-  private static boolean isLocal(String file) {
-    return !file.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*");
   }
 
   private List<Map<String, Cell>> readDelimited(CSVFormat base) throws IOException {
@@ -379,13 +369,11 @@ public final class MetadataTableReader {
   private List<Map<String, Cell>> readParquet() throws IOException {
     Path local;
     Path copied = null;
-    if (isLocal(file)) {
+    if (LocatedFiles.isLocal(file)) {
       local = Path.of(file);
     } else {
       copied = Files.createTempFile("kiln-metadata-", ".parquet");
-      try (InputStream in =
-          Channels.newInputStream(
-              FileSystems.open(FileSystems.matchSingleFileSpec(file).resourceId()))) {
+      try (InputStream in = LocatedFiles.open(file)) {
         Files.copy(in, copied, StandardCopyOption.REPLACE_EXISTING);
       }
       local = copied;

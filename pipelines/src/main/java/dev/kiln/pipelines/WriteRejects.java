@@ -50,7 +50,9 @@ public final class WriteRejects extends PTransform<PCollection<Rejection>, PColl
         throws IOException {
       List<Rejection> rejects = new ArrayList<>();
       all.getValue().forEach(rejects::add);
-      write(Path.of(staging), rejects);
+      Path dir = WorkerStaging.localDir(staging);
+      write(dir, rejects);
+      WorkerStaging.deliver(dir, staging);
       out.output((long) rejects.size());
     }
   }

@@ -1,12 +1,14 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.EncodedSample;
+import dev.kiln.formats.FileTrees;
 import dev.kiln.formats.Sample;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,6 +50,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * hand a whole shard, 256 MiB by default, to one worker's heap), and a writer holds one bucket at a
  * time. A retried bundle writes a new file; the references of a failed attempt are never emitted,
  * so its file is only left for finishing to delete with the staging parts.
+ *
+ * <p>When the staging location is an object-store prefix ({@link WorkerStaging}), a bundle spills
+ * into a local temporary file and, when it finishes, uploads it below the prefix with its records
+ * grouped by bucket, so a writer reads each reference with one sequential ranged read; each shard
+ * is written in a private temporary directory and uploaded when complete.
  */
 public final class WriteShards extends PTransform<PCollection<Sample>, PCollection<Integer>> {
   /** Tar/JSON framing per sample, so the estimate tracks the file size for small images too. */
@@ -59,6 +66,9 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
    * whatever their buckets.
    */
   private static final int BUCKET_BITS = 12;
+
+  /** The spill files' directory (or prefix) under the staging parts. */
+  private static final String SPILL_DIR = "spill";
 
   private final ShardFormat format;
   private final ShardOptions options;
@@ -124,9 +134,12 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     @ProcessElement
     public void process(@Element Sample sample) throws IOException {
       if (out == null) {
-        Path dir = StagingLayout.parts(Path.of(staging)).resolve("spill");
+        Path dir =
+            WorkerStaging.isRemote(staging)
+                ? Path.of(System.getProperty("java.io.tmpdir"))
+                : StagingLayout.parts(Path.of(staging)).resolve(SPILL_DIR);
         Files.createDirectories(dir);
-        file = dir.resolve(UUID.randomUUID() + ".spill");
+        file = dir.resolve("kiln-" + UUID.randomUUID() + ".spill");
         out =
             new BufferedOutputStream(
                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW), 1 << 16);
@@ -147,13 +160,73 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
         return;
       }
       out.close();
+      out = null;
+      String location = file.toString();
+      if (WorkerStaging.isRemote(staging)) {
+        location = uploadByBucket();
+      }
       for (Map.Entry<Integer, BucketRecords> e : buckets.entrySet()) {
         c.output(
-            KV.of(e.getKey(), e.getValue().spilled(file.toString(), e.getKey())),
+            KV.of(e.getKey(), e.getValue().spilled(location, e.getKey())),
             GlobalWindow.INSTANCE.maxTimestamp(),
             GlobalWindow.INSTANCE);
       }
-      out = null;
+    }
+
+    /**
+     * Uploads the bundle's local spill file below the remote staging prefix with its records
+     * reordered by bucket, so a shard's writer reads each reference with one sequential ranged
+     * read; the references' offsets are moved to match. Deletes the local file.
+     */
+    private String uploadByBucket() throws IOException {
+      String location =
+          WorkerStaging.resolve(
+              staging, StagingLayout.PARTS + "/" + SPILL_DIR + "/" + file.getFileName().toString());
+      Path ordered = file.resolveSibling(file.getFileName() + ".ordered");
+      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+          OutputStream sorted =
+              new BufferedOutputStream(
+                  Files.newOutputStream(ordered, StandardOpenOption.CREATE_NEW), 1 << 16)) {
+        long at = 0;
+        for (BucketRecords bucket : buckets.values()) {
+          for (int i = 0; i < bucket.size; i++) {
+            ByteBuffer record = ByteBuffer.allocate(bucket.lengths[i]);
+            readFully(in, record, bucket.offsets[i], file.toString());
+            sorted.write(record.array());
+            bucket.offsets[i] = at;
+            at += bucket.lengths[i];
+          }
+        }
+      }
+      try {
+        WorkerStaging.upload(ordered, location);
+      } finally {
+        Files.deleteIfExists(ordered);
+        Files.deleteIfExists(file);
+      }
+      return location;
+    }
+  }
+
+  /** Fills {@code record} from {@code file} at {@code at}. */
+  private static void readFully(SeekableByteChannel file, ByteBuffer record, long at, String name)
+      throws IOException {
+    if (file instanceof FileChannel local) {
+      while (record.hasRemaining()) {
+        if (local.read(record, at + record.position()) < 0) {
+          throw new IOException(name + " ends before its record at " + at);
+        }
+      }
+      return;
+    }
+    // A remote object's channel streams from where it is: seek only when not there already.
+    if (file.position() != at) {
+      file.position(at);
+    }
+    while (record.hasRemaining()) {
+      if (file.read(record) < 0) {
+        throw new IOException(name + " ends before its record at " + at);
+      }
     }
   }
 
@@ -239,8 +312,10 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       for (SpilledRecords r : c.element().getValue()) {
         byBucket.computeIfAbsent(r.bucket(), b -> new ArrayList<>()).add(r);
       }
-      StagedShard out = StagedShard.open(format, options, Path.of(staging), shard);
-      Map<String, FileChannel> files = new HashMap<>();
+      // A remote staging prefix gets the shard from a private directory once it is complete.
+      Path dir = WorkerStaging.localDir(staging);
+      StagedShard out = StagedShard.open(format, options, dir, shard);
+      Map<String, SeekableByteChannel> files = new HashMap<>();
       try {
         for (List<SpilledRecords> bucket : byBucket.values()) {
           for (EncodedSample s : bucketSamples(bucket, shard, shards, files)) {
@@ -250,12 +325,16 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
         out.finish();
       } catch (IOException | RuntimeException e) {
         out.abort();
+        if (WorkerStaging.isRemote(staging)) {
+          FileTrees.delete(dir);
+        }
         throw e;
       } finally {
-        for (FileChannel f : files.values()) {
+        for (SeekableByteChannel f : files.values()) {
           f.close();
         }
       }
+      WorkerStaging.deliver(dir, staging);
       c.output(shard);
     }
 
@@ -263,14 +342,17 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
      * The records of one bucket that belong to {@code shard}, in {@link SampleOrder#KEYS} order.
      */
     private static List<EncodedSample> bucketSamples(
-        List<SpilledRecords> parts, int shard, int shards, Map<String, FileChannel> files)
+        List<SpilledRecords> parts, int shard, int shards, Map<String, SeekableByteChannel> files)
         throws IOException {
       List<EncodedSample> samples = new ArrayList<>();
       List<Long> hashes = new ArrayList<>();
       for (SpilledRecords part : parts) {
-        FileChannel file = files.get(part.file());
+        SeekableByteChannel file = files.get(part.file());
         if (file == null) {
-          file = FileChannel.open(Path.of(part.file()), StandardOpenOption.READ);
+          file =
+              WorkerStaging.isRemote(part.file())
+                  ? WorkerStaging.open(part.file())
+                  : FileChannel.open(Path.of(part.file()), StandardOpenOption.READ);
           files.put(part.file(), file);
         }
         for (int i = 0; i < part.keyHashes().length; i++) {
@@ -278,12 +360,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
             continue;
           }
           ByteBuffer record = ByteBuffer.allocate(part.lengths()[i]);
-          long at = part.offsets()[i];
-          while (record.hasRemaining()) {
-            if (file.read(record, at + record.position()) < 0) {
-              throw new IOException(part.file() + " ends before its record at " + at);
-            }
-          }
+          readFully(file, record, part.offsets()[i], part.file());
           samples.add(EncodedSample.parse(record.array()));
           hashes.add(part.keyHashes()[i]);
         }

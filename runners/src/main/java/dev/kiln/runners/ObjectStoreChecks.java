@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.objectstore.S3Access;
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
@@ -7,13 +8,15 @@ import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.runners.objectstore.BeamObjectStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Map;
+import org.apache.beam.sdk.io.FileSystems;
 
 /**
  * What {@code prepare} checks and sets up before any work when a location is {@code s3://}: one
- * store client for the run, Beam's S3 file system pointed at the same endpoint, each bucket
- * reachable with the credentials (a missing bucket, refused credentials or an unreachable endpoint
- * is exit 2 naming the location and the cause), and the settings that do not yet work with an S3
- * output refused by name.
+ * store client for the run, Beam's S3 file system pointed at the same endpoint (which also reads
+ * {@code s3://} metadata tables and annotations), each bucket reachable with the credentials (a
+ * missing bucket, refused credentials or an unreachable endpoint is exit 2 naming the location and
+ * the cause), and the settings that do not yet work with an S3 output refused by name.
  */
 final class ObjectStoreChecks {
   private ObjectStoreChecks() {}
@@ -22,20 +25,7 @@ final class ObjectStoreChecks {
    * A store client when any location of the run is on S3 (else null), with Beam's options
    * configured for it.
    */
-  static S3Objects storeFor(PrepareOptions options, RunnerChoice runner) throws UsageException {
-    for (String[] table :
-        new String[][] {
-          {"--metadata", options.getMetadata()}, {"--annotations", options.getAnnotations()}
-        }) {
-      if (S3Location.isS3(table[1])) {
-        // Both are read once by the launcher as local files; copy the object first.
-        throw new UsageException(
-            table[0]
-                + "="
-                + table[1]
-                + ": s3:// is not supported here yet; copy the object to a local file and give its path");
-      }
-    }
+  static S3Objects storeFor(PrepareOptions options) throws UsageException {
     boolean output = S3Location.isS3(options.getOutput());
     if (!output
         && !S3Location.isS3(options.getInput())
@@ -44,19 +34,9 @@ final class ObjectStoreChecks {
       return null;
     }
     if (output) {
-      if (runner == RunnerChoice.FLINK) {
-        throw new UsageException(
-            "--output="
-                + options.getOutput()
-                + ": an s3:// output is written from a local staging directory, which a Flink cluster's"
-                + " TaskManagers do not share; use --runner=local, direct or flink-local");
-      }
       if (options.getIncremental()) {
         throw new UsageException(
             "--incremental: not supported with an s3:// --output (use --versioned)");
-      }
-      if (options.getSplit() != null && !options.getSplit().isBlank()) {
-        throw new UsageException("--split: not supported with an s3:// --output");
       }
     }
     S3Access access;
@@ -66,7 +46,29 @@ final class ObjectStoreChecks {
       throw new UsageException(e.getMessage());
     }
     BeamObjectStore.configure(options, access);
+    // The launcher reads s3:// metadata tables and annotations through Beam's file systems
+    // (LocatedFiles), whatever the runner.
+    FileSystems.setDefaultPipelineOptions(options);
     return new S3Objects(access);
+  }
+
+  /**
+   * Records the SHA-256 of an {@code s3://} {@code --annotations} object in {@code recorded}, as
+   * {@link PrepareCommand#settingsOf} does a local file's: an edited object at the same location
+   * changes the samples.
+   */
+  static void recordAnnotations(
+      S3Objects store, PrepareOptions options, Map<String, String> recorded) {
+    String annotations = options.getAnnotations();
+    if (store == null || !S3Location.isS3(annotations) || !annotations.endsWith(".json")) {
+      return;
+    }
+    try {
+      recorded.put(
+          "annotations-sha256", FileDigest.sha256(store.read(S3Location.parse(annotations))));
+    } catch (IOException e) {
+      recorded.put("annotations-sha256", "unreadable: " + e.getMessage());
+    }
   }
 
   /** Checks that the bucket of {@code location} (given as {@code flag}) can be used. */
@@ -78,8 +80,22 @@ final class ObjectStoreChecks {
     }
   }
 
-  /** The S3 output of the run: a versioned root, or a plain prefix. */
-  static Publication output(S3Objects store, PrepareOptions options, String runId, PrintStream err)
+  /**
+   * The S3 output of the run: a versioned root, or a plain prefix; on a Flink cluster ({@code
+   * runner}), whose TaskManagers share no directory with the launcher, staged by the workers in the
+   * store ({@link ObjectStoreWorkerStaging}).
+   */
+  static Publication output(
+      S3Objects store, PrepareOptions options, String runId, PrintStream err, RunnerChoice runner)
+      throws UsageException {
+    Publication output = output(store, options, runId, err);
+    return runner == RunnerChoice.FLINK
+        ? ObjectStoreWorkerStaging.of(store, output, options.getOutput(), runId)
+        : output;
+  }
+
+  private static Publication output(
+      S3Objects store, PrepareOptions options, String runId, PrintStream err)
       throws UsageException {
     String output = options.getOutput();
     boolean versioned;

@@ -84,7 +84,7 @@ public final class PrepareCommand {
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
-      store = ObjectStoreChecks.storeFor(options, parsed.runner());
+      store = ObjectStoreChecks.storeFor(options);
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
         closeQuietly(store); // each split's run makes its own
         return new SplitPrepare(out, err).run(PrepareArguments.canonical(args), options);
@@ -153,6 +153,7 @@ public final class PrepareCommand {
     }
     // Read once: the annotations file's digest among them may be a long read.
     Map<String, String> recorded = settingsOf(options);
+    ObjectStoreChecks.recordAnnotations(store, options, recorded);
     boolean s3Output = S3Location.isS3(options.getOutput());
     Publication output;
     Path previousVersion = null;
@@ -160,7 +161,7 @@ public final class PrepareCommand {
     SharedShards sharing = null;
     try {
       if (s3Output) {
-        output = ObjectStoreChecks.output(store, options, runId, err);
+        output = ObjectStoreChecks.output(store, options, runId, err, parsed.runner());
       } else if (options.getVersioned()
           || options.getIncremental()
           || DatasetRoot.of(Path.of(options.getOutput())).isVersioned()) {
@@ -284,6 +285,7 @@ public final class PrepareCommand {
                 previous,
                 framing,
                 labels);
+        output.collectWorkerStaging();
         manifest =
             StagedDataset.finish(
                 output.staging(),
@@ -385,7 +387,7 @@ public final class PrepareCommand {
         limits,
         format,
         shardOptions,
-        output.staging().toString(),
+        output.workerStaging(),
         parallelism,
         previousVersion,
         framing,

@@ -9,6 +9,20 @@ interface Publication extends AutoCloseable {
   /** The directory the job's workers write into. */
   Path staging();
 
+  /**
+   * Where the job's workers stage their shards and parts: the staging directory, or an object-store
+   * prefix when they share no filesystem with the launcher ({@link ObjectStoreWorkerStaging}).
+   */
+  default String workerStaging() {
+    return staging().toString();
+  }
+
+  /**
+   * Brings what the workers staged into {@link #staging()} once the job is done, when they staged
+   * it elsewhere ({@link #workerStaging()}).
+   */
+  default void collectWorkerStaging() throws IOException {}
+
   /** What the user named with --output: a directory, or an {@code s3://} location. */
   String target();
 

@@ -8,6 +8,7 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Stage;
+import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
@@ -150,20 +151,49 @@ final class SplitPrepare {
             ? LabelSettings.folderClasses(classPaths)
             : null;
 
-    Path root = Path.of(options.getOutput());
+    try (SplitRoot root = SplitRoot.of(options)) {
+      return runSplits(
+          args,
+          options,
+          rule,
+          all,
+          table == null ? -1 : table.size(),
+          rowsWithoutInput,
+          spec,
+          counts,
+          splits,
+          unassigned,
+          classes,
+          root);
+    }
+  }
+
+  /** Runs each split into its dataset below {@code root}, then writes the root's manifest. */
+  private int runSplits(
+      List<String> args,
+      PrepareOptions options,
+      SplitRule rule,
+      InputFiles all,
+      long metadataRows,
+      long rowsWithoutInput,
+      String spec,
+      Map<String, Long> counts,
+      List<String> splits,
+      List<Rejection> unassigned,
+      Map<String, Integer> classes,
+      SplitRoot root)
+      throws UsageException {
     boolean versioned = options.getVersioned() || options.getIncremental();
     for (String split : splits) {
-      Path target = root.resolve(split);
       if (counts.containsKey(split)
-          && Files.exists(target)
           && !versioned
           && !options.getOverwrite()
-          && !dev.kiln.formats.DatasetRoot.of(target).isVersioned()) {
+          && root.holdsUnversionedData(split)) {
         throw new UsageException(
             "--output="
                 + options.getOutput()
                 + ": "
-                + target
+                + root.location(split)
                 + " already exists (use --overwrite)");
       }
     }
@@ -185,9 +215,13 @@ final class SplitPrepare {
           splitArgs.add(a);
         }
       }
-      splitArgs.add("--output=" + root.resolve(split));
+      splitArgs.add("--output=" + root.location(split));
       if (rule.kind() == SplitRule.Kind.FOLDER) {
-        splitArgs.add("--input=" + Path.of(all.root()).resolve(split));
+        splitArgs.add(
+            "--input="
+                + (S3Location.isS3(all.root())
+                    ? S3Location.parse(all.root()).resolve(split).toString()
+                    : Path.of(all.root()).resolve(split).toString()));
       }
       int splitCode =
           new PrepareCommand(out, err)
@@ -201,7 +235,7 @@ final class SplitPrepare {
       }
       code = Math.max(code, splitCode);
       try {
-        manifests.put(split, Manifest.readFrom(root.resolve(split)));
+        manifests.put(split, root.manifestOf(split));
       } catch (IOException e) {
         err.println(
             "kiln prepare: split " + split + ": cannot read its manifest: " + e.getMessage());
@@ -209,11 +243,14 @@ final class SplitPrepare {
       }
     }
     try {
-      writeRoot(
-          root, spec, manifests, unassigned, table == null ? -1 : table.size(), rowsWithoutInput);
+      root.write(
+          dir -> writeRoot(dir, spec, manifests, unassigned, metadataRows, rowsWithoutInput));
     } catch (IOException e) {
       err.println(
-          "kiln prepare: --output=" + root + ": cannot write the root manifest: " + e.getMessage());
+          "kiln prepare: --output="
+              + options.getOutput()
+              + ": cannot write the root manifest: "
+              + e.getMessage());
       return ExitCode.FAILED;
     }
     long inputs = unassigned.size() + manifests.values().stream().mapToLong(Manifest::inputs).sum();
@@ -222,7 +259,7 @@ final class SplitPrepare {
         String.join(", ", manifests.keySet()),
         inputs,
         unassigned.size(),
-        root.resolve(ROOT_MANIFEST));
+        root.location(ROOT_MANIFEST));
     return code;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.objectstore.S3Location;
@@ -159,22 +160,102 @@ class ObjectStorePrepareTest {
         prepare("s3://" + bucket + "/raw/photos/**/*.png", deep.toString());
     assertEquals(0, anyDepth.code(), anyDepth.err());
     assertEquals(Set.of("misc/camera-gray", "misc/coffee-cutout-alpha"), images(deep).keySet());
-    PrepareCommandTest.Run table =
-        prepare(
-            "s3://" + bucket + "/raw/photos",
-            tmp.resolve("t").toString(),
-            "--metadata=s3://" + bucket + "/labels.csv");
-    assertEquals(ExitCode.USAGE, table.code(), table.out());
-    assertTrue(
-        table
-            .err()
-            .contains(
-                "--metadata=s3://" + bucket + "/labels.csv: s3:// is not supported" + " here yet"),
-        table.err());
     PrepareCommandTest.Run none =
         prepare("s3://" + bucket + "/raw/photos/*.png", tmp.resolve("none").toString());
     assertEquals(ExitCode.USAGE, none.code(), none.out());
     assertTrue(none.err().contains("no image files found"), none.err());
+  }
+
+  @Test
+  void metadataTablesAndAnnotationsAreReadFromTheStore() throws Exception {
+    String bucket = bucket();
+    Path meta = Files.createDirectories(tmp.resolve("meta"));
+    Files.writeString(
+        meta.resolve("captions.csv"),
+        "path,caption\nfood/coffee.jpg,a cup of coffee\nanimals/chelsea.jpg,a cat\n");
+    Files.writeString(
+        meta.resolve("broken.jsonl"),
+        "{\"path\": \"food/coffee.jpg\"}\n{\"path\": \"animals/chelsea.jpg\", \"caption\": }\n");
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolveSibling("annotations.json"),
+        meta.resolve("annotations.json"));
+    S3.upload(meta, S3Location.parse("s3://" + bucket + "/meta"));
+    String store = "s3://" + bucket + "/meta/";
+
+    Path fromDisk = tmp.resolve("from-disk");
+    PrepareCommandTest.Run local =
+        prepare(
+            PrepareCommandTest.SAMPLES.toString(),
+            fromDisk.toString(),
+            "--metadata=" + meta.resolve("captions.csv"),
+            "--annotations=" + meta.resolve("annotations.json"),
+            "--framing=per-object");
+    assertEquals(0, local.code(), local.err());
+    Path fromStore = tmp.resolve("from-store");
+    PrepareCommandTest.Run remote =
+        prepare(
+            PrepareCommandTest.SAMPLES.toString(),
+            fromStore.toString(),
+            "--metadata=" + store + "captions.csv",
+            "--annotations=" + store + "annotations.json",
+            "--framing=per-object");
+    assertEquals(0, remote.code(), remote.err());
+    // Captions and boxes are in the shards: the same bytes whichever way the tables came.
+    assertSameBytes(localBytes(fromDisk), localBytes(fromStore));
+    Manifest manifest = Manifest.readFrom(fromStore);
+    assertTrue(manifest.written() > manifest.inputs(), "one sample per object");
+    assertEquals(
+        Manifest.readFrom(fromDisk).configuration().get("annotations-sha256"),
+        manifest.configuration().get("annotations-sha256"));
+
+    PrepareCommandTest.Run broken =
+        prepare(
+            PrepareCommandTest.SAMPLES.toString(),
+            tmp.resolve("broken").toString(),
+            "--metadata=" + store + "broken.jsonl");
+    assertEquals(ExitCode.USAGE, broken.code(), broken.out());
+    assertTrue(broken.err().contains(store + "broken.jsonl line 2, column 44"), broken.err());
+    PrepareCommandTest.Run missing =
+        prepare(
+            PrepareCommandTest.SAMPLES.toString(),
+            tmp.resolve("missing").toString(),
+            "--annotations=" + store + "gone.json",
+            "--framing=per-object");
+    assertEquals(ExitCode.USAGE, missing.code(), missing.out());
+    assertTrue(
+        missing.err().contains("--annotations=" + store + "gone.json: no such object"),
+        missing.err());
+  }
+
+  @Test
+  void aSplitRunPublishesEachSplitAndTheRootManifestToTheStore() throws Exception {
+    String bucket = bucket();
+    String split = "--split=hash:train=0.5,val=0.5";
+    Path local = tmp.resolve("local-splits");
+    PrepareCommandTest.Run localRun =
+        prepare(PrepareCommandTest.SAMPLES.toString(), local.toString(), split);
+    assertEquals(0, localRun.code(), localRun.err());
+    S3Location root = S3Location.parse("s3://" + bucket + "/splits");
+    PrepareCommandTest.Run run =
+        prepare(PrepareCommandTest.SAMPLES.toString(), root.toString(), split);
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("-> " + root.resolve("manifest.json")), run.out());
+    try (S3Objects store = S3.store()) {
+      for (String name : List.of("train", "val")) {
+        Map<String, byte[]> expected = localBytes(local.resolve(name));
+        Map<String, byte[]> actual = s3Bytes(root.resolve(name));
+        assertEquals(expected.keySet(), actual.keySet(), name);
+        expected.forEach((file, b) -> assertArrayEquals(b, actual.get(file), name + "/" + file));
+        assertTrue(store.exists(root.resolve(name + "/manifest.json")), name);
+      }
+      // The same run id and inputs: the same root manifest and no-split rejects.
+      assertEquals(
+          Files.readString(local.resolve("manifest.json")),
+          store.readString(root.resolve("manifest.json")));
+      assertEquals(
+          Files.readString(local.resolve("rejects/rejects.jsonl")),
+          store.readString(root.resolve("rejects/rejects.jsonl")));
+    }
   }
 
   private static Map<String, Integer> lengths(Map<String, byte[]> images) {

@@ -114,6 +114,15 @@ public final class S3Objects implements Closeable {
     }
   }
 
+  /** Copies the object into the local file {@code file}, which must not exist. */
+  public void download(S3Location object, Path file) throws IOException {
+    try {
+      client.getObject(b -> b.bucket(object.bucket()).key(object.key()), file);
+    } catch (SdkException e) {
+      throw failure(e, object);
+    }
+  }
+
   /** Uploads a local file as the object. */
   public void put(S3Location object, Path file) throws IOException {
     try {

@@ -9,8 +9,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * Beam's S3 client as Kiln wants it: path-style addressing ({@code http://host/bucket/key}) when an
  * endpoint is given, which MinIO, s3proxy and most S3-compatible servers need (Beam's default
- * client addresses buckets as host names), and its retries counted ({@link S3RetryMetrics}). Named
- * in the pipeline options, so every worker builds its clients this way.
+ * client addresses buckets as host names), without a header such servers may refuse ({@link
+ * DefaultBucketKeyHeader}), and its retries counted ({@link S3RetryMetrics}). Named in the pipeline
+ * options, so every worker builds its clients this way.
  */
 public final class KilnS3ClientBuilderFactory implements S3ClientBuilderFactory {
   @Override
@@ -21,9 +22,13 @@ public final class KilnS3ClientBuilderFactory implements S3ClientBuilderFactory 
     }
     // Beam's retry policy and settings stay; only the counting interceptor is added to them.
     ClientOverrideConfiguration configured = builder.overrideConfiguration();
-    return builder.overrideConfiguration(
+    ClientOverrideConfiguration.Builder override =
         (configured == null ? ClientOverrideConfiguration.builder() : configured.toBuilder())
-            .addExecutionInterceptor(new S3RetryMetrics())
-            .build());
+            .addExecutionInterceptor(new S3RetryMetrics());
+    if (options.getEndpoint() != null) {
+      // The workers' writes are multipart uploads, which S3-compatible servers may refuse.
+      override.addExecutionInterceptor(new DefaultBucketKeyHeader());
+    }
+    return builder.overrideConfiguration(override.build());
   }
 }

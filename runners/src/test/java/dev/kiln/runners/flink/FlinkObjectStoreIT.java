@@ -1,24 +1,30 @@
 package dev.kiln.runners.flink;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.formats.Manifest;
+import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.objectstore.S3Location;
-import dev.kiln.runners.ExitCode;
+import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.runners.objectstore.S3ProxyServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * {@code s3://} inputs on a stock Flink session cluster (two TaskManagers, each with private
- * temporary directories) against a real s3proxy: the TaskManagers list nothing and read every input
- * from the store, with the endpoint, path-style addressing and credentials the pipeline options
- * carry (no AWS settings in their environment), and the dataset equals the DirectRunner's from the
- * same inputs byte for byte. An {@code s3://} output with {@code --runner=flink} is refused before
- * any work, naming why (its staging directory would not be shared).
+ * A Flink session cluster with no shared filesystem (two TaskManagers, each with private temporary
+ * directories, no AWS settings in their environment) against a real s3proxy: input, staging and
+ * output are all {@code s3://}. The TaskManagers read every input from the store and stage their
+ * shards and parts below a run-specific prefix, with the endpoint, path-style addressing and
+ * credentials the pipeline options carry; the launcher publishes a version equal to a {@code
+ * --runner=local} run's (shards, index, counts) and leaves nothing of the staging prefix.
  */
 class FlinkObjectStoreIT {
   @RegisterExtension
@@ -44,55 +50,78 @@ class FlinkObjectStoreIT {
   }
 
   @Test
-  void taskManagersReadS3InputsAndWriteWhatTheDirectRunnerWrites() throws Exception {
+  void aClusterWithoutSharedFilesystemPublishesAnS3OutputAsTheLocalRunnerDoes() throws Exception {
     S3.createBucket("kiln-flink");
     S3.upload(
         FlinkSessionCluster.repoRoot().resolve("samples/images"),
         S3Location.parse("s3://kiln-flink/raw"));
 
-    Path direct = tmp.resolve("direct");
-    KilnRuns.Run reference =
+    // Input, staging and output all on the store: the TaskManagers (private temporary
+    // directories, no AWS settings) stage their shards and parts below the run's prefix.
+    KilnRuns.Run local =
         KilnRuns.kiln(
             "prepare",
             "--input=s3://kiln-flink/raw",
-            "--output=" + direct,
-            "--format=webdataset",
+            "--output=s3://kiln-flink/local",
             "--shard-size=60000",
-            "--runner=direct",
+            "--runner=local",
             S3.endpointFlag());
-    assertEquals(0, reference.code(), reference.describe());
-
-    Path flink = tmp.resolve("flink");
-    KilnRuns.Run run =
-        KilnRuns.kiln(
-            "prepare",
-            "--input=s3://kiln-flink/raw",
-            "--output=" + flink,
-            "--format=webdataset",
-            "--shard-size=60000",
-            "--runner=flink",
-            "--flink-master=" + CLUSTER.restAddress(),
-            S3.endpointFlag(),
-            workerCredentials());
-    assertEquals(0, run.code(), run.describe());
-    assertTrue(run.out().contains("7 inputs, 7 written, 0 rejected"), run.out());
-    KilnRuns.assertSameDataset(direct, flink);
-
-    KilnRuns.Run refused =
+    assertEquals(0, local.code(), local.describe());
+    KilnRuns.Run clustered =
         KilnRuns.kiln(
             "prepare",
             "--input=s3://kiln-flink/raw",
             "--output=s3://kiln-flink/ds",
+            "--versioned",
+            "--shard-size=60000",
+            "--run-id=it",
             "--runner=flink",
             "--flink-master=" + CLUSTER.restAddress(),
-            S3.endpointFlag());
-    assertEquals(ExitCode.USAGE, refused.code(), refused.describe());
-    assertTrue(
-        refused
-            .err()
-            .contains(
-                "--output=s3://kiln-flink/ds: an s3:// output is written from a"
-                    + " local staging directory"),
-        refused.err());
+            S3.endpointFlag(),
+            workerCredentials());
+    assertEquals(0, clustered.code(), clustered.describe());
+    assertTrue(clustered.out().contains("7 inputs, 7 written, 0 rejected"), clustered.out());
+    try (S3Objects store = S3.store()) {
+      assertEquals(
+          "v000001", store.readString(S3Location.parse("s3://kiln-flink/ds/CURRENT")).trim());
+      assertEquals(
+          List.of(),
+          store.list(S3Location.parse("s3://kiln-flink/.ds.staging-it")),
+          "the workers' staging prefix is removed");
+      Path fromLocal = download(store, S3Location.parse("s3://kiln-flink/local"));
+      Path fromCluster = download(store, S3Location.parse("s3://kiln-flink/ds/v000001"));
+      Manifest a = Manifest.readFrom(fromLocal);
+      Manifest b = Manifest.readFrom(fromCluster);
+      assertTrue(a.shards().size() >= 3, "several shards: " + a.shards());
+      assertEquals(a.shards(), b.shards(), "byte-identical shard files (SHA-256s)");
+      assertEquals(a.inputFingerprint(), b.inputFingerprint());
+      assertEquals(a.inputs(), b.inputs());
+      assertEquals(a.written(), b.written());
+      for (String name : List.of("index.kidx", "sample-fields.bin")) {
+        assertArrayEquals(
+            Files.readAllBytes(fromLocal.resolve(name)),
+            Files.readAllBytes(fromCluster.resolve(name)),
+            name);
+      }
+      try (KilnDataset dataset = KilnDataset.open(fromCluster)) {
+        assertEquals(7, dataset.size());
+      }
+    }
+  }
+
+  /** Every object below {@code prefix} into a new local directory. */
+  private static Path download(S3Objects store, S3Location prefix) throws Exception {
+    Path dir = Files.createTempDirectory(tmp, prefix.name());
+    List<S3Object> objects = store.list(prefix);
+    for (S3Object o : objects) {
+      Path file = dir.resolve(o.key().substring(prefix.prefix().length()));
+      if (o.key().endsWith("/")
+          || objects.stream().anyMatch(other -> other.key().startsWith(o.key() + "/"))) {
+        continue; // s3proxy's filesystem backend lists directories as objects too
+      }
+      Files.createDirectories(file.getParent());
+      store.download(new S3Location(prefix.bucket(), o.key()), file);
+    }
+    return dir;
   }
 }

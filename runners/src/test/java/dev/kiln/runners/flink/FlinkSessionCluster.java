@@ -309,6 +309,10 @@ public final class FlinkSessionCluster
     command.add(javaBin());
     command.addAll(jvmParams);
     command.addAll(jvmOptions);
+    if (own.containsKey("io.tmp.dirs")) {
+      // A TaskManager's own temporary files (a job's too) go to its private directory.
+      command.add("-Djava.io.tmpdir=" + own.get("io.tmp.dirs"));
+    }
     command.add("-Dlog.file=" + home.resolve(role + ".log"));
     command.add("-Dlog4j.configurationFile=file:" + home.resolve("conf/log4j.properties"));
     command.add("-classpath");
