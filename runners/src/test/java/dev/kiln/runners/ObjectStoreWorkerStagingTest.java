@@ -101,6 +101,28 @@ class ObjectStoreWorkerStagingTest {
     }
   }
 
+  @Test
+  void aFailedRunRemovesWhatItsWorkersStaged() throws Exception {
+    S3.createBucket("kiln-failed");
+    try (S3Objects store = S3.store()) {
+      OutputDirectory output = OutputDirectory.prepare(tmp.resolve("out").toString(), false, "f");
+      ObjectStoreWorkerStaging staging =
+          ObjectStoreWorkerStaging.of(store, output, "s3://kiln-failed/cats", "f");
+      assertEquals("s3://kiln-failed/.cats.staging-f", staging.workerStaging());
+      S3Location prefix = S3Location.parse(staging.workerStaging());
+      store.putString(prefix.resolve("shard-00000.kiln"), "what a worker uploaded");
+      store.putString(prefix.resolve("_parts/shard-00000.json"), "{}");
+      staging.discard();
+      staging.close();
+      assertEquals(List.of(), store.list(prefix), "the workers' objects are removed");
+      assertTrue(Files.notExists(staging.staging()), "the launcher's staging directory too");
+      // At the bucket's top level the prefix is named after Kiln.
+      assertEquals(
+          "s3://kiln-failed/.kiln.staging-f",
+          ObjectStoreWorkerStaging.of(store, output, "s3://kiln-failed", "f").workerStaging());
+    }
+  }
+
   /** The samples and a file that is no image. */
   private Path input() throws Exception {
     Path input = tmp.resolve("input");
