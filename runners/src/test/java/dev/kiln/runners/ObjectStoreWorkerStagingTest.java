@@ -9,13 +9,13 @@ import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.ImageSettings;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.KilnVersion;
+import dev.kiln.pipelines.PrepareJob;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
 import dev.kiln.runners.objectstore.S3ProxyServer;
-import dev.kiln.transforms.prepare.InputLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,17 +147,17 @@ class ObjectStoreWorkerStagingTest {
             .options();
     ObjectStoreChecks.storeFor(options).close(); // sets up Beam's S3 file system as a run does
     Pipeline pipeline = Pipeline.create(options);
-    PreparePipeline.build(
-        pipeline,
-        InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension()),
-        ImageSettings.from(options),
-        new InputLimits(options.getMaxFileBytes(), Math.round(options.getDecodeTimeout() * 1e9)),
-        ShardFormat.KILN,
-        new ShardOptions(
-            options.getShardSize(), options.getAlign(), ShardOptions.DEFAULT_PARQUET_ROW_GROUP),
-        staging,
-        2,
-        null);
+    PrepareJob job =
+        PrepareJob.of(
+                InputFiles.of(
+                    options.getInput(), options.getExtensions(), options.getKeyExtension()))
+            .withSettings(ImageSettings.from(options))
+            .withShards(
+                new ShardOptions(
+                    options.getShardSize(),
+                    options.getAlign(),
+                    ShardOptions.DEFAULT_PARQUET_ROW_GROUP));
+    PreparePipeline.build(pipeline, job, staging, 2);
     PipelineResult result = pipeline.run();
     assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
     assertEquals(7L, RunSummary.countersOf(result).get("written"));
