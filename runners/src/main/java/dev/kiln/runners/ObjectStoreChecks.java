@@ -19,10 +19,14 @@ final class ObjectStoreChecks {
   private ObjectStoreChecks() {}
 
   /**
-   * A store client when any location of the run is on S3 (else null), with Beam's options
-   * configured for it.
+   * A store client when any location of the run is on S3 (else null). With {@code beamOptions}
+   * Beam's S3 options are configured for the same store; settings read without Beam ({@link
+   * PrepareArguments#readWithoutBeam}) take the store from the environment alone, as asking them
+   * for Beam's S3 options would make Beam read every settings interface on the class path, seconds
+   * before the first request.
    */
-  static S3Objects storeFor(PrepareOptions options, RunnerChoice runner) throws UsageException {
+  static S3Objects storeFor(PrepareOptions options, RunnerChoice runner, boolean beamOptions)
+      throws UsageException {
     for (String[] table :
         new String[][] {
           {"--metadata", options.getMetadata()}, {"--annotations", options.getAnnotations()}
@@ -61,11 +65,13 @@ final class ObjectStoreChecks {
     }
     S3Access access;
     try {
-      access = BeamObjectStore.accessOf(options);
+      access = beamOptions ? BeamObjectStore.accessOf(options) : S3Access.fromEnvironment();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    BeamObjectStore.configure(options, access);
+    if (beamOptions) {
+      BeamObjectStore.configure(options, access);
+    }
     return new S3Objects(access);
   }
 

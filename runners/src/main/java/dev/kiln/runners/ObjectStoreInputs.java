@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.FileSystemUtils;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -35,7 +34,7 @@ final class ObjectStoreInputs {
       if (glob.matcher(path).matches()) {
         matched.add(
             MatchResult.Metadata.builder()
-                .setResourceId(FileSystems.matchNewResource(path, false))
+                .setResourceId(ObjectResourceId.object(root.bucket(), o.key()))
                 .setSizeBytes(o.size())
                 .setLastModifiedMillis(
                     o.lastModified() == null ? 0 : o.lastModified().toEpochMilli())

@@ -84,7 +84,7 @@ public final class PrepareCommand {
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
-      store = ObjectStoreChecks.storeFor(options, parsed.runner());
+      store = ObjectStoreChecks.storeFor(options, parsed.runner(), !parsed.readWithoutBeam());
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
         closeQuietly(store); // each split's run makes its own
         return new SplitPrepare(out, err).run(PrepareArguments.canonical(args), options);
