@@ -24,7 +24,8 @@ import org.apache.beam.sdk.io.parquet.ParquetIO;
  *
  * <p>Written by parquet-java's Avro writer (through Beam's {@link ParquetIO.Sink}, as {@code
  * --format=parquet} shards are): rows of {@link #schema()}, Snappy, 128 MB row groups, the Avro
- * schema in the footer for parquet-avro's readers.
+ * schema in the footer for parquet-avro's readers; {@link ParquetFooter} makes the footer's bytes
+ * the same in every JVM.
  */
 public final class CatalogWriter implements AutoCloseable {
   public static final String FILE_NAME = "catalog.parquet";
@@ -115,6 +116,7 @@ public final class CatalogWriter implements AutoCloseable {
     try (FileChannel c = channel) {
       sink.flush();
     }
+    ParquetFooter.sortEncodings(temporary);
     Files.move(
         temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

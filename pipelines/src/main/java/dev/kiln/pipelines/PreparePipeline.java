@@ -9,10 +9,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.transforms.beam.CarryOverFn;
 import dev.kiln.transforms.beam.RejectionCoder;
 import dev.kiln.transforms.beam.SampleCoder;
-import dev.kiln.transforms.framing.Framing;
-import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.labels.Labeller;
-import dev.kiln.transforms.prepare.InputLimits;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -35,102 +32,27 @@ public final class PreparePipeline {
   private PreparePipeline() {}
 
   /**
-   * Adds the prepare steps to {@code pipeline}.
+   * Adds {@code job}'s steps to {@code pipeline}.
    *
    * @param staging directory the workers write into (must be visible to every worker)
    * @param parallelism the number of parallel workers the runner uses (a hint for grouping)
-   * @param previousVersion for an incremental run, the dataset version whose unchanged samples are
-   *     carried over instead of decoded again; null for a full run
    */
-  public static void build(
-      Pipeline pipeline,
-      InputFiles inputs,
-      PrepareSettings settings,
-      InputLimits limits,
-      ShardFormat format,
-      ShardOptions shards,
-      String staging,
-      int parallelism,
-      String previousVersion) {
-    build(
-        pipeline,
-        inputs,
-        settings,
-        limits,
-        format,
-        shards,
-        staging,
-        parallelism,
-        previousVersion,
-        Framing.none());
-  }
-
-  /**
-   * Adds the prepare steps to {@code pipeline}, with object annotations and framing.
-   *
-   * @param staging directory the workers write into (must be visible to every worker)
-   * @param parallelism the number of parallel workers the runner uses (a hint for grouping)
-   * @param previousVersion for an incremental run, the dataset version whose unchanged samples are
-   *     carried over instead of decoded again; null for a full run
-   * @param framing where boxes come from and what samples an image becomes ({@code --framing})
-   */
-  public static void build(
-      Pipeline pipeline,
-      InputFiles inputs,
-      PrepareSettings settings,
-      InputLimits limits,
-      ShardFormat format,
-      ShardOptions shards,
-      String staging,
-      int parallelism,
-      String previousVersion,
-      Framing framing) {
-    build(
-        pipeline,
-        inputs,
-        settings,
-        limits,
-        format,
-        shards,
-        staging,
-        parallelism,
-        previousVersion,
-        framing,
-        Labeller.none());
-  }
-
-  /**
-   * Adds the prepare steps to {@code pipeline}, with object annotations, framing and labels.
-   *
-   * @param labeller each input's class, caption and extra fields ({@code --labels}, {@code
-   *     --metadata}); also applied to samples carried over
-   */
-  public static void build(
-      Pipeline pipeline,
-      InputFiles inputs,
-      PrepareSettings settings,
-      InputLimits limits,
-      ShardFormat format,
-      ShardOptions shards,
-      String staging,
-      int parallelism,
-      String previousVersion,
-      Framing framing,
-      Labeller labeller) {
+  public static void build(Pipeline pipeline, PrepareJob job, String staging, int parallelism) {
+    Labeller labeller = job.labeller();
     WithRejects<KV<String, FileIO.ReadableFile>> listed =
         pipeline.apply(
             "List images",
-            ListImages.of(inputs)
+            ListImages.of(job.inputs())
                 .withDuplicateBuckets(8 * Math.max(1, parallelism))
                 .recordingListingIn(staging));
     PCollection<KV<String, FileIO.ReadableFile>> opened = listed.output();
 
     PCollectionList<Sample> carried = PCollectionList.empty(pipeline);
-    if (previousVersion != null) {
+    if (job.previousVersion() != null) {
       PCollectionTuple split =
           opened.apply(
               "Carry over unchanged samples",
-              ParDo.of(new CarryOverFn(previousVersion, labeller))
+              ParDo.of(new CarryOverFn(job.previousVersion(), labeller))
                   .withOutputTags(CarryOverFn.TO_PREPARE, TupleTagList.of(CarryOverFn.CARRIED)));
       carried = carried.and(split.get(CarryOverFn.CARRIED).setCoder(SampleCoder.of()));
       opened =
@@ -143,9 +65,9 @@ public final class PreparePipeline {
         opened.apply(
             "Normalize images",
             NormalizeImages.fromFiles()
-                .withSettings(settings)
-                .withLimits(limits)
-                .withFraming(framing)
+                .withSettings(job.settings())
+                .withLimits(job.limits())
+                .withFraming(job.framing())
                 .withLabeller(labeller));
 
     PCollection<Sample> samples =
@@ -159,6 +81,7 @@ public final class PreparePipeline {
             .apply("All rejects", Flatten.pCollections())
             .setCoder(RejectionCoder.of());
     samples.apply(
-        "Write dataset", DatasetWrite.of(format, shards).to(staging).withRejects(rejects).staged());
+        "Write dataset",
+        DatasetWrite.of(job.format(), job.shards()).to(staging).withRejects(rejects).staged());
   }
 }

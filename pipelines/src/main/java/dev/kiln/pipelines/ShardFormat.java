@@ -139,6 +139,7 @@ public enum ShardFormat {
         public WrittenShard finish() throws IOException {
           sink.flush();
           channel.close();
+          ParquetFooter.sortEncodings(temporary);
           Files.move(
               temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           return new WrittenShard(

@@ -10,7 +10,6 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.formats.webdataset.WebDatasetReader;
 import dev.kiln.transforms.framing.Framing;
 import dev.kiln.transforms.framing.FramingMode;
-import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,15 +62,12 @@ class FramingPipelineTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PreparePipeline.build(
         p,
-        InputFiles.of(SAMPLES.toString(), InputFiles.DEFAULT_EXTENSIONS),
-        ImageSettings.from(o),
-        InputLimits.defaults(),
-        ShardFormat.WEBDATASET,
-        ShardOptions.of(256L << 20),
+        PrepareJob.of(InputFiles.of(SAMPLES.toString(), InputFiles.DEFAULT_EXTENSIONS))
+            .withSettings(ImageSettings.from(o))
+            .withFraming(ImageSettings.framing(o))
+            .withFormat(ShardFormat.WEBDATASET),
         out.toString(),
-        2,
-        null,
-        ImageSettings.framing(o));
+        2);
     p.run().waitUntilFinish();
     Manifest manifest = StagedDataset.finish(out, ShardFormat.WEBDATASET, Map.of(), "test");
     assertEquals(0, manifest.rejected(), "rejected: " + manifest.rejectedByReason());

@@ -8,10 +8,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
-import dev.kiln.transforms.framing.Framing;
-import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.labels.Labeller;
-import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,16 +40,14 @@ class OutputFormatsTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PreparePipeline.build(
         p,
-        InputFiles.of(PreparePipelineTest.SAMPLES.toString(), InputFiles.DEFAULT_EXTENSIONS),
-        PrepareSettings.defaults(),
-        InputLimits.defaults(),
-        format,
-        new ShardOptions(60_000, 4096, 1 << 20),
+        PrepareJob.of(
+                InputFiles.of(
+                    PreparePipelineTest.SAMPLES.toString(), InputFiles.DEFAULT_EXTENSIONS))
+            .withLabeller(labeller)
+            .withFormat(format)
+            .withShards(new ShardOptions(60_000, 4096, 1 << 20)),
         out.toString(),
-        2,
-        null,
-        Framing.none(),
-        labeller);
+        2);
     p.run().waitUntilFinish();
     return StagedDataset.finish(out, format, Map.of(), "test");
   }

@@ -10,7 +10,6 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.webdataset.WebDatasetReader;
 import dev.kiln.transforms.image.PrepareSettings;
-import dev.kiln.transforms.prepare.InputLimits;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,14 +47,12 @@ class PreparePipelineTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PreparePipeline.build(
         p,
-        InputFiles.of(input.toString(), InputFiles.DEFAULT_EXTENSIONS),
-        settings,
-        InputLimits.defaults(),
-        ShardFormat.WEBDATASET,
-        ShardOptions.of(shardSize),
+        PrepareJob.of(InputFiles.of(input.toString(), InputFiles.DEFAULT_EXTENSIONS))
+            .withSettings(settings)
+            .withFormat(ShardFormat.WEBDATASET)
+            .withShards(ShardOptions.of(shardSize)),
         staging.toString(),
-        2,
-        null);
+        2);
     p.run().waitUntilFinish();
     return StagedDataset.finish(staging, ShardFormat.WEBDATASET, Map.of("size", "256"), "test");
   }

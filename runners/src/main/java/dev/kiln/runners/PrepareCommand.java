@@ -12,6 +12,7 @@ import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.LabelSettings;
+import dev.kiln.pipelines.PrepareJob;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
 import dev.kiln.pipelines.ShardFormat;
@@ -23,8 +24,6 @@ import dev.kiln.runners.local.PhaseClock;
 import dev.kiln.runners.local.SharedShards;
 import dev.kiln.runners.objectstore.S3RetryMetrics;
 import dev.kiln.runners.report.RunRecorder;
-import dev.kiln.transforms.framing.Framing;
-import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -72,12 +71,8 @@ public final class PrepareCommand {
     LoggingSetup.startAside();
     PrepareArguments parsed;
     InputFiles inputs;
-    PrepareSettings settings;
-    Framing framing;
-    ShardFormat format;
+    PrepareJob job;
     PrepareOptions options;
-    ShardOptions shardOptions;
-    InputLimits limits;
     InputListing listing;
     LabelSettings labels;
     S3Objects store = null;
@@ -94,9 +89,6 @@ public final class PrepareCommand {
       if (split != null && split.rule() != null) {
         inputs = inputs.onlySplit(split.rule(), split.name());
       }
-      settings = ImageSettings.from(options);
-      framing = ImageSettings.framing(options);
-      format = ShardFormat.parse(options.getFormat());
       double fraction = options.getMaxRejectFraction();
       if (!(fraction >= 0 && fraction <= 1)) {
         throw new UsageException("--max-reject-fraction=" + fraction + ": must be between 0 and 1");
@@ -110,11 +102,19 @@ public final class PrepareCommand {
         throw new UsageException(
             "--shard-size=" + options.getShardSize() + ": must be at least 4096 bytes");
       }
-      shardOptions =
-          new ShardOptions(
-              options.getShardSize(), options.getAlign(), ShardOptions.DEFAULT_PARQUET_ROW_GROUP);
-      limits =
-          new InputLimits(options.getMaxFileBytes(), Math.round(options.getDecodeTimeout() * 1e9));
+      job =
+          PrepareJob.of(inputs)
+              .withSettings(ImageSettings.from(options))
+              .withFraming(ImageSettings.framing(options))
+              .withFormat(ShardFormat.parse(options.getFormat()))
+              .withShards(
+                  new ShardOptions(
+                      options.getShardSize(),
+                      options.getAlign(),
+                      ShardOptions.DEFAULT_PARQUET_ROW_GROUP))
+              .withLimits(
+                  new InputLimits(
+                      options.getMaxFileBytes(), Math.round(options.getDecodeTimeout() * 1e9)));
       if (!parsed.readWithoutBeam()) {
         // Beam's file systems as the options configure them. A local run of Kiln settings only
         // has Beam's default, the local file system, which is where its inputs are.
@@ -135,6 +135,7 @@ public final class PrepareCommand {
               listing.files(),
               split == null ? null : split.classes(),
               split == null || split.rule() != null ? "" : split.name());
+      job = job.withLabeller(labels.labeller());
     } catch (UsageException | IllegalArgumentException e) {
       if (store != null) {
         store.close();
@@ -169,7 +170,7 @@ public final class PrepareCommand {
         output = root;
         if (options.getIncremental()) {
           comparedVersion = root.currentVersion();
-          previousVersion = IncrementalBase.choose(comparedVersion, format, recorded, out);
+          previousVersion = IncrementalBase.choose(comparedVersion, job.format(), recorded, out);
           if (previousVersion != null) {
             IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
             if (UnchangedInputs.nothingChanged(
@@ -238,22 +239,13 @@ public final class PrepareCommand {
                 parsed.runner().embedded(),
                 ProcessStart.instant(),
                 1000)) {
-      String previous = previousVersion == null ? null : previousVersion.toString();
+      if (previousVersion != null) {
+        job = job.incrementalFrom(previousVersion.toString());
+      }
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
         LocalPrepareRun run =
-            new LocalPrepareRun(
-                    inputs,
-                    listing,
-                    settings,
-                    limits,
-                    framing,
-                    format,
-                    shardOptions,
-                    output.staging(),
-                    parallelism,
-                    previous,
-                    labels.labeller())
+            new LocalPrepareRun(job, listing, output.staging(), parallelism)
                 .readingObjectsWith(store);
         run.timedBy(phases);
         LocalPrepareRun.Outcome outcome = (sharing == null ? run : run.sharing(sharing)).run();
@@ -263,7 +255,7 @@ public final class PrepareCommand {
         manifest =
             StagedDataset.finish(
                 output.staging(),
-                format,
+                job.format(),
                 configuration,
                 KilnVersion.get(),
                 comparedVersion,
@@ -271,23 +263,11 @@ public final class PrepareCommand {
                 outcome.parts());
         phases.lap("index");
       } else {
-        counters =
-            runBeam(
-                options,
-                inputs,
-                settings,
-                limits,
-                format,
-                shardOptions,
-                output,
-                parallelism,
-                previous,
-                framing,
-                labels);
+        counters = runBeam(options, job, output, parallelism);
         manifest =
             StagedDataset.finish(
                 output.staging(),
-                format,
+                job.format(),
                 configuration,
                 KilnVersion.get(),
                 comparedVersion,
@@ -366,30 +346,9 @@ public final class PrepareCommand {
 
   /** Runs the prepare job on the Beam runner the options name; returns its Kiln counters. */
   private static Map<String, Long> runBeam(
-      PrepareOptions options,
-      InputFiles inputs,
-      PrepareSettings settings,
-      InputLimits limits,
-      ShardFormat format,
-      ShardOptions shardOptions,
-      Publication output,
-      int parallelism,
-      String previousVersion,
-      Framing framing,
-      LabelSettings labels) {
+      PrepareOptions options, PrepareJob job, Publication output, int parallelism) {
     Pipeline pipeline = Pipeline.create(options);
-    PreparePipeline.build(
-        pipeline,
-        inputs,
-        settings,
-        limits,
-        format,
-        shardOptions,
-        output.staging().toString(),
-        parallelism,
-        previousVersion,
-        framing,
-        labels.labeller());
+    PreparePipeline.build(pipeline, job, output.staging().toString(), parallelism);
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {

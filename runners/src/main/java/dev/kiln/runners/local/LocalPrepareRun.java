@@ -7,11 +7,10 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.TaskFailure;
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
-import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KeyedInputs;
+import dev.kiln.pipelines.PrepareJob;
 import dev.kiln.pipelines.ShardFormat;
-import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedParts;
 import dev.kiln.pipelines.StagingLayout;
 import dev.kiln.pipelines.WriteRejects;
@@ -19,10 +18,7 @@ import dev.kiln.pipelines.WriteShards;
 import dev.kiln.transforms.beam.InputPreparer;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.PreviousVersion;
-import dev.kiln.transforms.framing.Framing;
-import dev.kiln.transforms.image.PrepareSettings;
 import dev.kiln.transforms.labels.Labeller;
-import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,21 +70,13 @@ import org.apache.beam.sdk.values.KV;
  * <p>Counters are Beam metrics as in the Beam job, collected in one metrics container.
  */
 public final class LocalPrepareRun {
-  private final InputFiles inputs;
+  private final PrepareJob job;
   private final InputListing listing;
-  private final PrepareSettings settings;
-  private final InputLimits limits;
-  private final Framing framing;
-  private final Labeller labeller;
-  private final ShardFormat format;
-  private final ShardOptions shardOptions;
   private final Path staging;
   private final int workers;
 
   /** Kiln's client for {@code s3://} inputs (one GET each), or null: Beam's file systems. */
   private S3Objects objects;
-
-  private final String previousVersion;
 
   /**
    * Fetches of object-storage inputs in flight ahead of the workers, and the bytes they may hold:
@@ -106,63 +94,18 @@ public final class LocalPrepareRun {
   private PhaseClock clock = new PhaseClock(System.nanoTime());
 
   /**
-   * @param listing the inputs, as the launcher listed them
+   * @param listing {@code job}'s inputs, as the launcher listed them
+   * @param staging the directory the run stages the dataset in
    * @param workers how many images are prepared at once
-   * @param previousVersion the version an incremental run carries unchanged samples over from, or
-   *     null for a full run
    */
-  public LocalPrepareRun(
-      InputFiles inputs,
-      InputListing listing,
-      PrepareSettings settings,
-      InputLimits limits,
-      Framing framing,
-      ShardFormat format,
-      ShardOptions shardOptions,
-      Path staging,
-      int workers,
-      String previousVersion) {
-    this(
-        inputs,
-        listing,
-        settings,
-        limits,
-        framing,
-        format,
-        shardOptions,
-        staging,
-        workers,
-        previousVersion,
-        Labeller.none());
-  }
-
-  /** As above, labelling each input's samples (and those carried over) with {@code labeller}. */
-  public LocalPrepareRun(
-      InputFiles inputs,
-      InputListing listing,
-      PrepareSettings settings,
-      InputLimits limits,
-      Framing framing,
-      ShardFormat format,
-      ShardOptions shardOptions,
-      Path staging,
-      int workers,
-      String previousVersion,
-      Labeller labeller) {
+  public LocalPrepareRun(PrepareJob job, InputListing listing, Path staging, int workers) {
     if (workers < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1: " + workers);
     }
-    this.inputs = inputs;
+    this.job = job;
     this.listing = listing;
-    this.settings = settings;
-    this.limits = limits;
-    this.framing = framing;
-    this.format = format;
-    this.shardOptions = shardOptions;
     this.staging = staging;
     this.workers = workers;
-    this.previousVersion = previousVersion;
-    this.labeller = labeller;
   }
 
   /**
@@ -172,7 +115,7 @@ public final class LocalPrepareRun {
    * it, byte for byte what a full run writes.
    */
   public LocalPrepareRun sharing(SharedShards shards) {
-    if (previousVersion == null) {
+    if (job.previousVersion() == null) {
       throw new IllegalStateException("only an incremental run shares a previous version's shards");
     }
     this.shared = shards;
@@ -211,10 +154,10 @@ public final class LocalPrepareRun {
     // The previous version's inputs and index are read on another core while the inputs are
     // keyed here: each takes a tenth of a second or two for ten thousand inputs.
     CompletableFuture<PreviousVersion> opening =
-        previousVersion == null
+        job.previousVersion() == null
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.supplyAsync(
-                () -> PreviousVersion.at(previousVersion), LocalPrepareRun::daemon);
+                () -> PreviousVersion.at(job.previousVersion()), LocalPrepareRun::daemon);
     List<Rejection> rejects = Collections.synchronizedList(new ArrayList<>());
     Map<String, List<MatchResult.Metadata>> byKey = byKey(rejects::add);
     List<KV<String, MatchResult.Metadata>> unique = new ArrayList<>(byKey.size());
@@ -236,13 +179,13 @@ public final class LocalPrepareRun {
       prepareAll(ordered, previous, spill, rejects);
       clock.lap("prepare");
       if (shared != null) {
-        shared.stage(previous, Path.of(previousVersion), staging, parts);
+        shared.stage(previous, Path.of(job.previousVersion()), staging, parts);
       }
       ShardsFromSpill.write(
           spill,
           parts,
-          format,
-          shardOptions,
+          job.format(),
+          job.shards(),
           staging,
           shared != null ? shared.ownPrefix() : StagingLayout.SHARD_PREFIX);
       clock.lap("write");
@@ -289,7 +232,9 @@ public final class LocalPrepareRun {
             });
     Map<String, List<MatchResult.Metadata>> byKey = new TreeMap<>();
     for (MatchResult.Metadata m : listing.files()) {
-      byKey.computeIfAbsent(inputs.keyOf(m.resourceId().toString()), k -> new ArrayList<>()).add(m);
+      byKey
+          .computeIfAbsent(job.inputs().keyOf(m.resourceId().toString()), k -> new ArrayList<>())
+          .add(m);
     }
     return byKey;
   }
@@ -316,7 +261,7 @@ public final class LocalPrepareRun {
             ? null
             : new RemoteReadAhead(
                 inputs.stream().map(kv -> kv.getValue().sizeBytes()).toList(),
-                limits.maxFileBytes(),
+                job.limits().maxFileBytes(),
                 READ_AHEAD_THREADS,
                 READ_AHEAD_BYTES,
                 metrics,
@@ -329,7 +274,8 @@ public final class LocalPrepareRun {
                 () -> {
                   MetricsEnvironment.setCurrentContainer(metrics);
                   try (InputPreparer preparer =
-                      new InputPreparer(settings, limits, framing, labeller)) {
+                      new InputPreparer(
+                          job.settings(), job.limits(), job.framing(), job.labeller())) {
                     for (int i = next.getAndIncrement();
                         i < inputs.size();
                         i = next.getAndIncrement()) {
@@ -424,7 +370,9 @@ public final class LocalPrepareRun {
     String path = file.resourceId().toString();
     try {
       Labeller.Outcome labelled =
-          previous == null ? null : labeller.label(key, InputPreparer.relativePath(key, path));
+          previous == null
+              ? null
+              : job.labeller().label(key, InputPreparer.relativePath(key, path));
       if (previous != null && !labelled.rejected()) {
         int carried =
             previous.carriedRecord(key, path, file.sizeBytes(), file.lastModifiedMillis(), read);
