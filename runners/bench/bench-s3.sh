@@ -17,7 +17,8 @@
 # s3proxy runs on the same cores as kiln: on a small machine its CPU is part of what S3 costs.
 # Its filesystem backend lists slowly (about 2 s per page of 1000 objects on a loaded 2-core
 # machine), so each round also times a bare listing of the inputs, and the S3 -> local ratio is
-# given with that time taken out as well.
+# given with that time taken out as well. Each round also prints the CPU seconds of kiln and of
+# s3proxy during the local and the S3 -> local runs.
 # Environment: BENCH_OUT (scratch, default /tmp/kiln-s3-bench), BENCH_ROUNDS, KILN_ARGS.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -79,11 +80,19 @@ EOF
 "$repo/kiln" --version >/dev/null   # build outside the timed runs
 # shellcheck disable=SC2206
 extra=(${KILN_ARGS:-})
+# CPU seconds s3proxy has used so far (user + system).
+s3proxy_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$s3pid/stat"
+}
+# Times one prepare; also leaves its CPU seconds in $work/last.cpu ("kiln K s3proxy S").
 timed() {
-  local start end
-  start=$(date +%s.%N)
-  "$repo/kiln" prepare "${extra[@]}" "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }
-  end=$(date +%s.%N)
+  local start end s0 s1
+  start=$(date +%s.%N); s0=$(s3proxy_cpu)
+  /usr/bin/time -f "%U %S" -o "$work/last.time" "$repo/kiln" prepare "${extra[@]}" "$@" \
+    > "$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }
+  end=$(date +%s.%N); s1=$(s3proxy_cpu)
+  read -r user sys < "$work/last.time"
+  "$py" -c "print('kiln %.1f s3proxy %.1f' % ($user + $sys, $s1 - $s0))" > "$work/last.cpu"
   "$py" -c "print(round($end - $start, 2))"
 }
 digests() {   # the shard digests of a manifest, one line each
@@ -110,8 +119,10 @@ local_t=(); s3in_t=(); s3s3_t=(); list_t=(); identical=yes
 for r in $(seq 1 "$rounds"); do
   rm -rf "$work/local" "$work/s3in"
   local_t+=("$(timed --input="$corpus" --output="$work/local" --run-id=local)")
+  local_cpu="$(<"$work/last.cpu")"
   list_t+=("$(listing)")
   s3in_t+=("$(timed --input=s3://bench/raw --output="$work/s3in" --run-id=s3in)")
+  s3in_cpu="$(<"$work/last.cpu")"
   s3s3_t+=("$(timed --input=s3://bench/raw --output="s3://bench/ds-$r" --run-id=s3s3)")
   a=$(digests < "$work/local/manifest.json")
   b=$(digests < "$work/s3in/manifest.json")
@@ -120,7 +131,8 @@ for r in $(seq 1 "$rounds"); do
   # bytes than local ones; an S3 output must hold the same bytes as a local output of the same run.
   [ "$b" = "$c" ] || identical=no
   [ "$(echo "$a" | wc -l)" = "$(echo "$b" | wc -l)" ] || identical=no
-  echo "round $r: local ${local_t[-1]} s, s3-in ${s3in_t[-1]} s, s3-s3 ${s3s3_t[-1]} s, listing by s3proxy ${list_t[-1]} s"
+  echo "round $r: local ${local_t[-1]} s, s3-in ${s3in_t[-1]} s, s3-s3 ${s3s3_t[-1]} s, listing by s3proxy ${list_t[-1]} s (load $(cut -d' ' -f1 /proc/loadavg))"
+  echo "  CPU seconds: local run: ${local_cpu%% s3proxy*}; s3-in run: $s3in_cpu"
 done
 
 median() { "$py" -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * What {@code prepare} checks and sets up before any work when a location is {@code s3://}: one
@@ -22,10 +24,13 @@ final class ObjectStoreChecks {
   private ObjectStoreChecks() {}
 
   /**
-   * A store client when any location of the run is on S3 (else null), with Beam's options
-   * configured for it.
+   * A store client when any location of the run is on S3 (else null). With {@code beamOptions}
+   * Beam's S3 options are configured for the same store; settings read without Beam ({@link
+   * PrepareArguments#readWithoutBeam}) take the store from the environment alone, as asking them
+   * for Beam's S3 options would make Beam read every settings interface on the class path, seconds
+   * before the first request.
    */
-  static S3Objects storeFor(PrepareOptions options) throws UsageException {
+  static S3Objects storeFor(PrepareOptions options, boolean beamOptions) throws UsageException {
     boolean output = S3Location.isS3(options.getOutput());
     if (!output
         && !S3Location.isS3(options.getInput())
@@ -33,22 +38,28 @@ final class ObjectStoreChecks {
         && !S3Location.isS3(options.getAnnotations())) {
       return null;
     }
-    if (output) {
-      if (options.getIncremental()) {
-        throw new UsageException(
-            "--incremental: not supported with an s3:// --output (use --versioned)");
-      }
+    if (output && options.getIncremental()) {
+      throw new UsageException(
+          "--incremental: not supported with an s3:// --output (use --versioned)");
     }
     S3Access access;
     try {
-      access = BeamObjectStore.accessOf(options);
+      access = beamOptions ? BeamObjectStore.accessOf(options) : S3Access.fromEnvironment();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    BeamObjectStore.configure(options, access);
-    // The launcher reads s3:// metadata tables and annotations through Beam's file systems
-    // (LocatedFiles), whatever the runner.
-    FileSystems.setDefaultPipelineOptions(options);
+    if (beamOptions) {
+      BeamObjectStore.configure(options, access);
+    }
+    if (S3Location.isS3(options.getMetadata()) || S3Location.isS3(options.getAnnotations())) {
+      // The launcher reads these through Beam's file systems (LocatedFiles), whatever the runner;
+      // settings read without Beam get options of their own, only then.
+      PipelineOptions files = beamOptions ? options : PipelineOptionsFactory.create();
+      if (!beamOptions) {
+        BeamObjectStore.configure(files, access);
+      }
+      FileSystems.setDefaultPipelineOptions(files);
+    }
     return new S3Objects(access);
   }
 

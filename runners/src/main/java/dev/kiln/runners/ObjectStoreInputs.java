@@ -9,25 +9,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.FileSystemUtils;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Lists {@code s3://} inputs for the launcher from the object listing alone (ListObjectsV2 pages of
- * a thousand, with each object's size and time). Beam's S3 {@code match} of a glob also sends a
- * HEAD request per object, for its content encoding: ten thousand requests before the first image
- * is read, a minute on loopback. The glob means what it means to Beam ({@code *} within one path
- * segment, {@code **} across them).
+ * a thousand, with each object's size and time; the folders directly below the root listed at once,
+ * {@link S3Objects#listByFolder}). Beam's S3 {@code match} of a glob also sends a HEAD request per
+ * object, for its content encoding: ten thousand requests before the first image is read, a minute
+ * on loopback. The glob means what it means to Beam ({@code *} within one path segment, {@code **}
+ * across them).
  */
 final class ObjectStoreInputs {
+  /** Folders (class folders, splits) listed at once; each is a request or more in flight. */
+  private static final int LISTING_THREADS = 8;
+
   private ObjectStoreInputs() {}
 
   static InputListing list(S3Objects store, InputFiles inputs) throws IOException {
     Pattern glob = Pattern.compile(FileSystemUtils.wildcardToRegexp(inputs.glob()));
     S3Location root = S3Location.parse(inputs.root());
     List<MatchResult.Metadata> matched = new ArrayList<>();
-    for (S3Object o : store.list(root)) {
+    for (S3Object o : store.listByFolder(root, LISTING_THREADS)) {
       if (o.key().endsWith("/")) {
         continue; // a "directory" marker some tools write: no object of its own
       }
@@ -35,7 +38,7 @@ final class ObjectStoreInputs {
       if (glob.matcher(path).matches()) {
         matched.add(
             MatchResult.Metadata.builder()
-                .setResourceId(FileSystems.matchNewResource(path, false))
+                .setResourceId(ObjectResourceId.object(root.bucket(), o.key()))
                 .setSizeBytes(o.size())
                 .setLastModifiedMillis(
                     o.lastModified() == null ? 0 : o.lastModified().toEpochMilli())

@@ -1,5 +1,6 @@
 package dev.kiln.runners;
 
+import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.OptionNames;
@@ -192,11 +193,15 @@ public final class PrepareArguments {
       List<String> beamArgs,
       Map<String, String> origin) {
     Map<String, String> kiln = new LinkedHashMap<>(merged);
-    for (String path : new String[] {kiln.get("input"), kiln.get("annotations")}) {
-      if (path != null && !LocalInputWalker.isLocal(path)) {
-        // Files on a Beam filesystem (gs://, s3://) need the filesystems Beam's options set up.
-        return Optional.empty();
-      }
+    String input = kiln.get("input");
+    if (input != null && !LocalInputWalker.isLocal(input) && !S3Location.isS3(input)) {
+      // Files on a Beam filesystem (gs://, ...) need the filesystems Beam's options set up. The
+      // local runner lists and reads s3:// inputs with Kiln's own client (ObjectStoreInputs).
+      return Optional.empty();
+    }
+    String annotations = kiln.get("annotations");
+    if (annotations != null && !LocalInputWalker.isLocal(annotations)) {
+      return Optional.empty();
     }
     int parallelism = Runtime.getRuntime().availableProcessors();
     String given = kiln.remove("parallelism");

@@ -79,10 +79,11 @@ public final class PrepareCommand {
     try {
       parsed = PrepareArguments.parse(args);
       options = parsed.options();
-      store = ObjectStoreChecks.storeFor(options);
+      store = ObjectStoreChecks.storeFor(options, !parsed.readWithoutBeam());
       if (split == null && options.getSplit() != null && !options.getSplit().isBlank()) {
         closeQuietly(store); // each split's run makes its own
-        return new SplitPrepare(out, err).run(PrepareArguments.canonical(args), options);
+        return new SplitPrepare(out, err)
+            .run(PrepareArguments.canonical(args), options, !parsed.readWithoutBeam());
       }
       inputs =
           InputFiles.of(options.getInput(), options.getExtensions(), options.getKeyExtension());

@@ -61,7 +61,11 @@ final class SplitPrepare {
     this.err = err;
   }
 
-  int run(List<String> args, PrepareOptions options) throws UsageException {
+  /**
+   * Runs every split of {@code options}; {@code beamOptions} says whether Beam read them ({@link
+   * PrepareArguments#readWithoutBeam}).
+   */
+  int run(List<String> args, PrepareOptions options, boolean beamOptions) throws UsageException {
     SplitRule rule;
     InputFiles all = InputFiles.of(options.getInput(), options.getExtensions());
     MetadataTable table = null;
@@ -151,7 +155,7 @@ final class SplitPrepare {
             ? LabelSettings.folderClasses(classPaths)
             : null;
 
-    try (SplitRoot root = SplitRoot.of(options)) {
+    try (SplitRoot root = SplitRoot.of(options, beamOptions)) {
       return runSplits(
           args,
           options,

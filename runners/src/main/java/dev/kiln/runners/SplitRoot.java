@@ -28,11 +28,11 @@ final class SplitRoot implements AutoCloseable {
     this.store = store;
   }
 
-  /** The root {@code --output} names. */
-  static SplitRoot of(PrepareOptions options) throws UsageException {
+  /** The root {@code --output} names; {@code beamOptions} as for {@link ObjectStoreChecks}. */
+  static SplitRoot of(PrepareOptions options, boolean beamOptions) throws UsageException {
     String output = options.getOutput();
     return new SplitRoot(
-        output, S3Location.isS3(output) ? ObjectStoreChecks.storeFor(options) : null);
+        output, S3Location.isS3(output) ? ObjectStoreChecks.storeFor(options, beamOptions) : null);
   }
 
   /** Where {@code name} below the root is: a split's dataset, or a file of the root's. */

@@ -258,6 +258,38 @@ class ObjectStorePrepareTest {
     }
   }
 
+  @Test
+  void aLocalRunTakesTheStoreFromTheEnvironmentWithoutBeamsOptions() throws Exception {
+    String bucket = bucket();
+    S3.upload(PrepareCommandTest.SAMPLES, S3Location.parse("s3://" + bucket + "/raw/photos"));
+    List<String> args =
+        List.of(
+            "prepare",
+            "--input=s3://" + bucket + "/raw/photos",
+            "--output=" + tmp.resolve("env"),
+            "--run-id=test");
+    // Only Kiln's settings: read without Beam, which then never reads its S3 options.
+    assertTrue(PrepareArguments.parse(args.subList(1, args.size())).readWithoutBeam());
+    Path log = tmp.resolve("kiln.log");
+    // A JVM of its own: the endpoint and keys come from the environment, as users give them.
+    Process kiln =
+        KilnProcess.start(
+            log,
+            args,
+            Map.of(
+                "AWS_ENDPOINT_URL", S3.endpoint(),
+                "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY));
+    assertTrue(kiln.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "kiln prepare finished");
+    assertEquals(0, kiln.exitValue(), Files.readString(log));
+    Path fromDisk = tmp.resolve("from-disk");
+    assertEquals(0, prepare(PrepareCommandTest.SAMPLES.toString(), fromDisk.toString()).code());
+    Map<String, byte[]> expected = images(fromDisk);
+    Map<String, byte[]> got = images(tmp.resolve("env"));
+    assertEquals(expected.keySet(), got.keySet());
+    expected.forEach((key, image) -> assertArrayEquals(image, got.get(key), key));
+  }
+
   private static Map<String, Integer> lengths(Map<String, byte[]> images) {
     Map<String, Integer> lengths = new TreeMap<>();
     images.forEach((k, v) -> lengths.put(k, v.length));

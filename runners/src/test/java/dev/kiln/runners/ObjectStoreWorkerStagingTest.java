@@ -145,7 +145,8 @@ class ObjectStoreWorkerStagingTest {
                     "--shard-size=60000",
                     S3.endpointFlag()))
             .options();
-    ObjectStoreChecks.storeFor(options).close(); // sets up Beam's S3 file system as a run does
+    ObjectStoreChecks.storeFor(options, true)
+        .close(); // sets up Beam's S3 file system as a run does
     Pipeline pipeline = Pipeline.create(options);
     PrepareJob job =
         PrepareJob.of(

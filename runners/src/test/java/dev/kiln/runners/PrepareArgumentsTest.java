@@ -77,7 +77,9 @@ class PrepareArgumentsTest {
                 "--frameObject=largest"),
             args("--config=" + config, "--quality=90"),
             args("--parallelism=3"),
-            args("--maxRejectFraction=0.2", "--noUpscale"));
+            args("--maxRejectFraction=0.2", "--noUpscale"),
+            // The local runner lists and reads s3:// inputs with Kiln's own client.
+            List.of("--input=s3://bucket/photos", "--output=/out"));
     for (List<String> c : cases) {
       PrepareArguments parsed = parsedBothWays(c);
       assertTrue(parsed.readWithoutBeam(), "read without Beam: " + c);
