@@ -4,7 +4,7 @@ import dev.kiln.formats.Rejection;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.RejectionCoder;
 import java.io.IOException;
-import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
@@ -22,7 +22,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Lists every input: local inputs with {@link LocalInputWalker} (which reports symlink loops,
  * dangling links and unreadable directories as rejections instead of looping or dropping them),
- * remote filesystems with Beam's {@code FileIO.match}.
+ * remote filesystems with Beam's {@code FileSystems.match}.
  */
 public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<MatchResult.Metadata> FILES = new TupleTag<>() {};
@@ -38,14 +38,17 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
   public PCollectionTuple expand(PBegin begin) {
     if (!LocalInputWalker.isLocal(inputs.glob())) {
       InputFiles files = inputs;
+      // Not FileIO.match(): it hands its matches through a Reshuffle in MetadataCoder, which
+      // drops each file's modification time, so a Flink run (whose shuffles encode) recorded 0
+      // where the local and direct runners recorded the object's time. As for local trees, one
+      // matcher finds every file and KeyedInputs' grouping spreads them.
       PCollection<MatchResult.Metadata> matched =
           begin
-              .apply(
-                  "Match files",
-                  FileIO.match()
-                      .filepattern(inputs.glob())
-                      .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-              .apply("Keep this split", Filter.by(m -> files.inSplit(m.resourceId().toString())));
+              .apply("Input glob", Create.of(inputs.glob()))
+              .apply("Match files", ParDo.of(new MatchFn()))
+              .setCoder(MetadataCoderV2.of())
+              .apply("Keep this split", Filter.by(m -> files.inSplit(m.resourceId().toString())))
+              .setCoder(MetadataCoderV2.of());
       PCollection<Rejection> none =
           begin.apply("No listing rejects", Create.empty(RejectionCoder.of()));
       return PCollectionTuple.of(FILES, matched).and(REJECTS, none);
@@ -61,6 +64,17 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
     PCollection<MatchResult.Metadata> files = listed.get(FILES).setCoder(MetadataCoderV2.of());
     return PCollectionTuple.of(FILES, files)
         .and(REJECTS, listed.get(REJECTS).setCoder(RejectionCoder.of()));
+  }
+
+  /** Matches the one glob element with Beam's file systems (an empty match is no error). */
+  static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
+    @ProcessElement
+    public void process(@Element String glob, OutputReceiver<MatchResult.Metadata> out)
+        throws IOException {
+      for (MatchResult.Metadata m : FileSystems.match(glob, EmptyMatchTreatment.ALLOW).metadata()) {
+        out.output(m);
+      }
+    }
   }
 
   /** Walks the local input tree from the one root element. */

@@ -97,7 +97,8 @@ class FlinkObjectStoreIT {
       assertEquals(a.inputFingerprint(), b.inputFingerprint());
       assertEquals(a.inputs(), b.inputs());
       assertEquals(a.written(), b.written());
-      for (String name : List.of("index.kidx", "sample-fields.bin")) {
+      for (String name :
+          List.of("index.kidx", "sample-fields.bin", "inputs.jsonl", "catalog.parquet")) {
         assertArrayEquals(
             Files.readAllBytes(fromLocal.resolve(name)),
             Files.readAllBytes(fromCluster.resolve(name)),
