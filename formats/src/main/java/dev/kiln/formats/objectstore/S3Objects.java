@@ -176,12 +176,7 @@ public final class S3Objects implements Closeable {
     List<S3Object> direct = new ArrayList<>();
     List<String> folders = new ArrayList<>();
     try {
-      ListObjectsV2Request request =
-          ListObjectsV2Request.builder()
-              .bucket(prefix.bucket())
-              .prefix(prefix.prefix())
-              .delimiter("/")
-              .build();
+      ListObjectsV2Request request = byFolder(prefix);
       for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
         direct.addAll(page.contents());
         for (CommonPrefix p : page.commonPrefixes()) {
@@ -283,16 +278,22 @@ public final class S3Objects implements Closeable {
     return Boolean.compare(i < a.length(), j < b.length());
   }
 
+  /**
+   * A listing of {@code prefix} one level deep: its objects, and its folders as common prefixes.
+   */
+  private static ListObjectsV2Request byFolder(S3Location prefix) {
+    return ListObjectsV2Request.builder()
+        .bucket(prefix.bucket())
+        .prefix(prefix.prefix())
+        .delimiter("/")
+        .build();
+  }
+
   /** The names of the "directories" directly below {@code prefix} (common prefixes, no '/'). */
   public List<String> listChildren(S3Location prefix) throws IOException {
     List<String> names = new ArrayList<>();
     try {
-      ListObjectsV2Request request =
-          ListObjectsV2Request.builder()
-              .bucket(prefix.bucket())
-              .prefix(prefix.prefix())
-              .delimiter("/")
-              .build();
+      ListObjectsV2Request request = byFolder(prefix);
       for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
         for (CommonPrefix p : page.commonPrefixes()) {
           String name = p.prefix().substring(prefix.prefix().length());
