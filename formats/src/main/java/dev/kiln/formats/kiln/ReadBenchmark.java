@@ -48,7 +48,22 @@ public final class ReadBenchmark {
       double p50Micros,
       double p99Micros,
       boolean directIo,
-      long readCalls) {}
+      long readCalls) {
+    /** This result with the read calls a reader counted. */
+    public Result withReadCalls(long calls) {
+      return new Result(
+          threads,
+          samples,
+          bytes,
+          seconds,
+          samplesPerSecond,
+          mibPerSecond,
+          p50Micros,
+          p99Micros,
+          directIo,
+          calls);
+    }
+  }
 
   /** Opens {@code datasetDir}, reads {@code samples} raw records in random order, closes it. */
   public static Result run(Path datasetDir, int threads, int samples, boolean direct, long seed)
@@ -77,17 +92,7 @@ public final class ReadBenchmark {
             seed,
             ds.directIo(),
             decode ? i -> ds.get(i).image().length : i -> ds.readRecord(i, ByteBuffer::remaining));
-    return new Result(
-        r.threads(),
-        r.samples(),
-        r.bytes(),
-        r.seconds(),
-        r.samplesPerSecond(),
-        r.mibPerSecond(),
-        r.p50Micros(),
-        r.p99Micros(),
-        r.directIo(),
-        ds.readCalls() - readsBefore);
+    return r.withReadCalls(ds.readCalls() - readsBefore);
   }
 
   /** Reads one item by position, for {@link #run(int, int, int, long, boolean, ItemReader)}. */
@@ -147,17 +152,7 @@ public final class ReadBenchmark {
     Result r =
         runShares(
             shares, threadsPerRank, ds.directIo(), i -> ds.readRecord(i, ByteBuffer::remaining));
-    return new Result(
-        r.threads(),
-        r.samples(),
-        r.bytes(),
-        r.seconds(),
-        r.samplesPerSecond(),
-        r.mibPerSecond(),
-        r.p50Micros(),
-        r.p99Micros(),
-        r.directIo(),
-        ds.readCalls() - readsBefore);
+    return r.withReadCalls(ds.readCalls() - readsBefore);
   }
 
   /**
