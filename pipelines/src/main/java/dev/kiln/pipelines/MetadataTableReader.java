@@ -141,12 +141,7 @@ public final class MetadataTableReader {
         long line = parser.getCurrentLineNumber();
         if (record.size() != header.size()) {
           throw new MetadataTableException(
-              file
-                  + " line "
-                  + line
-                  + ", column "
-                  + (Math.min(record.size(), header.size()) + 1)
-                  + ": "
+              where("line", line, Math.min(record.size(), header.size()) + 1, null)
                   + record.size()
                   + " fields, the header has "
                   + header.size());
@@ -258,10 +253,7 @@ public final class MetadataTableReader {
     try (JsonParser p = json.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new MetadataTableException(
-            file
-                + " line "
-                + line
-                + ", column 1: not a JSON object (JSON lines: one object per line)");
+            where("line", line, 1, null) + "not a JSON object (JSON lines: one object per line)");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -269,35 +261,19 @@ public final class MetadataTableReader {
         p.nextToken();
         if (row.containsKey(name)) {
           throw new MetadataTableException(
-              file
-                  + " line "
-                  + line
-                  + ", column "
-                  + at.getColumnNr()
-                  + " ("
-                  + name
-                  + "): field given twice");
+              where("line", line, at.getColumnNr(), name) + "field given twice");
         }
         row.put(name, new Cell(jsonValue(p, line, name, true), line, at.getColumnNr(), name));
       }
       if (p.nextToken() != null) {
         throw new MetadataTableException(
-            file
-                + " line "
-                + line
-                + ", column "
-                + p.currentTokenLocation().getColumnNr()
-                + ": text after the object");
+            where("line", line, p.currentTokenLocation().getColumnNr(), null)
+                + "text after the object");
       }
     } catch (JsonParseException e) {
       // Jackson's location is past the character it stopped at.
       throw new MetadataTableException(
-          file
-              + " line "
-              + line
-              + ", column "
-              + Math.max(1, e.getLocation().getColumnNr() - 1)
-              + ": "
+          where("line", line, Math.max(1, e.getLocation().getColumnNr() - 1), null)
               + e.getOriginalMessage());
     }
     return row;
@@ -314,14 +290,7 @@ public final class MetadataTableReader {
       case VALUE_NUMBER_INT:
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           throw new MetadataTableException(
-              file
-                  + " line "
-                  + line
-                  + ", column "
-                  + column
-                  + " ("
-                  + name
-                  + "): integer out of the 64-bit range");
+              where("line", line, column, name) + "integer out of the 64-bit range");
         }
         return p.getLongValue();
       case VALUE_NUMBER_FLOAT:
@@ -337,14 +306,8 @@ public final class MetadataTableReader {
             Object item = jsonValue(p, line, name, false);
             if (item == null) {
               throw new MetadataTableException(
-                  file
-                      + " line "
-                      + line
-                      + ", column "
-                      + p.currentTokenLocation().getColumnNr()
-                      + " ("
-                      + name
-                      + "): a list item is null (lists hold strings, numbers or booleans)");
+                  where("line", line, p.currentTokenLocation().getColumnNr(), name)
+                      + "a list item is null (lists hold strings, numbers or booleans)");
             }
             items.add(item);
           }
@@ -353,14 +316,7 @@ public final class MetadataTableReader {
       // fall through: a list inside a list
       default:
         throw new MetadataTableException(
-            file
-                + " line "
-                + line
-                + ", column "
-                + column
-                + " ("
-                + name
-                + "): "
+            where("line", line, column, name)
                 + (listAllowed ? "an object" : "a nested list or object")
                 + " (fields hold strings, numbers, booleans or lists of them)");
     }
@@ -424,22 +380,15 @@ public final class MetadataTableReader {
       for (Object item : list) {
         Object value = parquetValue(item, row, column, name, false);
         if (value == null) {
-          throw new MetadataTableException(
-              file + " row " + row + ", column " + column + " (" + name + "): a list item is null");
+          throw new MetadataTableException(where("row", row, column, name) + "a list item is null");
         }
         items.add(value);
       }
       return items;
     }
     throw new MetadataTableException(
-        file
-            + " row "
-            + row
-            + ", column "
-            + column
-            + " ("
-            + name
-            + "): a "
+        where("row", row, column, name)
+            + "a "
             + v.getClass().getSimpleName()
             + " (fields hold strings, numbers, booleans or lists of them)");
   }
@@ -469,16 +418,8 @@ public final class MetadataTableReader {
       if (keyCell == null || keyCell.value() == null || text(keyCell).isEmpty()) {
         long line = any == null ? 0 : any.line();
         throw new MetadataTableException(
-            file
-                + " "
-                + rowWord
-                + " "
-                + line
-                + ", column "
-                + (keyCell == null ? "?" : keyCell.column())
-                + " ("
-                + keyColumn
-                + "): no key"
+            where(rowWord, line, keyCell == null ? "?" : keyCell.column(), keyColumn)
+                + "no key"
                 + (keyCell == null
                     ? "; the table has no column " + keyColumn + " (--metadata-key)"
                     : ""));
@@ -490,16 +431,8 @@ public final class MetadataTableReader {
       Long before = firstLine.putIfAbsent(key, keyCell.line());
       if (before != null) {
         throw new MetadataTableException(
-            file
-                + " "
-                + rowWord
-                + " "
-                + keyCell.line()
-                + ", column "
-                + keyCell.column()
-                + " ("
-                + keyColumn
-                + "): duplicate row for "
+            where(rowWord, keyCell.line(), keyCell.column(), keyColumn)
+                + "duplicate row for "
                 + key
                 + " (first at "
                 + rowWord
@@ -535,28 +468,15 @@ public final class MetadataTableReader {
         Cell at = row.get("class_name");
         if (id == null) {
           throw new MetadataTableException(
-              file
-                  + " "
-                  + rowWord
-                  + " "
-                  + at.line()
-                  + ", column "
-                  + at.column()
-                  + " (class_name): class "
+              where(rowWord, at.line(), at.column(), "class_name")
+                  + "class "
                   + className
                   + " is not in --classes");
         }
         if (label != null && !label.equals(id)) {
           Cell l = row.get("label");
           throw new MetadataTableException(
-              file
-                  + " "
-                  + rowWord
-                  + " "
-                  + l.line()
-                  + ", column "
-                  + l.column()
-                  + " (label): "
+              where(rowWord, l.line(), l.column(), "label")
                   + label
                   + ", but class "
                   + className
@@ -579,16 +499,25 @@ public final class MetadataTableReader {
       return l.intValue();
     }
     throw new MetadataTableException(
-        file
-            + " "
-            + rowWord
-            + " "
-            + cell.line()
-            + ", column "
-            + cell.column()
-            + " (label): "
+        where(rowWord, cell.line(), cell.column(), "label")
             + v
             + " is not a class id (a non-negative integer); put class names in class_name");
+  }
+
+  /**
+   * Where a message about this table points: {@code FILE line 3, column 2 (name): }, the unit
+   * "line" or "row", without the name in parentheses when {@code name} is null.
+   */
+  private String where(String unit, long line, Object column, String name) {
+    return file
+        + " "
+        + unit
+        + " "
+        + line
+        + ", column "
+        + column
+        + (name == null ? "" : " (" + name + ")")
+        + ": ";
   }
 
   private String text(Cell cell) {
@@ -598,16 +527,8 @@ public final class MetadataTableReader {
     }
     if (v instanceof List<?>) {
       throw new MetadataTableException(
-          file
-              + " "
-              + rowWord
-              + " "
-              + cell.line()
-              + ", column "
-              + cell.column()
-              + " ("
-              + cell.name()
-              + "): a list where text is expected");
+          where(rowWord, cell.line(), cell.column(), cell.name())
+              + "a list where text is expected");
     }
     return String.valueOf(v);
   }
