@@ -158,36 +158,24 @@ final class NativeResampler implements Resampler {
   }
 
   private static void check(int rc, String what, RgbImage src, int outW, int outH) {
+    if (rc == 0) {
+      return;
+    }
+    String call =
+        "native "
+            + what
+            + " of a "
+            + src.width()
+            + "x"
+            + src.height()
+            + " image to "
+            + outW
+            + "x"
+            + outH;
     if (rc == -1) {
-      throw new OutOfMemoryError(
-          "native "
-              + what
-              + " of a "
-              + src.width()
-              + "x"
-              + src.height()
-              + " image to "
-              + outW
-              + "x"
-              + outH
-              + ": out of native memory");
+      throw new OutOfMemoryError(call + ": out of native memory");
     }
-    if (rc != 0) {
-      throw new IllegalStateException(
-          "native "
-              + what
-              + " of a "
-              + src.width()
-              + "x"
-              + src.height()
-              + " image to "
-              + outW
-              + "x"
-              + outH
-              + " refused its arguments (code "
-              + rc
-              + ")");
-    }
+    throw new IllegalStateException(call + " refused its arguments (code " + rc + ")");
   }
 
   private static native int lanczos(
