@@ -640,17 +640,10 @@ public final class SampleCodec {
     return records;
   }
 
-  /** The sample held by an Avro generic record under {@link #schema()}. */
-  public static Sample fromRecord(GenericRecord r) {
-    ByteBuffer buf = (ByteBuffer) r.get("image");
-    byte[] image = new byte[buf.remaining()];
-    buf.duplicate().get(image);
-    List<String> labels = new ArrayList<>();
-    for (Object o : (List<?>) r.get("labels")) {
-      labels.add(o.toString());
-    }
-    List<Box> boxes = new ArrayList<>();
-    for (Object o : (List<?>) r.get("boxes")) {
+  /** The boxes that Avro records of a {@link #boxRecords} schema hold, in their order. */
+  public static List<Box> boxesOf(List<?> records) {
+    List<Box> boxes = new ArrayList<>(records.size());
+    for (Object o : records) {
       GenericRecord b = (GenericRecord) o;
       boxes.add(
           new Box(
@@ -661,6 +654,19 @@ public final class SampleCodec {
               b.get("label").toString(),
               (Integer) b.get("category_id")));
     }
+    return boxes;
+  }
+
+  /** The sample held by an Avro generic record under {@link #schema()}. */
+  public static Sample fromRecord(GenericRecord r) {
+    ByteBuffer buf = (ByteBuffer) r.get("image");
+    byte[] image = new byte[buf.remaining()];
+    buf.duplicate().get(image);
+    List<String> labels = new ArrayList<>();
+    for (Object o : (List<?>) r.get("labels")) {
+      labels.add(o.toString());
+    }
+    List<Box> boxes = boxesOf((List<?>) r.get("boxes"));
     GenericRecord sr = (GenericRecord) r.get("source");
     Object icc = sr.get("icc_profile");
     SourceInfo source =

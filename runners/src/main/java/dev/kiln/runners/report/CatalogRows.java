@@ -2,6 +2,7 @@ package dev.kiln.runners.report;
 
 import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.SampleCodec;
 import dev.kiln.formats.kiln.SampleFields;
 import dev.kiln.pipelines.CatalogWriter;
 import java.io.IOException;
@@ -81,18 +82,7 @@ final class CatalogRows {
     for (Object o : (List<?>) r.get("labels")) {
       labels.add(o.toString());
     }
-    List<Box> boxes = new ArrayList<>();
-    for (Object o : (List<?>) r.get("boxes")) {
-      GenericRecord b = (GenericRecord) o;
-      boxes.add(
-          new Box(
-              (Float) b.get("x0"),
-              (Float) b.get("y0"),
-              (Float) b.get("x1"),
-              (Float) b.get("y1"),
-              b.get("label").toString(),
-              (Integer) b.get("category_id")));
-    }
+    List<Box> boxes = SampleCodec.boxesOf((List<?>) r.get("boxes"));
     return new CatalogEntry(
         r.get("key").toString(),
         r.get("shard").toString(),
