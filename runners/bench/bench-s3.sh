@@ -18,7 +18,8 @@
 # Its filesystem backend lists slowly (about 2 s per page of 1000 objects on a loaded 2-core
 # machine), so each round also times a bare listing of the inputs, and the S3 -> local ratio is
 # given with that time taken out as well. Each round also prints the CPU seconds of kiln and of
-# s3proxy during the local and the S3 -> local runs.
+# s3proxy during the local and the S3 -> local runs. After the rounds, a nightly sequence into
+# an S3 root (first run, +100/-20 inputs, nothing changed), each timed.
 # Environment: BENCH_OUT (scratch, default /tmp/kiln-s3-bench), BENCH_ROUNDS, KILN_ARGS.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -146,6 +147,28 @@ ml3=$(median "${list_t[@]}")
 echo "listing the inputs, s3proxy alone, median: $ml3 s  (${list_t[*]})"
 echo "S3 -> local without the listing: speed vs local $("$py" -c "print(round($ml / ($mi - $ml3), 3))")x"
 echo "S3 output shards = local output shards of the same input (digests, every round): $identical"
+
+# A nightly run into an S3 root: a first --incremental run (in full), then 100 inputs added
+# (server-side copies under raw/zz-nightly/) and 20 deleted, an incremental run that carries the
+# rest over from the version in the store, and a run that finds nothing changed.
+nightly() { timed --input=s3://bench/raw --output=s3://bench/nightly --incremental "$@"; }
+nf=$(nightly --run-id=n1)
+"$py" - <<'PYEOF'
+import os, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+keys = sorted(o["Key"] for p in s3.get_paginator("list_objects_v2").paginate(Bucket="bench", Prefix="raw/")
+              for o in p.get("Contents", []) if o["Key"].lower().endswith((".jpg", ".jpeg", ".png")))
+for i, k in enumerate(keys[:100]):
+    s3.copy_object(Bucket="bench", Key="raw/zz-nightly/%03d-%s" % (i, os.path.basename(k)),
+                   CopySource={"Bucket": "bench", "Key": k})
+for k in keys[-20:]:
+    s3.delete_object(Bucket="bench", Key=k)
+PYEOF
+nc=$(nightly --run-id=n2)
+changes=$(grep -o "kiln: incremental: new [^)]*rejected [0-9]*" "$work/last.log" || true)
+nn=$(nightly --run-id=n3)
+unchanged=$(grep -c "nothing changed since" "$work/last.log" || true)
+echo "nightly into s3://bench/nightly: first (full) $nf s; +100/-20 $nc s ($changes); nothing changed $nn s (nothing written: $([ "$unchanged" = 1 ] && echo yes || echo no))"
 
 echo "--- bench-read, $threads threads, $read_samples samples"
 "$repo/kiln" bench-read "s3://bench/ds-$rounds" --threads "$threads" --samples "$read_samples" | grep -E "kiln|samples/s"

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * would: the latter when the version's dead records and delta shards have reached {@code
  * --compact-threshold} of its shard bytes (the automatic compaction), when the threshold is 0, when
  * the version's shards cannot be shared as they are (format version 1, another {@code --align}),
- * when the file system has no hard links, and on the Beam runners.
+ * when the file system has no hard links, on the Beam runners, and in object storage.
  */
 final class LayoutChoice {
   private LayoutChoice() {}
@@ -87,6 +87,20 @@ final class LayoutChoice {
       return null;
     }
     return new SharedShards(root.versionName());
+  }
+
+  /**
+   * For a root in object storage: null, with the line saying why. Its versions share no shards,
+   * since an object cannot be linked into the next version's prefix as a file can; the unchanged
+   * samples are still carried over without decoding.
+   */
+  static SharedShards onObjectStorage(Path previous, PrintStream out) {
+    out.println(
+        "kiln: incremental: versions in object storage share no shards; writing the canonical"
+            + " layout with "
+            + previous.getFileName()
+            + "'s unchanged samples carried over");
+    return null;
   }
 
   /** Whether a file of {@code from} can be hard-linked into {@code into}. */

@@ -18,7 +18,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * store client for the run, Beam's S3 file system pointed at the same endpoint (which also reads
  * {@code s3://} metadata tables and annotations), each bucket reachable with the credentials (a
  * missing bucket, refused credentials or an unreachable endpoint is exit 2 naming the location and
- * the cause), and the settings that do not yet work with an S3 output refused by name.
+ * the cause).
  */
 final class ObjectStoreChecks {
   private ObjectStoreChecks() {}
@@ -37,10 +37,6 @@ final class ObjectStoreChecks {
         && !S3Location.isS3(options.getMetadata())
         && !S3Location.isS3(options.getAnnotations())) {
       return null;
-    }
-    if (output && options.getIncremental()) {
-      throw new UsageException(
-          "--incremental: not supported with an s3:// --output (use --versioned)");
     }
     S3Access access;
     try {
@@ -111,7 +107,10 @@ final class ObjectStoreChecks {
     String output = options.getOutput();
     boolean versioned;
     try {
-      versioned = options.getVersioned() || ObjectStoreVersions.isVersionedRoot(store, output);
+      versioned =
+          options.getVersioned()
+              || options.getIncremental()
+              || ObjectStoreVersions.isVersionedRoot(store, output);
     } catch (IOException e) {
       throw new UsageException("--output=" + output + ": " + e.getMessage());
     }

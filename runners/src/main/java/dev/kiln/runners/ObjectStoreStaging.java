@@ -15,10 +15,15 @@ final class ObjectStoreStaging {
   private ObjectStoreStaging() {}
 
   static Path create(String runId) throws IOException {
+    return create("kiln-staging-", runId);
+  }
+
+  /** A new directory for run {@code runId} named from {@code prefix}, where staging goes. */
+  static Path create(String prefix, String runId) throws IOException {
     String dir = System.getenv(DIR_ENV);
     Path parent =
         Path.of(dir == null || dir.isBlank() ? System.getProperty("java.io.tmpdir") : dir);
     Files.createDirectories(parent);
-    return Files.createTempDirectory(parent, "kiln-staging-" + runId + "-");
+    return Files.createTempDirectory(parent, prefix + runId + "-");
   }
 }

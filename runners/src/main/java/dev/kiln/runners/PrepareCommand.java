@@ -161,17 +161,28 @@ public final class PrepareCommand {
     Path previousVersion = null;
     Path comparedVersion = null;
     SharedShards sharing = null;
+    ObjectStoreBase s3Base = null;
     try {
+      VersionedOutput root = null;
       if (s3Output) {
         output = ObjectStoreChecks.output(store, options, runId, err, parsed.runner());
+        if (options.getIncremental()) {
+          s3Base = ObjectStoreBase.current(store, options.getOutput(), runId);
+          comparedVersion = s3Base == null ? null : s3Base.forComparing();
+        }
       } else if (options.getVersioned()
           || options.getIncremental()
           || DatasetRoot.of(Path.of(options.getOutput())).isVersioned()) {
-        VersionedOutput root =
-            VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
+        root = VersionedOutput.prepare(options.getOutput(), runId, options.getKeepVersions());
         output = root;
         if (options.getIncremental()) {
           comparedVersion = root.currentVersion();
+        }
+      } else {
+        output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
+      }
+      if (options.getIncremental()) {
+        try {
           previousVersion = IncrementalBase.choose(comparedVersion, job.format(), recorded, out);
           if (previousVersion != null) {
             IncrementalBase.reportClassChanges(previousVersion, labels.classes(), out);
@@ -184,28 +195,31 @@ public final class PrepareCommand {
                       + " nothing written, CURRENT stays at %s%n",
                   name, listing.inputs(), name);
               out.println("kiln: phases: " + phases.line());
-              root.discard();
-              root.close();
+              output.discard();
+              output.close();
+              closeQuietly(s3Base);
+              closeQuietly(store);
               return ExitCode.OK;
             }
             phases.lap("fingerprint");
-            try {
-              sharing = LayoutChoice.choose(previousVersion, root, parsed.runner(), options, out);
-            } catch (IOException | RuntimeException e) {
-              root.discard();
-              root.close();
-              throw e;
-            }
+            sharing =
+                root != null
+                    ? LayoutChoice.choose(previousVersion, root, parsed.runner(), options, out)
+                    : LayoutChoice.onObjectStorage(previousVersion, out);
           }
+        } catch (IOException | RuntimeException e) {
+          output.discard();
+          output.close();
+          throw e;
         }
-      } else {
-        output = OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), runId);
       }
     } catch (UsageException e) {
+      closeQuietly(s3Base);
       closeQuietly(store);
       err.println("kiln prepare: " + e.getMessage());
       return ExitCode.USAGE;
     } catch (IOException e) {
+      closeQuietly(s3Base);
       closeQuietly(store);
       err.println("kiln prepare: --output=" + options.getOutput() + ": " + e.getMessage());
       return ExitCode.USAGE;
@@ -242,7 +256,15 @@ public final class PrepareCommand {
                 ProcessStart.instant(),
                 1000)) {
       if (previousVersion != null) {
-        job = job.incrementalFrom(previousVersion.toString());
+        // A Beam runner's workers copy a version in the store themselves (PreviousVersion.at);
+        // the local runner reads the launcher's copy.
+        job =
+            job.incrementalFrom(
+                s3Base == null
+                    ? previousVersion.toString()
+                    : parsed.runner() == RunnerChoice.LOCAL
+                        ? s3Base.forCarryingOver().toString()
+                        : s3Base.location());
       }
       int parallelism = parsed.parallelism();
       if (parsed.runner() == RunnerChoice.LOCAL) {
@@ -303,6 +325,7 @@ public final class PrepareCommand {
       }
       return ExitCode.FAILED;
     } finally {
+      closeQuietly(s3Base);
       closeQuietly(store);
     }
     // Beam's clients (the job's) count into the kiln counters, Kiln's own client (checks, the
@@ -432,6 +455,12 @@ public final class PrepareCommand {
   private static void closeQuietly(S3Objects store) {
     if (store != null) {
       store.close();
+    }
+  }
+
+  private static void closeQuietly(ObjectStoreBase base) {
+    if (base != null) {
+      base.close();
     }
   }
 

@@ -82,13 +82,18 @@ class ObjectStorePrepareTest {
 
   /** Every shard and the index below an S3 prefix, by name. */
   static Map<String, byte[]> s3Bytes(S3Location dir) throws IOException {
-    Map<String, byte[]> bytes = new TreeMap<>();
     try (S3Objects store = S3.store()) {
-      for (S3Object o : store.list(dir)) {
-        String name = o.key().substring(dir.prefix().length());
-        if (!name.contains("/") && (name.endsWith(".kiln") || name.equals("index.kidx"))) {
-          bytes.put(name, store.read(new S3Location(dir.bucket(), o.key())));
-        }
+      return s3Bytes(store, dir);
+    }
+  }
+
+  /** Every shard and the index below an S3 prefix of {@code store}, by name. */
+  static Map<String, byte[]> s3Bytes(S3Objects store, S3Location dir) throws IOException {
+    Map<String, byte[]> bytes = new TreeMap<>();
+    for (S3Object o : store.list(dir)) {
+      String name = o.key().substring(dir.prefix().length());
+      if (!name.contains("/") && (name.endsWith(".kiln") || name.equals("index.kidx"))) {
+        bytes.put(name, store.read(new S3Location(dir.bucket(), o.key())));
       }
     }
     return bytes;

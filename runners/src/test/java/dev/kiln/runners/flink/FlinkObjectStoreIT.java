@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * output are all {@code s3://}. The TaskManagers read every input from the store and stage their
  * shards and parts below a run-specific prefix, with the endpoint, path-style addressing and
  * credentials the pipeline options carry; the launcher publishes a version equal to a {@code
- * --runner=local} run's (shards, index, counts) and leaves nothing of the staging prefix.
+ * --runner=local} run's (shards, index, counts) and leaves nothing of the staging prefix. A nightly
+ * {@code --incremental} run on the cluster carries the unchanged samples over from the version in
+ * the store, which each TaskManager copies for itself.
  */
 class FlinkObjectStoreIT {
   @RegisterExtension
@@ -107,6 +109,49 @@ class FlinkObjectStoreIT {
       try (KilnDataset dataset = KilnDataset.open(fromCluster)) {
         assertEquals(7, dataset.size());
       }
+
+      // A nightly run: one input deleted, one added. Each TaskManager copies v000001 from the
+      // store to carry the unchanged samples over, and the version equals a local full run's.
+      List<S3Object> raw =
+          store.list(S3Location.parse("s3://kiln-flink/raw")).stream()
+              .filter(o -> o.key().endsWith(".jpg"))
+              .toList();
+      S3Location first = new S3Location("kiln-flink", raw.get(0).key());
+      S3Location last = new S3Location("kiln-flink", raw.get(raw.size() - 1).key());
+      Path copy = Files.write(tmp.resolve("zz-new.jpg"), store.read(first));
+      store.put(S3Location.parse("s3://kiln-flink/raw/zz-new.jpg"), copy);
+      store.delete("kiln-flink", List.of(last.key()));
+      KilnRuns.Run nightly =
+          KilnRuns.kiln(
+              "prepare",
+              "--input=s3://kiln-flink/raw",
+              "--output=s3://kiln-flink/ds",
+              "--incremental",
+              "--shard-size=60000",
+              "--run-id=it-2",
+              "--runner=flink",
+              "--flink-master=" + CLUSTER.restAddress(),
+              S3.endpointFlag(),
+              workerCredentials());
+      assertEquals(0, nightly.code(), nightly.describe());
+      assertTrue(nightly.out().contains("carried-over=6"), nightly.out());
+      assertEquals(
+          "v000002", store.readString(S3Location.parse("s3://kiln-flink/ds/CURRENT")).trim());
+      KilnRuns.Run localAgain =
+          KilnRuns.kiln(
+              "prepare",
+              "--input=s3://kiln-flink/raw",
+              "--output=s3://kiln-flink/local-2",
+              "--shard-size=60000",
+              "--runner=local",
+              S3.endpointFlag());
+      assertEquals(0, localAgain.code(), localAgain.describe());
+      Manifest full =
+          Manifest.readFrom(download(store, S3Location.parse("s3://kiln-flink/local-2")));
+      Manifest carried =
+          Manifest.readFrom(download(store, S3Location.parse("s3://kiln-flink/ds/v000002")));
+      assertEquals(full.shards(), carried.shards(), "byte-identical shard files (SHA-256s)");
+      assertEquals(full.inputFingerprint(), carried.inputFingerprint());
     }
   }
 

@@ -9,11 +9,14 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.DatasetIndex;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.kiln.SampleFields;
+import dev.kiln.formats.kiln.ShardLayout;
 import dev.kiln.transforms.prepare.LocalProgress;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The dataset version an incremental run builds on: its inputs as they were, and its samples, read
  * with one positional read each. Opened once per JVM and shared by every worker thread (the reader
- * is thread-safe), because every DoFn instance would otherwise load the same index.
+ * is thread-safe), because every DoFn instance would otherwise load the same index. A version in
+ * object storage is first copied to a local directory ({@link RemoteVersionCopy}).
  */
-public final class PreviousVersion {
+public final class PreviousVersion implements Closeable {
   private static final Map<String, PreviousVersion> OPEN = new ConcurrentHashMap<>();
 
   private final Map<String, InputRecord> inputs;
@@ -37,7 +41,11 @@ public final class PreviousVersion {
    */
   private final CompletableFuture<SampleFields> fields;
 
-  private PreviousVersion(Path dir) throws IOException {
+  /** The local copy of a version in object storage this was opened from, or null. */
+  private final Path copy;
+
+  private PreviousVersion(Path dir, Path copy) throws IOException {
+    this.copy = copy;
     this.inputs = InputRecord.readAll(dir);
     this.samples = KilnDataset.open(dir);
     int size = samples.size();
@@ -58,17 +66,81 @@ public final class PreviousVersion {
     }
   }
 
-  /** The previous version at {@code dir}, opened on first use in this JVM. */
-  public static PreviousVersion at(String dir) {
-    return OPEN.computeIfAbsent(
-        dir,
-        d -> {
-          try {
-            return new PreviousVersion(Path.of(d));
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the previous dataset version " + d, e);
-          }
-        });
+  /**
+   * Whether carrying samples over reads the version's file of this name: its inputs, index, sample
+   * fields and shards, not its catalog, report or manifest.
+   */
+  public static boolean readsFile(String name) {
+    return name.equals(InputRecord.FILE_NAME)
+        || name.equals(ShardLayout.INDEX_FILE_NAME)
+        || name.equals(SampleFields.FILE_NAME)
+        || name.endsWith(".kiln");
+  }
+
+  /**
+   * The previous version at {@code location}, a directory or an object-storage prefix such as
+   * {@code s3://bucket/root/v000007}, opened on first use in this JVM. Opening a version in object
+   * storage closes (and deletes the copies of) the older versions of the same root this JVM opened:
+   * one root has one run at a time, and a long-lived worker would otherwise keep every night's
+   * copy.
+   */
+  public static PreviousVersion at(String location) {
+    boolean[] opened = {false};
+    PreviousVersion version =
+        OPEN.computeIfAbsent(
+            location,
+            d -> {
+              opened[0] = true;
+              try {
+                if (RemoteVersionCopy.isRemote(d)) {
+                  Path copy = RemoteVersionCopy.copy(d);
+                  try {
+                    return new PreviousVersion(copy, copy);
+                  } catch (IOException | RuntimeException e) {
+                    RemoteVersionCopy.delete(copy);
+                    throw e;
+                  }
+                }
+                return new PreviousVersion(Path.of(d), null);
+              } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the previous dataset version " + d, e);
+              }
+            });
+    if (opened[0] && version.copy != null) {
+      String root = RemoteVersionCopy.rootOf(location);
+      for (String other : List.copyOf(OPEN.keySet())) {
+        if (!other.equals(location)
+            && RemoteVersionCopy.isRemote(other)
+            && RemoteVersionCopy.rootOf(other).equals(root)) {
+          forget(other);
+        }
+      }
+    }
+    return version;
+  }
+
+  /**
+   * Closes the version at {@code location} if this JVM opened it: a launcher that opened a copy of
+   * its own calls this before deleting the copy.
+   */
+  public static void forget(String location) {
+    PreviousVersion open = OPEN.remove(location);
+    if (open != null) {
+      open.close();
+    }
+  }
+
+  /** Closes the version's shards and deletes its local copy, if it is one. */
+  @Override
+  public void close() {
+    try {
+      samples.close();
+    } catch (IOException e) {
+      // Read-only files: nothing is lost when closing one fails.
+    }
+    if (copy != null) {
+      RemoteVersionCopy.delete(copy);
+    }
   }
 
   /**
