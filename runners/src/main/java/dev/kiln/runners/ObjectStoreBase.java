@@ -87,9 +87,14 @@ final class ObjectStoreBase implements AutoCloseable {
     return copy;
   }
 
+  /**
+   * Closes the copies this JVM opened and deletes the launcher's: on an embedded runner ({@code
+   * direct}, {@code flink-local}) the workers' copy is this JVM's too.
+   */
   @Override
   public void close() {
     PreviousVersion.forget(copy.toString());
+    PreviousVersion.forget(location());
     try {
       FileTrees.delete(copy.getParent());
     } catch (IOException e) {

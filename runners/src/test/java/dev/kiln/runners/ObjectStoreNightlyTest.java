@@ -1,6 +1,7 @@
 package dev.kiln.runners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.Manifest;
@@ -38,7 +39,9 @@ class ObjectStoreNightlyTest {
   @TempDir Path tmp;
 
   private static String bucket() {
-    String name = "kiln-nightly-" + BUCKETS.incrementAndGet();
+    // The JVM's pid in the name: a worker's copy in the temporary directory is named after its
+    // bucket, and an earlier test JVM's bucket of the same number may have left one.
+    String name = "kiln-nightly-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
     S3.createBucket(name);
     return name;
   }
@@ -97,15 +100,20 @@ class ObjectStoreNightlyTest {
           ObjectStorePrepareTest.localBytes(full), ObjectStorePrepareTest.s3Bytes(store, v2));
 
       if (runner.equals("direct")) {
-        // The workers (this JVM) copied v000001 for themselves; a night built on v000002 drops
-        // that copy, as a long-lived TaskManager must.
-        assertEquals(List.of("v000001"), workerCopies(bucket));
+        // The workers (this JVM) copied v000001 for themselves, and the launcher deleted the copy
+        // when done. What an earlier job on a long-lived worker left, the next copy deletes.
+        assertEquals(List.of(), workerCopies(bucket));
+        Path left =
+            Path.of(System.getProperty("java.io.tmpdir"), "kiln-previous-" + bucket + "-nightly@1");
+        Files.createDirectories(left.resolve("v000001"));
+        Files.writeString(left.resolve("v000001/index.kidx"), "left by an earlier job");
         Files.copy(
             PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/latte.jpg"));
         PrepareCommandTest.Run third = prepare(in, root, "--incremental", "--runner=" + runner);
         assertEquals(0, third.code(), third.err());
         assertTrue(third.out().contains("carried-over=7"), third.out());
-        assertEquals(List.of("v000002"), workerCopies(bucket));
+        assertFalse(Files.exists(left), "an earlier job's copy of the root is deleted");
+        assertEquals(List.of(), workerCopies(bucket));
       }
 
       String current = runner.equals("direct") ? "v000003" : "v000002";
@@ -127,7 +135,7 @@ class ObjectStoreNightlyTest {
     try (DirectoryStream<Path> copies =
         Files.newDirectoryStream(
             Path.of(System.getProperty("java.io.tmpdir")),
-            "kiln-previous-" + bucket + "-nightly-*")) {
+            "kiln-previous-" + bucket + "-nightly@*")) {
       for (Path copy : copies) {
         try (Stream<Path> version = Files.list(copy)) {
           version.forEach(v -> versions.add(v.getFileName().toString()));

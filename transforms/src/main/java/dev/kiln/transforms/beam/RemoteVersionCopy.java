@@ -4,7 +4,9 @@ import dev.kiln.formats.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +24,14 @@ import org.apache.beam.sdk.io.fs.MatchResult;
  * systems, which a Beam worker has configured from the job's options. A worker of an incremental
  * run copies the version once per JVM and then reads carried samples with positional reads, as from
  * a local version: one GET per file instead of one per sample, a difference of minutes at hundreds
- * of thousands of samples. The copy needs the version's size in {@code java.io.tmpdir} and is
- * deleted when the JVM exits or a newer version of the same root is opened ({@link
- * PreviousVersion#at}).
+ * of thousands of samples.
+ *
+ * <p>The copy needs the version's size in {@code java.io.tmpdir}, in a directory named after the
+ * root. It is deleted when the launcher of an embedded runner is done ({@link
+ * PreviousVersion#forget}); on a cluster's long-lived workers, whose jobs each have a class loader
+ * (and so a {@link PreviousVersion} cache) of their own, the next copy of the same root deletes the
+ * directories earlier copies of that root left. No shutdown hook: one registered from a job's class
+ * loader would keep that class loader until the worker exits.
  */
 final class RemoteVersionCopy {
   /** Files fetched at once: a version's shards are large, and each GET streams on its own. */
@@ -64,8 +71,7 @@ final class RemoteVersionCopy {
     String name = prefix.substring(root.length(), prefix.length() - 1);
     Path dir = Files.createTempDirectory(tempPrefix(root)).resolve(name);
     Files.createDirectories(dir);
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> delete(dir), "kiln-version-copy-cleanup"));
+    deleteEarlierCopies(root, dir.getParent());
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -94,15 +100,16 @@ final class RemoteVersionCopy {
   }
 
   /**
-   * The name a copy's temporary directory starts with: the root's location made a file name ({@code
-   * kiln-previous-bucket-root-}), so that the disk a worker uses says whose it is.
+   * The name a copy's temporary directory starts with: the root's location made a file name, then
+   * {@code @} ({@code kiln-previous-bucket-root@}), so that the disk a worker uses says whose it is
+   * and no other root's copies start the same way.
    */
   static String tempPrefix(String root) {
     String name =
         root.replaceFirst("^[A-Za-z0-9+.-]+://", "")
             .replaceAll("[^A-Za-z0-9._-]+", "-")
             .replaceAll("^-+|-+$", "");
-    return "kiln-previous-" + name + "-";
+    return "kiln-previous-" + name + "@";
   }
 
   private static Void fetch(MatchResult.Metadata file, Path dir) throws IOException {
@@ -110,6 +117,21 @@ final class RemoteVersionCopy {
       Files.copy(in, dir.resolve(file.resourceId().getFilename()));
     }
     return null;
+  }
+
+  /**
+   * Deletes the copies of {@code root} other than {@code keep} that are in the temporary directory:
+   * what earlier jobs on this worker left. One root has one run at a time, so none is in use.
+   */
+  private static void deleteEarlierCopies(String root, Path keep) throws IOException {
+    try (DirectoryStream<Path> earlier =
+        Files.newDirectoryStream(keep.getParent(), tempPrefix(root) + "*")) {
+      for (Path copy : earlier) {
+        if (!copy.equals(keep) && Files.isDirectory(copy, LinkOption.NOFOLLOW_LINKS)) {
+          FileTrees.delete(copy);
+        }
+      }
+    }
   }
 
   /** Removes a copy {@link #copy} made, with the temporary directory it made for it. */
