@@ -9,17 +9,21 @@ import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.runners.objectstore.FaultyS3Proxy;
 import dev.kiln.runners.objectstore.S3ProxyServer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The S3 server killed (SIGKILL of the s3proxy process) at an exact moment of a run into a
- * versioned S3 root: while the inputs are read, while shards are uploaded, and while the run
- * publishes (the PUT of {@code CURRENT}). Each time the run exits 1 naming the cause, the previous
- * version stays current with nothing of the new one readable, and the rerun, with the server back,
- * removes what the failed run left and succeeds. Throttling (HTTP 503 SlowDown) is retried and
- * counted. The moments are hit through {@link FaultyS3Proxy}, a relay in front of the server.
+ * versioned S3 root: while the inputs are read, while an incremental run copies the previous
+ * version, while shards are uploaded, and while the run publishes (the PUT of {@code CURRENT}).
+ * Each time the run exits 1 naming the cause, the previous version stays current with nothing of
+ * the new one readable, and the rerun, with the server back, removes what the failed run left and
+ * succeeds. Throttling (HTTP 503 SlowDown) is retried and counted. The moments are hit through
+ * {@link FaultyS3Proxy}, a relay in front of the server.
  */
 class ObjectStoreFaultsTest {
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
@@ -56,6 +60,13 @@ class ObjectStoreFaultsTest {
    */
   private static void assertFailedAndRecovered(
       FaultyS3Proxy proxy, String bucket, PrepareCommandTest.Run failed) throws Exception {
+    assertFailedAndRecovered(proxy, bucket, failed, 7);
+  }
+
+  /** As above, for a bucket holding {@code inputs} images under raw/. */
+  private static void assertFailedAndRecovered(
+      FaultyS3Proxy proxy, String bucket, PrepareCommandTest.Run failed, int inputs)
+      throws Exception {
     assertTrue(
         proxy.killed(), "the server was killed during the run: " + failed.out() + failed.err());
     assertEquals(ExitCode.FAILED, failed.code(), failed.out() + failed.err());
@@ -80,7 +91,9 @@ class ObjectStoreFaultsTest {
       PrepareCommandTest.Run rerun =
           ObjectStorePrepareTest.prepare(S3, "s3://" + bucket + "/raw", root.toString());
       assertEquals(0, rerun.code(), rerun.err());
-      assertTrue(rerun.out().contains("7 inputs, 7 written, 0 rejected"), rerun.out());
+      assertTrue(
+          rerun.out().contains(inputs + " inputs, " + inputs + " written, 0 rejected"),
+          rerun.out());
       assertEquals("v000002", store.readString(root.resolve("CURRENT")).trim());
       assertTrue(store.exists(root.resolve("v000002/manifest.json")));
     }
@@ -118,6 +131,32 @@ class ObjectStoreFaultsTest {
       // The new version was complete; only CURRENT, which readers follow, did not move to it.
       assertTrue(existsAfterRestart(bucket, "nightly/v000002/manifest.json"));
       assertFailedAndRecovered(proxy, bucket, failed);
+    }
+  }
+
+  @Test
+  void theServerKilledWhileAnIncrementalRunCopiesThePreviousVersionFailsCleanly(@TempDir Path tmp)
+      throws Exception {
+    String bucket = bucketWithFirstVersion("kiln-faults-incremental");
+    // One new input, so that the run carries the other seven over from v000001's shards.
+    Files.copy(PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), tmp.resolve("extra.jpg"));
+    S3.upload(tmp, S3Location.parse("s3://" + bucket + "/raw/new"));
+    try (FaultyS3Proxy proxy =
+        new FaultyS3Proxy(S3).killOn("GET", "/" + bucket + "/nightly/v000001/shard")) {
+      PrepareCommandTest.Run failed =
+          PrepareCommandTest.kiln(
+              "prepare",
+              "--input=s3://" + bucket + "/raw",
+              "--output=s3://" + bucket + "/nightly",
+              "--incremental",
+              "--shard-size=60000",
+              proxy.endpointFlag());
+      // Its files are fetched at once: the first to fail may be another than the shard.
+      assertTrue(
+          failed.err().contains("s3://" + bucket + "/nightly/v000001/"),
+          "names an object of the previous version: " + failed.err());
+      assertFalse(existsAfterRestart(bucket, "nightly/v000002/manifest.json"));
+      assertFailedAndRecovered(proxy, bucket, failed, 8);
     }
   }
 
