@@ -58,6 +58,20 @@ class NightlyRunsTest {
     return in;
   }
 
+  /**
+   * What changes in {@code in} (a {@link #copyOfSamples}) between two nights: one image deleted,
+   * one added (new 1, deleted 1), and one touched but not changed, which is carried over by its
+   * content hash: six of the seven samples then carry over.
+   */
+  static void aNightsChanges(Path in) throws IOException {
+    Files.delete(in.resolve("food/coffee.jpg"));
+    Files.copy(
+        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
+    Path touched = in.resolve("animals/chelsea.jpg");
+    Files.setLastModifiedTime(
+        touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+  }
+
   static PrepareCommandTest.Run prepare(Path in, Path out, String... extra) {
     List<String> args =
         new ArrayList<>(
@@ -132,12 +146,7 @@ class NightlyRunsTest {
     assertTrue(Files.isSymbolicLink(root.resolve("CURRENT")));
     assertEquals(root.resolve("v000001"), DatasetRoot.resolve(root));
 
-    Files.delete(in.resolve("food/coffee.jpg"));
-    Files.copy(
-        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
-    Path touched = in.resolve("animals/chelsea.jpg");
-    Files.setLastModifiedTime(
-        touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    aNightsChanges(in);
 
     PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--run-id=nightly-2");
     assertEquals(0, nightly.code(), nightly.err());

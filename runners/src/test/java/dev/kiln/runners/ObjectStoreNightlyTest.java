@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +61,7 @@ class ObjectStoreNightlyTest {
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("no current version yet, building in full"), first.out());
 
-    Files.delete(in.resolve("food/coffee.jpg"));
-    Files.copy(
-        PrepareCommandTest.SAMPLES.resolve("food/coffee.jpg"), in.resolve("food/espresso.jpg"));
-    Path touched = in.resolve("animals/chelsea.jpg");
-    Files.setLastModifiedTime(
-        touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    NightlyRunsTest.aNightsChanges(in);
 
     PrepareCommandTest.Run nightly = prepare(in, root, "--incremental", "--runner=" + runner);
     assertEquals(0, nightly.code(), nightly.err());
