@@ -185,13 +185,17 @@ public final class NormalizeImages<InputT>
 
   /** How an input gives its key, the path a rejection names, its size and its bytes. */
   private interface Input<T> extends Serializable {
-    void prepare(InputPreparer preparer, T input, DoFn.MultiOutputReceiver out);
+    void prepare(
+        InputPreparer preparer, T input, InputFileReader files, DoFn.MultiOutputReceiver out);
   }
 
   private static final class BytesInput implements Input<KV<String, byte[]>> {
     @Override
     public void prepare(
-        InputPreparer preparer, KV<String, byte[]> input, DoFn.MultiOutputReceiver out) {
+        InputPreparer preparer,
+        KV<String, byte[]> input,
+        InputFileReader files,
+        DoFn.MultiOutputReceiver out) {
       byte[] bytes = input.getValue();
       preparer.prepare(
           input.getKey(),
@@ -208,13 +212,14 @@ public final class NormalizeImages<InputT>
     public void prepare(
         InputPreparer preparer,
         KV<String, FileIO.ReadableFile> input,
+        InputFileReader files,
         DoFn.MultiOutputReceiver out) {
       FileIO.ReadableFile file = input.getValue();
       preparer.prepare(
           input.getKey(),
           file.getMetadata().resourceId().toString(),
           file.getMetadata().sizeBytes(),
-          file::readFullyAsBytes,
+          () -> files.read(file),
           out.get(SAMPLES)::output,
           out.get(REJECTS)::output);
     }
@@ -228,6 +233,7 @@ public final class NormalizeImages<InputT>
     private final Framing framing;
     private final Labeller labeller;
     private transient InputPreparer preparer;
+    private transient InputFileReader files;
 
     PrepareFn(
         Input<T> input,
@@ -247,16 +253,26 @@ public final class NormalizeImages<InputT>
       preparer = new InputPreparer(settings, limits, framing, labeller);
     }
 
+    @StartBundle
+    public void startBundle(StartBundleContext context) {
+      if (files == null) {
+        files = new InputFileReader(context.getPipelineOptions());
+      }
+    }
+
     @Teardown
     public void teardown() {
       if (preparer != null) {
         preparer.close();
       }
+      if (files != null) {
+        files.close();
+      }
     }
 
     @ProcessElement
     public void process(@Element T element, MultiOutputReceiver out) {
-      input.prepare(preparer, element, out);
+      input.prepare(preparer, element, files, out);
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.Rejection;
+import dev.kiln.formats.objectstore.S3Location;
+import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.transforms.beam.KilnCounters;
 import dev.kiln.transforms.beam.RejectionCoder;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
@@ -22,7 +25,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Lists every input: local inputs with {@link LocalInputWalker} (which reports symlink loops,
  * dangling links and unreadable directories as rejections instead of looping or dropping them),
- * remote filesystems with Beam's {@code FileSystems.match}.
+ * {@code s3://} objects from the object listing ({@link ObjectStoreListing}), other remote file
+ * systems with Beam's {@code FileSystems.match}.
  */
 public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<MatchResult.Metadata> FILES = new TupleTag<>() {};
@@ -45,7 +49,7 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
       PCollection<MatchResult.Metadata> matched =
           begin
               .apply("Input glob", Create.of(inputs.glob()))
-              .apply("Match files", ParDo.of(new MatchFn()))
+              .apply("Match files", ParDo.of(new MatchFn(files)))
               .setCoder(MetadataCoderV2.of())
               .apply("Keep this split", Filter.by(m -> files.inSplit(m.resourceId().toString())))
               .setCoder(MetadataCoderV2.of());
@@ -66,11 +70,35 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
         .and(REJECTS, listed.get(REJECTS).setCoder(RejectionCoder.of()));
   }
 
-  /** Matches the one glob element with Beam's file systems (an empty match is no error). */
+  /**
+   * Matches the one glob element (an empty match is no error): {@code s3://} objects from the
+   * listing alone ({@link ObjectStoreListing}), other file systems with Beam's {@code match}.
+   */
   static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
+    private final InputFiles inputs;
+
+    MatchFn(InputFiles inputs) {
+      this.inputs = inputs;
+    }
+
     @ProcessElement
-    public void process(@Element String glob, OutputReceiver<MatchResult.Metadata> out)
+    public void process(
+        @Element String glob, OutputReceiver<MatchResult.Metadata> out, PipelineOptions options)
         throws IOException {
+      if (S3Location.isS3(glob)) {
+        try (S3Objects store = WorkerObjectStore.of(options)) {
+          for (MatchResult.Metadata m :
+              ObjectStoreListing.list(
+                  store,
+                  inputs,
+                  (bucket, key) ->
+                      FileSystems.matchNewResource(
+                          S3Location.SCHEME + bucket + "/" + key, false))) {
+            out.output(m);
+          }
+        }
+        return;
+      }
       for (MatchResult.Metadata m : FileSystems.match(glob, EmptyMatchTreatment.ALLOW).metadata()) {
         out.output(m);
       }

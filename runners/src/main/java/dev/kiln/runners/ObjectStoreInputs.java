@@ -1,51 +1,20 @@
 package dev.kiln.runners;
 
-import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
+import dev.kiln.pipelines.ObjectStoreListing;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Pattern;
-import org.apache.beam.sdk.io.FileSystemUtils;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Lists {@code s3://} inputs for the launcher from the object listing alone (ListObjectsV2 pages of
- * a thousand, with each object's size and time; the folders directly below the root listed at once,
- * {@link S3Objects#listByFolder}). Beam's S3 {@code match} of a glob also sends a HEAD request per
- * object, for its content encoding: ten thousand requests before the first image is read, a minute
- * on loopback. The glob means what it means to Beam ({@code *} within one path segment, {@code **}
- * across them).
+ * Lists {@code s3://} inputs for the launcher ({@link ObjectStoreListing}), naming each object with
+ * an {@link ObjectResourceId}: a local run never registers Beam's S3 file system.
  */
 final class ObjectStoreInputs {
-  /** Folders (class folders, splits) listed at once; each is a request or more in flight. */
-  private static final int LISTING_THREADS = 8;
-
   private ObjectStoreInputs() {}
 
   static InputListing list(S3Objects store, InputFiles inputs) throws IOException {
-    Pattern glob = Pattern.compile(FileSystemUtils.wildcardToRegexp(inputs.glob()));
-    S3Location root = S3Location.parse(inputs.root());
-    List<MatchResult.Metadata> matched = new ArrayList<>();
-    for (S3Object o : store.listByFolder(root, LISTING_THREADS)) {
-      if (o.key().endsWith("/")) {
-        continue; // a "directory" marker some tools write: no object of its own
-      }
-      String path = S3Location.SCHEME + root.bucket() + "/" + o.key();
-      if (glob.matcher(path).matches()) {
-        matched.add(
-            MatchResult.Metadata.builder()
-                .setResourceId(ObjectResourceId.object(root.bucket(), o.key()))
-                .setSizeBytes(o.size())
-                .setLastModifiedMillis(
-                    o.lastModified() == null ? 0 : o.lastModified().toEpochMilli())
-                .setIsReadSeekEfficient(true)
-                .build());
-      }
-    }
-    return InputListing.ofMatched(inputs, matched);
+    return InputListing.ofMatched(
+        inputs, ObjectStoreListing.list(store, inputs, ObjectResourceId::object));
   }
 }

@@ -10,6 +10,7 @@ import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.KilnDataset;
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
+import dev.kiln.runners.objectstore.FaultyS3Proxy;
 import dev.kiln.runners.objectstore.S3ProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -169,6 +170,29 @@ class ObjectStorePrepareTest {
         prepare("s3://" + bucket + "/raw/photos/*.png", tmp.resolve("none").toString());
     assertEquals(ExitCode.USAGE, none.code(), none.out());
     assertTrue(none.err().contains("no image files found"), none.err());
+  }
+
+  @Test
+  void eachRunnerReadsAnS3InputWithOneGetAndNoHead() throws Exception {
+    String bucket = bucket();
+    S3.upload(PrepareCommandTest.SAMPLES, S3Location.parse("s3://" + bucket + "/raw"));
+    for (String runner : List.of("local", "direct")) {
+      try (FaultyS3Proxy relay = new FaultyS3Proxy(S3)) {
+        PrepareCommandTest.Run run =
+            PrepareCommandTest.kiln(
+                "prepare",
+                "--input=s3://" + bucket + "/raw",
+                "--output=" + tmp.resolve(runner),
+                "--runner=" + runner,
+                relay.endpointFlag());
+        assertEquals(0, run.code(), runner + ": " + run.err());
+        assertTrue(run.out().contains("7 inputs, 7 written"), run.out());
+        // The listing's GETs name the bucket and a query, never a key below raw/.
+        assertEquals(7, relay.requests("GET", "/" + bucket + "/raw/"), runner);
+        assertEquals(
+            0, relay.requests("HEAD", "/" + bucket + "/raw/"), runner + ": " + relay.requests());
+      }
+    }
   }
 
   @Test

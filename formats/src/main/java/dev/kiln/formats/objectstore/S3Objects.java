@@ -46,8 +46,16 @@ public final class S3Objects implements Closeable {
   private final S3Client client;
 
   public S3Objects(S3Access access) {
+    this(access, access.client());
+  }
+
+  /**
+   * Operations through a client made elsewhere (a Beam worker's, from the job's options), which
+   * this closes; {@code access} says where it points, for messages.
+   */
+  public S3Objects(S3Access access, S3Client client) {
     this.access = access;
-    this.client = access.client();
+    this.client = client;
   }
 
   /** The settings this client was made with. */

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Content-Length} body before it looks at the next; responses are copied through as they come.
  *
  * <p>A real server cannot be made to throttle or crash at a chosen request; the server behind the
- * relay is real and really killed.
+ * relay is real and really killed. The relay also counts the requests it sees ({@link #requests}),
+ * for tests of how many a run sends.
  */
 public final class FaultyS3Proxy implements AutoCloseable {
   /**
@@ -40,6 +41,7 @@ public final class FaultyS3Proxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicInteger throttled = new AtomicInteger();
   private volatile boolean killed;
+  private final List<String> seen = new CopyOnWriteArrayList<>();
 
   /** Starts relaying to {@code server} on a free loopback port. */
   public FaultyS3Proxy(S3ProxyServer server) throws IOException {
@@ -73,6 +75,16 @@ public final class FaultyS3Proxy implements AutoCloseable {
   /** Whether a kill rule fired. */
   public boolean killed() {
     return killed;
+  }
+
+  /** How many {@code method} requests for a path below {@code pathPrefix} the relay has seen. */
+  public long requests(String method, String pathPrefix) {
+    return seen.stream().filter(r -> r.startsWith(method + " " + pathPrefix)).count();
+  }
+
+  /** Every request seen, as its method and path, in order. */
+  public List<String> requests() {
+    return List.copyOf(seen);
   }
 
   /** How many requests were answered 503. */
@@ -110,6 +122,7 @@ public final class FaultyS3Proxy implements AutoCloseable {
         }
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String[] requestLine = text.substring(0, text.indexOf("\r\n")).split(" ");
+        seen.add(requestLine[0] + " " + requestLine[1]);
         Rule rule = match(requestLine[0], requestLine[1]);
         if (rule != null && rule.kill()) {
           killed = true;
