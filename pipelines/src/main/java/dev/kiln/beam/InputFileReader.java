@@ -5,7 +5,6 @@ import dev.kiln.formats.objectstore.S3Objects;
 import dev.kiln.pipelines.WorkerObjectStore;
 import java.io.IOException;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -23,12 +22,16 @@ final class InputFileReader implements AutoCloseable {
     this.options = options;
   }
 
+  /** Whether the file is an {@code s3://} object, read over the network. */
+  static boolean isRemote(FileIO.ReadableFile file) {
+    return "s3".equals(file.getMetadata().resourceId().getScheme());
+  }
+
   byte[] read(FileIO.ReadableFile file) throws IOException {
-    ResourceId id = file.getMetadata().resourceId();
-    if (!"s3".equals(id.getScheme())) {
+    if (!isRemote(file)) {
       return file.readFullyAsBytes();
     }
-    return store().read(S3Location.parse(id.toString()));
+    return store().read(S3Location.parse(file.getMetadata().resourceId().toString()));
   }
 
   private S3Objects store() {

@@ -12,15 +12,18 @@ import dev.kiln.transforms.image.ResizeMode;
 import dev.kiln.transforms.labels.Labeller;
 import dev.kiln.transforms.prepare.InputLimits;
 import java.io.Serializable;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Instant;
 
 /**
  * Decodes, normalizes and encodes images into {@link Sample}s: any format Kiln reads, to 8-bit sRGB
@@ -185,43 +188,70 @@ public final class NormalizeImages<InputT>
 
   /** How an input gives its key, the path a rejection names, its size and its bytes. */
   private interface Input<T> extends Serializable {
-    void prepare(
-        InputPreparer preparer, T input, InputFileReader files, DoFn.MultiOutputReceiver out);
+    String key(T input);
+
+    String path(T input);
+
+    long size(T input);
+
+    InputPreparer.InputBytes bytes(T input, InputFileReader files);
+
+    /** Whether reading the input waits on a network (object storage), so it is fetched ahead. */
+    boolean remote(T input);
   }
 
   private static final class BytesInput implements Input<KV<String, byte[]>> {
     @Override
-    public void prepare(
-        InputPreparer preparer,
-        KV<String, byte[]> input,
-        InputFileReader files,
-        DoFn.MultiOutputReceiver out) {
-      byte[] bytes = input.getValue();
-      preparer.prepare(
-          input.getKey(),
-          input.getKey(),
-          bytes.length,
-          () -> bytes,
-          out.get(SAMPLES)::output,
-          out.get(REJECTS)::output);
+    public String key(KV<String, byte[]> input) {
+      return input.getKey();
+    }
+
+    @Override
+    public String path(KV<String, byte[]> input) {
+      return input.getKey();
+    }
+
+    @Override
+    public long size(KV<String, byte[]> input) {
+      return input.getValue().length;
+    }
+
+    @Override
+    public InputPreparer.InputBytes bytes(KV<String, byte[]> input, InputFileReader files) {
+      return input::getValue;
+    }
+
+    @Override
+    public boolean remote(KV<String, byte[]> input) {
+      return false;
     }
   }
 
   private static final class FileInput implements Input<KV<String, FileIO.ReadableFile>> {
     @Override
-    public void prepare(
-        InputPreparer preparer,
-        KV<String, FileIO.ReadableFile> input,
-        InputFileReader files,
-        DoFn.MultiOutputReceiver out) {
-      FileIO.ReadableFile file = input.getValue();
-      preparer.prepare(
-          input.getKey(),
-          file.getMetadata().resourceId().toString(),
-          file.getMetadata().sizeBytes(),
-          () -> files.read(file),
-          out.get(SAMPLES)::output,
-          out.get(REJECTS)::output);
+    public String key(KV<String, FileIO.ReadableFile> input) {
+      return input.getKey();
+    }
+
+    @Override
+    public String path(KV<String, FileIO.ReadableFile> input) {
+      return input.getValue().getMetadata().resourceId().toString();
+    }
+
+    @Override
+    public long size(KV<String, FileIO.ReadableFile> input) {
+      return input.getValue().getMetadata().sizeBytes();
+    }
+
+    @Override
+    public InputPreparer.InputBytes bytes(
+        KV<String, FileIO.ReadableFile> input, InputFileReader files) {
+      return () -> files.read(input.getValue());
+    }
+
+    @Override
+    public boolean remote(KV<String, FileIO.ReadableFile> input) {
+      return InputFileReader.isRemote(input.getValue());
     }
   }
 
@@ -234,6 +264,7 @@ public final class NormalizeImages<InputT>
     private final Labeller labeller;
     private transient InputPreparer preparer;
     private transient InputFileReader files;
+    private transient BundleReadAhead<T> readAhead;
 
     PrepareFn(
         Input<T> input,
@@ -268,11 +299,64 @@ public final class NormalizeImages<InputT>
       if (files != null) {
         files.close();
       }
+      if (readAhead != null) {
+        readAhead.close();
+      }
     }
 
     @ProcessElement
-    public void process(@Element T element, MultiOutputReceiver out) {
-      input.prepare(preparer, element, files, out);
+    public void process(
+        @Element T element,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        MultiOutputReceiver out) {
+      long size = input.size(element);
+      // An input rejected unread for its size is not fetched either.
+      if (!input.remote(element) || size > limits.maxFileBytes()) {
+        prepare(
+            element,
+            input.bytes(element, files),
+            out.get(SAMPLES)::output,
+            out.get(REJECTS)::output);
+        return;
+      }
+      if (readAhead == null) {
+        readAhead = new BundleReadAhead<>();
+      }
+      readAhead.add(element, timestamp, window, size, input.bytes(element, files));
+      // In the global window of a batch job, as every Kiln input is, an output's window and
+      // time are the same whichever input it came from.
+      for (BundleReadAhead.Pending<T> p = readAhead.next(false);
+          p != null;
+          p = readAhead.next(false)) {
+        prepare(p.element(), p.bytes(), out.get(SAMPLES)::output, out.get(REJECTS)::output);
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      if (readAhead == null) {
+        return;
+      }
+      for (BundleReadAhead.Pending<T> p = readAhead.next(true);
+          p != null;
+          p = readAhead.next(true)) {
+        BundleReadAhead.Pending<T> last = p;
+        prepare(
+            last.element(),
+            last.bytes(),
+            sample -> context.output(SAMPLES, sample, last.timestamp(), last.window()),
+            rejection -> context.output(REJECTS, rejection, last.timestamp(), last.window()));
+      }
+    }
+
+    private void prepare(
+        T element,
+        InputPreparer.InputBytes bytes,
+        Consumer<Sample> samples,
+        Consumer<Rejection> rejects) {
+      preparer.prepare(
+          input.key(element), input.path(element), input.size(element), bytes, samples, rejects);
     }
   }
 }
