@@ -18,10 +18,12 @@ import org.joda.time.Instant;
 /**
  * Fetches the bytes of a worker's object-storage inputs ahead of preparing them, in the order they
  * arrive in its bundle. A worker that fetched each input itself and then decoded it would wait out
- * every GET's latency: on Flink with 2 slots and inputs on s3proxy, 195 images/s where the same job
- * from local disk does over 700. Up to {@link #DEPTH} inputs and {@link #BUDGET_BYTES} are held
- * fetched or in flight; an input is handed back for preparing when more than that are pending, or
- * at the end of the bundle ({@link #next(boolean)}).
+ * every GET's latency: on {@code flink-local} (2 slots) over 10,000 images on s3proxy, 195 images/s
+ * with the cores three-quarters idle. Fetching ahead, with one GET per input ({@link
+ * InputFileReader}), took that job from 69-79 s to 40-45 s (docs/PERFORMANCE.md). Up to {@link
+ * #DEPTH} inputs and {@link #BUDGET_BYTES} are held fetched or in flight; an input is handed back
+ * for preparing when more than that are pending, or at the end of the bundle ({@link
+ * #next(boolean)}).
  *
  * @param <T> the input element
  */
