@@ -35,8 +35,11 @@ public final class InputFiles implements Serializable {
 
   private final String splitName;
 
+  /** Where the launcher's listing of these inputs is ({@link LauncherListing}), or null. */
+  private final String listing;
+
   private InputFiles(String glob, String root, Set<String> extensions, boolean keyExtension) {
-    this(glob, root, extensions, keyExtension, null, null);
+    this(glob, root, extensions, keyExtension, null, null, null);
   }
 
   private InputFiles(
@@ -45,13 +48,15 @@ public final class InputFiles implements Serializable {
       Set<String> extensions,
       boolean keyExtension,
       SplitRule split,
-      String splitName) {
+      String splitName,
+      String listing) {
     this.glob = glob;
     this.root = root;
     this.extensions = extensions;
     this.keyExtension = keyExtension;
     this.split = split;
     this.splitName = splitName;
+    this.listing = listing;
   }
 
   /**
@@ -59,7 +64,20 @@ public final class InputFiles implements Serializable {
    * column:NAME}): the others belong to other splits' datasets, so listing leaves them out.
    */
   public InputFiles onlySplit(SplitRule rule, String name) {
-    return new InputFiles(glob, root, extensions, keyExtension, rule, name);
+    return new InputFiles(glob, root, extensions, keyExtension, rule, name, listing);
+  }
+
+  /**
+   * These inputs as the launcher listed them into {@code location} ({@link LauncherListing}): a
+   * job's workers read that file instead of listing the store again.
+   */
+  public InputFiles listedIn(String location) {
+    return new InputFiles(glob, root, extensions, keyExtension, split, splitName, location);
+  }
+
+  /** Where the launcher's listing of these inputs is, or null when a job lists them itself. */
+  public String listing() {
+    return listing;
   }
 
   /** Whether a listed path (a file, or what a listing rejection names) is in this run's split. */

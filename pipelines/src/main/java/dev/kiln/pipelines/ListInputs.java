@@ -71,8 +71,9 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
   }
 
   /**
-   * Matches the one glob element (an empty match is no error): {@code s3://} objects from the
-   * listing alone ({@link ObjectStoreListing}), other file systems with Beam's {@code match}.
+   * Matches the one glob element (an empty match is no error): the launcher's listing when it
+   * handed one over ({@link LauncherListing}), {@code s3://} objects from the listing alone ({@link
+   * ObjectStoreListing}), other file systems with Beam's {@code match}.
    */
   static final class MatchFn extends DoFn<String, MatchResult.Metadata> {
     private final InputFiles inputs;
@@ -85,6 +86,10 @@ public final class ListInputs extends PTransform<PBegin, PCollectionTuple> {
     public void process(
         @Element String glob, OutputReceiver<MatchResult.Metadata> out, PipelineOptions options)
         throws IOException {
+      if (inputs.listing() != null) {
+        LauncherListing.read(inputs.listing(), out::output);
+        return;
+      }
       if (S3Location.isS3(glob)) {
         try (S3Objects store = WorkerObjectStore.of(options)) {
           for (MatchResult.Metadata m :

@@ -60,6 +60,11 @@ public record PrepareJob(
         null);
   }
 
+  public PrepareJob withInputs(InputFiles inputs) {
+    return new PrepareJob(
+        inputs, settings, limits, framing, labeller, format, shards, previousVersion);
+  }
+
   public PrepareJob withSettings(PrepareSettings settings) {
     return new PrepareJob(
         inputs, settings, limits, framing, labeller, format, shards, previousVersion);

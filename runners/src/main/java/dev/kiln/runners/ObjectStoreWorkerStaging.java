@@ -2,6 +2,7 @@ package dev.kiln.runners;
 
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
+import dev.kiln.pipelines.LauncherListing;
 import dev.kiln.pipelines.StagingLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +72,9 @@ final class ObjectStoreWorkerStaging implements Publication {
     for (S3Object o : objects) {
       if (o.key().startsWith(spill) || o.key().endsWith("/") || directories.contains(o.key())) {
         continue; // the spilled records are in the shards already
+      }
+      if (o.key().endsWith("/" + LauncherListing.FILE_NAME)) {
+        continue; // what this launcher listed and uploaded for the workers
       }
       Path file = staging().resolve(o.key().substring(prefix.prefix().length()));
       Files.createDirectories(file.getParent());

@@ -12,6 +12,7 @@ import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.LabelSettings;
+import dev.kiln.pipelines.LauncherListing;
 import dev.kiln.pipelines.PrepareJob;
 import dev.kiln.pipelines.PrepareOptions;
 import dev.kiln.pipelines.PreparePipeline;
@@ -287,6 +288,12 @@ public final class PrepareCommand {
                 outcome.parts());
         phases.lap("index");
       } else {
+        if (S3Location.isS3(job.inputs().root())) {
+          // The job reads the inputs this launcher counted and labelled, without listing again.
+          String listed = LauncherListing.locationIn(output.workerStaging());
+          LauncherListing.write(listing, listed);
+          job = job.withInputs(job.inputs().listedIn(listed));
+        }
         counters = runBeam(options, job, output, parallelism);
         output.collectWorkerStaging();
         manifest =

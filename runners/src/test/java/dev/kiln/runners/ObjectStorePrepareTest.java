@@ -173,9 +173,14 @@ class ObjectStorePrepareTest {
   }
 
   @Test
-  void eachRunnerReadsAnS3InputWithOneGetAndNoHead() throws Exception {
+  void eachRunnerListsOnceAndReadsAnS3InputWithOneGetAndNoHead() throws Exception {
     String bucket = bucket();
     S3.upload(PrepareCommandTest.SAMPLES, S3Location.parse("s3://" + bucket + "/raw"));
+    Path notes = Files.writeString(tmp.resolve("notes.txt"), "not an image");
+    try (S3Objects store = S3.store()) {
+      store.put(S3Location.parse("s3://" + bucket + "/raw/notes.txt"), notes);
+    }
+    Map<String, Long> listings = new TreeMap<>();
     for (String runner : List.of("local", "direct")) {
       try (FaultyS3Proxy relay = new FaultyS3Proxy(S3)) {
         PrepareCommandTest.Run run =
@@ -186,13 +191,19 @@ class ObjectStorePrepareTest {
                 "--runner=" + runner,
                 relay.endpointFlag());
         assertEquals(0, run.code(), runner + ": " + run.err());
-        assertTrue(run.out().contains("7 inputs, 7 written"), run.out());
+        assertTrue(run.out().contains("7 inputs, 7 written, 0 rejected, 1 ignored"), run.out());
         // The listing's GETs name the bucket and a query, never a key below raw/.
         assertEquals(7, relay.requests("GET", "/" + bucket + "/raw/"), runner);
         assertEquals(
             0, relay.requests("HEAD", "/" + bucket + "/raw/"), runner + ": " + relay.requests());
+        listings.put(runner, relay.requests("GET", "/" + bucket + "?list-type=2"));
+        if (runner.equals("direct")) {
+          // The job's workers took the launcher's listing, the ignored file with it.
+          assertTrue(run.out().contains("ignored-extension=1"), run.out());
+        }
       }
     }
+    assertEquals(listings.get("local"), listings.get("direct"), "listed by the launcher only");
   }
 
   @Test
