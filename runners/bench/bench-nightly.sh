@@ -14,14 +14,13 @@
 #   ADDED, DELETED  images arriving and leaving on nights 2 and 4 (defaults 100 and 20)
 #   SIZE    images in night 1 (default: all of CORPUS but ADDED); CORPUS needs SIZE + ADDED images
 # Environment: KILN_BENCH_DIR (work directory, default /tmp/kiln-nightly-bench; emptied first),
-#   BENCH_READ_SAMPLES (samples bench-read reads, default 20000), BENCH_FULL (0 skips the full run).
+#   BENCH_READ_SAMPLES (samples bench-read reads, default 100000 or SIZE if less), BENCH_FULL (0 skips the full run).
 # The machine's load (uptime) is printed beside each figure: on a shared machine it moves them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 tool="$here/runners/bench/nightly_tool.py"
 corpus="${1:-/tmp/corpus10k}"; added="${2:-100}"; deleted="${3:-20}"; size="${4:-}"
 work="${KILN_BENCH_DIR:-/tmp/kiln-nightly-bench}"
-read_samples="${BENCH_READ_SAMPLES:-20000}"
 if [ ! -d "$corpus" ]; then
   /usr/bin/python3 "$here/../shared/bench/make_corpus.py" --out "$corpus" --count 10000
 fi
@@ -32,6 +31,7 @@ total=$(wc -l < "$list")
 size="${size:-$((total - added))}"
 [ $((size + added)) -le "$total" ] || { echo "$corpus has $total images; SIZE $size + ADDED $added needed" >&2; exit 2; }
 root="$work/root"
+read_samples="${BENCH_READ_SAMPLES:-$((size < 100000 ? size : 100000))}"
 "$here/kiln" --version >/dev/null   # build outside the timed runs
 
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -76,7 +76,7 @@ echo "disk: $(ls -d "$root"/v* | wc -l) versions $disk_all KiB, one version $dis
   "ratio $(python3 -c "print(round($disk_all / $disk_one, 3))")"
 
 l5=$(load)
-"$here/kiln" bench-read "$root" --samples "$read_samples" > "$work/read.log" 2>&1
+"$here/kiln" bench-read "$root" --samples "$read_samples" --rounds 5 > "$work/read.log" 2>&1
 echo "bench-read of the fragmented version ($read_samples samples, load $l5):"
 grep -iE "kiln:|fio|ratio|samples/s" "$work/read.log" | sed 's/^/  /'
 
