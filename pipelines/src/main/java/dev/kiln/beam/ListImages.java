@@ -75,7 +75,8 @@ public final class ListImages
 
   /**
    * How many groups duplicate keys are looked for in (default 16); each is handled by one worker,
-   * so use several per worker.
+   * so use several per worker ({@link dev.kiln.pipelines.PreparePipeline#inputGroups} says how many
+   * for a runner).
    */
   public ListImages withDuplicateBuckets(int n) {
     return new ListImages(input, inputs, n, listingDir);

@@ -38,7 +38,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  *
  * <p>Duplicates are found by grouping on a bucket of the key's hash rather than on the key itself:
  * the Direct runner runs every downstream step once per group, and one group per input made it 10x
- * slower than Flink; a few buckets per worker keep every runner busy.
+ * slower than Flink. How many buckets keep every worker busy depends on the runner ({@link
+ * PreparePipeline#inputGroups}).
  */
 public final class KeyedInputs
     extends PTransform<PCollection<MatchResult.Metadata>, PCollectionTuple> {

@@ -42,6 +42,18 @@ class PreparePipelineTest {
 
   @TempDir Path tmp;
 
+  @Test
+  void inputsAreSplitIntoFewGroupsOnTheDirectRunnerAndManyElsewhere() {
+    var direct = PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create();
+    assertEquals(16, PreparePipeline.inputGroups(direct, 2), "a bundle per group: 8 a worker");
+    assertEquals(8, PreparePipeline.inputGroups(direct, 0), "at least one worker");
+    // Any other runner, Flink's among them, spreads groups over workers by hash.
+    var hashing = PipelineOptionsFactory.create();
+    hashing.setRunner(org.apache.beam.sdk.testing.CrashingRunner.class);
+    assertEquals(128, PreparePipeline.inputGroups(hashing, 2));
+    assertEquals(64 * 40, PreparePipeline.inputGroups(hashing, 40));
+  }
+
   static Manifest prepare(Path input, Path staging, PrepareSettings settings, long shardSize)
       throws IOException {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
