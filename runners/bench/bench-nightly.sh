@@ -14,7 +14,8 @@
 #   ADDED, DELETED  images arriving and leaving on nights 2 and 4 (defaults 100 and 20)
 #   SIZE    images in night 1 (default: all of CORPUS but ADDED); CORPUS needs SIZE + ADDED images
 # Environment: KILN_BENCH_DIR (work directory, default /tmp/kiln-nightly-bench; emptied first),
-#   BENCH_READ_SAMPLES (samples bench-read reads, default 100000 or SIZE if less), BENCH_FULL (0 skips the full run).
+#   BENCH_READ_SAMPLES (samples bench-read reads in 5 rounds, default 100000 or SIZE if less),
+#   BENCH_FULL (0 skips the full run).
 # The machine's load (uptime) is printed beside each figure: on a shared machine it moves them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"

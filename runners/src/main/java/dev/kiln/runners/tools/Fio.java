@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * whole pass most reads land beside blocks already read, and the kernel serves part of them from
  * the page cache (Kiln reading all 198,160 samples of a dataset took 0.73 device reads a sample),
  * so a whole pass of fio against Kiln reading a tenth of the samples compared fio's partly cached
- * reads with Kiln's cold ones (0.62x where equal counts give ~0.9x).
+ * reads with Kiln's cold ones (0.62x where equal counts give 0.98-1.09x).
  */
 final class Fio {
   /** What fio measured. */
