@@ -1,6 +1,7 @@
 package dev.kiln.formats;
 
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads for Kiln's background work (shard I/O, the catalog, the spill's readers): daemons, so
@@ -17,5 +18,11 @@ public final class DaemonThreads {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** A factory of daemon threads named {@code prefix} and their number: {@code prefix1}, ... */
+  public static ThreadFactory numbered(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> named(prefix + count.incrementAndGet()).newThread(task);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.beam;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.transforms.beam.InputPreparer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -64,15 +64,7 @@ final class BundleReadAhead<T> implements AutoCloseable {
   private long pendingBytes;
 
   BundleReadAhead() {
-    AtomicInteger threads = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            DEPTH,
-            r -> {
-              Thread t = new Thread(r, "kiln-read-ahead-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = Executors.newFixedThreadPool(DEPTH, DaemonThreads.numbered("kiln-read-ahead-"));
   }
 
   /** Starts fetching an input of {@code size} bytes with {@code read}. */

@@ -1,5 +1,6 @@
 package dev.kiln.runners.objectstore;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
@@ -40,13 +41,7 @@ public final class StagedUpload {
     List<Path> first = new ArrayList<>(files);
     first.remove(manifest);
     ExecutorService pool =
-        Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "kiln-s3-upload");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(THREADS, DaemonThreads.named("kiln-s3-upload"));
     try {
       List<Future<?>> puts = new ArrayList<>();
       for (Path file : first) {

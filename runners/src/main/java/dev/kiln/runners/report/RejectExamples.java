@@ -1,5 +1,6 @@
 package dev.kiln.runners.report;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.RejectReason;
 import dev.kiln.formats.Rejection;
 import java.io.BufferedReader;
@@ -91,12 +92,7 @@ final class RejectExamples {
     }
     Map<String, List<Example>> examples = new LinkedHashMap<>();
     ExecutorService decoder =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "kiln-report-thumbnail");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-report-thumbnail"));
     boolean[] stuck = {false}; // a decoder that did not return holds the only thread
     try {
       for (Map.Entry<String, List<Rejection>> e : chosen.entrySet()) {

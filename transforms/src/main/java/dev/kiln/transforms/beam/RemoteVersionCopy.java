@@ -1,5 +1,6 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -72,15 +72,9 @@ final class RemoteVersionCopy {
     Path dir = Files.createTempDirectory(tempPrefix(root)).resolve(name);
     Files.createDirectories(dir);
     deleteEarlierCopies(root, dir.getParent());
-    AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(THREADS, files.size()),
-            r -> {
-              Thread t = new Thread(r, "kiln-version-copy-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Math.min(THREADS, files.size()), DaemonThreads.numbered("kiln-version-copy-"));
     try {
       List<Future<?>> copies = new ArrayList<>();
       for (MatchResult.Metadata file : files) {
