@@ -1,6 +1,7 @@
 package dev.kiln.beam;
 
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.Locations;
 import dev.kiln.formats.Rejection;
 import dev.kiln.formats.Sample;
 import dev.kiln.pipelines.DirectorySwap;
@@ -8,7 +9,6 @@ import dev.kiln.pipelines.KilnVersion;
 import dev.kiln.pipelines.ShardFormat;
 import dev.kiln.pipelines.ShardOptions;
 import dev.kiln.pipelines.StagedDataset;
-import dev.kiln.pipelines.WorkerStaging;
 import dev.kiln.pipelines.WriteRejects;
 import dev.kiln.pipelines.WriteShards;
 import java.io.IOException;
@@ -140,7 +140,7 @@ public final class DatasetWrite extends PTransform<PCollection<Sample>, PCollect
     if (location == null) {
       throw new IllegalArgumentException("a dataset write needs .to(directory)");
     }
-    if (staged && WorkerStaging.isRemote(location)) {
+    if (staged && Locations.isRemote(location)) {
       // An object-store prefix the workers upload into (kiln prepare on a cluster without a
       // shared filesystem); no Path can name it.
       return writeStaged(samples, location);

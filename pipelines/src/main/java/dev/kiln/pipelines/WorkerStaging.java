@@ -1,6 +1,7 @@
 package dev.kiln.pipelines;
 
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,18 +28,15 @@ import org.apache.beam.sdk.util.MimeTypes;
 public final class WorkerStaging {
   private WorkerStaging() {}
 
-  /** Whether {@code staging} names an object-store prefix rather than a directory. */
-  public static boolean isRemote(String staging) {
-    return staging.contains("://") && !staging.startsWith("file:");
-  }
-
   /**
    * The directory to write staged files into: {@code staging} itself, or a new private temporary
    * directory (in {@code java.io.tmpdir}) when {@code staging} is remote, which {@link #deliver}
    * uploads.
    */
   static Path localDir(String staging) throws IOException {
-    return isRemote(staging) ? Files.createTempDirectory("kiln-staged-") : Path.of(staging);
+    return Locations.isRemote(staging)
+        ? Files.createTempDirectory("kiln-staged-")
+        : Path.of(staging);
   }
 
   /**
@@ -46,7 +44,7 @@ public final class WorkerStaging {
    * under it, shard descriptions last, then deletes {@code dir}; for a local one, does nothing.
    */
   static void deliver(Path dir, String staging) throws IOException {
-    if (!isRemote(staging)) {
+    if (!Locations.isRemote(staging)) {
       return;
     }
     try {

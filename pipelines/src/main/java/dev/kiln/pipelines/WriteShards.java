@@ -2,6 +2,7 @@ package dev.kiln.pipelines;
 
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.Locations;
 import dev.kiln.formats.Sample;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
     public void process(@Element Sample sample) throws IOException {
       if (out == null) {
         Path dir =
-            WorkerStaging.isRemote(staging)
+            Locations.isRemote(staging)
                 ? Path.of(System.getProperty("java.io.tmpdir"))
                 : StagingLayout.parts(Path.of(staging)).resolve(SPILL_DIR);
         Files.createDirectories(dir);
@@ -162,7 +163,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
       out.close();
       out = null;
       String location = file.toString();
-      if (WorkerStaging.isRemote(staging)) {
+      if (Locations.isRemote(staging)) {
         location = uploadByBucket();
       }
       for (Map.Entry<Integer, BucketRecords> e : buckets.entrySet()) {
@@ -325,7 +326,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
         out.finish();
       } catch (IOException | RuntimeException e) {
         out.abort();
-        if (WorkerStaging.isRemote(staging)) {
+        if (Locations.isRemote(staging)) {
           FileTrees.delete(dir);
         }
         throw e;
@@ -350,7 +351,7 @@ public final class WriteShards extends PTransform<PCollection<Sample>, PCollecti
         SeekableByteChannel file = files.get(part.file());
         if (file == null) {
           file =
-              WorkerStaging.isRemote(part.file())
+              Locations.isRemote(part.file())
                   ? WorkerStaging.open(part.file())
                   : FileChannel.open(Path.of(part.file()), StandardOpenOption.READ);
           files.put(part.file(), file);

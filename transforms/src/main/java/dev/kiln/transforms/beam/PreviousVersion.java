@@ -5,6 +5,7 @@ import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.LabelFields;
+import dev.kiln.formats.Locations;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.DatasetIndex;
 import dev.kiln.formats.kiln.KilnDataset;
@@ -92,7 +93,7 @@ public final class PreviousVersion implements Closeable {
             d -> {
               opened[0] = true;
               try {
-                if (RemoteVersionCopy.isRemote(d)) {
+                if (Locations.isRemote(d)) {
                   Path copy = RemoteVersionCopy.copy(d);
                   try {
                     return new PreviousVersion(copy, copy);
@@ -110,7 +111,7 @@ public final class PreviousVersion implements Closeable {
       String root = RemoteVersionCopy.rootOf(location);
       for (String other : List.copyOf(OPEN.keySet())) {
         if (!other.equals(location)
-            && RemoteVersionCopy.isRemote(other)
+            && Locations.isRemote(other)
             && RemoteVersionCopy.rootOf(other).equals(root)) {
           forget(other);
         }

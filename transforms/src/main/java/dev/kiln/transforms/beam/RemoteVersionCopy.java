@@ -39,11 +39,6 @@ final class RemoteVersionCopy {
 
   private RemoteVersionCopy() {}
 
-  /** Whether {@code location} is in object storage rather than a local directory. */
-  static boolean isRemote(String location) {
-    return location.contains("://") && !location.startsWith("file:");
-  }
-
   /** The root a remote version belongs to: its location without the version's name. */
   static String rootOf(String location) {
     String trimmed =
