@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code catalog.parquet} written on a thread of its own: the writer is set up as soon as this
+ * {@code catalog.parquet} written on a thread of its own: parquet-java is loaded as soon as this
  * starts, and the rows go in once {@link #write} hands them over.
  *
  * <p>Its code is cold in a short run, and {@link StagedDataset#finish} has other files to write
@@ -24,7 +24,12 @@ import java.util.concurrent.TimeUnit;
 final class CatalogInBackground implements AutoCloseable {
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("kiln-catalog"));
-  private final CompletableFuture<List<CatalogEntry>> rows = new CompletableFuture<>();
+  private final CompletableFuture<Rows> rows = new CompletableFuture<>();
+
+  /** The rows, and the catalog of the version whose shards the dataset shares, or null. */
+  private record Rows(
+      List<CatalogEntry> entries, Path previousVersion, List<CatalogEntry> before) {}
+
   private final Future<Void> written;
 
   private CatalogInBackground(Path datasetDir) {
@@ -38,7 +43,16 @@ final class CatalogInBackground implements AutoCloseable {
 
   /** Hands over the catalog's rows, in shard order. */
   void write(List<CatalogEntry> entries) {
-    rows.complete(entries);
+    rows.complete(new Rows(entries, null, null));
+  }
+
+  /**
+   * Hands over the catalog's rows, in shard order, of a dataset that shares shards with the version
+   * in {@code previousVersion}, whose catalog rows were {@code before}: the row groups of its
+   * catalog that hold the same rows are copied.
+   */
+  void write(List<CatalogEntry> entries, Path previousVersion, List<CatalogEntry> before) {
+    rows.complete(new Rows(entries, previousVersion, before));
   }
 
   /** Waits until the catalog is written, rethrowing its failure as what it was. */
@@ -48,11 +62,13 @@ final class CatalogInBackground implements AutoCloseable {
 
   private Void writeCatalog(Path datasetDir)
       throws IOException, InterruptedException, ExecutionException {
-    try (CatalogWriter catalog = CatalogWriter.open(datasetDir)) {
-      for (CatalogEntry entry : rows.get()) {
-        catalog.write(entry);
-      }
-    }
+    CatalogWriter.warmUp();
+    Rows given = rows.get();
+    PreviousCatalog previous =
+        given.previousVersion() == null
+            ? null
+            : PreviousCatalog.read(given.previousVersion(), given.before());
+    CatalogWriter.write(datasetDir, given.entries(), previous);
     return null;
   }
 

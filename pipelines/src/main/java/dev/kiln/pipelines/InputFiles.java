@@ -27,6 +27,10 @@ public final class InputFiles implements Serializable {
 
   private final String glob;
   private final String root;
+
+  /** {@link #root} ending in a slash, made on first use. */
+  private transient String rootPrefix;
+
   private final Set<String> extensions; // empty = all
   private final boolean keyExtension;
 
@@ -272,7 +276,11 @@ public final class InputFiles implements Serializable {
 
   private String relative(String path) {
     String p = path.startsWith("file:") ? Path.of(java.net.URI.create(path)).toString() : path;
-    String prefix = root.endsWith("/") ? root : root + "/";
+    String prefix = rootPrefix;
+    if (prefix == null) { // each listed file is made relative several times
+      prefix = root.endsWith("/") ? root : root + "/";
+      rootPrefix = prefix;
+    }
     if (!p.startsWith(prefix)) {
       throw new IllegalArgumentException("input " + path + " is not under the input root " + root);
     }

@@ -155,7 +155,17 @@ public final class StagedDataset {
       entries.addAll(rows.entries());
       imageLengths.addAll(rows.imageLengths());
     }
-    catalog.write(entries);
+    List<CatalogEntry> before =
+        parts.sharedShards() == null || previousVersion == null
+            ? null
+            : PreviousVersion.catalogRowsOf(previousVersion);
+    if (before == null) {
+      catalog.write(entries);
+    } else {
+      // Shared shards keep their records in place: most of the previous catalog's row groups
+      // hold the same rows again.
+      catalog.write(entries, previousVersion, before);
+    }
     if (format == ShardFormat.KILN) {
       // In shard order, which is the index's: what the next incremental run carries samples with.
       SampleFields.write(staging, entries, imageLengths);
@@ -232,14 +242,14 @@ public final class StagedDataset {
     }
 
     Map<String, Long> rejectedByReason = new TreeMap<>();
-    Set<String> listed = new HashSet<>();
-    inputs.forEach(r -> listed.add(r.path()));
     long unlisted = 0; // rejected before keying (links, duplicates): not in inputs.jsonl
     Path rejectsPart = StagingLayout.rejectsPart(staging);
     Path rejectsDir = staging.resolve(REJECTS_DIR);
     Files.createDirectories(rejectsDir);
     Path rejectsFile = rejectsDir.resolve(REJECTS_FILE);
     if (Files.exists(rejectsPart)) {
+      Set<String> listed = new HashSet<>();
+      inputs.forEach(r -> listed.add(r.path()));
       for (String line : Files.readAllLines(rejectsPart, StandardCharsets.UTF_8)) {
         if (line.isBlank()) {
           continue;
@@ -266,7 +276,7 @@ public final class StagedDataset {
             format.flagValue(),
             // Inputs are files: with per-object framing one input gives several samples, so
             // they are counted from the listing, not as written + rejected.
-            listed.size() + unlisted,
+            inputs.size() + unlisted, // one record per listed file, by key
             written,
             rejectedByReason,
             shards,
@@ -312,9 +322,7 @@ public final class StagedDataset {
     long added = 0;
     long changed = 0;
     long unchanged = 0;
-    Set<String> seen = new HashSet<>();
-    for (InputRecord r : now) {
-      seen.add(r.key());
+    for (InputRecord r : now) { // one record per key
       InputRecord b = before.get(r.key());
       if (b == null) {
         added++;
@@ -324,7 +332,7 @@ public final class StagedDataset {
         changed++;
       }
     }
-    long deleted = before.keySet().stream().filter(k -> !seen.contains(k)).count();
+    long deleted = before.size() - (now.size() - added);
     Map<String, Long> changes = new LinkedHashMap<>();
     changes.put("new", added);
     changes.put("changed", changed);

@@ -138,14 +138,10 @@ class CatalogWriterTest {
     }
   }
 
-  private Path writeCatalog(String name, List<CatalogEntry> entries, long rowGroupBytes)
+  private Path writeCatalog(String name, List<CatalogEntry> entries, int rowsPerGroup)
       throws IOException {
     Path dir = Files.createDirectories(tmp.resolve(name));
-    try (CatalogWriter w = CatalogWriter.open(dir, rowGroupBytes)) {
-      for (CatalogEntry e : entries) {
-        w.write(e);
-      }
-    }
+    CatalogWriter.write(dir, entries, null, rowsPerGroup);
     try (var left = Files.list(dir)) {
       assertEquals(
           List.of(dir.resolve(CatalogWriter.FILE_NAME)), left.toList(), "no temporary file left");
@@ -159,7 +155,7 @@ class CatalogWriterTest {
     // only while the file keeps Avro's order of keys. Reorder the file if this fails.
     assertEquals(CatalogWriter.schema().toString(), CatalogWriter.SCHEMA_JSON);
     ParquetMetadata footer =
-        footer(writeCatalog("schema", entries(3), CatalogWriter.ROW_GROUP_BYTES));
+        footer(writeCatalog("schema", entries(3), CatalogWriter.ROWS_PER_GROUP));
     assertEquals(
         new AvroSchemaConverter().convert(CatalogWriter.schema()),
         footer.getFileMetaData().getSchema());
@@ -173,7 +169,7 @@ class CatalogWriterTest {
   void avroReadersReadTheRowsParquetIoWroteFromGenericRecords() throws IOException {
     for (int n : new int[] {0, 1, 37, 3000}) {
       List<CatalogEntry> entries = entries(n);
-      Path written = writeCatalog("n" + n, entries, CatalogWriter.ROW_GROUP_BYTES);
+      Path written = writeCatalog("n" + n, entries, CatalogWriter.ROWS_PER_GROUP);
       Path reference = tmp.resolve("reference-" + n + ".parquet");
       writeWithParquetIo(reference, entries);
       List<GenericRecord> expected = readRows(reference);
@@ -184,19 +180,20 @@ class CatalogWriterTest {
 
   @Test
   void manyRowsSpanPagesAndRowGroups() throws IOException {
-    // 40,000 rows: each string column's values pass the 1 MiB at which a page ends, and a
-    // quarter-megabyte row group size cuts the rows into a few dozen row groups.
+    // 40,000 rows: a group of 2,048 rows each, and in groups of 40,000 each string column's
+    // values pass the 1 MiB at which a page ends.
     List<CatalogEntry> entries = entries(40_000);
-    Path file = writeCatalog("many", entries, 256 << 10);
+    Path file = writeCatalog("many", entries, CatalogWriter.ROWS_PER_GROUP);
     ParquetMetadata footer = footer(file);
-    assertTrue(footer.getBlocks().size() > 10, footer.getBlocks().size() + " row groups");
+    assertEquals(20, footer.getBlocks().size());
+    assertEquals(1088, footer.getBlocks().get(19).getRowCount());
     assertEquals(40_000, footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum());
     List<GenericRecord> rows = readRows(file);
     assertEquals(entries.size(), rows.size());
     for (int i = 0; i < entries.size(); i++) {
       assertRow(entries.get(i), rows.get(i));
     }
-    Path onePerGroup = writeCatalog("big-groups", entries, CatalogWriter.ROW_GROUP_BYTES);
+    Path onePerGroup = writeCatalog("big-groups", entries, 40_000);
     assertEquals(1, footer(onePerGroup).getBlocks().size());
     assertTrue(
         footer(onePerGroup).getBlocks().get(0).getColumns().get(14).getTotalUncompressedSize()
@@ -206,11 +203,61 @@ class CatalogWriterTest {
   }
 
   @Test
+  void sharedVersionCopiesTheRowGroupsWhoseRowsItKeepsAndEncodesTheRest() throws IOException {
+    List<CatalogEntry> before = entries(10_000); // groups of 2048, 2048, 2048, 2048, 1808
+    Path previous = writeCatalog("previous", before, CatalogWriter.ROWS_PER_GROUP);
+    List<CatalogEntry> now = new ArrayList<>(before);
+    now.remove(5000); // in the third group
+    now.remove(100); // in the first
+    List<CatalogEntry> added = entries(10_030).subList(10_000, 10_030);
+    now.addAll(added);
+
+    Path dir = Files.createDirectories(tmp.resolve("shared"));
+    CatalogWriter.write(dir, now, PreviousCatalog.read(previous.getParent(), before));
+    Path shared = dir.resolve(CatalogWriter.FILE_NAME);
+
+    ParquetMetadata was = footer(previous);
+    ParquetMetadata is = footer(shared);
+    assertEquals(
+        List.of(2047L, 2048L, 2047L, 2048L, 1808L, 30L),
+        is.getBlocks().stream().map(b -> b.getRowCount()).toList());
+    for (int[] copied : new int[][] {{1, 1}, {3, 3}, {4, 4}}) {
+      var from = was.getBlocks().get(copied[0]);
+      var to = is.getBlocks().get(copied[1]);
+      assertEquals(from.getCompressedSize(), to.getCompressedSize(), "group copied as encoded");
+      assertEquals(
+          from.getColumns().get(0).getStatistics(), to.getColumns().get(0).getStatistics());
+    }
+    List<GenericRecord> rows = readRows(shared);
+    assertEquals(now.size(), rows.size());
+    for (int i = 0; i < now.size(); i++) {
+      assertRow(now.get(i), rows.get(i));
+    }
+    // The same rows written as a full run writes them: other groups, the same rows.
+    assertEquals(readRows(writeCatalog("canonical", now, CatalogWriter.ROWS_PER_GROUP)), rows);
+  }
+
+  @Test
+  void previousCatalogOfOtherRowsIsNotUsed() throws IOException {
+    List<CatalogEntry> before = entries(100);
+    Path previous = writeCatalog("other", before, CatalogWriter.ROWS_PER_GROUP);
+    assertEquals(null, PreviousCatalog.read(previous.getParent(), before.subList(0, 99)));
+    assertEquals(null, PreviousCatalog.read(tmp.resolve("no-catalog"), before));
+    List<CatalogEntry> changed = new ArrayList<>(before);
+    changed.set(0, before.get(0).at("shard-00009.kiln", 0, 1));
+    Path dir = Files.createDirectories(tmp.resolve("changed"));
+    CatalogWriter.write(dir, changed, PreviousCatalog.read(previous.getParent(), before));
+    assertEquals(
+        changed.get(0).shard(),
+        readRows(dir.resolve(CatalogWriter.FILE_NAME)).get(0).get("shard").toString());
+  }
+
+  @Test
   void sameRowsGiveTheSameBytes() throws IOException {
     List<CatalogEntry> entries = entries(500);
     assertArrayEquals(
-        Files.readAllBytes(writeCatalog("a", entries, CatalogWriter.ROW_GROUP_BYTES)),
-        Files.readAllBytes(writeCatalog("b", entries, CatalogWriter.ROW_GROUP_BYTES)));
+        Files.readAllBytes(writeCatalog("a", entries, CatalogWriter.ROWS_PER_GROUP)),
+        Files.readAllBytes(writeCatalog("b", entries, CatalogWriter.ROWS_PER_GROUP)));
   }
 
   private static void assertRow(CatalogEntry e, GenericRecord r) {

@@ -5,6 +5,7 @@ import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.InputFiles;
 import dev.kiln.pipelines.InputListing;
 import dev.kiln.pipelines.LabelSettings;
+import dev.kiln.transforms.beam.PreviousVersion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -61,7 +62,8 @@ final class UnchangedInputs {
         || !Objects.equals(manifest.labels().mapping(), labels.classes())) {
       return false;
     }
-    Map<String, InputRecord> before = InputRecord.readAll(current);
+    // Kept for the opening of the same version that follows when something changed.
+    Map<String, InputRecord> before = PreviousVersion.inputsOf(current);
     if (before.size() != listing.files().size()) {
       return false;
     }

@@ -16,12 +16,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,6 +175,84 @@ class SharedVersionsTest {
     // Same content: the sample stays where it was; no record died, no shard was written.
     assertFalse(DatasetIndex.read(root.resolve("v000003/index.kidx")).isShared());
     assertFalse(Files.exists(root.resolve("v000003/shard-v000003-00000.kiln")));
+  }
+
+  @Test
+  void aSharedVersionsCatalogListsItsIndexRowForRowWithAFullRunsFields() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    arrive(in, "espresso"); // only arrivals: the previous catalog's row group is copied
+    PrepareCommandTest.Run added = prepare(in, root, "--incremental", "--compact-threshold=0.9");
+    assertTrue(added.out().contains("shards shared"), added.out());
+    Files.delete(in.resolve("food/coffee.jpg")); // a row gone: its group is encoded again
+    arrive(in, "ristretto");
+    PrepareCommandTest.Run deleted = prepare(in, root, "--incremental", "--compact-threshold=0.9");
+    assertTrue(deleted.out().contains("shards shared"), deleted.out());
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    Map<String, GenericRecord> fullRows = new HashMap<>();
+    for (GenericRecord r : catalogRows(full)) {
+      fullRows.put(r.get("key").toString(), r);
+    }
+
+    for (String name : List.of("v000002", "v000003")) {
+      Path version = root.resolve(name);
+      DatasetIndex index = DatasetIndex.read(version.resolve("index.kidx"));
+      List<GenericRecord> rows = catalogRows(version);
+      assertEquals(index.size(), rows.size(), name);
+      for (int i = 0; i < rows.size(); i++) {
+        GenericRecord row = rows.get(i);
+        assertEquals(index.key(i), row.get("key").toString(), name + " row " + i);
+        assertEquals(index.shardFileName(index.shardOf(i)), row.get("shard").toString());
+        assertEquals(index.offset(i), row.get("offset"));
+      }
+    }
+    // v000002 copied v000001's one row group and added one for the new row.
+    List<BlockMetaData> first = rowGroups(root.resolve("v000001"));
+    List<BlockMetaData> second = rowGroups(root.resolve("v000002"));
+    assertEquals(1, first.size());
+    assertEquals(
+        List.of(first.get(0).getRowCount(), 1L),
+        second.stream().map(BlockMetaData::getRowCount).toList());
+    assertEquals(first.get(0).getCompressedSize(), second.get(0).getCompressedSize());
+    List<GenericRecord> last = catalogRows(root.resolve("v000003"));
+    assertEquals(
+        fullRows.keySet(), new HashSet<>(last.stream().map(r -> r.get("key").toString()).toList()));
+    for (GenericRecord row : last) {
+      GenericRecord want = fullRows.get(row.get("key").toString());
+      for (String field : List.of("source_path", "content_hash", "width", "height", "labels")) {
+        assertEquals(String.valueOf(want.get(field)), String.valueOf(row.get(field)), field);
+      }
+    }
+  }
+
+  private static List<BlockMetaData> rowGroups(Path dataset) throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(dataset.resolve("catalog.parquet").toUri()),
+                new Configuration(false)))) {
+      return reader.getFooter().getBlocks();
+    }
+  }
+
+  /** A dataset's catalog rows, as parquet-avro reads them. */
+  private static List<GenericRecord> catalogRows(Path dataset) throws IOException {
+    List<GenericRecord> rows = new ArrayList<>();
+    Configuration conf = new Configuration(false);
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(dataset.resolve("catalog.parquet").toUri()),
+                    conf))
+            .withConf(conf)
+            .build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        rows.add(r);
+      }
+    }
+    return rows;
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -52,6 +53,11 @@ public final class SampleFields {
   /** Sample {@code i}'s catalog row as the version's catalog has it (its shard, offset, length). */
   public CatalogEntry row(int i) {
     return rows.get(i);
+  }
+
+  /** Every sample's catalog row, in index order (the catalog's). */
+  public List<CatalogEntry> rows() {
+    return Collections.unmodifiableList(rows);
   }
 
   /** The length of sample {@code i}'s image. */

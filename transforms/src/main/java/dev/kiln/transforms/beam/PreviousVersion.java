@@ -1,5 +1,6 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.sdk.metrics.Counter;
 
 /**
  * The dataset version an incremental run builds on: its inputs as they were, and its samples, read
@@ -30,6 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PreviousVersion implements Closeable {
   private static final Map<String, PreviousVersion> OPEN = new ConcurrentHashMap<>();
+
+  // Made once: each carried input counts into all three, a few hundred thousand times a night.
+  private static final Counter CARRIED = KilnCounters.counter("carried-over");
+  private static final Counter INPUTS = KilnCounters.counter(KilnCounters.INPUTS);
+  private static final Counter WRITTEN = KilnCounters.counter(KilnCounters.WRITTEN);
 
   private final Map<String, InputRecord> inputs;
   private final KilnDataset samples;
@@ -47,7 +54,7 @@ public final class PreviousVersion implements Closeable {
 
   private PreviousVersion(Path dir, Path copy) throws IOException {
     this.copy = copy;
-    this.inputs = InputRecord.readAll(dir);
+    this.inputs = InputsRead.take(dir);
     this.samples = KilnDataset.open(dir);
     int size = samples.size();
     this.fields =
@@ -147,11 +154,23 @@ public final class PreviousVersion implements Closeable {
   /**
    * The inputs of the dataset version at {@code dir} as it recorded them ({@link
    * InputRecord#readAll}): if this JVM opened the version, the ones it read then, which an
-   * incremental run's finishing would otherwise read a second time.
+   * incremental run's finishing would otherwise read a second time. Read here, they are kept for
+   * the opening of the same version that usually follows (the launcher compares the listing with
+   * them first).
    */
   public static Map<String, InputRecord> inputsOf(Path dir) throws IOException {
     PreviousVersion open = OPEN.get(dir.toString());
-    return open != null ? Collections.unmodifiableMap(open.inputs) : InputRecord.readAll(dir);
+    return Collections.unmodifiableMap(open != null ? open.inputs : InputsRead.keep(dir));
+  }
+
+  /**
+   * The catalog rows of the dataset version at {@code dir} in its catalog's order, as its {@link
+   * SampleFields} recorded them, if this JVM opened the version and it has them; null otherwise.
+   */
+  public static List<CatalogEntry> catalogRowsOf(Path dir) {
+    PreviousVersion open = OPEN.get(dir.toString());
+    SampleFields recorded = open == null ? null : open.fields.join();
+    return recorded == null ? null : recorded.rows();
   }
 
   /** The previous version's index: its shards and the records it lists. */
@@ -204,9 +223,9 @@ public final class PreviousVersion implements Closeable {
       // Not unchanged, or (a version not written by Kiln) listed as written without a sample.
       return -1;
     }
-    KilnCounters.counter("carried-over").inc();
-    KilnCounters.counter(KilnCounters.INPUTS).inc();
-    KilnCounters.counter(KilnCounters.WRITTEN).inc();
+    CARRIED.inc();
+    INPUTS.inc();
+    WRITTEN.inc();
     LocalProgress.written();
     return record;
   }
