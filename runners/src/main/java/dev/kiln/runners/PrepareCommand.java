@@ -25,6 +25,7 @@ import dev.kiln.runners.local.PhaseClock;
 import dev.kiln.runners.local.SharedShards;
 import dev.kiln.runners.objectstore.S3RetryMetrics;
 import dev.kiln.runners.report.RunRecorder;
+import dev.kiln.transforms.beam.PreviousVersion;
 import dev.kiln.transforms.prepare.InputLimits;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -127,6 +128,10 @@ public final class PrepareCommand {
         if (store != null && S3Location.isS3(location[1])) {
           ObjectStoreChecks.checkReachable(store, location[0], location[1]);
         }
+      }
+      if (options.getIncremental() && !S3Location.isS3(options.getOutput())) {
+        // Read on the other core while this one lists: what the listing is compared with.
+        PreviousVersion.readInputsAhead(Path.of(options.getOutput()));
       }
       listing = listInputs(inputs, options.getInput(), store);
       phases.lap("listing");

@@ -2,6 +2,7 @@ package dev.kiln.transforms.beam;
 
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.DaemonThreads;
+import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.InputRecord;
@@ -161,6 +162,35 @@ public final class PreviousVersion implements Closeable {
   public static Map<String, InputRecord> inputsOf(Path dir) throws IOException {
     PreviousVersion open = OPEN.get(dir.toString());
     return Collections.unmodifiableMap(open != null ? open.inputs : InputsRead.keep(dir));
+  }
+
+  /**
+   * Starts reading, on a thread of its own, the inputs of the version that {@code root}'s {@code
+   * CURRENT} names, when {@code root} is a versioned root: an incremental launcher lists its inputs
+   * on one core meanwhile, then compares the listing with these inputs ({@link #inputsOf}) and
+   * opens the version. At 198,000 inputs the reading takes ~0.4 s. A failure is left to those later
+   * reads, which report it.
+   */
+  public static void readInputsAhead(Path root) {
+    Path current;
+    try {
+      current = DatasetRoot.of(root).current();
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    if (current == null) {
+      return;
+    }
+    DaemonThreads.named("kiln-inputs-ahead")
+        .newThread(
+            () -> {
+              try {
+                InputsRead.keep(current);
+              } catch (IOException | RuntimeException e) {
+                // Read again where they are needed, and reported there.
+              }
+            })
+        .start();
   }
 
   /**
