@@ -41,15 +41,12 @@ final class CatalogInBackground implements AutoCloseable {
     return new CatalogInBackground(datasetDir);
   }
 
-  /** Hands over the catalog's rows, in shard order. */
-  void write(List<CatalogEntry> entries) {
-    rows.complete(new Rows(entries, null, null));
-  }
-
   /**
-   * Hands over the catalog's rows, in shard order, of a dataset that shares shards with the version
-   * in {@code previousVersion}, whose catalog rows were {@code before}: the row groups of its
-   * catalog that hold the same rows are copied.
+   * Hands over the catalog's rows, in shard order.
+   *
+   * @param previousVersion the version whose shards the dataset shares, whose catalog rows were
+   *     {@code before}: the row groups of its catalog that hold the same rows are copied; null (and
+   *     {@code before} null) when the dataset shares none
    */
   void write(List<CatalogEntry> entries, Path previousVersion, List<CatalogEntry> before) {
     rows.complete(new Rows(entries, previousVersion, before));

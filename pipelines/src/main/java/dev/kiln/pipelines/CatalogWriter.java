@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -82,6 +81,13 @@ public final class CatalogWriter {
   /** Row groups end at the first row after this many bytes: Parquet's (and ParquetIO's) default. */
   static final long ROW_GROUP_BYTES = 128L << 20;
 
+  /**
+   * The configuration of every row group's writer: Hadoop's defaults (no Parquet setting among
+   * them) left out, because each writer built with them parses Hadoop's XML files anew, a few
+   * milliseconds that a catalog of 100 groups would pay 100 times.
+   */
+  private static final Configuration CONF = new Configuration(false);
+
   private CatalogWriter() {}
 
   /**
@@ -141,9 +147,8 @@ public final class CatalogWriter {
   /** Whether a catalog's footer has this writer's schema and Avro schema. */
   static boolean sameSchema(FileMetaData footer) {
     FileMetaData template = Template.FOOTER;
-    Map<String, String> keyValues = footer.getKeyValueMetaData();
     return footer.getSchema().equals(template.getSchema())
-        && keyValues.equals(template.getKeyValueMetaData());
+        && footer.getKeyValueMetaData().equals(template.getKeyValueMetaData());
   }
 
   /** Encodes {@code rows} in groups of {@code rowsPerGroup}, appends them and clears the list. */
@@ -167,13 +172,6 @@ public final class CatalogWriter {
       file.appendRowGroups(in, groups, false);
     }
   }
-
-  /**
-   * The configuration of every row group's writer: Hadoop's defaults (no Parquet setting among
-   * them) left out, because each writer built with them parses Hadoop's XML files anew, a few
-   * milliseconds that a catalog of 100 groups would pay 100 times.
-   */
-  private static final Configuration CONF = new Configuration(false);
 
   /** {@code rows} as a Parquet file of their own, in memory. */
   private static byte[] encode(List<CatalogEntry> rows) throws IOException {

@@ -28,8 +28,8 @@ public final class InputFiles implements Serializable {
   private final String glob;
   private final String root;
 
-  /** {@link #root} ending in a slash, made on first use. */
-  private transient String rootPrefix;
+  /** {@link #root} ending in a slash: each listed file is made relative several times. */
+  private final String rootPrefix;
 
   private final Set<String> extensions; // empty = all
   private final boolean keyExtension;
@@ -56,6 +56,7 @@ public final class InputFiles implements Serializable {
       String listing) {
     this.glob = glob;
     this.root = root;
+    this.rootPrefix = root.endsWith("/") ? root : root + "/";
     this.extensions = extensions;
     this.keyExtension = keyExtension;
     this.split = split;
@@ -277,10 +278,6 @@ public final class InputFiles implements Serializable {
   private String relative(String path) {
     String p = path.startsWith("file:") ? Path.of(java.net.URI.create(path)).toString() : path;
     String prefix = rootPrefix;
-    if (prefix == null) { // each listed file is made relative several times
-      prefix = root.endsWith("/") ? root : root + "/";
-      rootPrefix = prefix;
-    }
     if (!p.startsWith(prefix)) {
       throw new IllegalArgumentException("input " + path + " is not under the input root " + root);
     }

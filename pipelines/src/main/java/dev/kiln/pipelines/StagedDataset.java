@@ -155,17 +155,13 @@ public final class StagedDataset {
       entries.addAll(rows.entries());
       imageLengths.addAll(rows.imageLengths());
     }
+    // Shared shards keep their records in place: most of the previous catalog's row groups hold
+    // the same rows again.
     List<CatalogEntry> before =
         parts.sharedShards() == null || previousVersion == null
             ? null
             : PreviousVersion.catalogRowsOf(previousVersion);
-    if (before == null) {
-      catalog.write(entries);
-    } else {
-      // Shared shards keep their records in place: most of the previous catalog's row groups
-      // hold the same rows again.
-      catalog.write(entries, previousVersion, before);
-    }
+    catalog.write(entries, before == null ? null : previousVersion, before);
     if (format == ShardFormat.KILN) {
       // In shard order, which is the index's: what the next incremental run carries samples with.
       SampleFields.write(staging, entries, imageLengths);
