@@ -5,6 +5,7 @@ import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.LocalInputWalker;
 import dev.kiln.pipelines.OptionNames;
 import dev.kiln.pipelines.PrepareOptions;
+import dev.kiln.runners.objectstore.BeamObjectStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -130,6 +131,9 @@ public final class PrepareArguments {
       }
     }
     PrepareOptions options = beamOptions(beamArgs, origin);
+    if (!merged.containsKey("awsRegion") && !anyLocationOnS3(merged)) {
+      BeamObjectStore.settleUnusedRegion(options);
+    }
     return new PrepareArguments(options, false, runner, runner.parallelism(options), settings);
   }
 
@@ -168,6 +172,16 @@ public final class PrepareArguments {
       }
     }
     return canonical;
+  }
+
+  /** Whether any location the settings name is on S3. */
+  private static boolean anyLocationOnS3(Map<String, String> settings) {
+    for (String name : List.of("input", "output", "metadata", "annotations")) {
+      if (S3Location.isS3(settings.get(name))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Beam's reading of the arguments. */

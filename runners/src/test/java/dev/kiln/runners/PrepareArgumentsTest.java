@@ -15,8 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.util.construction.PipelineOptionsTranslation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * A local run's settings are read without Beam's PipelineOptionsFactory: they must mean exactly
@@ -268,6 +271,36 @@ class PrepareArgumentsTest {
                 UsageException.class,
                 () -> PrepareArguments.canonical(List.of("--keep-alpha", "true")))
             .getMessage());
+  }
+
+  /**
+   * Beam registers its S3 file system for every run, on the launcher and again on each worker, and
+   * that asks for a region: unset, Beam's default asks the EC2 instance metadata service, seconds
+   * of timeouts off EC2. A Beam run with no location on S3 ships a region in its options, so
+   * neither the launcher nor a worker asks; a region the user gives, or a run on S3, is left alone.
+   */
+  @Test
+  void beamRunsWithoutS3ShipARegionSoNoWorkerAsksTheMetadataService() throws Exception {
+    PrepareOptions options = PrepareArguments.parse(args("--runner=flink-local")).options();
+    String shipped = PipelineOptionsTranslation.toJson(options);
+    assertTrue(shipped.contains("\"beam:option:aws_region:v1\": \"us-east-1\""), shipped);
+    // A worker reads it from what was shipped, not from a default it would compute.
+    assertEquals(
+        Region.US_EAST_1,
+        PipelineOptionsTranslation.fromJson(shipped).as(S3Options.class).getAwsRegion());
+
+    PrepareOptions given =
+        PrepareArguments.parse(args("--runner=direct", "--awsRegion=eu-west-1")).options();
+    assertTrue(
+        PipelineOptionsTranslation.toJson(given)
+            .contains("\"beam:option:aws_region:v1\": \"eu-west-1\""));
+
+    // On S3 the store's settings decide the region (ObjectStoreChecks), not this default.
+    PrepareOptions onS3 =
+        PrepareArguments.parse(
+                List.of("--input=s3://bucket/in", "--output=/out", "--runner=flink-local"))
+            .options();
+    assertFalse(PipelineOptionsTranslation.toJson(onS3).contains("aws_region"));
   }
 
   @Test

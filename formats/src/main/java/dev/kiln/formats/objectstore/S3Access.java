@@ -33,7 +33,8 @@ public record S3Access(URI endpoint, Region region, RetryCounter retries) {
   /** Environment variable naming a non-AWS endpoint, as the AWS CLI and SDKs read it. */
   public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
 
-  private static final Region DEFAULT_REGION = Region.US_EAST_1;
+  /** The region requests are signed for when nothing names one. */
+  public static final Region DEFAULT_REGION = Region.US_EAST_1;
 
   /** Tries per request: the first and up to 5 retries with backoff. */
   private static final int MAX_RETRIES = 5;
