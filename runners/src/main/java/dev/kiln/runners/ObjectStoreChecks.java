@@ -31,11 +31,7 @@ final class ObjectStoreChecks {
    * before the first request.
    */
   static S3Objects storeFor(PrepareOptions options, boolean beamOptions) throws UsageException {
-    boolean output = S3Location.isS3(options.getOutput());
-    if (!output
-        && !S3Location.isS3(options.getInput())
-        && !S3Location.isS3(options.getMetadata())
-        && !S3Location.isS3(options.getAnnotations())) {
+    if (!anyLocationOnS3(options)) {
       return null;
     }
     S3Access access;
@@ -57,6 +53,14 @@ final class ObjectStoreChecks {
       FileSystems.setDefaultPipelineOptions(files);
     }
     return new S3Objects(access);
+  }
+
+  /** Whether any location of the run (input, output, metadata, annotations) is on S3. */
+  static boolean anyLocationOnS3(PrepareOptions options) {
+    return S3Location.isS3(options.getOutput())
+        || S3Location.isS3(options.getInput())
+        || S3Location.isS3(options.getMetadata())
+        || S3Location.isS3(options.getAnnotations());
   }
 
   /**

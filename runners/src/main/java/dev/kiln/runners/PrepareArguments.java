@@ -131,7 +131,7 @@ public final class PrepareArguments {
       }
     }
     PrepareOptions options = beamOptions(beamArgs, origin);
-    if (!merged.containsKey("awsRegion") && !anyLocationOnS3(merged)) {
+    if (!merged.containsKey("awsRegion") && !ObjectStoreChecks.anyLocationOnS3(options)) {
       BeamObjectStore.settleUnusedRegion(options);
     }
     return new PrepareArguments(options, false, runner, runner.parallelism(options), settings);
@@ -172,16 +172,6 @@ public final class PrepareArguments {
       }
     }
     return canonical;
-  }
-
-  /** Whether any location the settings name is on S3. */
-  private static boolean anyLocationOnS3(Map<String, String> settings) {
-    for (String name : List.of("input", "output", "metadata", "annotations")) {
-      if (S3Location.isS3(settings.get(name))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Beam's reading of the arguments. */
