@@ -22,6 +22,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.SeekableInputStream;
 
 /**
@@ -70,7 +71,7 @@ public final class CatalogWriter {
     private static FileMetaData emptyFooter() {
       try {
         return ParquetFileReader.readFooter(
-                ParquetBytes.reading(encode(List.of())), ParquetMetadataConverter.NO_FILTER)
+                ParquetBytes.reading(encode(List.of()).bytes()), ParquetMetadataConverter.NO_FILTER)
             .getFileMetaData();
       } catch (IOException e) {
         throw new IllegalStateException("cannot encode an empty catalog in memory", e);
@@ -155,13 +156,8 @@ public final class CatalogWriter {
   private static void appendEncoded(
       ParquetFileWriter file, List<CatalogEntry> rows, int rowsPerGroup) throws IOException {
     for (int from = 0; from < rows.size(); from += rowsPerGroup) {
-      byte[] encoded = encode(rows.subList(from, Math.min(rows.size(), from + rowsPerGroup)));
-      append(
-          file,
-          encoded,
-          ParquetFileReader.readFooter(
-                  ParquetBytes.reading(encoded), ParquetMetadataConverter.NO_FILTER)
-              .getBlocks());
+      Encoded encoded = encode(rows.subList(from, Math.min(rows.size(), from + rowsPerGroup)));
+      append(file, encoded.bytes(), encoded.footer().getBlocks());
     }
     rows.clear();
   }
@@ -173,22 +169,27 @@ public final class CatalogWriter {
     }
   }
 
+  /** A Parquet file in memory, and the footer its writer wrote. */
+  private record Encoded(byte[] bytes, ParquetMetadata footer) {}
+
   /** {@code rows} as a Parquet file of their own, in memory. */
-  private static byte[] encode(List<CatalogEntry> rows) throws IOException {
+  private static Encoded encode(List<CatalogEntry> rows) throws IOException {
     ParquetBytes.Output file = new ParquetBytes.Output();
-    try (ParquetWriter<GenericRecord> writer =
+    ParquetWriter<GenericRecord> writer =
         AvroParquetWriter.<GenericRecord>builder(file)
             .withSchema(schema())
             .withConf(CONF)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withRowGroupSize(ROW_GROUP_BYTES)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .build()) {
+            .build();
+    try (writer) {
       for (CatalogEntry e : rows) {
         writer.write(record(e));
       }
     }
-    return file.toByteArray();
+    // The row groups' places as the writer recorded them, not read back from the bytes.
+    return new Encoded(file.toByteArray(), writer.getFooter());
   }
 
   /** The row of {@code e} as a record of {@link #schema()}. */
