@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * One input of a dataset version as it was when the version was made, one JSON object per line of
@@ -33,11 +34,14 @@ public record InputRecord(
     boolean written) {
   public static final String FILE_NAME = "inputs.jsonl";
 
+  /** The field of a line of {@link InputChanges} that says its key's input is gone. */
+  static final String DELETED_FIELD = "deleted";
+
   public String toJsonLine() {
     return JsonLines.write(this::writeFields);
   }
 
-  private void writeFields(JsonGenerator g) throws IOException {
+  void writeFields(JsonGenerator g) throws IOException {
     g.writeStringField("key", key);
     g.writeStringField("path", path);
     g.writeNumberField("size", size);
@@ -48,7 +52,7 @@ public record InputRecord(
 
   public static InputRecord fromJsonLine(String line) {
     try (JsonParser p = JsonLines.parser(line)) {
-      InputRecord r = p.nextToken() == JsonToken.START_OBJECT ? read(p) : null;
+      InputRecord r = p.nextToken() == JsonToken.START_OBJECT ? read(p, new String[1]) : null;
       if (r == null || p.nextToken() != null) {
         throw new IOException("not one JSON object");
       }
@@ -60,17 +64,19 @@ public record InputRecord(
 
   /**
    * Reads the fields of the object the parser is at (past its start): unknown fields are skipped,
-   * missing ones are empty, as the tree model's {@code path(...).asText()} gave them. One plain
-   * loop, because an incremental run reads a record per input of the version it builds on, and the
-   * JIT compiles what runs that often.
+   * missing ones are empty, as the tree model's {@code path(...).asText()} gave them; null for a
+   * line of {@link InputChanges} that deletes its key (whose key {@code deletedKey} receives). One
+   * plain loop, because an incremental run reads a record per input of the version it builds on,
+   * and the JIT compiles what runs that often.
    */
-  private static InputRecord read(JsonParser p) throws IOException {
+  private static InputRecord read(JsonParser p, String[] deletedKey) throws IOException {
     String key = "";
     String path = "";
     String contentHash = "";
     long size = 0;
     long mtime = 0;
     boolean written = false;
+    boolean deleted = false;
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String name = p.currentName();
       p.nextToken();
@@ -81,22 +87,50 @@ public record InputRecord(
         case "size" -> size = p.getValueAsLong();
         case "mtime" -> mtime = p.getValueAsLong();
         case "written" -> written = p.getValueAsBoolean();
+        case DELETED_FIELD -> deleted = p.getValueAsBoolean();
         default -> p.skipChildren();
       }
     }
     if (p.currentToken() != JsonToken.END_OBJECT) {
       throw new IOException("not a JSON object");
     }
+    if (deleted) {
+      deletedKey[0] = key;
+      return null;
+    }
     return new InputRecord(key, path, size, mtime, contentHash, written);
   }
 
-  /** Every record of a version directory's {@value #FILE_NAME}, by key; empty when absent. */
+  /**
+   * Every input of the version in {@code versionDir}, by key: its {@value #FILE_NAME} with the
+   * {@link InputChanges} it links applied in version order; empty when it has neither.
+   */
   public static Map<String, InputRecord> readAll(Path versionDir) throws IOException {
     Map<String, InputRecord> records = new HashMap<>();
     Path file = versionDir.resolve(FILE_NAME);
-    if (!Files.exists(file)) {
-      return records;
+    if (Files.exists(file)) {
+      readLines(file, records::put);
     }
+    for (Path changes : InputChanges.in(versionDir)) {
+      readLines(
+          changes,
+          (key, rec) -> {
+            if (rec == null) {
+              records.remove(key);
+            } else {
+              records.put(key, rec);
+            }
+          });
+    }
+    return records;
+  }
+
+  /**
+   * Hands each line of {@code file} to {@code each} as its key and record, the record null for a
+   * line of {@link InputChanges} that deletes its key.
+   */
+  static void readLines(Path file, BiConsumer<String, InputRecord> each) throws IOException {
+    String[] deleted = new String[1];
     // One parser for the whole file: its lines are a sequence of JSON objects.
     try (InputStream in = Files.newInputStream(file);
         JsonParser p = JsonLines.parser(in)) {
@@ -104,11 +138,10 @@ public record InputRecord(
         if (t != JsonToken.START_OBJECT) {
           throw new IOException(file + ": not JSON objects, one per line (found " + t + ")");
         }
-        InputRecord rec = read(p);
-        records.put(rec.key(), rec);
+        InputRecord rec = read(p, deleted);
+        each.accept(rec == null ? deleted[0] : rec.key(), rec);
       }
     }
-    return records;
   }
 
   /** Writes records as {@value #FILE_NAME} lines, to a temporary file renamed to {@code target}. */

@@ -3,6 +3,7 @@ package dev.kiln.pipelines;
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.InputChanges;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.LabelSummary;
 import dev.kiln.formats.Manifest;
@@ -164,7 +165,21 @@ public final class StagedDataset {
     catalog.write(entries, before == null ? null : previousVersion, before);
     if (format == ShardFormat.KILN) {
       // In shard order, which is the index's: what the next incremental run carries samples with.
-      SampleFields.write(staging, entries, imageLengths);
+      if (before != null && parts.sharingVersionName() != null) {
+        // The shared shards' rows are the version before's: only the run's own shards' are new.
+        int shared = 0;
+        for (int s = 0; s < parts.sharedShards().size(); s++) {
+          shared += parts.rows().get(s).entries().size();
+        }
+        SampleFields.writeChanges(
+            staging,
+            parts.sharingVersionName(),
+            previousVersion,
+            entries.subList(shared, entries.size()),
+            imageLengths.subList(shared, imageLengths.size()));
+      } else {
+        SampleFields.write(staging, entries, imageLengths);
+      }
     }
     return finishBesideCatalog(
         staging,
@@ -194,7 +209,17 @@ public final class StagedDataset {
       contentHashes.put(entry.key(), entry.contentHash());
     }
     List<InputRecord> inputs = inputRecords(parts.listing(), contentHashes);
-    InputRecord.writeAll(staging.resolve(InputRecord.FILE_NAME), inputs);
+    if (parts.sharingVersionName() != null && previousVersion != null) {
+      // Like its shards, a version that shares them shares the inputs file it builds on.
+      InputChanges.write(
+          staging,
+          parts.sharingVersionName(),
+          previousVersion,
+          inputs,
+          PreviousVersion.inputsOf(previousVersion));
+    } else {
+      InputRecord.writeAll(staging.resolve(InputRecord.FILE_NAME), inputs);
+    }
     // Everything above needs only the shards' rows; from here on, the shards must be complete.
     List<ShardPart> shardParts = parts.shards();
     if (format == ShardFormat.KILN) {

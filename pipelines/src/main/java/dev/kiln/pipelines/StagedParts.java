@@ -36,6 +36,9 @@ public final class StagedParts {
    */
   private List<LiveShard> shared;
 
+  /** The name of the version a run that shares shards writes ({@code v000043}), else null. */
+  private String versionName;
+
   /** Parts with {@code listing} as the run's unique inputs, and no shard yet. */
   public StagedParts(List<InputRecord> listing) {
     this.listing = listing;
@@ -65,11 +68,20 @@ public final class StagedParts {
     shared.add(live);
   }
 
-  /** Marks the dataset as sharing shards even when it keeps no record of any. */
-  public void sharingShards() {
+  /**
+   * Marks the dataset as version {@code versionName} ({@code v000043}) of a root, sharing shards
+   * with the version before even when it keeps no record of any.
+   */
+  public void sharingShards(String versionName) {
+    this.versionName = versionName;
     if (shared == null) {
       shared = new ArrayList<>();
     }
+  }
+
+  /** The name of the version that shares shards, or null when the run wrote every shard. */
+  String sharingVersionName() {
+    return versionName;
   }
 
   /** The shared shards with their kept records, or null when the run wrote every shard. */

@@ -1,6 +1,7 @@
 package dev.kiln.runners;
 
 import dev.kiln.formats.FileTrees;
+import dev.kiln.formats.InputChanges;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.objectstore.S3Location;
@@ -53,7 +54,11 @@ final class ObjectStoreBase implements AutoCloseable {
 
   /** The local copy of the version's manifest and inputs. */
   Path forComparing() throws IOException {
-    return copyFiles(name -> name.equals(Manifest.FILE_NAME) || name.equals(InputRecord.FILE_NAME));
+    return copyFiles(
+        name ->
+            name.equals(Manifest.FILE_NAME)
+                || name.equals(InputRecord.FILE_NAME)
+                || InputChanges.isChangesFile(name));
   }
 
   /** The local copy with, in addition, everything carrying samples over reads. */

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Sample;
 import dev.kiln.formats.kiln.DatasetIndex;
 import dev.kiln.formats.kiln.DatasetVerifier;
 import dev.kiln.formats.kiln.KilnDataset;
+import dev.kiln.formats.kiln.SampleFields;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +227,80 @@ class SharedVersionsTest {
         assertEquals(String.valueOf(want.get(field)), String.valueOf(row.get(field)), field);
       }
     }
+  }
+
+  @Test
+  void aSharedVersionLinksTheInputsItBuildsOnAndWritesOnlyWhatChanged() throws Exception {
+    Path in = input();
+    Path root = tmp.resolve("root");
+    assertEquals(0, prepare(in, root, "--incremental").code());
+    arrive(in, "espresso");
+    assertTrue(
+        prepare(in, root, "--incremental", "--compact-threshold=0.9")
+            .out()
+            .contains("shards shared"));
+    Files.delete(in.resolve("food/coffee.jpg"));
+    arrive(in, "ristretto");
+    assertTrue(
+        prepare(in, root, "--incremental", "--compact-threshold=0.9")
+            .out()
+            .contains("shards shared"));
+    Path v1 = root.resolve("v000001");
+    Path v2 = root.resolve("v000002");
+    Path v3 = root.resolve("v000003");
+
+    // Each version links the whole file of v000001 and the changes written since, and adds its own.
+    assertTrue(Files.isSameFile(v1.resolve("inputs.jsonl"), v2.resolve("inputs.jsonl")));
+    assertTrue(Files.isSameFile(v1.resolve("inputs.jsonl"), v3.resolve("inputs.jsonl")));
+    assertTrue(
+        Files.isSameFile(v2.resolve("inputs-v000002.jsonl"), v3.resolve("inputs-v000002.jsonl")));
+    assertEquals(
+        List.of("food/espresso"), keysIn(Files.readAllLines(v2.resolve("inputs-v000002.jsonl"))));
+    List<String> night3 = Files.readAllLines(v3.resolve("inputs-v000003.jsonl"));
+    assertEquals(List.of("food/coffee", "food/ristretto"), keysIn(night3));
+    assertEquals(
+        InputRecord.fromJsonLine(night3.get(1)), InputRecord.readAll(v3).get("food/ristretto"));
+    assertTrue(night3.get(0).contains("\"deleted\":true"), night3.get(0));
+
+    // The same for the sample fields: the shared shards' rows stay in v000001's whole file.
+    assertTrue(Files.isSameFile(v1.resolve("sample-fields.bin"), v3.resolve("sample-fields.bin")));
+    assertTrue(
+        Files.isSameFile(
+            v2.resolve("sample-fields-v000002.bin"), v3.resolve("sample-fields-v000002.bin")));
+    DatasetIndex index = DatasetIndex.read(v3.resolve("index.kidx"));
+    SampleFields fields = SampleFields.readFor(v3, index);
+    assertEquals(index.size(), fields.size());
+    List<GenericRecord> catalog = catalogRows(v3);
+    for (int i = 0; i < index.size(); i++) {
+      assertEquals(index.key(i), fields.row(i).key());
+      assertEquals(index.offset(i), fields.row(i).offset());
+      assertEquals(catalog.get(i).get("content_hash").toString(), fields.row(i).contentHash());
+      assertTrue(fields.imageLength(i) > 0 && fields.imageLength(i) < index.length(i));
+    }
+
+    // Read as one set, they are the inputs a full run over the same files records.
+    Path full = tmp.resolve("full");
+    assertEquals(0, prepare(in, full).code());
+    assertEquals(InputRecord.readAll(full), InputRecord.readAll(v3));
+    assertTrue(
+        prepare(in, root, "--incremental").out().contains("nothing changed since v000003"),
+        "the run compares its listing with the inputs read as one set");
+
+    // Compaction writes the whole file a full run writes, and no changes.
+    assertEquals(0, NightlyRunsTest.compact(root).code());
+    Path compacted = root.resolve("v000004");
+    assertEquals(
+        Files.readString(full.resolve("inputs.jsonl")),
+        Files.readString(compacted.resolve("inputs.jsonl")));
+    try (Stream<Path> files = Files.list(compacted)) {
+      assertTrue(
+          files.noneMatch(p -> p.getFileName().toString().startsWith("inputs-v")),
+          "no changes beside a whole file");
+    }
+  }
+
+  private static List<String> keysIn(List<String> lines) {
+    return lines.stream().map(l -> l.replaceAll("^\\{\"key\":\"([^\"]*)\".*$", "$1")).toList();
   }
 
   private static List<BlockMetaData> rowGroups(Path dataset) throws IOException {

@@ -1,6 +1,7 @@
 package dev.kiln.formats.kiln;
 
 import dev.kiln.formats.CatalogEntry;
+import dev.kiln.formats.VersionChanges;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -32,9 +35,19 @@ import java.util.zip.CheckedOutputStream;
  * CatalogEntry#writeTo}) and its image length, then the CRC32C of all the bytes before it. A
  * version without the file (made by an earlier Kiln) or with a damaged one is carried over by
  * reading the records instead.
+ *
+ * <p>A version that shares shards with the version before (docs/NIGHTLY.md) writes only the rows of
+ * its own shards, in {@code sample-fields-vNNNNNN.bin} of the same layout, and links the whole file
+ * and the changes files of the version before ({@link VersionChanges}): a shared shard's rows (its
+ * name, each record's offset and fields) never change. {@link #readFor} puts them together in the
+ * order of the version's index, which lists the records each version keeps.
  */
 public final class SampleFields {
   public static final String FILE_NAME = "sample-fields.bin";
+
+  /** The naming of the whole file and the changes files. */
+  public static final VersionChanges FILES = new VersionChanges("sample-fields", ".bin");
+
   private static final int MAGIC = 0x4b534631; // "KSF1"
 
   private final List<CatalogEntry> rows;
@@ -73,12 +86,32 @@ public final class SampleFields {
    */
   public static void write(Path dir, List<CatalogEntry> rows, List<Integer> imageLengths)
       throws IOException {
+    writeFile(dir.resolve(FILE_NAME), rows, imageLengths);
+  }
+
+  /**
+   * Writes the sample fields of version {@code versionName}, which shares shards with the version
+   * in {@code previousDir}, into {@code dir}: links that version's whole file and changes files,
+   * and writes the rows of the version's own shards (new and changed samples) as its changes file.
+   * The version before must have its fields whole ({@link #readFor} gave them).
+   */
+  public static void writeChanges(
+      Path dir,
+      String versionName,
+      Path previousDir,
+      List<CatalogEntry> ownRows,
+      List<Integer> ownImageLengths)
+      throws IOException {
+    writeFile(FILES.linkFrom(previousDir, dir, versionName), ownRows, ownImageLengths);
+  }
+
+  private static void writeFile(Path target, List<CatalogEntry> rows, List<Integer> imageLengths)
+      throws IOException {
     if (rows.size() != imageLengths.size()) {
       throw new IllegalArgumentException(
           rows.size() + " catalog rows but " + imageLengths.size() + " image lengths");
     }
-    Path target = dir.resolve(FILE_NAME);
-    Path tmp = dir.resolve("." + FILE_NAME + ".tmp");
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     CRC32C crc = new CRC32C();
     try (OutputStream file = Files.newOutputStream(tmp);
         DataOutputStream out =
@@ -103,7 +136,65 @@ public final class SampleFields {
    *     bytes after its checksum
    */
   public static SampleFields readIfPresent(Path dir) throws IOException {
-    Path file = dir.resolve(FILE_NAME);
+    return readFile(dir.resolve(FILE_NAME));
+  }
+
+  /**
+   * The rows and image lengths of every record {@code index} lists, in its order, from the whole
+   * file in {@code dir} and the changes files it links; null when there is no whole file, or a
+   * listed record has no row in them (a version whose file does not fit its index).
+   *
+   * @throws IOException if a file cannot be read or is damaged
+   */
+  public static SampleFields readFor(Path dir, DatasetIndex index) throws IOException {
+    SampleFields whole = readIfPresent(dir);
+    List<Path> changes = FILES.in(dir);
+    if (whole == null || changes.isEmpty()) {
+      return whole == null || whole.size() != index.size() ? null : whole;
+    }
+    // Each shard's rows, from whichever file holds them, in file order: as the index lists them.
+    Map<String, List<Integer>> byShard = new HashMap<>();
+    List<SampleFields> files = new ArrayList<>();
+    files.add(whole);
+    for (Path file : changes) {
+      SampleFields f = readFile(file);
+      if (f == null) {
+        return null; // removed with its version meanwhile: the records say the same
+      }
+      files.add(f);
+    }
+    List<CatalogEntry> allRows = new ArrayList<>();
+    List<Integer> allLengths = new ArrayList<>();
+    for (SampleFields f : files) {
+      for (int i = 0; i < f.size(); i++) {
+        byShard.computeIfAbsent(f.row(i).shard(), k -> new ArrayList<>()).add(allRows.size());
+        allRows.add(f.row(i));
+        allLengths.add(f.imageLength(i));
+      }
+    }
+    List<CatalogEntry> rows = new ArrayList<>(index.size());
+    int[] imageLengths = new int[index.size()];
+    for (int s = 0; s < index.shardCount(); s++) {
+      List<Integer> candidates = byShard.getOrDefault(index.shardFileName(s), List.of());
+      int c = 0;
+      int first = index.shardFirstRecord(s);
+      for (int i = first; i < first + index.shardRecordCount(s); i++) {
+        // Both in offset order: the kept records are a subsequence of the rows.
+        while (c < candidates.size() && allRows.get(candidates.get(c)).offset() < index.offset(i)) {
+          c++;
+        }
+        if (c == candidates.size() || allRows.get(candidates.get(c)).offset() != index.offset(i)) {
+          return null;
+        }
+        imageLengths[rows.size()] = allLengths.get(candidates.get(c));
+        rows.add(allRows.get(candidates.get(c)));
+        c++;
+      }
+    }
+    return new SampleFields(rows, imageLengths);
+  }
+
+  private static SampleFields readFile(Path file) throws IOException {
     CRC32C crc = new CRC32C();
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));

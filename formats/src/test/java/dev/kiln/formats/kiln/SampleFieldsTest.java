@@ -47,6 +47,56 @@ class SampleFieldsTest {
               "/in/日本/🐱.png",
               "cd".repeat(32)));
 
+  private static CatalogEntry row(String key, String shard, long offset) {
+    return new CatalogEntry(
+        key, shard, offset, 4096, List.of(), 8, 8, List.of(), "/in/" + key, "ef".repeat(32));
+  }
+
+  @Test
+  void aSharedVersionsFieldsAreTheWholeFileAndItsChangesInIndexOrder() throws IOException {
+    // v000001: shard A of three records. v000002 keeps A's first and last and adds shard B.
+    Path v1 = Files.createDirectories(dir.resolve("v000001"));
+    Path v2 = Files.createDirectories(dir.resolve("v000002"));
+    List<CatalogEntry> a =
+        List.of(row("a0", "A.kiln", 0), row("a1", "A.kiln", 4096), row("a2", "A.kiln", 8192));
+    SampleFields.write(v1, a, List.of(10, 11, 12));
+    CatalogEntry b0 = row("b0", "B.kiln", 0);
+    SampleFields.writeChanges(v2, "v000002", v1, List.of(b0), List.of(20));
+    assertTrue(
+        Files.isSameFile(v1.resolve(SampleFields.FILE_NAME), v2.resolve(SampleFields.FILE_NAME)));
+
+    DatasetIndex index =
+        DatasetIndex.ofLiveShards(
+            ShardLayout.VERSION,
+            4096,
+            dev.kiln.formats.SampleCodec.SCHEMA_JSON,
+            List.of(
+                new LiveShard(
+                    "A.kiln",
+                    12288,
+                    3,
+                    0,
+                    0,
+                    List.of(new IndexEntry("a0", 0, 4096, 0), new IndexEntry("a2", 8192, 4096, 0))),
+                new LiveShard("B.kiln", 4096, 1, 0, 0, List.of(new IndexEntry("b0", 0, 4096, 0)))));
+    SampleFields read = SampleFields.readFor(v2, index);
+    assertEquals(List.of(a.get(0), a.get(2), b0), read.rows());
+    assertEquals(
+        List.of(10, 12, 20),
+        List.of(read.imageLength(0), read.imageLength(1), read.imageLength(2)));
+
+    // A record the files have no row for: none of the fields are trusted.
+    DatasetIndex more =
+        DatasetIndex.ofLiveShards(
+            ShardLayout.VERSION,
+            4096,
+            dev.kiln.formats.SampleCodec.SCHEMA_JSON,
+            List.of(
+                new LiveShard(
+                    "A.kiln", 16384, 4, 0, 0, List.of(new IndexEntry("a3", 12288, 4096, 0)))));
+    assertNull(SampleFields.readFor(v2, more));
+  }
+
   @Test
   void readsBackEveryRowAndImageLengthInOrder() throws IOException {
     SampleFields.write(dir, ROWS, List.of(16_000, Integer.MAX_VALUE));

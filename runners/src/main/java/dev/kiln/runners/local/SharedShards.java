@@ -36,6 +36,7 @@ import java.util.Map;
  * removing a version unlinks its names, and the file goes when no kept version links it.
  */
 public final class SharedShards {
+  private final String versionName;
   private final String ownPrefix;
 
   /**
@@ -50,6 +51,7 @@ public final class SharedShards {
 
   /** Shares the previous version's shards with version {@code versionName} ({@code v000043}). */
   public SharedShards(String versionName) {
+    this.versionName = versionName;
     this.ownPrefix = StagingLayout.SHARD_PREFIX + "-" + versionName;
   }
 
@@ -81,7 +83,7 @@ public final class SharedShards {
     for (ShardFile f : Manifest.readFrom(previousDir).shards()) {
       described.put(f.name(), f);
     }
-    parts.sharingShards();
+    parts.sharingShards(versionName);
     for (int s = 0; s < index.shardCount(); s++) {
       String name = index.shardFileName(s);
       LiveShard live = LiveShard.of(index, s, i -> kept[i]);

@@ -3,7 +3,9 @@ package dev.kiln.runners.report;
 import dev.kiln.formats.Box;
 import dev.kiln.formats.CatalogEntry;
 import dev.kiln.formats.SampleCodec;
+import dev.kiln.formats.kiln.DatasetIndex;
 import dev.kiln.formats.kiln.SampleFields;
+import dev.kiln.formats.kiln.ShardLayout;
 import dev.kiln.pipelines.CatalogWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,8 +48,9 @@ final class CatalogRows {
 
   /** Hands every row of the dataset in {@code dir}, in shard order, to {@code each}. */
   static void forEach(Path dir, String format, Row each) throws IOException {
-    if (format.equals("kiln")) {
-      SampleFields fields = SampleFields.readIfPresent(dir);
+    Path indexFile = dir.resolve(ShardLayout.INDEX_FILE_NAME);
+    if (format.equals("kiln") && Files.isRegularFile(indexFile)) {
+      SampleFields fields = SampleFields.readFor(dir, DatasetIndex.read(indexFile));
       if (fields != null) {
         for (int i = 0; i < fields.size(); i++) {
           each.accept(fields.row(i), fields.imageLength(i), null);

@@ -3,6 +3,7 @@ package dev.kiln.runners.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kiln.formats.InputChanges;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import java.io.IOException;
@@ -80,6 +81,15 @@ final class DatasetFiles {
       return null;
     }
     long[] counts = new long[2];
+    // A version that shares shards has the whole file it links and the changes since.
+    Map<String, InputRecord> overrides = InputChanges.overrides(dir);
+    for (InputRecord r : overrides.values()) {
+      if (r != null) {
+        sizes.accept(r.size());
+        counts[0]++;
+        counts[1] += r.written() ? 1 : 0;
+      }
+    }
     // One parser for the whole file: its lines are a sequence of JSON objects.
     try (InputStream in = Files.newInputStream(file);
         JsonParser p = JSON.createParser(in)) {
@@ -95,14 +105,19 @@ final class DatasetFiles {
         }
         long size = 0;
         boolean written = false;
+        String key = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           p.nextToken();
           switch (name) {
             case "size" -> size = p.getValueAsLong();
             case "written" -> written = p.getValueAsBoolean();
+            case "key" -> key = overrides.isEmpty() ? null : p.getText();
             default -> p.skipChildren();
           }
+        }
+        if (key != null && overrides.containsKey(key)) {
+          continue; // counted from the changes, or deleted
         }
         counts[0]++;
         counts[1] += written ? 1 : 0;

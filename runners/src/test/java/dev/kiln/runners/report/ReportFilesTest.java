@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.formats.InputChanges;
+import dev.kiln.formats.InputRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,31 @@ import org.junit.jupiter.api.io.TempDir;
 /** The files the report reads besides the manifest's model: run.json, ignored counts, inputs. */
 class ReportFilesTest {
   @TempDir Path tmp;
+
+  @Test
+  void aSharedVersionsInputsAreCountedAsOneSet() throws Exception {
+    Path v1 = Files.createDirectories(tmp.resolve("v000001"));
+    Path v2 = Files.createDirectories(tmp.resolve("v000002"));
+    List<InputRecord> before =
+        List.of(
+            new InputRecord("a", "/in/a.jpg", 10, 1, "h1", true),
+            new InputRecord("b", "/in/b.jpg", 20, 1, "", false),
+            new InputRecord("c", "/in/c.jpg", 30, 1, "h3", true));
+    InputRecord.writeAll(v1.resolve(InputRecord.FILE_NAME), before);
+    // b now decodes, c is gone, d arrives.
+    List<InputRecord> after =
+        List.of(
+            before.get(0),
+            new InputRecord("b", "/in/b.jpg", 21, 2, "h2", true),
+            new InputRecord("d", "/in/d.jpg", 40, 1, "h4", true));
+    InputChanges.write(v2, "v000002", v1, after, InputRecord.readAll(v1));
+    List<Long> sizes = new ArrayList<>();
+    assertArrayEquals(new long[] {3, 3}, DatasetFiles.inputs(v2, sizes::add));
+    assertEquals(List.of(10L, 21L, 40L), sizes.stream().sorted().toList());
+    sizes.clear();
+    assertArrayEquals(new long[] {3, 2}, DatasetFiles.inputs(v1, sizes::add));
+    assertEquals(List.of(10L, 20L, 30L), sizes);
+  }
 
   @Test
   void runJsonReadsBackWhatWasWritten() throws Exception {

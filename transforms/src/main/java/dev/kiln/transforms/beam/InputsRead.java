@@ -1,5 +1,6 @@
 package dev.kiln.transforms.beam;
 
+import dev.kiln.formats.InputChanges;
 import dev.kiln.formats.InputRecord;
 import java.io.IOException;
 import java.lang.ref.SoftReference;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,13 +57,30 @@ final class InputsRead {
         : null;
   }
 
-  /** What tells the file apart from another at the same path; null when there is none. */
+  /**
+   * What tells the inputs of the version in {@code file}'s directory apart from others at the same
+   * path: the whole file's and every {@link InputChanges} file's identity; null when it has no
+   * whole file.
+   */
   private static Object identity(Path file) throws IOException {
+    List<Object> identity = new ArrayList<>();
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+      identity.add(identityOf(file));
+      for (Path changes : InputChanges.in(file.getParent())) {
+        identity.add(identityOf(changes));
+      }
     } catch (NoSuchFileException e) {
       return null;
     }
+    return identity;
+  }
+
+  private static Object identityOf(Path file) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+    return List.of(
+        file.getFileName().toString(),
+        String.valueOf(a.fileKey()),
+        a.size(),
+        a.lastModifiedTime().toMillis());
   }
 }

@@ -5,6 +5,7 @@ import dev.kiln.formats.DaemonThreads;
 import dev.kiln.formats.DatasetRoot;
 import dev.kiln.formats.EncodedSample;
 import dev.kiln.formats.FileDigest;
+import dev.kiln.formats.InputChanges;
 import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.LabelFields;
 import dev.kiln.formats.Locations;
@@ -57,18 +58,17 @@ public final class PreviousVersion implements Closeable {
     this.copy = copy;
     this.inputs = InputsRead.take(dir);
     this.samples = KilnDataset.open(dir);
-    int size = samples.size();
+    DatasetIndex index = samples.index();
     this.fields =
         CompletableFuture.supplyAsync(
-            () -> fieldsOf(dir, size),
+            () -> fieldsOf(dir, index),
             task -> DaemonThreads.named("kiln-sample-fields").newThread(task).start());
   }
 
   /** The version's {@link SampleFields}, when it has them whole and for each of its samples. */
-  private static SampleFields fieldsOf(Path dir, int samples) {
+  private static SampleFields fieldsOf(Path dir, DatasetIndex index) {
     try {
-      SampleFields fields = SampleFields.readIfPresent(dir);
-      return fields != null && fields.size() == samples ? fields : null;
+      return SampleFields.readFor(dir, index);
     } catch (IOException damaged) {
       // The records say the same, read one by one; the version's shards are checked as copied.
       return null;
@@ -81,8 +81,10 @@ public final class PreviousVersion implements Closeable {
    */
   public static boolean readsFile(String name) {
     return name.equals(InputRecord.FILE_NAME)
+        || InputChanges.isChangesFile(name)
         || name.equals(ShardLayout.INDEX_FILE_NAME)
         || name.equals(SampleFields.FILE_NAME)
+        || SampleFields.FILES.isChangesFile(name)
         || name.endsWith(".kiln");
   }
 
