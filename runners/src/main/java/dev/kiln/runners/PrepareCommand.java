@@ -5,6 +5,7 @@ import dev.kiln.formats.FileDigest;
 import dev.kiln.formats.Manifest;
 import dev.kiln.formats.objectstore.S3Location;
 import dev.kiln.formats.objectstore.S3Objects;
+import dev.kiln.pipelines.CatalogWriter;
 import dev.kiln.pipelines.DeclaredSetting;
 import dev.kiln.pipelines.IgnoredFile;
 import dev.kiln.pipelines.ImageSettings;
@@ -133,6 +134,8 @@ public final class PrepareCommand {
         // Read on the other core while this one lists: what the listing is compared with.
         PreviousVersion.readInputsAhead(Path.of(options.getOutput()));
       }
+      // Listing leaves a core to spare; the catalog, written after the shards, needs parquet-java.
+      CatalogWriter.warmUpAside();
       listing = listInputs(inputs, options.getInput(), store);
       phases.lap("listing");
       labels =
