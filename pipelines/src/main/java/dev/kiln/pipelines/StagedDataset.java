@@ -209,6 +209,7 @@ public final class StagedDataset {
       contentHashes.put(entry.key(), entry.contentHash());
     }
     List<InputRecord> inputs = inputRecords(parts.listing(), contentHashes);
+    parts.finishedInputs(inputs);
     if (parts.sharingVersionName() != null && previousVersion != null) {
       // Like its shards, a version that shares them shares the inputs file it builds on.
       InputChanges.write(

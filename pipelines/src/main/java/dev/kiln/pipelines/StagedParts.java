@@ -39,6 +39,9 @@ public final class StagedParts {
   /** The name of the version a run that shares shards writes ({@code v000043}), else null. */
   private String versionName;
 
+  /** The dataset's inputs as finishing recorded them, sorted by key; null until then. */
+  private List<InputRecord> inputs;
+
   /** Parts with {@code listing} as the run's unique inputs, and no shard yet. */
   public StagedParts(List<InputRecord> listing) {
     this.listing = listing;
@@ -114,6 +117,18 @@ public final class StagedParts {
           CompletableFuture.completedFuture(part));
     }
     return staged;
+  }
+
+  /**
+   * The dataset's inputs as its {@code inputs.jsonl} records them (with their content hashes),
+   * sorted by key, once {@link StagedDataset#finish} has written them; null before.
+   */
+  public List<InputRecord> inputs() {
+    return inputs;
+  }
+
+  void finishedInputs(List<InputRecord> inputs) {
+    this.inputs = List.copyOf(inputs);
   }
 
   /** The unique inputs, in no particular order. */

@@ -14,9 +14,9 @@ final class RunReportStep {
   private RunReportStep() {}
 
   /**
-   * Writes {@code staging/report.html}, naming the dataset {@code target}, from the catalog rows in
-   * {@code parts} when the run handed them over in memory (else null); returns its name, or null
-   * (with a warning) on failure.
+   * Writes {@code staging/report.html}, naming the dataset {@code target}, from the catalog rows
+   * and inputs in {@code parts} when the run handed them over in memory (else null); returns its
+   * name, or null (with a warning) on failure.
    */
   static String write(Path staging, String target, StagedParts parts, PrintStream err) {
     try {
@@ -24,7 +24,8 @@ final class RunReportStep {
           staging,
           staging.resolve(DatasetReport.FILE_NAME),
           target,
-          parts == null ? null : parts.rows());
+          parts == null ? null : parts.rows(),
+          parts == null ? null : parts.inputs());
       return DatasetReport.FILE_NAME;
     } catch (Exception | OutOfMemoryError e) {
       err.println("kiln prepare: warning: report not written (the dataset is complete): " + e);

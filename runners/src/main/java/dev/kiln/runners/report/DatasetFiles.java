@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
@@ -71,6 +74,17 @@ final class DatasetFiles {
     return total == null ? null : Map.of("ignored", total);
   }
 
+  /** As {@link #inputs(Path, LongConsumer)}, from the records of {@code inputs.jsonl}. */
+  static long[] inputs(List<InputRecord> records, LongConsumer sizes) {
+    long[] counts = new long[2];
+    for (InputRecord r : records) {
+      sizes.accept(r.size());
+      counts[0]++;
+      counts[1] += r.written() ? 1 : 0;
+    }
+    return counts;
+  }
+
   /**
    * Hands the size of each input in {@code inputs.jsonl} to {@code sizes}; returns {inputs, inputs
    * written}, or null when the dataset has no such file.
@@ -83,13 +97,11 @@ final class DatasetFiles {
     long[] counts = new long[2];
     // A version that shares shards has the whole file it links and the changes since.
     Map<String, InputRecord> overrides = InputChanges.overrides(dir);
-    for (InputRecord r : overrides.values()) {
-      if (r != null) {
-        sizes.accept(r.size());
-        counts[0]++;
-        counts[1] += r.written() ? 1 : 0;
-      }
-    }
+    List<InputRecord> changed = new ArrayList<>(overrides.values());
+    changed.removeIf(Objects::isNull);
+    long[] fromChanges = inputs(changed, sizes);
+    counts[0] += fromChanges[0];
+    counts[1] += fromChanges[1];
     // One parser for the whole file: its lines are a sequence of JSON objects.
     try (InputStream in = Files.newInputStream(file);
         JsonParser p = JSON.createParser(in)) {

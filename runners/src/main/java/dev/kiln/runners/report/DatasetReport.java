@@ -1,6 +1,7 @@
 package dev.kiln.runners.report;
 
 import dev.kiln.formats.DatasetRoot;
+import dev.kiln.formats.InputRecord;
 import dev.kiln.formats.Manifest;
 import dev.kiln.pipelines.ShardRows;
 import dev.kiln.pipelines.StagedDataset;
@@ -70,18 +71,20 @@ public final class DatasetReport {
    * name} (a run's staging directory is reported under the output it is published as).
    */
   public static Path write(Path dataset, Path out, String name) throws IOException {
-    return write(dataset, out, name, null);
+    return write(dataset, out, name, null, null);
   }
 
   /**
-   * As {@link #write(Path, Path, String)}, from the catalog rows a run still holds in memory
-   * ({@code rows}, in shard order) rather than from the dataset's catalog files; null reads them. A
-   * run that wrote no Parquet reads no Parquet: loading parquet-mr and Hadoop to read the catalog
-   * back would cost a short run more than its whole report.
+   * As {@link #write(Path, Path, String)}, from what a run still holds in memory (null reads it
+   * from the dataset's files): its catalog rows ({@code rows}, in shard order), and its inputs as
+   * {@code inputs.jsonl} has them. A run that wrote no Parquet reads no Parquet: loading parquet-mr
+   * and Hadoop to read the catalog back would cost a short run more than its whole report; and at
+   * 198,000 inputs parsing {@code inputs.jsonl} again cost a nightly run ~0.3 s.
    */
-  public static Path write(Path dataset, Path out, String name, List<ShardRows> rows)
+  public static Path write(
+      Path dataset, Path out, String name, List<ShardRows> rows, List<InputRecord> inputs)
       throws IOException {
-    String html = ReportPage.render(collect(DatasetRoot.resolve(dataset), name, rows));
+    String html = ReportPage.render(collect(DatasetRoot.resolve(dataset), name, rows, inputs));
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
@@ -92,11 +95,15 @@ public final class DatasetReport {
 
   /** Gathers what the report shows from the dataset directory {@code dir}. */
   static Content collect(Path dir, String name) throws IOException {
-    return collect(dir, name, null);
+    return collect(dir, name, null, null);
   }
 
-  /** As {@link #collect(Path, String)}, with the catalog rows given (null: read them). */
-  static Content collect(Path dir, String name, List<ShardRows> rows) throws IOException {
+  /**
+   * As {@link #collect(Path, String)}, with the catalog rows and inputs given (null: read them).
+   */
+  static Content collect(
+      Path dir, String name, List<ShardRows> rows, List<InputRecord> listedInputs)
+      throws IOException {
     if (!Files.isRegularFile(dir.resolve(Manifest.FILE_NAME))) {
       throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not a Kiln dataset");
     }
@@ -147,7 +154,10 @@ public final class DatasetReport {
       sampledImageBytes.forEach(outputs.encodedBytes::add);
     }
 
-    long[] listed = DatasetFiles.inputs(dir, inputs.fileBytes::add);
+    long[] listed =
+        listedInputs == null
+            ? DatasetFiles.inputs(dir, inputs.fileBytes::add)
+            : DatasetFiles.inputs(listedInputs, inputs.fileBytes::add);
     if (listed == null) {
       listed = new long[] {-1, 0};
     }

@@ -126,11 +126,19 @@ class DatasetReportTest {
             && html.contains("<title>carried over: 6</title>"),
         "one deleted, six carried over");
 
-    // kiln report ROOT: the current version's report, written into that version.
+    // kiln report ROOT: the current version's report, written into that version. The version
+    // shares its shards and records its inputs as changes to v000001's: read back from those files,
+    // the page is the one the run drew from what it held in memory.
+    assertTrue(Files.exists(current.resolve("inputs-v000002.jsonl")), "inputs as changes");
     Files.delete(report);
     Run cmd = kiln("report", root.toString());
     assertEquals(0, cmd.code(), cmd.err());
     assertEquals("kiln report: wrote " + report + "\n", cmd.out());
+    assertEquals(
+        // The run names the root in the title, kiln report the version.
+        html.replace(root + "</title>", current + "</title>")
+            .replace(root + "</p>", current + "</p>"),
+        Files.readString(report));
   }
 
   @Test
