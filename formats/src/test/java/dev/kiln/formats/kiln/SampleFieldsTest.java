@@ -52,6 +52,12 @@ class SampleFieldsTest {
         key, shard, offset, 4096, List.of(), 8, 8, List.of(), "/in/" + key, "ef".repeat(32));
   }
 
+  /** An index of version-2 shards listing the given records of each. */
+  private static DatasetIndex indexOf(LiveShard... shards) {
+    return DatasetIndex.ofLiveShards(
+        ShardLayout.VERSION, 4096, dev.kiln.formats.SampleCodec.SCHEMA_JSON, List.of(shards));
+  }
+
   @Test
   void aSharedVersionsFieldsAreTheWholeFileAndItsChangesInIndexOrder() throws IOException {
     // v000001: shard A of three records. v000002 keeps A's first and last and adds shard B.
@@ -66,19 +72,15 @@ class SampleFieldsTest {
         Files.isSameFile(v1.resolve(SampleFields.FILE_NAME), v2.resolve(SampleFields.FILE_NAME)));
 
     DatasetIndex index =
-        DatasetIndex.ofLiveShards(
-            ShardLayout.VERSION,
-            4096,
-            dev.kiln.formats.SampleCodec.SCHEMA_JSON,
-            List.of(
-                new LiveShard(
-                    "A.kiln",
-                    12288,
-                    3,
-                    0,
-                    0,
-                    List.of(new IndexEntry("a0", 0, 4096, 0), new IndexEntry("a2", 8192, 4096, 0))),
-                new LiveShard("B.kiln", 4096, 1, 0, 0, List.of(new IndexEntry("b0", 0, 4096, 0)))));
+        indexOf(
+            new LiveShard(
+                "A.kiln",
+                12288,
+                3,
+                0,
+                0,
+                List.of(new IndexEntry("a0", 0, 4096, 0), new IndexEntry("a2", 8192, 4096, 0))),
+            new LiveShard("B.kiln", 4096, 1, 0, 0, List.of(new IndexEntry("b0", 0, 4096, 0))));
     SampleFields read = SampleFields.readFor(v2, index);
     assertEquals(List.of(a.get(0), a.get(2), b0), read.rows());
     assertEquals(
@@ -87,13 +89,8 @@ class SampleFieldsTest {
 
     // A record the files have no row for: none of the fields are trusted.
     DatasetIndex more =
-        DatasetIndex.ofLiveShards(
-            ShardLayout.VERSION,
-            4096,
-            dev.kiln.formats.SampleCodec.SCHEMA_JSON,
-            List.of(
-                new LiveShard(
-                    "A.kiln", 16384, 4, 0, 0, List.of(new IndexEntry("a3", 12288, 4096, 0)))));
+        indexOf(
+            new LiveShard("A.kiln", 16384, 4, 0, 0, List.of(new IndexEntry("a3", 12288, 4096, 0))));
     assertNull(SampleFields.readFor(v2, more));
   }
 
