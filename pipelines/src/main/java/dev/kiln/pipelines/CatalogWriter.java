@@ -164,11 +164,16 @@ public final class CatalogWriter {
         } else {
           Encoded e =
               TaskFailure.await(encoded.get(piece.encoded()), "encoding a catalog row group");
+          encoded.set(piece.encoded(), null); // appended: its bytes need not stay
           append(file, e.bytes(), e.footer().getBlocks());
         }
       }
     } finally {
-      encoded.forEach(f -> f.cancel(true));
+      for (Future<Encoded> f : encoded) {
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
     }
     file.end(template.getKeyValueMetaData());
 
