@@ -1,12 +1,8 @@
 package dev.kiln.formats;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,16 +32,6 @@ public final class InputChanges {
 
   private InputChanges() {}
 
-  /** Whether {@code name} is a version's changes to its inputs. */
-  public static boolean isChangesFile(String name) {
-    return FILES.isChangesFile(name);
-  }
-
-  /** The changes files in {@code versionDir}, oldest version first. */
-  public static List<Path> in(Path versionDir) throws IOException {
-    return FILES.in(versionDir);
-  }
-
   /**
    * What the changes files in {@code versionDir} say, applied in version order: each key's record,
    * or null for a key deleted; empty for a version with its inputs whole. What a reader that
@@ -53,7 +39,7 @@ public final class InputChanges {
    */
   public static Map<String, InputRecord> overrides(Path versionDir) throws IOException {
     Map<String, InputRecord> overrides = new HashMap<>();
-    for (Path changes : in(versionDir)) {
+    for (Path changes : FILES.in(versionDir)) {
       InputRecord.readLines(changes, overrides::put);
     }
     return overrides;
@@ -95,21 +81,12 @@ public final class InputChanges {
         changed.put(key, null);
       }
     }
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-        JsonGenerator g = JsonLines.generator(w)) {
-      for (Map.Entry<String, InputRecord> e : changed.entrySet()) {
-        g.writeStartObject();
-        if (e.getValue() == null) {
-          g.writeStringField("key", e.getKey());
-          g.writeBooleanField(InputRecord.DELETED_FIELD, true);
-        } else {
-          e.getValue().writeFields(g);
-        }
-        g.writeEndObject();
-        g.writeRaw('\n');
-      }
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    InputRecord.writeLines(
+        target,
+        g -> {
+          for (Map.Entry<String, InputRecord> e : changed.entrySet()) {
+            InputRecord.writeLine(g, e.getKey(), e.getValue());
+          }
+        });
   }
 }

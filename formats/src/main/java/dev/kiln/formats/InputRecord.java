@@ -35,13 +35,13 @@ public record InputRecord(
   public static final String FILE_NAME = "inputs.jsonl";
 
   /** The field of a line of {@link InputChanges} that says its key's input is gone. */
-  static final String DELETED_FIELD = "deleted";
+  private static final String DELETED_FIELD = "deleted";
 
   public String toJsonLine() {
     return JsonLines.write(this::writeFields);
   }
 
-  void writeFields(JsonGenerator g) throws IOException {
+  private void writeFields(JsonGenerator g) throws IOException {
     g.writeStringField("key", key);
     g.writeStringField("path", path);
     g.writeNumberField("size", size);
@@ -111,16 +111,12 @@ public record InputRecord(
     if (Files.exists(file)) {
       readLines(file, records::put);
     }
-    for (Path changes : InputChanges.in(versionDir)) {
-      readLines(
-          changes,
-          (key, rec) -> {
-            if (rec == null) {
-              records.remove(key);
-            } else {
-              records.put(key, rec);
-            }
-          });
+    for (Map.Entry<String, InputRecord> change : InputChanges.overrides(versionDir).entrySet()) {
+      if (change.getValue() == null) {
+        records.remove(change.getKey());
+      } else {
+        records.put(change.getKey(), change.getValue());
+      }
     }
     return records;
   }
@@ -146,16 +142,43 @@ public record InputRecord(
 
   /** Writes records as {@value #FILE_NAME} lines, to a temporary file renamed to {@code target}. */
   public static void writeAll(Path target, List<InputRecord> records) throws IOException {
+    writeLines(
+        target,
+        g -> {
+          for (InputRecord r : records) {
+            writeLine(g, r.key(), r);
+          }
+        });
+  }
+
+  /** What writes a file's lines ({@link #writeLine}) to a generator. */
+  interface Lines {
+    void writeTo(JsonGenerator g) throws IOException;
+  }
+
+  /** Writes {@code lines} to a temporary file renamed to {@code target}. */
+  static void writeLines(Path target, Lines lines) throws IOException {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
         JsonGenerator g = JsonLines.generator(w)) {
-      for (InputRecord r : records) {
-        g.writeStartObject();
-        r.writeFields(g);
-        g.writeEndObject();
-        g.writeRaw('\n');
-      }
+      lines.writeTo(g);
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Writes one line: {@code record}'s fields, or, when it is null, the line of {@link InputChanges}
+   * that deletes {@code key}.
+   */
+  static void writeLine(JsonGenerator g, String key, InputRecord record) throws IOException {
+    g.writeStartObject();
+    if (record == null) {
+      g.writeStringField("key", key);
+      g.writeBooleanField(DELETED_FIELD, true);
+    } else {
+      record.writeFields(g);
+    }
+    g.writeEndObject();
+    g.writeRaw('\n');
   }
 }

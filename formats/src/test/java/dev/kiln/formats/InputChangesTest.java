@@ -59,7 +59,7 @@ class InputChangesTest {
     assertEquals(2, Files.readAllLines(v3.resolve("inputs-v000003.jsonl")).size());
     assertEquals(
         List.of(v3.resolve("inputs-v000002.jsonl"), v3.resolve("inputs-v000003.jsonl")),
-        InputChanges.in(v3));
+        InputChanges.FILES.in(v3));
 
     // Nothing changed: an empty changes file, the same inputs.
     Path v4 = Files.createDirectories(tmp.resolve("v000004"));
@@ -74,7 +74,7 @@ class InputChangesTest {
     Path next = Files.createDirectories(tmp.resolve("v000002"));
     List<InputRecord> now = List.of(input("a", 1, true));
     InputChanges.write(next, "v000002", old, now, Map.of());
-    assertEquals(List.of(), InputChanges.in(next));
+    assertEquals(List.of(), InputChanges.FILES.in(next));
     assertEquals(
         List.of(now.get(0).toJsonLine()), Files.readAllLines(next.resolve("inputs.jsonl")));
   }
@@ -82,11 +82,11 @@ class InputChangesTest {
   @Test
   void onlyVersionNamedJsonLinesAreChanges() {
     assertEquals("inputs-v000043.jsonl", InputChanges.FILES.fileName("v000043"));
-    assertTrue(InputChanges.isChangesFile("inputs-v000043.jsonl"));
-    assertFalse(InputChanges.isChangesFile("inputs.jsonl"));
-    assertFalse(InputChanges.isChangesFile("inputs-v.jsonl"));
-    assertFalse(InputChanges.isChangesFile("inputs-vx1.jsonl"));
-    assertFalse(InputChanges.isChangesFile(".inputs-v000043.jsonl.tmp"));
+    assertTrue(InputChanges.FILES.isChangesFile("inputs-v000043.jsonl"));
+    assertFalse(InputChanges.FILES.isChangesFile("inputs.jsonl"));
+    assertFalse(InputChanges.FILES.isChangesFile("inputs-v.jsonl"));
+    assertFalse(InputChanges.FILES.isChangesFile("inputs-vx1.jsonl"));
+    assertFalse(InputChanges.FILES.isChangesFile(".inputs-v000043.jsonl.tmp"));
     assertThrows(IllegalArgumentException.class, () -> InputChanges.FILES.fileName("../v1"));
   }
 }

@@ -58,7 +58,7 @@ final class ObjectStoreBase implements AutoCloseable {
         name ->
             name.equals(Manifest.FILE_NAME)
                 || name.equals(InputRecord.FILE_NAME)
-                || InputChanges.isChangesFile(name));
+                || InputChanges.FILES.isChangesFile(name));
   }
 
   /** The local copy with, in addition, everything carrying samples over reads. */

@@ -66,7 +66,7 @@ final class InputsRead {
     List<Object> identity = new ArrayList<>();
     try {
       identity.add(identityOf(file));
-      for (Path changes : InputChanges.in(file.getParent())) {
+      for (Path changes : InputChanges.FILES.in(file.getParent())) {
         identity.add(identityOf(changes));
       }
     } catch (NoSuchFileException e) {

@@ -81,7 +81,7 @@ public final class PreviousVersion implements Closeable {
    */
   public static boolean readsFile(String name) {
     return name.equals(InputRecord.FILE_NAME)
-        || InputChanges.isChangesFile(name)
+        || InputChanges.FILES.isChangesFile(name)
         || name.equals(ShardLayout.INDEX_FILE_NAME)
         || name.equals(SampleFields.FILE_NAME)
         || SampleFields.FILES.isChangesFile(name)
